@@ -1,0 +1,53 @@
+"""French formatting and safe text for display.
+
+Every number shown to a person goes through here (``12 345 hab.``, ``42 %``), and
+every text that comes from data goes through :func:`escape_html` or
+:func:`escape_markdown` before it reaches HTML or Markdown.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+NBSP = "\u202f"  # narrow no-break space, the French thousands separator
+
+
+def fr_int(value: float | int) -> str:
+    """12345 -> « 12 345 » (narrow no-break space as thousands separator)."""
+    return f"{round(value):,}".replace(",", NBSP)
+
+
+def fr_pop(value: float | int) -> str:
+    """12345 -> « 12 345 hab. »."""
+    return f"{fr_int(value)}\u00a0hab."
+
+
+def fr_float(value: float, digits: int = 1) -> str:
+    """1.25 -> « 1,3 »."""
+    return f"{value:,.{digits}f}".replace(",", NBSP).replace(".", ",")
+
+
+def fr_pct(share: float, digits: int = 0) -> str:
+    """0.425 -> « 43 % » (a share between 0 and 1)."""
+    return f"{fr_float(100 * share, digits)}\u00a0%"
+
+
+def escape_html(text: object) -> str:
+    """Escape any data text before it goes into HTML (tooltips, legends, cards)."""
+    return html.escape("" if text is None else str(text), quote=True)
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def escape_markdown(text: object) -> str:
+    """Escape data text for Streamlit Markdown: no link, no HTML, no formatting."""
+    value = "" if text is None else str(text)
+    return _MD_SPECIAL.sub(r"\\\1", value)
+
+
+def plural(count: int, singular: str, plural_form: str | None = None) -> str:
+    """« 1 territoire », « 3 territoires »."""
+    word = singular if count in (0, 1, -1) else (plural_form or singular + "s")
+    return f"{fr_int(count)} {word}"
