@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 
 NBSP = "\u202f"  # narrow no-break space, the French thousands separator
 
@@ -51,3 +52,10 @@ def plural(count: int, singular: str, plural_form: str | None = None) -> str:
     """« 1 territoire », « 3 territoires »."""
     word = singular if count in (0, 1, -1) else (plural_form or singular + "s")
     return f"{fr_int(count)} {word}"
+
+
+def fold(text: object) -> str:
+    """Lower case, no accents, single spaces: how labels and searches are compared."""
+    norm = unicodedata.normalize("NFKD", "" if text is None else str(text))
+    norm = "".join(ch for ch in norm if not unicodedata.combining(ch))
+    return " ".join(norm.lower().replace("’", "'").split())

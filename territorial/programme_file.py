@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from territorial.definition import ProgrammeDefinition
+from territorial.fmt import fold as _fold
 from territorial.reference import Reference
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -236,13 +237,6 @@ def _read_xlsx(data: bytes, *, filename: str, sheet: str | None) -> tuple[pd.Dat
 
 
 # --------------------------------------------------------------------------- validation
-
-
-def _fold(text: str) -> str:
-    """Lower case, no accents, single spaces: how labels are compared."""
-    norm = unicodedata.normalize("NFKD", str(text))
-    norm = "".join(ch for ch in norm if not unicodedata.combining(ch))
-    return " ".join(norm.lower().replace("’", "'").split())
 
 
 def _column_key(name: str) -> str:

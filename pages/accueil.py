@@ -1,0 +1,46 @@
+"""Vue d'ensemble: key figures and the map of the programme's territories by segment."""
+
+import streamlit as st
+
+from territorial.fmt import fr_int, fr_pop
+from territorial.levers import key_figures
+from territorial.ui import data
+from territorial.ui.layout import show_map
+from territorial.views import (
+    COLOUR_SEGMENT,
+    map_frame,
+    map_summary,
+    programme_map,
+    territory_table,
+)
+
+programme = data.programme()
+definition = programme.definition
+figures = key_figures(programme)
+
+st.title(definition.name)
+st.caption(f"{definition.sponsor} · {definition.period} — les territoires du programme, "
+           "leur segment de taille et les leviers d'action qu'ils activent.")
+
+col_n, col_pop = st.columns(2)
+col_n.metric("Territoires", fr_int(figures["n"]))
+col_pop.metric("Population couverte", fr_pop(figures["population"]),
+               help="Somme des populations municipales des territoires (INSEE).")
+
+st.subheader("Territoires par segment de taille")
+for col, segment in zip(st.columns(len(definition.segments)), definition.segments, strict=True):
+    col.metric(segment.label, fr_int(figures["per_segment"][segment.id]), help=segment.bounds_label)
+
+st.subheader("Territoires activant chaque levier")
+for col, lever in zip(st.columns(len(definition.levers)), definition.levers, strict=True):
+    col.metric(f"{lever.id} – {lever.label}", fr_int(figures["per_lever"][lever.id]),
+               help=lever.short)
+
+st.subheader("Carte des territoires par segment")
+frame, legend, title = map_frame(programme, programme.territories, mode=COLOUR_SEGMENT)
+st.caption(map_summary(programme, programme.territories, legend, title))
+show_map(programme_map(frame, legend=legend, title=title, outlines=data.base_outlines()),
+         key="carte_accueil", height=620)
+with st.expander("Tableau des territoires (alternative textuelle à la carte)"):
+    st.dataframe(territory_table(programme, programme.territories), hide_index=True,
+                 column_config={"Population": st.column_config.NumberColumn(format="localized")})

@@ -1,0 +1,4 @@
+"""Streamlit-aware helpers shared by the pages: cached loaders, state, layout.
+
+This is the only part of ``territorial`` allowed to import Streamlit.
+"""

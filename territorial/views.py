@@ -1,0 +1,231 @@
+"""What the pages show, computed without Streamlit: filters, map colouring, legends, text.
+
+Pages read their state, call these functions and render the result, so that
+every rule here is tested without a server.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import geopandas as gpd
+import pandas as pd
+
+from territorial.fmt import fold as _fold
+from territorial.fmt import fr_pct, fr_pop, plural
+from territorial.geometry import simplify, tolerance_for, with_insets
+from territorial.programme import KIND_LABELS, Programme
+
+#: Sequential palette for ordinal values (activation level, number of levers),
+#: light to dark, colour-blind safe (ColorBrewer « Blues », the lightest darkened).
+ORDINAL_PALETTE = ("#d4d4d4", "#9ecae1", "#4292c6", "#08519c", "#08306b")
+
+COLOUR_SEGMENT = "segment"
+COLOUR_COUNT = "n_actives"
+
+
+@dataclass(frozen=True)
+class Filters:
+    """A selection of territories. Empty tuples mean « all »."""
+
+    segments: tuple[str, ...] = ()
+    lever: str | None = None
+    regions: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    query: str = ""
+
+
+def apply_filters(programme: Programme, filters: Filters) -> pd.DataFrame:
+    """Territories matching every filter (lever: those activating it)."""
+    data = programme.territories
+    mask = pd.Series(True, index=data.index)
+    if filters.segments:
+        mask &= data["segment"].isin(filters.segments)
+    if filters.lever:
+        mask &= data[filters.lever] >= programme.definition.active_from
+    if filters.regions:
+        mask &= data["region"].isin(filters.regions)
+    if filters.kinds:
+        mask &= data["type"].isin(filters.kinds)
+    if filters.query.strip():
+        mask &= search_mask(data, filters.query)
+    return data[mask]
+
+
+def search_mask(data: pd.DataFrame, query: str) -> pd.Series:
+    """Territories whose name or code contains every word of the query (accents ignored)."""
+    words = _fold(query).replace("-", " ").split()
+    haystack = (data["nom"].map(_fold).str.replace("-", " ") + " " + data.index.str.lower())
+    mask = pd.Series(True, index=data.index)
+    for word in words:
+        mask &= haystack.str.contains(word, regex=False)
+    return mask
+
+
+def search_label(row: pd.Series) -> str:
+    """« Sainte-Colombe (Commune, 05) » — the département tells homonyms apart."""
+    where = row.get("departement") or row.get("region") or ""
+    return f"{row['nom']} ({row['type_label']}, {where})" if where else f"{row['nom']} ({row['type_label']})"
+
+
+def active_labels(programme: Programme, row: pd.Series) -> list[str]:
+    """Labels of the levers a territory activates."""
+    return [lv.label for lv in programme.definition.levers
+            if row[lv.id] >= programme.definition.active_from]
+
+
+def colour_modes(programme: Programme) -> dict[str, str]:
+    """Colouring choices offered on maps: key → French label."""
+    modes = {COLOUR_SEGMENT: "Segment de taille"}
+    for lever in programme.definition.levers:
+        modes[lever.id] = f"Levier {lever.id} – {lever.label} (niveau)"
+    modes[COLOUR_COUNT] = "Nombre de leviers activés"
+    return modes
+
+
+def colouring(programme: Programme, data: pd.DataFrame, mode: str) -> tuple[pd.Series, list[tuple[str, str]], str]:
+    """Fill colour per territory, legend items (colour, label with count) and legend title."""
+    definition = programme.definition
+    if mode == COLOUR_SEGMENT:
+        colours = data["segment"].map({s.id: s.colour for s in definition.segments})
+        counts = data["segment"].value_counts()
+        legend = [(s.colour, f"{s.label} ({s.bounds_label}) : {counts.get(s.id, 0)}")
+                  for s in definition.segments]
+        return colours, legend, "Segment de taille"
+    if mode == COLOUR_COUNT:
+        n = len(definition.levers)
+        palette = _ordinal(n + 1)
+        colours = data["n_actives"].map(lambda k: palette[int(k)])
+        counts = data["n_actives"].value_counts()
+        legend = [(palette[k], f"{plural(k, 'levier activé', 'leviers activés')} : {counts.get(k, 0)}")
+                  for k in range(n + 1)]
+        return colours, legend, "Nombre de leviers activés"
+    lever = definition.lever(mode)
+    values = [lv.value for lv in definition.levels]
+    palette = dict(zip(values, _ordinal(len(values)), strict=True))
+    colours = data[lever.id].map(palette)
+    counts = data[lever.id].value_counts()
+    legend = [(palette[lv.value], f"{lv.value} – {lv.label} : {counts.get(lv.value, 0)}")
+              for lv in definition.levels]
+    return colours, legend, f"{lever.label} : niveau d'activation"
+
+
+def _ordinal(n: int) -> list[str]:
+    """``n`` colours of the ordinal palette, from light to dark."""
+    if n <= len(ORDINAL_PALETTE):
+        step = (len(ORDINAL_PALETTE) - 1) / max(n - 1, 1)
+        return [ORDINAL_PALETTE[round(i * step)] for i in range(n)]
+    return [ORDINAL_PALETTE[min(i, len(ORDINAL_PALETTE) - 1)] for i in range(n)]
+
+
+def map_frame(programme: Programme, data: pd.DataFrame, *, mode: str, insets: bool = True) -> tuple[gpd.GeoDataFrame, list[tuple[str, str]], str]:
+    """The territories as the map draws them: simplified geometry, colour, tooltip texts.
+
+    Larger territories are drawn first so that smaller ones stay on top and clickable.
+    """
+    colours, legend, title = colouring(programme, data, mode)
+    definition = programme.definition
+    segment_labels = {s.id: s.label for s in definition.segments}
+    frame = gpd.GeoDataFrame(
+        {
+            "code": data.index,
+            "nom": data["nom"].to_numpy(),
+            "nature": data["nature"].to_numpy(),
+            "population_txt": [fr_pop(p) for p in data["population"]],
+            "segment_txt": data["segment"].map(segment_labels).to_numpy(),
+            "leviers_txt": [", ".join(active_labels(programme, row)) or "aucun"
+                            for _, row in data.iterrows()],
+            "couleur": colours.to_numpy(),
+            "region": data["region"].to_numpy(),
+            "population": data["population"].to_numpy(),
+        },
+        geometry=data.geometry.to_numpy(),
+        crs=4326,
+    )
+    frame = frame[~frame.geometry.isna()]
+    frame["geometry"] = simplify(frame.geometry, tolerance=tolerance_for(len(frame)))
+    if insets:
+        frame = with_insets(frame)
+    frame = frame.sort_values("population", ascending=False)
+    return frame.drop(columns=["population"]), legend, title
+
+
+TOOLTIP_FIELDS = {
+    "nom": "Territoire",
+    "nature": "Nature",
+    "population_txt": "Population",
+    "segment_txt": "Segment",
+    "leviers_txt": "Leviers activés",
+}
+
+
+def territory_table(programme: Programme, data: pd.DataFrame) -> pd.DataFrame:
+    """The table of territories shown next to a map (also its text alternative)."""
+    definition = programme.definition
+    table = pd.DataFrame(
+        {
+            "Code": data.index,
+            "Territoire": data["nom"].to_numpy(),
+            "Nature": data["nature"].to_numpy(),
+            "Département": data["departement_nom"].to_numpy(),
+            "Région": data["region_nom"].to_numpy(),
+            "Population": data["population"].to_numpy(),
+            "Segment": data["segment"].map({s.id: s.label for s in definition.segments}).to_numpy(),
+            "Leviers activés": data["n_actives"].to_numpy(),
+        }
+    )
+    for lever in definition.levers:
+        table[f"{lever.id} – {lever.label}"] = data[lever.id].map(definition.level_label).to_numpy()
+    return table
+
+
+def kinds_present(programme: Programme) -> dict[str, str]:
+    """Kinds of territory present in the programme: key → French label."""
+    present = set(programme.territories["type"])
+    return {k: v for k, v in KIND_LABELS.items() if k in present}
+
+
+def regions_present(programme: Programme) -> dict[str, str]:
+    """Régions present in the programme: code → name, by name."""
+    data = programme.territories[["region", "region_nom"]].dropna().drop_duplicates()
+    data = data[data["region"].astype(bool)]
+    return dict(sorted(zip(data["region"], data["region_nom"], strict=True), key=lambda kv: kv[1]))
+
+
+def map_summary(programme: Programme, data: pd.DataFrame, legend: list[tuple[str, str]], title: str) -> str:
+    """A sentence that says what the map shows (its text alternative)."""
+    parts = [item for _, item in legend]
+    return (f"La carte montre {plural(len(data), 'territoire')} "
+            f"({fr_pop(data['population'].sum())} au total), colorés selon « {title} » : "
+            + " ; ".join(parts) + ".")
+
+
+def share_text(share: float) -> str:
+    return "–" if pd.isna(share) else fr_pct(share)
+
+
+def programme_map(
+    frame: gpd.GeoDataFrame,
+    *,
+    legend: list[tuple[str, str]],
+    title: str,
+    outlines: dict,
+    height: int = 600,
+    highlight: str | None = None,
+    bounds: tuple[float, float, float, float] | None = None,
+):
+    """A folium map of territories over département/région outlines, with its legend."""
+    from territorial import maps
+    from territorial.geometry import bounds_of
+
+    m = maps.new_map(bounds=bounds or (bounds_of(frame) if len(frame) else None), height=height)
+    maps.add_outlines(m, gpd.GeoDataFrame(geometry=outlines["departements"]), name="Départements",
+                      color="#c3ccd5", weight=0.6)
+    maps.add_outlines(m, gpd.GeoDataFrame(geometry=outlines["regions"]), name="Régions",
+                      color="#7b8794", weight=1.2)
+    if outlines.get("insets") is not None:
+        maps.add_outlines(m, outlines["insets"], name="Outre-mer", color="#7b8794", weight=1)
+    maps.add_territories(m, frame, id_column="code", fill_column="couleur",
+                         tooltip=TOOLTIP_FIELDS, highlight=highlight)
+    maps.add_legend(m, legend, title=title)
+    return m
