@@ -48,9 +48,7 @@ _TOOLTIP_STYLE = "font-size: 15px; line-height: 1.4; padding: 4px 6px;"
 class _HeaderStyle(MacroElement):
     """A ``<style>`` block in the document head (constant CSS, never data)."""
 
-    _template = Template(
-        "{% macro header(this, kwargs) %}<style>{{ this.css }}</style>{% endmacro %}"
-    )
+    _template = Template("{% macro header(this, kwargs) %}<style>{{ this.css }}</style>{% endmacro %}")
 
     def __init__(self, css: str) -> None:
         super().__init__()
@@ -94,11 +92,14 @@ def new_map(
 
     Parameters
     ----------
-    bounds : (minx, miny, maxx, maxy) in degrees to fit the view to, or None for
-        metropolitan France.
-    height : map height in pixels.
-    leaflet_js, leaflet_css : URLs of Leaflet's script and stylesheet.
-    online_tiles : add an OpenStreetMap tile layer (needs the network; never required).
+    bounds
+        (minx, miny, maxx, maxy) in degrees to fit the view to; None: metropolitan France.
+    height
+        Map height in pixels.
+    leaflet_js, leaflet_css
+        URLs of Leaflet's script and stylesheet.
+    online_tiles
+        Add an OpenStreetMap tile layer (needs the network; never required).
 
     Returns
     -------
@@ -139,11 +140,16 @@ def add_outlines(
 
     Parameters
     ----------
-    m : map from :func:`new_map`.
-    gdf : outline geometries; no attribute is sent to the browser.
-    name : layer name.
-    color : outline colour, ``#rrggbb``.
-    weight : outline width in pixels.
+    m
+        Map from :func:`new_map`.
+    gdf
+        Outline geometries (polygons or lines); no attribute is sent to the browser.
+    name
+        Layer name.
+    color
+        Outline colour, ``#rrggbb``.
+    weight
+        Outline width in pixels.
     """
     style = {
         "color": _check_colour(color),
@@ -173,14 +179,21 @@ def add_territories(
 
     Parameters
     ----------
-    m : map from :func:`new_map`.
-    gdf : one row per territory (EPSG:4326, already simplified).
-    id_column : column holding the territory code (the feature id).
-    fill_column : column holding each territory's fill colour, ``#rrggbb``.
-    tooltip : column name -> French label, in display order. Values and labels are
+    m
+        Map from :func:`new_map`.
+    gdf
+        One row per territory (EPSG:4326, already simplified).
+    id_column
+        Column holding the territory code (the feature id).
+    fill_column
+        Column holding each territory's fill colour, ``#rrggbb``.
+    tooltip
+        Column name -> French label, in display order. Values and labels are
         HTML-escaped; only these columns reach the browser.
-    name : layer name.
-    highlight : code of a territory to outline in dark (drawn last, on top).
+    name
+        Layer name.
+    highlight
+        Code of a territory to outline in dark (drawn last, on top).
 
     Returns
     -------
@@ -235,17 +248,19 @@ def add_legend(m: folium.Map, items: list[tuple[str, str]], *, title: str) -> No
 
     Parameters
     ----------
-    m : map from :func:`new_map`.
-    items : (colour ``#rrggbb``, label) pairs, in display order; labels are escaped.
-    title : legend title, escaped.
+    m
+        Map from :func:`new_map`.
+    items
+        (colour ``#rrggbb``, label) pairs, in display order; labels are escaped.
+    title
+        Legend title, escaped.
     """
     swatch = (
         "display: inline-block; width: 16px; height: 16px; margin-right: 8px;"
         " vertical-align: -3px; border: 1px solid #5c6773; background: "
     )
     rows = "".join(
-        f'<div style="margin: 2px 0;"><span style="{swatch}{_check_colour(colour)};"></span>'
-        f"{html.escape(label)}</div>"
+        f'<div style="margin: 2px 0;"><span style="{swatch}{_check_colour(colour)};"></span>{html.escape(label)}</div>'
         for colour, label in items
     )
     markup = (
@@ -294,9 +309,7 @@ def payload_bytes(m: folium.Map) -> int:
     return len(map_html(m).encode("utf-8"))
 
 
-def _feature_collection(
-    gdf: gpd.GeoDataFrame, *, columns: list[str], id_column: str | None = None
-) -> dict[str, Any]:
+def _feature_collection(gdf: gpd.GeoDataFrame, *, columns: list[str], id_column: str | None = None) -> dict[str, Any]:
     """GeoJSON with rounded coordinates, only ``columns`` as (escaped) properties."""
     if gdf.crs is not None and gdf.crs.to_epsg() != 4326:
         gdf = gdf.to_crs(4326)

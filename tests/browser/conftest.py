@@ -1,0 +1,191 @@
+"""Browser test fixtures: a Streamlit server on localhost and Debian's headless Chromium.
+
+- ``streamlit_server(app_path) -> base_url`` starts ``streamlit run`` (from the repo root,
+  so ``.streamlit/config.toml`` applies) once per app and stops it at the end of the session.
+- ``browser`` launches Chromium (``CHROMIUM_PATH``, default ``/usr/bin/chromium``); a
+  missing binary FAILS the tests, it does not skip them.
+- ``watched_page`` is a fresh page that aborts and records every request leaving
+  localhost, records JS dialogs and page errors, and saves a screenshot into
+  ``tests/browser/artifacts/`` when the test fails.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import Browser, Dialog, Page, Route, sync_playwright
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
+SERVER_START_TIMEOUT = 60.0  # seconds
+DEFAULT_TIMEOUT_MS = 30_000
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    here = Path(__file__).resolve().parent
+    for item in items:
+        if here in Path(str(item.fspath)).resolve().parents:
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+            return response.status == 200
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+@dataclass
+class _Server:
+    process: subprocess.Popen[bytes]
+    url: str
+    log: Path
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+
+
+def _start_server(app_path: Path, log: Path) -> _Server:
+    port = _free_port()
+    cmd = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(app_path),
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO_ROOT), os.environ.get("PYTHONPATH")]))}
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("wb") as out:
+        process = subprocess.Popen(cmd, cwd=REPO_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    server = _Server(process, f"http://127.0.0.1:{port}", log)
+    deadline = time.monotonic() + SERVER_START_TIMEOUT
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"streamlit exited with code {process.returncode}:\n{log.read_text()}")
+        if _healthy(server.url):
+            return server
+        time.sleep(0.25)
+    server.stop()
+    pytest.fail(f"streamlit not healthy after {SERVER_START_TIMEOUT:.0f} s:\n{log.read_text()}")
+
+
+@pytest.fixture(scope="session")
+def streamlit_server() -> Iterator[Callable[[str | Path], str]]:
+    """Factory: ``streamlit_server(app_path)`` -> base URL; one server per app, per session."""
+    servers: dict[Path, _Server] = {}
+
+    def start(app_path: str | Path) -> str:
+        path = (REPO_ROOT / app_path).resolve()
+        if not path.is_file():
+            pytest.fail(f"no Streamlit app at {path}")
+        if path not in servers:
+            servers[path] = _start_server(path, ARTIFACTS / f"streamlit-{path.stem}.log")
+        return servers[path].url
+
+    yield start
+    for server in servers.values():
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not Path(CHROMIUM_PATH).is_file():
+        pytest.fail(
+            f"Chromium not found at {CHROMIUM_PATH}: install Debian's `chromium` package "
+            "or set CHROMIUM_PATH to a Chromium binary."
+        )
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM_PATH, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@dataclass
+class WatchedPage:
+    """A page and what it tried to do that a test may forbid."""
+
+    page: Page
+    external_requests: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+
+
+@pytest.fixture
+def watched_page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[WatchedPage]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR")
+    context.set_default_timeout(DEFAULT_TIMEOUT_MS)
+    page = context.new_page()
+    watched = WatchedPage(page)
+
+    def guard(route: Route) -> None:
+        url = route.request.url
+        parts = urlsplit(url)
+        if parts.scheme in {"data", "blob", "about"} or parts.hostname in LOCAL_HOSTS:
+            route.continue_()
+        else:
+            watched.external_requests.append(url)
+            route.abort()
+
+    def on_dialog(dialog: Dialog) -> None:
+        watched.dialogs.append(f"{dialog.type}: {dialog.message}")
+        dialog.dismiss()
+
+    context.route("**/*", guard)
+    page.on("dialog", on_dialog)
+    page.on("pageerror", lambda error: watched.page_errors.append(str(error)))
+    yield watched
+    report = getattr(request.node, "rep_call", None)
+    if report is not None and report.failed:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+    context.close()
