@@ -150,8 +150,11 @@ def map_frame(programme: Programme, data: pd.DataFrame, *, mode: str, insets: bo
     return frame.drop(columns=["population"]), legend, title
 
 
+#: Tooltip content; ``code`` is also what a click sends back (Leaflet's toGeoJSON keeps
+#: the properties, not the feature id).
 TOOLTIP_FIELDS = {
     "nom": "Territoire",
+    "code": "Code",
     "nature": "Nature",
     "population_txt": "Population",
     "segment_txt": "Segment",
