@@ -17,6 +17,7 @@ from territorial.reference import Reference, load_reference
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_FILE = ROOT / "data" / "demo_programme.csv"
+APP = str(ROOT / "app.py")
 
 
 @pytest.fixture(scope="session")
@@ -46,3 +47,36 @@ def load_csv(reference: Reference, definition: ProgrammeDefinition):
                                    reference=reference)
 
     return _load
+
+
+class FoliumRecorder:
+    """Stands in for ``st_folium`` (unknown to AppTest): records maps, simulates clicks."""
+
+    def __init__(self) -> None:
+        self.maps: list = []
+        self.click: str | None = None
+
+    def __call__(self, m, **kwargs):
+        self.maps.append((m, kwargs))
+        if self.click is None:
+            return {"last_active_drawing": None}
+        return {"last_active_drawing": {"type": "Feature", "properties": {"code": self.click}}}
+
+    def features(self, index: int = -1, *, layer_class: str = "territoire") -> list[dict]:
+        """GeoJSON features of the territory layer of a recorded map."""
+        import folium
+
+        m = self.maps[index][0]
+        for child in m._children.values():
+            if isinstance(child, folium.GeoJson) and child.data.get("features"):
+                style = child.style_function(child.data["features"][0])
+                if layer_class in style.get("className", ""):
+                    return child.data["features"]
+        return []
+
+
+@pytest.fixture
+def folium_recorder(monkeypatch) -> FoliumRecorder:
+    recorder = FoliumRecorder()
+    monkeypatch.setattr("territorial.ui.layout.st_folium", recorder)
+    return recorder

@@ -1,0 +1,27 @@
+"""The overview page, run with AppTest: figures and map show the demo programme."""
+
+from streamlit.testing.v1 import AppTest
+
+from territorial.fmt import fr_int
+from tests.conftest import APP
+
+
+def test_overview_shows_key_figures_and_the_map(folium_recorder, demo) -> None:
+    at = AppTest.from_file(APP, default_timeout=120).run()
+    assert not at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    data = demo.territories
+    assert metrics["Territoires"] == "81"
+    assert metrics["Population couverte"] == f"{fr_int(data['population'].sum())}\u00a0hab."
+    for segment in demo.definition.segments:
+        assert metrics[segment.label] == str((data["segment"] == segment.id).sum())
+    for lever in demo.definition.levers:
+        assert metrics[f"{lever.id} – {lever.label}"] == str((data[lever.id] >= 1).sum())
+    # The demo notice is visible.
+    assert any("Données de démonstration" in w.value for w in at.warning)
+    # One shape per territory with geometry, tooltips carrying codes and escaped names.
+    features = folium_recorder.features()
+    assert len(features) == data.geometry.notna().sum()
+    assert {f["properties"]["code"] for f in features} == set(data.index[data.geometry.notna()])
+    # Credits are shown.
+    assert any("IGN – ADMIN EXPRESS" in c.value for c in at.caption)
