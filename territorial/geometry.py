@@ -37,11 +37,13 @@ _SOURCE_BOXES: dict[str, tuple[float, float, float, float]] = {
 
 def tolerance_for(n_shapes: int) -> float:
     """Simplification tolerance in degrees for a map showing ``n_shapes`` shapes."""
-    if n_shapes <= 120:
-        return 0.002
+    if n_shapes <= 10:  # a territory and its neighbours: local detail
+        return 0.001
+    if n_shapes <= 120:  # the programme on a national map (about 500 m)
+        return 0.006
     if n_shapes <= 500:
-        return 0.004
-    return 0.008
+        return 0.01
+    return 0.015
 
 
 def simplify(geoms: gpd.GeoSeries, *, tolerance: float, precision: float = 1e-4) -> gpd.GeoSeries:
@@ -87,11 +89,11 @@ def inset_frames() -> gpd.GeoDataFrame:
                             geometry=boxes, index=list(INSET_BOXES), crs=4326)
 
 
-def outline_lines(layer: gpd.GeoDataFrame, *, tolerance: float = 0.02) -> gpd.GeoSeries:
+def outline_lines(layer: gpd.GeoDataFrame, *, tolerance: float = 0.03, precision: float = 1e-2) -> gpd.GeoSeries:
     """Borders of a coverage as lines, each shared border drawn once."""
     simple = shapely.coverage_simplify(layer.geometry.to_numpy(), tolerance)
     lines = shapely.union_all(shapely.boundary(simple))
-    lines = shapely.set_precision(lines, 1e-3)
+    lines = shapely.set_precision(lines, precision)
     return gpd.GeoSeries([lines], crs=layer.crs)
 
 

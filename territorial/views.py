@@ -6,13 +6,16 @@ every rule here is tested without a server.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from urllib.parse import quote
 
 import geopandas as gpd
 import pandas as pd
 
+from territorial.definition import ProgrammeDefinition
+from territorial.fmt import escape_markdown, fr_pct, fr_pop, plural
 from territorial.fmt import fold as _fold
-from territorial.fmt import fr_pct, fr_pop, plural
 from territorial.geometry import simplify, tolerance_for, with_insets
 from territorial.programme import KIND_LABELS, Programme
 
@@ -222,13 +225,60 @@ def programme_map(
     from territorial.geometry import bounds_of
 
     m = maps.new_map(bounds=bounds or (bounds_of(frame) if len(frame) else None), height=height)
-    maps.add_outlines(m, gpd.GeoDataFrame(geometry=outlines["departements"]), name="Départements",
-                      color="#c3ccd5", weight=0.6)
-    maps.add_outlines(m, gpd.GeoDataFrame(geometry=outlines["regions"]), name="Régions",
-                      color="#7b8794", weight=1.2)
-    if outlines.get("insets") is not None:
-        maps.add_outlines(m, outlines["insets"], name="Outre-mer", color="#7b8794", weight=1)
+    styles = {"departements": ("Départements", "#c3ccd5", 0.6), "regions": ("Régions", "#7b8794", 1.2),
+              "insets": ("Outre-mer", "#7b8794", 1.0)}
+    for key, (name, colour, weight) in styles.items():
+        layer = outlines.get(key)
+        if layer is not None:
+            layer = layer if isinstance(layer, gpd.GeoDataFrame) else gpd.GeoDataFrame(geometry=layer)
+            maps.add_outlines(m, layer, name=name, color=colour, weight=weight)
     maps.add_territories(m, frame, id_column="code", fill_column="couleur",
                          tooltip=TOOLTIP_FIELDS, highlight=highlight)
     maps.add_legend(m, legend, title=title)
     return m
+
+
+def level_palette(definition: ProgrammeDefinition) -> dict[int, str]:
+    """Colour of each activation level (the maps' ordinal palette), by level value."""
+    values = [lv.value for lv in definition.levels]
+    return dict(zip(values, _ordinal(len(values)), strict=True))
+
+
+_CODE = re.compile(r"^[0-9A-Za-z]{2,12}$")
+
+
+def valid_code(programme: Programme, code: object) -> str | None:
+    """``code`` if it names a territory of the programme, else None (safe in a URL)."""
+    text = str(code).strip() if code is not None else ""
+    return text if _CODE.match(text) and text in programme.territories.index else None
+
+
+def fiche_link(code: str) -> str:
+    """Markdown link to a territory's fiche page; ``code`` must be a valid code."""
+    if not _CODE.match(code):
+        raise ValueError(f"not a territory code: {code!r}")
+    return f"[Ouvrir la fiche](/fiche?territoire={quote(code)})"
+
+
+def territory_card(programme: Programme, code: str) -> str:
+    """A territory's card in Markdown (every data text escaped), with a link to its fiche."""
+    definition = programme.definition
+    row = programme.territories.loc[code]
+    segment = definition.segment(row["segment"])
+    where = [f"{row['departement_nom']} ({row['departement']})" if row["departement_nom"] else "",
+             row["region_nom"] or ""]
+    levers = [f"- {escape_markdown(lv.label)} : **{escape_markdown(definition.level_label(int(row[lv.id])))}**"
+              for lv in definition.levers]
+    lines = [
+        f"### {escape_markdown(row['nom'])}",
+        f"{escape_markdown(row['nature'])} · {escape_markdown(fr_pop(row['population']))}  ",
+        " · ".join(escape_markdown(w) for w in where if w) + "  ",
+        f"Segment : **{escape_markdown(segment.label)}** ({escape_markdown(segment.bounds_label)})",
+        "",
+        f"**Leviers** ({escape_markdown(plural(int(row['n_actives']), 'levier activé', 'leviers activés'))}) :",
+        "",
+        *levers,
+        "",
+        fiche_link(code),
+    ]
+    return "\n".join(lines)

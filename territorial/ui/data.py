@@ -7,15 +7,18 @@ definition, the current programme and its display geometry.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import streamlit as st
 
+from territorial import store as store_module
 from territorial.definition import ProgrammeDefinition, load_definition
 from territorial.geometry import inset_frames, outline_lines, with_insets
 from territorial.programme import Programme, resolve
-from territorial.programme_file import load_programme_file
+from territorial.programme_file import ProgrammeTable, load_programme_file
 from territorial.reference import Reference, is_cached, load_reference
+from territorial.store import ENV_URL, Store, StoredVersion
 
 DEMO_FILE = Path(__file__).resolve().parents[2] / "data" / "demo_programme.csv"
 
@@ -32,7 +35,7 @@ def reference() -> Reference:
     with st.status("Première mise en route : préparation du référentiel géographique…",
                    expanded=True) as status:
         bar = st.progress(0.0, text="Démarrage…")
-        ref = load_reference(progress=lambda f, msg: bar.progress(min(f, 1.0), text=msg))
+        load_reference(progress=lambda f, msg: bar.progress(min(f, 1.0), text=msg))
         status.update(label="Référentiel géographique prêt.", state="complete", expanded=False)
     _reference.clear()
     return _reference()
@@ -44,27 +47,97 @@ def definition() -> ProgrammeDefinition:
     return load_definition()
 
 
-@st.cache_resource(show_spinner="Chargement du programme…")
-def _demo_programme() -> Programme:
-    table = load_programme_file(DEMO_FILE.read_bytes(), filename=DEMO_FILE.name,
-                                definition=definition(), reference=_reference())
-    return resolve(table, reference=_reference(), definition=definition())
+#: Streamlit secret holding the database URL (the environment variable wins).
+DATABASE_SECRET = "database_url"
+
+
+def secret(key: str) -> str | None:
+    """A top-level Streamlit secret, or None (also when there is no secrets file)."""
+    try:
+        value = st.secrets.get(key)
+    except (FileNotFoundError, KeyError):
+        return None
+    if value is None:
+        return None
+    return str(value).strip() or None
+
+
+def database_url() -> str | None:
+    """``$TERRITORIAL_DATABASE_URL``, else the secret ``database_url``, else None (SQLite)."""
+    return os.environ.get(ENV_URL, "").strip() or secret(DATABASE_SECRET)
+
+
+@st.cache_resource(show_spinner=False)
+def _store(url: str | None, data_dir: str) -> Store:
+    return Store.open(url)
+
+
+def store() -> Store:
+    """The programme storage, shared by every session (keyed by its location)."""
+    return _store(database_url(), str(store_module.data_dir()))
+
+
+@st.cache_resource(show_spinner=False)
+def _demo_table() -> ProgrammeTable:
+    return load_programme_file(DEMO_FILE.read_bytes(), filename=DEMO_FILE.name,
+                               definition=definition(), reference=_reference())
+
+
+def current_version_id() -> int:
+    """The id of the current version (one small query); the demo becomes version 1 when empty."""
+    shared = store()
+    version_id = shared.current_id()
+    if version_id is None:
+        version_id = shared.ensure_initial(_demo_table()).id
+    return version_id
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _version(key: str, version_id: int) -> StoredVersion:
+    return store().get(version_id)
+
+
+def version(version_id: int) -> StoredVersion:
+    """A stored version (immutable, so cached by id). Copy its table before changing it."""
+    return _version(_store_key(), version_id)
+
+
+@st.cache_resource(show_spinner="Chargement du programme…", max_entries=4)
+def _programme_at(key: str, version_id: int) -> Programme:
+    return resolve(version(version_id).table, reference=_reference(), definition=definition())
+
+
+def programme_at(version_id: int) -> Programme:
+    """The resolved programme of one version (cached by id)."""
+    reference()
+    return _programme_at(_store_key(), version_id)
 
 
 def programme() -> Programme:
-    """The programme shown by the dashboard."""
+    """The programme shown by the dashboard: the current version of the store.
+
+    The current version id is checked at every rerun (one small query), so a
+    version saved by anyone is seen by every session at its next rerun.
+    """
     reference()
-    return _demo_programme()
+    return programme_at(current_version_id())
+
+
+def _store_key() -> str:
+    return f"{database_url() or ''}|{store_module.data_dir()}"
 
 
 @st.cache_resource(show_spinner=False)
 def base_outlines(insets: bool = True) -> dict:
-    """Département and région borders as lines, plus overseas inset frames."""
+    """The national map's base: région borders as lines, plus overseas inset frames.
+
+    Département borders would double the map's weight at this scale; local maps
+    (a territory in its département) draw them instead.
+    """
     ref = _reference()
-    deps = with_insets(ref.departements) if insets else ref.departements
     regs = with_insets(ref.regions, region_column=None) if insets else ref.regions
     return {
-        "departements": outline_lines(deps, tolerance=0.02),
-        "regions": outline_lines(regs, tolerance=0.02),
+        "departements": None,
+        "regions": outline_lines(regs),
         "insets": inset_frames() if insets else None,
     }
