@@ -57,12 +57,12 @@ class _HeaderStyle(MacroElement):
 
 
 class _Legend(MacroElement):
-    """A Leaflet control, bottom-right, whose inner HTML is built (escaped) in Python."""
+    """A Leaflet control, top-right, whose inner HTML is built (escaped) in Python."""
 
     _template = Template(
         """{% macro script(this, kwargs) %}
 (function () {
-    var legend = L.control({position: "bottomright"});
+    var legend = L.control({position: "topright"});
     legend.onAdd = function () {
         var div = L.DomUtil.create("div", "carte-legende");
         div.innerHTML = {{ this.markup | tojson }};
@@ -244,7 +244,7 @@ def add_territories(
 
 
 def add_legend(m: folium.Map, items: list[tuple[str, str]], *, title: str) -> None:
-    """Add a legend box at the bottom right of the map.
+    """Add a legend box at the top right of the map.
 
     Parameters
     ----------
