@@ -6,6 +6,7 @@ from territorial.fmt import fr_int, fr_pop
 from territorial.levers import key_figures
 from territorial.ui import data
 from territorial.ui.layout import show_map
+from territorial.ui.router import ensure_routed
 from territorial.views import (
     COLOUR_SEGMENT,
     map_frame,
@@ -14,6 +15,7 @@ from territorial.views import (
     territory_table,
 )
 
+ensure_routed()
 programme = data.programme()
 definition = programme.definition
 figures = key_figures(programme)

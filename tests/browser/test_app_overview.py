@@ -1,0 +1,31 @@
+"""The real dashboard in Chromium: the overview map draws every territory, offline."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from playwright.sync_api import expect
+
+from .conftest import ARTIFACTS, WatchedPage
+
+MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+
+
+def test_overview_map_draws_one_shape_per_territory_offline(streamlit_server, watched_page: WatchedPage, demo):
+    url = streamlit_server(Path("app.py"))
+    page = watched_page.page
+    page.goto(url)
+    expect(page.get_by_text("Données de démonstration")).to_be_visible(timeout=60_000)
+    frame = page.frame_locator(MAP_IFRAME)
+    expected = int(demo.territories.geometry.notna().sum())
+    expect(frame.locator("path.territoire")).to_have_count(expected, timeout=60_000)
+    expect(frame.locator(".carte-legende")).to_contain_text("Petits territoires")
+    # A tooltip names the territory under the pointer, as text.
+    frame.locator("path.territoire").first.dispatch_event("mouseover")
+    expect(frame.locator(".leaflet-tooltip")).to_contain_text("Population")
+    page.wait_for_timeout(500)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "overview.png"), full_page=True)
+    assert watched_page.external_requests == []
+    assert watched_page.page_errors == []
+    assert watched_page.dialogs == []
