@@ -282,3 +282,19 @@ def territory_card(programme: Programme, code: str) -> str:
         fiche_link(code),
     ]
     return "\n".join(lines)
+
+
+def context_bounds(frame: gpd.GeoDataFrame, *, min_span: float = 1.5) -> tuple[float, float, float, float] | None:
+    """Bounds of the shapes, widened to at least ``min_span`` degrees each way.
+
+    A map of one small commune then shows it in its surroundings rather than
+    filling the frame with its (simplified) outline. None when there is no shape.
+    """
+    from territorial.geometry import bounds_of
+
+    if frame.empty:
+        return None
+    minx, miny, maxx, maxy = bounds_of(frame)
+    cx, cy = (minx + maxx) / 2, (miny + maxy) / 2
+    half_x, half_y = max(maxx - minx, min_span) / 2, max(maxy - miny, min_span) / 2
+    return (cx - half_x, cy - half_y, cx + half_x, cy + half_y)

@@ -1,0 +1,83 @@
+"""Segments et leviers: how the 4 size segments pull the 4 levers (the seed's lesson).
+
+The selected cell lives in the URL (``segment``, ``levier``); clicking a cell of the
+heat map sets both, as do the two selectboxes (keyboard alternative).
+"""
+
+import streamlit as st
+
+from territorial.charts import CELL_SELECTION
+from territorial.fmt import escape_markdown, fr_int, fr_pct, fr_pop, plural
+from territorial.levers import segment_summary
+from territorial.ui import cached_views, data, url_state
+from territorial.ui.layout import show_map
+from territorial.ui.router import ensure_routed
+from territorial.views import Filters, apply_filters, map_summary
+
+SEGMENT, LEVER, CHART = "segments_segment", "segments_levier", "segments_heatmap"
+LAST_CELL = "segments_derniere_case"
+
+ensure_routed()
+programme = data.programme()
+definition = programme.definition
+segments = {s.id: s.label for s in definition.segments}
+levers = {lv.id: f"{lv.id} – {lv.label}" for lv in definition.levers}
+notes = [url_state.seed(SEGMENT, "segment", options=segments), url_state.seed(LEVER, "levier", options=levers)]
+
+st.title("Segments de taille et leviers d'action")
+st.caption("La taille compte : les territoires de chaque segment activent les leviers différemment.")
+for note in filter(None, notes):
+    st.info(note)
+
+summary = segment_summary(programme)
+for col, segment in zip(st.columns(len(definition.segments)), definition.segments, strict=True):
+    with col.container(border=True):
+        st.html(f'<div style="height:6px;border-radius:3px;background:{segment.colour}"></div>')
+        st.markdown(f"**{escape_markdown(segment.label)}**  \n{escape_markdown(segment.bounds_label)}")
+        st.metric("Territoires", fr_int(summary.at[segment.id, "n"]))
+        st.markdown(f"Population couverte :  \n**{fr_pop(summary.at[segment.id, 'population'])}**")
+        st.caption(escape_markdown(segment.description))
+
+st.subheader("Ce que montrent les données")
+st.markdown("\n".join(f"- {escape_markdown(sentence)}" for sentence in cached_views.contrasts(programme)))
+
+# A click on a cell (new since the last run) selects its segment and lever.
+points = ((st.session_state.get(CHART) or {}).get("selection") or {}).get(CELL_SELECTION) or [None]
+cell = (points[0].get("segment"), points[0].get("lever")) if isinstance(points[0], dict) else None
+if cell and cell != st.session_state.get(LAST_CELL) and cell[0] in segments and cell[1] in levers:
+    st.session_state[SEGMENT], st.session_state[LEVER] = cell
+st.session_state[LAST_CELL] = cell
+
+st.subheader("Segment × levier")
+chart = cached_views.heatmap(programme, segment=st.session_state.get(SEGMENT), lever=st.session_state.get(LEVER))
+st.vega_lite_chart(chart, on_select="rerun", selection_mode=CELL_SELECTION, key=CHART)
+st.caption("Au clavier, ou pour afficher tout un levier : choisissez le segment et le levier ci-dessous.")
+col_segment, col_lever = st.columns(2)
+segment_id = col_segment.selectbox("Segment", [None, *segments], key=SEGMENT,
+                                   format_func=lambda k: "Tous les segments" if k is None else segments[k])
+lever_id = col_lever.selectbox("Levier", list(levers), format_func=levers.get, key=LEVER)
+url_state.sync({"segment": segment_id, "levier": None if lever_id == definition.levers[0].id else lever_id})
+
+lever = definition.lever(lever_id)
+st.subheader(f"Levier {lever.id} – {lever.label}")
+st.markdown(escape_markdown(lever.description))
+pool = apply_filters(programme, Filters(segments=(segment_id,) if segment_id else ()))
+active = apply_filters(programme, Filters(segments=(segment_id,) if segment_id else (), lever=lever_id))
+where = f"du segment « {segments[segment_id]} »" if segment_id else "du programme"
+share = f" ({fr_pct(len(active) / len(pool))})" if len(pool) else ""
+st.markdown(escape_markdown(f"{plural(len(active), 'territoire')} {where} sur {fr_int(len(pool))} "
+                            f"activent ce levier{share}."))
+
+codes = tuple(active.index)
+_, legend, title = cached_views.frame(programme, mode=lever_id, codes=codes)
+col_map, col_list = st.columns([3, 2])
+with col_map:
+    st.caption(map_summary(programme, active, legend, title))
+    show_map(cached_views.territories_map(programme, mode=lever_id, codes=codes, height=520),
+             key="segments_map", height=520)
+with col_list:
+    table = cached_views.table(programme, codes)
+    columns = ["Territoire", f"{lever.id} – {lever.label}"] + ([] if segment_id else ["Segment"])
+    st.dataframe(table[columns].rename(columns={columns[1]: "Niveau"}), hide_index=True, height=560,
+                 column_config={"Territoire": st.column_config.TextColumn(width="medium")})
+st.vega_lite_chart(cached_views.level_distribution(programme, lever_id))

@@ -1,0 +1,168 @@
+"""Cached maps, charts, tables and texts of the Carte and Segments pages.
+
+A rerun whose inputs did not change reuses what was built before
+(``st.cache_resource``, shared by the sessions and never mutated by the pages): the
+key is the programme's content token plus what the view shows (colouring, codes
+shown, highlighted territory or cell).
+"""
+
+from __future__ import annotations
+
+import copy
+import weakref
+from collections import OrderedDict
+
+import folium
+import geopandas as gpd
+import pandas as pd
+import streamlit as st
+from branca.element import Element
+
+from territorial import charts
+from territorial.levers import segment_lever_matrix
+from territorial.programme import Programme
+from territorial.summary import contrasts as _contrasts
+from territorial.ui import data
+from territorial.views import context_bounds, map_frame, programme_map, regions_present, search_label, territory_table
+
+_TOKENS: dict[int, tuple[weakref.ref, int]] = {}
+
+
+def programme_token(programme: Programme) -> int:
+    """Fingerprint of the programme's content, computed once per programme object."""
+    known = _TOKENS.get(id(programme))
+    if known is not None and known[0]() is programme:
+        return known[1]
+    table = pd.DataFrame(programme.territories.drop(columns="geometry"))
+    token = hash((int(pd.util.hash_pandas_object(table, index=True).sum()), programme.definition))
+    _TOKENS[id(programme)] = (weakref.ref(programme), token)
+    return token
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _frame(_programme: Programme, token: int, mode: str,
+           codes: tuple[str, ...]) -> tuple[gpd.GeoDataFrame, list[tuple[str, str]], str]:
+    return map_frame(_programme, _programme.territories.loc[list(codes)], mode=mode)
+
+
+def frame(programme: Programme, *, mode: str,
+          codes: tuple[str, ...]) -> tuple[gpd.GeoDataFrame, list[tuple[str, str]], str]:
+    """:func:`territorial.views.map_frame` of the territories ``codes`` (cached)."""
+    return _frame(programme, programme_token(programme), mode, codes)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _map(_programme: Programme, token: int, mode: str, codes: tuple[str, ...],
+         highlight: str | None, height: int) -> folium.Map:
+    shapes, legend, title = _frame(_programme, token, mode, codes)
+    return programme_map(shapes, legend=legend, title=title, outlines=data.base_outlines(),
+                         height=height, highlight=highlight, bounds=context_bounds(shapes))
+
+
+def territories_map(programme: Programme, *, mode: str, codes: tuple[str, ...],
+                    highlight: str | None = None, height: int = 600) -> folium.Map:
+    """The map of the territories ``codes`` coloured by ``mode``.
+
+    Built once per set of inputs; each call returns a copy of the element tree,
+    because ``st_folium`` renames the map's elements in place when it renders a map,
+    which breaks a second rendering of the same object.
+    """
+    return _clone_map(_map(programme, programme_token(programme), mode, codes, highlight, height))
+
+
+def _clone_map(m: folium.Map) -> folium.Map:
+    """Copy a map's element tree (from its root figure), sharing the data (0.1 ms).
+
+    Each element is copied shallowly with its own children, so that rendering the
+    copy (which renames elements and adds children) leaves the cached map intact; the
+    GeoJSON data and templates, which rendering only reads, are shared
+    (``copy.deepcopy`` takes 20 to 60 ms).
+    """
+    clones: dict[int, Element] = {}
+
+    def clone(element: Element, parent: Element | None) -> Element:
+        twin = copy.copy(element)
+        clones[id(element)] = twin
+        twin._parent = parent
+        twin._children = OrderedDict((name, clone(child, twin)) for name, child in element._children.items())
+        return twin
+
+    clone(m.get_root(), None)
+    for twin in clones.values():  # e.g. a Figure's header/html/script attributes
+        for name, value in vars(twin).items():
+            if name not in ("_parent", "_children") and isinstance(value, Element) and id(value) in clones:
+                setattr(twin, name, clones[id(value)])
+    return clones[id(m)]
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _heatmap(_programme: Programme, token: int, segment: str | None, lever: str | None) -> dict:
+    matrix = segment_lever_matrix(_programme)
+    return charts.segment_lever_heatmap(matrix, _programme.definition, selected=(segment, lever)).to_dict()
+
+
+def heatmap(programme: Programme, *, segment: str | None, lever: str | None) -> dict:
+    """Vega-Lite spec of the segment × lever heat map, the cell (segment, lever) outlined.
+
+    Specs, not altair charts: ``st.altair_chart`` validates the chart at every
+    rerun (about 20 ms a chart); ``st.vega_lite_chart`` takes the spec validated
+    once. Each call returns a copy, safe to hand to Streamlit.
+    """
+    return copy.deepcopy(_heatmap(programme, programme_token(programme), segment, lever))
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _levels(_programme: Programme, token: int, lever: str) -> dict:
+    return charts.level_distribution(_programme, lever).to_dict()
+
+
+def level_distribution(programme: Programme, lever: str) -> dict:
+    """Vega-Lite spec of the levels of one lever by segment, as stacked bars (a copy)."""
+    return copy.deepcopy(_levels(programme, programme_token(programme), lever))
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _contrasts_of(_programme: Programme, token: int) -> list[str]:
+    return _contrasts(_programme)
+
+
+def contrasts(programme: Programme) -> list[str]:
+    """:func:`territorial.summary.contrasts` of the whole programme (cached)."""
+    return _contrasts_of(programme, programme_token(programme))
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _labels(_programme: Programme, token: int) -> dict[str, str]:
+    data = _programme.territories.sort_values("nom")
+    return {code: search_label(row) for code, row in data.iterrows()}
+
+
+def search_labels(programme: Programme) -> dict[str, str]:
+    """Code → « Nom (Type, département) », in name order (cached)."""
+    return _labels(programme, programme_token(programme))
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _regions(_programme: Programme, token: int) -> dict[str, str]:
+    return regions_present(_programme)
+
+
+def regions(programme: Programme) -> dict[str, str]:
+    """:func:`territorial.views.regions_present` (cached)."""
+    return _regions(programme, programme_token(programme))
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _table(_programme: Programme, token: int, codes: tuple[str, ...]) -> pd.DataFrame:
+    return territory_table(_programme, _programme.territories.loc[list(codes)])
+
+
+def table(programme: Programme, codes: tuple[str, ...]) -> pd.DataFrame:
+    """:func:`territorial.views.territory_table` of the territories ``codes`` (cached; do not modify)."""
+    return _table(programme, programme_token(programme), codes)
+
+
+def clear() -> None:
+    """Forget every cached view (tests)."""
+    for cached in (_frame, _map, _heatmap, _levels, _contrasts_of, _labels, _regions, _table):
+        cached.clear()

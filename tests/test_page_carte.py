@@ -1,0 +1,208 @@
+"""The Carte page with AppTest: filters, URL state, search, click and card."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from territorial.fmt import escape_markdown
+from territorial.views import search_label
+from tests.conftest import APP
+
+PAGE = "pages/carte.py"
+LYON = "200046977"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_map_cache():
+    from territorial.ui import cached_views
+
+    cached_views.clear()
+    yield
+    cached_views.clear()
+
+
+def _open(**params: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.switch_page(PAGE)
+    for key, value in params.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def _shown(at: AppTest) -> pd.DataFrame:
+    (table,) = at.dataframe
+    return table.value
+
+
+def _codes(features: list[dict]) -> set[str]:
+    return {f["properties"]["code"] for f in features}
+
+
+def test_all_territories_are_mapped_and_listed(folium_recorder, demo) -> None:
+    at = _open()
+    assert not at.exception
+    data = demo.territories
+    assert [s.value for s in at.subheader] == ["81 territoires affichés"]
+    assert len(_shown(at)) == 81
+    assert _codes(folium_recorder.features()) == set(data.index[data.geometry.notna()])
+    assert any(c.value.startswith("La carte montre 81 territoires") for c in at.caption)
+    assert any("Cliquez sur un territoire" in i.value for i in at.info)
+
+
+def test_filters_change_the_map_the_table_and_the_url(folium_recorder, demo) -> None:
+    at = _open()
+    data = demo.territories
+    at.multiselect(key="carte_segment").set_value(["S1"]).run()
+    small = data[data["segment"] == "S1"]
+    assert len(_shown(at)) == len(small) == 29
+    assert [s.value for s in at.subheader] == ["29 territoires affichés"]
+    assert _codes(folium_recorder.features()) == set(small.index)
+    assert at.query_params["segment"] == "S1"
+
+    at.selectbox(key="carte_levier").set_value("L2").run()
+    expected = small[small["L2"] >= 1]
+    assert set(_shown(at)["Code"]) == set(expected.index)
+    assert len(expected) == 12
+    assert _codes(folium_recorder.features()) == set(expected.index)
+    assert at.query_params["levier"] == "L2"
+
+    at.selectbox(key="carte_couleur").set_value("n_actives").run()
+    assert any("colorés selon « Nombre de leviers activés »" in c.value for c in at.caption)
+    assert at.query_params["couleur"] == "n_actives"
+
+
+def test_url_restores_the_view(folium_recorder, demo) -> None:
+    at = _open(couleur="L3", segment="S2,S3", levier="L1", region="84", type="epci,commune",
+               territoire=LYON)
+    assert not at.exception
+    assert at.selectbox(key="carte_couleur").value == "L3"
+    assert at.multiselect(key="carte_segment").value == ["S2", "S3"]
+    assert at.selectbox(key="carte_levier").value == "L1"
+    assert at.selectbox(key="carte_region").value == "84"
+    assert at.multiselect(key="carte_type").value == ["epci", "commune"]
+    data = demo.territories
+    expected = data[data["segment"].isin(["S2", "S3"]) & (data["L1"] >= 1) & (data["region"] == "84")
+                    & data["type"].isin(["epci", "commune"])]
+    assert set(_shown(at)["Code"]) == set(expected.index)
+    assert len(expected) > 0
+    assert any("Financement & investissement en commun : niveau d'activation" in c.value for c in at.caption)
+    # Lyon (S4) is selected from the URL although the filters hide it: its card says so.
+    assert any(m.value.startswith("### Métropole de Lyon") for m in at.markdown)
+    assert any("n'est pas affiché avec les filtres" in c.value for c in at.caption)
+
+
+def test_invalid_url_values_are_ignored_with_a_message(folium_recorder) -> None:
+    at = _open(segment="S1,S9", levier="<b>L2</b>", territoire="99999", couleur="rouge")
+    assert not at.exception
+    messages = " ".join(i.value for i in at.info)
+    assert "« S9 »" in messages and "« segment »" in messages
+    assert "« \\<b\\>L2\\</b\\> »" in messages  # shown escaped, never as HTML
+    assert "« 99999 »" in messages and "« rouge »" in messages
+    assert at.multiselect(key="carte_segment").value == ["S1"]
+    assert at.selectbox(key="carte_levier").value is None
+    assert at.selectbox(key="carte_couleur").value == "segment"
+    assert len(_shown(at)) == 29
+    assert "levier" not in at.query_params and "territoire" not in at.query_params
+
+
+def test_clicking_a_territory_shows_its_card_and_highlights_it(folium_recorder, demo) -> None:
+    at = _open()
+    folium_recorder.click = LYON
+    at.run()
+    assert not at.exception
+    card = next(m.value for m in at.markdown if m.value.startswith("###"))
+    assert card.startswith("### Métropole de Lyon")
+    assert "Rhône \\(69\\) · Auvergne\\-Rhône\\-Alpes" in card
+    assert "Segment : **Métropoles et très grands territoires**" in card
+    row = demo.territories.loc[LYON]
+    for lever in demo.definition.levers:
+        level = demo.definition.level_label(int(row[lever.id]))
+        assert f"- {escape_markdown(lever.label)} : **{escape_markdown(level)}**" in card
+    assert card.endswith(f"[Ouvrir la fiche](/fiche?territoire={LYON})")
+    assert at.query_params["territoire"] == LYON
+    assert at.selectbox(key="carte_territoire").value == LYON
+    # The map drawn after the click outlines Lyon.
+    m = folium_recorder.maps[-1][0]
+    layer = next(c for c in m._children.values()
+                 if getattr(c, "data", None) and c.data.get("features")
+                 and "territoire" in c.style_function(c.data["features"][0])["className"])
+    styles = {f["id"]: layer.style_function(f)["className"] for f in layer.data["features"]}
+    assert styles[LYON] == "territoire territoire-selectionne"
+    assert sum("selectionne" in s for s in styles.values()) == 1
+
+    # The next rerun (no new click) keeps the selection; choosing another one in the list wins.
+    folium_recorder.click = None
+    at.run()
+    assert at.selectbox(key="carte_territoire").value == LYON
+    at.selectbox(key="carte_territoire").set_value("04113").run()
+    assert next(m.value for m in at.markdown if m.value.startswith("###")).startswith("### Marcoux")
+    assert at.query_params["territoire"] == "04113"
+
+
+def test_search_lists_matches_with_their_departement(folium_recorder, demo) -> None:
+    at = _open()
+    at.text_input(key="carte_q").set_value("saint").run()
+    data = demo.territories
+    expected = data[data["nom"].str.lower().str.contains("saint")]
+    assert len(expected) >= 2
+    assert set(_shown(at)["Code"]) == set(expected.index)
+    listing = " ".join(m.value for m in at.sidebar.markdown)
+    for _, row in expected.iterrows():
+        assert escape_markdown(search_label(row)) in listing
+    assert at.query_params["q"] == "saint"
+
+
+def test_no_match_warns_and_draws_an_empty_map(folium_recorder) -> None:
+    at = _open(q="zzzz")
+    assert not at.exception
+    assert any("Aucun territoire" in w.value for w in at.warning)
+    assert [s.value for s in at.subheader] == ["0 territoire affiché"]
+    assert folium_recorder.features() == []
+
+
+def test_cached_map_survives_rendering_by_st_folium(demo, monkeypatch) -> None:
+    """st_folium renames the elements of the map it renders: the cache hands out copies."""
+    import streamlit_folium
+
+    from territorial.ui import cached_views
+
+    sent: list[dict] = []
+    monkeypatch.setattr(streamlit_folium, "_component_func", lambda **kw: sent.append(kw) or kw.get("default"))
+    codes = tuple(demo.territories.index[:20])
+    cached = cached_views._map(demo, cached_views.programme_token(demo), "segment", codes, codes[0], 500)
+    name = cached.get_name()
+    for _ in range(3):
+        m = cached_views.territories_map(demo, mode="segment", codes=codes, highlight=codes[0], height=500)
+        assert m is not cached
+        streamlit_folium.st_folium(m, key="t", returned_objects=["last_active_drawing"])
+    assert cached.get_name() == name  # the cached map was not renamed
+    assert len({(s["script"], s["header"], s["html"]) for s in sent}) == 1  # same map drawn every time
+    assert sent[0]["script"].count('"type": "Feature"') >= 20
+
+
+def test_card_escapes_data_and_links_only_valid_codes(demo) -> None:
+    import dataclasses
+
+    from territorial.views import context_bounds, fiche_link, territory_card, valid_code
+
+    data = demo.territories.copy()
+    data.loc[LYON, "nom"] = "<script>alert(1)</script> [clic](javascript:alert(1))"
+    hostile = dataclasses.replace(demo, territories=data)
+    card = territory_card(hostile, LYON)
+    assert "<script>" not in card and "](javascript" not in card
+    assert card.startswith("### \\<script\\>alert\\(1\\)\\</script\\> \\[clic\\]\\(javascript\\:alert\\(1\\)\\)")
+    assert valid_code(demo, LYON) == LYON
+    assert valid_code(demo, " 04113 ") == "04113"
+    for bad in ["99999", "<b>", "2A004)", "", None, "../fiche"]:
+        assert valid_code(demo, bad) is None
+    with pytest.raises(ValueError):
+        fiche_link("x)[y](javascript:1")
+    # One small commune is shown in its surroundings (at least 1.5 degrees each way).
+    from territorial.views import COLOUR_SEGMENT, map_frame
+
+    frame, _, _ = map_frame(demo, data.loc[["04113"]], mode=COLOUR_SEGMENT)
+    minx, miny, maxx, maxy = context_bounds(frame)
+    assert maxx - minx == pytest.approx(1.5) and maxy - miny == pytest.approx(1.5)
+    assert context_bounds(frame.iloc[:0]) is None

@@ -1,0 +1,116 @@
+"""The Segments et leviers page with AppTest: segment cards, summary, matrix cell, lever view."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
+from streamlit.testing.v1 import AppTest
+
+from territorial.fmt import escape_markdown, fr_int, fr_pop
+from territorial.summary import contrasts
+from tests.conftest import APP
+
+PAGE = "pages/segments.py"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_map_cache():
+    from territorial.ui import cached_views
+
+    cached_views.clear()
+    yield
+    cached_views.clear()
+
+
+def _open(**params: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.switch_page(PAGE)
+    for key, value in params.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def _listed(at: AppTest) -> list[str]:
+    (table,) = at.dataframe
+    return sorted(table.value["Territoire"])
+
+
+def _heatmap_rows(at: AppTest) -> list[dict]:
+    """Data rows of the heat map sent to the browser (AppTest does not know the element)."""
+    for element in at.main:
+        proto = getattr(element, "proto", None)
+        spec = getattr(proto, "spec", "") if proto is not None else ""
+        if spec and '"cellule"' in spec:
+            (dataset,) = proto.datasets  # the chart's table, as Arrow bytes
+            return convert_arrow_bytes_to_pandas_df(dataset.data.data).to_dict("records")
+    raise AssertionError("heat map not found")
+
+
+def test_segments_side_by_side_and_summary(folium_recorder, demo) -> None:
+    at = _open()
+    assert not at.exception
+    data = demo.territories
+    counts = [m.value for m in at.metric if m.label == "Territoires"]
+    assert counts == [fr_int((data["segment"] == s.id).sum()) for s in demo.definition.segments]
+    texts = [m.value for m in at.markdown]
+    for segment in demo.definition.segments:
+        population = data.loc[data["segment"] == segment.id, "population"].sum()
+        assert f"Population couverte :  \n**{fr_pop(population)}**" in texts
+    assert [c.value for c in at.caption if c.value.startswith(escape_markdown("Moins de 50"))]
+    summary = next(t for t in texts if t.startswith("- Segment"))
+    sentences = contrasts(demo)
+    assert summary == "\n".join(f"- {escape_markdown(s)}" for s in sentences)
+    assert "97\u00a0%" in summary and "« Coopérations & gouvernance territoriale »" in sentences[0]
+
+
+def test_cell_selected_with_the_selectboxes_lists_and_maps_its_territories(folium_recorder, demo) -> None:
+    at = _open()
+    at.selectbox(key="segments_segment").set_value("S1")
+    at.selectbox(key="segments_levier").set_value("L2").run()
+    assert not at.exception
+    data = demo.territories
+    expected = data[(data["segment"] == "S1") & (data["L2"] >= 1)]
+    assert _listed(at) == sorted(expected["nom"])
+    assert {f["properties"]["code"] for f in folium_recorder.features()} == set(expected.index)
+    assert any(m.value == escape_markdown(f"{len(expected)} territoires du segment « Petits territoires » "
+                                          "sur 29 activent ce levier (41\u00a0%).") for m in at.markdown)
+    assert [s.value for s in at.subheader][-1] == "Levier L2 – Données & méthodes partagées"
+    assert at.query_params["segment"] == "S1" and at.query_params["levier"] == "L2"
+    # The heat map outlines the chosen cell.
+    selected = [(r["segment"], r["lever"]) for r in _heatmap_rows(at) if r["selected"]]
+    assert selected == [("S1", "L2")]
+
+    # All segments: every territory activating the lever.
+    at.selectbox(key="segments_segment").set_value(None).run()
+    assert _listed(at) == sorted(data.loc[data["L2"] >= 1, "nom"])
+    assert "segment" not in at.query_params
+
+
+def test_clicking_a_cell_selects_its_segment_and_lever(folium_recorder, demo) -> None:
+    at = _open()
+    # What st.altair_chart(on_select="rerun") stores when a cell is clicked.
+    at.session_state["segments_heatmap"] = {"selection": {"cellule": [{"segment": "S3", "lever": "L4"}]}}
+    at.run()
+    assert at.selectbox(key="segments_segment").value == "S3"
+    assert at.selectbox(key="segments_levier").value == "L4"
+    data = demo.territories
+    assert _listed(at) == sorted(data.loc[(data["segment"] == "S3") & (data["L4"] >= 1), "nom"])
+    # The same click seen again does not override a later choice in the selectboxes.
+    at.selectbox(key="segments_levier").set_value("L1").run()
+    assert at.selectbox(key="segments_levier").value == "L1"
+
+
+def test_url_restores_the_cell_and_ignores_invalid_values(folium_recorder, demo) -> None:
+    at = _open(segment="S4", levier="L3")
+    assert at.selectbox(key="segments_segment").value == "S4"
+    assert at.selectbox(key="segments_levier").value == "L3"
+    data = demo.territories
+    assert _listed(at) == sorted(data.loc[(data["segment"] == "S4") & (data["L3"] >= 1), "nom"])
+
+    at = _open(segment="S1,S2", levier="[x](javascript:alert(1))")
+    assert not at.exception
+    messages = " ".join(i.value for i in at.info)
+    assert "« S1,S2 »" in messages
+    assert f"« {escape_markdown('[x](javascript:alert(1))')} »" in messages  # no link, shown as text
+    assert at.selectbox(key="segments_segment").value is None
+    assert at.selectbox(key="segments_levier").value == "L1"
