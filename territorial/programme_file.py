@@ -231,7 +231,8 @@ def _read_xlsx(data: bytes, *, filename: str, sheet: str | None) -> tuple[pd.Dat
         if len(names) > 1:
             notes.append(Problem(None, None, sheet, f"le classeur a {len(names)} feuilles "
                                  f"({', '.join(names)}) : la feuille « {sheet} » a été lue."))
-    table = book.parse(sheet, dtype=str, header=0, keep_default_na=False, na_values=[])
+    table = pd.read_excel(book, sheet_name=sheet, dtype=str, header=0, keep_default_na=False,
+                          na_values=[])
     table = table.rename(columns=lambda c: "" if str(c).startswith("Unnamed:") else str(c))
     return table.fillna(""), {}, 2, notes
 
@@ -317,7 +318,8 @@ def _resolve_code(code: str, kind: str, reference: Reference, row: int, column: 
         old = reference.anciennes.loc[code]
         parent = old["parent"]
         parent_name = reference.communes.at[parent, "nom"] if parent in reference.communes.index else "?"
-        problems.append(Problem(row, column, code, f"ce code est celui d'une {old['nature']} "
+        article = "un" if old["nature"].startswith("arrondissement") else "une"
+        problems.append(Problem(row, column, code, f"ce code est celui d'{article} {old['nature']} "
                                 f"({old['nom']}), pas d'une commune actuelle : utilisez le code "
                                 f"{parent} ({parent_name})."))
         return None

@@ -20,6 +20,17 @@ DEMO_FILE = ROOT / "data" / "demo_programme.csv"
 APP = str(ROOT / "app.py")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _isolated_store(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Tests never read or write the developer's programme store, database or secrets."""
+    patch = pytest.MonkeyPatch()
+    patch.setenv("TERRITORIAL_DATA_DIR", str(tmp_path_factory.mktemp("donnees")))
+    for name in ("TERRITORIAL_DATABASE_URL", "TERRITORIAL_EDITOR_PASSWORD_HASH"):
+        patch.delenv(name, raising=False)
+    yield
+    patch.undo()
+
+
 @pytest.fixture(scope="session")
 def reference() -> Reference:
     return load_reference()

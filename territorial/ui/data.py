@@ -18,7 +18,7 @@ from territorial.geometry import inset_frames, outline_lines, with_insets
 from territorial.programme import Programme, resolve
 from territorial.programme_file import ProgrammeTable, load_programme_file
 from territorial.reference import Reference, is_cached, load_reference
-from territorial.store import ENV_URL, Store, StoredVersion
+from territorial.store import ENV_URL, Store, StoredVersion, StoreError
 
 DEMO_FILE = Path(__file__).resolve().parents[2] / "data" / "demo_programme.csv"
 
@@ -84,11 +84,19 @@ def _demo_table() -> ProgrammeTable:
 
 
 def current_version_id() -> int:
-    """The id of the current version (one small query); the demo becomes version 1 when empty."""
-    shared = store()
-    version_id = shared.current_id()
-    if version_id is None:
-        version_id = shared.ensure_initial(_demo_table()).id
+    """The id of the current version (one small query); the demo becomes version 1 when empty.
+
+    If the database cannot be reached, the page shows why (in French) and stops.
+    """
+    try:
+        shared = store()
+        version_id = shared.current_id()
+        if version_id is None:
+            version_id = shared.ensure_initial(_demo_table()).id
+    except StoreError as exc:
+        st.error(f"{exc} Vérifiez la configuration (TERRITORIAL_DATABASE_URL ou le secret "
+                 f"« {DATABASE_SECRET} ») et que le serveur de base de données est joignable.")
+        st.stop()
     return version_id
 
 

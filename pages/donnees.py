@@ -1,0 +1,42 @@
+"""Données : exporter le programme, importer un fichier, le modifier dans l'application.
+
+Viewing and exporting are open to anyone; importing and editing need the editor
+role. Every change becomes a new version (see the « Historique » page).
+"""
+
+import streamlit as st
+
+from territorial.ui import data, editor
+from territorial.ui.router import ensure_routed
+
+ensure_routed()
+version_id = data.current_version_id()
+programme = data.programme_at(version_id)
+current = data.version(version_id)
+
+st.title("Données du programme")
+editor.flash()
+st.markdown(f"{editor.version_caption(current)} — "
+            f"{len(programme.territories)} territoires.")
+if programme.is_demo:
+    st.caption("La version en vigueur contient les données de démonstration : importez le fichier du "
+               "programme pour les remplacer.")
+st.caption("Chaque import, modification ou restauration crée une nouvelle version : rien n'est écrasé, "
+           "et la page « Historique » permet de comparer les versions et d'en restaurer une.")
+
+st.subheader("Exporter")
+st.caption("CSV en UTF-8 avec « ; » comme séparateur (s'ouvre directement dans Excel) ; le fichier "
+           "« Programme » peut être modifié puis réimporté. Le GeoJSON contient les contours simplifiés.")
+editor.export_buttons(programme, current, key="export_courant")
+
+st.subheader("Importer ou modifier")
+if editor.editor_gate():
+    tab_import, tab_edit = st.tabs(["Importer un fichier", "Modifier dans l'application"])
+    with tab_import:
+        st.caption("Un fichier qui contient la moindre erreur ne change rien : tous les problèmes sont "
+                   "listés, avec la ligne et la colonne, pour être corrigés en une fois.")
+        editor.import_section(current)
+    with tab_edit:
+        st.caption("Modifiez les niveaux, les dates et les notes ; ajoutez une ligne (code et type) ou "
+                   "supprimez-en une. Le tableau est vérifié comme un fichier importé.")
+        editor.edit_section(current)

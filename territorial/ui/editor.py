@@ -1,0 +1,301 @@
+"""Widgets of the « Données » and « Historique » pages: editor login, import, edition, exports.
+
+Every text that comes from data is shown in ``st.dataframe`` (safe) or escaped
+with :func:`territorial.fmt.escape_markdown` before it reaches Markdown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pandas as pd
+import streamlit as st
+
+from territorial import access, editing, exports
+from territorial.fmt import escape_markdown, fr_int, plural
+from territorial.programme import Programme
+from territorial.programme_file import KINDS, ProgrammeFileError, ProgrammeTable, problems_frame
+from territorial.store import ConflictError, StoredVersion, StoreError, diff_tables
+from territorial.ui import data
+
+ROLE = "editeur_empreinte"
+AUTHOR = "editeur_auteur"
+PENDING = "donnees_import"
+UPLOAD_ROUND = "donnees_fichier_tour"
+EDIT_BASE = "donnees_edition_base"
+FLASH = "donnees_message"
+
+
+@st.cache_resource(show_spinner=False)
+def _process_throttle() -> access.Throttle:
+    """Failures of every session of this process (an attacker cannot just open a new tab)."""
+    return access.Throttle(free=10, cap=60.0)
+
+
+def _session_throttle() -> access.Throttle:
+    return st.session_state.setdefault("editeur_tentatives", access.Throttle())
+
+
+def password_hash() -> str | None:
+    """The configured editor hash (secret ``editor_password_hash``, else the environment)."""
+    return access.configured_hash({access.SECRET_KEY: data.secret(access.SECRET_KEY)})
+
+
+def is_editor() -> bool:
+    """Whether this session is logged in with the password currently configured."""
+    encoded = password_hash()
+    return bool(encoded) and st.session_state.get(ROLE) == encoded
+
+
+def editor_gate() -> bool:
+    """Show the login (or why editing is disabled); True when this session may edit."""
+    encoded = password_hash()
+    if not encoded:
+        st.info(access.EDITING_DISABLED_TEXT, icon=None)
+        return False
+    try:
+        access.PasswordHash.parse(encoded)
+    except access.BadHashError as exc:
+        st.error(str(exc))
+        return False
+    if is_editor():
+        left, right = st.columns([4, 1])
+        left.success("Vous êtes connecté en éditeur : import, modification et restauration autorisés.")
+        if right.button("Se déconnecter", key="editeur_deconnexion"):
+            del st.session_state[ROLE]
+            st.rerun()
+        return True
+    with st.form("editeur_connexion"):
+        st.markdown("**Mode éditeur** — l'import, la modification et la restauration demandent "
+                    "le mot de passe d'éditeur.")
+        password = st.text_input("Mot de passe d'éditeur", type="password")
+        submitted = st.form_submit_button("Se connecter")
+    if submitted:
+        try:
+            access.check_password(password, encoded, throttles=(_session_throttle(), _process_throttle()))
+        except access.AccessError as exc:
+            st.error(str(exc))
+        else:
+            st.session_state[ROLE] = encoded
+            st.rerun()
+    return False
+
+
+def flash(message: str | None = None) -> None:
+    """Show (and forget) the message left by the previous run, or leave one for the next."""
+    if message is not None:
+        st.session_state[FLASH] = message
+    elif FLASH in st.session_state:
+        st.success(st.session_state.pop(FLASH))
+
+
+def author_fields(key: str) -> tuple[str, str]:
+    """Author (remembered for the session) and comment of a change."""
+    author = st.text_input("Auteur de la modification", value=st.session_state.get(AUTHOR, ""),
+                           key=f"{key}_auteur", max_chars=200)
+    comment = st.text_input("Commentaire (ce qui change, et pourquoi)", key=f"{key}_commentaire",
+                            max_chars=500)
+    return author, comment
+
+
+def show_problems(error: ProgrammeFileError, *, what: str) -> None:
+    """Every problem of a refused file or edit, in a table."""
+    n = len(error.problems)
+    st.error(f"{what} refusé : {plural(n, 'problème')} à corriger. Rien n'a été modifié.")
+    st.dataframe(error.as_frame(), hide_index=True, width="stretch")
+
+
+def show_warnings(table: ProgrammeTable) -> None:
+    if table.warnings:
+        st.warning(f"{plural(len(table.warnings), 'remarque')} (corrections automatiques, colonnes "
+                   "conservées) :")
+        st.dataframe(problems_frame(table.warnings), hide_index=True, width="stretch")
+
+
+def show_diff(before: ProgrammeTable, after: ProgrammeTable, *, title: str) -> pd.DataFrame:
+    """A table of what changes between two versions (nothing if identical)."""
+    changes = diff_tables(before, after)
+    counts = changes["Changement"].value_counts()
+    st.markdown(f"**{title}** : {fr_int(counts.get('ajouté', 0))} ajouté(s), "
+                f"{fr_int(counts.get('retiré', 0))} retiré(s), "
+                f"{fr_int(changes.loc[changes['Changement'] == 'modifié', 'Code'].nunique())} modifié(s).")
+    if len(changes):
+        st.dataframe(changes, hide_index=True, width="stretch")
+    return changes
+
+
+def save(action: Callable[[], StoredVersion], *, on_conflict: Callable[[ConflictError], None],
+         on_success: Callable[[StoredVersion], None] | None = None) -> None:
+    """Run a save with a spinner; report the new version, a conflict or a storage error."""
+    try:
+        with st.spinner("Enregistrement de la nouvelle version…"):
+            saved = action()
+    except ConflictError as exc:
+        st.error(str(exc))
+        on_conflict(exc)
+    except (StoreError, ValueError) as exc:
+        st.error(str(exc))
+    else:
+        st.session_state[AUTHOR] = saved.author
+        st.session_state[EDIT_BASE] = saved.id  # this session's own change is not a conflict
+        if on_success is not None:
+            on_success(saved)
+        flash(f"Version {saved.id} enregistrée : {plural(len(saved.table.territories), 'territoire')}.")
+        st.rerun()
+
+
+# --------------------------------------------------------------------------- import
+
+
+def import_section(current: StoredVersion) -> None:
+    """Upload, validate, preview and confirm a programme file."""
+    round_ = st.session_state.setdefault(UPLOAD_ROUND, 0)  # a new key empties the uploader after a save
+    uploaded = st.file_uploader("Fichier du programme (CSV ou XLSX, 5 Mo au plus)", type=["csv", "xlsx", "txt"],
+                                key=f"donnees_fichier_{round_}")
+    if uploaded is None:
+        st.caption("Colonnes attendues : code, type, L1…L4 ; facultatives : nom, membres, "
+                   "date_dialogue, notes, contact. Le plus simple est de partir d'un export ci-dessus.")
+        return
+    content = uploaded.getvalue()
+    sheets = editing.sheet_names(content, filename=uploaded.name)
+    sheet = None
+    if len(sheets) > 1:
+        preferred = next((i for i, s in enumerate(sheets) if s.strip().lower() in ("programme", "territoires")), 0)
+        sheet = st.selectbox("Feuille à lire", sheets, index=preferred, key="donnees_feuille")
+    key = (uploaded.file_id, uploaded.name, len(content), sheet)
+    pending = st.session_state.get(PENDING)
+    if not pending or pending["key"] != key:
+        with st.status("Lecture et validation du fichier…") as status:
+            try:
+                table = editing.validate_upload(content, filename=uploaded.name, sheet=sheet,
+                                                definition=data.definition(), reference=data.reference())
+                result: ProgrammeTable | ProgrammeFileError = table
+            except ProgrammeFileError as exc:
+                result = exc
+            status.update(label="Fichier lu.", state="complete")
+        pending = {"key": key, "result": result, "base": current.id}
+        st.session_state[PENDING] = pending
+    confirm_import(pending, current, filename=uploaded.name)
+
+
+def confirm_import(pending: dict, current: StoredVersion, *, filename: str) -> None:
+    """The validation report, the preview, and the confirmation of a new version."""
+    result = pending["result"]
+    if isinstance(result, ProgrammeFileError):
+        show_problems(result, what="Fichier")
+        return
+    n = len(result.territories)
+    st.success(f"Fichier valide : {plural(n, 'territoire')}. Vérifiez l'aperçu, puis confirmez.")
+    show_warnings(result)
+    with st.expander("Aperçu du fichier validé", expanded=False):
+        st.dataframe(result.territories, hide_index=True, width="stretch")
+    show_diff(current.table, result, title=f"Par rapport à la version en vigueur ({current.id})")
+    with st.form("donnees_import_confirmation"):
+        author, comment = author_fields("import")
+        confirmed = st.form_submit_button("Enregistrer comme nouvelle version", type="primary")
+    if confirmed:
+        def conflict(exc: ConflictError) -> None:
+            show_diff(data.version(pending["base"]).table, data.version(exc.current).table,
+                      title="Modifications enregistrées entre-temps")
+            pending["base"] = exc.current
+            st.info("Confirmez de nouveau pour remplacer la version en vigueur par votre fichier.")
+
+        def done(_saved: StoredVersion) -> None:
+            st.session_state.pop(PENDING, None)
+            st.session_state[UPLOAD_ROUND] = st.session_state.get(UPLOAD_ROUND, 0) + 1
+
+        text = comment.strip() or f"Import du fichier « {filename} »"
+        save(lambda: data.store().save(result, author=author, comment=text, kind="import",
+                                       expected_parent=pending["base"]), on_conflict=conflict, on_success=done)
+
+
+# --------------------------------------------------------------------------- edition
+
+
+def _column_config(definition) -> dict:  # noqa: ANN001 - ProgrammeDefinition
+    levels = [lv.value for lv in definition.levels]
+    config: dict = {
+        editing.NAME_COLUMN: st.column_config.TextColumn(editing.NAME_COLUMN, disabled=True),
+        "code": st.column_config.TextColumn("code", required=True, help="Code INSEE ou SIREN"),
+        "type": st.column_config.SelectboxColumn("type", options=list(KINDS), required=True),
+        "nom": st.column_config.TextColumn("nom", help="Nom d'un groupement (ignoré sinon)"),
+        "membres": st.column_config.TextColumn("membres", help="Codes des membres d'un groupement"),
+        "date_dialogue": st.column_config.DateColumn("date_dialogue", format="DD/MM/YYYY"),
+    }
+    for lever in definition.levers:
+        config[lever.id] = st.column_config.SelectboxColumn(
+            lever.id, help=lever.label, options=levels, default=definition.min_level, required=True, width="medium",
+            format_func=lambda v: f"{v} – {definition.level_label(v)}")
+    return config
+
+
+def edit_section(current: StoredVersion) -> None:
+    """Edit levels, dates, notes, add or remove territories; save as a new version."""
+    base_id = st.session_state.setdefault(EDIT_BASE, current.id)
+    if base_id != current.id:
+        st.warning(f"La version {current.id} a été enregistrée depuis que vous avez commencé à partir "
+                   f"de la version {base_id}. Enregistrer vos modifications sera refusé : repartez de "
+                   "la version en vigueur.")
+        if st.button("Repartir de la version en vigueur", key="donnees_repartir"):
+            st.session_state[EDIT_BASE] = current.id
+            st.rerun()
+    base = data.version(base_id)
+    definition = data.definition()
+    names = data.programme_at(base_id).territories["nom"].to_dict()
+    frame = editing.editor_frame(base.table, definition=definition, names=names)
+    with st.form("donnees_edition"):
+        edited = st.data_editor(frame, key=f"donnees_editeur_{base_id}", num_rows="dynamic", hide_index=True,
+                                column_config=_column_config(definition), width="stretch")
+        author, comment = author_fields("edition")
+        submitted = st.form_submit_button("Valider et enregistrer", type="primary")
+    if not submitted:
+        return
+    try:
+        table = editing.table_from_editor(edited, base=base.table, definition=definition,
+                                          reference=data.reference())
+    except ProgrammeFileError as exc:
+        show_problems(exc, what="Tableau modifié")
+        return
+    if diff_tables(base.table, table).empty:
+        st.info("Aucune modification à enregistrer.")
+        return
+
+    def conflict(exc: ConflictError) -> None:
+        show_diff(base.table, table, title="Vos modifications (non enregistrées)")
+        show_diff(base.table, data.version(exc.current).table, title="Modifications enregistrées entre-temps")
+
+    text = comment.strip() or "Modification dans l'application"
+    save(lambda: data.store().save(table, author=author, comment=text, kind="edition", expected_parent=base.id),
+         on_conflict=conflict)
+
+
+# --------------------------------------------------------------------------- exports
+
+
+def export_buttons(programme: Programme, version: StoredVersion, *, key: str) -> None:
+    """Download the programme of ``version`` as CSV, XLSX and GeoJSON (generated on click)."""
+    stem = f"programme_v{version.id}_{version.created_at:%Y-%m-%d}"
+    info = {"version": str(version.id), "date (UTC)": f"{version.created_at:%Y-%m-%d %H:%M}",
+            "auteur": version.author, "commentaire": version.comment,
+            "données de démonstration": "oui" if programme.is_demo else "non",
+            "sources": "IGN – ADMIN EXPRESS ; INSEE"}
+    buttons = [
+        ("Programme (CSV, réimportable)", f"{stem}.csv", "text/csv",
+         lambda: exports.to_csv(exports.file_frame(programme), meta=programme.meta)),
+        ("Tableau des territoires (CSV)", f"{stem}_territoires.csv", "text/csv",
+         lambda: exports.to_csv(exports.table_frame(programme))),
+        ("Classeur (XLSX)", f"{stem}.xlsx",
+         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+         lambda: exports.to_xlsx(programme, info=info)),
+        ("Carte (GeoJSON)", f"{stem}.geojson", "application/geo+json", lambda: exports.to_geojson(programme)),
+    ]
+    for col, (label, name, mime, make) in zip(st.columns(len(buttons)), buttons, strict=True):
+        col.download_button(label, data=make, file_name=name, mime=mime, key=f"{key}_{name}",
+                            on_click="ignore")
+
+
+def version_caption(version: StoredVersion) -> str:
+    """« Version 3 du 26/11/2026 à 14:05 (UTC), par … : … » with the data escaped."""
+    text = (f"Version **{version.id}** du {version.created_at:%d/%m/%Y à %H:%M} (UTC), "
+            f"par {escape_markdown(version.author)}")
+    return text + (f" : {escape_markdown(version.comment)}" if version.comment else "")

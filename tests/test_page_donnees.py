@@ -1,0 +1,318 @@
+"""AppTest of the « Données » and « Historique » pages: access, import, edition, conflict, restore.
+
+Each test gets its own empty store (``TERRITORIAL_DATA_DIR`` in a temporary
+directory): the first run stores the demo as version 1.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from openpyxl import Workbook
+from streamlit.testing.v1 import AppTest
+
+from territorial import access
+from territorial import store as store_module
+from territorial.programme_file import ProgrammeTable
+from territorial.store import Store
+from territorial.ui import data, editor
+from tests.conftest import ROOT
+
+PASSWORD = "mot de passe du programme"
+TIMEOUT = 120
+VALID = b"code;type;L1;L2;L3;L4;notes\n75056;commune;1;2;3;0;Atelier <b>Paris</b>\n13055;commune;0;0;1;1;\n"
+INVALID = b"code;type;L1;L2;L3;L4\n75056;commune;1;2;3;9\n99999;commune;0;0;0;0\n"
+
+
+@pytest.fixture(scope="module")
+def password_hash() -> str:
+    return access.hash_password(PASSWORD)
+
+
+@pytest.fixture
+def env(tmp_path, monkeypatch):
+    """An empty store in a temporary directory, no editor password, fresh caches."""
+    monkeypatch.setenv(store_module.ENV_DATA_DIR, str(tmp_path / "var"))
+    monkeypatch.delenv(store_module.ENV_URL, raising=False)
+    monkeypatch.delenv(access.ENV_HASH, raising=False)
+    for cached in (data._store, data._version, data._programme_at, editor._process_throttle):
+        cached.clear()
+    yield tmp_path
+    data._store.clear()
+
+
+@pytest.fixture
+def editor_env(env, monkeypatch, password_hash):
+    monkeypatch.setenv(access.ENV_HASH, password_hash)
+    return env
+
+
+def page(name: str = "donnees") -> AppTest:
+    return AppTest.from_file(str(ROOT / "pages" / f"{name}.py"), default_timeout=TIMEOUT)
+
+
+def run(at: AppTest) -> AppTest:
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def login(at: AppTest, password: str = PASSWORD) -> AppTest:
+    field = next(t for t in at.text_input if t.label == "Mot de passe d'éditeur")
+    field.input(password)
+    next(b for b in at.button if b.label == "Se connecter").click()
+    return run(at)
+
+
+def button(at: AppTest, label: str):
+    return next(b for b in at.button if b.label == label)
+
+
+def current() -> Store:
+    return Store.open()
+
+
+def problem_table(at: AppTest):
+    [table] = [d.value for d in at.dataframe if "Problème" in d.value.columns]
+    return table
+
+
+def texts(elements) -> list[str]:
+    return [e.value for e in elements]
+
+
+# --------------------------------------------------------------------------- access
+
+
+def test_without_secret_editing_is_disabled_with_the_explanation(env):
+    at = run(page())
+    assert texts(at.info) == [access.EDITING_DISABLED_TEXT]
+    assert not at.file_uploader and not at.data_editor and not at.tabs
+    assert not [t for t in at.text_input if t.label == "Mot de passe d'éditeur"]
+    labels = [b.label for b in at.get("download_button")]
+    assert labels == ["Programme (CSV, réimportable)", "Tableau des territoires (CSV)", "Classeur (XLSX)",
+                      "Carte (GeoJSON)"]
+    assert at.markdown[0].value.startswith("Version **1** du ")
+    assert current().current_id() == 1  # the demo became version 1
+
+
+def test_malformed_hash_disables_editing(env, monkeypatch):
+    monkeypatch.setenv(access.ENV_HASH, "scrypt$pas$une$empreinte")
+    at = run(page())
+    assert at.error[0].value.startswith("L'empreinte du mot de passe d'éditeur configurée est invalide")
+    assert not at.file_uploader
+
+
+def test_wrong_password_is_refused_then_throttled(editor_env):
+    at = run(page())
+    for _ in range(4):
+        login(at, "pas le bon")
+    assert texts(at.error) == ["Mot de passe incorrect."]
+    login(at, PASSWORD)
+    assert texts(at.error) == ["Trop de tentatives, réessayez dans 2 s."]
+    assert not at.file_uploader
+
+
+def test_password_from_the_streamlit_secret(env, password_hash):
+    at = page()
+    at.secrets["editor_password_hash"] = password_hash
+    run(at)
+    login(at)
+    assert at.success[0].value.startswith("Vous êtes connecté en éditeur")
+    assert len(at.file_uploader) == 1
+
+
+# --------------------------------------------------------------------------- import
+
+
+def test_valid_upload_becomes_a_new_version(editor_env):
+    at = login(run(page()))
+    at.file_uploader[0].set_value(("programme.csv", VALID, "text/csv"))
+    run(at)
+    assert texts(at.success)[-1] == "Fichier valide : 2 territoires. Vérifiez l'aperçu, puis confirmez."
+    assert current().current_id() == 1  # nothing saved before the confirmation
+    next(t for t in at.text_input if t.label == "Auteur de la modification").input("Claire")
+    next(t for t in at.text_input if t.label.startswith("Commentaire")).input("Fichier de novembre")
+    button(at, "Enregistrer comme nouvelle version").click()
+    run(at)
+    assert "Version 2 enregistrée : 2 territoires." in texts(at.success)
+    version = current().current()
+    assert (version.id, version.kind, version.author, version.comment) == (2, "import", "Claire",
+                                                                          "Fichier de novembre")
+    assert version.table.territories["notes"].tolist() == ["Atelier <b>Paris</b>", ""]
+    assert not version.is_demo
+    assert "Version **2** du " in at.markdown[0].value and "par Claire" in at.markdown[0].value
+    # the uploader is emptied: the same file cannot be saved twice by mistake
+    assert at.file_uploader[0].value is None
+    assert not [b for b in at.button if b.label == "Enregistrer comme nouvelle version"]
+
+
+def test_import_conflict_shows_the_changes_then_needs_a_new_confirmation(editor_env):
+    at = login(run(page()))
+    at.file_uploader[0].set_value(("programme.csv", VALID, "text/csv"))
+    run(at)
+    other = current().get(1).table
+    other.territories = other.territories.iloc[1:]
+    current().save(other, author="Autre", comment="", kind="edition", expected_parent=1)
+    next(t for t in at.text_input if t.label == "Auteur de la modification").input("Claire")
+    button(at, "Enregistrer comme nouvelle version").click()
+    run(at)
+    assert any(e.startswith("Conflit de modification") for e in texts(at.error))
+    assert "**Modifications enregistrées entre-temps** : 0 ajouté(s), 1 retiré(s), 0 modifié(s)." in texts(
+        at.markdown)
+    assert texts(at.info)[-1] == "Confirmez de nouveau pour remplacer la version en vigueur par votre fichier."
+    assert current().current_id() == 2
+    button(at, "Enregistrer comme nouvelle version").click()
+    run(at)
+    assert "Version 3 enregistrée : 2 territoires." in texts(at.success)
+    assert (current().current().parent_id, current().current().author) == (2, "Claire")
+
+
+def test_invalid_upload_lists_every_problem_and_changes_nothing(editor_env):
+    at = login(run(page()))
+    at.file_uploader[0].set_value(("programme.csv", INVALID, "text/csv"))
+    run(at)
+    assert texts(at.error) == ["Fichier refusé : 2 problèmes à corriger. Rien n'a été modifié."]
+    problems = problem_table(at)
+    assert problems[["Ligne", "Colonne", "Valeur"]].values.tolist() == [[2, "L4", "9"], [3, "code", "99999"]]
+    assert not [b for b in at.button if b.label == "Enregistrer comme nouvelle version"]
+    assert current().current_id() == 1
+
+
+def test_multi_sheet_workbook_offers_the_sheet_choice(editor_env):
+    book = Workbook()
+    book.active.title = "Notes"
+    book.active.append(["rien ici"])
+    sheet = book.create_sheet("Données 2026")
+    sheet.append(["code", "type", "L1", "L2", "L3", "L4"])
+    sheet.append(["13055", "commune", 3, 3, 3, 3])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    at = login(run(page()))
+    at.file_uploader[0].set_value(("programme.xlsx", buffer.getvalue(), "application/octet-stream"))
+    run(at)
+    choice = next(s for s in at.selectbox if s.label == "Feuille à lire")
+    assert choice.options == ["Notes", "Données 2026"] and choice.value == "Notes"
+    assert at.error[0].value.startswith("Fichier refusé : 6 problèmes")
+    choice.select("Données 2026")
+    run(at)
+    assert texts(at.success)[-1] == "Fichier valide : 1 territoire. Vérifiez l'aperçu, puis confirmez."
+
+
+# --------------------------------------------------------------------------- edition
+
+
+def _edit(at: AppTest, base: int, edits: dict) -> AppTest:
+    at.session_state[f"donnees_editeur_{base}"] = {"edited_rows": {}, "added_rows": [], "deleted_rows": [],
+                                                    **edits}
+    next(t for t in at.text_input if t.label == "Auteur de la modification" and t.key == "edition_auteur") \
+        .input("Lucie")
+    button(at, "Valider et enregistrer").click()
+    return run(at)
+
+
+def test_edit_levels_and_remove_a_territory(editor_env):
+    at = login(run(page()))
+    assert len(at.data_editor) == 1
+    first = current().current().table.territories.iloc[0]
+    _edit(at, 1, {"edited_rows": {0: {"L1": 3, "notes": "Nouvelle note"}}, "deleted_rows": [1]})
+    assert "Version 2 enregistrée : 80 territoires." in texts(at.success)
+    version = current().current()
+    assert (version.kind, version.author, version.parent_id) == ("edition", "Lucie", 1)
+    row = version.table.territories.iloc[0]
+    assert (row["code"], row["L1"], row["notes"]) == (first["code"], 3, "Nouvelle note")
+    assert version.is_demo  # the demo edited is still the demo
+    diff = current().diff(1, 2)
+    assert sorted(diff["Changement"]) == ["modifié", "modifié", "retiré"]
+
+
+def test_an_invalid_edit_is_refused_like_a_file(editor_env):
+    at = login(run(page()))
+    _edit(at, 1, {"added_rows": [{"code": "99999", "type": "commune", "L1": 0, "L2": 0, "L3": 0, "L4": 0}]})
+    assert texts(at.error) == ["Tableau modifié refusé : 1 problème à corriger. Rien n'a été modifié."]
+    problems = problem_table(at)
+    assert problems[["Ligne", "Colonne", "Valeur"]].values.tolist() == [[82, "code", "99999"]]
+    assert current().current_id() == 1
+
+
+def test_conflict_shows_what_changed_instead_of_overwriting(editor_env, load_csv):
+    at = login(run(page()))  # this editor starts from version 1
+    other: ProgrammeTable = current().get(1).table
+    other.territories.loc[0, "notes"] = "Changement d'un autre éditeur"
+    current().save(other, author="Autre", comment="", kind="edition", expected_parent=1)
+    _edit(at, 1, {"edited_rows": {2: {"L2": 3}}})
+    assert any(e.startswith("Conflit de modification : vous êtes parti de la version 1, mais la version en "
+                            "vigueur est maintenant la version 2.") for e in texts(at.error))
+    shown = [m for m in texts(at.markdown) if m.startswith("**")]
+    assert "**Vos modifications (non enregistrées)** : 0 ajouté(s), 0 retiré(s), 1 modifié(s)." in shown
+    assert "**Modifications enregistrées entre-temps** : 0 ajouté(s), 0 retiré(s), 1 modifié(s)." in shown
+    assert current().current_id() == 2
+    assert current().current().author == "Autre"
+
+
+# --------------------------------------------------------------------------- history and escaping
+
+
+def test_history_restore_needs_the_editor_role(editor_env):
+    run(page())  # version 1 = demo
+    store = current()
+    table = store.get(1).table
+    table.territories = table.territories.iloc[:10]
+    store.save(table, author="<script>alert(1)</script>", comment="[clic](javascript:alert(1))",
+               kind="edition", expected_parent=1)
+    at = page("historique")
+    at.query_params["version"] = "1"
+    run(at)
+    assert at.dataframe[0].value["Version"].tolist() == [2, 1]
+    assert next(s for s in at.selectbox if s.key == "historique_version").value == 1
+    assert any(m.startswith("**De la version 2 à la version 1** : 71 ajouté(s)") for m in texts(at.markdown))
+    assert not [b for b in at.button if b.label == "Restaurer la version 1"]
+    assert [b.label for b in at.get("download_button")][0] == "Programme (CSV, réimportable)"
+    login(at)
+    next(t for t in at.text_input if t.key == "restauration_auteur").input("Marc")
+    button(at, "Restaurer la version 1").click()
+    run(at)
+    assert current().current_id() == 3
+    assert current().current().kind == "restauration"
+    assert current().diff(1, 3).empty
+
+
+def test_data_text_is_escaped_in_markdown(env):
+    run(page())
+    store = current()
+    store.save(store.get(1).table, author="<img src=x onerror=alert(1)>", comment="**gras** <script>",
+               kind="edition", expected_parent=1)
+    at = run(page())
+    caption = at.markdown[0].value
+    assert not re.search(r"(?<!\\)[<>*]", caption.replace("Version **2**", ""))
+    assert "\\<img src=x onerror=alert\\(1\\)\\>" in caption
+    assert "\\*\\*gras\\*\\*" in caption
+
+
+def test_a_version_saved_elsewhere_is_seen_at_the_next_rerun(env):
+    at = run(page())
+    assert at.markdown[0].value.endswith("— 81 territoires.")
+    store = current()
+    table = store.get(1).table
+    table.territories = table.territories.iloc[:10]
+    table.meta = {}
+    store.save(table, author="Autre session", comment="", kind="import", expected_parent=1)
+    run(at)
+    assert at.markdown[0].value.startswith("Version **2** du ")
+    assert at.markdown[0].value.endswith("— 10 territoires.")
+    programme = data.programme_at(2)
+    assert len(programme.territories) == 10 and not programme.is_demo
+
+
+def test_own_import_does_not_block_the_editor(editor_env):
+    at = login(run(page()))
+    assert not at.warning
+    at.file_uploader[0].set_value(("programme.csv", VALID, "text/csv"))
+    run(at)
+    next(t for t in at.text_input if t.label == "Auteur de la modification").input("Claire")
+    button(at, "Enregistrer comme nouvelle version").click()
+    run(at)
+    assert not [w for w in texts(at.warning) if "depuis que vous avez commencé" in w]
+    assert len(at.data_editor) == 1 and len(at.data_editor[0].value) == 2
