@@ -1,0 +1,61 @@
+"""Atelier: the projection sequence for a live workshop (1920×1080, works offline).
+
+Overview → each segment → each lever → a chosen territory, with big « Précédent » /
+« Suivant » buttons (PageUp / PageDown, as sent by presentation clickers), a step
+selector, and the step in the URL (``?etape=3``).
+"""
+
+import streamlit as st
+
+from territorial.fiche import normalise_code
+from territorial.fmt import escape_html, escape_markdown
+from territorial.ui import atelier, data
+from territorial.ui.layout import show_map
+from territorial.ui.router import ensure_routed
+from territorial.workshop import TERRITORY, map_caption, territory_options
+
+MAP_HEIGHT = 740
+
+ensure_routed()
+programme = data.programme()
+atelier.projection_style()
+
+code = normalise_code(st.query_params.get(atelier.TERRITORY_PARAM))
+if code not in programme.territories.index:
+    code = None
+sequence = atelier.sequence(programme, code)
+number, message = atelier.current_step(len(sequence))
+step = sequence[number - 1]
+
+back, choose, forward = st.columns([1, 4, 1], vertical_alignment="center")
+back.button("◀ Précédent", key="atelier_precedent", on_click=atelier.go_to, args=(number - 1,),
+            disabled=number == 1, shortcut="PageUp", use_container_width=True)
+with choose:
+    atelier.step_selector(sequence)
+forward.button("Suivant ▶", key="atelier_suivant", on_click=atelier.go_to, args=(number + 1,),
+               disabled=number == len(sequence), shortcut="PageDown", use_container_width=True)
+if message:
+    st.info(message)
+
+text, picture = st.columns([1, 2], gap="large")
+with text:
+    st.caption(f"Étape {number} sur {len(sequence)}")
+    st.title(escape_markdown(step.title), anchor=False)
+    if step.subtitle:
+        st.html(f'<p class="atelier-soustitre">{escape_html(step.subtitle)}</p>')
+    if step.kind == TERRITORY:
+        atelier.territory_selector(territory_options(programme), code)
+    with st.container(key="atelier_corps"):
+        st.markdown(escape_markdown(step.body))
+    for row in range(0, len(step.figures), 2):
+        for column, figure in zip(st.columns(2), step.figures[row:row + 2], strict=False):
+            with column:
+                st.metric(escape_markdown(figure.label), figure.value)
+                if figure.detail:
+                    st.caption(escape_markdown(figure.detail))
+with picture:
+    show_map(atelier.step_map_cached(programme, step, height=MAP_HEIGHT), key=f"carte_atelier_{number}",
+             height=MAP_HEIGHT)
+    st.caption(escape_markdown(map_caption(programme, step)))
+
+st.page_link("pages/accueil.py", label="Quitter le mode atelier (retour à la vue d'ensemble)")

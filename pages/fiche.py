@@ -1,0 +1,120 @@
+"""Fiche territoire: one territory on one page, for the elected officials it concerns.
+
+Reached by a link (``/fiche?territoire=200046977``) or by the search box. Readable
+on a phone (columns stack) and printable (the search box and widgets are hidden).
+"""
+
+import streamlit as st
+
+from territorial.fiche import (
+    Fiche,
+    UnknownTerritoryError,
+    chip_html,
+    examples,
+    facts_markdown,
+    lever_markdown,
+    normalise_code,
+    peers_markdown,
+    search,
+    similar_markdown,
+)
+from territorial.fmt import escape_markdown, fr_int
+from territorial.ui import data
+from territorial.ui.fiche import fiche, fiche_map
+from territorial.ui.layout import show_map
+from territorial.ui.router import ensure_routed
+
+PARAM = "territoire"
+
+
+def _choose() -> None:
+    code = st.session_state.get("fiche_choix")
+    if code:
+        st.query_params[PARAM] = code
+
+
+def search_box(*, expanded: bool) -> None:
+    """Text search → matching territories (homonyms told apart) → the chosen fiche."""
+    with st.container(key="fiche_recherche"), st.expander("Chercher un territoire", expanded=expanded):
+        query = st.text_input("Nom ou code du territoire", key="fiche_requete",
+                              placeholder="ex. Lyon, 69123, Saint-Étienne…")
+        found = search(programme, query, limit=200)
+        if not found:
+            st.info("Aucun territoire du programme ne correspond à cette recherche.")
+            return
+        label = (f"Territoires trouvés : {fr_int(len(found))}" if query.strip()
+                 else f"Ou choisir parmi les {fr_int(len(found))} territoires du programme")
+        st.selectbox(label, list(found), index=None,
+                     format_func=found.__getitem__, placeholder="Choisir un territoire…",
+                     key="fiche_choix", on_change=_choose)
+
+
+def landing() -> None:
+    """No code in the URL: what the page is, the search box, one example per segment."""
+    st.title("Fiche territoire", anchor=False)
+    st.markdown("La fiche d'un territoire du programme : son segment de taille, les leviers qu'il "
+                "active, et comment il se compare aux territoires de même taille.")
+    search_box(expanded=True)
+    st.subheader("Exemples", anchor=False)
+    st.markdown("\n".join(f"- {escape_markdown(label)} : {link}" for label, link in examples(programme)))
+
+
+def unknown(code: str) -> None:
+    """A code that no territory of the programme has: say so, offer the search box."""
+    st.error(f"Aucun territoire du programme n'a le code «\u00a0{escape_markdown(code)}\u00a0». "
+             "Vérifiez le lien reçu, ou cherchez le territoire par son nom.")
+    search_box(expanded=True)
+
+
+def show(info: Fiche, map_caption: str) -> None:
+    """The fiche itself."""
+    search_box(expanded=False)
+    st.title(escape_markdown(info.nom), anchor=False)
+    st.html(chip_html(info.segment))
+    facts, place = st.columns([2, 3], gap="medium")
+    with facts:
+        st.markdown(facts_markdown(info))
+        if info.segment.description:
+            st.caption(escape_markdown(info.segment.description))
+    with place:
+        show_map(fiche_map(programme, info.code, height=360), key="carte_fiche", height=360)
+        st.caption(escape_markdown(map_caption))
+
+    st.subheader("Leviers d'action prioritaires", anchor=False)
+    for row in range(0, len(info.levers), 2):
+        for column, lever in zip(st.columns(2), info.levers[row:row + 2], strict=False):
+            with column.container(border=True):
+                st.markdown(lever_markdown(lever))
+                st.caption(escape_markdown(lever.description))
+
+    st.subheader("Comparaison avec les territoires de même taille", anchor=False)
+    st.markdown(f"Part des {escape_markdown(info.peers_txt)} qui activent chaque levier, "
+                f"et le niveau de {escape_markdown(info.nom)}.")
+    st.markdown(peers_markdown(info))
+
+    st.subheader("Territoires similaires", anchor=False)
+    if info.similar:
+        st.caption("Même segment de taille, profil de leviers le plus proche.")
+        st.markdown(similar_markdown(info))
+    else:
+        st.markdown("Aucun autre territoire du programme dans ce segment.")
+
+    if info.date_dialogue or info.notes:
+        st.subheader("Dialogue de gouvernance", anchor=False)
+        if info.date_dialogue:
+            st.markdown(f"**Date du dialogue** : {escape_markdown(info.date_dialogue)}")
+        if info.notes:
+            st.markdown(f"**Notes** : {escape_markdown(info.notes)}")
+
+ensure_routed()
+programme = data.programme()
+raw = st.query_params.get(PARAM)
+code = normalise_code(raw)
+with st.container(key="fiche"):
+    if not raw:
+        landing()
+    else:
+        try:
+            show(*fiche(programme, code or ""))
+        except UnknownTerritoryError:
+            unknown(str(raw)[:60])

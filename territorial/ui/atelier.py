@@ -1,0 +1,114 @@
+"""Workshop (projection) mode: chrome hidden, large type, the step sequence in the URL.
+
+``?mode=atelier`` on any page, or the « Atelier » page itself, applies
+``assets/atelier.css`` (constant CSS, never data). The step lives in ``?etape=``
+and the chosen territory in ``?territoire=``, so a facilitator can prepare the
+links of a session and jump back to any step.
+"""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import folium
+import streamlit as st
+
+from territorial.programme import Programme
+from territorial.ui import data
+from territorial.ui.fiche import programme_token
+from territorial.workshop import Step, clamp_step, step_map, steps
+
+CSS_FILE = Path(__file__).resolve().parents[2] / "assets" / "atelier.css"
+MODE_PARAM, MODE_VALUE = "mode", "atelier"
+STEP_PARAM, TERRITORY_PARAM = "etape", "territoire"
+STEP_KEY, TERRITORY_KEY = "atelier_etape", "atelier_territoire"
+
+
+def is_atelier_mode() -> bool:
+    """Whether the URL asks for the projection mode (``?mode=atelier``)."""
+    return st.query_params.get(MODE_PARAM) == MODE_VALUE
+
+
+def apply_mode() -> None:
+    """Called by the router on every page: projection style when ``?mode=atelier``."""
+    if is_atelier_mode():
+        projection_style()
+
+
+def projection_style() -> None:
+    """Hide the sidebar and Streamlit's chrome, enlarge the type (constant CSS)."""
+    st.html(f"<style>{CSS_FILE.read_text(encoding='utf-8')}</style>")
+
+
+@st.cache_resource(show_spinner=False, max_entries=128)
+def _steps(_programme: Programme, token: int, territory: str | None) -> list[Step]:
+    return steps(_programme, territory=territory)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _map(_programme: Programme, token: int, number: int, territory: str | None, height: int) -> folium.Map:
+    step = _steps(_programme, token, territory)[number - 1]
+    return step_map(_programme, step, outlines=data.base_outlines(), reference=data.reference(), height=height)
+
+
+def sequence(programme: Programme, territory: str | None) -> list[Step]:
+    """The step sequence (cached per programme and chosen territory)."""
+    return _steps(programme, programme_token(programme), territory)
+
+
+def step_map_cached(programme: Programme, step: Step, *, height: int) -> folium.Map:
+    """The map of a step (built once per step and territory; a copy is returned, see
+    :func:`territorial.ui.fiche.fiche_map`)."""
+    territory = (step.key or None) if step.kind == "territory" else None
+    return copy.deepcopy(_map(programme, programme_token(programme), step.number, territory, height))
+
+
+def current_step(n_steps: int) -> tuple[int, str | None]:
+    """The step in the URL, clamped to 1..n (the URL is corrected), with a message if it was."""
+    raw = st.query_params.get(STEP_PARAM)
+    number, message = clamp_step(raw, n_steps)
+    if raw != str(number):
+        st.query_params[STEP_PARAM] = str(number)
+    if st.session_state.get(STEP_KEY) != number:  # the URL wins over the selector's memory
+        st.session_state[STEP_KEY] = number
+    return number, message
+
+
+def go_to(number: int) -> None:
+    """Callback: move to step ``number`` (URL and selector)."""
+    st.query_params[STEP_PARAM] = str(number)
+    st.session_state[STEP_KEY] = number
+
+
+def _selected_step() -> None:
+    st.query_params[STEP_PARAM] = str(st.session_state[STEP_KEY])
+
+
+def step_selector(sequence: list[Step]) -> None:
+    """A selector to jump to any step (bound to ``?etape=``)."""
+    labels = {step.number: step.label for step in sequence}
+    st.selectbox("Aller à l'étape", list(labels), format_func=labels.__getitem__, key=STEP_KEY,
+                 on_change=_selected_step, label_visibility="collapsed")
+
+
+def _selected_territory() -> None:
+    code = st.session_state.get(TERRITORY_KEY)
+    if code:
+        st.query_params[TERRITORY_PARAM] = code
+    elif TERRITORY_PARAM in st.query_params:
+        del st.query_params[TERRITORY_PARAM]
+
+
+def territory_selector(options: dict[str, str], code: str | None) -> None:
+    """The territory shown at the last step (bound to ``?territoire=``)."""
+    if st.session_state.get(TERRITORY_KEY) != code:
+        st.session_state[TERRITORY_KEY] = code
+    st.selectbox("Territoire présenté", list(options), format_func=options.__getitem__, index=None,
+                 placeholder="Choisir un territoire…", key=TERRITORY_KEY, on_change=_selected_territory)
+
+
+def clear() -> None:
+    """Forget every cached step sequence and map (tests)."""
+    _steps.clear()
+    _map.clear()

@@ -1,0 +1,168 @@
+"""Layouts in Chromium: the fiche on a phone and on paper, the Atelier on a 1920×1080 projector."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from playwright.sync_api import Page, expect
+
+from .conftest import ARTIFACTS, WatchedPage
+
+APP = Path("app.py")
+MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+LYON = "200046977"
+WAIT_MS = 60_000
+
+_NO_HORIZONTAL_SCROLL = """() => {
+    const main = document.querySelector('[data-testid="stMain"]');
+    return {
+        document: document.documentElement.scrollWidth,
+        viewport: window.innerWidth,
+        main: main.scrollWidth - main.clientWidth,
+    };
+}"""
+
+
+def _font_px(page: Page, selector: str) -> float:
+    return page.locator(selector).first.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
+
+
+def _assert_no_horizontal_scroll(page: Page, width: int) -> None:
+    sizes = page.evaluate(_NO_HORIZONTAL_SCROLL)
+    assert sizes["viewport"] == width
+    assert sizes["document"] <= width + 1, sizes
+    assert sizes["main"] <= 1, sizes
+
+
+def _whole_page_screenshot(page: Page, path: Path, width: int) -> None:
+    """Screenshot of the whole page: Streamlit scrolls inside stMain, so grow the viewport to fit."""
+    height = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+    page.set_viewport_size({"width": width, "height": min(int(height) + 40, 6000)})
+    page.wait_for_timeout(800)
+    page.screenshot(path=str(path))
+
+
+def _clean(watched: WatchedPage) -> None:
+    assert watched.external_requests == []
+    assert watched.page_errors == []
+    assert watched.dialogs == []
+
+
+def test_fiche_on_a_phone(streamlit_server, watched_page: WatchedPage, demo) -> None:
+    page = watched_page.page
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{streamlit_server(APP)}/fiche?territoire={LYON}")
+    expect(page.get_by_role("heading", name="Métropole de Lyon")).to_be_visible(timeout=WAIT_MS)
+    expect(page.get_by_text("Données de démonstration")).to_be_visible()
+    expect(page.locator(".fiche-segment")).to_have_text("Métropoles et très grands territoires")
+    frame = page.frame_locator(MAP_IFRAME)
+    expect(frame.locator("path.territoire-selectionne")).to_have_count(1, timeout=WAIT_MS)
+    assert frame.locator("path.territoire").count() >= 1
+    page.wait_for_timeout(500)
+    _assert_no_horizontal_scroll(page, 390)
+    # Columns stack: the map takes the width of the screen and comes below the facts.
+    facts = page.get_by_text("Leviers activés :").bounding_box()
+    iframe = page.locator(MAP_IFRAME).bounding_box()
+    assert iframe["width"] >= 340 and iframe["height"] >= 350
+    assert iframe["y"] > facts["y"]
+    # Every lever and the peers table are there.
+    for label in ("émergent", "structurant", "engagé"):
+        expect(page.get_by_text(label).first).to_be_attached()
+    expect(page.get_by_role("table")).to_contain_text("Pairs qui l'activent")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "fiche_phone.png"))
+    _whole_page_screenshot(page, ARTIFACTS / "fiche_phone_full.png", 390)
+    _assert_no_horizontal_scroll(page, 390)
+    _clean(watched_page)
+
+
+def test_fiche_prints_without_sidebar_and_widgets(streamlit_server, watched_page: WatchedPage) -> None:
+    page = watched_page.page
+    page.goto(f"{streamlit_server(APP)}/fiche?territoire=04113")
+    expect(page.get_by_role("heading", name="Marcoux")).to_be_visible(timeout=WAIT_MS)
+    expect(page.frame_locator(MAP_IFRAME).locator("path.territoire-selectionne")).to_have_count(
+        1, timeout=WAIT_MS)
+    expect(page.locator('[data-testid="stSidebar"]')).to_be_visible()
+    expect(page.locator(".st-key-fiche_recherche")).to_be_visible()
+    page.emulate_media(media="print")
+    expect(page.locator('[data-testid="stSidebar"]')).to_be_hidden()
+    expect(page.locator(".st-key-fiche_recherche")).to_be_hidden()
+    expect(page.get_by_role("heading", name="Marcoux")).to_be_visible()
+    expect(page.get_by_text("Données de démonstration")).to_be_visible()
+    colour = page.locator(".fiche-segment").evaluate("e => getComputedStyle(e).printColorAdjust")
+    assert colour == "exact"
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "fiche_print.png"))
+    _clean(watched_page)
+
+
+def test_atelier_fills_a_projector(streamlit_server, watched_page: WatchedPage, demo) -> None:
+    page = watched_page.page
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    page.goto(f"{streamlit_server(APP)}/atelier?etape=3")
+    expect(page.get_by_role("heading", name="Territoires intermédiaires")).to_be_visible(timeout=WAIT_MS)
+    frame = page.frame_locator(MAP_IFRAME)
+    expect(frame.locator("path.territoire")).to_have_count(
+        int(demo.territories.geometry.notna().sum()), timeout=WAIT_MS)
+    expect(frame.locator(".carte-legende")).to_contain_text("Territoires intermédiaires : 26")
+    page.wait_for_timeout(800)
+    # No chrome: no sidebar, no Streamlit header or toolbar.
+    for testid in ("stSidebar", "stHeader", "stToolbar"):
+        expect(page.locator(f'[data-testid="{testid}"]')).to_be_hidden()
+    _assert_no_horizontal_scroll(page, 1920)
+    # Large type, high contrast.
+    assert _font_px(page, '[data-testid="stMetricValue"]') >= 32
+    assert _font_px(page, '[data-testid="stMetricValue"] p') >= 32
+    assert _font_px(page, ".st-key-atelier_corps p") >= 22
+    assert _font_px(page, '[data-testid="stMetricLabel"] p') >= 22
+    assert _font_px(page, "h1") >= 40
+    colour = page.locator(".st-key-atelier_corps p").evaluate("e => getComputedStyle(e).color")
+    assert colour == "rgb(0, 0, 0)"
+    # The map fills most of the screen, its legend readable from afar.
+    box = page.locator(MAP_IFRAME).bounding_box()
+    assert box["width"] >= 1100 and box["height"] >= 700
+    assert box["y"] + box["height"] <= 1080
+    legend_px = frame.locator(".carte-legende > div").evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
+    assert legend_px >= 22
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "atelier.png"))
+
+    # « Suivant » moves on and puts the step in the URL; PageDown (a clicker) too.
+    page.get_by_role("button", name="Suivant").click()
+    expect(page.get_by_role("heading", name="Grands territoires")).to_be_visible(timeout=WAIT_MS)
+    expect(page).to_have_url(re.compile(r"[?&]etape=4\b"))
+    page.locator("body").press("PageDown")
+    expect(page.get_by_role("heading", name="Métropoles et très grands territoires")).to_be_visible(
+        timeout=WAIT_MS)
+    expect(page).to_have_url(re.compile(r"[?&]etape=5\b"))
+    expect(frame.locator("path.territoire")).to_have_count(
+        int(demo.territories.geometry.notna().sum()), timeout=WAIT_MS)
+    _clean(watched_page)
+
+
+def test_atelier_last_step_on_a_projector(streamlit_server, watched_page: WatchedPage) -> None:
+    page = watched_page.page
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    page.goto(f"{streamlit_server(APP)}/atelier?etape=10&territoire={LYON}")
+    expect(page.get_by_role("heading", name="Métropole de Lyon")).to_be_visible(timeout=WAIT_MS)
+    expect(page.frame_locator(MAP_IFRAME).locator("path.territoire-selectionne")).to_have_count(
+        1, timeout=WAIT_MS)
+    page.wait_for_timeout(800)
+    _assert_no_horizontal_scroll(page, 1920)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "atelier_territoire.png"))
+    _clean(watched_page)
+
+
+def test_mode_atelier_on_the_overview(streamlit_server, watched_page: WatchedPage) -> None:
+    page = watched_page.page
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    page.goto(f"{streamlit_server(APP)}/?mode=atelier")
+    expect(page.get_by_text("Données de démonstration")).to_be_visible(timeout=WAIT_MS)
+    expect(page.frame_locator(MAP_IFRAME).locator("path.territoire").first).to_be_attached(timeout=WAIT_MS)
+    expect(page.locator('[data-testid="stSidebar"]')).to_be_hidden()
+    expect(page.locator('[data-testid="stHeader"]')).to_be_hidden()
+    assert _font_px(page, '[data-testid="stMetricValue"]') >= 32
+    _assert_no_horizontal_scroll(page, 1920)
+    _clean(watched_page)

@@ -1,0 +1,138 @@
+"""The Atelier page with AppTest: steps in the URL, Précédent / Suivant, selector, clamping."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from territorial.fmt import escape_markdown
+from territorial.ui.atelier import CSS_FILE
+from territorial.workshop import GREY
+from tests.conftest import APP
+
+PAGE = "pages/atelier.py"
+LYON = "200046977"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches():
+    from territorial.ui import atelier, fiche
+
+    atelier.clear()
+    fiche.clear()
+    yield
+    atelier.clear()
+    fiche.clear()
+
+
+def _open(**params: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.switch_page(PAGE)
+    for key, value in params.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def _projection_style(at: AppTest) -> bool:
+    """Whether the page carries assets/atelier.css (sidebar and Streamlit chrome hidden)."""
+    css = CSS_FILE.read_text(encoding="utf-8")
+    assert '[data-testid="stSidebar"]' in css and "display: none !important" in css
+    return any(css in h.value for h in at.html)
+
+
+def _metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def test_first_step_is_the_overview(folium_recorder, demo) -> None:
+    at = _open()
+    assert not at.exception
+    assert at.query_params["etape"] == "1"
+    assert [t.value for t in at.title] == ["Vue d'ensemble du programme"]
+    assert _metrics(at)["Territoires"] == "81"
+    assert at.button(key="atelier_precedent").disabled
+    assert not at.button(key="atelier_suivant").disabled
+    assert any(c.value == "Étape 1 sur 10" for c in at.caption)
+    assert folium_recorder.maps[-1][1]["key"] == "carte_atelier_1"
+    assert _projection_style(at)
+
+
+def test_suivant_moves_to_step_2_and_updates_the_url(folium_recorder, demo) -> None:
+    at = _open()
+    at.button(key="atelier_suivant").click().run()
+    assert not at.exception
+    assert at.query_params["etape"] == "2"
+    assert [t.value for t in at.title] == ["Petits territoires"]
+    data = demo.territories
+    assert _metrics(at)["Territoires"] == str(int((data["population"] < 50_000).sum()))
+    assert at.selectbox(key="atelier_etape").value == 2
+    # The map of step 2: the small territories in their colour, every other one grey.
+    fills = {f["id"]: f for f in folium_recorder.features()}
+    m = folium_recorder.maps[-1][0]
+    layer = next(c for c in m._children.values() if getattr(c, "data", {}).get("features") and
+                 set(f["id"] for f in c.data["features"]) == set(fills))
+    colours = {code: layer.style_function(f)["fillColor"] for code, f in fills.items()}
+    small = set(data.index[data["segment"] == "S1"])
+    assert {c for c, v in colours.items() if v != GREY} == small
+
+    at.button(key="atelier_suivant").click().run()
+    assert at.query_params["etape"] == "3"
+    at.button(key="atelier_precedent").click().run()
+    assert at.query_params["etape"] == "2"
+    assert [t.value for t in at.title] == ["Petits territoires"]
+
+
+def test_selector_jumps_to_any_step(folium_recorder, demo) -> None:
+    at = _open(etape="2")
+    at.selectbox(key="atelier_etape").select(7).run()
+    assert not at.exception
+    assert at.query_params["etape"] == "7"
+    assert [t.value for t in at.title] == [escape_markdown("Levier L2 : Données & méthodes partagées")]
+    data = pd.DataFrame(demo.territories.drop(columns="geometry"))
+    assert _metrics(at)["Territoires qui l'activent"] == str(int((data["L2"] >= 1).sum()))
+
+
+def test_step_out_of_range_is_clamped_with_a_message(folium_recorder) -> None:
+    at = _open(etape="99")
+    assert not at.exception
+    assert at.query_params["etape"] == "10"
+    assert [i.value for i in at.info] == [
+        "Il n'y a pas d'étape 99 (étapes 1 à 10) : affichage de l'étape 10."]
+    assert at.button(key="atelier_suivant").disabled
+    at = _open(etape="trois")
+    assert at.query_params["etape"] == "1"
+    assert [i.value for i in at.info] == ["Étape « trois » non reconnue : retour à l'étape 1."]
+
+
+def test_last_step_presents_the_territory_in_the_url(folium_recorder, demo) -> None:
+    at = _open(etape="10", territoire=LYON)
+    assert not at.exception
+    assert [t.value for t in at.title] == ["Métropole de Lyon"]
+    assert _metrics(at) == {"Habitants": "1,4 million", "Leviers activés": "4 / 4",
+                            "Territoires de même taille": "9"}
+    assert at.selectbox(key="atelier_territoire").value == LYON
+    assert {f["id"] for f in folium_recorder.features()} >= {LYON}
+
+    at.selectbox(key="atelier_territoire").select("04113").run()
+    assert at.query_params["territoire"] == "04113"
+    assert at.query_params["etape"] == "10"
+    assert [t.value for t in at.title] == ["Marcoux"]
+
+
+def test_last_step_without_territory_asks_for_one(folium_recorder) -> None:
+    at = _open(etape="10")
+    assert not at.exception
+    assert [t.value for t in at.title] == ["Un territoire du programme"]
+    assert at.selectbox(key="atelier_territoire").value is None
+    assert len(at.metric) == 0
+
+
+def test_mode_atelier_on_another_page_hides_the_chrome(folium_recorder) -> None:
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["mode"] = "atelier"
+    at.run()
+    assert not at.exception
+    assert _projection_style(at)
+    plain = AppTest.from_file(APP, default_timeout=120).run()
+    assert not _projection_style(plain)

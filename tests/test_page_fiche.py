@@ -1,0 +1,128 @@
+"""The Fiche territoire page with AppTest: the URL opens the fiche, search, unknown codes."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from territorial import maps
+from tests.conftest import APP
+
+PAGE = "pages/fiche.py"
+LYON = "200046977"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches():
+    from territorial.ui import fiche
+
+    fiche.clear()
+    yield
+    fiche.clear()
+
+
+def _open(**params: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.switch_page(PAGE)
+    for key, value in params.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def _text(at: AppTest) -> str:
+    parts = [e.value for kind in ("title", "markdown", "caption", "subheader", "error", "info")
+             for e in getattr(at, kind)]
+    return "\n".join(parts)
+
+
+def test_the_url_code_opens_that_fiche(folium_recorder, demo) -> None:
+    at = _open(territoire=LYON)
+    assert not at.exception
+    assert [t.value for t in at.title] == ["Métropole de Lyon"]
+    text = _text(at)
+    assert "Métropoles et très grands territoires (700\u202f000 hab. et plus)" in text
+    assert "**Population** : 1\u202f385\u202f927\u00a0hab." in text
+    for lever, label in zip(("L1", "L2", "L3", "L4"), ("émergent", "structurant", "structurant", "engagé"),
+                            strict=True):
+        assert any(m.value.startswith(f"**{lever} – ") and f"**{label}**" in m.value for m in at.markdown)
+    assert "**Date du dialogue** : 11 avril 2026" in text
+    # The chip: the segment's colour and label.
+    assert any("#1a1a5e" in h.value and "Métropoles et très grands territoires" in h.value for h in at.html)
+    # The map: Lyon highlighted, filled with its segment's colour, under the key the page gives.
+    m, kwargs = folium_recorder.maps[-1]
+    assert (kwargs["key"], kwargs["height"]) == ("carte_fiche", 360)
+    html = maps.map_html(m)
+    assert maps.HIGHLIGHT_CLASS in html
+    assert {f["id"] for f in folium_recorder.features()} >= {LYON}
+
+
+def test_peer_table_shows_the_shares_of_the_segment(folium_recorder, demo) -> None:
+    at = _open(territoire="04113")
+    data = pd.DataFrame(demo.territories.drop(columns="geometry"))
+    peers = data[(data["population"] < 50_000) & (data.index != "04113")]
+    shares = (peers[["L1", "L2", "L3", "L4"]] >= 1).mean()
+    (table,) = [m.value for m in at.markdown if m.value.startswith("| Levier |")]
+    rows = table.splitlines()[2:]
+    assert len(rows) == 4
+    for row, lever in zip(rows, ["L1", "L2", "L3", "L4"], strict=True):
+        assert row.endswith(f"| {round(100 * shares[lever])}\u00a0% |")
+    assert "Part des 28 autres territoires du segment « Petits territoires »" in _text(at)
+
+
+def test_similar_territories_are_links_to_their_fiches(folium_recorder, demo) -> None:
+    from territorial.levers import similar_territories
+
+    at = _open(territoire=LYON)
+    (links,) = [m.value for m in at.markdown if "](/fiche?territoire=" in m.value]
+    expected = similar_territories(demo, LYON)
+    assert [line.split("](/fiche?territoire=")[1].split(")")[0] for line in links.splitlines()] == list(
+        expected.index)
+    assert links.startswith(f"- [{expected['nom'].iloc[0]}](/fiche?territoire={expected.index[0]})")
+
+
+def test_unknown_code_says_so_and_offers_the_search(folium_recorder) -> None:
+    at = _open(territoire="12345678")
+    assert not at.exception
+    assert [e.value for e in at.error] == [
+        "Aucun territoire du programme n'a le code «\u00a012345678\u00a0». "
+        "Vérifiez le lien reçu, ou cherchez le territoire par son nom."]
+    assert at.text_input(key="fiche_requete") is not None
+    assert folium_recorder.maps == []
+
+
+def test_hostile_code_is_shown_as_text(folium_recorder) -> None:
+    at = _open(territoire="<img src=x onerror=alert(1)>")
+    assert not at.exception
+    (error,) = at.error
+    assert "\\<img src=x onerror=alert\\(1\\)\\>" in error.value
+
+
+def test_no_code_shows_the_search_box_and_examples(folium_recorder, demo) -> None:
+    at = _open()
+    assert not at.exception
+    assert [t.value for t in at.title] == ["Fiche territoire"]
+    box = at.selectbox(key="fiche_choix")
+    assert len(box.options) == len(demo.territories) == 81
+    assert box.label == "Ou choisir parmi les 81 territoires du programme"
+    (examples,) = [m.value for m in at.markdown if "](/fiche?territoire=" in m.value]
+    assert examples.count("](/fiche?territoire=") == 4
+    assert "Métropole du Grand Paris](/fiche?territoire=200054781)" in examples
+
+
+def test_search_then_choose_opens_the_fiche(folium_recorder) -> None:
+    at = _open()
+    at.text_input(key="fiche_requete").input("metropole de lyon").run()
+    box = at.selectbox(key="fiche_choix")
+    assert box.options == ["Métropole de Lyon (Intercommunalité, 69)"]
+    assert box.label == "Territoires trouvés : 1"
+    box.select(LYON).run()
+    assert not at.exception
+    assert at.query_params["territoire"] == LYON
+    assert [t.value for t in at.title] == ["Métropole de Lyon"]
+
+
+def test_search_without_match(folium_recorder) -> None:
+    at = _open()
+    at.text_input(key="fiche_requete").input("zzzz").run()
+    assert [i.value for i in at.info] == ["Aucun territoire du programme ne correspond à cette recherche."]

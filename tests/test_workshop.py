@@ -1,0 +1,164 @@
+"""The workshop sequence: steps, titles, key figures and what each step's map shows."""
+
+from __future__ import annotations
+
+import folium
+import pandas as pd
+import pytest
+
+from territorial import maps
+from territorial.geometry import inset_frames, outline_lines, with_insets
+from territorial.views import ORDINAL_PALETTE
+from territorial.workshop import (
+    GREY,
+    LEVER,
+    OVERVIEW,
+    SEGMENT,
+    TERRITORY,
+    clamp_step,
+    map_caption,
+    step_map,
+    steps,
+    territory_options,
+)
+
+LYON = "200046977"
+
+
+@pytest.fixture(scope="module")
+def outlines(reference) -> dict:
+    return {
+        "departements": outline_lines(with_insets(reference.departements), tolerance=0.02),
+        "regions": outline_lines(with_insets(reference.regions, region_column=None), tolerance=0.02),
+        "insets": inset_frames(),
+    }
+
+
+def _fills(m: folium.Map) -> dict[str, str]:
+    """Territory code -> fill colour, as the map's territory layer styles them."""
+    for child in m._children.values():
+        if isinstance(child, folium.GeoJson) and child.data.get("features"):
+            styles = {f["id"]: child.style_function(f) for f in child.data["features"]}
+            if all(maps.TERRITORY_CLASS in s["className"] for s in styles.values()):
+                return {code: s["fillColor"] for code, s in styles.items()}
+    raise AssertionError("no territory layer in the map")
+
+
+def _fr(n: int) -> str:
+    return f"{n:,}".replace(",", "\u202f")
+
+
+def test_sequence_overview_segments_levers_territory(demo) -> None:
+    definition = demo.definition
+    sequence = steps(demo)
+    assert len(sequence) == 1 + len(definition.segments) + len(definition.levers) + 1 == 10
+    assert [s.number for s in sequence] == list(range(1, 11))
+    assert [s.kind for s in sequence] == [OVERVIEW] + [SEGMENT] * 4 + [LEVER] * 4 + [TERRITORY]
+    assert [s.title for s in sequence] == [
+        "Vue d'ensemble du programme",
+        "Petits territoires", "Territoires intermédiaires", "Grands territoires",
+        "Métropoles et très grands territoires",
+        "Levier L1 : Compétences & ingénierie", "Levier L2 : Données & méthodes partagées",
+        "Levier L3 : Financement & investissement en commun",
+        "Levier L4 : Coopérations & gouvernance territoriale",
+        "Un territoire du programme",
+    ]
+    assert sequence[2].label == "3. Territoires intermédiaires"
+    assert sequence[2].subtitle == "Segment de taille : 50\u202f000 à 199\u202f999 hab."
+    assert [s.key for s in sequence[1:5]] == ["S1", "S2", "S3", "S4"]
+    assert [s.key for s in sequence[5:9]] == ["L1", "L2", "L3", "L4"]
+    assert all(2 <= len(s.figures) <= 4 for s in sequence[:-1])
+
+
+def test_overview_figures(demo) -> None:
+    figures = {f.label: f for f in steps(demo)[0].figures}
+    data = demo.territories
+    assert figures["Territoires"].value == "81"
+    total = int(data["population"].sum())
+    assert figures["Habitants couverts"].value == f"{total / 1e6:.1f} millions".replace(".", ",")
+    assert figures["Habitants couverts"].detail == f"{_fr(total)}\u00a0hab."
+    assert figures["Régions représentées"].value == str(data["region"].replace("", pd.NA).dropna().nunique())
+    assert figures["Leviers activés en moyenne"].value == f"{data['n_actives'].mean():.1f}".replace(".", ",")
+
+
+def test_segment_figures_match_pandas(demo) -> None:
+    data = pd.DataFrame(demo.territories.drop(columns="geometry"))
+    small = data[data["population"] < 50_000]
+    step = steps(demo)[1]
+    figures = {f.label: f for f in step.figures}
+    assert figures["Territoires"].value == str(len(small)) == "29"
+    assert figures["Territoires"].detail == f"{round(100 * len(small) / len(data))}\u00a0% du programme"
+    assert figures["Habitants couverts"].value == _fr(int(small["population"].sum()))
+    shares = (small[["L1", "L2", "L3", "L4"]] >= 1).mean()
+    top = shares.idxmax()
+    assert figures["Levier le plus activé"].value == f"{round(100 * shares[top])}\u00a0%"
+    assert figures["Levier le plus activé"].detail.startswith(f"{top} – ")
+
+
+def test_lever_figures_match_pandas(demo) -> None:
+    data = pd.DataFrame(demo.territories.drop(columns="geometry"))
+    step = steps(demo)[6]  # L2
+    figures = {f.label: f for f in step.figures}
+    assert figures["Territoires qui l'activent"].value == str(int((data["L2"] >= 1).sum()))
+    assert figures["Niveau « structurant »"].value == str(int((data["L2"] == 3).sum()))
+    by_segment = (data["L2"] >= 1).groupby(data["segment"]).mean()
+    assert figures["Segment qui l'active le plus"].value == f"{round(100 * by_segment.max())}\u00a0%"
+    assert figures["Segment qui l'active le moins"].value == f"{round(100 * by_segment.min())}\u00a0%"
+    labels = {s.id: s.label for s in demo.definition.segments}
+    assert figures["Segment qui l'active le moins"].detail == labels[by_segment.idxmin()]
+
+
+def test_territory_step(demo) -> None:
+    step = steps(demo, territory=LYON)[-1]
+    assert (step.kind, step.key, step.title) == (TERRITORY, LYON, "Métropole de Lyon")
+    assert step.subtitle == "Métropole – Rhône, Auvergne-Rhône-Alpes"
+    figures = {f.label: f.value for f in step.figures}
+    assert figures == {"Habitants": "1,4 million", "Leviers activés": "4 / 4", "Territoires de même taille": "9"}
+    assert steps(demo, territory="inconnu")[-1].key == ""
+    assert "Métropole de Lyon (Intercommunalité, 69)" in territory_options(demo).values()
+
+
+@pytest.mark.parametrize(("raw", "number", "warned"), [
+    (None, 1, False), ("", 1, False), ("3", 3, False), ("10", 10, False),
+    ("99", 10, True), ("0", 1, True), ("-2", 1, True), ("abc", 1, True),
+])
+def test_clamp_step(raw, number, warned) -> None:
+    found, message = clamp_step(raw, 10)
+    assert found == number
+    assert (message is not None) == warned
+    if raw == "99":
+        assert message == "Il n'y a pas d'étape 99 (étapes 1 à 10) : affichage de l'étape 10."
+
+
+def test_segment_step_map_highlights_its_segment(demo, reference, outlines) -> None:
+    step = steps(demo)[2]  # S2
+    fills = _fills(step_map(demo, step, outlines=outlines, reference=reference, height=700))
+    data = demo.territories
+    colour = demo.definition.segment("S2").colour
+    assert {c for c, f in fills.items() if f == colour} == set(data.index[data["segment"] == "S2"])
+    assert {c for c, f in fills.items() if f == GREY} == set(data.index[data["segment"] != "S2"])
+    assert map_caption(demo, step).startswith("Carte : en couleur, les territoires du segment « Territoires")
+
+
+def test_lever_step_map_colours_levels(demo, reference, outlines) -> None:
+    step = steps(demo)[8]  # L4
+    m = step_map(demo, step, outlines=outlines, reference=reference, height=700)
+    fills = _fills(m)
+    data = demo.territories
+    assert {fills[c] for c in data.index[data["L4"] == 0]} == {ORDINAL_PALETTE[0]}
+    assert {fills[c] for c in data.index[data["L4"] == 3]} == {ORDINAL_PALETTE[-1]}
+    assert len(set(fills.values())) == 4
+    assert "carte-legende" in maps.map_html(m) and "font-size: 22px" in maps.map_html(m)
+
+
+def test_overview_map_by_segment(demo, reference, outlines) -> None:
+    fills = _fills(step_map(demo, steps(demo)[0], outlines=outlines, reference=reference, height=700))
+    colours = {s.id: s.colour for s in demo.definition.segments}
+    assert fills == {c: colours[s] for c, s in demo.territories["segment"].items()}
+
+
+def test_territory_step_map_is_its_context(demo, reference, outlines) -> None:
+    step = steps(demo, territory=LYON)[-1]
+    m = step_map(demo, step, outlines=outlines, reference=reference, height=700)
+    assert maps.HIGHLIGHT_CLASS in maps.map_html(m)
+    assert _fills(m)[LYON] == demo.definition.segment("S4").colour
