@@ -6,8 +6,9 @@ Run with ``streamlit run app.py``.
 
 import streamlit as st
 
-from territorial.ui import data
+from territorial.ui import atelier, data
 from territorial.ui.layout import credits, demo_notice, inject_css
+from territorial.ui.router import mark_routed
 
 st.set_page_config(
     page_title="Territorialisation des transitions",
@@ -18,9 +19,18 @@ st.set_page_config(
 PAGES = [
     st.Page("pages/accueil.py", title="Vue d'ensemble",
             url_path="accueil", default=True),
+    st.Page("pages/carte.py", title="Carte", url_path="carte"),
+    st.Page("pages/segments.py", title="Segments et leviers", url_path="segments"),
+    st.Page("pages/fiche.py", title="Fiche territoire", url_path="fiche"),
+    st.Page("pages/atelier.py", title="Atelier", url_path="atelier"),
+    st.Page("pages/donnees.py", title="Données", url_path="donnees"),
+    st.Page("pages/historique.py", title="Historique", url_path="historique"),
+    st.Page("pages/accessibilite.py", title="Accessibilité", url_path="accessibilite"),
 ]
 
+mark_routed()
 inject_css()
+atelier.apply_mode()  # ?mode=atelier: projection style on any page
 page = st.navigation(PAGES)
 programme = data.programme()
 demo_notice(programme)

@@ -9,7 +9,7 @@ import streamlit as st
 
 from territorial.fiche import normalise_code
 from territorial.fmt import escape_html, escape_markdown
-from territorial.ui import atelier, data
+from territorial.ui import atelier, data, downloads
 from territorial.ui.layout import show_map
 from territorial.ui.router import ensure_routed
 from territorial.workshop import TERRITORY, map_caption, territory_options
@@ -59,3 +59,7 @@ with picture:
     st.caption(escape_markdown(map_caption(programme, step)))
 
 st.page_link("pages/accueil.py", label="Quitter le mode atelier (retour à la vue d'ensemble)")
+with st.expander("Préparer un atelier sans connexion"):
+    st.caption("Un seul fichier HTML (carte, chiffres clés par segment et par levier) qui s'ouvre "
+               "depuis une clé USB dans un navigateur, sans serveur ni réseau.")
+    downloads.workshop_pack_button(programme)

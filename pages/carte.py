@@ -7,8 +7,8 @@ Filters and the selected territory live in the URL (``couleur``, ``segment``,
 import streamlit as st
 
 from territorial.fmt import escape_markdown, plural
-from territorial.ui import cached_views, data, url_state
-from territorial.ui.layout import show_map
+from territorial.ui import cached_views, data, downloads, url_state
+from territorial.ui.layout import clicked_code, show_map
 from territorial.ui.router import ensure_routed
 from territorial.views import (
     COLOUR_SEGMENT,
@@ -82,16 +82,10 @@ if shown.empty:
     st.warning("Aucun territoire ne correspond aux filtres choisis.")
 
 
-def _clicked(state: dict | None) -> str | None:
-    """The code in a streamlit-folium value (``last_active_drawing``), if any."""
-    feature = (state or {}).get("last_active_drawing") or {}
-    return feature.get("id") or (feature.get("properties") or {}).get("code")
-
-
 @st.fragment
 def map_and_card(codes: tuple[str, ...], mode: str) -> None:
     """The map and the card of the selected territory; a click reruns only this part."""
-    clicked = valid_code(programme, _clicked(st.session_state.pop(MAP_KEY, None)))
+    clicked = valid_code(programme, clicked_code(st.session_state.pop(MAP_KEY, None)))
     if clicked:  # a click seen by streamlit-folium's callback: draw the map highlighted at once
         st.session_state[SELECTED] = clicked
     selected = valid_code(programme, st.session_state.get(SELECTED))
@@ -123,6 +117,7 @@ def map_and_card(codes: tuple[str, ...], mode: str) -> None:
 
 
 map_and_card(codes, mode)
+downloads.map_png_button(programme, shown, mode=mode, key="carte_png")
 
 st.subheader(plural(len(shown), "territoire affiché", "territoires affichés"))
 st.dataframe(cached_views.table(programme, codes), hide_index=True,

@@ -6,7 +6,7 @@ role. Every change becomes a new version (see the « Historique » page).
 
 import streamlit as st
 
-from territorial.ui import data, editor
+from territorial.ui import data, downloads, editor
 from territorial.ui.router import ensure_routed
 
 ensure_routed()
@@ -28,6 +28,8 @@ st.subheader("Exporter")
 st.caption("CSV en UTF-8 avec « ; » comme séparateur (s'ouvre directement dans Excel) ; le fichier "
            "« Programme » peut être modifié puis réimporté. Le GeoJSON contient les contours simplifiés.")
 editor.export_buttons(programme, current, key="export_courant")
+st.caption("Les fiches PDF d'une page de tous les territoires, en un fichier ZIP :")
+downloads.all_fiches_zip_button(programme)
 
 st.subheader("Importer ou modifier")
 if editor.editor_gate():

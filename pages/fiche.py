@@ -19,7 +19,7 @@ from territorial.fiche import (
     similar_markdown,
 )
 from territorial.fmt import escape_markdown, fr_int
-from territorial.ui import data
+from territorial.ui import data, downloads
 from territorial.ui.fiche import fiche, fiche_map
 from territorial.ui.layout import show_map
 from territorial.ui.router import ensure_routed
@@ -71,6 +71,7 @@ def show(info: Fiche, map_caption: str) -> None:
     search_box(expanded=False)
     st.title(escape_markdown(info.nom), anchor=False)
     st.html(chip_html(info.segment))
+    downloads.pdf_button(programme, info.code)
     facts, place = st.columns([2, 3], gap="medium")
     with facts:
         st.markdown(facts_markdown(info))

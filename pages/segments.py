@@ -9,7 +9,7 @@ import streamlit as st
 from territorial.charts import CELL_SELECTION
 from territorial.fmt import escape_markdown, fr_int, fr_pct, fr_pop, plural
 from territorial.levers import segment_summary
-from territorial.ui import cached_views, data, url_state
+from territorial.ui import cached_views, data, downloads, url_state
 from territorial.ui.layout import show_map
 from territorial.ui.router import ensure_routed
 from territorial.views import Filters, apply_filters, map_summary
@@ -51,6 +51,7 @@ st.session_state[LAST_CELL] = cell
 st.subheader("Segment × levier")
 chart = cached_views.heatmap(programme, segment=st.session_state.get(SEGMENT), lever=st.session_state.get(LEVER))
 st.vega_lite_chart(chart, on_select="rerun", selection_mode=CELL_SELECTION, key=CHART)
+downloads.chart_downloads(chart, "Part des territoires activant chaque levier, par segment", key="img_matrice")
 st.caption("Au clavier, ou pour afficher tout un levier : choisissez le segment et le levier ci-dessous.")
 col_segment, col_lever = st.columns(2)
 segment_id = col_segment.selectbox("Segment", [None, *segments], key=SEGMENT,
@@ -80,4 +81,6 @@ with col_list:
     columns = ["Territoire", f"{lever.id} – {lever.label}"] + ([] if segment_id else ["Segment"])
     st.dataframe(table[columns].rename(columns={columns[1]: "Niveau"}), hide_index=True, height=560,
                  column_config={"Territoire": st.column_config.TextColumn(width="medium")})
-st.vega_lite_chart(cached_views.level_distribution(programme, lever_id))
+distribution = cached_views.level_distribution(programme, lever_id)
+st.vega_lite_chart(distribution)
+downloads.chart_downloads(distribution, f"Niveaux du levier {lever.id} par segment", key="img_niveaux")

@@ -8,6 +8,7 @@ from its members (union of their geometry, sum of their population).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import geopandas as gpd
 import pandas as pd
@@ -45,6 +46,15 @@ class Programme:
     @property
     def lever_ids(self) -> list[str]:
         return self.definition.lever_ids
+
+    @cached_property
+    def fingerprint(self) -> int:
+        """Hash of the programme's content and definition (computed once per object).
+
+        Caches key on it, so that another programme never gets a stale map or table.
+        """
+        table = pd.DataFrame(self.territories.drop(columns="geometry"))
+        return hash((int(pd.util.hash_pandas_object(table, index=True).sum()), self.definition))
 
     def active(self) -> pd.DataFrame:
         """Boolean table: territory × lever, True where the lever is activated."""

@@ -129,8 +129,11 @@ class ProgrammeTable:
 
 # --------------------------------------------------------------------------- reading
 
+#: A table of strings, its metadata, the spreadsheet row of its first data row, notes.
+RawTable = tuple[pd.DataFrame, dict[str, str], int, list[Problem]]
 
-def read_file(data: bytes, *, filename: str, sheet: str | None = None) -> tuple[pd.DataFrame, dict[str, str], int, list[Problem]]:
+
+def read_file(data: bytes, *, filename: str, sheet: str | None = None) -> RawTable:
     """Read raw bytes into a table of strings.
 
     Returns the table, the metadata (``# clé: valeur`` lines at the top of a CSV),
@@ -178,7 +181,7 @@ def _decode(data: bytes, filename: str) -> tuple[str, list[Problem]]:
                               "lu comme tel (accents vérifiés).")]
 
 
-def _read_csv(data: bytes, *, filename: str) -> tuple[pd.DataFrame, dict[str, str], int, list[Problem]]:
+def _read_csv(data: bytes, *, filename: str) -> RawTable:
     text, notes = _decode(data, filename)
     lines = text.splitlines()
     meta: dict[str, str] = {}
@@ -210,7 +213,7 @@ def _read_csv(data: bytes, *, filename: str) -> tuple[pd.DataFrame, dict[str, st
     return table, meta, skipped + 2, notes
 
 
-def _read_xlsx(data: bytes, *, filename: str, sheet: str | None) -> tuple[pd.DataFrame, dict[str, str], int, list[Problem]]:
+def _read_xlsx(data: bytes, *, filename: str, sheet: str | None) -> RawTable:
     try:
         book = pd.ExcelFile(io.BytesIO(data), engine="openpyxl")
     except (zipfile.BadZipFile, ValueError, KeyError, OSError) as exc:
@@ -244,7 +247,9 @@ def _column_key(name: str) -> str:
     return re.sub(r"[^a-z0-9']+", "_", _fold(name)).strip("_")
 
 
-def _map_columns(table: pd.DataFrame, definition: ProgrammeDefinition) -> tuple[dict[str, str], list[str], list[Problem]]:
+def _map_columns(
+    table: pd.DataFrame, definition: ProgrammeDefinition
+) -> tuple[dict[str, str], list[str], list[Problem]]:
     """Map the file's headers to canonical names; return mapping, extra columns, problems."""
     lever_keys = {}
     for lever in definition.levers:

@@ -19,9 +19,10 @@ from territorial.fmt import fold as _fold
 from territorial.geometry import simplify, tolerance_for, with_insets
 from territorial.programme import KIND_LABELS, Programme
 
-#: Sequential palette for ordinal values (activation level, number of levers),
-#: light to dark, colour-blind safe (ColorBrewer « Blues », the lightest darkened).
-ORDINAL_PALETTE = ("#d4d4d4", "#9ecae1", "#4292c6", "#08519c", "#08306b")
+#: Sequential palette for ordinal values (activation level, number of levers), light to
+#: dark, colour-blind safe (ColorBrewer « Blues », the light end darkened so that every
+#: colour has a contrast of at least 3:1 on white).
+ORDINAL_PALETTE = ("#8c8c8c", "#4c9dc8", "#2171b5", "#08519c", "#08306b")
 
 COLOUR_SEGMENT = "segment"
 COLOUR_COUNT = "n_actives"
@@ -121,7 +122,12 @@ def _ordinal(n: int) -> list[str]:
     return [ORDINAL_PALETTE[min(i, len(ORDINAL_PALETTE) - 1)] for i in range(n)]
 
 
-def map_frame(programme: Programme, data: pd.DataFrame, *, mode: str, insets: bool = True) -> tuple[gpd.GeoDataFrame, list[tuple[str, str]], str]:
+Legend = list[tuple[str, str]]
+
+
+def map_frame(
+    programme: Programme, data: pd.DataFrame, *, mode: str, insets: bool = True
+) -> tuple[gpd.GeoDataFrame, Legend, str]:
     """The territories as the map draws them: simplified geometry, colour, tooltip texts.
 
     Larger territories are drawn first so that smaller ones stay on top and clickable.

@@ -60,6 +60,17 @@ def load_csv(reference: Reference, definition: ProgrammeDefinition):
     return _load
 
 
+def open_page(page: str, **params: str):
+    """Run the app with AppTest on ``page`` (e.g. ``pages/carte.py``) with URL parameters."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.switch_page(page)
+    for key, value in params.items():
+        at.query_params[key] = value
+    return at.run()
+
+
 class FoliumRecorder:
     """Stands in for ``st_folium`` (unknown to AppTest): records maps, simulates clicks."""
 

@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 from territorial.fmt import escape_markdown
 from territorial.ui.atelier import CSS_FILE
 from territorial.workshop import GREY
-from tests.conftest import APP
+from tests.conftest import APP, open_page
 
 PAGE = "pages/atelier.py"
 LYON = "200046977"
@@ -27,11 +27,7 @@ def _fresh_caches():
 
 
 def _open(**params: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.switch_page(PAGE)
-    for key, value in params.items():
-        at.query_params[key] = value
-    return at.run()
+    return open_page(PAGE, **params)
 
 
 def _projection_style(at: AppTest) -> bool:

@@ -8,7 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 from territorial.fmt import escape_markdown
 from territorial.views import search_label
-from tests.conftest import APP
+from tests.conftest import open_page
 
 PAGE = "pages/carte.py"
 LYON = "200046977"
@@ -24,11 +24,7 @@ def _fresh_map_cache():
 
 
 def _open(**params: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.switch_page(PAGE)
-    for key, value in params.items():
-        at.query_params[key] = value
-    return at.run()
+    return open_page(PAGE, **params)
 
 
 def _shown(at: AppTest) -> pd.DataFrame:
@@ -163,20 +159,19 @@ def test_no_match_warns_and_draws_an_empty_map(folium_recorder) -> None:
 
 
 def test_cached_map_survives_rendering_by_st_folium(demo, monkeypatch) -> None:
-    """st_folium renames the elements of the map it renders: the cache hands out copies."""
+    """st_folium renames the elements of the map it renders: show_map renders a copy."""
     import streamlit_folium
 
-    from territorial.ui import cached_views
+    from territorial.ui import cached_views, layout
 
     sent: list[dict] = []
     monkeypatch.setattr(streamlit_folium, "_component_func", lambda **kw: sent.append(kw) or kw.get("default"))
+    monkeypatch.setattr(layout, "st_folium", streamlit_folium.st_folium)
     codes = tuple(demo.territories.index[:20])
-    cached = cached_views._map(demo, cached_views.programme_token(demo), "segment", codes, codes[0], 500)
+    cached = cached_views.territories_map(demo, mode="segment", codes=codes, highlight=codes[0], height=500)
     name = cached.get_name()
     for _ in range(3):
-        m = cached_views.territories_map(demo, mode="segment", codes=codes, highlight=codes[0], height=500)
-        assert m is not cached
-        streamlit_folium.st_folium(m, key="t", returned_objects=["last_active_drawing"])
+        layout.show_map(cached, key="t", height=500)
     assert cached.get_name() == name  # the cached map was not renamed
     assert len({(s["script"], s["header"], s["html"]) for s in sent}) == 1  # same map drawn every time
     assert sent[0]["script"].count('"type": "Feature"') >= 20

@@ -7,7 +7,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from territorial import maps
-from tests.conftest import APP
+from tests.conftest import open_page
 
 PAGE = "pages/fiche.py"
 LYON = "200046977"
@@ -23,11 +23,7 @@ def _fresh_caches():
 
 
 def _open(**params: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.switch_page(PAGE)
-    for key, value in params.items():
-        at.query_params[key] = value
-    return at.run()
+    return open_page(PAGE, **params)
 
 
 def _text(at: AppTest) -> str:

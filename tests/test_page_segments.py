@@ -8,7 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 from territorial.fmt import escape_markdown, fr_int, fr_pop
 from territorial.summary import contrasts
-from tests.conftest import APP
+from tests.conftest import open_page
 
 PAGE = "pages/segments.py"
 
@@ -23,11 +23,7 @@ def _fresh_map_cache():
 
 
 def _open(**params: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.switch_page(PAGE)
-    for key, value in params.items():
-        at.query_params[key] = value
-    return at.run()
+    return open_page(PAGE, **params)
 
 
 def _listed(at: AppTest) -> list[str]:

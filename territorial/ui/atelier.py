@@ -8,7 +8,6 @@ links of a session and jump back to any step.
 
 from __future__ import annotations
 
-import copy
 from pathlib import Path
 
 import folium
@@ -16,7 +15,6 @@ import streamlit as st
 
 from territorial.programme import Programme
 from territorial.ui import data
-from territorial.ui.fiche import programme_token
 from territorial.workshop import Step, clamp_step, step_map, steps
 
 CSS_FILE = Path(__file__).resolve().parents[2] / "assets" / "atelier.css"
@@ -54,14 +52,13 @@ def _map(_programme: Programme, token: int, number: int, territory: str | None, 
 
 def sequence(programme: Programme, territory: str | None) -> list[Step]:
     """The step sequence (cached per programme and chosen territory)."""
-    return _steps(programme, programme_token(programme), territory)
+    return _steps(programme, programme.fingerprint, territory)
 
 
 def step_map_cached(programme: Programme, step: Step, *, height: int) -> folium.Map:
-    """The map of a step (built once per step and territory; a copy is returned, see
-    :func:`territorial.ui.fiche.fiche_map`)."""
+    """The map of a step (built once per step and territory and shared: never mutate it)."""
     territory = (step.key or None) if step.kind == "territory" else None
-    return copy.deepcopy(_map(programme, programme_token(programme), step.number, territory, height))
+    return _map(programme, programme.fingerprint, step.number, territory, height)
 
 
 def current_step(n_steps: int) -> tuple[int, str | None]:

