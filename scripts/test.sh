@@ -2,7 +2,7 @@
 # Install everything the tests need and run them (this is what CI runs).
 #   bash scripts/test.sh [pytest options]
 # System packages (Debian): chromium for the browser tests, postgresql for the
-# PostgreSQL storage tests; installed with apt-get when missing and run as root.
+# PostgreSQL storage tests, npm for axe-core; installed with apt-get when missing (as root).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-python3}
@@ -10,6 +10,7 @@ PYTHON=${PYTHON:-python3}
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
+command -v npm >/dev/null 2>&1 || need+=(nodejs npm)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     echo "Installation des paquets système : ${need[*]}"
@@ -24,6 +25,8 @@ fi
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.txt -r requirements-dev.txt
 .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps -r requirements-data.txt
+# axe-core (accessibility checks in the browser tests), pinned by its lock file.
+npm ci --prefix tests/browser/axe --no-audit --no-fund --silent
 
 set +e
 .venv/bin/python -m pytest "$@"
