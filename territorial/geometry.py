@@ -6,7 +6,7 @@ tolerance that grows with the number of shapes shown, and coordinates are
 rounded: the map of the 81 territories weighs tens of KB, not MB.
 
 Overseas régions are far from metropolitan France; on the national map they are
-moved into insets in the Atlantic (``insets=True``), as on INSEE's maps.
+moved into a row of insets south of the Gulf of Lion (``insets=True``), as on INSEE's maps.
 """
 
 from __future__ import annotations
@@ -17,12 +17,14 @@ import shapely
 from shapely import affinity
 
 #: Overseas régions (code → inset box in display coordinates: minx, miny, maxx, maxy).
+#: A row of boxes south of the Gulf of Lion, where nothing else is drawn: the map
+#: keeps metropolitan France's proportions and the Atlantic stays free for the legend.
 INSET_BOXES: dict[str, tuple[float, float, float, float]] = {
-    "01": (-9.6, 47.6, -7.8, 49.0),  # Guadeloupe
-    "02": (-9.6, 46.0, -8.2, 47.3),  # Martinique
-    "03": (-9.6, 43.9, -7.8, 45.7),  # Guyane
-    "04": (-9.6, 42.3, -8.0, 43.6),  # La Réunion
-    "06": (-7.4, 42.3, -6.2, 43.6),  # Mayotte
+    "01": (0.6, 40.0, 2.4, 41.5),  # Guadeloupe
+    "02": (2.8, 40.0, 4.3, 41.5),  # Martinique
+    "03": (4.7, 40.0, 6.2, 41.5),  # Guyane
+    "04": (6.6, 40.0, 8.2, 41.5),  # La Réunion
+    "06": (8.6, 40.0, 9.8, 41.5),  # Mayotte
 }
 INSET_NAMES = {"01": "Guadeloupe", "02": "Martinique", "03": "Guyane", "04": "La Réunion",
                "06": "Mayotte"}

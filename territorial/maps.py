@@ -57,27 +57,43 @@ class _HeaderStyle(MacroElement):
 
 
 class _Legend(MacroElement):
-    """A Leaflet control, top-right, whose inner HTML is built (escaped) in Python."""
+    """A Leaflet control, bottom-left, whose inner HTML is built (escaped) in Python."""
 
     _template = Template(
         """{% macro script(this, kwargs) %}
 (function () {
-    var legend = L.control({position: "topright"});
+    var map = {{ this._parent.get_name() }};
+    var legend = L.control({position: "bottomleft"});
     legend.onAdd = function () {
         var div = L.DomUtil.create("div", "carte-legende");
         div.innerHTML = {{ this.markup | tojson }};
         L.DomEvent.disableClickPropagation(div);
         return div;
     };
-    legend.addTo({{ this._parent.get_name() }});
+    legend.addTo(map);
+    {% if this.bounds %}
+    // Keep the territories clear of the legend when the map is wide enough. The frame
+    // and the legend's fonts may be laid out after this script runs: fit again then.
+    var fittedWidth = 0;
+    function fit() {
+        var width = legend.getContainer().offsetWidth + 12;
+        if (width === fittedWidth || map.getSize().x < 2 * width) { return; }
+        fittedWidth = width;
+        map.fitBounds({{ this.bounds | tojson }}, {paddingTopLeft: [width, 0], animate: false});
+    }
+    fit();
+    map.on("resize", fit);
+    [300, 1000].forEach(function (ms) { setTimeout(fit, ms); });
+    {% endif %}
 })();
 {% endmacro %}"""
     )
 
-    def __init__(self, markup: str) -> None:
+    def __init__(self, markup: str, bounds: list[list[float]] | None = None) -> None:
         super().__init__()
         self._name = "Legend"
         self.markup = markup
+        self.bounds = bounds
 
 
 def new_map(
@@ -243,8 +259,17 @@ def add_territories(
     return layer
 
 
-def add_legend(m: folium.Map, items: list[tuple[str, str]], *, title: str) -> None:
-    """Add a legend box at the top right of the map.
+def add_legend(
+    m: folium.Map,
+    items: list[tuple[str, str]],
+    *,
+    title: str,
+    bounds: tuple[float, float, float, float] | None = None,
+) -> None:
+    """Add a legend box at the bottom left of the map (over the Atlantic on national maps).
+
+    With ``bounds`` (minx, miny, maxx, maxy), the view is fitted to them leaving the
+    legend's width free on the left, when the map is wide enough for that.
 
     Parameters
     ----------
@@ -269,7 +294,8 @@ def add_legend(m: folium.Map, items: list[tuple[str, str]], *, title: str) -> No
         ' max-width: 320px;">'
         f'<div style="font-weight: 700; margin-bottom: 4px;">{html.escape(title)}</div>{rows}</div>'
     )
-    _Legend(markup).add_to(m)
+    fit = None if bounds is None else [[bounds[1], bounds[0]], [bounds[3], bounds[2]]]
+    _Legend(markup, fit).add_to(m)
 
 
 def map_html(m: folium.Map) -> str:

@@ -230,7 +230,8 @@ def programme_map(
     from territorial import maps
     from territorial.geometry import bounds_of
 
-    m = maps.new_map(bounds=bounds or (bounds_of(frame) if len(frame) else None), height=height)
+    bounds = bounds or (bounds_of(frame) if len(frame) else None)
+    m = maps.new_map(bounds=bounds, height=height)
     styles = {"departements": ("Départements", "#c3ccd5", 0.6), "regions": ("Régions", "#7b8794", 1.2),
               "insets": ("Outre-mer", "#7b8794", 1.0)}
     for key, (name, colour, weight) in styles.items():
@@ -240,7 +241,7 @@ def programme_map(
             maps.add_outlines(m, layer, name=name, color=colour, weight=weight)
     maps.add_territories(m, frame, id_column="code", fill_column="couleur",
                          tooltip=TOOLTIP_FIELDS, highlight=highlight)
-    maps.add_legend(m, legend, title=title)
+    maps.add_legend(m, legend, title=title, bounds=bounds)
     return m
 
 
