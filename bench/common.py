@@ -1,0 +1,317 @@
+"""Shared helpers of the benchmarks: statistics, pages, a local server, memory sampling."""
+
+from __future__ import annotations
+
+import ast
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+APP = ROOT / "app.py"
+#: This bench's ports, tried from the top (other tools use 8520-8599 and the low 86xx).
+PORTS = range(8699, 8599, -1)
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
+CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-dev-shm-usage",
+]
+MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+SHAPE = "path.territoire"
+PROGRAMME_ENV = "TERRITORIAL_PROGRAMME_FILE"
+ENV_DATA_DIR = "TERRITORIAL_DATA_DIR"
+ENV_URL = "TERRITORIAL_DATABASE_URL"
+
+
+# --------------------------------------------------------------------------- statistics
+
+
+@dataclass
+class Stats:
+    """Median, min and max of repeated measurements."""
+
+    values: list[float] = field(default_factory=list)
+
+    @property
+    def n(self) -> int:
+        return len(self.values)
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.values) if self.values else float("nan")
+
+    @property
+    def min(self) -> float:
+        return min(self.values) if self.values else float("nan")
+
+    @property
+    def max(self) -> float:
+        return max(self.values) if self.values else float("nan")
+
+    def percentile(self, q: float) -> float:
+        """Nearest-rank percentile (``q`` in 0..100)."""
+        if not self.values:
+            return float("nan")
+        ordered = sorted(self.values)
+        rank = max(1, -(-len(ordered) * q // 100))  # ceil
+        return ordered[int(rank) - 1]
+
+    def as_dict(self) -> dict:
+        return {"median": self.median, "min": self.min, "max": self.max, "n": self.n,
+                "values": self.values}
+
+
+def timed(fn, *args, **kwargs) -> tuple[float, object]:
+    """(seconds, result) of one call."""
+    started = time.perf_counter()
+    result = fn(*args, **kwargs)
+    return time.perf_counter() - started, result
+
+
+# --------------------------------------------------------------------------- pages
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """A page registered in app.py: its file, URL path and title."""
+
+    path: str
+    url_path: str
+    title: str
+    default: bool = False
+
+
+def discover_pages(app: Path = APP) -> list[PageSpec]:
+    """The ``st.Page(...)`` calls of app.py, read from its source (nothing is run)."""
+    tree = ast.parse(app.read_text(encoding="utf-8"))
+    pages = []
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "Page"):
+            continue
+        if not node.args or not isinstance(node.args[0], ast.Constant):
+            continue
+        path = str(node.args[0].value)
+        kwargs = {kw.arg: kw.value.value for kw in node.keywords
+                  if isinstance(kw.value, ast.Constant)}
+        url_path = kwargs.get("url_path") or Path(path).stem
+        pages.append(PageSpec(path=path, url_path=str(url_path), title=str(kwargs.get("title", url_path)),
+                              default=bool(kwargs.get("default", False))))
+    return pages
+
+
+# --------------------------------------------------------------------------- data
+
+
+def prepare_data_dir(directory: Path, *, national: bool) -> tuple[dict[str, str | None], int]:
+    """A data dir for the app; with ``national``, the national programme imported as current.
+
+    Returns the environment for the app and the number of territories it should show.
+    """
+    env: dict[str, str | None] = {ENV_DATA_DIR: str(directory), ENV_URL: None}
+    if not national:
+        return env, 81
+    from territorial.definition import load_definition
+    from territorial.national import national_programme_csv
+    from territorial.programme_file import load_programme_file
+    from territorial.reference import load_reference
+    from territorial.store import Store, default_url
+
+    reference, definition = load_reference(), load_definition()
+    table = load_programme_file(national_programme_csv(reference, definition=definition),
+                                filename="national.csv", definition=definition, reference=reference)
+    saved = dict(os.environ)
+    os.environ[ENV_DATA_DIR] = str(directory)
+    os.environ.pop(ENV_URL, None)
+    try:
+        store = Store.open(default_url())
+        store.save(table, author="bench", comment="Programme national (toutes les EPCI)",
+                   kind="import", expected_parent=None)
+        store.close()
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    return env, len(table.territories)
+
+
+
+# --------------------------------------------------------------------------- server
+
+
+def free_port(ports: range = PORTS) -> int:
+    """A free TCP port on 127.0.0.1 in ``ports``."""
+    for port in ports:
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError(f"no free port in {min(ports)}-{max(ports)}")
+
+
+def healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+            return response.status == 200
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+class Server:
+    """``streamlit run app.py`` on 127.0.0.1, started and stopped by this process only.
+
+    ``env`` adds variables to this process's environment (a value None removes one).
+    """
+
+    def __init__(self, *, env: dict[str, str | None] | None = None, log: Path | None = None,
+                 port: int | None = None, app: Path = APP) -> None:
+        self.port = port or free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = log or (ROOT / "bench" / "results" / f"streamlit-{self.port}.log")
+        self.log.parent.mkdir(parents=True, exist_ok=True)
+        cmd = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(self.port),
+               "--server.address", "127.0.0.1", "--server.headless", "true",
+               "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
+        full_env = dict(os.environ)
+        for key, value in (env or {}).items():  # None removes a variable
+            if value is None:
+                full_env.pop(key, None)
+            else:
+                full_env[key] = value
+        full_env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
+        with self.log.open("wb") as out:
+            self.process = subprocess.Popen(cmd, cwd=ROOT, env=full_env, stdout=out,
+                                            stderr=subprocess.STDOUT)
+
+    def wait_healthy(self, timeout: float = 90.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"streamlit exited ({self.process.returncode}):\n"
+                                   f"{self.log.read_text(errors='replace')[-3000:]}")
+            if healthy(self.url):
+                return
+            time.sleep(0.25)
+        self.stop()
+        raise RuntimeError(f"streamlit not healthy after {timeout:.0f} s")
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+
+    def __enter__(self) -> Server:
+        self.wait_healthy()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+# --------------------------------------------------------------------------- memory
+
+
+class RssSampler:
+    """Peak resident memory (bytes) and CPU seconds of a process tree, sampled in a thread.
+
+    ``exclude`` is a process whose tree is left out (e.g. the server, when sampling the
+    browsers started by this process). CPU seconds count what each process used while
+    sampled (a process's total at its last sample, minus its total at the first).
+    """
+
+    def __init__(self, pid: int, *, interval: float = 0.1, exclude: int | None = None,
+                 nice: int | None = None) -> None:
+        import psutil
+
+        self._psutil = psutil
+        self.nice = nice
+        self._niced: set[int] = set()
+        self.process = psutil.Process(pid)
+        self.exclude = exclude
+        self.interval = interval
+        self.peak = 0
+        self._cpu_first: dict[int, float] = {}
+        self._cpu_last: dict[int, float] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    @property
+    def cpu_seconds(self) -> float:
+        return sum(self._cpu_last[pid] - self._cpu_first.get(pid, 0.0) for pid in self._cpu_last)
+
+    def _procs(self) -> list:
+        psutil = self._psutil
+        try:
+            procs = [self.process, *self.process.children(recursive=True)]
+        except psutil.Error:
+            return []
+        if self.exclude is not None:
+            excluded = {self.exclude}
+            try:
+                excluded |= {p.pid for p in psutil.Process(self.exclude).children(recursive=True)}
+            except psutil.Error:
+                pass
+            procs = [p for p in procs if p.pid not in excluded]
+        return procs
+
+    def current(self) -> int:
+        psutil = self._psutil
+        total = 0
+        for proc in self._procs():
+            try:
+                total += proc.memory_info().rss
+                times = proc.cpu_times()
+                cpu = times.user + times.system
+            except psutil.Error:
+                continue
+            if self.nice is not None and proc.pid not in self._niced and proc.pid != os.getpid():
+                self._niced.add(proc.pid)
+                try:
+                    proc.nice(self.nice)
+                except psutil.Error:
+                    pass
+            self._cpu_first.setdefault(proc.pid, 0.0 if self._started else cpu)
+            self._cpu_last[proc.pid] = cpu
+        return total
+
+    _started = False
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.peak = max(self.peak, self.current())
+            self._stop.wait(self.interval)
+
+    def __enter__(self) -> RssSampler:
+        self.peak = self.current()
+        self._started = True
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.peak = max(self.peak, self.current())

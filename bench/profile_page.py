@@ -1,0 +1,154 @@
+"""Where a warm rerun of a page spends its time (cProfile on CPU time, and pyinstrument).
+
+Usage::
+
+    python bench/profile_page.py                      # pages/accueil.py, 5 profiled reruns
+    python bench/profile_page.py --page pages/carte.py --runs 10 --top 30
+    python bench/profile_page.py --html bench/results/accueil.html   # pyinstrument's HTML view
+    python bench/profile_page.py --national --runs 3                 # every EPCI of France
+
+The page runs in AppTest (through app.py, so the router's work counts) with the real
+streamlit-folium rendering (only the component call is replaced, see bench/apptest.py).
+The profilers run in the script thread: Streamlit's script-runner entry point is wrapped.
+cProfile uses the thread's CPU time, so a busy machine does not inflate the figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import os
+import pstats
+import sys
+import tempfile
+import time
+from pathlib import Path
+from unittest import mock
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.apptest import MapRecorder  # noqa: E402
+from bench.common import APP, ROOT, prepare_data_dir  # noqa: E402
+
+
+class _Profilers:
+    def __init__(self, *, with_pyinstrument: bool) -> None:
+        self.enabled: bool | str = False
+        self.cprofile = cProfile.Profile(time.thread_time)
+        self.pyinstrument = None
+        if with_pyinstrument:
+            from pyinstrument import Profiler
+
+            self.pyinstrument = Profiler(interval=0.0005)
+        self.cpu: list[float] = []
+        self.wall: list[float] = []
+
+    def wrap(self, real):
+        def exec_func_with_error_handling(func, ctx):
+            if not self.enabled:
+                return real(func, ctx)
+            # One profiler at a time: both hook sys.setprofile.
+            use_pyinstrument = self.pyinstrument is not None and self.enabled == "pyinstrument"
+            cpu, wall = time.thread_time(), time.perf_counter()
+            if use_pyinstrument:
+                self.pyinstrument.start()
+            else:
+                self.cprofile.enable()
+            try:
+                return real(func, ctx)
+            finally:
+                if use_pyinstrument:
+                    self.pyinstrument.stop()
+                else:
+                    self.cprofile.disable()
+                    self.cpu.append(time.thread_time() - cpu)
+                    self.wall.append(time.perf_counter() - wall)
+
+        return exec_func_with_error_handling
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--page", default="pages/accueil.py")
+    parser.add_argument("--query", action="append", default=[], help="key=value query parameter")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--national", action="store_true", help="the national programme (every EPCI)")
+    parser.add_argument("--top", type=int, default=25)
+    parser.add_argument("--html", type=Path, help="write pyinstrument's HTML report here")
+    parser.add_argument("--no-pyinstrument", action="store_true")
+    args = parser.parse_args(argv)
+
+    from streamlit.runtime.scriptrunner import script_runner
+    from streamlit.testing.v1 import AppTest
+
+    profilers = _Profilers(with_pyinstrument=not args.no_pyinstrument)
+    recorder = MapRecorder()
+    patches = [*recorder.patches(),
+               mock.patch.object(script_runner, "exec_func_with_error_handling",
+                                 profilers.wrap(script_runner.exec_func_with_error_handling))]
+    with tempfile.TemporaryDirectory(prefix="bench-profile-") as tmp:
+        # A fresh store: the demo programme, or the national one imported.
+        env, _ = prepare_data_dir(Path(tmp), national=args.national)
+        for key, value in env.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+        for p in patches:
+            p.start()
+        try:
+            at = AppTest.from_file(str(APP), default_timeout=300)
+            for item in args.query:
+                key, _, value = item.partition("=")
+                at.query_params[key] = value
+            at.run()
+            at.switch_page(args.page)
+            at.run()
+            at.run()  # warm
+            if at.exception:
+                raise SystemExit(f"exception in {args.page}: {at.exception[0].value}")
+            plain = []
+            for _ in range(args.runs):
+                started = time.perf_counter()
+                at.run()
+                plain.append(time.perf_counter() - started)
+            profilers.enabled = "cprofile"
+            for _ in range(args.runs):
+                at.run()
+            if profilers.pyinstrument:
+                profilers.enabled = "pyinstrument"
+                for _ in range(args.runs):
+                    at.run()
+            profilers.enabled = False
+        finally:
+            for p in patches:
+                p.stop()
+
+    n = len(profilers.cpu)
+    plain.sort()
+    print(f"{args.page}: réexécution sans profileur, médiane {1000 * plain[len(plain) // 2]:.0f} ms "
+          f"(AppTest, temps mur) ; sous cProfile : CPU {1000 * sum(profilers.cpu) / n:.0f} ms, "
+          f"mur {1000 * sum(profilers.wall) / n:.0f} ms par réexécution\n")
+    out = io.StringIO()
+    stats = pstats.Stats(profilers.cprofile, stream=out)
+    stats.sort_stats("cumulative").print_stats(args.top)
+    text = out.getvalue().replace(str(ROOT) + "/", "")
+    print("== cProfile, temps CPU cumulé (toutes réexécutions) ==")
+    print(text[text.index("   ncalls"):] if "   ncalls" in text else text)
+    out = io.StringIO()
+    stats.stream = out
+    stats.sort_stats("tottime").print_stats(15)
+    text = out.getvalue().replace(str(ROOT) + "/", "")
+    print("== cProfile, temps CPU propre ==")
+    print(text[text.index("   ncalls"):] if "   ncalls" in text else text)
+    if profilers.pyinstrument:
+        print("== pyinstrument (temps mur) ==")
+        print(profilers.pyinstrument.output_text(unicode=True, color=False, show_all=False))
+        if args.html:
+            args.html.parent.mkdir(parents=True, exist_ok=True)
+            args.html.write_text(profilers.pyinstrument.output_html(), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,94 @@
+"""Viewers without a browser: Streamlit's own websocket protocol, to measure the server alone.
+
+A real browser costs several CPU-seconds per viewer (Streamlit's frontend, Leaflet);
+20 of them on the machine that also runs the server measure the test rig more than
+the server. A protocol viewer does what the frontend does on the wire — opens
+``/_stcore/stream``, asks for a page (``rerun_script`` with the page name and query
+string) — and times the arrival of the map (the streamlit-folium component element)
+and the end of the script run. Used by ``bench/load.py --protocol``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from urllib.parse import urlsplit
+
+from bench.load import ViewerResult
+
+MAP_COMPONENT = "streamlit_folium"
+EARLY_FOR_RERUN = 2  # ForwardMsg.ScriptFinishedStatus.FINISHED_EARLY_FOR_RERUN
+
+
+async def protocol_viewer(base_url: str, path: str, index: int, timeout: float) -> ViewerResult:
+    """One session: connect, request ``path``, wait for the map and the end of the run."""
+    import websockets
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    parts = urlsplit(base_url + path)
+    ws_url = f"ws://{parts.netloc}/_stcore/stream"
+    back = BackMsg()
+    back.rerun_script.query_string = parts.query
+    back.rerun_script.page_name = parts.path.strip("/")
+    started = time.perf_counter()
+    map_at: float | None = None
+    errors: list[str] = []
+    received = 0
+
+    async def run() -> None:
+        nonlocal map_at, received
+        async with websockets.connect(ws_url, subprotocols=["streamlit"], max_size=None,
+                                      additional_headers={"Origin": f"{parts.scheme}://{parts.netloc}"},
+                                      open_timeout=timeout) as ws:
+            await ws.send(back.SerializeToString())
+            while True:
+                raw = await ws.recv()
+                received += len(raw)
+                msg = ForwardMsg()
+                msg.ParseFromString(raw)
+                kind = msg.WhichOneof("type")
+                if kind == "new_session":  # a (re)run starts: what an interrupted run saw is void
+                    map_at = None
+                    errors.clear()
+                elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
+                    element = msg.delta.new_element
+                    etype = element.WhichOneof("type")
+                    if etype == "component_instance" and MAP_COMPONENT in element.component_instance.component_name:
+                        map_at = map_at or time.perf_counter()
+                    elif etype == "exception":
+                        errors.append(f"exception : {element.exception.message[:150]}")
+                elif kind == "page_not_found":
+                    errors.append(f"page introuvable : {path}")
+                elif kind == "script_finished" and msg.script_finished != EARLY_FOR_RERUN:
+                    return
+
+    try:
+        await asyncio.wait_for(run(), timeout)
+    except TimeoutError:
+        errors.append(f"exécution non terminée après {timeout:.0f} s")
+    except Exception as exc:  # noqa: BLE001 - every failure is reported, not raised
+        errors.append(f"{type(exc).__name__}: {str(exc)[:150]}")
+    seconds = (map_at or time.perf_counter()) - started
+    if map_at is None and not errors:
+        errors.append("aucune carte dans la page")
+    return ViewerResult(index, path, map_at is not None, seconds, received, "; ".join(errors))
+
+
+async def run_protocol_viewers(base_url: str, *, n: int, paths: list[str], timeout: float,
+                               total_timeout: float | None = None) -> list[ViewerResult]:
+    """``n`` protocol viewers at once; ``shapes`` holds the bytes received."""
+    from bench.common import LOCAL_HOSTS
+
+    if urlsplit(base_url).hostname not in LOCAL_HOSTS:
+        raise ValueError(f"refusé : {base_url} n'est pas sur cette machine (localhost uniquement)")
+    tasks = [asyncio.create_task(protocol_viewer(base_url, paths[i % len(paths)], i, timeout))
+             for i in range(n)]
+    done, pending = await asyncio.wait(tasks, timeout=total_timeout or timeout * 2 + 30)
+    for task in pending:
+        task.cancel()
+    results = [t.result() for t in done if not t.cancelled() and t.exception() is None]
+    seen = {r.viewer for r in results}
+    results += [ViewerResult(i, paths[i % len(paths)], False, float(total_timeout or 0),
+                             error="arrêté : délai total dépassé") for i in range(n) if i not in seen]
+    return sorted(results, key=lambda r: r.viewer)

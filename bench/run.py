@@ -1,0 +1,332 @@
+"""Speed and scale of the dashboard, in one table.
+
+Usage::
+
+    python bench/run.py              # 81-territory demo programme
+    python bench/run.py --quick      # fewer runs (about 3 minutes)
+    python bench/run.py --national   # also every EPCI of France (1,253 territories)
+    python bench/run.py --json bench/results/bench.json
+
+Each figure is the median of several runs, with min and max, next to its budget
+(OK / DEPASSE). Measured:
+
+* reference geography: first build on an empty cache (a temp dir), then a warm load;
+* every page of app.py: warm rerun with AppTest, against an empty Streamlit page
+  measured in the same process (ratio); the map is rendered as streamlit-folium does;
+* every page with a map, in headless Chromium against ``streamlit run`` (port 86xx):
+  navigation → the map's shapes drawn; a fresh browser context per run;
+* map payload per page: bytes streamlit-folium sends (script + header + html);
+* peak resident memory of the server process tree with 1 viewer, then 20 viewers at once.
+
+Each programme is served from a fresh data directory (``TERRITORIAL_DATA_DIR`` in a temp
+dir; the national programme is imported there through the store's API), so the bench
+neither reads nor changes ``var/``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import math
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import ROOT, RssSampler, Server, Stats, prepare_data_dir, timed  # noqa: E402
+from bench.load import run_viewers, sequential_viewers, summary  # noqa: E402
+from bench.protocol import run_protocol_viewers  # noqa: E402
+
+FICHE_CODE = "200046977"  # Métropole de Lyon: in the demo and in the national programme
+VIEWERS = 20
+#: Per-viewer timeout of the crowd (s): 20 browsers on a 2-core machine need more than 60 s
+#: of CPU between them; a longer bound gives figures instead of timeouts.
+CROWD_TIMEOUT = 120.0
+LOAD_TARGET_P95 = 8.0
+
+#: Budgets per programme: (demo 81, national).
+BUDGETS = {
+    "reference_warm": (2.0, 2.0),  # s
+    "rerun": (0.150, 0.600),  # s
+    "navigation": (2.0, 4.0),  # s
+    "payload": (250_000, 2_000_000),  # bytes
+    "memory_20": (1.5e9, 2.0e9),  # bytes
+    "load_p95": (LOAD_TARGET_P95, LOAD_TARGET_P95),  # s
+}
+
+
+@dataclass
+class Row:
+    measure: str
+    programme: str
+    unit: str  # "s", "ms", "Ko", "Mo"
+    stats: Stats
+    budget: float | None = None  # in the row's unit
+    note: str = ""
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def verdict(self) -> str:
+        if self.budget is None:
+            return ""
+        if not self.stats.n or math.isnan(self.stats.median):
+            return "ABSENT"
+        return "OK" if self.stats.median < self.budget else "DEPASSE"
+
+
+@dataclass
+class Config:
+    build_runs: int
+    warm_runs: int
+    reruns: int
+    browser_runs: int
+
+
+QUICK = Config(build_runs=1, warm_runs=3, reruns=3, browser_runs=2)
+FULL = Config(build_runs=2, warm_runs=5, reruns=7, browser_runs=5)
+
+
+def log(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+# --------------------------------------------------------------------------- reference
+
+
+def bench_reference(config: Config) -> list[Row]:
+    from territorial.reference import load_reference
+
+    build, warm = Stats(), Stats()
+    for i in range(config.build_runs):
+        with tempfile.TemporaryDirectory(prefix="bench-ref-") as tmp:
+            log(f"référentiel : construction {i + 1}/{config.build_runs} (cache vide)…")
+            seconds, _ = timed(load_reference, cache_dir=Path(tmp))
+            build.values.append(seconds)
+            if i == config.build_runs - 1:
+                for _ in range(config.warm_runs):
+                    warm.values.append(timed(load_reference, cache_dir=Path(tmp))[0])
+    return [
+        Row("Référentiel : première construction (cache vide)", "-", "s", build),
+        Row("Référentiel : chargement à chaud", "-", "s", warm, BUDGETS["reference_warm"][0]),
+    ]
+
+
+# --------------------------------------------------------------------------- programme set-up
+
+
+def child_env(env: dict[str, str | None]) -> dict[str, str]:
+    out = {k: v for k, v in os.environ.items() if env.get(k, "") is not None}
+    out.update({k: v for k, v in env.items() if v is not None})
+    out["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
+    return out
+
+
+# --------------------------------------------------------------------------- AppTest
+
+
+def bench_apptest(env: dict[str, str | None], config: Config, label: str) -> dict:
+    with tempfile.TemporaryDirectory(prefix="bench-apptest-") as tmp:
+        out = Path(tmp) / "apptest.json"
+        cmd = [sys.executable, str(ROOT / "bench" / "apptest.py"), "--runs", str(config.reruns),
+               "--query", f"fiche:territoire={FICHE_CODE}", "--out", str(out)]
+        log(f"{label} : réexécutions AppTest ({config.reruns} par page)…")
+        proc = subprocess.run(cmd, cwd=ROOT, env=child_env(env), capture_output=True, text=True,
+                              timeout=1800)
+        if proc.returncode != 0:
+            raise RuntimeError(f"bench/apptest.py a échoué :\n{proc.stderr[-3000:]}")
+        return json.loads(out.read_text(encoding="utf-8"))
+
+
+def apptest_rows(result: dict, label: str, budget_rerun: float, budget_payload: float,
+                 expected_shapes: int) -> tuple[list[Row], list[str]]:
+    rows, problems = [], []
+    empty = Stats(result["empty"]["values"])
+    rows.append(Row("Page Streamlit vide (AppTest, réexécution)", label, "ms",
+                    Stats([v * 1000 for v in empty.values])))
+    for url_path, page in result["pages"].items():
+        if page["errors"]:
+            problems.append(f"{label} /{url_path} : exception — {page['errors'][0]}")
+            rows.append(Row(f"Réexécution à chaud (AppTest) /{url_path}", label, "ms", Stats(),
+                            budget_rerun * 1000, note="exception"))
+            continue
+        rerun = Stats(page["rerun"]["values"])
+        ratio = rerun.median / empty.median if empty.median else float("nan")
+        rows.append(Row(f"Réexécution à chaud (AppTest) /{url_path}", label, "ms",
+                        Stats([v * 1000 for v in rerun.values]), budget_rerun * 1000,
+                        note=f"×{ratio:.0f} la page vide"))
+    for url_path, page in result["pages"].items():
+        if page.get("maps"):
+            wire = sum(m["wire_bytes"] for m in page["maps"])
+            shapes = sum(m["shapes"] or 0 for m in page["maps"])
+            rows.append(Row(f"Carte envoyée au navigateur /{url_path}", label, "Ko",
+                            Stats([wire / 1000]), budget_payload / 1000,
+                            note=f"{shapes} formes",
+                            extra={"payload_bytes": [m["payload_bytes"] for m in page["maps"]]}))
+    accueil = result["pages"].get("accueil", {}).get("maps") or []
+    shown = sum(m["shapes"] or 0 for m in accueil)
+    if shown != expected_shapes:
+        problems.append(f"{label} : la carte de /accueil montre {shown} territoires, {expected_shapes} attendus "
+                        "(le programme voulu n'est pas celui affiché)")
+    return rows, problems
+
+
+# --------------------------------------------------------------------------- browser
+
+
+def browser_rows(env: dict[str, str | None], result: dict, config: Config, label: str,
+                 budgets: dict[str, float]) -> tuple[list[Row], list[str]]:
+    map_pages = {}
+    for url_path, page in result["pages"].items():
+        if page.get("maps") and not page["errors"]:
+            query = "&".join(f"{k}={v}" for k, v in page["query"].items())
+            # The default page lives at "/" (its url_path is not routed: /accueil shows "Page not found").
+            base = "/" if page.get("default") else f"/{url_path}"
+            map_pages[url_path] = base + (f"?{query}" if query else "")
+    rows, problems = [], []
+    server = Server(env=child_env(env), log=ROOT / "bench" / "results" / f"streamlit-{label}.log")
+    try:
+        server.wait_healthy()
+        log(f"{label} : serveur sur {server.url} (pid {server.process.pid})")
+        with RssSampler(server.process.pid) as one:
+            cold = asyncio.run(sequential_viewers(server.url, ["/"]))[0]
+            rows.append(Row("Premier affichage / (serveur à froid)", label, "s",
+                            Stats([cold.seconds] if cold.drawn else []), note=cold.error))
+            for path in map_pages.values():
+                log(f"{label} : navigateur {path} ({config.browser_runs} visites)…")
+                results = asyncio.run(sequential_viewers(server.url, [path] * (config.browser_runs + 1)))
+                timed_results = results[1:]  # the first one warms this page's caches
+                ok = [r for r in timed_results if r.drawn]
+                for error in dict.fromkeys(r.error for r in results if r.error):
+                    problems.append(f"{label} {path} : {error}")
+                shapes = sorted({r.shapes for r in ok})
+                rows.append(Row(f"Navigation → carte dessinée {path}", label, "s",
+                                Stats([r.seconds for r in ok]), budgets["navigation"],
+                                note=f"{len(ok)}/{len(timed_results)} ok, {'/'.join(map(str, shapes))} formes"))
+        rows.append(Row("Mémoire du serveur, 1 viewer (pic RSS)", label, "Mo", Stats([one.peak / 1e6])))
+        for mode in ("navigateurs", "protocole"):
+            if not server.alive():
+                problems.append(f"{label} : le serveur s'est arrêté avant la mesure « {mode} » (code "
+                                f"{server.process.returncode} ; arrêté de l'extérieur ?), voir {server.log}")
+                break
+            log(f"{label} : {VIEWERS} viewers simultanés sur / ({mode})…")
+            with RssSampler(server.process.pid) as crowd, \
+                    RssSampler(os.getpid(), exclude=server.process.pid, nice=19) as clients:
+                started = time.perf_counter()
+                if mode == "navigateurs":
+                    results = asyncio.run(run_viewers(server.url, n=VIEWERS, paths=["/"], timeout=CROWD_TIMEOUT))
+                else:
+                    results = asyncio.run(run_protocol_viewers(server.url, n=VIEWERS, paths=["/"],
+                                                               timeout=CROWD_TIMEOUT))
+                wall = time.perf_counter() - started
+            s = summary(results)
+            times = Stats([r.seconds for r in results if r.drawn])
+            what = "carte dessinée" if mode == "navigateurs" else "carte reçue"
+            rows.append(Row(f"{VIEWERS} viewers simultanés ({mode}) : {what}, p95", label, "s",
+                            Stats([s["p95"]] if s["served"] else []), budgets["load_p95"],
+                            note=f"servis {s['served']}/{s['viewers']}, erreurs {s['errors']}, "
+                                 f"p50 {s['p50']:.1f} s, min {times.min:.1f}, max {times.max:.1f}, "
+                                 f"total {wall:.0f} s, CPU serveur {crowd.cpu_seconds:.0f} s"
+                                 + (f", navigateurs {clients.cpu_seconds:.0f} s" if mode == "navigateurs" else ""),
+                            extra={"summary": s, "results": [{**asdict(r), "ok": r.ok} for r in results]}))
+            rows.append(Row(f"Mémoire du serveur, {VIEWERS} viewers ({mode}, pic RSS)", label, "Mo",
+                            Stats([crowd.peak / 1e6]), budgets["memory_20"] / 1e6))
+            for error, count in Counter(r.error for r in results if r.error).items():
+                problems.append(f"{label} {VIEWERS} viewers ({mode}) : {count} × {error}")
+    finally:
+        server.stop()
+    return rows, problems
+
+
+# --------------------------------------------------------------------------- table
+
+
+def _fmt(value: float, unit: str) -> str:
+    if math.isnan(value):
+        return "–"
+    if unit == "ms":
+        return f"{value:,.1f}".replace(",", " ") if value < 100 else f"{value:,.0f}".replace(",", " ")
+    if unit in ("Ko", "Mo"):
+        return f"{value:,.0f}".replace(",", " ")
+    return f"{value:.2f}"
+
+
+def table(rows: list[Row]) -> str:
+    head = ["Mesure", "Prog.", "Unité", "Médiane", "Min", "Max", "n", "Budget", "Verdict", "Note"]
+    body = []
+    for r in rows:
+        budget = f"< {_fmt(r.budget, r.unit)}" if r.budget is not None else ""
+        body.append([r.measure, r.programme, r.unit, _fmt(r.stats.median, r.unit), _fmt(r.stats.min, r.unit),
+                     _fmt(r.stats.max, r.unit), str(r.stats.n), budget, r.verdict, r.note])
+    widths = [max(len(line[i]) for line in [head, *body]) for i in range(len(head))]
+    right = {3, 4, 5, 6, 7}
+
+    def line(cells: list[str]) -> str:
+        return "  ".join(c.rjust(w) if i in right else c.ljust(w)
+                         for i, (c, w) in enumerate(zip(cells, widths, strict=True))).rstrip()
+
+    sep = "  ".join("-" * w for w in widths)
+    return "\n".join([line(head), sep, *(line(b) for b in body)])
+
+
+# --------------------------------------------------------------------------- main
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Speed and scale of the dashboard, in one table.")
+    parser.add_argument("--quick", action="store_true", help="fewer runs (1 build, 3 reruns, 2 visits)")
+    parser.add_argument("--national", action="store_true",
+                        help="also the national programme (every EPCI, 1,253 territories)")
+    parser.add_argument("--json", type=Path, help="write every figure as JSON")
+    parser.add_argument("--skip-build", action="store_true", help="skip the reference build (~16 s a run)")
+    parser.add_argument("--skip-browser", action="store_true", help="AppTest figures only")
+    args = parser.parse_args(argv)
+    config = QUICK if args.quick else FULL
+    started = time.perf_counter()
+
+    rows: list[Row] = []
+    problems: list[str] = []
+    if not args.skip_build:
+        rows += bench_reference(config)
+    programmes = [("81", False)] + ([("national", True)] if args.national else [])
+    for label, national in programmes:
+        idx = 1 if national else 0
+        budgets = {k: v[idx] for k, v in BUDGETS.items()}
+        with tempfile.TemporaryDirectory(prefix=f"bench-data-{label}-") as tmp:
+            log(f"{label} : préparation des données ({tmp})…")
+            env, expected = prepare_data_dir(Path(tmp), national=national)
+            result = bench_apptest(env, config, label)
+            new_rows, new_problems = apptest_rows(result, label, budgets["rerun"], budgets["payload"], expected)
+            rows += new_rows
+            problems += new_problems
+            if not args.skip_browser:
+                new_rows, new_problems = browser_rows(env, result, config, label, budgets)
+                rows += new_rows
+                problems += new_problems
+
+    print(table(rows))
+    over = [r for r in rows if r.verdict in ("DEPASSE", "ABSENT")]
+    print()
+    print(f"Budgets : {sum(r.verdict == 'OK' for r in rows)} OK, {len(over)} DEPASSE/ABSENT"
+          f" — durée {time.perf_counter() - started:.0f} s, {os.cpu_count()} cœurs,"
+          f" charge moyenne {os.getloadavg()[0]:.1f}")
+    for problem in problems:
+        print(f"PROBLÈME : {problem}")
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps({
+            "config": asdict(config),
+            "rows": [{**asdict(r), "stats": r.stats.as_dict(), "verdict": r.verdict} for r in rows],
+            "problems": problems,
+        }, indent=2, default=str), encoding="utf-8")
+    return 0 if not over and not problems else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
