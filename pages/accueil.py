@@ -4,15 +4,12 @@ import streamlit as st
 
 from territorial.fmt import fr_int, fr_pop
 from territorial.levers import key_figures
-from territorial.ui import data
+from territorial.ui import cached_views, data
 from territorial.ui.layout import show_map
 from territorial.ui.router import ensure_routed
 from territorial.views import (
     COLOUR_SEGMENT,
-    map_frame,
     map_summary,
-    programme_map,
-    territory_table,
 )
 
 ensure_routed()
@@ -39,10 +36,11 @@ for col, lever in zip(st.columns(len(definition.levers)), definition.levers, str
                help=lever.short)
 
 st.subheader("Carte des territoires par segment")
-frame, legend, title = map_frame(programme, programme.territories, mode=COLOUR_SEGMENT)
+codes = tuple(programme.territories.index)
+_, legend, title = cached_views.frame(programme, mode=COLOUR_SEGMENT, codes=codes)
 st.caption(map_summary(programme, programme.territories, legend, title))
-show_map(programme_map(frame, legend=legend, title=title, outlines=data.base_outlines()),
+show_map(cached_views.territories_map(programme, mode=COLOUR_SEGMENT, codes=codes, height=620),
          key="carte_accueil", height=620)
 with st.expander("Tableau des territoires (alternative textuelle à la carte)"):
-    st.dataframe(territory_table(programme, programme.territories), hide_index=True,
+    st.dataframe(cached_views.table(programme, codes), hide_index=True,
                  column_config={"Population": st.column_config.NumberColumn(format="localized")})

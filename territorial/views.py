@@ -78,6 +78,14 @@ def active_labels(programme: Programme, row: pd.Series) -> list[str]:
             if row[lv.id] >= programme.definition.active_from]
 
 
+def _active_texts(programme: Programme, data: pd.DataFrame) -> list[str]:
+    """« L1 label, L3 label » (or « aucun ») for each territory, in order."""
+    labels = [lv.label for lv in programme.definition.levers]
+    active = (data[programme.lever_ids] >= programme.definition.active_from).to_numpy()
+    return [", ".join(label for label, on in zip(labels, row, strict=True) if on) or "aucun"
+            for row in active]
+
+
 def colour_modes(programme: Programme) -> dict[str, str]:
     """Colouring choices offered on maps: key → French label."""
     modes = {COLOUR_SEGMENT: "Segment de taille"}
@@ -142,8 +150,7 @@ def map_frame(
             "nature": data["nature"].to_numpy(),
             "population_txt": [fr_pop(p) for p in data["population"]],
             "segment_txt": data["segment"].map(segment_labels).to_numpy(),
-            "leviers_txt": [", ".join(active_labels(programme, row)) or "aucun"
-                            for _, row in data.iterrows()],
+            "leviers_txt": _active_texts(programme, data),
             "couleur": colours.to_numpy(),
             "region": data["region"].to_numpy(),
             "population": data["population"].to_numpy(),

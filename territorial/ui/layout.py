@@ -11,12 +11,13 @@ import streamlit as st
 from branca.element import Element
 from streamlit_folium import st_folium
 
+from territorial.fmt import fr_int
 from territorial.programme import Programme
 from territorial.reference import CREDIT
 
 CSS_FILE = Path(__file__).resolve().parents[2] / "assets" / "app.css"
 DEMO_NOTICE = (
-    "**Données de démonstration** — les 81 territoires, leurs populations et leurs contours "
+    "**Données de démonstration** — les {n} territoires, leurs populations et leurs contours "
     "sont réels, mais les niveaux d'activation des leviers sont **illustratifs**. "
     "Importez le fichier du programme (page « Données ») pour afficher les données réelles."
 )
@@ -35,7 +36,7 @@ def inject_css(extra: str = "") -> None:
 def demo_notice(programme: Programme) -> None:
     """The visible « Données de démonstration » notice, whenever demo data is shown."""
     if programme.is_demo:
-        st.warning(DEMO_NOTICE)
+        st.warning(DEMO_NOTICE.format(n=fr_int(len(programme.territories))))
 
 
 def credits(programme: Programme) -> None:
