@@ -74,11 +74,13 @@ class _Legend(MacroElement):
     {% if this.bounds %}
     // Keep the territories clear of the legend when the map is wide enough. The frame
     // and the legend's fonts may be laid out after this script runs: fit again then.
-    var fittedWidth = 0;
+    var fittedFor = "";
     function fit() {
         var width = legend.getContainer().offsetWidth + 12;
-        if (width === fittedWidth || map.getSize().x < 2 * width) { return; }
-        fittedWidth = width;
+        var size = map.getSize();
+        var state = [width, size.x, size.y].join("x");
+        if (state === fittedFor || size.x < 2 * width) { return; }
+        fittedFor = state;
         map.fitBounds({{ this.bounds | tojson }}, {paddingTopLeft: [width, 0], animate: false});
     }
     fit();
