@@ -70,7 +70,10 @@ def _clone_map(m: folium.Map) -> folium.Map:
     Each element is copied shallowly with its own children, so that rendering the
     copy (which renames elements and adds children) leaves the original intact; the
     GeoJSON data and templates, which rendering only reads, are shared
-    (``copy.deepcopy`` takes 20 to 60 ms).
+    (``copy.deepcopy`` takes 20 to 60 ms). Elements held in attributes rather than as
+    children (a Figure's header, html and script, a map's global switches) are copied
+    too: rendering adds children to them, and a shared one would grow at every rerun
+    and be mutated by several sessions' threads at once.
     """
     clones: dict[int, Element] = {}
 
@@ -82,8 +85,15 @@ def _clone_map(m: folium.Map) -> folium.Map:
         return twin
 
     clone(m.get_root(), None)
-    for twin in clones.values():  # e.g. a Figure's header/html/script attributes
-        for name, value in vars(twin).items():
-            if name not in ("_parent", "_children") and isinstance(value, Element) and id(value) in clones:
-                setattr(twin, name, clones[id(value)])
+    pending = list(clones.values())
+    while pending:
+        twin = pending.pop()
+        for name, value in list(vars(twin).items()):
+            if name in ("_parent", "_children") or not isinstance(value, Element):
+                continue
+            if id(value) not in clones:
+                known = set(clones)
+                clone(value, twin)
+                pending.extend(clones[i] for i in clones.keys() - known)
+            setattr(twin, name, clones[id(value)])
     return clones[id(m)]
