@@ -22,18 +22,8 @@ if str(ROOT) not in sys.path:
 APP = ROOT / "app.py"
 #: This bench's ports, tried from the top (other tools use 8520-8599 and the low 86xx).
 PORTS = range(8699, 8599, -1)
-LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
-CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-dev-shm-usage",
-]
-MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+from tests.browser.chromium import CHROMIUM_ARGS, CHROMIUM_PATH, LOCAL_HOSTS, MAP_IFRAME  # noqa: E402, F401
+
 SHAPE = "path.territoire"
 PROGRAMME_ENV = "TERRITORIAL_PROGRAMME_FILE"
 ENV_DATA_DIR = "TERRITORIAL_DATA_DIR"

@@ -5,14 +5,14 @@ Usage: python scripts/screenshot.py URL OUT.png [WIDTHxHEIGHT] [--full]
 
 from __future__ import annotations
 
-import os
 import sys
+from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from tests.browser.chromium import CHROMIUM_ARGS as ARGS  # noqa: E402
+from tests.browser.chromium import CHROMIUM_PATH as CHROMIUM  # noqa: E402
 
 
 def main() -> None:

@@ -26,18 +26,11 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Browser, Dialog, Page, Route, sync_playwright
 
+from .chromium import CHROMIUM_ARGS, CHROMIUM_PATH, LOCAL_HOSTS  # noqa: F401 - re-exported
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
-CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
+
 SERVER_START_TIMEOUT = 60.0  # seconds
 DEFAULT_TIMEOUT_MS = 30_000
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from playwright.sync_api import expect
 
-from .conftest import ARTIFACTS, WatchedPage
-
-MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+from .chromium import MAP_IFRAME
+from .conftest import ARTIFACTS, WatchedPage, _start_server
 
 
 def test_overview_map_draws_one_shape_per_territory_offline(streamlit_server, watched_page: WatchedPage, demo):
@@ -29,3 +29,20 @@ def test_overview_map_draws_one_shape_per_territory_offline(streamlit_server, wa
     assert watched_page.external_requests == []
     assert watched_page.page_errors == []
     assert watched_page.dialogs == []
+
+
+@pytest.mark.parametrize("path", ["/segments?segment=S1&levier=L4", "/fiche?territoire=200046977"])
+def test_first_visit_of_a_fresh_server_by_a_link_goes_through_the_router(path: str, watched_page: WatchedPage):
+    """Streamlit's legacy pages/ mode would run the page alone: no notice, no navigation."""
+    server = _start_server(Path("app.py").resolve(), ARTIFACTS / "streamlit-fresh.log")
+    try:
+        page = watched_page.page
+        page.goto(server.url + path)
+        expect(page.get_by_text("Données de démonstration")).to_be_visible(timeout=60_000)
+        nav = page.locator('[data-testid="stSidebarNav"]')
+        expect(nav).to_contain_text("Segments et leviers")  # titles from app.py, not file names
+        expect(nav).not_to_contain_text("accueil")
+        assert "territoire=200046977" in page.url or "levier=L4" in page.url  # the link's state is kept
+        assert watched_page.page_errors == []
+    finally:
+        server.stop()

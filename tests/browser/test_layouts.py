@@ -7,10 +7,10 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
+from .chromium import MAP_IFRAME
 from .conftest import ARTIFACTS, WatchedPage
 
 APP = Path("app.py")
-MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 LYON = "200046977"
 WAIT_MS = 60_000
 

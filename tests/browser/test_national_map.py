@@ -19,9 +19,9 @@ from territorial.programme import resolve
 from territorial.programme_file import load_programme_file
 from territorial.store import ENV_DATA_DIR, ENV_URL, Store
 
+from .chromium import MAP_IFRAME
 from .conftest import ARTIFACTS, WatchedPage, _start_server
 
-MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 WAIT_MS = 90_000  # 1,253 shapes on a 2-core machine shared with other tests
 
 

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import FrameLocator, expect
 
+from .chromium import MAP_IFRAME
 from .conftest import ARTIFACTS, REPO_ROOT, WatchedPage
 
 APP = Path("tests/browser/apps/map_app.py")
-MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 LEAFLET = REPO_ROOT / "assets" / "vendor" / "leaflet"
 WAIT_MS = 30_000
 N_TERRITORIES, N_OUTLINES = 3, 2  # as drawn by the test app
