@@ -8,6 +8,7 @@ definition, the current programme and its display geometry.
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 
 import streamlit as st
@@ -28,14 +29,20 @@ def _reference() -> Reference:
     return load_reference()
 
 
+#: One build at a time in this process: sessions that arrive during the first build wait for it.
+_BUILD_LOCK = threading.Lock()
+
+
 def reference() -> Reference:
     """The reference geography; the first start builds its cache with a progress bar."""
     if is_cached():
         return _reference()
     with st.status("Première mise en route : préparation du référentiel géographique…",
                    expanded=True) as status:
-        bar = st.progress(0.0, text="Démarrage…")
-        load_reference(progress=lambda f, msg: bar.progress(min(f, 1.0), text=msg))
+        bar = st.progress(0.0, text="Préparation déjà en cours pour un autre visiteur…")
+        with _BUILD_LOCK:
+            if not is_cached():
+                load_reference(progress=lambda f, msg: bar.progress(min(f, 1.0), text=msg))
         status.update(label="Référentiel géographique prêt.", state="complete", expanded=False)
     _reference.clear()
     return _reference()
