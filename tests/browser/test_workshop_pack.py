@@ -65,7 +65,7 @@ def test_pack_draws_every_territory_offline(pack_file, demo, offline_page):
     # One row per territory in the list, each name as text.
     rows = page.locator("table").nth(2).locator("tbody tr")
     expect(rows).to_have_count(len(demo.territories))
-    page.locator("path.territoire").last.hover(force=True)
+    page.locator("path.territoire").last.dispatch_event("mouseover")
     expect(page.locator(".leaflet-tooltip")).to_contain_text("Population", timeout=WAIT_MS)
     page.wait_for_timeout(300)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
