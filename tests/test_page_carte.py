@@ -158,23 +158,31 @@ def test_no_match_warns_and_draws_an_empty_map(folium_recorder) -> None:
     assert folium_recorder.features() == []
 
 
-def test_cached_map_survives_rendering_by_st_folium(demo, monkeypatch) -> None:
-    """st_folium renames the elements of the map it renders: show_map renders a copy."""
+def test_cached_map_is_rendered_once_and_as_streamlit_folium_would(demo, monkeypatch) -> None:
+    """show_map sends what streamlit-folium would, renders each shared map once, never mutates it."""
     import streamlit_folium
 
     from territorial.ui import cached_views, layout
 
     sent: list[dict] = []
     monkeypatch.setattr(streamlit_folium, "_component_func", lambda **kw: sent.append(kw) or kw.get("default"))
-    monkeypatch.setattr(layout, "st_folium", streamlit_folium.st_folium)
     codes = tuple(demo.territories.index[:20])
     cached = cached_views.territories_map(demo, mode="segment", codes=codes, highlight=codes[0], height=500)
     name = cached.get_name()
+    renders = []
+    monkeypatch.setattr(layout, "_render", lambda m, real=layout._render: renders.append(1) or real(m))
     for _ in range(3):
         layout.show_map(cached, key="t", height=500)
     assert cached.get_name() == name  # the cached map was not renamed
-    assert len({(s["script"], s["header"], s["html"]) for s in sent}) == 1  # same map drawn every time
+    assert len(renders) == 1  # rendered once, sent three times
+    assert len({(s["script"], s["header"], s["html"], s["key"]) for s in sent}) == 1
     assert sent[0]["script"].count('"type": "Feature"') >= 20
+    # The same arguments as the library's own st_folium on a copy of the map.
+    streamlit_folium.st_folium(layout._clone_map(cached), key="t", height=500, use_container_width=True,
+                               returned_objects=layout.RETURNED)
+    ours, theirs = sent[0], sent[-1]
+    assert {k: v for k, v in ours.items() if k != "on_change"} == {
+        k: v for k, v in theirs.items() if k != "on_change"}
 
 
 def test_card_escapes_data_and_links_only_valid_codes(demo) -> None:

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import copy
+import threading
+import weakref
 from collections import OrderedDict
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import folium
+import folium.elements
 import streamlit as st
+import streamlit_folium
 from branca.element import Element
-from streamlit_folium import st_folium
 
 from territorial.fmt import fr_int
 from territorial.programme import Programme
@@ -49,13 +53,87 @@ def show_map(m: folium.Map, *, key: str, height: int = 600) -> str | None:
     """Render a folium map; return the code of the territory clicked, if any.
 
     Only the clicked feature is sent back (``last_active_drawing``): panning and
-    zooming do not rerun the page. ``st_folium`` renames a map's elements in place
-    when it renders it, which breaks a second rendering of the same object, so it
-    is given a copy: maps can be cached and shared between sessions.
+    zooming do not rerun the page.
     """
-    state = st_folium(_clone_map(m), key=key, height=height, use_container_width=True,
-                      returned_objects=["last_active_drawing"])
-    return clicked_code(state)
+    return clicked_code(st_folium(m, key=key, height=height))
+
+
+#: What the map widget sends back: the clicked feature only.
+RETURNED = ["last_active_drawing"]
+
+
+@dataclass
+class _Rendered:
+    """What streamlit-folium sends to the browser for one map (it depends on the map only)."""
+
+    script: str
+    header: str
+    html: str
+    id: str
+    css_links: list[str]
+    js_links: list[str]
+    hashes: dict[str, str] = field(default_factory=dict)
+
+
+_RENDERED: weakref.WeakKeyDictionary[folium.Map, _Rendered] = weakref.WeakKeyDictionary()
+_RENDER_LOCK = threading.Lock()
+
+
+def st_folium(m: folium.Map, *, key: str, height: int) -> dict | None:
+    """streamlit-folium's ``st_folium``, with the rendering done once per map object.
+
+    Rendering a folium map to HTML and script (about 75 ms for the 81 territories,
+    400 ms for every EPCI) is most of a page's rerun; the maps are cached and shared,
+    so their rendering is too. The arguments sent to the component are those of
+    ``streamlit_folium.st_folium(m, key=key, height=height, use_container_width=True,
+    returned_objects=RETURNED)`` (streamlit-folium 0.27.4, pinned; a test compares
+    both). The map is rendered from a copy: rendering renames and adds elements.
+    """
+    rendered = _rendered(m)
+    hash_key = rendered.hashes.get(key)
+    if hash_key is None:
+        hash_key = rendered.hashes[key] = streamlit_folium.generate_js_hash(rendered.script, key, False)
+
+    def on_change() -> None:
+        st.session_state[key] = st.session_state.get(hash_key, {})
+
+    return streamlit_folium._component_func(
+        script=rendered.script, header=rendered.header, html=rendered.html, id=rendered.id,
+        key=hash_key, height=height, width=None, returned_objects=RETURNED,
+        default={name: None for name in RETURNED}, zoom=None, center=None, feature_group=None,
+        return_on_hover=False, layer_control=None, pixelated=False, css_links=rendered.css_links,
+        js_links=rendered.js_links, on_change=on_change, wrap_longitude=False,
+    )
+
+
+def _rendered(m: folium.Map) -> _Rendered:
+    with _RENDER_LOCK:
+        rendered = _RENDERED.get(m)
+        if rendered is None:
+            rendered = _RENDERED[m] = _render(_clone_map(m))
+        return rendered
+
+
+def _render(m: folium.Map) -> _Rendered:
+    """The steps of ``streamlit_folium.st_folium`` that turn a map into text."""
+    m.get_root().render()
+    m.render()
+    html = streamlit_folium._get_html(m)
+    header = streamlit_folium._get_header(m)
+    script = streamlit_folium._get_map_string(m)
+    css: list[str] = []
+    js: list[str] = []
+
+    def walk(element: Element) -> None:  # depth first, as streamlit-folium does
+        if isinstance(element, folium.elements.JSCSSMixin):
+            css.extend(href for _, href in getattr(element, "default_css", []))
+            js.extend(src for _, src in getattr(element, "default_js", []))
+        for child in element._children.values():
+            walk(child)
+
+    walk(m)
+    return _Rendered(script=script, header=header, html=html, id=streamlit_folium.get_full_id(m),
+                     css_links=list(dict.fromkeys(css)), js_links=list(dict.fromkeys(js)))
 
 
 def clicked_code(state: dict | None) -> str | None:
