@@ -118,6 +118,45 @@ def bench_reference(config: Config) -> list[Row]:
     ]
 
 
+# --------------------------------------------------------------------------- import
+
+
+def bench_import(config: Config) -> list[Row]:
+    """Import = read + validate + resolve + save as a new version (SQLite in a temp dir)."""
+    from territorial.definition import load_definition
+    from territorial.national import national_programme_csv
+    from territorial.programme import resolve
+    from territorial.programme_file import load_programme_file
+    from territorial.reference import load_reference
+    from territorial.store import Store
+
+    reference, definition = load_reference(), load_definition()
+    demo = (ROOT / "data" / "demo_programme.csv").read_bytes()
+    # Every EPCI plus two départements: 1,255 territories.
+    national = national_programme_csv(reference, definition=definition).rstrip(b"\n")
+    national += b"\n48,departement,1,0,2,3\n23,departement,0,1,1,2\n"
+    rows = []
+    for label, data in (("81", demo), ("1 255", national)):
+        stats, size = Stats(), 0
+        log(f"import : fichier de {label} territoires ({config.warm_runs} fois)…")
+        for _ in range(config.warm_runs):
+            with tempfile.TemporaryDirectory(prefix="bench-import-") as tmp:
+                store = Store.open(f"sqlite:///{Path(tmp) / 'programme.sqlite'}")
+
+                def run(data: bytes = data, store: Store = store) -> int:
+                    table = load_programme_file(data, filename="programme.csv", definition=definition,
+                                                reference=reference)
+                    resolve(table, reference=reference, definition=definition)
+                    store.save(table, author="bench", comment="", kind="import", expected_parent=None)
+                    return len(table.territories)
+
+                seconds, size = timed(run)
+                store.close()
+                stats.values.append(seconds)
+        rows.append(Row(f"Import d'un fichier programme ({size} territoires)", label, "s", stats))
+    return rows
+
+
 # --------------------------------------------------------------------------- programme set-up
 
 
@@ -294,6 +333,7 @@ def main(argv: list[str] | None = None) -> int:
     problems: list[str] = []
     if not args.skip_build:
         rows += bench_reference(config)
+    rows += bench_import(config)
     programmes = [("81", False)] + ([("national", True)] if args.national else [])
     for label, national in programmes:
         idx = 1 if national else 0
