@@ -60,6 +60,20 @@ def load_csv(reference: Reference, definition: ProgrammeDefinition):
     return _load
 
 
+@pytest.fixture
+def fresh_view_caches():
+    """Empty the pages' shared caches (maps, fiches, workshop steps) before and after a test."""
+    from territorial.ui import atelier, cached_views, fiche
+
+    def clear() -> None:
+        for module in (atelier, cached_views, fiche):
+            module.clear()
+
+    clear()
+    yield
+    clear()
+
+
 def open_page(page: str, **params: str):
     """Run the app with AppTest on ``page`` (e.g. ``pages/carte.py``) with URL parameters."""
     from streamlit.testing.v1 import AppTest

@@ -15,15 +15,7 @@ PAGE = "pages/atelier.py"
 LYON = "200046977"
 
 
-@pytest.fixture(autouse=True)
-def _fresh_caches():
-    from territorial.ui import atelier, fiche
-
-    atelier.clear()
-    fiche.clear()
-    yield
-    atelier.clear()
-    fiche.clear()
+pytestmark = pytest.mark.usefixtures("fresh_view_caches")
 
 
 def _open(**params: str) -> AppTest:

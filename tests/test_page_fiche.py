@@ -13,13 +13,7 @@ PAGE = "pages/fiche.py"
 LYON = "200046977"
 
 
-@pytest.fixture(autouse=True)
-def _fresh_caches():
-    from territorial.ui import fiche
-
-    fiche.clear()
-    yield
-    fiche.clear()
+pytestmark = pytest.mark.usefixtures("fresh_view_caches")
 
 
 def _open(**params: str) -> AppTest:

@@ -13,13 +13,7 @@ from tests.conftest import open_page
 PAGE = "pages/segments.py"
 
 
-@pytest.fixture(autouse=True)
-def _fresh_map_cache():
-    from territorial.ui import cached_views
-
-    cached_views.clear()
-    yield
-    cached_views.clear()
+pytestmark = pytest.mark.usefixtures("fresh_view_caches")
 
 
 def _open(**params: str) -> AppTest:
