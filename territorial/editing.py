@@ -16,7 +16,6 @@ import pandas as pd
 from territorial.definition import ProgrammeDefinition
 from territorial.programme_file import ProgrammeTable, load_programme_file, validate_table
 from territorial.reference import Reference
-from territorial.store import Store, StoredVersion
 
 #: Read-only column of the editor showing the name resolved from the reference.
 NAME_COLUMN = "Territoire (référentiel)"
@@ -41,13 +40,6 @@ def validate_upload(data: bytes, *, filename: str, sheet: str | None, definition
                                reference=reference)
 
 
-def import_file(store: Store, data: bytes, *, filename: str, sheet: str | None, author: str, comment: str,
-                expected_parent: int | None, definition: ProgrammeDefinition,
-                reference: Reference) -> StoredVersion:
-    """Validate a file and store it as a new version (nothing is stored if it has an error)."""
-    table = validate_upload(data, filename=filename, sheet=sheet, definition=definition, reference=reference)
-    text = comment.strip() or f"Import du fichier « {filename} »"
-    return store.save(table, author=author, comment=text, kind="import", expected_parent=expected_parent)
 
 
 def editor_frame(table: ProgrammeTable, *, definition: ProgrammeDefinition,
@@ -89,10 +81,3 @@ def table_from_editor(frame: pd.DataFrame, *, base: ProgrammeTable, definition: 
     return validate_table(raw_from_editor(frame), definition=definition, reference=reference,
                           first_row=1, meta=dict(base.meta), filename="tableau modifié")
 
-
-def save_edits(store: Store, frame: pd.DataFrame, *, base: StoredVersion, author: str, comment: str,
-               definition: ProgrammeDefinition, reference: Reference) -> StoredVersion:
-    """Validate the editor's table and store it on top of ``base`` (:class:`ConflictError` otherwise)."""
-    table = table_from_editor(frame, base=base.table, definition=definition, reference=reference)
-    text = comment.strip() or "Modification dans l'application"
-    return store.save(table, author=author, comment=text, kind="edition", expected_parent=base.id)

@@ -63,9 +63,6 @@ def key_figures(programme: Programme, territories: pd.DataFrame | None = None) -
     }
 
 
-def lever_profile(programme: Programme, code: str) -> pd.Series:
-    """Levels of one territory, indexed by lever id."""
-    return programme.territories.loc[code, programme.lever_ids].astype(int)
 
 
 def peer_share(programme: Programme, code: str) -> pd.Series:

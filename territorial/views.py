@@ -72,10 +72,6 @@ def search_label(row: pd.Series) -> str:
     return f"{row['nom']} ({row['type_label']}, {where})" if where else f"{row['nom']} ({row['type_label']})"
 
 
-def active_labels(programme: Programme, row: pd.Series) -> list[str]:
-    """Labels of the levers a territory activates."""
-    return [lv.label for lv in programme.definition.levers
-            if row[lv.id] >= programme.definition.active_from]
 
 
 def _active_texts(programme: Programme, data: pd.DataFrame) -> list[str]:
