@@ -66,32 +66,46 @@ def file_frame(programme: Programme) -> pd.DataFrame:
     return frame.fillna("")
 
 
+def _resolved(programme: Programme) -> pd.DataFrame:
+    """Each territory with what is resolved from the reference, one column per field."""
+    data = programme.territories
+    definition = programme.definition
+    segments = {s.id: s.label for s in definition.segments}
+    return pd.DataFrame({
+        "code": data.index.to_numpy(),
+        "type": data["type"].to_numpy(),
+        "type_libelle": data["type_label"].to_numpy(),
+        "nom": data["nom"].to_numpy(),
+        "nature": data["nature"].to_numpy(),
+        "population": data["population"].astype("int64").to_numpy(),
+        "segment": data["segment"].to_numpy(),
+        "segment_libelle": data["segment"].map(segments).to_numpy(),
+        "departement": data["departement"].fillna("").to_numpy(),
+        "departement_nom": data["departement_nom"].to_numpy(),
+        "region": data["region"].fillna("").to_numpy(),
+        "region_nom": data["region_nom"].to_numpy(),
+        **{lever: data[lever].astype("int64").to_numpy() for lever in definition.lever_ids},
+        "n_actives": data["n_actives"].astype("int64").to_numpy(),
+        "date_dialogue": data["date_dialogue"].fillna("").to_numpy(),
+        "notes": data["notes"].fillna("").to_numpy(),
+        "contact": data["contact"].fillna("").to_numpy(),
+    }, index=data.index)
+
+
 def table_frame(programme: Programme) -> pd.DataFrame:
     """The territories with what is resolved from the reference, French headers."""
-    definition = programme.definition
-    data = programme.territories
-    segments = {s.id: s.label for s in definition.segments}
-    frame = pd.DataFrame({
-        "Code": data.index.to_numpy(),
-        "Type": data["type_label"].to_numpy(),
-        "Territoire": data["nom"].to_numpy(),
-        "Nature": data["nature"].to_numpy(),
-        "Population": data["population"].astype("int64").to_numpy(),
-        "Segment": data["segment"].to_numpy(),
-        "Libellé du segment": data["segment"].map(segments).to_numpy(),
-        "Département": data["departement"].fillna("").to_numpy(),
-        "Nom du département": data["departement_nom"].to_numpy(),
-        "Région": data["region"].fillna("").to_numpy(),
-        "Nom de la région": data["region_nom"].to_numpy(),
-    })
-    for lever in definition.levers:
-        frame[f"{lever.id} – {lever.label}"] = data[lever.id].astype("int64").to_numpy()
-    frame["Leviers activés"] = data["n_actives"].astype("int64").to_numpy()
-    frame["Date du dialogue"] = data["date_dialogue"].fillna("").to_numpy()
-    frame["Notes"] = data["notes"].fillna("").to_numpy()
-    frame["Contact"] = data["contact"].fillna("").to_numpy()
+    headers = {
+        "code": "Code", "type_libelle": "Type", "nom": "Territoire", "nature": "Nature",
+        "population": "Population", "segment": "Segment", "segment_libelle": "Libellé du segment",
+        "departement": "Département", "departement_nom": "Nom du département", "region": "Région",
+        "region_nom": "Nom de la région",
+        **{lv.id: f"{lv.id} – {lv.label}" for lv in programme.definition.levers},
+        "n_actives": "Leviers activés", "date_dialogue": "Date du dialogue", "notes": "Notes",
+        "contact": "Contact",
+    }
+    frame = _resolved(programme)[list(headers)].rename(columns=headers).reset_index(drop=True)
     for extra in extra_columns(programme):
-        frame[extra] = data[extra].fillna("").to_numpy()
+        frame[extra] = programme.territories[extra].fillna("").to_numpy()
     return frame
 
 
@@ -138,26 +152,7 @@ def to_xlsx(programme: Programme, *, info: dict[str, str] | None = None) -> byte
 def to_geojson(programme: Programme, *, tolerance: float | None = None) -> bytes:
     """GeoJSON FeatureCollection (EPSG:4326), feature id = code, simplified geometry."""
     data = programme.territories
-    definition = programme.definition
-    segments = {s.id: s.label for s in definition.segments}
-    props = pd.DataFrame({
-        "code": data.index.to_numpy(),
-        "type": data["type"].to_numpy(),
-        "nom": data["nom"].to_numpy(),
-        "nature": data["nature"].to_numpy(),
-        "population": data["population"].astype("int64").to_numpy(),
-        "segment": data["segment"].to_numpy(),
-        "segment_libelle": data["segment"].map(segments).to_numpy(),
-        "departement": data["departement"].fillna("").to_numpy(),
-        "departement_nom": data["departement_nom"].to_numpy(),
-        "region": data["region"].fillna("").to_numpy(),
-        "region_nom": data["region_nom"].to_numpy(),
-        **{lever: data[lever].astype("int64").to_numpy() for lever in definition.lever_ids},
-        "n_actives": data["n_actives"].astype("int64").to_numpy(),
-        "date_dialogue": data["date_dialogue"].fillna("").to_numpy(),
-        "notes": data["notes"].fillna("").to_numpy(),
-        "contact": data["contact"].fillna("").to_numpy(),
-    }, index=data.index)
+    props = _resolved(programme).drop(columns="type_libelle")
     geometry = simplify(data.geometry, tolerance=tolerance if tolerance is not None else tolerance_for(len(data)))
     frame = gpd.GeoDataFrame(props, geometry=geometry.to_numpy(), crs=data.crs).to_crs(4326)
     collection = json.loads(frame.to_json(na="null", show_bbox=False, drop_id=False))
