@@ -11,13 +11,7 @@
 
 from __future__ import annotations
 
-import os
 import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +19,8 @@ from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Browser, Dialog, Page, Route, sync_playwright
+
+from bench.common import Server
 
 from .chromium import CHROMIUM_ARGS, CHROMIUM_PATH, LOCAL_HOSTS  # noqa: F401 - re-exported
 
@@ -55,67 +51,20 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _healthy(url: str) -> bool:
+def _start_server(app_path: Path, log: Path) -> Server:
+    """``streamlit run`` on a free port (the benchmarks' server), failing the test if it won't start."""
+    server = Server(app=Path(app_path), log=log, port=_free_port())
     try:
-        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-            return response.status == 200
-    except (urllib.error.URLError, OSError):
-        return False
-
-
-@dataclass
-class _Server:
-    process: subprocess.Popen[bytes]
-    url: str
-    log: Path
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
-
-
-def _start_server(app_path: Path, log: Path) -> _Server:
-    port = _free_port()
-    cmd = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(app_path),
-        "--server.port",
-        str(port),
-        "--server.address",
-        "127.0.0.1",
-        "--server.headless",
-        "true",
-        "--browser.gatherUsageStats",
-        "false",
-    ]
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO_ROOT), os.environ.get("PYTHONPATH")]))}
-    log.parent.mkdir(parents=True, exist_ok=True)
-    with log.open("wb") as out:
-        process = subprocess.Popen(cmd, cwd=REPO_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    server = _Server(process, f"http://127.0.0.1:{port}", log)
-    deadline = time.monotonic() + SERVER_START_TIMEOUT
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"streamlit exited with code {process.returncode}:\n{log.read_text()}")
-        if _healthy(server.url):
-            return server
-        time.sleep(0.25)
-    server.stop()
-    pytest.fail(f"streamlit not healthy after {SERVER_START_TIMEOUT:.0f} s:\n{log.read_text()}")
+        server.wait_healthy(SERVER_START_TIMEOUT)
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
+    return server
 
 
 @pytest.fixture(scope="session")
 def streamlit_server() -> Iterator[Callable[[str | Path], str]]:
     """Factory: ``streamlit_server(app_path)`` -> base URL; one server per app, per session."""
-    servers: dict[Path, _Server] = {}
+    servers: dict[Path, Server] = {}
 
     def start(app_path: str | Path) -> str:
         path = (REPO_ROOT / app_path).resolve()
