@@ -1,0 +1,24 @@
+"""The server configuration the dashboard is served with (.streamlit/config.toml)."""
+
+import tomllib
+from pathlib import Path
+
+from territorial.programme_file import MAX_BYTES
+
+CONFIG = tomllib.loads((Path(__file__).resolve().parents[1] / ".streamlit" / "config.toml").read_text())
+
+
+def test_no_file_watcher_in_a_served_dashboard() -> None:
+    # With the default watcher every session polls every imported module's file and
+    # rescans sys.modules after each run: measured 0.2 s more per page load, and
+    # server CPU taken from the viewers (bench/README.md).
+    assert CONFIG["server"]["fileWatcherType"] == "none"
+
+
+def test_offline_and_static_serving() -> None:
+    assert CONFIG["server"]["enableStaticServing"] is True  # Leaflet from /app/static/
+    assert CONFIG["browser"]["gatherUsageStats"] is False  # no call home
+
+
+def test_upload_limit_is_the_programme_file_limit() -> None:
+    assert CONFIG["server"]["maxUploadSize"] * 1024 * 1024 == MAX_BYTES
