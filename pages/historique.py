@@ -1,5 +1,6 @@
 """Historique : les versions du programme, ce qui a changé, exports et restauration."""
 
+import pandas as pd
 import streamlit as st
 
 from territorial.ui import data, editor
@@ -14,7 +15,9 @@ st.title("Historique des versions")
 editor.flash()
 st.caption("Chaque import, modification ou restauration crée une nouvelle version ; aucune n'est "
            "jamais effacée. Restaurer une version en crée une nouvelle, identique à celle-ci.")
-st.dataframe(history.drop(columns=["Démonstration"]), hide_index=True, width="stretch",
+parents = history["Version de départ"].map(lambda v: "—" if pd.isna(v) else str(v))  # not "None"
+st.dataframe(history.drop(columns=["Démonstration"]).assign(**{"Version de départ": parents}),
+             hide_index=True, width="stretch",
              column_config={"Date": st.column_config.DatetimeColumn("Date (UTC)", format="DD/MM/YYYY HH:mm")})
 
 requested = st.query_params.get("version", "")

@@ -266,6 +266,7 @@ def test_history_restore_needs_the_editor_role(editor_env):
     at.query_params["version"] = "1"
     run(at)
     assert at.dataframe[0].value["Version"].tolist() == [2, 1]
+    assert at.dataframe[0].value["Version de départ"].tolist() == ["1", "—"]
     assert next(s for s in at.selectbox if s.key == "historique_version").value == 1
     assert any(m.startswith("**De la version 2 à la version 1** : 71 ajouté(s)") for m in texts(at.markdown))
     assert not [b for b in at.button if b.label == "Restaurer la version 1"]
