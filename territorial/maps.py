@@ -72,16 +72,26 @@ class _Legend(MacroElement):
     };
     legend.addTo(map);
     {% if this.bounds %}
-    // Keep the territories clear of the legend when the map is wide enough. The frame
-    // and the legend's fonts may be laid out after this script runs: fit again then.
+    // Keep the territories clear of the legend: beside it when the map is wide enough,
+    // above it when it is tall enough. The frame and the legend's fonts may be laid
+    // out after this script runs: fit again then.
     var fittedFor = "";
     function fit() {
-        var width = legend.getContainer().offsetWidth + 12;
+        var box = legend.getContainer();
+        var width = box.offsetWidth + 12, height = box.offsetHeight + 12;
         var size = map.getSize();
-        var state = [width, size.x, size.y].join("x");
-        if (state === fittedFor || size.x < 2 * width) { return; }
+        var state = [width, height, size.x, size.y].join("x");
+        if (state === fittedFor) { return; }
+        var options = {animate: false};
+        if (size.x >= 2 * width) {
+            options.paddingTopLeft = [width, 0];
+        } else if (size.y >= 2 * height) {
+            options.paddingBottomRight = [0, height];
+        } else {
+            return;
+        }
         fittedFor = state;
-        map.fitBounds({{ this.bounds | tojson }}, {paddingTopLeft: [width, 0], animate: false});
+        map.fitBounds({{ this.bounds | tojson }}, options);
     }
     fit();
     map.on("resize", fit);
@@ -271,7 +281,8 @@ def add_legend(
     """Add a legend box at the bottom left of the map (over the Atlantic on national maps).
 
     With ``bounds`` (minx, miny, maxx, maxy), the view is fitted to them leaving the
-    legend's width free on the left, when the map is wide enough for that.
+    legend's width free on the left when the map is wide enough for that, or else its
+    height free at the bottom when the map is tall enough.
 
     Parameters
     ----------

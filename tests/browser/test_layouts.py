@@ -166,3 +166,37 @@ def test_mode_atelier_on_the_overview(streamlit_server, watched_page: WatchedPag
     assert _font_px(page, '[data-testid="stMetricValue"]') >= 32
     _assert_no_horizontal_scroll(page, 1920)
     _clean(watched_page)
+
+
+_LEGEND_OVERLAPS = """() => {
+    const legend = document.querySelector('.carte-legende > div').getBoundingClientRect();
+    return [...document.querySelectorAll('path.territoire')].filter(p => {
+        const r = p.getBoundingClientRect();
+        return r.width > 0 && r.left < legend.right && r.right > legend.left
+            && r.top < legend.bottom && r.bottom > legend.top;
+    }).length;
+}"""
+
+
+def test_atelier_on_a_small_projector(streamlit_server, watched_page: WatchedPage, demo) -> None:
+    """1280×800 (many meeting-room projectors): whole button words, no territory under the legend."""
+    page = watched_page.page
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(f"{streamlit_server(APP)}/atelier")
+    frame = page.frame_locator(MAP_IFRAME)
+    expect(frame.locator("path.territoire")).to_have_count(
+        int(demo.territories.geometry.notna().sum()), timeout=WAIT_MS)
+    page.wait_for_timeout(1_500)  # the legend-aware fit runs again at 300 and 1,000 ms
+    _assert_no_horizontal_scroll(page, 1280)
+    for key, word in (("atelier_precedent", "Précédent"), ("atelier_suivant", "Suivant")):
+        label = page.locator(f'.st-key-{key} button [data-testid="stMarkdownContainer"]').first
+        expect(label).to_contain_text(word)
+        sizes = label.evaluate("e => [e.scrollWidth, e.clientWidth]")  # Streamlit ellipsises here
+        assert sizes[0] <= sizes[1], f"« {word} » coupé : {sizes}"
+    for label in page.locator('[data-testid="stMetricLabel"] [data-testid="stMarkdownContainer"]').all():
+        assert label.evaluate("e => e.scrollWidth <= e.clientWidth"), label.inner_text()
+    overlapping = page.frame_locator(MAP_IFRAME).locator("body").evaluate(_LEGEND_OVERLAPS)
+    assert overlapping == 0
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "atelier_1280.png"))
+    _clean(watched_page)
