@@ -178,7 +178,7 @@ class Server:
         self.log.parent.mkdir(parents=True, exist_ok=True)
         cmd = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(self.port),
                "--server.address", "127.0.0.1", "--server.headless", "true",
-               "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
+               "--browser.gatherUsageStats", "false"]  # the rest from .streamlit/config.toml
         full_env = dict(os.environ)
         for key, value in (env or {}).items():  # None removes a variable
             if value is None:

@@ -13,6 +13,7 @@ Usage::
     python bench/load.py -n 20 --path / --path "/fiche?territoire=200046977"
     python bench/load.py -n 20 --protocol            # no browser: the server alone
     python bench/load.py -n 20 --national            # the national programme (1,253 EPCI)
+    python bench/load.py -n 20 --edit 3              # a coordinator saves 3 versions meanwhile
     python bench/load.py --url http://127.0.0.1:8501 # an already running server (localhost only)
 
 Browsers are expensive: each viewer costs a few CPU-seconds of Chromium, on the machine
@@ -22,6 +23,12 @@ bench/protocol.py) to measure what the server alone can serve.
 
 Bounded: a hard timeout per viewer (``--timeout``, 60 s) and for the whole run
 (``--total-timeout``); only localhost is ever contacted (every other request is aborted).
+Editing while others view (``--edit N``): while the crowd loads, an editor saves N new
+versions to the server's store (bench/editing.py), each one territory shorter. Every
+viewer must still get a whole map of one of those versions (no error, a shape count
+between the first and the last version's), and a viewer arriving afterwards must see
+the last version.
+
 Exit status 0 when the target is met: every viewer served, none errored, p95 < ``--target-p95``.
 """
 
@@ -51,6 +58,7 @@ from bench.common import (  # noqa: E402
     Stats,
     prepare_data_dir,
 )
+from bench.editing import Editor  # noqa: E402
 
 DEFAULT_VIEWERS = 20
 VIEWER_TIMEOUT = 60.0
@@ -244,13 +252,23 @@ def main(argv: list[str] | None = None) -> int:
                              "(measures the server alone; 'shapes' is then the bytes received)")
     parser.add_argument("--same-priority", action="store_true",
                         help="do not lower the browsers' CPU priority below the server's")
+    parser.add_argument("--edit", type=int, default=0, metavar="N",
+                        help="while the viewers load, an editor saves N new versions (one territory "
+                             "fewer each) to the server's store; needs the server started here")
+    parser.add_argument("--edit-interval", type=float, default=2.0, help="seconds between two versions")
     parser.add_argument("--json", type=Path, help="write the results as JSON")
     args = parser.parse_args(argv)
     if not 1 <= args.viewers <= 100:
         parser.error("--viewers must be between 1 and 100")
+    if not 0 <= args.edit <= 20:
+        parser.error("--edit must be between 0 and 20")
+    if args.edit and args.url:
+        parser.error("--edit needs the server started by this script (its store is in a temp dir)")
 
     server = None
     peak = None
+    editor: Editor | None = None
+    edit_problems: list[str] = []
     try:
         if args.url:
             base_url = args.url.rstrip("/")
@@ -267,6 +285,7 @@ def main(argv: list[str] | None = None) -> int:
             for r in warm:
                 print(f"échauffement {r.path} (serveur à froid) : {r.seconds:.1f} s "
                       f"{'carte dessinée' if r.drawn else 'ÉCHEC'} {r.error}", flush=True)
+        editor = Editor(Path(data_dir.name), count=args.edit, interval=args.edit_interval) if args.edit else None
         sampler = RssSampler(server.process.pid) if server else None
         # The viewers' browsers run at low priority: in a real room they are 20 other devices,
         # here they share the server's CPU (see bench/README.md).
@@ -276,6 +295,8 @@ def main(argv: list[str] | None = None) -> int:
             if sampler:
                 sampler.__enter__()
             started = time.perf_counter()
+            if editor:
+                editor.start()
             if args.protocol:
                 from bench.protocol import run_protocol_viewers
 
@@ -289,6 +310,11 @@ def main(argv: list[str] | None = None) -> int:
             if sampler:
                 sampler.__exit__(None, None, None)
                 peak = sampler.peak
+        if editor:
+            editor.stop()
+            after = asyncio.run(sequential_viewers(base_url, list(dict.fromkeys(args.paths or ["/"])),
+                                                   timeout=args.timeout))
+            edit_problems = check_edits(results, after, editor, protocol=args.protocol)
     finally:
         if server:
             server.stop()
@@ -296,14 +322,51 @@ def main(argv: list[str] | None = None) -> int:
     s = summary(results)
     print(report(results, s, target_p95=args.target_p95, peak_rss=peak,
                  count_label="octets" if args.protocol else "formes"))
+    if editor:
+        print(editor.report())
+        for r in after:
+            print(f"après les modifications, {r.path} : {r.shapes} formes "
+                  f"{'dessinées' if r.drawn else 'NON DESSINÉES'} {r.error}")
+        print("modification pendant la visite : " + ("OK" if not edit_problems else
+                                                      "ÉCHEC — " + " ; ".join(edit_problems)))
     print(f"durée totale : {wall:.1f} s ; temps CPU consommé : navigateurs {browsers.cpu_seconds:.0f} s"
           + (f", serveur {sampler.cpu_seconds:.0f} s" if sampler else "")
           + f" ({os.cpu_count()} cœurs, charge moyenne {os.getloadavg()[0]:.1f})")
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps({"summary": s, "peak_rss": peak, "wall_seconds": wall,
-                                         "results": [{**asdict(r), "ok": r.ok} for r in results]}, indent=2))
-    return 0 if meets_target(s, args.target_p95) else 1
+        out = {"summary": s, "peak_rss": peak, "wall_seconds": wall,
+               "results": [{**asdict(r), "ok": r.ok} for r in results]}
+        if editor:
+            out["edit"] = {"saved": [asdict(v) for v in editor.saved], "problems": edit_problems,
+                           "initial_territories": editor.initial_territories,
+                           "after": [{**asdict(r), "ok": r.ok} for r in after]}
+        args.json.write_text(json.dumps(out, indent=2))
+    return 0 if meets_target(s, args.target_p95) and not (editor and edit_problems) else 1
+
+
+def check_edits(results: list[ViewerResult], after: list[ViewerResult], editor: Editor, *,
+                protocol: bool) -> list[str]:
+    """What went wrong with the viewers while the editor saved versions (empty: nothing).
+
+    Marks the viewers shown an impossible map (not one of the versions) as errors.
+    """
+    problems = list(editor.errors)
+    if len(editor.saved) < editor.count:
+        problems.append(f"{len(editor.saved)}/{editor.count} versions enregistrées")
+    if protocol or editor.initial_territories is None:
+        return problems  # protocol viewers count bytes, not shapes
+    first, last = editor.initial_territories, editor.initial_territories - len(editor.saved)
+    for r in results:
+        if r.drawn and not last <= r.shapes <= first:
+            r.error = (r.error + "; " if r.error else "") + (
+                f"{r.shapes} formes : aucune version n'en a autant (de {last} à {first})")
+    if any(r.error for r in results):
+        problems.append("des viewers ont eu une erreur pendant les modifications")
+    for r in after:
+        if not r.ok or r.shapes != last:
+            problems.append(f"après les modifications, {r.path} montre {r.shapes} formes au lieu de {last} "
+                            f"(dernière version) {r.error}")
+    return problems
 
 
 if __name__ == "__main__":

@@ -167,7 +167,12 @@ def default_url() -> str:
     env = os.environ.get(ENV_URL, "").strip()
     if env:
         return env
-    return URL.create("sqlite", database=str(data_dir() / SQLITE_NAME)).render_as_string()
+    return sqlite_url(data_dir())
+
+
+def sqlite_url(directory: Path) -> str:
+    """The URL of the SQLite store kept in ``directory``."""
+    return URL.create("sqlite", database=str(Path(directory) / SQLITE_NAME)).render_as_string()
 
 
 def _normalise_url(url: str) -> URL:
