@@ -20,6 +20,10 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 APP = ROOT / "app.py"
+#: The floor: the least a Streamlit page with a folium map can cost (a title and a map of
+#: 3 shapes, through the same streamlit-folium component and offline Leaflet). Measured
+#: next to the dashboard's pages, it tells what the framework costs on this machine.
+FLOOR_APP = ROOT / "tests" / "browser" / "apps" / "map_app.py"
 #: This bench's ports, tried from the top (other tools use 8520-8599 and the low 86xx).
 PORTS = range(8699, 8599, -1)
 from tests.browser.chromium import CHROMIUM_ARGS, CHROMIUM_PATH, LOCAL_HOSTS, MAP_IFRAME  # noqa: E402, F401

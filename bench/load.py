@@ -14,6 +14,7 @@ Usage::
     python bench/load.py -n 20 --protocol            # no browser: the server alone
     python bench/load.py -n 20 --national            # the national programme (1,253 EPCI)
     python bench/load.py -n 20 --edit 3              # a coordinator saves 3 versions meanwhile
+    python bench/load.py -n 20 --floor               # the floor: a minimal Streamlit map page
     python bench/load.py --url http://127.0.0.1:8501 # an already running server (localhost only)
 
 Browsers are expensive: each viewer costs a few CPU-seconds of Chromium, on the machine
@@ -48,8 +49,10 @@ from urllib.parse import urlsplit
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import (  # noqa: E402
+    APP,
     CHROMIUM_ARGS,
     CHROMIUM_PATH,
+    FLOOR_APP,
     LOCAL_HOSTS,
     MAP_IFRAME,
     SHAPE,
@@ -256,12 +259,17 @@ def main(argv: list[str] | None = None) -> int:
                         help="while the viewers load, an editor saves N new versions (one territory "
                              "fewer each) to the server's store; needs the server started here")
     parser.add_argument("--edit-interval", type=float, default=2.0, help="seconds between two versions")
+    parser.add_argument("--floor", action="store_true",
+                        help="the same crowd on the floor page (a title and a 3-shape folium map, "
+                             "bench/common.py FLOOR_APP): what Streamlit alone costs on this machine")
     parser.add_argument("--json", type=Path, help="write the results as JSON")
     args = parser.parse_args(argv)
     if not 1 <= args.viewers <= 100:
         parser.error("--viewers must be between 1 and 100")
     if not 0 <= args.edit <= 20:
         parser.error("--edit must be between 0 and 20")
+    if args.floor and (args.edit or args.national or args.url):
+        parser.error("--floor starts its own server with the floor page: no --edit, --national or --url")
     if args.edit and args.url:
         parser.error("--edit needs the server started by this script (its store is in a temp dir)")
 
@@ -275,7 +283,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             data_dir = tempfile.TemporaryDirectory(prefix="bench-load-")
             env, _ = prepare_data_dir(Path(data_dir.name), national=args.national)
-            server = Server(env=env)
+            server = Server(env=env, app=FLOOR_APP if args.floor else APP)
             server.wait_healthy()
             base_url = server.url
             print(f"serveur streamlit lancé sur {base_url} (pid {server.process.pid})", flush=True)

@@ -16,7 +16,9 @@ Each figure is the median of several runs, with min and max, next to its budget
 * every page with a map, in headless Chromium against ``streamlit run`` (port 86xx):
   navigation → the map's shapes drawn; a fresh browser context per run;
 * map payload per page: bytes streamlit-folium sends (script + header + html);
-* peak resident memory of the server process tree with 1 viewer, then 20 viewers at once.
+* peak resident memory of the server process tree with 1 viewer, then 20 viewers at once;
+* the floor: navigation and 20 viewers on a minimal Streamlit page with a 3-shape folium
+  map (bench/common.py FLOOR_APP), what the framework alone costs on this machine.
 
 Each programme is served from a fresh data directory (``TERRITORIAL_DATA_DIR`` in a temp
 dir; the national programme is imported there through the store's API), so the bench
@@ -40,7 +42,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import ROOT, RssSampler, Server, Stats, prepare_data_dir, timed  # noqa: E402
+from bench.common import FLOOR_APP, ROOT, RssSampler, Server, Stats, prepare_data_dir, timed  # noqa: E402
 from bench.load import run_viewers, sequential_viewers, summary  # noqa: E402
 from bench.protocol import run_protocol_viewers  # noqa: E402
 
@@ -283,6 +285,33 @@ def browser_rows(env: dict[str, str | None], result: dict, config: Config, label
     return rows, problems
 
 
+def floor_rows(config: Config) -> list[Row]:
+    """The same browser measures on the floor page (FLOOR_APP): what Streamlit itself costs here."""
+    rows = []
+    server = Server(app=FLOOR_APP, log=ROOT / "bench" / "results" / "streamlit-plancher.log")
+    try:
+        server.wait_healthy()
+        log(f"plancher : page minimale sur {server.url} ({config.browser_runs} visites, puis {VIEWERS} viewers)…")
+        visits = asyncio.run(sequential_viewers(server.url, ["/"] * (config.browser_runs + 1)))[1:]
+        rows.append(Row("Navigation → carte dessinée, page minimale (plancher)", "3 formes", "s",
+                        Stats([r.seconds for r in visits if r.drawn]),
+                        note="titre + carte folium de 3 formes, rien d'autre"))
+        with RssSampler(server.process.pid) as crowd, \
+                RssSampler(os.getpid(), exclude=server.process.pid, nice=19) as clients:
+            started = time.perf_counter()
+            results = asyncio.run(run_viewers(server.url, n=VIEWERS, paths=["/"], timeout=CROWD_TIMEOUT))
+            wall = time.perf_counter() - started
+        s = summary(results)
+        rows.append(Row(f"{VIEWERS} viewers simultanés (navigateurs), page minimale (plancher) : p95",
+                        "3 formes", "s", Stats([s["p95"]] if s["served"] else []),
+                        note=f"servis {s['served']}/{s['viewers']}, erreurs {s['errors']}, p50 {s['p50']:.1f} s, "
+                             f"total {wall:.0f} s, CPU serveur {crowd.cpu_seconds:.0f} s, "
+                             f"navigateurs {clients.cpu_seconds:.0f} s"))
+    finally:
+        server.stop()
+    return rows
+
+
 # --------------------------------------------------------------------------- table
 
 
@@ -349,6 +378,9 @@ def main(argv: list[str] | None = None) -> int:
                 new_rows, new_problems = browser_rows(env, result, config, label, budgets)
                 rows += new_rows
                 problems += new_problems
+
+    if not args.skip_browser:
+        rows += floor_rows(config)
 
     print(table(rows))
     over = [r for r in rows if r.verdict in ("DEPASSE", "ABSENT")]
