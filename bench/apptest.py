@@ -3,10 +3,12 @@
 Run by ``bench/run.py`` in a fresh process (one per programme, so that caches and the
 ``TERRITORIAL_PROGRAMME_FILE`` environment variable start clean); prints JSON.
 
-The map widget is the real ``streamlit_folium.st_folium`` with only its component
-call replaced: the folium map is rendered to HTML exactly as streamlit-folium does
-(``get_root().render()``, header, script), which is part of the real cost of a rerun,
-and the size of what it would send to the browser is recorded.
+The clickable map (Carte) is the real ``streamlit_folium.st_folium`` with only its
+component call replaced: the folium map is rendered to HTML exactly as streamlit-folium
+does (``get_root().render()``, header, script), which is part of the real cost of a
+rerun, and the size of what it would send to the browser is recorded. Maps that only
+show go through the real ``map_frame`` (``st.iframe`` of the map's document), whose
+document size is recorded.
 
 Usage: python bench/apptest.py --runs 5 [--query fiche:territoire=CODE] [--out file.json]
 """
@@ -61,7 +63,20 @@ class MapRecorder:
             })
             return result
 
+        from territorial.ui import layout
+
+        real_frame = layout.map_frame
+
+        def map_frame(fig, **kwargs):
+            # Maps that only show: their whole HTML document is what is sent (st.iframe).
+            result = real_frame(fig, **kwargs)
+            size = len(layout.map_document(fig).encode("utf-8"))
+            self.calls.append({"payload_bytes": size if self.measure else None, "wire_bytes": size,
+                               "shapes": territory_shapes(fig) if self.measure else None})
+            return result
+
         return [
+            mock.patch("territorial.ui.layout.map_frame", map_frame),
             mock.patch.object(streamlit_folium, "_component_func", self.component),
             mock.patch.object(streamlit_folium, "st_folium", st_folium),
             mock.patch("territorial.ui.layout.st_folium", st_folium),

@@ -16,7 +16,8 @@ from urllib.parse import urlsplit
 
 from bench.load import ViewerResult
 
-MAP_COMPONENT = "streamlit_folium"
+MAP_COMPONENT = "streamlit_folium"  # the clickable map (Carte)
+MAP_CLASS = '"territoire'  # a map that only shows: st.iframe of the map's document
 EARLY_FOR_RERUN = 2  # ForwardMsg.ScriptFinishedStatus.FINISHED_EARLY_FOR_RERUN
 
 
@@ -54,7 +55,8 @@ async def protocol_viewer(base_url: str, path: str, index: int, timeout: float) 
                 elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
                     element = msg.delta.new_element
                     etype = element.WhichOneof("type")
-                    if etype == "component_instance" and MAP_COMPONENT in element.component_instance.component_name:
+                    if (etype == "component_instance" and MAP_COMPONENT in element.component_instance.component_name
+                            or etype == "iframe" and MAP_CLASS in element.iframe.srcdoc):
                         map_at = map_at or time.perf_counter()
                     elif etype == "exception":
                         errors.append(f"exception : {element.exception.message[:150]}")

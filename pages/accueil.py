@@ -40,7 +40,7 @@ codes = tuple(programme.territories.index)
 _, legend, title = cached_views.frame(programme, mode=COLOUR_SEGMENT, codes=codes)
 st.caption(map_summary(programme, programme.territories, legend, title))
 show_map(cached_views.territories_map(programme, mode=COLOUR_SEGMENT, codes=codes, height=620),
-         key="carte_accueil", height=620)
+         title="Carte des territoires par segment de taille", height=620)
 with st.expander("Tableau des territoires (alternative textuelle à la carte)"):
     st.dataframe(cached_views.table(programme, codes), hide_index=True,
                  column_config={"Population": st.column_config.NumberColumn(format="localized")})

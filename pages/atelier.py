@@ -54,7 +54,7 @@ with text:
                 if figure.detail:
                     st.caption(escape_markdown(figure.detail))
 with picture:
-    show_map(atelier.step_map_cached(programme, step, height=MAP_HEIGHT), key=f"carte_atelier_{number}",
+    show_map(atelier.step_map_cached(programme, step, height=MAP_HEIGHT), title=f"Carte : {step.title}",
              height=MAP_HEIGHT)
     st.caption(escape_markdown(map_caption(programme, step)))
 

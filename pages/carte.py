@@ -8,7 +8,7 @@ import streamlit as st
 
 from territorial.fmt import escape_markdown, plural
 from territorial.ui import cached_views, data, downloads, url_state
-from territorial.ui.layout import clicked_code, show_map
+from territorial.ui.layout import clicked_code, show_clickable_map
 from territorial.ui.router import ensure_routed
 from territorial.views import (
     COLOUR_SEGMENT,
@@ -92,7 +92,7 @@ def map_and_card(codes: tuple[str, ...], mode: str) -> None:
     col_map, col_card = st.columns([3, 1])
     m = cached_views.territories_map(programme, mode=mode, codes=codes, highlight=selected, height=640)
     with col_map:
-        returned = valid_code(programme, show_map(m, key=MAP_KEY, height=640))
+        returned = valid_code(programme, show_clickable_map(m, key=MAP_KEY, height=640))
     if returned and returned != st.session_state.get(LAST_CLICK) and returned != selected:
         st.session_state[LAST_CLICK] = returned
         st.session_state[SELECTED] = returned

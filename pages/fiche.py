@@ -78,7 +78,7 @@ def show(info: Fiche, map_caption: str) -> None:
         if info.segment.description:
             st.caption(escape_markdown(info.segment.description))
     with place:
-        show_map(fiche_map(programme, info.code, height=360), key="carte_fiche", height=360)
+        show_map(fiche_map(programme, info.code, height=360), title=f"Carte : {info.nom} et sa zone", height=360)
         st.caption(escape_markdown(map_caption))
 
     st.subheader("Leviers d'action prioritaires", anchor=False)

@@ -75,7 +75,7 @@ col_map, col_list = st.columns([3, 2])
 with col_map:
     st.caption(map_summary(programme, active, legend, title))
     show_map(cached_views.territories_map(programme, mode=lever_id, codes=codes, height=520),
-             key="segments_map", height=520)
+             title=f"Carte : {title}", height=520)
 with col_list:
     table = cached_views.table(programme, codes)
     columns = ["Territoire", f"{lever.id} – {lever.label}"] + ([] if segment_id else ["Segment"])

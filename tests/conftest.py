@@ -86,7 +86,8 @@ def open_page(page: str, **params: str):
 
 
 class FoliumRecorder:
-    """Stands in for ``st_folium`` (unknown to AppTest): records maps, simulates clicks."""
+    """Stands in for ``st_folium`` (unknown to AppTest) and ``map_frame``: records maps
+    (with the arguments: ``key`` for a clickable map, ``title`` for a frame), simulates clicks."""
 
     def __init__(self) -> None:
         self.maps: list = []
@@ -114,5 +115,6 @@ class FoliumRecorder:
 @pytest.fixture
 def folium_recorder(monkeypatch) -> FoliumRecorder:
     recorder = FoliumRecorder()
-    monkeypatch.setattr("territorial.ui.layout.st_folium", recorder)
+    monkeypatch.setattr("territorial.ui.layout.st_folium", recorder)  # clickable maps (Carte)
+    monkeypatch.setattr("territorial.ui.layout.map_frame", recorder)  # maps that only show
     return recorder

@@ -42,7 +42,7 @@ def test_first_step_is_the_overview(folium_recorder, demo) -> None:
     assert at.button(key="atelier_precedent").disabled
     assert not at.button(key="atelier_suivant").disabled
     assert any(c.value == "Étape 1 sur 10" for c in at.caption)
-    assert folium_recorder.maps[-1][1]["key"] == "carte_atelier_1"
+    assert folium_recorder.maps[-1][1]["title"] == "Carte : Vue d'ensemble du programme"
     assert _projection_style(at)
 
 

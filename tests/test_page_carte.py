@@ -153,7 +153,7 @@ def test_no_match_warns_and_draws_an_empty_map(folium_recorder) -> None:
 
 
 def test_cached_map_is_rendered_once_and_as_streamlit_folium_would(demo, monkeypatch) -> None:
-    """show_map sends what streamlit-folium would, renders each shared map once, never mutates it."""
+    """show_clickable_map sends what streamlit-folium would, renders each shared map once, never mutates it."""
     import streamlit_folium
 
     from territorial.ui import cached_views, layout
@@ -166,7 +166,7 @@ def test_cached_map_is_rendered_once_and_as_streamlit_folium_would(demo, monkeyp
     renders = []
     monkeypatch.setattr(layout, "_render", lambda m, real=layout._render: renders.append(1) or real(m))
     for _ in range(3):
-        layout.show_map(cached, key="t", height=500)
+        layout.show_clickable_map(cached, key="t", height=500)
     assert cached.get_name() == name  # the cached map was not renamed
     assert len(renders) == 1  # rendered once, sent three times
     assert len({(s["script"], s["header"], s["html"], s["key"]) for s in sent}) == 1
@@ -177,6 +177,32 @@ def test_cached_map_is_rendered_once_and_as_streamlit_folium_would(demo, monkeyp
     ours, theirs = sent[0], sent[-1]
     assert {k: v for k, v in ours.items() if k != "on_change"} == {
         k: v for k, v in theirs.items() if k != "on_change"}
+
+
+def test_a_map_that_only_shows_is_one_document_rendered_once(demo, monkeypatch) -> None:
+    """show_map: the map's HTML document in a titled frame, rendered once, the cached map untouched."""
+    import streamlit as st
+
+    from territorial import maps
+    from territorial.ui import cached_views, layout
+
+    frames: list[tuple[str, dict]] = []
+    monkeypatch.setattr(st, "iframe", lambda src, **kw: frames.append((src, kw)))
+    codes = tuple(demo.territories.index[:20])
+    cached = cached_views.territories_map(demo, mode="segment", codes=codes, height=500)
+    name = cached.get_name()
+    renders = []
+    monkeypatch.setattr(layout, "map_html", lambda m, real=layout.map_html: renders.append(1) or real(m))
+    for _ in range(3):
+        layout.show_map(cached, title="Carte des territoires", height=500)
+    assert cached.get_name() == name
+    assert len(renders) == 1 and len({src for src, _ in frames}) == 1
+    document, kwargs = frames[0]
+    assert kwargs == {"height": 500, "alt": "Carte des territoires"}
+    assert document.startswith("<!DOCTYPE html>")
+    assert document.count('"type": "Feature"') >= 20
+    assert "/app/static/vendor/leaflet/leaflet.js" in document and "https://" not in document
+    assert document == maps.map_html(layout._clone_map(cached))
 
 
 def test_card_escapes_data_and_links_only_valid_codes(demo) -> None:

@@ -39,9 +39,9 @@ def test_the_url_code_opens_that_fiche(folium_recorder, demo) -> None:
     assert "**Date du dialogue** : 11 avril 2026" in text
     # The chip: the segment's colour and label.
     assert any("#1a1a5e" in h.value and "Métropoles et très grands territoires" in h.value for h in at.html)
-    # The map: Lyon highlighted, filled with its segment's colour, under the key the page gives.
+    # The map: Lyon highlighted, filled with its segment's colour, in a frame named after it.
     m, kwargs = folium_recorder.maps[-1]
-    assert (kwargs["key"], kwargs["height"]) == ("carte_fiche", 360)
+    assert (kwargs["title"], kwargs["height"]) == ("Carte : Métropole de Lyon et sa zone", 360)
     html = maps.map_html(m)
     assert maps.HIGHLIGHT_CLASS in html
     assert {f["id"] for f in folium_recorder.features()} >= {LYON}

@@ -16,6 +16,7 @@ import streamlit_folium
 from branca.element import Element
 
 from territorial.fmt import fr_int
+from territorial.maps import map_html
 from territorial.programme import Programme
 from territorial.reference import CREDIT
 
@@ -49,13 +50,43 @@ def credits(programme: Programme) -> None:
     st.caption(f"Sources : {CREDIT}. Périmètres des EPCI au 1er janvier 2026.{proxy}")
 
 
-def show_map(m: folium.Map, *, key: str, height: int = 600) -> str | None:
-    """Render a folium map; return the code of the territory clicked, if any.
+def show_map(m: folium.Map, *, title: str, height: int = 600) -> None:
+    """Display a folium map (tooltips, zoom, pan); a click on it does not rerun the page.
+
+    ``title`` names the map's frame for screen readers (RGAA 2.1/2.2).
+    """
+    map_frame(m, title=title, height=height)
+
+
+def show_clickable_map(m: folium.Map, *, key: str, height: int = 600) -> str | None:
+    """Render a folium map with streamlit-folium; return the code of the territory clicked.
 
     Only the clicked feature is sent back (``last_active_drawing``): panning and
     zooming do not rerun the page.
     """
     return clicked_code(st_folium(m, key=key, height=height))
+
+
+def map_frame(m: folium.Map, *, title: str, height: int) -> None:
+    """The map's HTML document in a frame (``st.iframe``), with nothing coming back.
+
+    Lighter than streamlit-folium's component for a map that only shows: no React
+    bundle and no handshake with the page before Leaflet loads (measured 0.1-0.4 s
+    sooner drawn, bench/README.md). The document is rendered once per map object.
+    """
+    st.iframe(map_document(m), height=height, alt=title)
+
+
+_DOCUMENTS: weakref.WeakKeyDictionary[folium.Map, str] = weakref.WeakKeyDictionary()
+
+
+def map_document(m: folium.Map) -> str:
+    """The full HTML document of a map (Leaflet by URL, data escaped), rendered from a copy."""
+    with _RENDER_LOCK:
+        document = _DOCUMENTS.get(m)
+        if document is None:
+            document = _DOCUMENTS[m] = map_html(_clone_map(m))
+        return document
 
 
 #: What the map widget sends back: the clicked feature only.

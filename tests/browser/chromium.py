@@ -17,4 +17,5 @@ CHROMIUM_ARGS = [
     "--disable-dev-shm-usage",
 ]
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
-MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+#: A map's frame: streamlit-folium's (the clickable Carte map) or st.iframe's, titled « Carte… ».
+MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"], iframe[title^="Carte"]'
