@@ -14,7 +14,8 @@ Each figure is the median of several runs, with min and max, next to its budget
 * every page of app.py: warm rerun with AppTest, against an empty Streamlit page
   measured in the same process (ratio); the map is rendered as streamlit-folium does;
 * every page with a map, in headless Chromium against ``streamlit run`` (port 86xx):
-  navigation → the map's shapes drawn; a fresh browser context per run;
+  navigation → the map's shapes drawn; a fresh browser context per run (first visit,
+  empty cache), then a returning visitor (the context opened / first: warm HTTP cache);
 * map payload per page: bytes streamlit-folium sends (script + header + html);
 * peak resident memory of the server process tree with 1 viewer, then 20 viewers at once;
 * the floor: navigation and 20 viewers on a minimal Streamlit page with a 3-shape folium
@@ -249,7 +250,15 @@ def browser_rows(env: dict[str, str | None], result: dict, config: Config, label
                 shapes = sorted({r.shapes for r in ok})
                 rows.append(Row(f"Navigation → carte dessinée {path}", label, "s",
                                 Stats([r.seconds for r in ok]), budgets["navigation"],
-                                note=f"{len(ok)}/{len(timed_results)} ok, {'/'.join(map(str, shapes))} formes"))
+                                note=f"{len(ok)}/{len(timed_results)} ok, {'/'.join(map(str, shapes))} formes, "
+                                     "première visite (cache vide)"))
+                back = asyncio.run(sequential_viewers(server.url, [path] * config.browser_runs, came_before="/"))
+                ok = [r for r in back if r.drawn]
+                for error in dict.fromkeys(r.error for r in back if r.error):
+                    problems.append(f"{label} {path} (visiteur déjà venu) : {error}")
+                rows.append(Row(f"Navigation → carte dessinée {path}, visiteur déjà venu", label, "s",
+                                Stats([r.seconds for r in ok]), budgets["navigation"],
+                                note=f"{len(ok)}/{len(back)} ok, a ouvert / avant (cache HTTP chaud)"))
         rows.append(Row("Mémoire du serveur, 1 viewer (pic RSS)", label, "Mo", Stats([one.peak / 1e6])))
         for mode in ("navigateurs", "protocole"):
             if not server.alive():
