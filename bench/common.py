@@ -148,6 +148,17 @@ def prepare_data_dir(directory: Path, *, national: bool) -> tuple[dict[str, str 
 # --------------------------------------------------------------------------- server
 
 
+def settle(*, below: float | None = None, max_wait: float = 90.0) -> float:
+    """Wait (at most ``max_wait`` s) until the 1-minute load average is below ``below``
+    (default: 0.75 per core), so that a timing does not measure the previous step's
+    leftovers (a crowd of browsers leaves the load at 20 and more). Returns the load."""
+    below = below if below is not None else 0.75 * (os.cpu_count() or 1)
+    deadline = time.monotonic() + max_wait
+    while os.getloadavg()[0] >= below and time.monotonic() < deadline:
+        time.sleep(2)
+    return os.getloadavg()[0]
+
+
 def free_port(ports: range = PORTS) -> int:
     """A free TCP port on 127.0.0.1 in ``ports``."""
     for port in ports:

@@ -43,7 +43,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import FLOOR_APP, ROOT, RssSampler, Server, Stats, prepare_data_dir, timed  # noqa: E402
+from bench.common import FLOOR_APP, ROOT, RssSampler, Server, Stats, prepare_data_dir, settle, timed  # noqa: E402
 from bench.load import run_viewers, sequential_viewers, summary  # noqa: E402
 from bench.protocol import run_protocol_viewers  # noqa: E402
 
@@ -236,6 +236,8 @@ def browser_rows(env: dict[str, str | None], result: dict, config: Config, label
     try:
         server.wait_healthy()
         log(f"{label} : serveur sur {server.url} (pid {server.process.pid})")
+        load = settle()
+        log(f"{label} : charge moyenne {load:.1f} avant les mesures de navigation")
         with RssSampler(server.process.pid) as one:
             cold = asyncio.run(sequential_viewers(server.url, ["/"]))[0]
             rows.append(Row("Premier affichage / (serveur à froid)", label, "s",
@@ -251,7 +253,7 @@ def browser_rows(env: dict[str, str | None], result: dict, config: Config, label
                 rows.append(Row(f"Navigation → carte dessinée {path}", label, "s",
                                 Stats([r.seconds for r in ok]), budgets["navigation"],
                                 note=f"{len(ok)}/{len(timed_results)} ok, {'/'.join(map(str, shapes))} formes, "
-                                     "première visite (cache vide)"))
+                                     f"première visite (cache vide), charge {os.getloadavg()[0]:.1f}"))
                 back = asyncio.run(sequential_viewers(server.url, [path] * config.browser_runs, came_before="/"))
                 ok = [r for r in back if r.drawn]
                 for error in dict.fromkeys(r.error for r in back if r.error):
@@ -300,11 +302,13 @@ def floor_rows(config: Config) -> list[Row]:
     server = Server(app=FLOOR_APP, log=ROOT / "bench" / "results" / "streamlit-plancher.log")
     try:
         server.wait_healthy()
-        log(f"plancher : page minimale sur {server.url} ({config.browser_runs} visites, puis {VIEWERS} viewers)…")
+        load = settle()
+        log(f"plancher : page minimale sur {server.url} ({config.browser_runs} visites, puis {VIEWERS} viewers), "
+            f"charge moyenne {load:.1f}…")
         visits = asyncio.run(sequential_viewers(server.url, ["/"] * (config.browser_runs + 1)))[1:]
         rows.append(Row("Navigation → carte dessinée, page minimale (plancher)", "3 formes", "s",
                         Stats([r.seconds for r in visits if r.drawn]),
-                        note="titre + carte folium de 3 formes, rien d'autre"))
+                        note=f"titre + carte folium de 3 formes, rien d'autre, charge {os.getloadavg()[0]:.1f}"))
         with RssSampler(server.process.pid) as crowd, \
                 RssSampler(os.getpid(), exclude=server.process.pid, nice=19) as clients:
             started = time.perf_counter()

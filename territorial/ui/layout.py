@@ -81,12 +81,18 @@ _DOCUMENTS: weakref.WeakKeyDictionary[folium.Map, str] = weakref.WeakKeyDictiona
 
 
 def map_document(m: folium.Map) -> str:
-    """The full HTML document of a map (Leaflet by URL, data escaped), rendered from a copy."""
+    """The full HTML document of a map (Leaflet by URL, data escaped), rendered once."""
+    return _once(_DOCUMENTS, m, map_html)
+
+
+def _once(cache: weakref.WeakKeyDictionary, m: folium.Map, render):  # noqa: ANN001, ANN202
+    """``render(copy of m)``, once per map object: maps are cached and shared by sessions,
+    and rendering renames and adds elements (so it works on a copy)."""
     with _RENDER_LOCK:
-        document = _DOCUMENTS.get(m)
-        if document is None:
-            document = _DOCUMENTS[m] = map_html(_clone_map(m))
-        return document
+        value = cache.get(m)
+        if value is None:
+            value = cache[m] = render(_clone_map(m))
+        return value
 
 
 #: What the map widget sends back: the clicked feature only.
@@ -138,11 +144,7 @@ def st_folium(m: folium.Map, *, key: str, height: int) -> dict | None:
 
 
 def _rendered(m: folium.Map) -> _Rendered:
-    with _RENDER_LOCK:
-        rendered = _RENDERED.get(m)
-        if rendered is None:
-            rendered = _RENDERED[m] = _render(_clone_map(m))
-        return rendered
+    return _once(_RENDERED, m, _render)
 
 
 def _render(m: folium.Map) -> _Rendered:
