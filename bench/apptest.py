@@ -3,12 +3,11 @@
 Run by ``bench/run.py`` in a fresh process (one per programme, so that caches and the
 ``TERRITORIAL_PROGRAMME_FILE`` environment variable start clean); prints JSON.
 
-The clickable map (Carte) is the real ``streamlit_folium.st_folium`` with only its
-component call replaced: the folium map is rendered to HTML exactly as streamlit-folium
-does (``get_root().render()``, header, script), which is part of the real cost of a
-rerun, and the size of what it would send to the browser is recorded. Maps that only
-show go through the real ``map_frame`` (``st.iframe`` of the map's document), whose
-document size is recorded.
+The maps go through the app's own code: the clickable map (Carte) through
+``territorial.ui.layout.st_folium`` (streamlit-folium's rendering, done once per shared
+map) with only the component call replaced, so what it would send to the browser is
+recorded; the maps that only show through ``map_frame`` (``st.iframe`` of the map's
+document), whose document size is recorded.
 
 Usage: python bench/apptest.py --runs 5 [--query fiche:territoire=CODE] [--out file.json]
 """
@@ -46,24 +45,17 @@ class MapRecorder:
     def patches(self) -> list:
         import streamlit_folium
 
-        from territorial import maps
+        from territorial.ui import layout
 
-        real = streamlit_folium.st_folium
+        ours = layout.st_folium  # the app's wrapper: renders each shared map once
 
         def st_folium(fig, *args, **kwargs):
-            # maps.payload_bytes renders the map: only in the untimed measuring pass, and
-            # before streamlit-folium renders it (a second render duplicates the scripts).
-            payload = maps.payload_bytes(fig) if self.measure else None
-            result = real(fig, *args, **kwargs)
+            result = ours(fig, *args, **kwargs)
             sent = self._sent
-            self.calls.append({
-                "payload_bytes": payload,
-                "wire_bytes": sum(len((sent.get(k) or "").encode("utf-8")) for k in ("script", "header", "html")),
-                "shapes": territory_shapes(fig) if self.measure else None,
-            })
+            wire = sum(len((sent.get(k) or "").encode("utf-8")) for k in ("script", "header", "html"))
+            self.calls.append({"payload_bytes": wire if self.measure else None, "wire_bytes": wire,
+                               "shapes": territory_shapes(fig) if self.measure else None})
             return result
-
-        from territorial.ui import layout
 
         real_frame = layout.map_frame
 
@@ -78,7 +70,6 @@ class MapRecorder:
         return [
             mock.patch("territorial.ui.layout.map_frame", map_frame),
             mock.patch.object(streamlit_folium, "_component_func", self.component),
-            mock.patch.object(streamlit_folium, "st_folium", st_folium),
             mock.patch("territorial.ui.layout.st_folium", st_folium),
         ]
 

@@ -8,7 +8,7 @@ Usage::
     python bench/profile_page.py --national --runs 3                 # every EPCI of France
 
 The page runs in AppTest (through app.py, so the router's work counts) with the real
-streamlit-folium rendering (only the component call is replaced, see bench/apptest.py).
+the app's own map code (only the component call is replaced, see bench/apptest.py).
 The profilers run in the script thread: Streamlit's script-runner entry point is wrapped.
 cProfile uses the thread's CPU time, so a busy machine does not inflate the figures.
 """
