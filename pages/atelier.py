@@ -53,7 +53,7 @@ with text:
                 st.metric(escape_markdown(figure.label), figure.value)
                 if figure.detail:
                     st.caption(escape_markdown(figure.detail))
-with picture:
+with picture, st.container(key="atelier_carte"):  # its height follows the screen's (atelier.css)
     show_map(atelier.step_map_cached(programme, step, height=MAP_HEIGHT), title=f"Carte : {step.title}",
              height=MAP_HEIGHT)
     st.caption(escape_markdown(map_caption(programme, step)))

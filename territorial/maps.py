@@ -152,7 +152,11 @@ def new_map(
     if online_tiles:
         folium.TileLayer("OpenStreetMap", name="Fond OpenStreetMap (en ligne)").add_to(m)
     if bounds is not None:
-        m.fit_bounds([[miny, minx], [maxy, maxx]])
+        first_fit = folium.FitBounds([[miny, minx], [maxy, maxx]])
+        # Not animated: the end of an animated first fit would undo the legend-aware fit
+        # (add_legend) made meanwhile, resetting the zoom when its transition ends.
+        first_fit.options["animate"] = False
+        m.add_child(first_fit)
     return m
 
 

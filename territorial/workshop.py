@@ -25,9 +25,14 @@ from territorial.views import COLOUR_SEGMENT, map_frame, programme_map, search_l
 OVERVIEW, SEGMENT, LEVER, TERRITORY = "overview", "segment", "lever", "territory"
 GREY = "#d4d4d4"
 #: Constant CSS added inside the projected maps: legend and tooltips readable from afar.
-MAP_CSS = (".carte-legende > div { font-size: 22px !important; max-width: 460px !important; }"
+MAP_CSS = (".folium-map { height: 100vh !important; }"  # the frame's height: fits the projector (atelier.css)
+           " .carte-legende > div { font-size: 22px !important; max-width: 460px !important; }"
            " .carte-legende span { width: 22px !important; height: 22px !important; }"
-           " .leaflet-tooltip { font-size: 20px !important; }")
+           " .leaflet-tooltip { font-size: 20px !important; }"
+           # A smaller screen gives a smaller map (atelier.css): a legend that leaves it room.
+           " @media (max-height: 660px) { .carte-legende > div { font-size: 17px !important;"
+           " max-width: 340px !important; } .carte-legende span { width: 17px !important;"
+           " height: 17px !important; } }")
 
 
 @dataclass(frozen=True)

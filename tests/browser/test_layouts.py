@@ -179,7 +179,8 @@ _LEGEND_OVERLAPS = """() => {
 
 
 def test_atelier_on_a_small_projector(streamlit_server, watched_page: WatchedPage, demo) -> None:
-    """1280×800 (many meeting-room projectors): whole button words, no territory under the legend."""
+    """1280×800 (many meeting-room projectors): whole button words, the map on the screen, no
+    territory under the legend."""
     page = watched_page.page
     page.set_viewport_size({"width": 1280, "height": 800})
     page.goto(f"{streamlit_server(APP)}/atelier")
@@ -197,6 +198,11 @@ def test_atelier_on_a_small_projector(streamlit_server, watched_page: WatchedPag
         assert label.evaluate("e => e.scrollWidth <= e.clientWidth"), label.inner_text()
     overlapping = page.frame_locator(MAP_IFRAME).locator("body").evaluate(_LEGEND_OVERLAPS)
     assert overlapping == 0
+    # The whole map on the screen, no scrolling: the frame and the map inside it fit in 800 px.
+    box = page.locator(MAP_IFRAME).bounding_box()
+    assert box["y"] + box["height"] <= 800 and box["height"] >= 420
+    inner = page.frame_locator(MAP_IFRAME).locator(".folium-map").bounding_box()
+    assert abs(inner["height"] - box["height"]) <= 4
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "atelier_1280.png"))
     _clean(watched_page)
