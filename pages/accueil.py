@@ -42,5 +42,5 @@ st.caption(map_summary(programme, programme.territories, legend, title))
 show_map(cached_views.territories_map(programme, mode=COLOUR_SEGMENT, codes=codes, height=620),
          title="Carte des territoires par segment de taille", height=620)
 with st.expander("Tableau des territoires (alternative textuelle à la carte)"):
-    st.dataframe(cached_views.table(programme, codes), hide_index=True,
-                 column_config={"Population": st.column_config.NumberColumn(format="localized")})
+    st.html(cached_views.table_html(programme, codes, caption="Les territoires du programme, leur segment "
+                                                              "et leurs niveaux d'activation des leviers"))

@@ -77,10 +77,10 @@ with col_map:
     show_map(cached_views.territories_map(programme, mode=lever_id, codes=codes, height=520),
              title=f"Carte : {title}", height=520)
 with col_list:
-    table = cached_views.table(programme, codes)
-    columns = ["Territoire", f"{lever.id} – {lever.label}"] + ([] if segment_id else ["Segment"])
-    st.dataframe(table[columns].rename(columns={columns[1]: "Niveau"}), hide_index=True, height=560,
-                 column_config={"Territoire": st.column_config.TextColumn(width="medium")})
+    columns = ("Territoire", f"{lever.id} – {lever.label}", *(() if segment_id else ("Segment",)))
+    st.html(cached_views.table_html(programme, codes, columns=columns, renamed={columns[1]: "Niveau"},
+                                    caption=f"Territoires {where} qui activent le levier {lever.id}",
+                                    max_height=560))
 distribution = cached_views.level_distribution(programme, lever_id)
 st.vega_lite_chart(distribution)
 downloads.chart_downloads(distribution, f"Niveaux du levier {lever.id} par segment", key="img_niveaux")

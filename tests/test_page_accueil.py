@@ -23,5 +23,12 @@ def test_overview_shows_key_figures_and_the_map(folium_recorder, demo) -> None:
     features = folium_recorder.features()
     assert len(features) == data.geometry.notna().sum()
     assert {f["properties"]["code"] for f in features} == set(data.index[data.geometry.notna()])
+    # The text alternative: a plain HTML table of the 81 territories, names escaped.
+    (table,) = [h.value for h in at.html if '<table class="tableau-territoires"' in h.value]
+    assert table.count("<tr>") == len(data) + 1  # header + one row per territory
+    assert '<th scope="col">Population</th>' in table
+    lyon = data.loc["200046977"]
+    assert f'<th scope="row">{lyon["nom"]}</th><td>Métropole</td>' in table
+    assert f'<td class="nombre">{fr_int(lyon["population"])}</td>' in table
     # Credits are shown.
     assert any("IGN – ADMIN EXPRESS" in c.value for c in at.caption)

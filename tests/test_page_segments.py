@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import html
+import re
+
 import pytest
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 
 from territorial.fmt import escape_markdown, fr_int, fr_pop
+from territorial.html_table import TABLE_CLASS
 from territorial.summary import contrasts
 from tests.conftest import open_page
 
@@ -21,8 +25,9 @@ def _open(**params: str) -> AppTest:
 
 
 def _listed(at: AppTest) -> list[str]:
-    (table,) = at.dataframe
-    return sorted(table.value["Territoire"])
+    """Territories named in the list beside the map (an HTML table, names as row headers)."""
+    (table,) = [h.value for h in at.html if f'<table class="{TABLE_CLASS}"' in h.value]
+    return sorted(html.unescape(name) for name in re.findall(r'<th scope="row">(.*?)</th>', table))
 
 
 def _heatmap_rows(at: AppTest) -> list[dict]:

@@ -16,6 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from territorial import charts
+from territorial.html_table import html_table
 from territorial.levers import segment_lever_matrix
 from territorial.programme import Programme
 from territorial.summary import contrasts as _contrasts
@@ -120,7 +121,25 @@ def table(programme: Programme, codes: tuple[str, ...]) -> pd.DataFrame:
     return _table(programme, programme.fingerprint, codes)
 
 
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _table_html(_programme: Programme, token: int, codes: tuple[str, ...], columns: tuple[str, ...] | None,
+                renamed: tuple[tuple[str, str], ...], caption: str, max_height: int) -> str:
+    table = _table(_programme, token, codes)
+    if columns is not None:
+        table = table[list(columns)]
+    return html_table(table.rename(columns=dict(renamed)), caption=caption, row_header="Territoire",
+                      max_height=max_height)
+
+
+def table_html(programme: Programme, codes: tuple[str, ...], *, caption: str,
+               columns: tuple[str, ...] | None = None, renamed: dict[str, str] | None = None,
+               max_height: int = 480) -> str:
+    """:func:`table` as a plain HTML table (a map's text alternative; cached)."""
+    return _table_html(programme, programme.fingerprint, codes, columns, tuple((renamed or {}).items()),
+                       caption, max_height)
+
+
 def clear() -> None:
     """Forget every cached view (tests)."""
-    for cached in (_frame, _map, _heatmap, _levels, _contrasts_of, _labels, _regions, _table):
+    for cached in (_frame, _map, _heatmap, _levels, _contrasts_of, _labels, _regions, _table, _table_html):
         cached.clear()
