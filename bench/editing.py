@@ -31,7 +31,7 @@ class Editor:
     data_dir: Path
     count: int
     interval: float = 2.0
-    first_delay: float = 1.0
+    first_delay: float = 0.2  # the crowd has just started: some sessions are mid-run
     saved: list[SavedVersion] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     initial_territories: int | None = None

@@ -326,7 +326,8 @@ def main(argv: list[str] | None = None) -> int:
             if sampler:
                 sampler.__exit__(None, None, None)
                 peak = sampler.peak
-        if editor:
+        if editor:  # all its versions saved (a quick crowd may be served before the last ones)
+            editor.join(timeout=editor.first_delay + editor.count * editor.interval + 60)
             editor.stop()
             after = asyncio.run(sequential_viewers(base_url, list(dict.fromkeys(args.paths or ["/"])),
                                                    timeout=args.timeout))

@@ -70,9 +70,10 @@ def show_clickable_map(m: folium.Map, *, key: str, height: int = 600) -> str | N
 def map_frame(m: folium.Map, *, title: str, height: int) -> None:
     """The map's HTML document in a frame (``st.iframe``), with nothing coming back.
 
-    Lighter than streamlit-folium's component for a map that only shows: no React
-    bundle and no handshake with the page before Leaflet loads (measured 0.1-0.4 s
-    sooner drawn, bench/README.md). The document is rendered once per map object.
+    Lighter than streamlit-folium's component for a map that only shows: the server
+    sends a cached string (no component arguments to serialise and hash at every run:
+    20 sessions at once, p95 2.2 s -> 0.45 s), the browser no React bundle and no
+    handshake before Leaflet loads. The document is rendered once per map object.
     """
     st.iframe(map_document(m), height=height, alt=title)
 
