@@ -268,25 +268,8 @@ def browser_rows(env: dict[str, str | None], result: dict, config: Config, label
                                 f"{server.process.returncode} ; arrêté de l'extérieur ?), voir {server.log}")
                 break
             log(f"{label} : {VIEWERS} viewers simultanés sur / ({mode})…")
-            with RssSampler(server.process.pid) as crowd, \
-                    RssSampler(os.getpid(), exclude=server.process.pid, nice=19) as clients:
-                started = time.perf_counter()
-                if mode == "navigateurs":
-                    results = asyncio.run(run_viewers(server.url, n=VIEWERS, paths=["/"], timeout=CROWD_TIMEOUT))
-                else:
-                    results = asyncio.run(run_protocol_viewers(server.url, n=VIEWERS, paths=["/"],
-                                                               timeout=CROWD_TIMEOUT))
-                wall = time.perf_counter() - started
-            s = summary(results)
-            times = Stats([r.seconds for r in results if r.drawn])
-            what = "carte dessinée" if mode == "navigateurs" else "carte reçue"
-            rows.append(Row(f"{VIEWERS} viewers simultanés ({mode}) : {what}, p95", label, "s",
-                            Stats([s["p95"]] if s["served"] else []), budgets["load_p95"],
-                            note=f"servis {s['served']}/{s['viewers']}, erreurs {s['errors']}, "
-                                 f"p50 {s['p50']:.1f} s, min {times.min:.1f}, max {times.max:.1f}, "
-                                 f"total {wall:.0f} s, CPU serveur {crowd.cpu_seconds:.0f} s"
-                                 + (f", navigateurs {clients.cpu_seconds:.0f} s" if mode == "navigateurs" else ""),
-                            extra={"summary": s, "results": [{**asdict(r), "ok": r.ok} for r in results]}))
+            row, results, crowd = crowd_row(server, mode, label=label, budget=budgets["load_p95"])
+            rows.append(row)
             rows.append(Row(f"Mémoire du serveur, {VIEWERS} viewers ({mode}, pic RSS)", label, "Mo",
                             Stats([crowd.peak / 1e6]), budgets["memory_20"] / 1e6))
             for error, count in Counter(r.error for r in results if r.error).items():
@@ -294,6 +277,31 @@ def browser_rows(env: dict[str, str | None], result: dict, config: Config, label
     finally:
         server.stop()
     return rows, problems
+
+
+def crowd_row(server: Server, mode: str, *, label: str, budget: float | None,
+              name: str = "") -> tuple[Row, list, RssSampler]:
+    """``VIEWERS`` viewers at once on / (``mode``: "navigateurs" or "protocole"): the p95 row,
+    each viewer's result and the server's sampler (peak memory, CPU)."""
+    with RssSampler(server.process.pid) as crowd, \
+            RssSampler(os.getpid(), exclude=server.process.pid, nice=19) as clients:
+        started = time.perf_counter()
+        if mode == "navigateurs":
+            results = asyncio.run(run_viewers(server.url, n=VIEWERS, paths=["/"], timeout=CROWD_TIMEOUT))
+        else:
+            results = asyncio.run(run_protocol_viewers(server.url, n=VIEWERS, paths=["/"], timeout=CROWD_TIMEOUT))
+        wall = time.perf_counter() - started
+    s = summary(results)
+    times = Stats([r.seconds for r in results if r.drawn])
+    what = "carte dessinée" if mode == "navigateurs" else "carte reçue"
+    row = Row(f"{VIEWERS} viewers simultanés ({mode}){', ' + name if name else ''} : {what}, p95", label, "s",
+              Stats([s["p95"]] if s["served"] else []), budget,
+              note=f"servis {s['served']}/{s['viewers']}, erreurs {s['errors']}, "
+                   f"p50 {s['p50']:.1f} s, min {times.min:.1f}, max {times.max:.1f}, "
+                   f"total {wall:.0f} s, CPU serveur {crowd.cpu_seconds:.0f} s"
+                   + (f", navigateurs {clients.cpu_seconds:.0f} s" if mode == "navigateurs" else ""),
+              extra={"summary": s, "results": [{**asdict(r), "ok": r.ok} for r in results]})
+    return row, results, crowd
 
 
 def floor_rows(config: Config) -> list[Row]:
@@ -309,17 +317,8 @@ def floor_rows(config: Config) -> list[Row]:
         rows.append(Row("Navigation → carte dessinée, page minimale (plancher)", "3 formes", "s",
                         Stats([r.seconds for r in visits if r.drawn]),
                         note=f"titre + carte folium de 3 formes, rien d'autre, charge {os.getloadavg()[0]:.1f}"))
-        with RssSampler(server.process.pid) as crowd, \
-                RssSampler(os.getpid(), exclude=server.process.pid, nice=19) as clients:
-            started = time.perf_counter()
-            results = asyncio.run(run_viewers(server.url, n=VIEWERS, paths=["/"], timeout=CROWD_TIMEOUT))
-            wall = time.perf_counter() - started
-        s = summary(results)
-        rows.append(Row(f"{VIEWERS} viewers simultanés (navigateurs), page minimale (plancher) : p95",
-                        "3 formes", "s", Stats([s["p95"]] if s["served"] else []),
-                        note=f"servis {s['served']}/{s['viewers']}, erreurs {s['errors']}, p50 {s['p50']:.1f} s, "
-                             f"total {wall:.0f} s, CPU serveur {crowd.cpu_seconds:.0f} s, "
-                             f"navigateurs {clients.cpu_seconds:.0f} s"))
+        rows.append(crowd_row(server, "navigateurs", label="3 formes", budget=None,
+                              name="page minimale (plancher)")[0])
     finally:
         server.stop()
     return rows
