@@ -18,7 +18,7 @@ import shapely
 
 from territorial import maps
 from territorial.definition import Segment
-from territorial.fmt import escape_html, escape_markdown, fold, fr_pct, fr_pop, plural
+from territorial.fmt import escape_html, escape_markdown, fold, fr_date, fr_pct, fr_pop, plural
 from territorial.geometry import INSET_BOXES, bounds_of, outline_lines, simplify
 from territorial.levers import peer_share, similar_territories
 from territorial.programme import Programme
@@ -28,8 +28,6 @@ from territorial.views import COLOUR_SEGMENT, TOOLTIP_FIELDS, map_frame, search_
 #: What a territory code may look like (INSEE, SIREN, or a groupement's own code).
 CODE_PATTERN = re.compile(r"^[0-9A-Z-]{1,40}$")
 OTHER_COLOUR = "#d4d4d4"
-_MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-           "septembre", "octobre", "novembre", "décembre")
 _KIND_PLURALS = {"commune": ("communes", "situées"), "epci": ("intercommunalités", "situées"),
                  "departement": ("départements", "situés"), "region": ("régions", "situées"),
                  "groupement": ("groupements", "situés")}
@@ -142,17 +140,6 @@ def fiche_link(code: str, nom: str) -> str:
     if not CODE_PATTERN.match(str(code)):
         return escape_markdown(nom)
     return f"[{escape_markdown(nom)}](/fiche?territoire={code})"
-
-
-def fr_date(value: object) -> str:
-    """« 2026-04-11 » -> « 11 avril 2026 »; empty for a missing or unreadable date."""
-    if value is None or (isinstance(value, float) and pd.isna(value)) or not str(value).strip():
-        return ""
-    stamp = pd.to_datetime(str(value).strip(), errors="coerce")
-    if pd.isna(stamp):
-        return str(value).strip()
-    day = "1er" if stamp.day == 1 else str(stamp.day)
-    return f"{day} {_MONTHS[stamp.month - 1]} {stamp.year}"
 
 
 def fiche_data(programme: Programme, code: str, *, reference: Reference | None = None,

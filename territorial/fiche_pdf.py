@@ -47,7 +47,7 @@ from reportlab.platypus import (
 )
 
 from territorial import static_maps
-from territorial.fmt import fold, fr_int, fr_pct, fr_pop
+from territorial.fmt import fold, fr_date, fr_int, fr_pct, fr_pop
 from territorial.levers import peer_share
 from territorial.programme import Programme
 from territorial.reference import CREDIT, SOURCE_PACKAGE, SOURCE_VERSION, Reference
@@ -66,8 +66,6 @@ RULE = colors.HexColor("#c3ccd5")
 DEMO_FILL = colors.HexColor("#fff4d6")
 DEMO_EDGE = colors.HexColor("#8a6100")
 ELLIPSIS = "…"
-MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-          "septembre", "octobre", "novembre", "décembre")
 DEMO_TEXT = ("Données de démonstration : les territoires, leurs populations et leurs contours sont réels, "
              "mais les niveaux d'activation des leviers sont illustratifs.")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
@@ -106,17 +104,6 @@ def markup(text: object) -> str:
     """Escape a data text for reportlab's paragraph mark-up (line breaks kept)."""
     value = _CONTROL.sub("", "" if text is None or (isinstance(text, float) and np.isnan(text)) else str(text))
     return escape(value).replace("\n", "<br/>")
-
-
-def fr_date(value: object) -> str:
-    """« 2026-02-07 » -> « 7 février 2026 » (« 1er » for the first day); empty when unknown."""
-    if value is None or value == "" or (isinstance(value, float) and np.isnan(value)):
-        return ""
-    try:
-        day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
-    except ValueError:
-        return str(value)
-    return f"{'1er' if day.day == 1 else day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
 # --------------------------------------------------------------------------- chart

@@ -7,6 +7,7 @@ every text that comes from data goes through :func:`escape_html` or
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import re
 import unicodedata
@@ -22,6 +23,27 @@ def fr_int(value: float | int) -> str:
 def fr_pop(value: float | int) -> str:
     """12345 -> « 12 345 hab. »."""
     return f"{fr_int(value)}\u00a0hab."
+
+
+MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+          "septembre", "octobre", "novembre", "décembre")
+
+
+def fr_date(value: object) -> str:
+    """« 2026-04-11 » (or a date) -> « 11 avril 2026 », « 1er » for the first day.
+
+    Empty for a missing value; an unreadable one is returned as it is.
+    """
+    if value is None or (isinstance(value, float) and value != value) or not str(value).strip():
+        return ""
+    if isinstance(value, dt.date):
+        day = value
+    else:
+        try:
+            day = dt.date.fromisoformat(str(value).strip()[:10])
+        except ValueError:
+            return str(value).strip()
+    return f"{'1er' if day.day == 1 else day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
 def fr_float(value: float, digits: int = 1) -> str:

