@@ -7,7 +7,8 @@ Run ``python scripts/make_demo.py`` from the repo root; runs are byte-identical 
 Selection rule
     1. Hand-picked ``ANCHORS``: the six metropoles of 700 000+ inhabitants, the régions
        Bretagne and Martinique, départements of every size (Creuse, Lozère, Ardèche,
-       Guadeloupe, Isère, Moselle, La Réunion), communes Corte (2B) and Cayenne (973).
+       Guadeloupe, Isère, Moselle, La Réunion), communes Corte (2B) and Cayenne (973), and
+       the CA de Dembéni-Mamoudzou (Mayotte).
     2. One ``GROUPEMENT``, the PETR du Pays de Langres, given by its member EPCIs.
        Assumption: since the 2017 mergers it gathers the CC d'Auberive Vingeanne et
        Montsaugeonnais, the CC du Grand Langres and the CC des Savoir-Faire (168 communes,
@@ -65,12 +66,13 @@ ANCHORS: tuple[tuple[str, str], ...] = (  # (type, code)
     ("departement", "23"), ("departement", "48"), ("departement", "07"), ("departement", "971"),
     ("departement", "38"), ("departement", "57"), ("departement", "974"),
     ("commune", "2B096"), ("commune", "97302"),  # Corte, Cayenne
+    ("epci", "200060457"),  # CA de Dembéni-Mamoudzou (Mayotte: population of the 2017 census)
 )
 GROUPEMENT = ("PETR-LANGRES", "Pôle d'équilibre territorial et rural du Pays de Langres",
               ("200027308", "200072999", "200070332"))
 N_VILLAGES = 7
 VILLAGE_POPULATION = (300, 20_000)
-EPCI_QUOTAS = {"S3": 13, "S2": 23, "S1": 20}  # scarcest segment first
+EPCI_QUOTAS = {"S3": 13, "S2": 22, "S1": 20}  # scarcest segment first
 
 # Share of territories at level 0 / 1 / 2 / 3, per segment and lever (each row sums to 1).
 # Illustrative proxy of the seed's size effect: small territories activate cooperation (L4)
@@ -168,7 +170,7 @@ def check(chosen: list[Territory], segment_ids: list[str]) -> None:
     assert len(chosen) == N_TERRITORIES, f"{len(chosen)} territoires au lieu de {N_TERRITORIES}"
     assert len({t.code for t in chosen}) == N_TERRITORIES, "codes en double"
     assert set(METRO_REGIONS) <= regions, f"régions absentes : {set(METRO_REGIONS) - regions}"
-    assert len(regions & set(OVERSEAS_REGIONS)) >= 2, "moins de 2 régions d'outre-mer"
+    assert set(OVERSEAS_REGIONS) <= regions, f"outre-mer absent : {set(OVERSEAS_REGIONS) - regions}"
     for s in segment_ids:
         assert sum(t.segment == s for t in chosen) >= 8, f"segment {s} : moins de 8 territoires"
     assert any(t.departement in ("2A", "2B") for t in communes), "aucune commune corse"
