@@ -24,7 +24,8 @@ st.caption(f"{definition.sponsor} · {definition.period} — les territoires du 
 col_n, col_pop = st.columns(2)
 col_n.metric("Territoires", fr_int(figures["n"]))
 col_pop.metric("Population couverte", fr_pop(figures["population"]),
-               help="Somme des populations municipales des territoires (INSEE).")
+               help=f"Somme des populations des territoires : {programme.population_label()}.")
+st.caption(f"Population : {programme.population_label()}.")
 
 st.subheader("Territoires par segment de taille")
 for col, segment in zip(st.columns(len(definition.segments)), definition.segments, strict=True):

@@ -121,4 +121,4 @@ downloads.map_png_button(programme, shown, mode=mode, key="carte_png")
 
 st.subheader(plural(len(shown), "territoire affiché", "territoires affichés"))
 st.dataframe(cached_views.table(programme, codes), hide_index=True,
-             column_config={"Population": st.column_config.NumberColumn(format="localized")})
+             column_config={programme.population_column(shown): st.column_config.NumberColumn(format="localized")})

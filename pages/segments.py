@@ -35,7 +35,9 @@ for col, segment in zip(st.columns(len(definition.segments)), definition.segment
         st.html(f'<div style="height:6px;border-radius:3px;background:{segment.colour}"></div>')
         st.markdown(f"**{escape_markdown(segment.label)}**  \n{escape_markdown(segment.bounds_label)}")
         st.metric("Territoires", fr_int(summary.at[segment.id, "n"]))
-        st.markdown(f"Population couverte :  \n**{fr_pop(summary.at[segment.id, 'population'])}**")
+        members = programme.territories[programme.territories["segment"] == segment.id]
+        st.markdown(f"Population couverte :  \n**{fr_pop(summary.at[segment.id, 'population'])}**  \n"
+                    f"{escape_markdown(programme.population_short(members))}")
         st.caption(escape_markdown(segment.description))
 
 st.subheader("Ce que montrent les données")

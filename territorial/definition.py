@@ -13,6 +13,8 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from territorial.fmt import fr_int, plural
+
 DEFAULT_DEFINITION = Path(__file__).resolve().parent.parent / "data" / "programme.toml"
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 _ID = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,15}$")
@@ -47,7 +49,6 @@ class Segment:
     @property
     def bounds_label(self) -> str:
         """The bounds in French, e.g. « 50 000 à 199 999 hab. »."""
-        from territorial.fmt import fr_int
 
         if self.maximum is None:
             return f"{fr_int(self.minimum)} hab. et plus"
@@ -116,6 +117,29 @@ class ProgrammeDefinition:
     def segment_of(self, population: int) -> Segment:
         """The segment a population falls in (the bands cover every population ≥ 0)."""
         return next(s for s in self.segments if s.contains(population))
+
+    def near_threshold(self, population: int, *, tolerance: float = 0.02) -> int | None:
+        """The segment threshold within ``tolerance`` (2 %) of ``population``, if any.
+
+        A threshold is a segment's lower bound (50 000, 200 000…): a territory of 49 588
+        or of 50 900 inhabitants is that close to changing segment.
+        """
+        for threshold in (s.minimum for s in self.segments if s.minimum > 0):
+            if abs(population - threshold) <= tolerance * threshold:
+                return threshold
+        return None
+
+    def threshold_note(self, population: int) -> str:
+        """« À 412 habitants du seuil des 50 000 habitants… » near a threshold; empty otherwise."""
+        threshold = self.near_threshold(population)
+        if threshold is None:
+            return ""
+        gap = threshold - population
+        if gap > 0:
+            return (f"À {plural(gap, 'habitant')} du seuil des {fr_int(threshold)} habitants : "
+                    f"une hausse de population le ferait passer dans le segment supérieur.")
+        return (f"{plural(-gap, 'habitant')} au-dessus du seuil des {fr_int(threshold)} habitants : "
+                f"une baisse de population le ferait passer dans le segment inférieur.")
 
 
 def load_definition(path: Path | str = DEFAULT_DEFINITION) -> ProgrammeDefinition:

@@ -5,7 +5,7 @@
   ``date_dialogue``, ``notes``, ``contact``, extra columns): it can be edited in
   a spreadsheet and imported again.
 * The **table of territories** adds what is resolved from the reference: name,
-  nature, population, segment, département, région (French headers).
+  nature, population and its year, segment, département, région (French headers).
 * The **GeoJSON** has the same properties plus the simplified geometry.
 
 CSV files are UTF-8 with a BOM and ``;`` separators, so that a French Excel
@@ -30,7 +30,7 @@ from territorial.programme import Programme
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 CSV_SEPARATOR = ";"
 _RESOLVED = {"type", "nom", "membres", "date_dialogue", "notes", "contact", "type_label", "nature",
-             "population", "departement", "departement_nom", "region", "region_nom", "segment",
+             "population", "annee_population", "departement", "departement_nom", "region", "region_nom", "segment",
              "n_actives", "geometry"}
 
 
@@ -78,6 +78,7 @@ def _resolved(programme: Programme) -> pd.DataFrame:
         "nom": data["nom"].to_numpy(),
         "nature": data["nature"].to_numpy(),
         "population": data["population"].astype("int64").to_numpy(),
+        "annee_population": data["annee_population"].to_numpy(),
         "segment": data["segment"].to_numpy(),
         "segment_libelle": data["segment"].map(segments).to_numpy(),
         "departement": data["departement"].fillna("").to_numpy(),
@@ -96,7 +97,8 @@ def table_frame(programme: Programme) -> pd.DataFrame:
     """The territories with what is resolved from the reference, French headers."""
     headers = {
         "code": "Code", "type_libelle": "Type", "nom": "Territoire", "nature": "Nature",
-        "population": "Population", "segment": "Segment", "segment_libelle": "Libellé du segment",
+        "population": "Population municipale (INSEE)", "annee_population": "Année de la population",
+        "segment": "Segment", "segment_libelle": "Libellé du segment",
         "departement": "Département", "departement_nom": "Nom du département", "region": "Région",
         "region_nom": "Nom de la région",
         **{lv.id: f"{lv.id} – {lv.label}" for lv in programme.definition.levers},

@@ -90,6 +90,10 @@ class Fiche:
     kind_label: str
     nature: str
     population: int
+    #: « population municipale 2023 en vigueur au 1er janvier 2026, INSEE »
+    population_label: str
+    #: « À 412 habitants du seuil des 50 000 habitants… » within 2 % of a threshold, else empty
+    threshold_txt: str
     departement: str
     departement_nom: str
     region: str
@@ -105,7 +109,8 @@ class Fiche:
 
     @property
     def population_txt(self) -> str:
-        return fr_pop(self.population)
+        """« 1 436 354 hab. (population municipale 2023 en vigueur au 1er janvier 2026, INSEE) »."""
+        return f"{fr_pop(self.population)} ({self.population_label})"
 
     @property
     def place_txt(self) -> str:
@@ -186,6 +191,8 @@ def fiche_data(programme: Programme, code: str, *, reference: Reference | None =
     return Fiche(
         code=code, nom=str(row["nom"]), kind=str(row["type"]), kind_label=str(row["type_label"]),
         nature=str(row["nature"]), population=int(row["population"]),
+        population_label=programme.populations.label(str(row["annee_population"])),
+        threshold_txt=definition.threshold_note(int(row["population"])),
         departement=_text(row["departement"]), departement_nom=_text(row["departement_nom"]),
         region=_text(row["region"]), region_nom=_text(row["region_nom"]),
         segment=segment, n_peers=int((data["segment"] == segment.id).sum()) - 1,
@@ -229,7 +236,9 @@ def chip_html(segment: Segment) -> str:
 def facts_markdown(fiche: Fiche) -> str:
     """The key facts as a Markdown list."""
     lines = [f"**Nature** : {escape_markdown(fiche.nature)}",
-             f"**Population** : {fiche.population_txt}"]
+             f"**Population** : {escape_markdown(fiche.population_txt)}"]
+    if fiche.threshold_txt:
+        lines.append(f"**Seuil** : {escape_markdown(fiche.threshold_txt)}")
     if fiche.place_txt:
         lines.append(f"**Situation** : {escape_markdown(fiche.place_txt)}")
     lines += [f"**Segment de taille** : {escape_markdown(fiche.segment.label)} ({fiche.segment.bounds_label})",

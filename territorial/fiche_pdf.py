@@ -208,9 +208,11 @@ def _facts(programme: Programme, code: str, s: dict[str, ParagraphStyle], width:
     segment = definition.segment(row["segment"])
     n_levers = len(definition.levers)
     where = ", ".join(x for x in [row["departement_nom"], row["region_nom"]] if x)
+    threshold = definition.threshold_note(int(row["population"]))
     facts = [
-        ("Population", f"{markup(fr_pop(row['population']))} <font size=7 color='#4a5663'>(population "
-                       "municipale INSEE)</font>"),
+        ("Population", f"{markup(fr_pop(row['population']))} <font size=7 color='#4a5663'>("
+                       f"{markup(programme.populations.label(str(row['annee_population'])))})</font>"
+                       + (f"<br/><font size=7.5>{markup(threshold)}</font>" if threshold else "")),
         ("Segment de taille",
          f"<font color='{segment.colour}'>■</font> <b>{markup(segment.label)}</b><br/>"
          f"{markup(segment.bounds_label)}<br/><font size=7.5 color='#4a5663'>{markup(segment.description)}</font>"),
@@ -274,9 +276,8 @@ def _demo_box(s: dict[str, ParagraphStyle]) -> Table:
 def _footer_text(programme: Programme, today: dt.date) -> str:
     definition = programme.definition
     parts = [
-        f"<b>Sources et crédits</b> : {markup(CREDIT)}. Population municipale INSEE ; géométrie IGN "
-        f"ADMIN EXPRESS (Licence Ouverte 2.0) ; périmètres des EPCI au 1er janvier 2026 ; "
-        f"référentiel {markup(SOURCE_PACKAGE)} {markup(SOURCE_VERSION)}.",
+        f"<b>Sources et crédits</b> : {markup(CREDIT)}. {markup(programme.populations.sources())} "
+        f"Contours : {markup(SOURCE_PACKAGE)} {markup(SOURCE_VERSION)}.",
     ]
     data_date = programme.meta.get("date") or programme.meta.get("mise_a_jour")
     dates = f"Données du programme du {markup(fr_date(data_date))}. " if data_date else ""

@@ -69,27 +69,41 @@ class PopulationSource:
 
     # ----------------------------------------------------------------- labels
     def label(self, years: str | None = None) -> str:
-        """« population municipale 2023 (en vigueur au 1er janvier 2026), INSEE ».
+        """« population municipale 2023 en vigueur au 1er janvier 2026, INSEE ».
 
-        ``years`` is a territory's ``annee_population`` (« 2017 », « 2017 et 2023 »);
-        default: the millésime of the whole reference, with its exceptions named.
+        ``years`` is the ``annee_population`` of what is shown (« 2023 », « 2017 » for
+        Mayotte, « 2017 et 2023 » for a sum over both); by default, the whole reference.
         """
-        vigueur = f"en vigueur au {fr_date(self.en_vigueur)}"
-        if years is None:
-            extra = "".join(f" ; {self._place(d)} : {y}" for d, (y, _) in sorted(self.exceptions.items()))
-            return f"population municipale {self.millesime} ({vigueur}{extra}), {PUBLISHER}"
+        vigueur = f"en vigueur au {fr_date(self.en_vigueur)}, {PUBLISHER}"
+        if not years or " et " in years:
+            return f"population municipale {self.millesime}{self._exceptions_note()} {vigueur}"
         if years == str(self.millesime):
-            return f"population municipale {years} ({vigueur}), {PUBLISHER}"
-        reasons = [m for _, (y, m) in sorted(self.exceptions.items()) if str(y) in years]
-        why = f"{reasons[0]} ; " if reasons else ""
-        return f"population municipale {years} ({why}{vigueur}), {PUBLISHER}"
+            return f"population municipale {years} {vigueur}"
+        reasons = [m for _, (y, m) in sorted(self.exceptions.items()) if str(y) == years]
+        return f"population municipale {years}" + (f" ({reasons[0]})" if reasons else "") + f" {vigueur}"
+
+    def short(self, years: str | None = None) -> str:
+        """« population municipale 2023 », « … 2023 (Mayotte : 2017) » for a sum over both."""
+        if not years or " et " in years:
+            return f"population municipale {self.millesime}{self._exceptions_note()}"
+        return f"population municipale {years}"
 
     def column(self, years: str | None = None) -> str:
-        """A column header: « Population 2023 » (« Population 2023 (Mayotte : 2017) » for all)."""
-        if years is not None:
-            return f"Population {years}"
-        extra = "".join(f" ; {self._place(d)} : {y}" for d, (y, _) in sorted(self.exceptions.items()))
-        return f"Population {self.millesime}" + (f" ({extra[3:]})" if extra else "")
+        """A column header: « Population 2023 », or « Population 2023 (Mayotte : 2017) »."""
+        if not years or " et " in years:
+            return f"Population {self.millesime}{self._exceptions_note()}"
+        return f"Population {years}"
+
+    def sources(self) -> str:
+        """The sources sentence shown under pages, in the PDF fiche and the workshop pack."""
+        return (f"Populations : {self.label()} (Code officiel géographique {self.en_vigueur.year}). "
+                f"Noms des intercommunalités : liste des EPCI à fiscalité propre de la DGCL au "
+                f"{fr_date(self.en_vigueur)}. Contours : IGN ADMIN EXPRESS (Licence Ouverte 2.0), "
+                f"périmètres des EPCI au {fr_date(self.en_vigueur)}.")
+
+    def _exceptions_note(self) -> str:
+        notes = [f"{self._place(d)} : {y}" for d, (y, _) in sorted(self.exceptions.items())]
+        return f" ({' ; '.join(notes)})" if notes else ""
 
     @staticmethod
     def _place(departement: str) -> str:
@@ -97,8 +111,11 @@ class PopulationSource:
 
 
 def years_text(years: object) -> str:
-    """The years of a set of populations as shown: « 2023 », « 2017 et 2023 »."""
-    values = sorted({str(y) for y in years})
+    """The years of a set of populations as shown: « 2023 », « 2017 et 2023 ».
+
+    ``years`` may hold texts that already combine years (« 2017 et 2023 »).
+    """
+    values = sorted({part for y in years for part in str(y).split(" et ") if part})
     return " et ".join(values)
 
 

@@ -15,6 +15,7 @@ import pandas as pd
 import shapely
 
 from territorial.definition import ProgrammeDefinition
+from territorial.populations import PopulationSource, years_text
 from territorial.programme_file import ProgrammeTable
 from territorial.reference import EPCI_KINDS, Reference
 
@@ -33,15 +34,35 @@ class Programme:
     """A programme ready to display.
 
     ``territories`` is a GeoDataFrame indexed by code with: type, type_label, nom,
-    nature (e.g. « Communauté d'agglomération »), population, departement,
+    nature (e.g. « Communauté d'agglomération »), population, annee_population (the
+    year of that population: « 2023 », « 2017 » in Mayotte), departement,
     departement_nom, region, region_nom, segment, one int column per lever,
     n_actives, date_dialogue, notes, contact, geometry (stored resolution).
+    ``populations`` is the millésime of the populations, for their labels.
     """
 
     territories: gpd.GeoDataFrame
     definition: ProgrammeDefinition
     is_demo: bool
     meta: dict[str, str]
+    populations: PopulationSource
+
+    def population_years(self, data: pd.DataFrame | None = None) -> str:
+        """The years of the populations of ``data`` (default: all territories), « 2023 »."""
+        frame = self.territories if data is None else data
+        return years_text(frame["annee_population"])
+
+    def population_label(self, data: pd.DataFrame | None = None) -> str:
+        """« population municipale 2023 en vigueur au 1er janvier 2026, INSEE » for ``data``."""
+        return self.populations.label(self.population_years(data))
+
+    def population_short(self, data: pd.DataFrame | None = None) -> str:
+        """« population municipale 2023 » for ``data`` (default: all territories)."""
+        return self.populations.short(self.population_years(data))
+
+    def population_column(self, data: pd.DataFrame | None = None) -> str:
+        """« Population 2023 » (header of a column of the populations of ``data``)."""
+        return self.populations.column(self.population_years(data))
 
     @property
     def lever_ids(self) -> list[str]:
@@ -80,7 +101,7 @@ def resolve(table: ProgrammeTable, *, reference: Reference, definition: Programm
     frame["n_actives"] = (frame[definition.lever_ids] >= definition.active_from).sum(axis=1)
     territories = gpd.GeoDataFrame(frame, geometry="geometry", crs=4326)
     return Programme(territories=territories, definition=definition, is_demo=table.is_demo,
-                     meta=table.meta)
+                     meta=table.meta, populations=reference.populations)
 
 
 def _official(code: str, kind: str, reference: Reference) -> dict:
@@ -88,6 +109,7 @@ def _official(code: str, kind: str, reference: Reference) -> dict:
     place = {
         "nom": row["nom"],
         "population": int(row["population"]),
+        "annee_population": str(row["annee_population"]),
         "geometry": row["geometry"],
         "nature": KIND_LABELS[kind],
         "departement": None,
@@ -114,6 +136,7 @@ def _groupement(record: dict, reference: Reference) -> dict:
     return {
         "nom": record["nom"],
         "population": int(populations.sum()),
+        "annee_population": years_text(p["annee_population"] for p in parts),
         "geometry": shapely.union_all(geoms) if geoms else None,
         "nature": "Groupement de " + ("communes" if all(len(c) != 9 for c in members) else "collectivités"),
         "departement": parts[main]["departement"],

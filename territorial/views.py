@@ -144,7 +144,8 @@ def map_frame(
             "code": data.index,
             "nom": data["nom"].to_numpy(),
             "nature": data["nature"].to_numpy(),
-            "population_txt": [fr_pop(p) for p in data["population"]],
+            "population_txt": [f"{fr_pop(p)} ({y})" for p, y in zip(data["population"], data["annee_population"],
+                                                                   strict=True)],
             "segment_txt": data["segment"].map(segment_labels).to_numpy(),
             "leviers_txt": _active_texts(programme, data),
             "couleur": colours.to_numpy(),
@@ -184,7 +185,7 @@ def territory_table(programme: Programme, data: pd.DataFrame) -> pd.DataFrame:
             "Nature": data["nature"].to_numpy(),
             "Département": data["departement_nom"].to_numpy(),
             "Région": data["region_nom"].to_numpy(),
-            "Population": data["population"].to_numpy(),
+            programme.population_column(data): data["population"].to_numpy(),
             "Segment": data["segment"].map({s.id: s.label for s in definition.segments}).to_numpy(),
             "Leviers activés": data["n_actives"].to_numpy(),
         }
@@ -211,7 +212,8 @@ def map_summary(programme: Programme, data: pd.DataFrame, legend: list[tuple[str
     """A sentence that says what the map shows (its text alternative)."""
     parts = [item for _, item in legend]
     return (f"La carte montre {plural(len(data), 'territoire')} "
-            f"({fr_pop(data['population'].sum())} au total), colorés selon « {title} » : "
+            f"({fr_pop(data['population'].sum())} au total, {programme.population_label(data)}), "
+            f"colorés selon « {title} » : "
             + " ; ".join(parts) + ".")
 
 
@@ -281,7 +283,8 @@ def territory_card(programme: Programme, code: str) -> str:
               for lv in definition.levers]
     lines = [
         f"### {escape_markdown(row['nom'])}",
-        f"{escape_markdown(row['nature'])} · {escape_markdown(fr_pop(row['population']))}  ",
+        f"{escape_markdown(row['nature'])} · {escape_markdown(fr_pop(row['population']))} "
+        f"(population {escape_markdown(row['annee_population'])})  ",
         " · ".join(escape_markdown(w) for w in where if w) + "  ",
         f"Segment : **{escape_markdown(segment.label)}** ({escape_markdown(segment.bounds_label)})",
         "",

@@ -137,12 +137,13 @@ def territory_options(programme: Programme) -> dict[str, str]:
 # --------------------------------------------------------------------------- steps
 
 
-def _population(total: float, *, label: str = "Habitants couverts") -> Figure:
-    """A population as a big figure: « 2,5 millions » (exact count in the detail line)."""
+def _population(total: float, detail: str, *, label: str = "Habitants couverts") -> Figure:
+    """A population as a big figure: « 2,5 millions », its year and exact count in the detail line."""
     if total >= 1_000_000:
         millions = total / 1_000_000
-        return Figure(label, f"{fr_float(millions)} million{'s' if millions >= 2 else ''}", fr_pop(total))
-    return Figure(label, fr_int(total))
+        return Figure(label, f"{fr_float(millions)} million{'s' if millions >= 2 else ''}",
+                      f"{fr_pop(total)}, {detail}")
+    return Figure(label, fr_int(total), detail)
 
 
 def _overview(programme: Programme) -> Step:
@@ -157,7 +158,7 @@ def _overview(programme: Programme) -> Step:
     subtitle = " · ".join(part for part in (definition.name, definition.period) if part)
     return Step(0, OVERVIEW, "", "Vue d'ensemble du programme", subtitle, body, (
         Figure("Territoires", fr_int(len(data))),
-        _population(data["population"].sum()),
+        _population(data["population"].sum(), programme.population_short()),
         Figure("Régions représentées", fr_int(regions)),
         Figure("Leviers activés en moyenne", fr_float(data["n_actives"].mean()), f"sur {n_levers}"),
     ))
@@ -169,7 +170,7 @@ def _segment(programme: Programme, matrix: pd.DataFrame, segment_id: str) -> Ste
     members = data[data["segment"] == segment_id]
     figures = [
         Figure("Territoires", fr_int(len(members)), f"{fr_pct(len(members) / len(data))} du programme"),
-        _population(members["population"].sum()),
+        _population(members["population"].sum(), programme.population_short(members)),
     ]
     rows = matrix[(matrix["segment"] == segment_id) & (matrix["n"] > 0)]
     if len(rows):
@@ -219,7 +220,8 @@ def _territory(programme: Programme, code: str | None) -> Step:
             + (f"Leviers activés : {', '.join(actives)}." if actives else "Aucun levier activé."))
     peers = int((data["segment"] == segment.id).sum()) - 1
     return Step(0, TERRITORY, code, str(row["nom"]), subtitle, body, (
-        _population(row["population"], label="Habitants"),
+        _population(row["population"], programme.populations.short(str(row["annee_population"])),
+                    label="Habitants"),
         Figure("Leviers activés", f"{int(row['n_actives'])} / {len(definition.levers)}"),
         Figure("Territoires de même taille", fr_int(peers), f"dans le segment « {segment.label} »"),
     ))

@@ -16,9 +16,8 @@ import re
 import pandas as pd
 
 from territorial import maps, views
-from territorial.fiche_pdf import fr_date
 from territorial.fmt import escape_html as esc
-from territorial.fmt import fr_int, fr_pct, fr_pop, plural
+from territorial.fmt import fr_date, fr_int, fr_pct, fr_pop, plural
 from territorial.geometry import inset_frames, outline_lines, with_insets
 from territorial.levers import key_figures, segment_lever_matrix, segment_summary
 from territorial.programme import Programme
@@ -120,7 +119,8 @@ def _levers_table(programme: Programme) -> str:
 
 def _territories_table(programme: Programme) -> str:
     table = views.territory_table(programme, programme.territories.sort_values("nom", key=lambda s: s.str.lower()))
-    numeric = {"Population", "Leviers activés"}
+    population = programme.population_column()
+    numeric = {population, "Leviers activés"}
     head = "".join(f'<th scope="col"{" class=nombre" if c in numeric else ""}>{esc(c)}</th>' for c in table.columns)
     rows = []
     for record in table.itertuples(index=False):
@@ -128,7 +128,7 @@ def _territories_table(programme: Programme) -> str:
         for column, value in zip(table.columns, record, strict=True):
             if column == "Territoire":
                 cells.append(f'<th scope="row">{esc(value)}</th>')
-            elif column == "Population":
+            elif column == population:
                 cells.append(f'<td class="nombre">{esc(fr_pop(value))}</td>')
             elif column in numeric:
                 cells.append(f'<td class="nombre">{esc(fr_int(value))}</td>')
@@ -147,7 +147,8 @@ def _key_figures(programme: Programme) -> str:
     n_active_all = int((programme.territories["n_actives"] == len(programme.definition.levers)).sum())
     items = [
         (fr_int(figures["n"]), "territoires"),
-        (fr_pop(figures["population"]), "population couverte (somme des territoires)"),
+        (fr_pop(figures["population"]),
+         f"population couverte (somme des territoires ; {programme.population_label()})"),
         (fr_int(len(programme.definition.segments)), "segments de taille"),
         (fr_int(n_active_all), "territoires activant les " + plural(len(programme.definition.levers), "levier")),
     ]
@@ -206,8 +207,7 @@ def workshop_pack_html(programme: Programme, *, outlines: dict, generated: dt.da
         f"<h2>Les segments de taille</h2>{_segments_table(programme)}"
         f"<h2>Les leviers d'action prioritaires</h2>{_levers_table(programme)}"
         f"<h2>Liste des territoires</h2>{_territories_table(programme)}"
-        f"<footer><p>Sources : {esc(CREDIT)}. Population municipale INSEE ; géométrie IGN ADMIN EXPRESS "
-        f"(Licence Ouverte 2.0) ; périmètres des EPCI au 1er janvier 2026.{esc(proxy)}</p>"
+        f"<footer><p>Sources : {esc(CREDIT)}. {esc(programme.populations.sources())}{esc(proxy)}</p>"
         f"<p>Carte : Leaflet (BSD-2-Clause), incluse dans ce fichier ; {esc(fr_int(n_drawn))} territoires "
         "dessinés sur les contours des départements et des régions, sans fond de carte en ligne.</p></footer>"
         "</main>"

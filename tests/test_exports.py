@@ -104,9 +104,13 @@ def test_xlsx_programme_sheet_is_importable(demo, reference, definition):
     assert table.territories["L2"].tolist() == demo.territories["L2"].tolist()
     territoires = load_workbook(io.BytesIO(data))["Territoires"]
     header = [c.value for c in territoires[1]]
-    assert header[:7] == ["Code", "Type", "Territoire", "Nature", "Population", "Segment", "Libellé du segment"]
-    lyon = next(r for r in territoires.iter_rows(min_row=2, values_only=True) if r[0] == "200046977")
-    assert lyon[2] == "Métropole de Lyon" and lyon[5] == "S4" and lyon[4] > 1_300_000
+    assert header[:8] == ["Code", "Type", "Territoire", "Nature", "Population municipale (INSEE)",
+                          "Année de la population", "Segment", "Libellé du segment"]
+    rows = {r[0]: r for r in territoires.iter_rows(min_row=2, values_only=True)}
+    # The legal population in force on 1 January 2026 (millésime 2023), with its year.
+    assert rows["200046977"][2:7] == ("Métropole de Lyon", "Métropole", 1_436_354, "2023", "S4")
+    # Mayotte's latest legal populations are those of the 2017 census.
+    assert rows["200060457"][4:6] == (87_285, "2017")
 
 
 def test_table_frame_has_the_resolved_columns(demo):

@@ -28,7 +28,7 @@ from territorial.fiche import (
 )
 
 LYON = "200046977"  # Métropole de Lyon, L1..L4 = 1, 3, 3, 2 in the demo file
-MARCOUX = "04113"  # a commune of Alpes-de-Haute-Provence
+LES_MEES = "04116"  # a commune of Alpes-de-Haute-Provence (its name has an article)
 LANGRES = "PETR-LANGRES"  # a groupement of 3 communautés de communes
 SCRIPT = "<script>alert(1)</script>"
 LINK = "[cliquez](javascript:alert(1))"
@@ -57,7 +57,10 @@ def test_lyon_facts_segment_and_levels(demo) -> None:
     assert fiche.nom == "Métropole de Lyon"
     assert fiche.nature == "Métropole"
     assert fiche.population == demo.territories.at[LYON, "population"] > 700_000
-    assert fiche.population_txt == f"{fiche.population:,}\u00a0hab.".replace(",", "\u202f")
+    assert fiche.population == 1_436_354  # population municipale 2023, in force on 1 January 2026
+    assert fiche.population_txt == ("1\u202f436\u202f354\u00a0hab. (population municipale 2023 en vigueur "
+                                    "au 1er janvier 2026, INSEE)")
+    assert fiche.threshold_txt == ""  # far from any segment threshold
     assert fiche.segment.id == "S4"
     assert fiche.segment.label == "Métropoles et très grands territoires"
     assert fiche.place_txt == "Rhône (69), Auvergne-Rhône-Alpes"
@@ -70,7 +73,7 @@ def test_lyon_facts_segment_and_levels(demo) -> None:
 
 
 def test_peer_shares_match_an_independent_computation(demo) -> None:
-    for code in (LYON, MARCOUX, LANGRES, "23", "53"):
+    for code in (LYON, LES_MEES, LANGRES, "23", "53"):
         fiche = fiche_data(demo, code)
         expected = _independent_peer_shares(demo, code)
         assert [lv.peer_share for lv in fiche.levers] == pytest.approx(expected.tolist())
@@ -81,14 +84,14 @@ def test_peer_shares_match_an_independent_computation(demo) -> None:
 
 
 def test_similar_territories_share_the_segment_and_link_to_their_fiche(demo) -> None:
-    fiche = fiche_data(demo, MARCOUX)
+    fiche = fiche_data(demo, LES_MEES)
     data = demo.territories
     assert len(fiche.similar) == 5
     assert all(data.at[s.code, "segment"] == fiche.segment.id for s in fiche.similar)
-    assert MARCOUX not in [s.code for s in fiche.similar]
+    assert LES_MEES not in [s.code for s in fiche.similar]
     distances = [s.distance for s in fiche.similar]
     assert distances == sorted(distances)
-    own = data.loc[MARCOUX, ["L1", "L2", "L3", "L4"]].astype(int)
+    own = data.loc[LES_MEES, ["L1", "L2", "L3", "L4"]].astype(int)
     for s in fiche.similar:
         assert s.distance == int((data.loc[s.code, ["L1", "L2", "L3", "L4"]].astype(int) - own).abs().sum())
     text = similar_markdown(fiche)
@@ -121,7 +124,7 @@ def test_normalise_code(raw, expected) -> None:
 
 def test_links_escape_names_and_refuse_odd_codes() -> None:
     assert fiche_link(LYON, "Métropole de Lyon") == "[Métropole de Lyon](/fiche?territoire=200046977)"
-    link = fiche_link("04113", LINK)
+    link = fiche_link("04116", LINK)
     assert link.startswith("[\\[cliquez\\]\\(javascript\\:alert\\(1\\)\\)](/fiche?")
     assert "](javascript" not in link
     assert fiche_link("x)(javascript:alert(1)", "Nom") == "Nom"
@@ -168,7 +171,7 @@ def test_examples_one_per_segment(demo) -> None:
 
 
 @pytest.mark.parametrize(("code", "level", "area"), [
-    (MARCOUX, "departement", "04"), (LYON, "departement", "69"), (LANGRES, "departement", "52"),
+    (LES_MEES, "departement", "04"), (LYON, "departement", "69"), (LANGRES, "departement", "52"),
     ("23", "region", "75"), ("971", "region", "01"), ("53", "france", ""), ("02", "region", "02"),
 ])
 def test_context_area(demo, reference, code, level, area) -> None:
@@ -177,14 +180,14 @@ def test_context_area(demo, reference, code, level, area) -> None:
 
 
 def test_context_map_highlights_the_territory_in_its_departement(demo, reference) -> None:
-    m = context_map(demo, reference, MARCOUX, height=360)
+    m = context_map(demo, reference, LES_MEES, height=360)
     layer = _territory_layer(m)
     features = {f["id"]: f for f in layer.data["features"]}
-    assert MARCOUX in features
-    own = layer.style_function(features[MARCOUX])
+    assert LES_MEES in features
+    own = layer.style_function(features[LES_MEES])
     assert own["fillColor"] == demo.definition.segment("S1").colour
     assert maps.HIGHLIGHT_CLASS in own["className"]
-    others = [layer.style_function(f) for code, f in features.items() if code != MARCOUX]
+    others = [layer.style_function(f) for code, f in features.items() if code != LES_MEES]
     assert all(s["fillColor"] == OTHER_COLOUR and maps.HIGHLIGHT_CLASS not in s["className"] for s in others)
     # Only communes of the programme near Marcoux, never territories of another kind.
     assert all(demo.territories.at[code, "type"] == "commune" for code in features)

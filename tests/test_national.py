@@ -41,7 +41,7 @@ def test_loads_without_problem_and_resolves(national, reference, definition):
     assert territories.geometry.notna().all() and not territories.geometry.is_empty.any()
     counts = territories["segment"].value_counts().to_dict()
     assert set(counts) == {s.id for s in definition.segments}
-    assert counts == {"S1": 982, "S2": 222, "S3": 43, "S4": 6}
+    assert counts == {"S1": 966, "S2": 237, "S3": 44, "S4": 6}  # populations in force in 2026
     assert territories["population"].sum() == reference.epci["population"].sum()
     assert territories.loc["200054781", "nom"] == reference.epci.loc["200054781", "nom"]  # Grand Paris
 

@@ -26,7 +26,7 @@ def test_overview_shows_key_figures_and_the_map(folium_recorder, demo) -> None:
     # The text alternative: a plain HTML table of the 81 territories, names escaped.
     (table,) = [h.value for h in at.html if '<table class="tableau-territoires"' in h.value]
     assert table.count("<tr>") == len(data) + 1  # header + one row per territory
-    assert '<th scope="col">Population</th>' in table
+    assert '<th scope="col">Population 2023 (Mayotte : 2017)</th>' in table
     lyon = data.loc["200046977"]
     assert f'<th scope="row">{lyon["nom"]}</th><td>Métropole</td>' in table
     assert f'<td class="nombre">{fr_int(lyon["population"])}</td>' in table

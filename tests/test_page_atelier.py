@@ -102,10 +102,10 @@ def test_last_step_presents_the_territory_in_the_url(folium_recorder, demo) -> N
     assert at.selectbox(key="atelier_territoire").value == LYON
     assert {f["id"] for f in folium_recorder.features()} >= {LYON}
 
-    at.selectbox(key="atelier_territoire").select("04113").run()
-    assert at.query_params["territoire"] == "04113"
+    at.selectbox(key="atelier_territoire").select("04116").run()
+    assert at.query_params["territoire"] == "04116"
     assert at.query_params["etape"] == "10"
-    assert [t.value for t in at.title] == ["Marcoux"]
+    assert [t.value for t in at.title] == ["Les Mées"]
 
 
 def test_last_step_without_territory_asks_for_one(folium_recorder) -> None:

@@ -126,9 +126,10 @@ def test_clicking_a_territory_shows_its_card_and_highlights_it(folium_recorder, 
     folium_recorder.click = None
     at.run()
     assert at.selectbox(key="carte_territoire").value == LYON
-    at.selectbox(key="carte_territoire").set_value("04113").run()
-    assert next(m.value for m in at.markdown if m.value.startswith("###")).startswith("### Marcoux")
-    assert at.query_params["territoire"] == "04113"
+    at.selectbox(key="carte_territoire").set_value("04116").run()
+    card = next(m.value for m in at.markdown if m.value.startswith("###"))
+    assert card.startswith("### Les Mées\nCommune · 4\u202f099\u00a0hab\\. (population 2023)")
+    assert at.query_params["territoire"] == "04116"
 
 
 def test_search_lists_matches_with_their_departement(folium_recorder, demo) -> None:
@@ -217,7 +218,7 @@ def test_card_escapes_data_and_links_only_valid_codes(demo) -> None:
     assert "<script>" not in card and "](javascript" not in card
     assert card.startswith("### \\<script\\>alert\\(1\\)\\</script\\> \\[clic\\]\\(javascript\\:alert\\(1\\)\\)")
     assert valid_code(demo, LYON) == LYON
-    assert valid_code(demo, " 04113 ") == "04113"
+    assert valid_code(demo, " 04116 ") == "04116"
     for bad in ["99999", "<b>", "2A004)", "", None, "../fiche"]:
         assert valid_code(demo, bad) is None
     with pytest.raises(ValueError):
@@ -225,7 +226,7 @@ def test_card_escapes_data_and_links_only_valid_codes(demo) -> None:
     # One small commune is shown in its surroundings (at least 1.5 degrees each way).
     from territorial.views import COLOUR_SEGMENT, map_frame
 
-    frame, _, _ = map_frame(demo, data.loc[["04113"]], mode=COLOUR_SEGMENT)
+    frame, _, _ = map_frame(demo, data.loc[["04116"]], mode=COLOUR_SEGMENT)
     minx, miny, maxx, maxy = context_bounds(frame)
     assert maxx - minx == pytest.approx(1.5) and maxy - miny == pytest.approx(1.5)
     assert context_bounds(frame.iloc[:0]) is None

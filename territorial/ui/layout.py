@@ -15,7 +15,7 @@ import streamlit as st
 import streamlit_folium
 from branca.element import Element
 
-from territorial.fmt import fr_int
+from territorial.fmt import escape_markdown, fr_int
 from territorial.maps import map_html
 from territorial.programme import Programme
 from territorial.reference import CREDIT
@@ -47,7 +47,7 @@ def demo_notice(programme: Programme) -> None:
 def credits(programme: Programme) -> None:
     """Sources and credits, at the bottom of every page."""
     proxy = f" {PROXY_NOTICE}" if programme.definition.proxy else ""
-    st.caption(f"Sources : {CREDIT}. Périmètres des EPCI au 1er janvier 2026.{proxy}")
+    st.caption(escape_markdown(f"Sources : {CREDIT}. {programme.populations.sources()}") + proxy)
 
 
 def show_map(m: folium.Map, *, title: str, height: int = 600) -> None:
