@@ -117,3 +117,10 @@ def test_search_without_match(folium_recorder) -> None:
     at = _open()
     at.text_input(key="fiche_requete").input("zzzz").run()
     assert [i.value for i in at.info] == ["Aucun territoire du programme ne correspond à cette recherche."]
+
+
+def test_a_territory_near_a_threshold_is_told_so(folium_recorder) -> None:
+    # Nantes Métropole: 689 456 inhabitants in 2023, 1.5 % below the 700 000 of the largest segment.
+    text = _text(_open(territoire="244400404"))
+    assert "**Seuil** : À 10\u202f544 habitants du seuil des 700\u202f000 habitants" in text
+    assert "**Seuil**" not in _text(_open(territoire=LYON))
