@@ -79,8 +79,8 @@ def test_fiche_on_a_phone(streamlit_server, watched_page: WatchedPage, demo) -> 
 
 def test_fiche_prints_without_sidebar_and_widgets(streamlit_server, watched_page: WatchedPage) -> None:
     page = watched_page.page
-    page.goto(f"{streamlit_server(APP)}/fiche?territoire=04113")
-    expect(page.get_by_role("heading", name="Marcoux")).to_be_visible(timeout=WAIT_MS)
+    page.goto(f"{streamlit_server(APP)}/fiche?territoire=04116")
+    expect(page.get_by_role("heading", name="Les Mées")).to_be_visible(timeout=WAIT_MS)
     expect(page.frame_locator(MAP_IFRAME).locator("path.territoire-selectionne")).to_have_count(
         1, timeout=WAIT_MS)
     expect(page.locator('[data-testid="stSidebar"]')).to_be_visible()
@@ -88,7 +88,7 @@ def test_fiche_prints_without_sidebar_and_widgets(streamlit_server, watched_page
     page.emulate_media(media="print")
     expect(page.locator('[data-testid="stSidebar"]')).to_be_hidden()
     expect(page.locator(".st-key-fiche_recherche")).to_be_hidden()
-    expect(page.get_by_role("heading", name="Marcoux")).to_be_visible()
+    expect(page.get_by_role("heading", name="Les Mées")).to_be_visible()
     expect(page.get_by_text("Données de démonstration")).to_be_visible()
     colour = page.locator(".fiche-segment").evaluate("e => getComputedStyle(e).printColorAdjust")
     assert colour == "exact"
