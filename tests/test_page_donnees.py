@@ -11,6 +11,7 @@ import re
 
 import pytest
 from openpyxl import Workbook
+from streamlit.runtime.context import ContextProxy
 from streamlit.testing.v1 import AppTest
 
 from territorial import access
@@ -37,7 +38,7 @@ def env(tmp_path, monkeypatch):
     monkeypatch.setenv(store_module.ENV_DATA_DIR, str(tmp_path / "var"))
     monkeypatch.delenv(store_module.ENV_URL, raising=False)
     monkeypatch.delenv(access.ENV_HASH, raising=False)
-    for cached in (data._store, data._version, data._programme_at, editor._process_throttle):
+    for cached in (data._store, data._version, data._programme_at, editor.login_guard):
         cached.clear()
     yield tmp_path
     data._store.clear()
@@ -113,6 +114,51 @@ def test_wrong_password_is_refused_then_throttled(editor_env):
     login(at, PASSWORD)
     assert texts(at.error) == ["Trop de tentatives, réessayez dans 2 s."]
     assert not at.file_uploader
+
+
+@pytest.fixture
+def addresses(monkeypatch):
+    """The client address each run is seen from (st.context.ip_address), and the brake's pauses."""
+    seen = {"ip": None}
+    monkeypatch.setattr(ContextProxy, "ip_address", property(lambda self: seen["ip"]))
+    pauses: list[float] = []
+    guard = access.LoginGuard(sleep=pauses.append)
+    monkeypatch.setattr(editor, "login_guard", lambda: guard, raising=False)  # (absent before: not used)
+    return seen, pauses
+
+
+def _attack(at: AppTest, seen: dict, ips: list[str]) -> None:
+    """One wrong password from each address, each time from a new session."""
+    for ip in ips:
+        seen["ip"] = ip
+        at.session_state["editeur_tentatives"] = access.Throttle()  # a new session's counter
+        login(at, "pas le bon")
+
+
+def test_failures_from_other_addresses_do_not_lock_the_editor_out(editor_env, addresses):
+    seen, pauses = addresses
+    at = run(page())
+    _attack(at, seen, [f"203.0.113.{i}" for i in range(1, 41)])  # 40 addresses, one failure each
+    assert texts(at.error) == ["Mot de passe incorrect."]
+    seen["ip"] = "198.51.100.20"
+    at.session_state["editeur_tentatives"] = access.Throttle()
+    login(at)
+    assert at.success[0].value.startswith("Vous êtes connecté en éditeur")
+    assert len(at.file_uploader) == 1
+    assert 0 < pauses[-1] <= 2.0  # the crowd only delays the right password, briefly
+
+
+def test_failures_lock_out_their_own_address_only(editor_env, addresses):
+    seen, _pauses = addresses
+    at = run(page())
+    _attack(at, seen, ["203.0.113.7"] * 6)  # six new sessions from one address
+    at.session_state["editeur_tentatives"] = access.Throttle()
+    login(at)  # even the right password, from that address
+    assert texts(at.error) == ["Trop de tentatives, réessayez dans 2 s."]
+    seen["ip"] = "2001:db8:5::1"
+    at.session_state["editeur_tentatives"] = access.Throttle()
+    login(at)
+    assert at.success[0].value.startswith("Vous êtes connecté en éditeur")
 
 
 def test_password_from_the_streamlit_secret(env, password_hash):

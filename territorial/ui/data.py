@@ -68,13 +68,15 @@ DATABASE_SECRET = "database_url"
 
 
 def secret(key: str) -> str | None:
-    """A top-level Streamlit secret, or None (also when there is no secrets file)."""
+    """A top-level Streamlit secret, or None (also when there is no secrets file); a list is comma-joined."""
     try:
         value = st.secrets.get(key)
     except (FileNotFoundError, KeyError):
         return None
     if value is None:
         return None
+    if isinstance(value, list | tuple):
+        value = ",".join(str(v) for v in value)
     return str(value).strip() or None
 
 

@@ -27,13 +27,19 @@ FLASH = "donnees_message"
 
 
 @st.cache_resource(show_spinner=False)
-def _process_throttle() -> access.Throttle:
-    """Failures of every session of this process (an attacker cannot just open a new tab)."""
-    return access.Throttle(free=10, cap=60.0)
+def login_guard() -> access.LoginGuard:
+    """Failures of every session of this process, per client address (a new tab does not reset them)."""
+    return access.LoginGuard()
 
 
 def _session_throttle() -> access.Throttle:
     return st.session_state.setdefault("editeur_tentatives", access.Throttle())
+
+
+def client() -> str:
+    """The address this session's login attempts count against (see :func:`access.client_key`)."""
+    trusted = access.trusted_proxies(data.secret(access.TRUSTED_PROXIES_SECRET))
+    return access.client_key(st.context.ip_address, st.context.headers, trusted=trusted)
 
 
 def password_hash() -> str | None:
@@ -72,7 +78,7 @@ def editor_gate() -> bool:
         submitted = st.form_submit_button("Se connecter")
     if submitted:
         try:
-            access.check_password(password, encoded, throttles=(_session_throttle(), _process_throttle()))
+            login_guard().check(password, encoded, client=client(), session=_session_throttle())
         except access.AccessError as exc:
             st.error(str(exc))
         else:
