@@ -59,6 +59,9 @@ def editor_gate() -> bool:
     if not encoded:
         st.info(access.EDITING_DISABLED_TEXT, icon=None)
         return False
+    if not data.writable():
+        st.warning(data.read_only_text())
+        return False
     try:
         access.PasswordHash.parse(encoded)
     except access.BadHashError as exc:
