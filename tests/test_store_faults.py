@@ -273,12 +273,25 @@ def test_pages_with_a_read_only_postgresql(app_env, pg):
 def test_pages_with_a_postgresql_that_cannot_be_created_show_the_demo(app_env, postgres_server):
     name = f"t_{uuid.uuid4().hex[:12]}"
     create_database(postgres_server, name)
-    app_env.setenv(store_module.ENV_URL, _role(postgres_server, name))
+    url = _role(postgres_server, name)
+    app_env.setenv(store_module.ENV_URL, url)
     at = _page("pages/donnees.py")
     assert not at.exception and not at.error
     warnings = [w.value for w in at.warning]
     assert warnings[0].startswith("**Données de démonstration**") and warnings[1:] == [FALLBACK_TEXT]
     assert at.markdown[0].value.endswith("— 81 territoires.")
+    assert data.store().stand_in
+    # the administrator grants the right: the real storage is used at a later visit, the demo stored in it
+    _admin(postgres_server, name, sql.SQL("GRANT CREATE ON SCHEMA public TO {}")
+           .format(sql.Identifier(sa.make_url(url).username)))
+    at.run()
+    assert FALLBACK_TEXT in [w.value for w in at.warning]  # tried again once a minute, not at every view
+    app_env.setattr(data, "FALLBACK_RETRY", 0.0)
+    at.run()
+    assert not at.exception and not at.error
+    assert FALLBACK_TEXT not in [w.value for w in at.warning]
+    assert not data.store().stand_in and Store.open(url).current_id() == 1
+    assert any(t.label == "Mot de passe d'éditeur" for t in at.text_input)
 
 
 def test_editor_told_why_saving_fails_when_postgresql_becomes_read_only(app_env, pg):

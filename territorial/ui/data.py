@@ -90,6 +90,23 @@ def database_url() -> str | None:
 FALLBACK_RETRY = 60.0
 
 
+def _open(url: str | None) -> Store | None:
+    """The real storage, or None when it does not exist and cannot be created (or is empty and read-only).
+
+    Raises :class:`StoreUnavailableError` when it exists but cannot be read.
+    """
+    try:
+        opened = Store.open(url)
+    except StoreUnavailableError as exc:
+        if exc.missing:
+            return None
+        raise
+    if opened.read_only and opened.current_id() is None:
+        opened.close()
+        return None
+    return opened
+
+
 @st.cache_resource(show_spinner=False)
 def _store(url: str | None, data_dir: str) -> Store:
     """The storage, opened once per process (read-only if it cannot be written).
@@ -99,16 +116,7 @@ def _store(url: str | None, data_dir: str) -> Store:
     read-only. A storage that exists but cannot be read raises (not cached: the
     next run tries again).
     """
-    try:
-        opened = Store.open(url)
-        if opened.read_only and opened.current_id() is None:
-            opened.close()
-            raise StoreUnavailableError(missing=True)
-        return opened
-    except StoreUnavailableError as exc:
-        if not exc.missing:
-            raise
-    return Store.in_memory(_demo_table())
+    return _open(url) or Store.in_memory(_demo_table())
 
 
 def store() -> Store:
@@ -116,10 +124,18 @@ def store() -> Store:
 
     Raises :class:`StoreError` (generic French message) when it cannot be read.
     """
-    opened = _store(database_url(), str(store_module.data_dir()))
+    url, directory = database_url(), str(store_module.data_dir())
+    opened = _store(url, directory)
     if opened.stand_in and opened.clock() - opened.opened_at > FALLBACK_RETRY:
-        _store.clear()  # try the real storage again
-        opened = _store(database_url(), str(store_module.data_dir()))
+        opened.opened_at = opened.clock()  # one attempt a minute, the demo stays meanwhile
+        try:
+            real = _open(url)
+        except StoreError:
+            real = None
+        if real is not None:
+            real.close()
+            _store.clear()
+            opened = _store(url, directory)
     return opened
 
 
