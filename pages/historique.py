@@ -8,7 +8,7 @@ from territorial.ui.router import ensure_routed
 
 ensure_routed()
 current_id = data.current_version_id()
-history = data.store().history()
+history = data.history()
 ids = history["Version"].tolist()
 
 st.title("Historique des versions")

@@ -14,9 +14,14 @@ parallelism ``p``, a random 16-byte salt and a 32-byte derived key. A password
 is checked by deriving the key again with the same salt and parameters and
 comparing with :func:`hmac.compare_digest`.
 
-Repeated failures are slowed down: after :attr:`Throttle.free` failures, each
-new failure locks the form for an exponentially growing delay (2, 4, 8 … s,
-capped at :attr:`Throttle.cap`), per session and for the whole process.
+Repeated failures are slowed down (:class:`LoginGuard`), per session and per
+client address: after :attr:`Throttle.free` failures in the last 15 minutes, each
+new failure locks that session or that address for an exponentially growing delay
+(2, 4, 8 … s, capped at :attr:`Throttle.cap`); older failures are forgotten. The
+failures of every address together only *delay* each check by a few seconds
+(:class:`Brake`): a crowd of addresses cannot lock the editor out. The address is
+the connection's, or, behind a proxy listed in ``TERRITORIAL_TRUSTED_PROXIES``
+(or the secret ``trusted_proxies``), the one it forwards (``X-Forwarded-For``).
 """
 
 from __future__ import annotations
@@ -27,13 +32,19 @@ import binascii
 import getpass
 import hashlib
 import hmac
+import ipaddress
+import logging
+import math
 import os
 import secrets
 import sys
 import threading
 import time
+from collections import OrderedDict, deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+
+log = logging.getLogger(__name__)
 
 SECRET_KEY = "editor_password_hash"
 ENV_HASH = "TERRITORIAL_EDITOR_PASSWORD_HASH"
@@ -164,14 +175,43 @@ def configured_hash(secrets_: Mapping[str, object] | None = None) -> str | None:
 
 @dataclass
 class Throttle:
-    """Failure counter with an exponential lockout (thread-safe)."""
+    """Failures of one session or one client, with an exponential lockout (thread-safe).
+
+    Only the failures of the last ``window`` seconds count: older ones are
+    forgotten. Beyond ``free`` of them, each failure locks for 2, 4, 8 … seconds
+    (at most ``cap``). An attempt is counted when it starts (:meth:`begin`), so
+    that parallel attempts cannot all slip through before the first one fails.
+    """
 
     free: int = 3
     cap: float = 300.0
-    failures: int = 0
-    locked_until: float = 0.0
+    window: float = 900.0
     clock: Callable[[], float] = time.monotonic
+    locked_until: float = 0.0
+    _times: deque[float] = field(default_factory=deque, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # Enough failures to reach the cap; older ones change nothing.
+        self._times = deque(self._times, maxlen=self.free + max(1, math.ceil(math.log2(max(self.cap, 2)))) + 1)
+
+    def _forget(self, now: float) -> None:
+        while self._times and self._times[0] <= now - self.window:
+            self._times.popleft()
+
+    @property
+    def failures(self) -> int:
+        """Failures counted in the window."""
+        with self._lock:
+            self._forget(self.clock())
+            return len(self._times)
+
+    def expired(self) -> bool:
+        """No failure left in the window and not locked: the entry can be dropped."""
+        with self._lock:
+            now = self.clock()
+            self._forget(now)
+            return not self._times and self.locked_until <= now
 
     def wait(self) -> float:
         """Seconds to wait before the next attempt (0 if allowed now)."""
@@ -183,39 +223,236 @@ class Throttle:
         if remaining > 0:
             raise TooManyAttemptsError(remaining)
 
-    def failure(self) -> None:
-        """Count a failure; beyond ``free`` failures, lock for 2, 4, 8 … seconds."""
+    def _count(self, now: float) -> None:
+        self._forget(now)
+        self._times.append(now)
+        extra = len(self._times) - self.free
+        if extra > 0:
+            self.locked_until = max(self.locked_until, now + min(self.cap, 2.0**extra))
+
+    def begin(self) -> None:
+        """Start an attempt: refused while locked, else counted as a failure until :meth:`success`."""
         with self._lock:
-            self.failures += 1
-            extra = self.failures - self.free
-            if extra > 0:
-                self.locked_until = self.clock() + min(self.cap, 2.0**extra)
+            now = self.clock()
+            if self.locked_until > now:
+                raise TooManyAttemptsError(self.locked_until - now)
+            self._count(now)
+
+    def failure(self) -> None:
+        """Count a failure; beyond ``free`` failures in the window, lock for 2, 4, 8 … seconds."""
+        with self._lock:
+            self._count(self.clock())
 
     def success(self) -> None:
-        """Reset after a successful login."""
+        """Forget every failure after a successful login."""
         with self._lock:
-            self.failures = 0
+            self._times.clear()
             self.locked_until = 0.0
 
 
-def check_password(password: str, encoded: str | None, *, throttles: tuple[Throttle, ...]) -> None:
+class ClientThrottles:
+    """One :class:`Throttle` per client address, in a bounded table (thread-safe).
+
+    A client's failures lock that client only. The table keeps at most
+    ``max_clients`` addresses: when it is full, addresses whose failures have all
+    expired are dropped first, then the ones whose last failure is the oldest —
+    many addresses cannot make the table, hence the server's memory, grow.
+    """
+
+    def __init__(self, *, free: int = 5, cap: float = 300.0, window: float = 900.0,
+                 max_clients: int = 4096, clock: Callable[[], float] = time.monotonic) -> None:
+        self.free, self.cap, self.window, self.max_clients, self.clock = free, cap, window, max_clients, clock
+        self._clients: OrderedDict[str, Throttle] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._clients)
+
+    def __contains__(self, client: str) -> bool:
+        return client in self._clients
+
+    def get(self, client: str) -> Throttle:
+        """The throttle of ``client`` (created if needed; most recently used last)."""
+        with self._lock:
+            throttle = self._clients.get(client)
+            if throttle is None:
+                while len(self._clients) >= self.max_clients:
+                    self._drop_one()
+                throttle = Throttle(free=self.free, cap=self.cap, window=self.window, clock=self.clock)
+                self._clients[client] = throttle
+            else:
+                self._clients.move_to_end(client)
+            return throttle
+
+    def _drop_one(self) -> None:
+        for client, throttle in self._clients.items():
+            if throttle.expired():
+                del self._clients[client]
+                return
+        self._clients.popitem(last=False)  # the least recently used
+
+
+@dataclass
+class Brake:
+    """Failures of every client together: a short delay before each check, never a refusal.
+
+    Beyond ``free`` failures in the last ``window`` seconds (from any address), each
+    password check waits ``step`` seconds per extra failure, at most ``max_delay``:
+    a crowd of addresses is slowed down, and the editor's right password is still
+    accepted after at most ``max_delay`` seconds.
+    """
+
+    free: int = 20
+    step: float = 0.1
+    max_delay: float = 2.0
+    window: float = 900.0
+    clock: Callable[[], float] = time.monotonic
+    _times: deque[float] = field(default_factory=deque, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self._times = deque(self._times, maxlen=self.free + math.ceil(self.max_delay / self.step) + 1)
+
+    def delay(self) -> float:
+        """Seconds to wait before checking a password (0 to ``max_delay``)."""
+        with self._lock:
+            now = self.clock()
+            while self._times and self._times[0] <= now - self.window:
+                self._times.popleft()
+            return min(self.max_delay, max(0, len(self._times) - self.free) * self.step)
+
+    def failure(self) -> None:
+        with self._lock:
+            self._times.append(self.clock())
+
+
+def check_password(password: str, encoded: str | None, *, throttles: tuple[Throttle, ...],
+                   brake: Brake | None = None, sleep: Callable[[float], None] = time.sleep) -> None:
     """Grant the editor role or raise an :class:`AccessError` (French message).
 
     Raises :class:`EditingDisabledError` when nothing is configured,
     :class:`TooManyAttemptsError` while a throttle is locked (the password is not
-    even checked), :class:`WrongPasswordError` on a wrong password (counted).
+    even checked), :class:`WrongPasswordError` on a wrong password (counted by every
+    throttle and the brake). The brake only delays the check (``sleep``), by at most
+    its ``max_delay``.
     """
     if not encoded:
         raise EditingDisabledError()
     parsed = PasswordHash.parse(encoded)
     for throttle in throttles:
         throttle.check()
+    for throttle in throttles:
+        throttle.begin()
+    if brake is not None:
+        pause = brake.delay()
+        if pause > 0:
+            sleep(pause)
     if not parsed.matches(password or ""):
-        for throttle in throttles:
-            throttle.failure()
+        if brake is not None:
+            brake.failure()
         raise WrongPasswordError()
     for throttle in throttles:
         throttle.success()
+
+
+class LoginGuard:
+    """The login throttling of a server: one throttle per client address, and the brake."""
+
+    def __init__(self, *, clients: ClientThrottles | None = None, brake: Brake | None = None,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
+        self.clients = clients if clients is not None else ClientThrottles()
+        self.brake = brake if brake is not None else Brake()
+        self.sleep = sleep
+
+    def check(self, password: str, encoded: str | None, *, client: str, session: Throttle) -> None:
+        """:func:`check_password` with this session's throttle and the client's."""
+        check_password(password, encoded, throttles=(session, self.clients.get(client)), brake=self.brake,
+                       sleep=self.sleep)
+
+
+# --------------------------------------------------------------------------- client address
+
+ENV_TRUSTED_PROXIES = "TERRITORIAL_TRUSTED_PROXIES"
+TRUSTED_PROXIES_SECRET = "trusted_proxies"
+_Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+_Address = ipaddress.IPv4Address | ipaddress.IPv6Address
+LOOPBACK = "127.0.0.1"
+UNKNOWN_CLIENT = "inconnu"
+
+
+def trusted_proxies(value: object = None) -> tuple[_Network, ...]:
+    """Parse the trusted proxies setting (addresses or networks, separated by commas or spaces).
+
+    ``value`` is the secret ``trusted_proxies`` (a string or a list); when empty, the
+    environment variable ``TERRITORIAL_TRUSTED_PROXIES``. Invalid entries are
+    ignored (and logged).
+    """
+    if not value:
+        value = os.environ.get(ENV_TRUSTED_PROXIES, "")
+    items = value if isinstance(value, list | tuple) else str(value).replace(",", " ").split()
+    networks = []
+    for item in items:
+        try:
+            networks.append(ipaddress.ip_network(str(item).strip(), strict=False))
+        except ValueError:
+            log.warning("Mandataire de confiance ignoré (adresse ou réseau invalide) : %r", item)
+    return tuple(networks)
+
+
+def _address(text: str | None) -> _Address | None:
+    if text is None:
+        return None
+    text = text.strip()
+    if text.startswith("[") and "]" in text:  # [v6]:port
+        text = text[1:text.index("]")]
+    elif text.count(":") == 1:  # v4:port
+        text = text.split(":")[0]
+    try:
+        address = ipaddress.ip_address(text.split("%")[0])
+    except ValueError:
+        return None
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    return address
+
+
+def _key(address: _Address) -> str:
+    # One IPv6 subscriber usually has a whole /64: count it as one client.
+    if isinstance(address, ipaddress.IPv6Address):
+        return str(ipaddress.IPv6Network((address, 64), strict=False))
+    return str(address)
+
+
+def client_key(peer: str | None, headers: Mapping[str, str] | None = None, *,
+               trusted: tuple[_Network, ...] = ()) -> str:
+    """The address a login attempt is counted against.
+
+    ``peer`` is the address of the connection (Streamlit gives None for a local
+    one). When the peer is one of the ``trusted`` proxies, the client is the
+    rightmost address of ``X-Forwarded-For`` that is not itself a trusted proxy;
+    otherwise the header is ignored (anyone can write it). IPv6 addresses count
+    per /64 network.
+    """
+    address = _address(peer if peer is not None else LOOPBACK)
+    if address is None:
+        return UNKNOWN_CLIENT
+
+    def is_trusted(candidate: _Address) -> bool:
+        return any(candidate.version == net.version and candidate in net for net in trusted)
+
+    if is_trusted(address) and headers:
+        if hasattr(headers, "get_all"):  # st.context.headers: the header may be repeated
+            values = headers.get_all("X-Forwarded-For")
+        else:
+            values = [v for k, v in headers.items() if k.lower() == "x-forwarded-for"]
+        for hop in reversed([h for h in ",".join(values).split(",") if h.strip()]):
+            hop_address = _address(hop)
+            if hop_address is None:
+                break  # garbage from the client side: keep the last trusted hop
+            address = hop_address
+            if not is_trusted(hop_address):
+                break
+    return _key(address)
 
 
 # --------------------------------------------------------------------------- CLI

@@ -7,10 +7,26 @@ compare-and-swap. A failure mid-write rolls the whole transaction back and the
 previous version stays current. Two editors who started from the same version
 cannot overwrite each other: the second save raises :class:`ConflictError`.
 
-Storage is SQLite by default (``<data dir>/programme.sqlite``, WAL mode; the data
-dir is ``$TERRITORIAL_DATA_DIR`` or ``var/`` in the repository) and PostgreSQL
-when a URL is given (``$TERRITORIAL_DATABASE_URL``, driver psycopg 3), through
-SQLAlchemy Core.
+Storage is SQLite by default (``<data dir>/programme.sqlite``; the data dir is
+``$TERRITORIAL_DATA_DIR`` or ``var/`` in the repository) and PostgreSQL when a URL
+is given (``$TERRITORIAL_DATABASE_URL``, driver psycopg 3), through SQLAlchemy Core.
+
+SQLite runs with a rollback journal and no memory mapping (``journal_mode=DELETE``,
+``mmap_size=0``): WAL mode maps its ``-shm`` index in memory, and a store whose files
+are truncated or vanish under a running server then kills the whole process
+(SIGBUS) instead of failing one query. A rollback journal has no shared memory, and
+a database in a read-only directory can still be read.
+
+Faults
+------
+Messages are generic and in French (they reach visitors: no path, host, user or
+database name); the details go to the server log (logger ``territorial.store``).
+A store that can be read but not written opens **read-only**
+(:attr:`Store.read_only`): reading goes on, saving raises
+:class:`ReadOnlyStoreError`, and writability is checked again at most every
+:data:`RECHECK` seconds. A store that cannot be read raises
+:class:`StoreUnavailableError` (``missing`` when it does not exist and cannot be
+created, e.g. a read-only data directory at the first start).
 
 Schema
 ------
@@ -29,12 +45,18 @@ Schema
 from __future__ import annotations
 
 import enum
+import logging
 import os
-from collections.abc import Iterator
+import sqlite3
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import quote
 
 import pandas as pd
 import sqlalchemy as sa
@@ -42,6 +64,8 @@ from sqlalchemy.engine import URL, Connection, Engine
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from territorial.programme_file import ProgrammeTable
+
+log = logging.getLogger(__name__)
 
 KINDS = ("initial", "import", "edition", "restauration")
 KIND_LABELS = {
@@ -58,10 +82,52 @@ CHUNK = 500
 _BASE = ("code", "type", "nom", "membres")
 _TAIL = ("date_dialogue", "notes", "contact")
 _DIFF_COLUMNS = ["Code", "Type", "Changement", "Colonne", "Avant", "Après"]
+#: Seconds between two checks that a read-only store has become writable again.
+RECHECK = 30.0
+#: Seconds to wait for a PostgreSQL server before giving up (unless the URL says otherwise).
+CONNECT_TIMEOUT = 10
+
+UNAVAILABLE_TEXT = ("Les données du programme sont momentanément inaccessibles. Réessayez dans quelques "
+                    "minutes ; si cela persiste, prévenez l'administrateur du tableau de bord (le détail "
+                    "de l'erreur est dans le journal du serveur).")
+SAVE_FAILED_TEXT = ("L'enregistrement de la nouvelle version a échoué : rien n'a été modifié, la version en "
+                    "vigueur reste la même. Réessayez ; si cela persiste, prévenez l'administrateur du "
+                    "tableau de bord (le détail de l'erreur est dans le journal du serveur).")
+READ_ONLY_TEXT = ("Modification impossible pour le moment : le stockage des données n'accepte plus "
+                  "l'écriture (lecture seule). La consultation et les exports restent disponibles ; rien "
+                  "n'a été perdu. L'administrateur du tableau de bord trouvera la cause dans le journal du "
+                  "serveur.")
+FALLBACK_TEXT = ("Modification impossible : le stockage des données n'a pas pu être créé, le tableau de "
+                 "bord montre donc le programme de démonstration, en lecture seule. L'administrateur du "
+                 "tableau de bord trouvera la cause dans le journal du serveur.")
+#: Errors raised while decoding what was read (a damaged row): reported like a failed read.
+_DECODING_ERRORS = (ValueError, KeyError, TypeError)
 
 
 class StoreError(RuntimeError):
-    """The storage could not be read or written (the current version is unchanged)."""
+    """The storage could not be read or written (the current version is unchanged).
+
+    The message is generic (it may be shown to anyone); the cause is logged.
+    """
+
+
+class StoreUnavailableError(StoreError):
+    """The storage cannot be read at all.
+
+    ``missing``: it does not exist and cannot be created (nothing was ever stored
+    there), as opposed to an existing store that cannot be reached or read.
+    """
+
+    def __init__(self, *, missing: bool) -> None:
+        self.missing = missing
+        super().__init__(UNAVAILABLE_TEXT)
+
+
+class ReadOnlyStoreError(StoreError):
+    """The storage can be read but not written: nothing was saved."""
+
+    def __init__(self, text: str = READ_ONLY_TEXT) -> None:
+        super().__init__(text)
 
 
 class ConflictError(RuntimeError):
@@ -186,9 +252,25 @@ def _sqlite_connect(dbapi_connection, _record) -> None:  # noqa: ANN001 - DBAPI 
     # Let SQLAlchemy's "begin" event emit BEGIN itself (pysqlite's own is unreliable).
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.close()
+    try:
+        cursor.execute("PRAGMA mmap_size=0")  # read(2), never a mapping that can SIGBUS
+        if cursor.execute("PRAGMA journal_mode").fetchone()[0] == "wal":
+            _leave_wal(cursor)
+        cursor.execute("PRAGMA foreign_keys=ON")
+    finally:
+        cursor.close()
+
+
+def _leave_wal(cursor: sqlite3.Cursor) -> None:
+    """Switch a store created in WAL mode (before) to a rollback journal, if nobody else has it open."""
+    timeout = cursor.execute("PRAGMA busy_timeout").fetchone()[0]
+    try:
+        cursor.execute("PRAGMA busy_timeout=0")
+        cursor.execute("PRAGMA journal_mode=DELETE")
+    except sqlite3.Error as exc:  # in use elsewhere, or read-only: the next connection tries again
+        log.info("Base SQLite encore en mode WAL (%s).", exc)
+    finally:
+        cursor.execute(f"PRAGMA busy_timeout={int(timeout)}")
 
 
 def _sqlite_begin(conn: Connection) -> None:
@@ -196,17 +278,48 @@ def _sqlite_begin(conn: Connection) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("write") else "BEGIN")
 
 
+def _sqlite_events(engine: Engine) -> Engine:
+    sa.event.listen(engine, "connect", _sqlite_connect)
+    sa.event.listen(engine, "begin", _sqlite_begin)
+    return engine
+
+
+def _sqlite_uri_engine(uri: str) -> Engine:
+    """An engine on a SQLite URI filename (``file:…?mode=ro``), shared by threads through a pool."""
+    def connect() -> sqlite3.Connection:
+        return sqlite3.connect(uri, uri=True, timeout=30, check_same_thread=False)
+
+    return _sqlite_events(sa.create_engine("sqlite://", creator=connect, poolclass=sa.pool.QueuePool))
+
+
 def make_engine(url: str) -> Engine:
-    """An engine for ``url``; SQLite gets WAL mode and immediate write transactions."""
+    """An engine for ``url``; SQLite gets a rollback journal, no mmap and immediate write transactions."""
     parsed = _normalise_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = sa.create_engine(parsed, connect_args={"timeout": 30})
-        sa.event.listen(engine, "connect", _sqlite_connect)
-        sa.event.listen(engine, "begin", _sqlite_begin)
-        return engine
-    return sa.create_engine(parsed, pool_pre_ping=True)
+            try:
+                Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:  # the connection will fail: Store.open reports it
+                log.error("Dossier de la base SQLite impossible à créer (%s) : %s", parsed.database, exc)
+        return _sqlite_events(sa.create_engine(parsed, connect_args={"timeout": 30}))
+    connect_args = {} if "connect_timeout" in parsed.query else {"connect_timeout": CONNECT_TIMEOUT}
+    return sa.create_engine(parsed, pool_pre_ping=True, connect_args=connect_args)
+
+
+def _read_only_engines(url: str) -> list[Engine]:
+    """Engines that only read the store at ``url``, most faithful first."""
+    parsed = _normalise_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return [make_engine(url)]
+    path = quote(str(Path(parsed.database).resolve()))
+    # mode=ro reads a store that another process may still change; immutable=1 also reads a
+    # database left in WAL mode in a directory where its -shm index cannot be created.
+    return [_sqlite_uri_engine(f"file:{path}?mode=ro"), _sqlite_uri_engine(f"file:{path}?mode=ro&immutable=1")]
+
+
+def _location(url: str) -> str:
+    """Where the store is, for the server log only (password hidden)."""
+    return _normalise_url(url).render_as_string(hide_password=True)
 
 
 # --------------------------------------------------------------------------- store
@@ -215,20 +328,87 @@ def make_engine(url: str) -> Engine:
 class Store:
     """The versioned programme storage (see the module docstring)."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, *, url: str | None = None, read_only: bool = False,
+                 read_only_text: str = READ_ONLY_TEXT, clock: Callable[[], float] = time.monotonic) -> None:
         self.engine = engine
+        self.url = url
+        self.read_only = read_only
+        self.read_only_text = read_only_text
+        self.clock = clock
+        self._checked = self.opened_at = clock()
+        self._swap = threading.Lock()
+        self._anchor: sqlite3.Connection | None = None
+        #: Unique per store object: caches of versions are keyed by it.
+        self.token = uuid.uuid4().hex
+        #: True for the in-memory demo that stands in for a storage that cannot be created.
+        self.stand_in = False
 
     @classmethod
     def open(cls, url: str | None = None) -> Store:
-        """Open (and create if needed) the storage at ``url`` or :func:`default_url`."""
-        engine = make_engine(url or default_url())
+        """Open (and create if needed) the storage at ``url`` or :func:`default_url`.
+
+        Returns a read-only store when it can be read but not written; raises
+        :class:`StoreUnavailableError` when it cannot be read.
+        """
+        url = url or default_url()
+        sqlite = _normalise_url(url).get_backend_name() == "sqlite"
+        engine = make_engine(url)
         try:
-            metadata.create_all(engine)
+            with engine.connect() as conn:
+                metadata.create_all(conn)
+                conn.commit()
         except SQLAlchemyError as exc:
-            where = engine.url.render_as_string(hide_password=True)
-            raise StoreError(f"Impossible d'ouvrir la base de données du programme ({where}) : "
-                             f"{type(exc).__name__}.") from exc
-        return cls(engine)
+            engine.dispose()
+            if not sqlite and _never_connected(exc):
+                log.error("Stockage du programme injoignable (%s).", _location(url), exc_info=exc)
+                raise StoreUnavailableError(missing=False) from exc
+            log.warning("Stockage du programme impossible à ouvrir en écriture (%s) : %s", _location(url), exc)
+            return cls._open_read_only(url, cause=exc)
+        store = cls(engine, url=url)
+        if not store._probe():
+            store.read_only = True
+        return store
+
+    @classmethod
+    def _open_read_only(cls, url: str, *, cause: Exception) -> Store:
+        parsed = _normalise_url(url)
+        if parsed.get_backend_name() == "sqlite" and (not parsed.database or parsed.database == ":memory:"
+                                                      or not Path(parsed.database).exists()):
+            log.error("Stockage du programme impossible à créer (%s).", _location(url), exc_info=cause)
+            raise StoreUnavailableError(missing=True) from cause
+        last: Exception = cause
+        for engine in _read_only_engines(url):
+            try:
+                with engine.connect() as conn:
+                    missing = {t.name for t in metadata.sorted_tables} - set(sa.inspect(conn).get_table_names())
+                    if not missing:
+                        _head(conn)
+            except SQLAlchemyError as exc:
+                engine.dispose()
+                last = exc
+                continue
+            if missing:
+                engine.dispose()
+                log.error("Stockage du programme vide et impossible à créer (%s).", _location(url), exc_info=cause)
+                raise StoreUnavailableError(missing=True) from cause
+            log.error("Stockage du programme en lecture seule (%s) : la consultation continue, "
+                      "l'enregistrement est refusé.", _location(url), exc_info=cause)
+            return cls(engine, url=url, read_only=True)
+        log.error("Stockage du programme illisible (%s).", _location(url), exc_info=last)
+        raise StoreUnavailableError(missing=False) from last
+
+    @classmethod
+    def in_memory(cls, table: ProgrammeTable, *, read_only_text: str = FALLBACK_TEXT) -> Store:
+        """A read-only store in memory whose version 1 is ``table`` (when no storage can be created)."""
+        uri = f"file:territorial-{uuid.uuid4().hex}?mode=memory&cache=shared"
+        anchor = sqlite3.connect(uri, uri=True, check_same_thread=False)  # keeps the database alive
+        store = cls(_sqlite_uri_engine(uri), read_only_text=read_only_text)
+        store._anchor, store.stand_in = anchor, True
+        metadata.create_all(store.engine)
+        store.save(table, author="Application", kind="initial", expected_parent=None,
+                   comment="Programme de démonstration (stockage indisponible, rien n'est enregistré).")
+        store.read_only = True
+        return store
 
     @property
     def backend(self) -> str:
@@ -238,6 +418,47 @@ class Store:
     def close(self) -> None:
         """Close the connections of the pool."""
         self.engine.dispose()
+        if self._anchor is not None:
+            self._anchor.close()
+
+    # ------------------------------------------------------------------ writability
+
+    def _probe(self) -> bool:
+        """Whether a write transaction can write (it is always rolled back); the cause is logged."""
+        try:
+            with self.engine.connect().execution_options(write=True) as conn, conn.begin() as transaction:
+                if self.backend == "sqlite":  # writes page 1 even in an empty store
+                    version = conn.exec_driver_sql("PRAGMA user_version").scalar_one()
+                    conn.exec_driver_sql(f"PRAGMA user_version={int(version)}")
+                else:  # refused in a read-only transaction or without the privilege, even if no row
+                    conn.execute(sa.update(current_version).where(current_version.c.id == 1)
+                                 .values(version_id=current_version.c.version_id))
+                transaction.rollback()
+        except SQLAlchemyError as exc:
+            log.error("Stockage du programme en lecture seule (%s) : %s", _location(self.url or "sqlite://"), exc)
+            return False
+        return True
+
+    def writable(self) -> bool:
+        """Whether saving is possible; a read-only store is checked again every :data:`RECHECK` s."""
+        if not self.read_only:
+            return True
+        if self.url is None or self.clock() - self._checked < RECHECK:
+            return False
+        with self._swap:
+            self._checked = self.clock()
+            try:
+                fresh = Store.open(self.url)
+            except StoreError:
+                return False
+            if fresh.read_only:
+                fresh.close()
+                return False
+            old, self.engine = self.engine, fresh.engine
+            self.read_only = False
+            old.dispose()
+            log.warning("Stockage du programme de nouveau accessible en écriture (%s).", _location(self.url))
+            return True
 
     # ------------------------------------------------------------------ reading
 
@@ -246,10 +467,10 @@ class Store:
         try:
             with self.engine.connect() as conn:
                 yield conn
-        except SQLAlchemyError as exc:
-            where = self.engine.url.render_as_string(hide_password=True)
-            raise StoreError(f"Lecture impossible dans la base de données du programme ({where}) : "
-                             f"{type(exc).__name__}.") from exc
+        except (SQLAlchemyError, *_DECODING_ERRORS) as exc:
+            log.error("Lecture impossible dans le stockage du programme (%s).", _location(self.url or "sqlite://"),
+                      exc_info=exc)
+            raise StoreUnavailableError(missing=False) from exc
 
     def current_id(self) -> int | None:
         """The id of the current version (one small query), or None when empty."""
@@ -272,22 +493,22 @@ class Store:
         query = sa.select(versions.c.id, versions.c.created_at, versions.c.author, versions.c.comment,
                           versions.c.kind, versions.c.n_territories, versions.c.is_demo,
                           versions.c.parent_id).order_by(versions.c.id.desc())
-        with self._reading() as conn:
+        with self._reading() as conn:  # decoded inside: a damaged row is a failed read
             head = _head(conn)
             rows = conn.execute(query).all()
-        return pd.DataFrame(
-            {
-                "Version": pd.Series([r.id for r in rows], dtype="int64"),
-                "Date": pd.Series([_utc(r.created_at) for r in rows], dtype="datetime64[us, UTC]"),
-                "Auteur": [r.author for r in rows],
-                "Commentaire": [r.comment for r in rows],
-                "Nature": [KIND_LABELS[r.kind] for r in rows],
-                "Territoires": pd.Series([r.n_territories for r in rows], dtype="int64"),
-                "Démonstration": pd.Series([bool(r.is_demo) for r in rows], dtype=bool),
-                "Version de départ": pd.Series([r.parent_id for r in rows], dtype="Int64"),
-                "En vigueur": pd.Series([r.id == head for r in rows], dtype=bool),
-            }
-        )
+            return pd.DataFrame(
+                {
+                    "Version": pd.Series([r.id for r in rows], dtype="int64"),
+                    "Date": pd.Series([_utc(r.created_at) for r in rows], dtype="datetime64[us, UTC]"),
+                    "Auteur": [r.author for r in rows],
+                    "Commentaire": [r.comment for r in rows],
+                    "Nature": [KIND_LABELS[r.kind] for r in rows],
+                    "Territoires": pd.Series([r.n_territories for r in rows], dtype="int64"),
+                    "Démonstration": pd.Series([bool(r.is_demo) for r in rows], dtype=bool),
+                    "Version de départ": pd.Series([r.parent_id for r in rows], dtype="Int64"),
+                    "En vigueur": pd.Series([r.id == head for r in rows], dtype=bool),
+                }
+            )
 
     def diff(self, a: int, b: int) -> pd.DataFrame:
         """What changed from version ``a`` to version ``b`` (see :func:`diff_tables`)."""
@@ -318,6 +539,8 @@ class Store:
         author = (author or "").strip()
         if not author:
             raise ValueError("Indiquez l'auteur de la modification.")
+        if not self.writable():
+            raise ReadOnlyStoreError(self.read_only_text)
         created_at = datetime.now(UTC)
         rows = list(_row_records(table))
         try:
@@ -339,9 +562,12 @@ class Store:
         except (ConflictError, StoreError):
             raise
         except SQLAlchemyError as exc:
-            raise StoreError("L'enregistrement de la nouvelle version a échoué "
-                             f"({type(exc).__name__}) : rien n'a été modifié, la version en "
-                             "vigueur reste la même.") from exc
+            log.error("Enregistrement d'une version impossible (%s).", _location(self.url or "sqlite://"),
+                      exc_info=exc)
+            if not self._probe():  # the store became unwritable: say so, and stop trying every time
+                self.read_only, self._checked = True, self.clock()
+                raise ReadOnlyStoreError(self.read_only_text) from exc
+            raise StoreError(SAVE_FAILED_TEXT) from exc
         return StoredVersion(id=version_id, table=_copy(table), created_at=created_at, author=author[:200],
                              comment=(comment or "").strip(), kind=kind, parent_id=head)
 
@@ -368,6 +594,11 @@ class Store:
 
 
 # --------------------------------------------------------------------------- helpers
+
+
+def _never_connected(exc: SQLAlchemyError) -> bool:
+    """Whether the error happened while connecting (server down, wrong host or credentials)."""
+    return isinstance(exc, sa.exc.OperationalError) and exc.statement is None
 
 
 def _head(conn: Connection) -> int | None:

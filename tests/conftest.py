@@ -32,6 +32,25 @@ def _isolated_store(tmp_path_factory: pytest.TempPathFactory) -> None:
 
 
 @pytest.fixture(scope="session")
+def postgres_server():
+    """A throwaway PostgreSQL cluster for the session (see ``tests/postgres.py``); its server URL."""
+    from tests.postgres import postgres_cluster
+
+    try:
+        with postgres_cluster() as url:
+            yield url
+    except RuntimeError as exc:
+        pytest.fail(str(exc), pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def postgres_database(postgres_server) -> str:
+    from tests.postgres import create_database
+
+    return create_database(postgres_server, "territorial_tests")
+
+
+@pytest.fixture(scope="session")
 def reference() -> Reference:
     return load_reference()
 

@@ -12,14 +12,19 @@ import pytest
 from territorial import access
 from territorial.access import (
     BadHashError,
+    Brake,
+    ClientThrottles,
     EditingDisabledError,
+    LoginGuard,
     PasswordHash,
     Throttle,
     TooManyAttemptsError,
     WrongPasswordError,
     check_password,
+    client_key,
     configured_hash,
     hash_password,
+    trusted_proxies,
     verify_password,
 )
 
@@ -30,6 +35,12 @@ PASSWORD = "correct cheval batterie agrafe"
 @pytest.fixture(scope="module")
 def encoded() -> str:
     return hash_password(PASSWORD)
+
+
+@pytest.fixture(scope="module")
+def cheap() -> str:
+    """A hash of PASSWORD that is fast to check (thousands of attempts)."""
+    return hash_password(PASSWORD, n=2**4)
 
 
 class Clock:
@@ -123,6 +134,136 @@ def test_every_throttle_counts(encoded):
     assert (session.wait(), process.wait()) == (0, 2)
     with pytest.raises(TooManyAttemptsError):
         check_password(PASSWORD, encoded, throttles=(Throttle(clock=clock), process))
+
+
+def test_failures_are_forgotten_after_the_window(encoded):
+    clock = Clock()
+    throttle = Throttle(free=3, cap=300, window=900, clock=clock)
+    for _ in range(4):
+        with pytest.raises(WrongPasswordError):
+            check_password("x", encoded, throttles=(throttle,))
+    assert (throttle.failures, throttle.wait()) == (4, 2)
+    clock.now += 600
+    with pytest.raises(WrongPasswordError):
+        check_password("x", encoded, throttles=(throttle,))
+    assert (throttle.failures, throttle.wait()) == (5, 4)  # still in the window: the delay grows
+    clock.now += 301  # the first four are older than 15 minutes
+    assert throttle.failures == 1
+    for _ in range(2):
+        with pytest.raises(WrongPasswordError):
+            check_password("x", encoded, throttles=(throttle,))
+    assert (throttle.failures, throttle.wait()) == (3, 0)  # free again
+    clock.now += 901
+    assert throttle.expired()
+
+
+def test_an_attempt_is_counted_when_it_starts():
+    """Parallel attempts cannot all pass the check before the first one fails."""
+    clock = Clock()
+    throttle = Throttle(free=3, clock=clock)
+    for _ in range(4):
+        throttle.begin()  # four attempts in flight, none finished
+    with pytest.raises(TooManyAttemptsError, match="réessayez dans 2 s"):
+        throttle.begin()
+    throttle.success()
+    assert (throttle.failures, throttle.wait()) == (0, 0)
+
+
+def _guard(clock: Clock, sleeps: list[float], **clients) -> LoginGuard:
+    return LoginGuard(clients=ClientThrottles(clock=clock, **clients), brake=Brake(clock=clock),
+                      sleep=sleeps.append)
+
+
+def test_a_client_locked_out_does_not_lock_out_another(cheap):
+    clock, sleeps = Clock(), []
+    guard = _guard(clock, sleeps)
+    attacker = client_key("203.0.113.7")
+    for _ in range(40):  # new session each time, as a script would do
+        try:
+            guard.check("x", cheap, client=attacker, session=Throttle(clock=clock))
+        except (WrongPasswordError, TooManyAttemptsError):
+            pass
+        clock.now += 1
+    assert guard.clients.get(attacker).wait() > 0
+    with pytest.raises(TooManyAttemptsError):
+        guard.check(PASSWORD, cheap, client=attacker, session=Throttle(clock=clock))
+    # the editor, elsewhere, logs in at once
+    sleeps.clear()
+    guard.check(PASSWORD, cheap, client=client_key("198.51.100.20"), session=Throttle(clock=clock))
+    assert sleeps == []  # the attacker's few counted failures do not even slow the editor
+
+
+def test_a_crowd_of_addresses_only_delays_the_right_password_briefly(cheap):
+    clock, sleeps = Clock(), []
+    guard = _guard(clock, sleeps, max_clients=100)
+    for i in range(3000):  # one wrong password from each of 3,000 addresses, five a second
+        with pytest.raises(WrongPasswordError):
+            guard.check("x", cheap, client=client_key(f"10.{i // 250}.{i % 250}.1"),
+                        session=Throttle(clock=clock))
+        clock.now += 0.2
+    sleeps.clear()
+    guard.check(PASSWORD, cheap, client=client_key("198.51.100.20"), session=Throttle(clock=clock))
+    assert sleeps == [guard.brake.max_delay] == [2.0]  # accepted after a short, bounded delay
+    assert len(guard.clients) <= 100  # the table does not grow with the addresses
+    clock.now += 901  # and the crowd is forgotten
+    sleeps.clear()
+    guard.check(PASSWORD, cheap, client=client_key("198.51.100.20"), session=Throttle(clock=clock))
+    assert sleeps == []
+
+
+def test_the_client_table_is_bounded_and_drops_expired_clients_first():
+    clock = Clock()
+    table = ClientThrottles(max_clients=3, window=60, clock=clock)
+    table.get("a").failure()
+    clock.now += 100  # a's failure expires
+    table.get("b").failure()
+    table.get("c").failure()
+    table.get("b")  # b used again: c is now the least recently used
+    table.get("d").failure()
+    assert ("a" in table, "b" in table, "c" in table, "d" in table) == (False, True, True, True)
+    table.get("e")  # nothing expired: the least recently used goes
+    assert [k for k in "abcde" if k in table] == ["b", "d", "e"]
+
+
+@pytest.mark.parametrize(("peer", "forwarded", "trusted", "expected"), [
+    (None, None, "", "127.0.0.1"),  # Streamlit gives None for a local connection
+    ("203.0.113.7", None, "", "203.0.113.7"),
+    ("203.0.113.7:51234", None, "", "203.0.113.7"),
+    # a header written by the client itself is ignored without a trusted proxy
+    ("203.0.113.7", "198.51.100.1", "", "203.0.113.7"),
+    ("203.0.113.7", "198.51.100.1", "10.0.0.5", "203.0.113.7"),
+    # behind a trusted proxy: the rightmost address that is not a trusted proxy
+    ("10.0.0.5", "198.51.100.1", "10.0.0.5", "198.51.100.1"),
+    ("10.0.0.5", "1.2.3.4, 198.51.100.1, 10.0.0.9", "10.0.0.0/24", "198.51.100.1"),
+    (None, "198.51.100.1", "127.0.0.1", "198.51.100.1"),
+    ("10.0.0.5", "<script>, 198.51.100.1", "10.0.0.5", "198.51.100.1"),
+    ("10.0.0.5", "198.51.100.1, n'importe quoi", "10.0.0.5", "10.0.0.5"),
+    ("10.0.0.5", "", "10.0.0.5", "10.0.0.5"),
+    # IPv6: one subscriber has a /64
+    ("2001:db8:1:2:aaaa::1", None, "", "2001:db8:1:2::/64"),
+    ("2001:db8:1:2:bbbb::9", None, "", "2001:db8:1:2::/64"),
+    ("::ffff:203.0.113.7", None, "", "203.0.113.7"),
+    ("pas une adresse", None, "", "inconnu"),
+])
+def test_client_key(peer, forwarded, trusted, expected):
+    headers = {"X-Forwarded-For": forwarded} if forwarded is not None else {}
+    networks = trusted_proxies(trusted.split()) if trusted else ()
+    assert client_key(peer, headers, trusted=networks) == expected
+
+
+def test_client_key_reads_every_forwarded_header():
+    from streamlit.runtime.context import StreamlitHeaders
+
+    headers = StreamlitHeaders([("x-forwarded-for", "1.2.3.4"), ("X-Forwarded-For", "198.51.100.1, 10.0.0.9")])
+    assert client_key("10.0.0.5", headers, trusted=trusted_proxies("10.0.0.0/24")) == "198.51.100.1"
+
+
+def test_trusted_proxies_setting(monkeypatch):
+    monkeypatch.delenv(access.ENV_TRUSTED_PROXIES, raising=False)
+    assert trusted_proxies(None) == ()
+    monkeypatch.setenv(access.ENV_TRUSTED_PROXIES, "10.0.0.5, 192.168.0.0/16 pas-une-adresse ::1")
+    assert [str(n) for n in trusted_proxies(None)] == ["10.0.0.5/32", "192.168.0.0/16", "::1/128"]
+    assert [str(n) for n in trusted_proxies(["172.16.0.1"])] == ["172.16.0.1/32"]  # the secret wins
 
 
 def test_configured_hash_prefers_the_secret(monkeypatch):

@@ -11,6 +11,7 @@ import re
 
 import pytest
 from openpyxl import Workbook
+from streamlit.runtime.context import ContextProxy
 from streamlit.testing.v1 import AppTest
 
 from territorial import access
@@ -37,7 +38,7 @@ def env(tmp_path, monkeypatch):
     monkeypatch.setenv(store_module.ENV_DATA_DIR, str(tmp_path / "var"))
     monkeypatch.delenv(store_module.ENV_URL, raising=False)
     monkeypatch.delenv(access.ENV_HASH, raising=False)
-    for cached in (data._store, data._version, data._programme_at, editor._process_throttle):
+    for cached in (data._store, data._version, data._programme_at, editor.login_guard):
         cached.clear()
     yield tmp_path
     data._store.clear()
@@ -113,6 +114,51 @@ def test_wrong_password_is_refused_then_throttled(editor_env):
     login(at, PASSWORD)
     assert texts(at.error) == ["Trop de tentatives, réessayez dans 2 s."]
     assert not at.file_uploader
+
+
+@pytest.fixture
+def addresses(monkeypatch):
+    """The client address each run is seen from (st.context.ip_address), and the brake's pauses."""
+    seen = {"ip": None}
+    monkeypatch.setattr(ContextProxy, "ip_address", property(lambda self: seen["ip"]))
+    pauses: list[float] = []
+    guard = access.LoginGuard(sleep=pauses.append)
+    monkeypatch.setattr(editor, "login_guard", lambda: guard, raising=False)  # (absent before: not used)
+    return seen, pauses
+
+
+def _attack(at: AppTest, seen: dict, ips: list[str]) -> None:
+    """One wrong password from each address, each time from a new session."""
+    for ip in ips:
+        seen["ip"] = ip
+        at.session_state["editeur_tentatives"] = access.Throttle()  # a new session's counter
+        login(at, "pas le bon")
+
+
+def test_failures_from_other_addresses_do_not_lock_the_editor_out(editor_env, addresses):
+    seen, pauses = addresses
+    at = run(page())
+    _attack(at, seen, [f"203.0.113.{i}" for i in range(1, 41)])  # 40 addresses, one failure each
+    assert texts(at.error) == ["Mot de passe incorrect."]
+    seen["ip"] = "198.51.100.20"
+    at.session_state["editeur_tentatives"] = access.Throttle()
+    login(at)
+    assert at.success[0].value.startswith("Vous êtes connecté en éditeur")
+    assert len(at.file_uploader) == 1
+    assert 0 < pauses[-1] <= 2.0  # the crowd only delays the right password, briefly
+
+
+def test_failures_lock_out_their_own_address_only(editor_env, addresses):
+    seen, _pauses = addresses
+    at = run(page())
+    _attack(at, seen, ["203.0.113.7"] * 6)  # six new sessions from one address
+    at.session_state["editeur_tentatives"] = access.Throttle()
+    login(at)  # even the right password, from that address
+    assert texts(at.error) == ["Trop de tentatives, réessayez dans 2 s."]
+    seen["ip"] = "2001:db8:5::1"
+    at.session_state["editeur_tentatives"] = access.Throttle()
+    login(at)
+    assert at.success[0].value.startswith("Vous êtes connecté en éditeur")
 
 
 def test_password_from_the_streamlit_secret(env, password_hash):
@@ -204,7 +250,8 @@ def test_multi_sheet_workbook_offers_the_sheet_choice(editor_env):
 # --------------------------------------------------------------------------- edition
 
 
-def _edit(at: AppTest, base: int, edits: dict) -> AppTest:
+def _edit(at: AppTest, base: int | str, edits: dict) -> AppTest:
+    """Edit the table of the editor ``donnees_editeur_<base>`` and submit it."""
     at.session_state[f"donnees_editeur_{base}"] = {"edited_rows": {}, "added_rows": [], "deleted_rows": [],
                                                     **edits}
     next(t for t in at.text_input if t.label == "Auteur de la modification" and t.key == "edition_auteur") \
@@ -237,19 +284,105 @@ def test_an_invalid_edit_is_refused_like_a_file(editor_env):
     assert current().current_id() == 1
 
 
-def test_conflict_shows_what_changed_instead_of_overwriting(editor_env, load_csv):
+def _other_editor_saves(changes: dict[tuple[int, str], object], parent: int = 1) -> None:
+    other: ProgrammeTable = current().get(parent).table
+    for (row, column), value in changes.items():
+        other.territories.loc[row, column] = value
+    current().save(other, author="Autre", comment="", kind="edition", expected_parent=parent)
+
+
+def test_conflict_keeps_the_second_editors_changes_on_top_of_the_current_version(editor_env):
     at = login(run(page()))  # this editor starts from version 1
-    other: ProgrammeTable = current().get(1).table
-    other.territories.loc[0, "notes"] = "Changement d'un autre éditeur"
-    current().save(other, author="Autre", comment="", kind="edition", expected_parent=1)
-    _edit(at, 1, {"edited_rows": {2: {"L2": 3}}})
-    assert any(e.startswith("Conflit de modification : vous êtes parti de la version 1, mais la version en "
-                            "vigueur est maintenant la version 2.") for e in texts(at.error))
-    shown = [m for m in texts(at.markdown) if m.startswith("**")]
-    assert "**Vos modifications (non enregistrées)** : 0 ajouté(s), 0 retiré(s), 1 modifié(s)." in shown
-    assert "**Modifications enregistrées entre-temps** : 0 ajouté(s), 0 retiré(s), 1 modifié(s)." in shown
+    _other_editor_saves({(0, "notes"): "Changement d'un autre éditeur"})
+    _edit(at, 1, {"edited_rows": {2: {"L2": 3}, 3: {"notes": "Ma note"}}})
+    assert current().current_id() == 2  # nothing saved yet
+    assert texts(at.info)[0].startswith("Rien n'a encore été enregistré : la version 2 a été enregistrée pendant "
+                                        "que vous modifiiez la version 1. Vos modifications ont été reportées")
+    assert "**Vos modifications reportées (non enregistrées)** : 0 ajouté(s), 0 retiré(s), 2 modifié(s)." in texts(
+        at.markdown)
+    assert not [d for d in at.dataframe if "Votre valeur" in d.value.columns]  # no conflict
+    table = at.data_editor[0].value  # the current version with this editor's changes
+    assert table.loc[0, "notes"] == "Changement d'un autre éditeur"
+    assert (table.loc[2, "L2"], table.loc[3, "notes"]) == (3, "Ma note")
+    _edit(at, "2_reporte_1", {})
+    assert "Version 3 enregistrée : 81 territoires." in texts(at.success)
+    saved = current().current()
+    assert (saved.author, saved.parent_id) == ("Lucie", 2)
+    rows = saved.table.territories
+    assert (rows.loc[0, "notes"], rows.loc[2, "L2"], rows.loc[3, "notes"]) == (
+        "Changement d'un autre éditeur", 3, "Ma note")
+    assert not texts(at.info)  # the carried-over notice is gone
+
+
+def test_conflicting_cells_are_listed_and_the_editor_table_can_be_downloaded(editor_env, load_csv):
+    at = login(run(page()))
+    start = current().get(1).table.territories
+    _other_editor_saves({(2, "L2"): (start.loc[2, "L2"] + 1) % 4})
+    mine = (start.loc[2, "L2"] + 2) % 4
+    _edit(at, 1, {"edited_rows": {2: {"L2": mine}, 4: {"L4": 3}}})
+    [conflicts] = [d.value for d in at.dataframe if "Votre valeur" in d.value.columns]
+    assert conflicts.values.tolist() == [[start.loc[2, "code"], start.loc[2, "type"], "L2", str(start.loc[2, "L2"]),
+                                          str(mine), str((start.loc[2, "L2"] + 1) % 4)]]
+    assert texts(at.warning)[-1].startswith("1 valeur modifiée(s) des deux côtés : la valeur en vigueur est gardée")
+    table = at.data_editor[0].value
+    assert (table.loc[2, "L2"], table.loc[4, "L4"]) == ((start.loc[2, "L2"] + 1) % 4, 3)
+    [download] = [b for b in at.get("download_button") if b.label.startswith("Télécharger votre tableau modifié")]
+    assert download.proto.label == "Télécharger votre tableau modifié (CSV, réimportable)"
+    # the editor re-types their value where it must win, and saves
+    _edit(at, "2_reporte_1", {"edited_rows": {2: {"L2": mine}}})
+    rows = current().current().table.territories
+    assert current().current_id() == 3 and (rows.loc[2, "L2"], rows.loc[4, "L4"]) == (mine, 3)
+
+
+def test_the_downloaded_table_is_the_editors_and_reimports(editor_env, load_csv):
+    at = login(run(page()))
+    _other_editor_saves({(0, "notes"): "Autre"})
+    _edit(at, 1, {"edited_rows": {1: {"notes": "Ma note, ; \"guillemets\""}}, "deleted_rows": [5]})
+    carried = at.session_state[editor.CARRIED]
+    from territorial import exports
+
+    again = load_csv(exports.to_csv(carried["mine"].territories, meta=carried["mine"].meta))
+    assert len(again.territories) == 80 and again.territories.loc[1, "notes"] == "Ma note, ; \"guillemets\""
+    assert again.territories.loc[0, "notes"] != "Autre"  # the editor's own table, not the merge
+
+
+def test_abandoning_the_carried_changes(editor_env):
+    at = login(run(page()))
+    _other_editor_saves({(0, "notes"): "Autre"})
+    _edit(at, 1, {"edited_rows": {2: {"notes": "Ma note"}}})
+    button(at, "Abandonner mes modifications").click()
+    run(at)
+    assert not texts(at.info) and at.data_editor[0].value.loc[2, "notes"] != "Ma note"
+    assert at.data_editor[0].value.loc[0, "notes"] == "Autre"
     assert current().current_id() == 2
-    assert current().current().author == "Autre"
+
+
+def test_a_save_that_loses_the_race_is_carried_over_too(editor_env, monkeypatch):
+    """Someone saves between the page's check and this save: the store refuses, the edits are carried."""
+    at = login(run(page()))
+    validate = editor.editing.table_from_editor
+
+    def validate_then_someone_saves(*args, **kwargs):  # noqa: ANN002, ANN003
+        table = validate(*args, **kwargs)
+        _other_editor_saves({(0, "notes"): "Plus rapide"})
+        return table
+
+    monkeypatch.setattr(editor.editing, "table_from_editor", validate_then_someone_saves)
+    _edit(at, 1, {"edited_rows": {2: {"notes": "Ma note"}}})
+    monkeypatch.setattr(editor.editing, "table_from_editor", validate)
+    assert current().current_id() == 2
+    table = at.data_editor[0].value
+    assert (table.loc[0, "notes"], table.loc[2, "notes"]) == ("Plus rapide", "Ma note")
+
+
+def test_behind_without_changes_just_moves_to_the_current_version(editor_env):
+    at = login(run(page()))
+    _other_editor_saves({(0, "notes"): "Autre"})
+    run(at)
+    assert any("Vos modifications ne seront pas perdues" in w for w in texts(at.warning))
+    _edit(at, 1, {})
+    assert not [w for w in texts(at.warning) if "depuis que vous avez commencé" in w] and not texts(at.info)
+    assert at.data_editor[0].value.loc[0, "notes"] == "Autre"
 
 
 # --------------------------------------------------------------------------- history and escaping

@@ -21,28 +21,15 @@ from territorial.store import (
     ConflictError,
     Store,
     StoreError,
+    StoreUnavailableError,
     VersionNotFoundError,
     diff_tables,
     version_rows,
     versions,
 )
-from tests.postgres import create_database, postgres_cluster
+from tests.postgres import create_database
 
 HEADER = "code,type,nom,membres,L1,L2,L3,L4,date_dialogue,notes,contact,Référent"
-
-
-@pytest.fixture(scope="session")
-def postgres_server():
-    try:
-        with postgres_cluster() as url:
-            yield url
-    except RuntimeError as exc:
-        pytest.fail(str(exc), pytrace=False)
-
-
-@pytest.fixture(scope="session")
-def postgres_database(postgres_server) -> str:
-    return create_database(postgres_server, "territorial_tests")
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -245,8 +232,10 @@ def test_failure_mid_write_leaves_the_previous_version(store, tables, load_csv, 
     finally:
         sa.event.remove(store.engine, "before_cursor_execute", fail_on_third_chunk)
     assert len(calls) == 3  # two chunks were written before the failure
-    assert str(info.value) == ("L'enregistrement de la nouvelle version a échoué (OperationalError) : rien "
-                               "n'a été modifié, la version en vigueur reste la même.")
+    assert str(info.value) == store_module.SAVE_FAILED_TEXT
+    assert str(info.value).startswith("L'enregistrement de la nouvelle version a échoué : rien n'a été modifié, "
+                                      "la version en vigueur reste la même.")
+    assert not store.read_only  # a failed write is not a read-only store
     assert store.current_id() == 1
     assert store.history()["Version"].tolist() == [1]
     assert _count(store, version_rows) == rows_before
@@ -263,9 +252,27 @@ def test_database_error_is_reported_in_french(store, tables, monkeypatch):
     monkeypatch.setattr(store_module, "_text", lambda v: None)  # NOT NULL violation on every text column
     with pytest.raises(StoreError) as info:
         store.save(tables["changed"], author="B", comment="", kind="edition", expected_parent=1)
-    assert str(info.value).startswith("L'enregistrement de la nouvelle version a échoué (IntegrityError) : "
-                                      "rien n'a été modifié, la version en vigueur reste la même.")
+    assert str(info.value) == store_module.SAVE_FAILED_TEXT  # the details are in the server log
     assert store.current_id() == 1
+
+
+def test_damaged_rows_are_a_failed_read_not_a_crash(store, tables, caplog):
+    store.save(tables["base"], author="A", comment="", kind="import", expected_parent=None)
+    with store.engine.begin() as conn:
+        conn.execute(sa.update(versions).values(column_order={}))  # valid JSON, not what the store wrote
+    with pytest.raises(StoreUnavailableError) as info:
+        store.get(1)
+    assert str(info.value) == store_module.UNAVAILABLE_TEXT and not info.value.missing
+    assert "KeyError" in caplog.text  # the details are in the server log
+    assert store.history()["Version"].tolist() == [1]  # what is not damaged is still read
+    if store.backend == "sqlite":  # PostgreSQL checks the types when writing
+        with store.engine.begin() as conn:
+            conn.execute(sa.text("UPDATE versions SET created_at = 'pas une date'"))
+            conn.execute(sa.text("UPDATE version_rows SET levels = 'pas du JSON'"))
+        with pytest.raises(StoreUnavailableError):
+            store.history()
+        with pytest.raises(StoreUnavailableError):
+            store.current()
 
 
 def test_save_checks_its_arguments(store, tables):
@@ -286,14 +293,16 @@ def test_diff_tables_is_keyed_by_type_and_code(load_csv):
 # --------------------------------------------------------------------------- location
 
 
-def test_default_location_is_sqlite_in_wal_mode(tmp_path, monkeypatch, tables):
+def test_default_location_is_sqlite_without_shared_memory(tmp_path, monkeypatch, tables):
     monkeypatch.delenv(store_module.ENV_URL, raising=False)
     monkeypatch.setenv(store_module.ENV_DATA_DIR, str(tmp_path / "donnees"))
     opened = Store.open()
     opened.save(tables["base"], author="A", comment="", kind="import", expected_parent=None)
     assert (tmp_path / "donnees" / "programme.sqlite").exists()
     with opened.engine.connect() as conn:
-        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "delete"  # no -shm mapped in memory
+        assert conn.exec_driver_sql("PRAGMA mmap_size").scalar() == 0
+    assert sorted(p.name for p in (tmp_path / "donnees").iterdir()) == ["programme.sqlite"]
     opened.close()
 
 
@@ -307,11 +316,14 @@ def test_database_url_from_the_environment(monkeypatch, postgres_server):
     opened.close()
 
 
-def test_unreachable_database_is_reported_without_its_password():
-    with pytest.raises(StoreError) as info:
+def test_unreachable_database_is_reported_without_saying_where(caplog):
+    with pytest.raises(StoreUnavailableError) as info:
         Store.open("postgresql://editeur:secret@127.0.0.1:9/programme?connect_timeout=2")
-    assert "Impossible d'ouvrir la base de données du programme" in str(info.value)
-    assert "secret" not in str(info.value)
+    assert str(info.value) == store_module.UNAVAILABLE_TEXT and not info.value.missing
+    for word in ("editeur", "secret", "127.0.0.1", "programme?", "postgres", "serveur de base de données"):
+        assert word not in str(info.value)
+    # the details are in the server log, password hidden
+    assert "editeur:***@127.0.0.1:9/programme" in caplog.text and "secret" not in caplog.text
 
 
 def _count(store: Store, table: sa.Table) -> int:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pandas as pd
 import streamlit as st
 
 from territorial import store as store_module
@@ -20,7 +21,7 @@ from territorial.geometry import inset_frames, outline_lines, with_insets
 from territorial.programme import Programme, resolve
 from territorial.programme_file import ProgrammeTable, load_programme_file
 from territorial.reference import Reference, is_cached, load_reference
-from territorial.store import ENV_URL, Store, StoredVersion, StoreError
+from territorial.store import ENV_URL, Store, StoredVersion, StoreError, StoreUnavailableError
 
 DEMO_FILE = Path(__file__).resolve().parents[2] / "data" / "demo_programme.csv"
 
@@ -68,13 +69,15 @@ DATABASE_SECRET = "database_url"
 
 
 def secret(key: str) -> str | None:
-    """A top-level Streamlit secret, or None (also when there is no secrets file)."""
+    """A top-level Streamlit secret, or None (also when there is no secrets file); a list is comma-joined."""
     try:
         value = st.secrets.get(key)
     except (FileNotFoundError, KeyError):
         return None
     if value is None:
         return None
+    if isinstance(value, list | tuple):
+        value = ",".join(str(v) for v in value)
     return str(value).strip() or None
 
 
@@ -83,14 +86,57 @@ def database_url() -> str | None:
     return os.environ.get(ENV_URL, "").strip() or secret(DATABASE_SECRET)
 
 
+#: Seconds between two attempts to open the real storage while the demo is shown instead.
+FALLBACK_RETRY = 60.0
+
+
+def _open(url: str | None) -> Store | None:
+    """The real storage, or None when it does not exist and cannot be created (or is empty and read-only).
+
+    Raises :class:`StoreUnavailableError` when it exists but cannot be read.
+    """
+    try:
+        opened = Store.open(url)
+    except StoreUnavailableError as exc:
+        if exc.missing:
+            return None
+        raise
+    if opened.read_only and opened.current_id() is None:
+        opened.close()
+        return None
+    return opened
+
+
 @st.cache_resource(show_spinner=False)
 def _store(url: str | None, data_dir: str) -> Store:
-    return Store.open(url)
+    """The storage, opened once per process (read-only if it cannot be written).
+
+    When it does not exist and cannot be created (a read-only data directory at the
+    first start), or is empty and read-only, the demo is served from memory,
+    read-only. A storage that exists but cannot be read raises (not cached: the
+    next run tries again).
+    """
+    return _open(url) or Store.in_memory(_demo_table())
 
 
 def store() -> Store:
-    """The programme storage, shared by every session (keyed by its location)."""
-    return _store(database_url(), str(store_module.data_dir()))
+    """The programme storage, shared by every session (keyed by its location).
+
+    Raises :class:`StoreError` (generic French message) when it cannot be read.
+    """
+    url, directory = database_url(), str(store_module.data_dir())
+    opened = _store(url, directory)
+    if opened.stand_in and opened.clock() - opened.opened_at > FALLBACK_RETRY:
+        opened.opened_at = opened.clock()  # one attempt a minute, the demo stays meanwhile
+        try:
+            real = _open(url)
+        except StoreError:
+            real = None
+        if real is not None:
+            real.close()
+            _store.clear()
+            opened = _store(url, directory)
+    return opened
 
 
 @st.cache_resource(show_spinner=False)
@@ -99,10 +145,16 @@ def _demo_table() -> ProgrammeTable:
                                definition=definition(), reference=_reference())
 
 
+def unavailable(exc: StoreError) -> None:
+    """Stop the page with the storage's generic message (the details are in the server log)."""
+    st.error(str(exc))
+    st.stop()
+
+
 def current_version_id() -> int:
     """The id of the current version (one small query); the demo becomes version 1 when empty.
 
-    If the database cannot be reached, the page shows why (in French) and stops.
+    If the storage cannot be read, the page says so (generic French message) and stops.
     """
     try:
         shared = store()
@@ -110,10 +162,32 @@ def current_version_id() -> int:
         if version_id is None:
             version_id = shared.ensure_initial(_demo_table()).id
     except StoreError as exc:
-        st.error(f"{exc} Vérifiez la configuration (TERRITORIAL_DATABASE_URL ou le secret "
-                 f"« {DATABASE_SECRET} ») et que le serveur de base de données est joignable.")
-        st.stop()
+        unavailable(exc)
     return version_id
+
+
+def writable() -> bool:
+    """Whether the storage accepts new versions now."""
+    try:
+        return store().writable()
+    except StoreError:
+        return False
+
+
+def read_only_text() -> str:
+    """Why editing is impossible (generic French text)."""
+    try:
+        return store().read_only_text
+    except StoreError as exc:
+        return str(exc)
+
+
+def history() -> pd.DataFrame:
+    """Every version (see :meth:`Store.history`); stops the page if the storage cannot be read."""
+    try:
+        return store().history()
+    except StoreError as exc:
+        unavailable(exc)
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
@@ -122,8 +196,14 @@ def _version(key: str, version_id: int) -> StoredVersion:
 
 
 def version(version_id: int) -> StoredVersion:
-    """A stored version (immutable, so cached by id). Copy its table before changing it."""
-    return _version(_store_key(), version_id)
+    """A stored version (immutable, so cached by id). Copy its table before changing it.
+
+    Stops the page if the storage cannot be read.
+    """
+    try:
+        return _version(_store_key(), version_id)
+    except StoreError as exc:
+        unavailable(exc)
 
 
 @st.cache_resource(show_spinner="Chargement du programme…", max_entries=4)
@@ -148,7 +228,12 @@ def programme() -> Programme:
 
 
 def _store_key() -> str:
-    return f"{database_url() or ''}|{store_module.data_dir()}"
+    """Cache key of versions: the storage's location, and which store object (the demo stand-in or not)."""
+    try:
+        token = store().token
+    except StoreError as exc:
+        unavailable(exc)
+    return f"{database_url() or ''}|{store_module.data_dir()}|{token}"
 
 
 @st.cache_resource(show_spinner=False)

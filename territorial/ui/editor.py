@@ -24,16 +24,23 @@ PENDING = "donnees_import"
 UPLOAD_ROUND = "donnees_fichier_tour"
 EDIT_BASE = "donnees_edition_base"
 FLASH = "donnees_message"
+CARRIED = "donnees_edition_reportee"
 
 
 @st.cache_resource(show_spinner=False)
-def _process_throttle() -> access.Throttle:
-    """Failures of every session of this process (an attacker cannot just open a new tab)."""
-    return access.Throttle(free=10, cap=60.0)
+def login_guard() -> access.LoginGuard:
+    """Failures of every session of this process, per client address (a new tab does not reset them)."""
+    return access.LoginGuard()
 
 
 def _session_throttle() -> access.Throttle:
     return st.session_state.setdefault("editeur_tentatives", access.Throttle())
+
+
+def client() -> str:
+    """The address this session's login attempts count against (see :func:`access.client_key`)."""
+    trusted = access.trusted_proxies(data.secret(access.TRUSTED_PROXIES_SECRET))
+    return access.client_key(st.context.ip_address, st.context.headers, trusted=trusted)
 
 
 def password_hash() -> str | None:
@@ -52,6 +59,9 @@ def editor_gate() -> bool:
     encoded = password_hash()
     if not encoded:
         st.info(access.EDITING_DISABLED_TEXT, icon=None)
+        return False
+    if not data.writable():
+        st.warning(data.read_only_text())
         return False
     try:
         access.PasswordHash.parse(encoded)
@@ -72,7 +82,7 @@ def editor_gate() -> bool:
         submitted = st.form_submit_button("Se connecter")
     if submitted:
         try:
-            access.check_password(password, encoded, throttles=(_session_throttle(), _process_throttle()))
+            login_guard().check(password, encoded, client=client(), session=_session_throttle())
         except access.AccessError as exc:
             st.error(str(exc))
         else:
@@ -230,21 +240,32 @@ def _column_config(definition) -> dict:  # noqa: ANN001 - ProgrammeDefinition
 
 
 def edit_section(current: StoredVersion) -> None:
-    """Edit levels, dates, notes, add or remove territories; save as a new version."""
+    """Edit levels, dates, notes, add or remove territories; save as a new version.
+
+    If someone saved meanwhile, nothing is lost: the edits are carried onto the
+    version now current (:func:`territorial.editing.rebase`) for review, conflicts
+    listed, and the edited table can be downloaded.
+    """
     base_id = st.session_state.setdefault(EDIT_BASE, current.id)
-    if base_id != current.id:
+    behind = base_id != current.id
+    if behind:
         st.warning(f"La version {current.id} a été enregistrée depuis que vous avez commencé à partir "
-                   f"de la version {base_id}. Enregistrer vos modifications sera refusé : repartez de "
-                   "la version en vigueur.")
-        if st.button("Repartir de la version en vigueur", key="donnees_repartir"):
-            st.session_state[EDIT_BASE] = current.id
-            st.rerun()
+                   f"de la version {base_id}. Vos modifications ne seront pas perdues : « Valider et "
+                   "enregistrer » les reportera sur la version en vigueur, pour que vous les vérifiiez "
+                   "avant de les enregistrer.")
     base = data.version(base_id)
+    carried = st.session_state.get(CARRIED)
+    if carried is not None and carried["base"] != base_id:
+        carried = None
+    if carried is not None:
+        _show_carried(carried, base)
     definition = data.definition()
     names = data.programme_at(base_id).territories["nom"].to_dict()
-    frame = editing.editor_frame(base.table, definition=definition, names=names)
+    start = carried["table"] if carried is not None else base.table
+    frame = editing.editor_frame(start, definition=definition, names=names)
+    key = f"donnees_editeur_{base_id}" + (f"_reporte_{carried['round']}" if carried is not None else "")
     with st.form("donnees_edition"):
-        edited = st.data_editor(frame, key=f"donnees_editeur_{base_id}", num_rows="dynamic", hide_index=True,
+        edited = st.data_editor(frame, key=key, num_rows="dynamic", hide_index=True,
                                 column_config=_column_config(definition), width="stretch")
         author, comment = author_fields("edition")
         submitted = st.form_submit_button("Valider et enregistrer", type="primary")
@@ -256,17 +277,52 @@ def edit_section(current: StoredVersion) -> None:
     except ProgrammeFileError as exc:
         show_problems(exc, what="Tableau modifié")
         return
+    if behind:
+        if diff_tables(base.table, table).empty:  # nothing of theirs to keep: just move to the current version
+            st.session_state[EDIT_BASE] = current.id
+            st.rerun()
+        _carry(base, table, current)
     if diff_tables(base.table, table).empty:
         st.info("Aucune modification à enregistrer.")
         return
-
-    def conflict(exc: ConflictError) -> None:
-        show_diff(base.table, table, title="Vos modifications (non enregistrées)")
-        show_diff(base.table, data.version(exc.current).table, title="Modifications enregistrées entre-temps")
-
     text = comment.strip() or "Modification dans l'application"
     save(lambda: data.store().save(table, author=author, comment=text, kind="edition", expected_parent=base.id),
-         on_conflict=conflict)
+         on_conflict=lambda exc: _carry(base, table, data.version(exc.current)),
+         on_success=lambda _saved: st.session_state.pop(CARRIED, None))
+
+
+def _carry(base: StoredVersion, table: ProgrammeTable, current: StoredVersion) -> None:
+    """Carry this editor's table onto ``current`` and show it for review (rerun)."""
+    rebased = editing.rebase(base.table, table, current.table)
+    previous = st.session_state.get(CARRIED) or {}
+    st.session_state[CARRIED] = {"base": current.id, "from": base.id, "table": rebased.table,
+                                 "conflicts": rebased.conflicts, "mine": table,
+                                 "round": previous.get("round", 0) + 1}
+    st.session_state[EDIT_BASE] = current.id
+    st.rerun()
+
+
+def _show_carried(carried: dict, base: StoredVersion) -> None:
+    """What was carried over, the conflicts, the editor's own table to download, and a way out."""
+    st.info(f"Rien n'a encore été enregistré : la version {base.id} a été enregistrée pendant que vous "
+            f"modifiiez la version {carried['from']}. Vos modifications ont été reportées sur la version "
+            "en vigueur, dans le tableau ci-dessous : vérifiez-les, puis validez pour les enregistrer.")
+    show_diff(base.table, carried["table"], title="Vos modifications reportées (non enregistrées)")
+    conflicts = carried["conflicts"]
+    if len(conflicts):
+        st.warning(f"{plural(len(conflicts), 'valeur')} modifiée(s) des deux côtés : la valeur en vigueur "
+                   "est gardée dans le tableau ; la vôtre est rappelée ci-dessous, ressaisissez-la si elle "
+                   "doit l'emporter.")
+        st.dataframe(conflicts, hide_index=True, width="stretch")
+    mine: ProgrammeTable = carried["mine"]
+    left, right = st.columns(2)
+    left.download_button("Télécharger votre tableau modifié (CSV, réimportable)",
+                         data=lambda: exports.to_csv(mine.territories, meta=mine.meta),
+                         file_name=f"programme_modifications_depuis_v{carried['from']}.csv", mime="text/csv",
+                         key="donnees_reporte_telecharger", on_click="ignore")
+    if right.button("Abandonner mes modifications", key="donnees_reporte_abandonner"):
+        st.session_state.pop(CARRIED, None)
+        st.rerun()
 
 
 # --------------------------------------------------------------------------- exports
