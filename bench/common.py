@@ -4,14 +4,10 @@ from __future__ import annotations
 
 import ast
 import os
-import socket
 import statistics
-import subprocess
 import sys
 import threading
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,14 +15,12 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-APP = ROOT / "app.py"
 #: The floor: the least a Streamlit page with a folium map can cost (a title and a map of
 #: 3 shapes, through the same streamlit-folium component and offline Leaflet). Measured
 #: next to the dashboard's pages, it tells what the framework costs on this machine.
 FLOOR_APP = ROOT / "tests" / "browser" / "apps" / "map_app.py"
-#: This bench's ports, tried from the top (other tools use 8520-8599 and the low 86xx).
-PORTS = range(8699, 8599, -1)
-from tests.browser.chromium import CHROMIUM_ARGS, CHROMIUM_PATH, LOCAL_HOSTS, MAP_IFRAME  # noqa: E402, F401
+from territorial.harness.chromium import CHROMIUM_ARGS, CHROMIUM_PATH, LOCAL_HOSTS, MAP_IFRAME  # noqa: E402, F401
+from territorial.harness.server import APP, Server, free_port, healthy  # noqa: E402, F401
 
 SHAPE = "path.territoire"
 PROGRAMME_ENV = "TERRITORIAL_PROGRAMME_FILE"
@@ -157,84 +151,6 @@ def settle(*, below: float | None = None, max_wait: float = 90.0) -> float:
     while os.getloadavg()[0] >= below and time.monotonic() < deadline:
         time.sleep(2)
     return os.getloadavg()[0]
-
-
-def free_port(ports: range = PORTS) -> int:
-    """A free TCP port on 127.0.0.1 in ``ports``."""
-    for port in ports:
-        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-            try:
-                sock.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise RuntimeError(f"no free port in {min(ports)}-{max(ports)}")
-
-
-def healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-            return response.status == 200
-    except (urllib.error.URLError, OSError):
-        return False
-
-
-class Server:
-    """``streamlit run app.py`` on 127.0.0.1, started and stopped by this process only.
-
-    ``env`` adds variables to this process's environment (a value None removes one).
-    """
-
-    def __init__(self, *, env: dict[str, str | None] | None = None, log: Path | None = None,
-                 port: int | None = None, app: Path = APP) -> None:
-        self.port = port or free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log = log or (ROOT / "bench" / "results" / f"streamlit-{self.port}.log")
-        self.log.parent.mkdir(parents=True, exist_ok=True)
-        cmd = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(self.port),
-               "--server.address", "127.0.0.1", "--server.headless", "true",
-               "--browser.gatherUsageStats", "false"]  # the rest from .streamlit/config.toml
-        full_env = dict(os.environ)
-        for key, value in (env or {}).items():  # None removes a variable
-            if value is None:
-                full_env.pop(key, None)
-            else:
-                full_env[key] = value
-        full_env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
-        with self.log.open("wb") as out:
-            self.process = subprocess.Popen(cmd, cwd=ROOT, env=full_env, stdout=out,
-                                            stderr=subprocess.STDOUT)
-
-    def wait_healthy(self, timeout: float = 90.0) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"streamlit exited ({self.process.returncode}):\n"
-                                   f"{self.log.read_text(errors='replace')[-3000:]}")
-            if healthy(self.url):
-                return
-            time.sleep(0.25)
-        self.stop()
-        raise RuntimeError(f"streamlit not healthy after {timeout:.0f} s")
-
-    def alive(self) -> bool:
-        return self.process.poll() is None
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
-
-    def __enter__(self) -> Server:
-        self.wait_healthy()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
 
 # --------------------------------------------------------------------------- memory

@@ -13,12 +13,13 @@ import glob
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+from territorial.harness.server import free_port
 
 MISSING = (
     "PostgreSQL est introuvable : installez le paquet Debian « postgresql » "
@@ -35,12 +36,6 @@ def _binary(name: str) -> str:
     if not candidates:
         raise RuntimeError(MISSING)
     return candidates[-1]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _runner() -> tuple[list[str], int | None, int | None]:
@@ -65,7 +60,7 @@ def postgres_cluster() -> Iterator[str]:
     data, log = root / "data", root / "server.log"
     if uid is not None:
         os.chown(root, uid, gid)
-    port = _free_port()
+    port = free_port()
     try:
         subprocess.run([*prefix, initdb, "-D", str(data), "-U", "postgres", "-A", "trust",
                         "-E", "UTF8", "--locale=C", "--no-sync"],

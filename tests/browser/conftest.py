@@ -11,7 +11,6 @@
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,9 +19,8 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Browser, Dialog, Page, Route, sync_playwright
 
-from bench.common import Server
-
-from .chromium import CHROMIUM_ARGS, CHROMIUM_PATH, LOCAL_HOSTS  # noqa: F401 - re-exported
+from territorial.harness.chromium import CHROMIUM_ARGS, CHROMIUM_PATH, LOCAL_HOSTS
+from territorial.harness.server import Server
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
@@ -45,15 +43,9 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
     return report
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _start_server(app_path: Path, log: Path) -> Server:
-    """``streamlit run`` on a free port (the benchmarks' server), failing the test if it won't start."""
-    server = Server(app=Path(app_path), log=log, port=_free_port())
+    """``streamlit run`` on a free port, failing the test if it won't start."""
+    server = Server(app=Path(app_path), log=log)
     try:
         server.wait_healthy(SERVER_START_TIMEOUT)
     except RuntimeError as exc:

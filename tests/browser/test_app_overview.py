@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from .chromium import MAP_IFRAME
+from territorial.harness.chromium import MAP_IFRAME
+
 from .conftest import ARTIFACTS, WatchedPage, _start_server
 
 

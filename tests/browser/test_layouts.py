@@ -7,7 +7,8 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-from .chromium import MAP_IFRAME
+from territorial.harness.chromium import MAP_IFRAME
+
 from .conftest import ARTIFACTS, WatchedPage
 
 APP = Path("app.py")

@@ -14,12 +14,12 @@ import pytest
 from playwright.sync_api import expect
 
 from territorial.fmt import fr_int
+from territorial.harness.chromium import MAP_IFRAME
 from territorial.national import national_programme_path
 from territorial.programme import resolve
 from territorial.programme_file import load_programme_file
 from territorial.store import ENV_DATA_DIR, ENV_URL, Store
 
-from .chromium import MAP_IFRAME
 from .conftest import ARTIFACTS, WatchedPage, _start_server
 
 WAIT_MS = 90_000  # 1,253 shapes on a 2-core machine shared with other tests

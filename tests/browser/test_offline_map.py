@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import FrameLocator, expect
 
-from .chromium import MAP_IFRAME
+from territorial.harness.chromium import MAP_IFRAME
+
 from .conftest import ARTIFACTS, REPO_ROOT, WatchedPage
 
 APP = Path("tests/browser/apps/map_app.py")

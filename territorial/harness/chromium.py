@@ -1,5 +1,4 @@
-"""How the project drives Debian's Chromium: shared by the browser tests, the benchmarks
-(bench/) and scripts/screenshot.py."""
+"""How the project drives Debian's Chromium (browser tests, bench/, scripts/screenshot.py)."""
 
 from __future__ import annotations
 
