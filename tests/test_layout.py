@@ -5,7 +5,7 @@ import shapely
 from branca.element import Element
 
 from territorial import maps
-from territorial.ui.layout import _clone_map
+from territorial.ui.folium_component import _clone_map
 
 
 def _map():

@@ -157,7 +157,7 @@ def test_cached_map_is_rendered_once_and_as_streamlit_folium_would(demo, monkeyp
     """show_clickable_map sends what streamlit-folium would, renders each shared map once, never mutates it."""
     import streamlit_folium
 
-    from territorial.ui import cached_views, layout
+    from territorial.ui import cached_views, folium_component, layout
 
     sent: list[dict] = []
     monkeypatch.setattr(streamlit_folium, "_component_func", lambda **kw: sent.append(kw) or kw.get("default"))
@@ -165,7 +165,7 @@ def test_cached_map_is_rendered_once_and_as_streamlit_folium_would(demo, monkeyp
     cached = cached_views.territories_map(demo, mode="segment", codes=codes, highlight=codes[0], height=500)
     name = cached.get_name()
     renders = []
-    monkeypatch.setattr(layout, "_render", lambda m, real=layout._render: renders.append(1) or real(m))
+    monkeypatch.setattr(folium_component, "_render", lambda m, real=folium_component._render: renders.append(1) or real(m))
     for _ in range(3):
         layout.show_clickable_map(cached, key="t", height=500)
     assert cached.get_name() == name  # the cached map was not renamed
@@ -173,8 +173,8 @@ def test_cached_map_is_rendered_once_and_as_streamlit_folium_would(demo, monkeyp
     assert len({(s["script"], s["header"], s["html"], s["key"]) for s in sent}) == 1
     assert sent[0]["script"].count('"type": "Feature"') >= 20
     # The same arguments as the library's own st_folium on a copy of the map.
-    streamlit_folium.st_folium(layout._clone_map(cached), key="t", height=500, use_container_width=True,
-                               returned_objects=layout.RETURNED)
+    streamlit_folium.st_folium(folium_component._clone_map(cached), key="t", height=500, use_container_width=True,
+                               returned_objects=folium_component.RETURNED)
     ours, theirs = sent[0], sent[-1]
     assert {k: v for k, v in ours.items() if k != "on_change"} == {
         k: v for k, v in theirs.items() if k != "on_change"}
@@ -185,7 +185,7 @@ def test_a_map_that_only_shows_is_one_document_rendered_once(demo, monkeypatch) 
     import streamlit as st
 
     from territorial import maps
-    from territorial.ui import cached_views, layout
+    from territorial.ui import cached_views, folium_component, layout
 
     frames: list[tuple[str, dict]] = []
     monkeypatch.setattr(st, "iframe", lambda src, **kw: frames.append((src, kw)))
@@ -193,7 +193,7 @@ def test_a_map_that_only_shows_is_one_document_rendered_once(demo, monkeypatch) 
     cached = cached_views.territories_map(demo, mode="segment", codes=codes, height=500)
     name = cached.get_name()
     renders = []
-    monkeypatch.setattr(layout, "map_html", lambda m, real=layout.map_html: renders.append(1) or real(m))
+    monkeypatch.setattr(folium_component, "map_html", lambda m, real=folium_component.map_html: renders.append(1) or real(m))
     for _ in range(3):
         layout.show_map(cached, title="Carte des territoires", height=500)
     assert cached.get_name() == name
@@ -203,7 +203,7 @@ def test_a_map_that_only_shows_is_one_document_rendered_once(demo, monkeypatch) 
     assert document.startswith("<!DOCTYPE html>")
     assert document.count('"type": "Feature"') >= 20
     assert "/app/static/vendor/leaflet/leaflet.js" in document and "https://" not in document
-    assert document == maps.map_html(layout._clone_map(cached))
+    assert document == maps.map_html(folium_component._clone_map(cached))
 
 
 def test_card_escapes_data_and_links_only_valid_codes(demo) -> None:

@@ -2,23 +2,15 @@
 
 from __future__ import annotations
 
-import copy
-import threading
-import weakref
-from collections import OrderedDict
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import folium
-import folium.elements
 import streamlit as st
-import streamlit_folium
-from branca.element import Element
 
 from territorial.fmt import escape_markdown, fr_int
-from territorial.maps import map_html
 from territorial.programme import Programme
 from territorial.reference import CREDIT
+from territorial.ui.folium_component import map_document, st_folium
 
 CSS_FILE = Path(__file__).resolve().parents[2] / "assets" / "app.css"
 DEMO_NOTICE = (
@@ -78,134 +70,7 @@ def map_frame(m: folium.Map, *, title: str, height: int) -> None:
     st.iframe(map_document(m), height=height, alt=title)
 
 
-_DOCUMENTS: weakref.WeakKeyDictionary[folium.Map, str] = weakref.WeakKeyDictionary()
-
-
-def map_document(m: folium.Map) -> str:
-    """The full HTML document of a map (Leaflet by URL, data escaped), rendered once."""
-    return _once(_DOCUMENTS, m, map_html)
-
-
-def _once(cache: weakref.WeakKeyDictionary, m: folium.Map, render):  # noqa: ANN001, ANN202
-    """``render(copy of m)``, once per map object: maps are cached and shared by sessions,
-    and rendering renames and adds elements (so it works on a copy)."""
-    with _RENDER_LOCK:
-        value = cache.get(m)
-        if value is None:
-            value = cache[m] = render(_clone_map(m))
-        return value
-
-
-#: What the map widget sends back: the clicked feature only.
-RETURNED = ["last_active_drawing"]
-
-
-@dataclass
-class _Rendered:
-    """What streamlit-folium sends to the browser for one map (it depends on the map only)."""
-
-    script: str
-    header: str
-    html: str
-    id: str
-    css_links: list[str]
-    js_links: list[str]
-    hashes: dict[str, str] = field(default_factory=dict)
-
-
-_RENDERED: weakref.WeakKeyDictionary[folium.Map, _Rendered] = weakref.WeakKeyDictionary()
-_RENDER_LOCK = threading.Lock()
-
-
-def st_folium(m: folium.Map, *, key: str, height: int) -> dict | None:
-    """streamlit-folium's ``st_folium``, with the rendering done once per map object.
-
-    Rendering a folium map to HTML and script (about 75 ms for the 81 territories,
-    400 ms for every EPCI) is most of a page's rerun; the maps are cached and shared,
-    so their rendering is too. The arguments sent to the component are those of
-    ``streamlit_folium.st_folium(m, key=key, height=height, use_container_width=True,
-    returned_objects=RETURNED)`` (streamlit-folium 0.27.4, pinned; a test compares
-    both). The map is rendered from a copy: rendering renames and adds elements.
-    """
-    rendered = _rendered(m)
-    hash_key = rendered.hashes.get(key)
-    if hash_key is None:
-        hash_key = rendered.hashes[key] = streamlit_folium.generate_js_hash(rendered.script, key, False)
-
-    def on_change() -> None:
-        st.session_state[key] = st.session_state.get(hash_key, {})
-
-    return streamlit_folium._component_func(
-        script=rendered.script, header=rendered.header, html=rendered.html, id=rendered.id,
-        key=hash_key, height=height, width=None, returned_objects=RETURNED,
-        default={name: None for name in RETURNED}, zoom=None, center=None, feature_group=None,
-        return_on_hover=False, layer_control=None, pixelated=False, css_links=rendered.css_links,
-        js_links=rendered.js_links, on_change=on_change, wrap_longitude=False,
-    )
-
-
-def _rendered(m: folium.Map) -> _Rendered:
-    return _once(_RENDERED, m, _render)
-
-
-def _render(m: folium.Map) -> _Rendered:
-    """The steps of ``streamlit_folium.st_folium`` that turn a map into text."""
-    m.get_root().render()
-    m.render()
-    html = streamlit_folium._get_html(m)
-    header = streamlit_folium._get_header(m)
-    script = streamlit_folium._get_map_string(m)
-    css: list[str] = []
-    js: list[str] = []
-
-    def walk(element: Element) -> None:  # depth first, as streamlit-folium does
-        if isinstance(element, folium.elements.JSCSSMixin):
-            css.extend(href for _, href in getattr(element, "default_css", []))
-            js.extend(src for _, src in getattr(element, "default_js", []))
-        for child in element._children.values():
-            walk(child)
-
-    walk(m)
-    return _Rendered(script=script, header=header, html=html, id=streamlit_folium.get_full_id(m),
-                     css_links=list(dict.fromkeys(css)), js_links=list(dict.fromkeys(js)))
-
-
 def clicked_code(state: dict | None) -> str | None:
     """The territory code in a streamlit-folium value (``last_active_drawing``), if any."""
     feature = (state or {}).get("last_active_drawing") or {}
     return feature.get("id") or (feature.get("properties") or {}).get("code")
-
-
-def _clone_map(m: folium.Map) -> folium.Map:
-    """Copy a map's element tree (from its root figure), sharing the data (0.1 ms).
-
-    Each element is copied shallowly with its own children, so that rendering the
-    copy (which renames elements and adds children) leaves the original intact; the
-    GeoJSON data and templates, which rendering only reads, are shared
-    (``copy.deepcopy`` takes 20 to 60 ms). Elements held in attributes rather than as
-    children (a Figure's header, html and script, a map's global switches) are copied
-    too: rendering adds children to them, and a shared one would grow at every rerun
-    and be mutated by several sessions' threads at once.
-    """
-    clones: dict[int, Element] = {}
-
-    def clone(element: Element, parent: Element | None) -> Element:
-        twin = copy.copy(element)
-        clones[id(element)] = twin
-        twin._parent = parent
-        twin._children = OrderedDict((name, clone(child, twin)) for name, child in element._children.items())
-        return twin
-
-    clone(m.get_root(), None)
-    pending = list(clones.values())
-    while pending:
-        twin = pending.pop()
-        for name, value in list(vars(twin).items()):
-            if name in ("_parent", "_children") or not isinstance(value, Element):
-                continue
-            if id(value) not in clones:
-                known = set(clones)
-                clone(value, twin)
-                pending.extend(clones[i] for i in clones.keys() - known)
-            setattr(twin, name, clones[id(value)])
-    return clones[id(m)]

@@ -8,6 +8,10 @@ would then get the page without what ``app.py`` puts around it (configuration,
 « Données de démonstration » notice, credits). A page that finds it is not
 routed switches that legacy mode off and reruns: the rerun goes through
 ``app.py`` and its ``st.navigation``.
+
+The one module that touches Streamlit's private ``PagesManager`` (the ``pages/`` folder must
+keep its name); ``tests/test_private_apis.py`` fails with a clear message if an upgrade of
+Streamlit removes the switch.
 """
 
 from __future__ import annotations
