@@ -42,6 +42,8 @@ import os
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -243,7 +245,7 @@ def report(results: list[ViewerResult], s: dict, *, target_p95: float, peak_rss:
     return "\n".join(lines)
 
 
-def main(argv: list[str] | None = None) -> int:
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description="N viewers at once against the dashboard (localhost only).")
     parser.add_argument("-n", "--viewers", type=int, default=DEFAULT_VIEWERS)
     parser.add_argument("--url", help="an already running server on localhost (default: start one on 86xx)")
@@ -281,61 +283,72 @@ def main(argv: list[str] | None = None) -> int:
     if args.edit and args.url:
         parser.error("--edit needs the server started by this script (its store is in a temp dir)")
 
-    server = None
-    peak = None
-    editor: Editor | None = None
-    edit_problems: list[str] = []
-    try:
-        if args.url:
-            base_url = args.url.rstrip("/")
-        else:
-            data_dir = tempfile.TemporaryDirectory(prefix="bench-load-")
-            env, _ = prepare_data_dir(Path(data_dir.name), national=args.national)
-            server = Server(env=env, app=FLOOR_APP if args.floor else APP)
+    return args
+
+
+@contextmanager
+def target_server(args: argparse.Namespace) -> Iterator[tuple[str, Server | None, Path | None]]:
+    """The base URL to load, with the server started here and its data folder (None, None
+    for a server given by ``--url``)."""
+    if args.url:
+        yield args.url.rstrip("/"), None, None
+        return
+    with tempfile.TemporaryDirectory(prefix="bench-load-") as data_dir:
+        env, _ = prepare_data_dir(Path(data_dir), national=args.national)
+        server = Server(env=env, app=FLOOR_APP if args.floor else APP)
+        try:
             server.wait_healthy()
-            base_url = server.url
-            print(f"serveur streamlit lancé sur {base_url} (pid {server.process.pid})", flush=True)
+            print(f"serveur streamlit lancé sur {server.url} (pid {server.process.pid})", flush=True)
+            yield server.url, server, Path(data_dir)
+        finally:
+            server.stop()
+
+
+def visit_each_page(base_url: str, args: argparse.Namespace) -> list[ViewerResult]:
+    """One viewer after the other on each page (a warm-up, or a check after the edits)."""
+    return asyncio.run(sequential_viewers(base_url, list(dict.fromkeys(args.paths or ["/"])), timeout=args.timeout))
+
+
+def run_crowd(base_url: str, args: argparse.Namespace) -> list[ViewerResult]:
+    """``args.viewers`` viewers at once, as browsers or over Streamlit's protocol."""
+    if args.protocol:
+        from bench.protocol import run_protocol_viewers
+
+        return asyncio.run(run_protocol_viewers(base_url, n=args.viewers, paths=args.paths or ["/"],
+                                                timeout=args.timeout, total_timeout=args.total_timeout))
+    return asyncio.run(run_viewers(base_url, n=args.viewers, paths=args.paths, timeout=args.timeout,
+                                   total_timeout=args.total_timeout))
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    editor: Editor | None = None
+    after: list[ViewerResult] = []
+    edit_problems: list[str] = []
+    with target_server(args) as (base_url, server, data_dir):
         if not args.cold:
-            warm = asyncio.run(sequential_viewers(base_url, list(dict.fromkeys(args.paths or ["/"])),
-                                                  timeout=args.timeout))
-            for r in warm:
+            for r in visit_each_page(base_url, args):
                 print(f"échauffement {r.path} (serveur à froid) : {r.seconds:.1f} s "
                       f"{'carte dessinée' if r.drawn else 'ÉCHEC'} {r.error}", flush=True)
-        editor = Editor(Path(data_dir.name), count=args.edit, interval=args.edit_interval) if args.edit else None
+        if args.edit:
+            editor = Editor(data_dir, count=args.edit, interval=args.edit_interval)
         sampler = RssSampler(server.process.pid) if server else None
         # The viewers' browsers run at low priority: in a real room they are 20 other devices,
         # here they share the server's CPU (see bench/README.md).
         browsers = RssSampler(os.getpid(), exclude=server.process.pid if server else None,
                               nice=None if args.same_priority else 19)
-        with browsers:
-            if sampler:
-                sampler.__enter__()
+        with browsers, sampler or nullcontext():
             started = time.perf_counter()
             if editor:
                 editor.start()
-            if args.protocol:
-                from bench.protocol import run_protocol_viewers
-
-                results = asyncio.run(run_protocol_viewers(base_url, n=args.viewers, paths=args.paths or ["/"],
-                                                           timeout=args.timeout,
-                                                           total_timeout=args.total_timeout))
-            else:
-                results = asyncio.run(run_viewers(base_url, n=args.viewers, paths=args.paths,
-                                                  timeout=args.timeout, total_timeout=args.total_timeout))
+            results = run_crowd(base_url, args)
             wall = time.perf_counter() - started
-            if sampler:
-                sampler.__exit__(None, None, None)
-                peak = sampler.peak
+        peak = sampler.peak if sampler else None
         if editor:  # all its versions saved (a quick crowd may be served before the last ones)
             editor.join(timeout=editor.first_delay + editor.count * editor.interval + 60)
             editor.stop()
-            after = asyncio.run(sequential_viewers(base_url, list(dict.fromkeys(args.paths or ["/"])),
-                                                   timeout=args.timeout))
+            after = visit_each_page(base_url, args)
             edit_problems = check_edits(results, after, editor, protocol=args.protocol)
-    finally:
-        if server:
-            server.stop()
-            data_dir.cleanup()
     s = summary(results)
     print(report(results, s, target_p95=args.target_p95, peak_rss=peak,
                  count_label="octets" if args.protocol else "formes"))

@@ -222,61 +222,82 @@ def apptest_rows(result: dict, label: str, budget_rerun: float, budget_payload: 
 # --------------------------------------------------------------------------- browser
 
 
-def browser_rows(env: dict[str, str | None], result: dict, config: Config, label: str,
-                 budgets: dict[str, float]) -> tuple[list[Row], list[str]]:
-    map_pages = {}
+def map_paths(result: dict) -> list[str]:
+    """The URL of each page that drew a map in the AppTest run (the default page lives at
+    "/": its url_path is not routed, /accueil shows "Page not found")."""
+    paths = []
     for url_path, page in result["pages"].items():
         if page.get("maps") and not page["errors"]:
             query = "&".join(f"{k}={v}" for k, v in page["query"].items())
-            # The default page lives at "/" (its url_path is not routed: /accueil shows "Page not found").
             base = "/" if page.get("default") else f"/{url_path}"
-            map_pages[url_path] = base + (f"?{query}" if query else "")
+            paths.append(base + (f"?{query}" if query else ""))
+    return paths
+
+
+def navigation_rows(server: Server, path: str, config: Config, label: str,
+                    budgets: dict[str, float]) -> tuple[list[Row], list[str]]:
+    """One browser opening ``path`` again and again: a first visit (empty cache) and a
+    visitor who opened / before (warm HTTP cache)."""
+    log(f"{label} : navigateur {path} ({config.browser_runs} visites)…")
+    results = asyncio.run(sequential_viewers(server.url, [path] * (config.browser_runs + 1)))
+    first = results[1:]  # the first one warms this page's caches
+    back = asyncio.run(sequential_viewers(server.url, [path] * config.browser_runs, came_before="/"))
+    problems = [f"{label} {path} : {e}" for e in dict.fromkeys(r.error for r in results if r.error)]
+    problems += [f"{label} {path} (visiteur déjà venu) : {e}" for e in dict.fromkeys(r.error for r in back if r.error)]
+    ok, ok_back = [r for r in first if r.drawn], [r for r in back if r.drawn]
+    shapes = "/".join(map(str, sorted({r.shapes for r in ok})))
+    rows = [
+        Row(f"Navigation → carte dessinée {path}", label, "s", Stats([r.seconds for r in ok]),
+            budgets["navigation"], note=f"{len(ok)}/{len(first)} ok, {shapes} formes, "
+                                       f"première visite (cache vide), charge {os.getloadavg()[0]:.1f}"),
+        Row(f"Navigation → carte dessinée {path}, visiteur déjà venu", label, "s",
+            Stats([r.seconds for r in ok_back]), budgets["navigation"],
+            note=f"{len(ok_back)}/{len(back)} ok, a ouvert / avant (cache HTTP chaud)"),
+    ]
+    return rows, problems
+
+
+def crowd_rows(server: Server, label: str, budgets: dict[str, float]) -> tuple[list[Row], list[str]]:
+    """``VIEWERS`` viewers at once on /, as browsers then over the protocol: p95 and memory."""
+    rows, problems = [], []
+    for mode in ("navigateurs", "protocole"):
+        if not server.alive():
+            problems.append(f"{label} : le serveur s'est arrêté avant la mesure « {mode} » (code "
+                            f"{server.process.returncode} ; arrêté de l'extérieur ?), voir {server.log}")
+            break
+        log(f"{label} : {VIEWERS} viewers simultanés sur / ({mode})…")
+        row, results, crowd = crowd_row(server, mode, label=label, budget=budgets["load_p95"])
+        rows.append(row)
+        rows.append(Row(f"Mémoire du serveur, {VIEWERS} viewers ({mode}, pic RSS)", label, "Mo",
+                        Stats([crowd.peak / 1e6]), budgets["memory_20"] / 1e6))
+        for error, count in Counter(r.error for r in results if r.error).items():
+            problems.append(f"{label} {VIEWERS} viewers ({mode}) : {count} × {error}")
+    return rows, problems
+
+
+def browser_rows(env: dict[str, str | None], result: dict, config: Config, label: str,
+                 budgets: dict[str, float]) -> tuple[list[Row], list[str]]:
+    """Real Chromium against a server of the dashboard: a cold first display, each map page's
+    navigation, one viewer's memory, then a crowd."""
     rows, problems = [], []
     server = Server(env=child_env(env), log=ROOT / "bench" / "results" / f"streamlit-{label}.log")
     try:
         server.wait_healthy()
         log(f"{label} : serveur sur {server.url} (pid {server.process.pid})")
-        load = settle()
-        log(f"{label} : charge moyenne {load:.1f} avant les mesures de navigation")
+        log(f"{label} : charge moyenne {settle():.1f} avant les mesures de navigation")
         with RssSampler(server.process.pid) as one:
             cold = asyncio.run(sequential_viewers(server.url, ["/"]))[0]
             rows.append(Row("Premier affichage / (serveur à froid)", label, "s",
                             Stats([cold.seconds] if cold.drawn else []), note=cold.error))
-            for path in map_pages.values():
-                log(f"{label} : navigateur {path} ({config.browser_runs} visites)…")
-                results = asyncio.run(sequential_viewers(server.url, [path] * (config.browser_runs + 1)))
-                timed_results = results[1:]  # the first one warms this page's caches
-                ok = [r for r in timed_results if r.drawn]
-                for error in dict.fromkeys(r.error for r in results if r.error):
-                    problems.append(f"{label} {path} : {error}")
-                shapes = sorted({r.shapes for r in ok})
-                rows.append(Row(f"Navigation → carte dessinée {path}", label, "s",
-                                Stats([r.seconds for r in ok]), budgets["navigation"],
-                                note=f"{len(ok)}/{len(timed_results)} ok, {'/'.join(map(str, shapes))} formes, "
-                                     f"première visite (cache vide), charge {os.getloadavg()[0]:.1f}"))
-                back = asyncio.run(sequential_viewers(server.url, [path] * config.browser_runs, came_before="/"))
-                ok = [r for r in back if r.drawn]
-                for error in dict.fromkeys(r.error for r in back if r.error):
-                    problems.append(f"{label} {path} (visiteur déjà venu) : {error}")
-                rows.append(Row(f"Navigation → carte dessinée {path}, visiteur déjà venu", label, "s",
-                                Stats([r.seconds for r in ok]), budgets["navigation"],
-                                note=f"{len(ok)}/{len(back)} ok, a ouvert / avant (cache HTTP chaud)"))
+            for path in map_paths(result):
+                more_rows, more_problems = navigation_rows(server, path, config, label, budgets)
+                rows += more_rows
+                problems += more_problems
         rows.append(Row("Mémoire du serveur, 1 viewer (pic RSS)", label, "Mo", Stats([one.peak / 1e6])))
-        for mode in ("navigateurs", "protocole"):
-            if not server.alive():
-                problems.append(f"{label} : le serveur s'est arrêté avant la mesure « {mode} » (code "
-                                f"{server.process.returncode} ; arrêté de l'extérieur ?), voir {server.log}")
-                break
-            log(f"{label} : {VIEWERS} viewers simultanés sur / ({mode})…")
-            row, results, crowd = crowd_row(server, mode, label=label, budget=budgets["load_p95"])
-            rows.append(row)
-            rows.append(Row(f"Mémoire du serveur, {VIEWERS} viewers ({mode}, pic RSS)", label, "Mo",
-                            Stats([crowd.peak / 1e6]), budgets["memory_20"] / 1e6))
-            for error, count in Counter(r.error for r in results if r.error).items():
-                problems.append(f"{label} {VIEWERS} viewers ({mode}) : {count} × {error}")
+        more_rows, more_problems = crowd_rows(server, label, budgets)
+        return rows + more_rows, problems + more_problems
     finally:
         server.stop()
-    return rows, problems
 
 
 def crowd_row(server: Server, mode: str, *, label: str, budget: float | None,
