@@ -158,11 +158,6 @@ class PasswordHash:
         return hmac.compare_digest(candidate, self.key)
 
 
-def verify_password(password: str, encoded: str) -> bool:
-    """Whether ``password`` matches the stored hash ``encoded``."""
-    return PasswordHash.parse(encoded).matches(password)
-
-
 def configured_hash(secrets_: Mapping[str, object] | None = None) -> str | None:
     """The configured hash: the secret ``editor_password_hash``, else the environment variable."""
     value = (secrets_ or {}).get(SECRET_KEY) or os.environ.get(ENV_HASH, "")

@@ -77,10 +77,6 @@ class Programme:
         table = pd.DataFrame(self.territories.drop(columns="geometry"))
         return hash((int(pd.util.hash_pandas_object(table, index=True).sum()), self.definition))
 
-    def active(self) -> pd.DataFrame:
-        """Boolean table: territory × lever, True where the lever is activated."""
-        return self.territories[self.lever_ids] >= self.definition.active_from
-
 
 def resolve(table: ProgrammeTable, *, reference: Reference, definition: ProgrammeDefinition) -> Programme:
     """Resolve a validated programme table against the reference geography."""

@@ -510,10 +510,6 @@ class Store:
                 }
             )
 
-    def diff(self, a: int, b: int) -> pd.DataFrame:
-        """What changed from version ``a`` to version ``b`` (see :func:`diff_tables`)."""
-        return diff_tables(self.get(a).table, self.get(b).table)
-
     # ------------------------------------------------------------------ writing
 
     def save(

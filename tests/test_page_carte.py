@@ -165,7 +165,8 @@ def test_cached_map_is_rendered_once_and_as_streamlit_folium_would(demo, monkeyp
     cached = cached_views.territories_map(demo, mode="segment", codes=codes, highlight=codes[0], height=500)
     name = cached.get_name()
     renders = []
-    monkeypatch.setattr(folium_component, "_render", lambda m, real=folium_component._render: renders.append(1) or real(m))
+    real_render = folium_component._render
+    monkeypatch.setattr(folium_component, "_render", lambda m: renders.append(1) or real_render(m))
     for _ in range(3):
         layout.show_clickable_map(cached, key="t", height=500)
     assert cached.get_name() == name  # the cached map was not renamed
@@ -193,7 +194,8 @@ def test_a_map_that_only_shows_is_one_document_rendered_once(demo, monkeypatch) 
     cached = cached_views.territories_map(demo, mode="segment", codes=codes, height=500)
     name = cached.get_name()
     renders = []
-    monkeypatch.setattr(folium_component, "map_html", lambda m, real=folium_component.map_html: renders.append(1) or real(m))
+    real_html = folium_component.map_html
+    monkeypatch.setattr(folium_component, "map_html", lambda m: renders.append(1) or real_html(m))
     for _ in range(3):
         layout.show_map(cached, title="Carte des territoires", height=500)
     assert cached.get_name() == name

@@ -17,7 +17,7 @@ from streamlit.testing.v1 import AppTest
 from territorial import access
 from territorial import store as store_module
 from territorial.programme_file import ProgrammeTable
-from territorial.store import Store
+from territorial.store import Store, diff_tables
 from territorial.ui import data, editor
 from tests.conftest import ROOT
 
@@ -271,7 +271,7 @@ def test_edit_levels_and_remove_a_territory(editor_env):
     row = version.table.territories.iloc[0]
     assert (row["code"], row["L1"], row["notes"]) == (first["code"], 3, "Nouvelle note")
     assert version.is_demo  # the demo edited is still the demo
-    diff = current().diff(1, 2)
+    diff = diff_tables(current().get(1).table, current().get(2).table)
     assert sorted(diff["Changement"]) == ["modifié", "modifié", "retiré"]
 
 
@@ -410,7 +410,7 @@ def test_history_restore_needs_the_editor_role(editor_env):
     run(at)
     assert current().current_id() == 3
     assert current().current().kind == "restauration"
-    assert current().diff(1, 3).empty
+    assert diff_tables(current().get(1).table, current().get(3).table).empty
 
 
 def test_data_text_is_escaped_in_markdown(env):

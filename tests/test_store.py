@@ -117,7 +117,7 @@ def test_every_change_is_a_new_version(store, tables):
 def test_diff(store, tables):
     store.save(tables["base"], author="A", comment="", kind="import", expected_parent=None)
     store.save(tables["changed"], author="B", comment="", kind="edition", expected_parent=1)
-    diff = store.diff(1, 2)
+    diff = diff_tables(store.get(1).table, store.get(2).table)
     assert diff.values.tolist() == [
         ["13055", "commune", "ajouté", "", "", ""],
         ["200054781", "epci", "retiré", "", "", ""],
@@ -125,7 +125,7 @@ def test_diff(store, tables):
         ["75056", "commune", "modifié", "notes", "Premier atelier", "Deuxième atelier"],
     ]
     assert list(diff.columns) == ["Code", "Type", "Changement", "Colonne", "Avant", "Après"]
-    assert store.diff(2, 2).empty
+    assert diff_tables(store.get(2).table, store.get(2).table).empty
 
 
 def test_restore_is_a_new_version(store, tables):
@@ -135,8 +135,8 @@ def test_restore_is_a_new_version(store, tables):
     assert (restored.id, restored.kind, restored.parent_id, restored.comment) == (
         3, "restauration", 2, "Restauration de la version 1")
     assert store.current_id() == 3
-    assert store.diff(1, 3).empty
-    assert not store.diff(2, 3).empty
+    assert diff_tables(store.get(1).table, store.get(3).table).empty
+    assert not diff_tables(store.get(2).table, store.get(3).table).empty
     assert store.history()["Version"].tolist() == [3, 2, 1]
 
 
