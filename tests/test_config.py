@@ -22,3 +22,12 @@ def test_offline_and_static_serving() -> None:
 
 def test_upload_limit_is_the_programme_file_limit() -> None:
     assert CONFIG["server"]["maxUploadSize"] * 1024 * 1024 == MAX_BYTES
+
+
+def test_tables_have_no_download_button() -> None:
+    """Streamlit's table toolbar would write =HYPERLINK(…) notes into a CSV as they are."""
+    from streamlit import config
+
+    assert CONFIG["client"]["disableDataExport"] is True
+    # the installed Streamlit still has the option (an unknown option in config.toml is only a warning)
+    assert config.get_option("client.disableDataExport") is True
