@@ -14,11 +14,11 @@ those conflicts for the editor to settle before saving again.
 from __future__ import annotations
 
 import datetime as dt
-import io
 from dataclasses import dataclass
 
 import pandas as pd
 
+from territorial import programme_file
 from territorial.definition import ProgrammeDefinition
 from territorial.programme_file import ProgrammeTable, load_programme_file, validate_table
 from territorial.reference import Reference
@@ -35,13 +35,8 @@ _TAIL_TEXT = ("notes", "contact")
 
 
 def sheet_names(data: bytes, *, filename: str) -> list[str]:
-    """The sheets of an XLSX workbook ([] for a CSV or an unreadable file)."""
-    if not (data[:4] == b"PK\x03\x04" or filename.lower().endswith((".xlsx", ".xlsm"))):
-        return []
-    try:
-        return list(pd.ExcelFile(io.BytesIO(data), engine="openpyxl").sheet_names)
-    except Exception:  # noqa: BLE001 - the import reports an unreadable file in French
-        return []
+    """The sheets of an XLSX workbook ([] for a CSV or a refused file: the import says why)."""
+    return programme_file.sheet_names(data, filename=filename)
 
 
 def validate_upload(data: bytes, *, filename: str, sheet: str | None, definition: ProgrammeDefinition,

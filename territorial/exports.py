@@ -9,9 +9,12 @@
 * The **GeoJSON** has the same properties plus the simplified geometry.
 
 CSV files are UTF-8 with a BOM and ``;`` separators, so that a French Excel
-opens them correctly. In CSV and XLSX, a text cell starting with ``=``, ``+``,
-``-``, ``@``, a tab or a carriage return is prefixed with a single quote so that
-a spreadsheet never runs it as a formula.
+opens them correctly. In CSV, a text cell that a spreadsheet would evaluate
+(``=HYPERLINK(…)``, ``+33 1 23…``, ``@SUM(…)``, full-width ``＝``…) gets a leading
+single quote, which the import removes again (:mod:`territorial.spreadsheet_text`:
+export then import gives back the same table). In XLSX, every text is a text cell,
+never a formula, and is written as it is. Characters that an XLSX file cannot hold
+(control characters) are removed from both.
 """
 
 from __future__ import annotations
@@ -26,29 +29,32 @@ from openpyxl.cell.cell import TYPE_STRING
 
 from territorial.geometry import simplify, tolerance_for
 from territorial.programme import Programme
+from territorial.spreadsheet_text import clean, neutralise
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 CSV_SEPARATOR = ";"
 _RESOLVED = {"type", "nom", "membres", "date_dialogue", "notes", "contact", "type_label", "nature",
              "population", "annee_population", "departement", "departement_nom", "region", "region_nom", "segment",
              "n_actives", "geometry"}
 
 
-def neutralise(value: object) -> object:
-    """Prefix a text that a spreadsheet would run as a formula with a single quote."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
-
-
-def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """Apply :func:`neutralise` to every text cell (numbers are left as numbers)."""
+def _text_cells(frame: pd.DataFrame, convert) -> pd.DataFrame:  # noqa: ANN001 - str -> str
+    """``convert`` applied to every text cell and header (numbers are left as numbers)."""
     out = frame.copy()
     for column in out.columns:
         if not pd.api.types.is_numeric_dtype(out[column]) and not pd.api.types.is_bool_dtype(out[column]):
-            out[column] = out[column].map(neutralise).astype(object)
-    out.columns = [neutralise(str(c)) for c in out.columns]
+            out[column] = out[column].map(convert).astype(object)
+    out.columns = [convert(str(c)) for c in out.columns]
     return out
+
+
+def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame as written to a CSV file: text cleaned, formulas neutralised."""
+    return _text_cells(frame, lambda v: neutralise(clean(v)))
+
+
+def clean_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame as written to an XLSX file: text cleaned of what XML cannot hold."""
+    return _text_cells(frame, clean)
 
 
 def extra_columns(programme: Programme) -> list[str]:
@@ -118,15 +124,25 @@ def to_csv(frame: pd.DataFrame, *, meta: dict[str, str] | None = None) -> bytes:
     """
     buffer = io.StringIO()
     for key, value in (meta or {}).items():
-        text = " ".join(str(value).split())
-        buffer.write(f"# {' '.join(str(key).split())}: {text}\r\n")
+        buffer.write(meta_line(key, value) + "\r\n")
     neutralise_frame(frame).to_csv(buffer, sep=CSV_SEPARATOR, index=False, lineterminator="\r\n")
     return buffer.getvalue().encode("utf-8-sig")
 
 
+def meta_line(key: object, value: object) -> str:
+    """``# clé: valeur`` as one CSV cell (quoted if it holds ``;`` or ``"``): never split, never a formula.
+
+    Unquoted, ``# note: a;=1+1`` would give a spreadsheet a second cell, ``=1+1``.
+    """
+    line = f"# {' '.join(str(clean(key)).split())}: {' '.join(str(clean(value)).split())}"
+    if CSV_SEPARATOR in line or '"' in line:
+        return '"' + line.replace('"', '""') + '"'
+    return line
+
+
 def _write_sheet(book: Workbook, title: str, frame: pd.DataFrame) -> None:
     sheet = book.create_sheet(title)
-    safe = neutralise_frame(frame)
+    safe = clean_frame(frame)
     sheet.append(list(safe.columns))
     for row in safe.itertuples(index=False):
         sheet.append([None if isinstance(v, float) and pd.isna(v) else v for v in row])
@@ -154,7 +170,7 @@ def to_xlsx(programme: Programme, *, info: dict[str, str] | None = None) -> byte
 def to_geojson(programme: Programme, *, tolerance: float | None = None) -> bytes:
     """GeoJSON FeatureCollection (EPSG:4326), feature id = code, simplified geometry."""
     data = programme.territories
-    props = _resolved(programme).drop(columns="type_libelle")
+    props = clean_frame(_resolved(programme).drop(columns="type_libelle"))
     geometry = simplify(data.geometry, tolerance=tolerance if tolerance is not None else tolerance_for(len(data)))
     frame = gpd.GeoDataFrame(props, geometry=geometry.to_numpy(), crs=data.crs).to_crs(4326)
     collection = json.loads(frame.to_json(na="null", show_bbox=False, drop_id=False))

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
+import zipfile
 
 import pandas as pd
 import pytest
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 
 from territorial import exports
 from territorial.programme import resolve
 from territorial.programme_file import load_programme_file
+from territorial.spreadsheet_text import restore
 
 DANGEROUS = {
     "75056": "=HYPERLINK(\"http://example.org\";\"clic\")",
@@ -30,15 +33,44 @@ def risky(load_csv, reference, definition):
     return resolve(table, reference=reference, definition=definition)
 
 
-def test_neutralise():
-    assert exports.neutralise("=1+1") == "'=1+1"
-    assert exports.neutralise("-") == "'-"
-    assert exports.neutralise("Paris") == "Paris"
-    assert exports.neutralise("") == ""
-    assert exports.neutralise(-3) == -3
-    assert exports.neutralise(None) is None
-    assert exports.neutralise("\tcaché") == "'\tcaché"
-    assert exports.neutralise("\rretour") == "'\rretour"
+@pytest.mark.parametrize("value, written", [
+    ("=1+1", "'=1+1"),
+    ("=HYPERLINK(\"http://example.org\";\"clic\")", "'=HYPERLINK(\"http://example.org\";\"clic\")"),
+    ("+33 1 23 45 67 89", "'+33 1 23 45 67 89"),  # Excel reads =+33 1 23… (an error): protected
+    ("-2+3", "'-2+3"),
+    ("@SUM(A1:A2)", "'@SUM(A1:A2)"),
+    ("\tcaché", "'\tcaché"),
+    ("\rretour", "'\rretour"),
+    ("  =1+1", "'  =1+1"),  # after spaces too
+    ("\uff1d1+1", "'\uff1d1+1"),  # full-width ＝ ＋ － ＠
+    ("\uff0b33", "'\uff0b33"),
+    ("\uff0dx", "'\uff0dx"),
+    ("\uff20SUM(A1)", "'\uff20SUM(A1)"),
+    ("'=déjà", "''=déjà"),  # already quoted: one more quote, undone by the import
+    ("'", "'"),
+    ("'abc", "'abc"),
+    ("-", "-"),  # a lone sign runs nothing
+    ("+", "+"),
+    ("-12", "-12"),  # plain numbers stay numbers
+    ("+3,5", "+3,5"),
+    ("Paris", "Paris"),
+    ("", ""),
+    (-3, -3),
+    (None, None),
+])
+def test_neutralise(value, written):
+    assert exports.neutralise(value) == written
+    if isinstance(value, str):
+        assert restore(written) == value
+
+
+def test_restore_is_the_inverse_of_neutralise_on_every_short_text():
+    alphabet = ["'", "=", "-", "+", "@", "\uff1d", " ", "\t", "1", "a", ","]
+    texts = [""] + alphabet
+    for _ in range(3):
+        texts = [t + c for t in texts for c in alphabet if len(t) < 4] + texts
+    for text in set(texts):
+        assert restore(exports.neutralise(text)) == text, repr(text)
 
 
 def test_csv_neutralises_tab_and_carriage_return():
@@ -82,19 +114,24 @@ def test_csv_neutralises_formulas(risky):
     assert "'=HYPERLINK" in table and ";=" not in table
 
 
-def test_xlsx_has_no_formula_cell(risky):
-    book = load_workbook(io.BytesIO(exports.to_xlsx(risky, info={"auteur": "=cmd|' /C calc'!A0"})))
+def test_xlsx_has_no_formula_cell_and_keeps_the_text_as_typed(risky):
+    data = exports.to_xlsx(risky, info={"auteur": "=cmd|' /C calc'!A0"})
+    book = load_workbook(io.BytesIO(data))
     assert book.sheetnames == ["Programme", "Territoires", "Informations"]
     cells = [cell for sheet in book for row in sheet.iter_rows() for cell in row]
     assert not [c.coordinate for c in cells if c.data_type == "f"]
-    assert not [c.value for c in cells if isinstance(c.value, str) and c.value.startswith(("=", "+", "-", "@"))]
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        xml = b"".join(archive.read(n) for n in archive.namelist() if n.startswith("xl/worksheets/"))
+    assert b"<f>" not in xml and b"<f " not in xml  # no formula anywhere in the file
+    formulas = [c for c in cells if isinstance(c.value, str) and c.value.startswith(("=", "+", "-", "@"))]
+    assert formulas and all(c.data_type == "s" for c in formulas)  # text cells: a spreadsheet never runs them
     sheet = book["Programme"]
     header = [c.value for c in sheet[1]]
     values = {row[0]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
-    assert values["75056"][header.index("notes")] == "'" + DANGEROUS["75056"]
+    assert {code: values[code][header.index("notes")] for code in DANGEROUS} == DANGEROUS  # no quote added
     assert values["75056"][header.index("L4")] == 3  # a number stays a number
     info = {row[0]: row[1] for row in book["Informations"].iter_rows(min_row=2, values_only=True)}
-    assert info["auteur"] == "'=cmd|' /C calc'!A0"
+    assert info["auteur"] == "=cmd|' /C calc'!A0"
 
 
 def test_xlsx_programme_sheet_is_importable(demo, reference, definition):
@@ -142,3 +179,112 @@ def test_geojson_has_resolved_names_segments_and_geometry(demo):
     ring = corte["geometry"]["coordinates"][0]
     ring = ring[0] if corte["geometry"]["type"] == "MultiPolygon" else ring
     assert all(len(str(x).split(".")[-1]) <= 4 for point in ring for x in point)
+
+
+# --------------------------------------------------------------------------- export -> import is an identity
+
+HOSTILE_NOTES = [
+    "=HYPERLINK(\"http://example.org\";\"clic\")", "+33 1 23 45 67 89", "-", "-2+3", "@SUM(A1:A2)",
+    "'=déjà entre guillemets", "''+x", "'", "'abc", "\uff1d1+1", "\uff0b33 1", "\uff0d", "\uff20x",
+    "Ligne 1\nLigne 2", "tab\tdedans", "a;b;=1+1", "\"cité\"", "-12", "+", "=", "@",
+    "=cmd|' /C calc'!A0", "ligne\u2028séparée", "<script>alert(1)</script>", "Réunion « côté Œuvre »",
+]
+EXTRA_HEADERS = ["-budget", "=x", "Référent"]
+
+
+@pytest.fixture(scope="module")
+def hostile_table(reference, definition):
+    """A valid programme whose notes, contacts and extra columns are what a spreadsheet would run.
+
+    Typed in a workbook (text cells), so that what is stored is exactly what was typed.
+    """
+    codes = list(reference.communes.index[:len(HOSTILE_NOTES)])
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Programme"
+    sheet.append(["code", "type", "L1", "L2", "L3", "L4", "notes", "contact", *EXTRA_HEADERS])
+    for i, (code, note) in enumerate(zip(codes, HOSTILE_NOTES, strict=True)):
+        sheet.append([code, "commune", 1, 0, 2, 3, note, note[::-1], "-5", f"={i}", note])
+    info = book.create_sheet("Informations")
+    info.append(["Clé", "Valeur"])
+    info.append(["meta.statut", "essai"])
+    info.append(["meta.source", "a;=1+1 « ; »"])
+    for ws in book:
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    table = load_programme_file(buffer.getvalue(), filename="hostile.xlsx", definition=definition,
+                                reference=reference)
+    assert table.territories["notes"].tolist() == HOSTILE_NOTES  # stored as typed
+    assert table.territories["=x"].tolist() == [f"={i}" for i in range(len(HOSTILE_NOTES))]
+    assert table.extra_columns == EXTRA_HEADERS
+    assert table.meta == {"statut": "essai", "source": "a;=1+1 « ; »"}
+    return table
+
+
+def _demo_table(reference, definition):
+    from tests.conftest import DEMO_FILE
+
+    return load_programme_file(DEMO_FILE.read_bytes(), filename=DEMO_FILE.name, definition=definition,
+                               reference=reference)
+
+
+def _export_then_import(table, fmt, reference, definition):
+    programme = resolve(table, reference=reference, definition=definition)
+    if fmt == "csv":
+        data = exports.to_csv(exports.file_frame(programme), meta=programme.meta)
+    else:
+        data = exports.to_xlsx(programme, info={"auteur": "=1+1"})
+    return load_programme_file(data, filename=f"export.{fmt}", definition=definition, reference=reference)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+@pytest.mark.parametrize("which", ["demo", "hostile"])
+def test_export_then_import_gives_back_the_same_table(fmt, which, hostile_table, reference, definition):
+    table = hostile_table if which == "hostile" else _demo_table(reference, definition)
+    again = _export_then_import(table, fmt, reference, definition)
+    pd.testing.assert_frame_equal(again.territories, table.territories)
+    assert again.extra_columns == table.extra_columns
+    assert again.meta == table.meta
+    assert again.is_demo is (which == "demo")
+    twice = _export_then_import(again, fmt, reference, definition)  # and again: nothing accumulates
+    pd.testing.assert_frame_equal(twice.territories, table.territories)
+
+
+def test_csv_quotes_only_what_a_spreadsheet_would_run(hostile_table, reference, definition):
+    programme = resolve(hostile_table, reference=reference, definition=definition)
+    text = exports.to_csv(exports.file_frame(programme), meta=programme.meta).decode("utf-8-sig")
+    lines = text.split("\r\n")
+    assert lines[:2] == ["# statut: essai", '"# source: a;=1+1 « ; »"']  # one cell, never split at « ; »
+    rows = list(csv.DictReader(io.StringIO("\r\n".join(lines[2:])), delimiter=";"))
+    notes = [row["notes"] for row in rows]
+    assert dict(zip(HOSTILE_NOTES, notes, strict=True)) == {
+        **{n: n for n in HOSTILE_NOTES},
+        **{n: "'" + n for n in HOSTILE_NOTES if n[0] in "=+-@\uff1d\uff0b\uff0d\uff20'" and len(n) > 1
+           and n not in ("-12", "'", "'abc")},
+    }
+    assert notes[HOSTILE_NOTES.index("-")] == "-" and notes[HOSTILE_NOTES.index("-12")] == "-12"
+    assert list(rows[0])[-3:] == ["'-budget", "'=x", "Référent"]
+    assert {row["'=x"] for row in rows} == {f"'={i}" for i in range(len(rows))}
+    assert {row["'-budget"] for row in rows} == {"-5"}  # a number
+
+
+# --------------------------------------------------------------------------- any stored text can be exported
+
+
+def test_exports_survive_control_characters_stored_before_they_were_refused(demo):
+    """Text stored by an earlier version (NUL, escape, U+FFFE) never breaks an export."""
+    territories = demo.territories.copy()
+    territories.loc["2B096", "notes"] = "avant\x00\x1b[31maprès\ufffe"
+    territories.loc["2B096", "contact"] = "x\x0by"
+    programme = dataclasses.replace(demo, territories=territories)
+    book = load_workbook(io.BytesIO(exports.to_xlsx(programme, info={"commentaire": "v\x07"})))
+    header = [c.value for c in book["Programme"][1]]
+    row = next(r for r in book["Programme"].iter_rows(min_row=2, values_only=True) if r[0] == "2B096")
+    assert (row[header.index("notes")], row[header.index("contact")]) == ("avant[31maprès", "xy")
+    text = exports.to_csv(exports.file_frame(programme)).decode("utf-8-sig")
+    assert "avant[31maprès" in text and "\x00" not in text
+    assert json.loads(exports.to_geojson(programme))["features"]
