@@ -30,6 +30,7 @@ from openpyxl.cell.cell import TYPE_STRING
 from territorial.geometry import simplify, tolerance_for
 from territorial.programme import Programme
 from territorial.spreadsheet_text import clean, neutralise
+from territorial.xlsx_reader import escape
 
 CSV_SEPARATOR = ";"
 _RESOLVED = {"type", "nom", "membres", "date_dialogue", "notes", "contact", "type_label", "nature",
@@ -53,8 +54,14 @@ def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def clean_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """The frame as written to an XLSX file: text cleaned of what XML cannot hold."""
+    """Text cleaned of what XML cannot hold (GeoJSON)."""
     return _text_cells(frame, clean)
+
+
+def _xlsx_text(value: object) -> object:
+    """Text for an XLSX cell: cleaned, and ``_x0041_`` kept literal (XLSX's own escapes, see xlsx_reader)."""
+    value = clean(value)
+    return escape(value) if isinstance(value, str) else value
 
 
 def extra_columns(programme: Programme) -> list[str]:
@@ -142,7 +149,7 @@ def meta_line(key: object, value: object) -> str:
 
 def _write_sheet(book: Workbook, title: str, frame: pd.DataFrame) -> None:
     sheet = book.create_sheet(title)
-    safe = clean_frame(frame)
+    safe = _text_cells(frame, _xlsx_text)
     sheet.append(list(safe.columns))
     for row in safe.itertuples(index=False):
         sheet.append([None if isinstance(v, float) and pd.isna(v) else v for v in row])

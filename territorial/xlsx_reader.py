@@ -62,7 +62,7 @@ SPREADSHEET_COLUMNS = 16_384
 _ODS = b"application/vnd.oasis.opendocument.spreadsheet"
 _CELL = re.compile(r"([A-Za-z]{1,3})(\d*)")
 _ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
-_TO_ESCAPE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
+_TO_ESCAPE = re.compile(r"_(?=x[0-9A-Fa-f]{4}_)")
 _INTEGER = re.compile(r"[+-]?\d+")
 
 
@@ -92,7 +92,7 @@ def _column_index(letters: str) -> int:
 
 def escape(text: str) -> str:
     """Text for an XLSX cell, such that :func:`unescape` gives it back (``_x0041_`` stays literal)."""
-    return _TO_ESCAPE.sub(r"_x005F_\1", text)
+    return _TO_ESCAPE.sub("_x005F_", text)
 
 
 def unescape(text: str) -> str:

@@ -16,6 +16,7 @@ from territorial import exports
 from territorial.programme import resolve
 from territorial.programme_file import load_programme_file
 from territorial.spreadsheet_text import restore
+from territorial.xlsx_reader import escape, unescape
 
 DANGEROUS = {
     "75056": "=HYPERLINK(\"http://example.org\";\"clic\")",
@@ -188,6 +189,7 @@ HOSTILE_NOTES = [
     "'=déjà entre guillemets", "''+x", "'", "'abc", "\uff1d1+1", "\uff0b33 1", "\uff0d", "\uff20x",
     "Ligne 1\nLigne 2", "tab\tdedans", "a;b;=1+1", "\"cité\"", "-12", "+", "=", "@",
     "=cmd|' /C calc'!A0", "ligne\u2028séparée", "<script>alert(1)</script>", "Réunion « côté Œuvre »",
+    "_x0041_ reste écrit ainsi", "_x005F_x0041_",
 ]
 EXTRA_HEADERS = ["-budget", "=x", "Référent"]
 
@@ -213,6 +215,7 @@ def hostile_table(reference, definition):
         for row in ws.iter_rows():
             for cell in row:
                 if isinstance(cell.value, str):
+                    cell.value = escape(cell.value)  # as a spreadsheet writes « _x0041_ » typed as such
                     cell.data_type = "s"
     buffer = io.BytesIO()
     book.save(buffer)
@@ -288,3 +291,9 @@ def test_exports_survive_control_characters_stored_before_they_were_refused(demo
     text = exports.to_csv(exports.file_frame(programme)).decode("utf-8-sig")
     assert "avant[31maprès" in text and "\x00" not in text
     assert json.loads(exports.to_geojson(programme))["features"]
+
+
+@pytest.mark.parametrize("text", ["_x0041_", "_x005F_x0041_", "__x0041__", "_x00", "a_x0041_b_x0042_", "_x_", ""])
+def test_xlsx_text_escapes_are_undone_exactly(text):
+    assert unescape(escape(text)) == text
+    assert unescape("_x0007_") == "\x07"  # how a spreadsheet writes a control character (then refused)
