@@ -450,3 +450,39 @@ def test_own_import_does_not_block_the_editor(editor_env):
     run(at)
     assert not [w for w in texts(at.warning) if "depuis que vous avez commencé" in w]
     assert len(at.data_editor) == 1 and len(at.data_editor[0].value) == 2
+
+
+# --------------------------------------------------------------------------- limits
+
+
+def test_the_uploader_says_the_limits(editor_env):
+    at = login(run(page()))
+    expected = "Limites : 5 Mo, 5\u202f000 territoires, 50 colonnes, 32\u202f767 caractères par cellule"
+    assert at.file_uploader[0].proto.help.startswith(expected)
+    assert any(expected in c.value for c in at.caption)
+
+
+def test_thousands_of_problems_list_the_first_ones_and_count_the_others(editor_env):
+    rows = "".join(f"9{i:04d};ville;9;9;9;9\n" for i in range(1_000))
+    at = login(run(page()))
+    at.file_uploader[0].set_value(("programme.csv", f"code;type;L1;L2;L3;L4\n{rows}".encode(), "text/csv"))
+    run(at)
+    assert texts(at.error) == ["Fichier refusé : 5\u202f000 problèmes à corriger. Rien n'a été modifié."]
+    assert len(problem_table(at)) == 200
+    assert "… et 4\u202f800 autres problèmes : corrigez d'abord ceux-ci, puis importez de nouveau le fichier." \
+        in texts(at.caption)
+
+
+def test_preview_and_changes_of_a_large_file_are_bounded(editor_env, reference):
+    codes = list(reference.communes.index[:600])
+    rows = "".join(f"{code};commune;1;0;0;0\n" for code in codes)
+    at = login(run(page()))
+    at.file_uploader[0].set_value(("programme.csv", f"code;type;L1;L2;L3;L4\n{rows}".encode(), "text/csv"))
+    run(at)
+    assert texts(at.success)[-1] == "Fichier valide : 600 territoires. Vérifiez l'aperçu, puis confirmez."
+    preview = next(d.value for d in at.dataframe if "L1" in d.value.columns)
+    changes = next(d.value for d in at.dataframe if "Changement" in d.value.columns)
+    assert len(preview) == len(changes) == editor.SHOWN_ROWS == 500
+    captions = texts(at.caption)
+    assert "… et 100 autres territoires : seules les 500 premières lignes sont affichées." in captions
+    assert any(c.startswith("… et 181 autres lignes de changements") for c in captions)  # 600 added, 81 removed

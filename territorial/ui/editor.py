@@ -14,7 +14,18 @@ import streamlit as st
 from territorial import access, editing, exports
 from territorial.fmt import escape_markdown, fr_int, plural
 from territorial.programme import Programme
-from territorial.programme_file import KINDS, ProgrammeFileError, ProgrammeTable, problems_frame
+from territorial.programme_file import (
+    KINDS,
+    MAX_BYTES,
+    MAX_CELL_CHARS,
+    MAX_COLUMNS,
+    MAX_REPORTED,
+    MAX_ROWS,
+    ProgrammeFileError,
+    ProgrammeTable,
+    more_text,
+    problems_frame,
+)
 from territorial.store import ConflictError, StoredVersion, StoreError, diff_tables
 from territorial.ui import data
 
@@ -25,6 +36,11 @@ UPLOAD_ROUND = "donnees_fichier_tour"
 EDIT_BASE = "donnees_edition_base"
 FLASH = "donnees_message"
 CARRIED = "donnees_edition_reportee"
+#: Rows shown of a preview, of a list of changes or of conflicts (the rest is counted).
+SHOWN_ROWS = 500
+UPLOAD_HELP = (f"Limites : {MAX_BYTES // (1024 * 1024)} Mo, {fr_int(MAX_ROWS)} territoires, {MAX_COLUMNS} colonnes, "
+               f"{fr_int(MAX_CELL_CHARS)} caractères par cellule ; pour un classeur XLSX, 50 Mo une fois "
+               "décompressé. Un fichier plus grand est refusé sans être lu.")
 
 
 @st.cache_resource(show_spinner=False)
@@ -109,16 +125,26 @@ def author_fields(key: str) -> tuple[str, str]:
 
 
 def show_problems(error: ProgrammeFileError, *, what: str) -> None:
-    """Every problem of a refused file or edit, in a table."""
-    n = len(error.problems)
-    st.error(f"{what} refusé : {plural(n, 'problème')} à corriger. Rien n'a été modifié.")
+    """The problems of a refused file or edit, in a table (the first ones, and how many others)."""
+    st.error(f"{what} refusé : {plural(error.total, 'problème')} à corriger. Rien n'a été modifié.")
     st.dataframe(error.as_frame(), hide_index=True, width="stretch")
+    if error.more:
+        st.caption(f"{error.more} : corrigez d'abord ceux-ci, puis importez de nouveau le fichier.")
+
+
+def bounded_table(frame: pd.DataFrame, *, what: str) -> None:
+    """``frame`` in a table, its first SHOWN_ROWS rows only (« … et 12 345 autres {what} »)."""
+    st.dataframe(frame.head(SHOWN_ROWS), hide_index=True, width="stretch")
+    more = more_text(min(len(frame), SHOWN_ROWS), len(frame), what)
+    if more:
+        st.caption(f"{more} : seules les {fr_int(SHOWN_ROWS)} premières lignes sont affichées.")
 
 
 def show_warnings(table: ProgrammeTable) -> None:
     if table.warnings:
-        st.warning(f"{plural(len(table.warnings), 'remarque')} (corrections automatiques, colonnes "
-                   "conservées) :")
+        n = len(table.warnings)  # beyond MAX_REPORTED, the last one counts the others
+        head = plural(n, "remarque") if n <= MAX_REPORTED else "Nombreuses remarques"
+        st.warning(f"{head} (corrections automatiques, colonnes conservées) :")
         st.dataframe(problems_frame(table.warnings), hide_index=True, width="stretch")
 
 
@@ -130,7 +156,7 @@ def show_diff(before: ProgrammeTable, after: ProgrammeTable, *, title: str) -> p
                 f"{fr_int(counts.get('retiré', 0))} retiré(s), "
                 f"{fr_int(changes.loc[changes['Changement'] == 'modifié', 'Code'].nunique())} modifié(s).")
     if len(changes):
-        st.dataframe(changes, hide_index=True, width="stretch")
+        bounded_table(changes, what="lignes de changements")
     return changes
 
 
@@ -161,10 +187,11 @@ def import_section(current: StoredVersion) -> None:
     """Upload, validate, preview and confirm a programme file."""
     round_ = st.session_state.setdefault(UPLOAD_ROUND, 0)  # a new key empties the uploader after a save
     uploaded = st.file_uploader("Fichier du programme (CSV ou XLSX, 5 Mo au plus)", type=["csv", "xlsx", "txt"],
-                                key=f"donnees_fichier_{round_}")
+                                key=f"donnees_fichier_{round_}", help=UPLOAD_HELP)
     if uploaded is None:
         st.caption("Colonnes attendues : code, type, L1…L4 ; facultatives : nom, membres, "
-                   "date_dialogue, notes, contact. Le plus simple est de partir d'un export ci-dessus.")
+                   "date_dialogue, notes, contact. Le plus simple est de partir d'un export ci-dessus. "
+                   + UPLOAD_HELP)
         return
     content = uploaded.getvalue()
     sheets = editing.sheet_names(content, filename=uploaded.name)
@@ -198,7 +225,7 @@ def confirm_import(pending: dict, current: StoredVersion, *, filename: str) -> N
     st.success(f"Fichier valide : {plural(n, 'territoire')}. Vérifiez l'aperçu, puis confirmez.")
     show_warnings(result)
     with st.expander("Aperçu du fichier validé", expanded=False):
-        st.dataframe(result.territories, hide_index=True, width="stretch")
+        bounded_table(result.territories, what="territoires")
     show_diff(current.table, result, title=f"Par rapport à la version en vigueur ({current.id})")
     with st.form("donnees_import_confirmation"):
         author, comment = author_fields("import")
@@ -313,7 +340,7 @@ def _show_carried(carried: dict, base: StoredVersion) -> None:
         st.warning(f"{plural(len(conflicts), 'valeur')} modifiée(s) des deux côtés : la valeur en vigueur "
                    "est gardée dans le tableau ; la vôtre est rappelée ci-dessous, ressaisissez-la si elle "
                    "doit l'emporter.")
-        st.dataframe(conflicts, hide_index=True, width="stretch")
+        bounded_table(conflicts, what="valeurs")
     mine: ProgrammeTable = carried["mine"]
     left, right = st.columns(2)
     left.download_button("Télécharger votre tableau modifié (CSV, réimportable)",
