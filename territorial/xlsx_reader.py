@@ -95,9 +95,14 @@ def escape(text: str) -> str:
     return _TO_ESCAPE.sub("_x005F_", text)
 
 
+def _unescaped(match: re.Match) -> str:
+    code = int(match.group(1), 16)
+    return match.group() if 0xD800 <= code <= 0xDFFF else chr(code)  # a lone surrogate stays as written
+
+
 def unescape(text: str) -> str:
     """Decode the ``_xHHHH_`` escapes of XLSX text (``_x000D_`` is a carriage return)."""
-    return _ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), text) if "_x" in text else text
+    return _ESCAPED.sub(_unescaped, text) if "_x" in text else text
 
 
 # --------------------------------------------------------------------------- streaming parts

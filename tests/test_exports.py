@@ -297,3 +297,16 @@ def test_exports_survive_control_characters_stored_before_they_were_refused(demo
 def test_xlsx_text_escapes_are_undone_exactly(text):
     assert unescape(escape(text)) == text
     assert unescape("_x0007_") == "\x07"  # how a spreadsheet writes a control character (then refused)
+
+
+def test_every_spreadsheet_file_is_written_here():
+    """A CSV or XLSX written anywhere else would skip the neutralisation of formulas."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    writer = re.compile(r"(?<!exports)\.to_csv\(|csv\.writer\(|\.to_excel\(|ExcelWriter|from openpyxl import")
+    sources = [*root.glob("pages/*.py"), *root.glob("territorial/**/*.py"), root / "app.py"]
+    found = {str(path.relative_to(root)) for path in sources if writer.search(path.read_text(encoding="utf-8"))}
+    # national.py writes the reference's own EPCI list for the benchmarks, never data typed by someone
+    assert found == {"territorial/exports.py", "territorial/national.py"}

@@ -317,3 +317,8 @@ def test_groupements_of_thousands_of_members_are_checked_quickly(load, reference
     unknown = [c for c in data.decode().splitlines()[1].split(";")[3].split() if c not in reference.communes.index]
     assert error.total == 33 * len(unknown) > 100_000  # each one counted
     assert len(error.problems) == MAX_REPORTED
+
+
+def test_an_escaped_lone_surrogate_is_kept_as_written(load):
+    data = hostile.xlsx(hostile.rows_xml([[*hostile.HEADER, "notes"], [*hostile.VALID_ROWS[0], "a_xD800_b_x00E9_"]]))
+    assert load(data, filename="programme.xlsx").territories.loc[0, "notes"] == "a_xD800_bé"

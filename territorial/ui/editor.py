@@ -11,7 +11,7 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from territorial import access, editing, exports
+from territorial import access, editing, exports, xlsx_reader
 from territorial.fmt import escape_markdown, fr_int, plural
 from territorial.programme import Programme
 from territorial.programme_file import (
@@ -39,8 +39,9 @@ CARRIED = "donnees_edition_reportee"
 #: Rows shown of a preview, of a list of changes or of conflicts (the rest is counted).
 SHOWN_ROWS = 500
 UPLOAD_HELP = (f"Limites : {MAX_BYTES // (1024 * 1024)} Mo, {fr_int(MAX_ROWS)} territoires, {MAX_COLUMNS} colonnes, "
-               f"{fr_int(MAX_CELL_CHARS)} caractères par cellule ; pour un classeur XLSX, 50 Mo une fois "
-               "décompressé. Un fichier plus grand est refusé sans être lu.")
+               f"{fr_int(MAX_CELL_CHARS)} caractères par cellule ; pour un classeur XLSX, "
+               f"{xlsx_reader.MAX_UNCOMPRESSED // (1024 * 1024)} Mo une fois décompressé. Un fichier plus grand "
+               "est refusé sans être lu.")
 
 
 @st.cache_resource(show_spinner=False)
