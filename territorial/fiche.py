@@ -8,7 +8,6 @@ its département (communes, intercommunalités, groupements), its région
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import folium
@@ -17,6 +16,7 @@ import pandas as pd
 import shapely
 
 from territorial import maps
+from territorial.codes import fiche_link
 from territorial.definition import Segment
 from territorial.fmt import escape_html, escape_markdown, fold, fr_date, fr_pct, fr_pop, plural
 from territorial.geometry import INSET_BOXES, bounds_of, outline_lines, simplify
@@ -25,8 +25,6 @@ from territorial.programme import Programme
 from territorial.reference import Reference
 from territorial.views import COLOUR_SEGMENT, TOOLTIP_FIELDS, map_frame, search_label, search_mask
 
-#: What a territory code may look like (INSEE, SIREN, or a groupement's own code).
-CODE_PATTERN = re.compile(r"^[0-9A-Z-]{1,40}$")
 OTHER_COLOUR = "#d4d4d4"
 _KIND_PLURALS = {"commune": ("communes", "situées"), "epci": ("intercommunalités", "situées"),
                  "departement": ("départements", "situés"), "region": ("régions", "situées"),
@@ -130,21 +128,6 @@ class Fiche:
     def peers_txt(self) -> str:
         """« les 28 autres territoires du segment « Petits territoires » »."""
         return f"{plural(self.n_peers, 'autre territoire', 'autres territoires')} du segment « {self.segment.label} »"
-
-
-def normalise_code(raw: object) -> str | None:
-    """A code from a URL, upper-cased and stripped; None if it cannot be a code."""
-    if not isinstance(raw, str):
-        return None
-    code = raw.strip().upper()
-    return code if CODE_PATTERN.match(code) else None
-
-
-def fiche_link(code: str, nom: str) -> str:
-    """Markdown link ``[Nom](/fiche?territoire=CODE)``, the name escaped, the code checked."""
-    if not CODE_PATTERN.match(str(code)):
-        return escape_markdown(nom)
-    return f"[{escape_markdown(nom)}](/fiche?territoire={code})"
 
 
 def fiche_data(programme: Programme, code: str, *, reference: Reference | None = None,
@@ -397,6 +380,5 @@ def _members(row: pd.Series, reference: Reference | None) -> tuple[str, ...]:
 __all__ = [
     "chip_html", "facts_markdown", "lever_markdown", "peers_markdown", "similar_markdown",
     "ContextArea", "Fiche", "LeverLine", "Similar", "UnknownTerritoryError",
-    "context_area", "context_caption", "context_map", "examples", "fiche_data", "fiche_link",
-    "fr_date", "normalise_code", "search",
+    "context_area", "context_caption", "context_map", "examples", "fiche_data", "fr_date", "search",
 ]

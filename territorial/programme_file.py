@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from territorial.codes import RULE_TEXT, is_code, normalise_code
 from territorial.definition import ProgrammeDefinition
 from territorial.fmt import fold as _fold
 from territorial.reference import Reference
@@ -281,14 +282,6 @@ def _map_columns(
     return mapping, extras, problems
 
 
-def normalise_code(raw: str) -> str:
-    """Clean a code typed in a spreadsheet: spaces, Excel's ``1001.0``, case."""
-    code = re.sub(r"\s+", "", str(raw)).upper()
-    if re.fullmatch(r"\d+\.0+", code):
-        code = code.split(".")[0]
-    return code
-
-
 def _candidates(code: str, kind: str) -> list[str]:
     """Unambiguous corrections of a code whose leading zero a spreadsheet dropped."""
     if kind == "commune" and re.fullmatch(r"\d{4}", code):
@@ -412,6 +405,8 @@ def validate_table(
         code = normalise_code(values.get("code", ""))
         if not code:
             problems.append(Problem(row, col("code"), "", "code manquant."))
+        elif kind == "groupement" and not is_code(code):
+            problems.append(Problem(row, col("code"), code, f"code de groupement invalide : {RULE_TEXT}."))
         elif kind == "groupement":
             record["code"] = code
             record["nom"] = values.get("nom", "")

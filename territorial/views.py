@@ -6,13 +6,12 @@ every rule here is tested without a server.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from urllib.parse import quote
 
 import geopandas as gpd
 import pandas as pd
 
+from territorial.codes import fiche_link, parse_code
 from territorial.definition import ProgrammeDefinition
 from territorial.fmt import escape_markdown, fr_pct, fr_pop, plural
 from territorial.fmt import fold as _fold
@@ -256,20 +255,10 @@ def level_palette(definition: ProgrammeDefinition) -> dict[int, str]:
     return dict(zip(values, _ordinal(len(values)), strict=True))
 
 
-_CODE = re.compile(r"^[0-9A-Za-z]{2,12}$")
-
-
 def valid_code(programme: Programme, code: object) -> str | None:
-    """``code`` if it names a territory of the programme, else None (safe in a URL)."""
-    text = str(code).strip() if code is not None else ""
-    return text if _CODE.match(text) and text in programme.territories.index else None
-
-
-def fiche_link(code: str) -> str:
-    """Markdown link to a territory's fiche page; ``code`` must be a valid code."""
-    if not _CODE.match(code):
-        raise ValueError(f"not a territory code: {code!r}")
-    return f"[Ouvrir la fiche](/fiche?territoire={quote(code)})"
+    """The code (normalised) if it names a territory of the programme, else None (safe in a URL)."""
+    text = parse_code(code)
+    return text if text is not None and text in programme.territories.index else None
 
 
 def territory_card(programme: Programme, code: str) -> str:
@@ -292,7 +281,7 @@ def territory_card(programme: Programme, code: str) -> str:
         "",
         *levers,
         "",
-        fiche_link(code),
+        fiche_link(code, "Ouvrir la fiche"),
     ]
     return "\n".join(lines)
 

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from territorial import maps
+from territorial.codes import fiche_link, parse_code
 from territorial.fiche import (
     OTHER_COLOUR,
     UnknownTerritoryError,
@@ -18,10 +19,8 @@ from territorial.fiche import (
     examples,
     facts_markdown,
     fiche_data,
-    fiche_link,
     fr_date,
     lever_markdown,
-    normalise_code,
     peers_markdown,
     search,
     similar_markdown,
@@ -115,11 +114,19 @@ def test_unknown_code_raises_a_french_error(demo) -> None:
 
 
 @pytest.mark.parametrize(("raw", "expected"), [
-    (" 200046977 ", "200046977"), ("petr-langres", "PETR-LANGRES"), ("2a004", "2A004"),
-    ("", None), (None, None), ("<script>", None), ("69 123", None), ("../etc", None), ("x" * 41, None),
+    (" 200046977 ", "200046977"), ("petr-langres", "PETR-LANGRES"), ("2a004", "2A004"), ("69 123", "69123"),
+    ("PETR_SUD", "PETR_SUD"), ("1001.0", "1001"), ("x" * 40, "X" * 40),
+    ("", None), (None, None), ("<script>", None), ("../etc", None), ("x" * 41, None), ("9" * 5000, None),
+    ("-PETR", None), ("PETR-", None), ("É1", None), ("[a](b)", None), ("a%20b", None), (12, None),
 ])
-def test_normalise_code(raw, expected) -> None:
-    assert normalise_code(raw) == expected
+def test_parse_code_accepts_every_code_a_programme_holds(raw, expected) -> None:
+    assert parse_code(raw) == expected
+
+
+def test_every_code_of_the_demo_and_the_reference_follows_the_one_rule(demo, reference) -> None:
+    for codes in (demo.territories.index, reference.communes.index, reference.epci.index,
+                  reference.departements.index, reference.regions.index):
+        assert all(parse_code(c) == c for c in codes)
 
 
 def test_links_escape_names_and_refuse_odd_codes() -> None:
@@ -128,6 +135,8 @@ def test_links_escape_names_and_refuse_odd_codes() -> None:
     assert link.startswith("[\\[cliquez\\]\\(javascript\\:alert\\(1\\)\\)](/fiche?")
     assert "](javascript" not in link
     assert fiche_link("x)(javascript:alert(1)", "Nom") == "Nom"
+    assert fiche_link("PETR-LANGRES", "Pays") == "[Pays](/fiche?territoire=PETR-LANGRES)"
+    assert fiche_link(LYON, "www.lyon.fr") == "[www\u2060\\.lyon\\.fr](/fiche?territoire=200046977)"
 
 
 def test_data_text_is_escaped_in_every_markdown_block(demo) -> None:
