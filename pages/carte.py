@@ -43,9 +43,9 @@ notes = [
     url_state.seed("carte_levier", "levier", options=levers),
     url_state.seed("carte_region", "region", options=regions),
     url_state.seed("carte_type", "type", options=kinds, multi=True),
-    url_state.seed(SELECTED, "territoire", options=territories.index),
+    url_state.seed_code(SELECTED, "territoire", codes=territories.index),
+    url_state.seed_text("carte_q", "q"),
 ]
-url_state.seed_text("carte_q", "q")
 
 with st.sidebar:
     st.header("Filtres de la carte")
@@ -73,8 +73,7 @@ url_state.sync({"couleur": None if mode == COLOUR_SEGMENT else mode, "segment": 
                 "levier": lever, "region": region, "type": ",".join(chosen_kinds), "q": query.strip()})
 
 st.title("Carte des territoires")
-for note in filter(None, notes):
-    st.info(note)
+url_state.warn(notes)
 codes = tuple(shown.index)
 _, legend, title = cached_views.frame(programme, mode=mode, codes=codes)
 st.caption(map_summary(programme, shown, legend, title))

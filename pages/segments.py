@@ -26,8 +26,7 @@ notes = [url_state.seed(SEGMENT, "segment", options=segments), url_state.seed(LE
 
 st.title("Segments de taille et leviers d'action")
 st.caption("La taille compte : les territoires de chaque segment activent les leviers différemment.")
-for note in filter(None, notes):
-    st.info(note)
+url_state.warn(notes)
 
 summary = segment_summary(programme)
 for col, segment in zip(st.columns(len(definition.segments)), definition.segments, strict=True):

@@ -61,13 +61,61 @@ def escape_html(text: object) -> str:
     return html.escape("" if text is None else str(text), quote=True)
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+#: Every ASCII character Markdown (CommonMark, GFM, Streamlit's directives, KaTeX) gives a
+#: meaning to: escaped with a backslash, it is shown as itself.
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=])")
+#: WORD JOINER: invisible, and breaks the patterns of GFM's « autolink literals ». Streamlit
+#: finds bare ``https://…``, ``www.…`` and ``a@b.fr`` in the text *after* Markdown escapes are
+#: resolved (mdast-util-gfm-autolink-literal), so a backslash does not stop them; a word
+#: joiner after ``@``, inside ``://`` and after ``www`` does (checked in Chromium).
+WORD_JOINER = "\u2060"
+_AUTOLINK = re.compile(r"(@|:(?=//)|(?i:www)(?=\.))")
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+_LEADING_BLANKS = re.compile(r"^[ \t]+")
+ELLIPSIS = "…"
 
 
-def escape_markdown(text: object) -> str:
-    """Escape data text for Streamlit Markdown: no link, no HTML, no formatting."""
+def truncate(text: object, limit: int | None) -> str:
+    """``text`` cut to ``limit`` characters, with « … » when something was cut."""
     value = "" if text is None else str(text)
-    return _MD_SPECIAL.sub(r"\\\1", value)
+    if limit is None or len(value) <= limit:
+        return value
+    return value[:max(limit, 0)] + ELLIPSIS
+
+
+def _escape_line(line: str) -> str:
+    line = _CONTROL.sub("", line.replace("\t", " "))
+    # Leading blanks would open an indented code block: no-break spaces look the same.
+    line = _LEADING_BLANKS.sub(lambda m: "\u00a0" * len(m.group()), line)
+    line = _AUTOLINK.sub(lambda m: m.group() + WORD_JOINER, line)
+    return _MD_SPECIAL.sub(r"\\\1", line)
+
+
+def escape_markdown(text: object, *, multiline: bool = False, limit: int | None = None) -> str:
+    """Data text (from a file, a URL, a person) for Streamlit Markdown, shown as plain text.
+
+    No link (not even a bare address or e-mail), no image, no HTML, no entity, no heading,
+    list, table, emphasis, emoji or formula: every character reads as itself.
+
+    Parameters
+    ----------
+    text
+        Any value (None is empty).
+    multiline
+        Keep the line breaks (as Markdown hard breaks); otherwise they become spaces.
+    limit
+        At most this many characters of ``text`` are shown, then « … ».
+    """
+    value = truncate(text, limit)
+    lines = value.splitlines() or [""]
+    if not multiline:
+        return _escape_line(" ".join(lines))
+    return "  \n".join(_escape_line(line) for line in lines)
+
+
+def quoted(value: object, limit: int = 60) -> str:
+    """A value quoted in a French message: « … », escaped, cut after ``limit`` characters."""
+    return f"«\u00a0{escape_markdown(value, limit=limit)}\u00a0»"
 
 
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:

@@ -73,20 +73,6 @@ def steps(programme: Programme, *, territory: str | None = None) -> list[Step]:
     return [Step(i, s.kind, s.key, s.title, s.subtitle, s.body, s.figures) for i, s in enumerate(out, 1)]
 
 
-def clamp_step(raw: object, n_steps: int) -> tuple[int, str | None]:
-    """The step number asked for in the URL, brought into 1..n; a French message if it was not."""
-    if raw is None or str(raw).strip() == "":
-        return 1, None
-    try:
-        asked = int(str(raw).strip())
-    except ValueError:
-        return 1, f"Étape « {raw} » non reconnue : retour à l'étape 1."
-    number = min(max(asked, 1), n_steps)
-    if number != asked:
-        return number, f"Il n'y a pas d'étape {asked} (étapes 1 à {n_steps}) : affichage de l'étape {number}."
-    return number, None
-
-
 def step_map(programme: Programme, step: Step, *, outlines: dict, reference: Reference,
              height: int = 760) -> folium.Map:
     """The map of a step: by segment (overview), one segment highlighted, one lever's levels,
@@ -227,4 +213,4 @@ def _territory(programme: Programme, code: str | None) -> Step:
     ))
 
 
-__all__ = ["Figure", "Step", "clamp_step", "map_caption", "step_map", "steps", "territory_options"]
+__all__ = ["Figure", "Step", "map_caption", "step_map", "steps", "territory_options"]

@@ -86,7 +86,7 @@ def test_url_restores_the_view(folium_recorder, demo) -> None:
 def test_invalid_url_values_are_ignored_with_a_message(folium_recorder) -> None:
     at = _open(segment="S1,S9", levier="<b>L2</b>", territoire="99999", couleur="rouge")
     assert not at.exception
-    messages = " ".join(i.value for i in at.info)
+    messages = " ".join(w.value for w in at.warning).replace("\u00a0", " ")
     assert "« S9 »" in messages and "« segment »" in messages
     assert "« \\<b\\>L2\\</b\\> »" in messages  # shown escaped, never as HTML
     assert "« 99999 »" in messages and "« rouge »" in messages
@@ -95,6 +95,27 @@ def test_invalid_url_values_are_ignored_with_a_message(folium_recorder) -> None:
     assert at.selectbox(key="carte_couleur").value == "segment"
     assert len(_shown(at)) == 29
     assert "levier" not in at.query_params and "territoire" not in at.query_params
+
+
+@pytest.mark.parametrize("param", ["PETR-LANGRES", "petr-langres"])
+def test_a_groupement_code_in_the_url_selects_it(folium_recorder, param) -> None:
+    at = _open(territoire=param)  # the demo's own groupement code: letters and a hyphen
+    assert not at.exception
+    assert not [w for w in at.warning if w.value.startswith("Adresse de la page")]
+    assert at.selectbox(key="carte_territoire").value == "PETR-LANGRES"
+    card = next(m.value for m in at.markdown if m.value.startswith("###"))
+    assert card.startswith("### Pôle d'équilibre territorial et rural du Pays de Langres")
+    assert card.endswith("[Ouvrir la fiche](/fiche?territoire=PETR-LANGRES)")
+    assert at.query_params["territoire"] == "PETR-LANGRES"
+
+
+def test_clicking_a_groupement_selects_it(folium_recorder) -> None:
+    at = _open()
+    folium_recorder.click = "PETR-LANGRES"
+    at.run()
+    assert not at.exception
+    assert at.selectbox(key="carte_territoire").value == "PETR-LANGRES"
+    assert at.query_params["territoire"] == "PETR-LANGRES"
 
 
 def test_clicking_a_territory_shows_its_card_and_highlights_it(folium_recorder, demo) -> None:
@@ -211,7 +232,8 @@ def test_a_map_that_only_shows_is_one_document_rendered_once(demo, monkeypatch) 
 def test_card_escapes_data_and_links_only_valid_codes(demo) -> None:
     import dataclasses
 
-    from territorial.views import context_bounds, fiche_link, territory_card, valid_code
+    from territorial.codes import fiche_link, fiche_url
+    from territorial.views import context_bounds, territory_card, valid_code
 
     data = demo.territories.copy()
     data.loc[LYON, "nom"] = "<script>alert(1)</script> [clic](javascript:alert(1))"
@@ -223,8 +245,10 @@ def test_card_escapes_data_and_links_only_valid_codes(demo) -> None:
     assert valid_code(demo, " 04116 ") == "04116"
     for bad in ["99999", "<b>", "2A004)", "", None, "../fiche"]:
         assert valid_code(demo, bad) is None
+    assert valid_code(demo, "petr-langres") == "PETR-LANGRES"  # a groupement's own code
+    assert fiche_link("x)[y](javascript:1", "Ouvrir la fiche") == "Ouvrir la fiche"
     with pytest.raises(ValueError):
-        fiche_link("x)[y](javascript:1")
+        fiche_url("x)[y](javascript:1")
     # One small commune is shown in its surroundings (at least 1.5 degrees each way).
     from territorial.views import COLOUR_SEGMENT, map_frame
 

@@ -421,7 +421,7 @@ def test_data_text_is_escaped_in_markdown(env):
     at = run(page())
     caption = at.markdown[0].value
     assert not re.search(r"(?<!\\)[<>*]", caption.replace("Version **2**", ""))
-    assert "\\<img src=x onerror=alert\\(1\\)\\>" in caption
+    assert "\\<img src\\=x onerror\\=alert\\(1\\)\\>" in caption
     assert "\\*\\*gras\\*\\*" in caption
 
 

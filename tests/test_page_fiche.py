@@ -76,7 +76,8 @@ def test_unknown_code_says_so_and_offers_the_search(folium_recorder) -> None:
     at = _open(territoire="12345678")
     assert not at.exception
     assert [e.value for e in at.error] == [
-        "Aucun territoire du programme n'a le code «\u00a012345678\u00a0». "
+        "Adresse de la page : la valeur «\u00a012345678\u00a0» du paramètre «\u00a0territoire\u00a0» ne "
+        "correspond à aucun territoire du programme ; elle a été ignorée. "
         "Vérifiez le lien reçu, ou cherchez le territoire par son nom."]
     assert at.text_input(key="fiche_requete") is not None
     assert folium_recorder.maps == []
@@ -86,7 +87,7 @@ def test_hostile_code_is_shown_as_text(folium_recorder) -> None:
     at = _open(territoire="<img src=x onerror=alert(1)>")
     assert not at.exception
     (error,) = at.error
-    assert "\\<img src=x onerror=alert\\(1\\)\\>" in error.value
+    assert "\\<img src\\=x onerror\\=alert\\(1\\)\\>" in error.value
 
 
 def test_no_code_shows_the_search_box_and_examples(folium_recorder, demo) -> None:

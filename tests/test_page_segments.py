@@ -105,8 +105,8 @@ def test_url_restores_the_cell_and_ignores_invalid_values(folium_recorder, demo)
 
     at = _open(segment="S1,S2", levier="[x](javascript:alert(1))")
     assert not at.exception
-    messages = " ".join(i.value for i in at.info)
-    assert "« S1,S2 »" in messages
-    assert f"« {escape_markdown('[x](javascript:alert(1))')} »" in messages  # no link, shown as text
+    messages = " ".join(w.value for w in at.warning)
+    assert "«\u00a0S1,S2\u00a0»" in messages
+    assert f"«\u00a0{escape_markdown('[x](javascript:alert(1))')}\u00a0»" in messages  # no link, shown as text
     assert at.selectbox(key="segments_segment").value is None
     assert at.selectbox(key="segments_levier").value == "L1"

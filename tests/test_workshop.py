@@ -15,7 +15,6 @@ from territorial.workshop import (
     OVERVIEW,
     SEGMENT,
     TERRITORY,
-    clamp_step,
     map_caption,
     step_map,
     steps,
@@ -117,18 +116,6 @@ def test_territory_step(demo) -> None:
     assert figures == {"Habitants": "1,4 million", "Leviers activés": "4 / 4", "Territoires de même taille": "9"}
     assert steps(demo, territory="inconnu")[-1].key == ""
     assert "Métropole de Lyon (Intercommunalité, 69)" in territory_options(demo).values()
-
-
-@pytest.mark.parametrize(("raw", "number", "warned"), [
-    (None, 1, False), ("", 1, False), ("3", 3, False), ("10", 10, False),
-    ("99", 10, True), ("0", 1, True), ("-2", 1, True), ("abc", 1, True),
-])
-def test_clamp_step(raw, number, warned) -> None:
-    found, message = clamp_step(raw, 10)
-    assert found == number
-    assert (message is not None) == warned
-    if raw == "99":
-        assert message == "Il n'y a pas d'étape 99 (étapes 1 à 10) : affichage de l'étape 10."
 
 
 def test_segment_step_map_highlights_its_segment(demo, reference, outlines) -> None:

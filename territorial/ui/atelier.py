@@ -14,8 +14,8 @@ import folium
 import streamlit as st
 
 from territorial.programme import Programme
-from territorial.ui import data
-from territorial.workshop import Step, clamp_step, step_map, steps
+from territorial.ui import data, url_state
+from territorial.workshop import Step, step_map, steps
 
 CSS_FILE = Path(__file__).resolve().parents[2] / "assets" / "atelier.css"
 MODE_PARAM, MODE_VALUE = "mode", "atelier"
@@ -63,13 +63,17 @@ def step_map_cached(programme: Programme, step: Step, *, height: int) -> folium.
 
 def current_step(n_steps: int) -> tuple[int, str | None]:
     """The step in the URL, clamped to 1..n (the URL is corrected), with a message if it was."""
-    raw = st.query_params.get(STEP_PARAM)
-    number, message = clamp_step(raw, n_steps)
-    if raw != str(number):
-        st.query_params[STEP_PARAM] = str(number)
+    number, message = url_state.integer(STEP_PARAM, default=1, low=1, high=n_steps, clamp=True,
+                                        label=lambda n: f"l'étape {n}")
+    url_state.sync({STEP_PARAM: str(number)})
     if st.session_state.get(STEP_KEY) != number:  # the URL wins over the selector's memory
         st.session_state[STEP_KEY] = number
     return number, message
+
+
+def territory(programme: Programme) -> tuple[str | None, str | None]:
+    """The territory in the URL (a code of the programme), or None, with a message if it was ignored."""
+    return url_state.code(TERRITORY_PARAM, codes=programme.territories.index)
 
 
 def go_to(number: int) -> None:

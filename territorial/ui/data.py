@@ -7,6 +7,7 @@ definition, the current programme and its display geometry.
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 
@@ -21,8 +22,16 @@ from territorial.geometry import inset_frames, outline_lines, with_insets
 from territorial.programme import Programme, resolve
 from territorial.programme_file import ProgrammeTable, load_programme_file
 from territorial.reference import Reference, is_cached, load_reference
-from territorial.store import ENV_URL, Store, StoredVersion, StoreError, StoreUnavailableError
+from territorial.store import (
+    ENV_URL,
+    Store,
+    StoredVersion,
+    StoreError,
+    StoreUnavailableError,
+    VersionNotFoundError,
+)
 
+log = logging.getLogger(__name__)
 DEMO_FILE = Path(__file__).resolve().parents[2] / "data" / "demo_programme.csv"
 
 
@@ -204,6 +213,33 @@ def version(version_id: int) -> StoredVersion:
         return _version(_store_key(), version_id)
     except StoreError as exc:
         unavailable(exc)
+
+
+DAMAGED_TEXT = ("La version {id} ne peut pas être lue : elle est peut-être endommagée dans le stockage des "
+                "données. Les autres versions restent consultables ; l'administrateur du tableau de bord "
+                "trouvera le détail de l'erreur dans le journal du serveur.")
+
+
+def readable_version(version_id: int) -> StoredVersion | None:
+    """A stored version, or None after a French error when it cannot be read: the page goes on."""
+    try:
+        return _version(_store_key(), version_id)
+    except (StoreError, VersionNotFoundError):  # the store has logged the cause
+        st.error(DAMAGED_TEXT.format(id=version_id))
+        return None
+
+
+def readable_programme(version_id: int) -> Programme | None:
+    """The resolved programme of a version, or None after a French error (a damaged version)."""
+    if readable_version(version_id) is None:
+        return None
+    reference()
+    try:
+        return _programme_at(_store_key(), version_id)
+    except Exception:  # noqa: BLE001 - any damage in stored data: told in French, logged in full
+        log.exception("La version %s du programme ne peut pas être résolue.", version_id)
+        st.error(DAMAGED_TEXT.format(id=version_id))
+        return None
 
 
 @st.cache_resource(show_spinner="Chargement du programme…", max_entries=4)
