@@ -76,7 +76,7 @@ st.title("Carte des territoires")
 url_state.warn(notes)
 codes = tuple(shown.index)
 _, legend, title = cached_views.frame(programme, mode=mode, codes=codes)
-st.caption(map_summary(programme, shown, legend, title))
+st.caption(escape_markdown(map_summary(programme, shown, legend, title)))
 if shown.empty:
     st.warning("Aucun territoire ne correspond aux filtres choisis.")
 

@@ -102,7 +102,7 @@ def show(info: Fiche, map_caption: str) -> None:
         if info.date_dialogue:
             st.markdown(f"**Date du dialogue** : {escape_markdown(info.date_dialogue)}")
         if info.notes:
-            st.markdown(f"**Notes** : {escape_markdown(info.notes)}")
+            st.markdown(f"**Notes** : {escape_markdown(info.notes, multiline=True)}")
 
 ensure_routed()
 programme = data.programme()

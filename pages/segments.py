@@ -61,7 +61,7 @@ lever_id = col_lever.selectbox("Levier", list(levers), format_func=levers.get, k
 url_state.sync({"segment": segment_id, "levier": None if lever_id == definition.levers[0].id else lever_id})
 
 lever = definition.lever(lever_id)
-st.subheader(f"Levier {lever.id} – {lever.label}")
+st.subheader(escape_markdown(f"Levier {lever.id} – {lever.label}"))
 st.markdown(escape_markdown(lever.description))
 pool = apply_filters(programme, Filters(segments=(segment_id,) if segment_id else ()))
 active = apply_filters(programme, Filters(segments=(segment_id,) if segment_id else (), lever=lever_id))
@@ -74,7 +74,7 @@ codes = tuple(active.index)
 _, legend, title = cached_views.frame(programme, mode=lever_id, codes=codes)
 col_map, col_list = st.columns([3, 2])
 with col_map:
-    st.caption(map_summary(programme, active, legend, title))
+    st.caption(escape_markdown(map_summary(programme, active, legend, title)))
     show_map(cached_views.territories_map(programme, mode=lever_id, codes=codes, height=520),
              title=f"Carte : {title}", height=520)
 with col_list:

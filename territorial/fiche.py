@@ -224,7 +224,8 @@ def facts_markdown(fiche: Fiche) -> str:
         lines.append(f"**Seuil** : {escape_markdown(fiche.threshold_txt)}")
     if fiche.place_txt:
         lines.append(f"**Situation** : {escape_markdown(fiche.place_txt)}")
-    lines += [f"**Segment de taille** : {escape_markdown(fiche.segment.label)} ({fiche.segment.bounds_label})",
+    lines += [f"**Segment de taille** : {escape_markdown(fiche.segment.label)} "
+              f"({escape_markdown(fiche.segment.bounds_label)})",
               f"**Leviers activés** : {fiche.actives_txt}"]
     if fiche.members:
         lines.append("**Membres** : " + " ; ".join(escape_markdown(m) for m in fiche.members))

@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 from territorial.fmt import escape_markdown
 from territorial.views import search_label
 from tests.conftest import open_page
+from tests.markdown_text import shown
 
 PAGE = "pages/carte.py"
 LYON = "200046977"
@@ -77,7 +78,7 @@ def test_url_restores_the_view(folium_recorder, demo) -> None:
                     & data["type"].isin(["epci", "commune"])]
     assert set(_shown(at)["Code"]) == set(expected.index)
     assert len(expected) > 0
-    assert any("Financement & investissement en commun : niveau d'activation" in c.value for c in at.caption)
+    assert any("Financement & investissement en commun : niveau d'activation" in shown(c.value) for c in at.caption)
     # Lyon (S4) is selected from the URL although the filters hide it: its card says so.
     assert any(m.value.startswith("### Métropole de Lyon") for m in at.markdown)
     assert any("n'est pas affiché avec les filtres" in c.value for c in at.caption)

@@ -8,6 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 from territorial import maps
 from tests.conftest import open_page
+from tests.markdown_text import shown
 
 PAGE = "pages/fiche.py"
 LYON = "200046977"
@@ -31,7 +32,7 @@ def test_the_url_code_opens_that_fiche(folium_recorder, demo) -> None:
     assert not at.exception
     assert [t.value for t in at.title] == ["Métropole de Lyon"]
     text = _text(at)
-    assert "Métropoles et très grands territoires (700\u202f000 hab. et plus)" in text
+    assert "Métropoles et très grands territoires (700\u202f000 hab. et plus)" in shown(text)
     assert ("**Population** : 1\u202f436\u202f354\u00a0hab\\. \\(population municipale 2023 en vigueur au 1er "
             "janvier 2026, INSEE\\)") in text
     for lever, label in zip(("L1", "L2", "L3", "L4"), ("émergent", "structurant", "structurant", "engagé"),

@@ -13,6 +13,7 @@ from territorial.fmt import escape_markdown, fr_int, fr_pop
 from territorial.html_table import TABLE_CLASS
 from territorial.summary import contrasts
 from tests.conftest import open_page
+from tests.markdown_text import shown
 
 PAGE = "pages/segments.py"
 
@@ -70,7 +71,7 @@ def test_cell_selected_with_the_selectboxes_lists_and_maps_its_territories(foliu
     assert {f["properties"]["code"] for f in folium_recorder.features()} == set(expected.index)
     assert any(m.value == escape_markdown(f"{len(expected)} territoires du segment « Petits territoires » "
                                           "sur 29 activent ce levier (41\u00a0%).") for m in at.markdown)
-    assert [s.value for s in at.subheader][-1] == "Levier L2 – Données & méthodes partagées"
+    assert shown([s.value for s in at.subheader][-1]) == "Levier L2 – Données & méthodes partagées"
     assert at.query_params["segment"] == "S1" and at.query_params["levier"] == "L2"
     # The heat map outlines the chosen cell.
     selected = [(r["segment"], r["lever"]) for r in _heatmap_rows(at) if r["selected"]]

@@ -234,7 +234,8 @@ def _column_config(definition) -> dict:  # noqa: ANN001 - ProgrammeDefinition
     }
     for lever in definition.levers:
         config[lever.id] = st.column_config.SelectboxColumn(
-            lever.id, help=lever.label, options=levels, default=definition.min_level, required=True, width="medium",
+            lever.id, help=escape_markdown(lever.label), options=levels, default=definition.min_level, required=True,
+            width="medium",
             format_func=lambda v: f"{v} – {definition.level_label(v)}")
     return config
 
