@@ -25,7 +25,7 @@ STEP_KEY, TERRITORY_KEY = "atelier_etape", "atelier_territoire"
 
 def is_atelier_mode() -> bool:
     """Whether the URL asks for the projection mode (``?mode=atelier``)."""
-    return st.query_params.get(MODE_PARAM) == MODE_VALUE
+    return url_state.raw(MODE_PARAM) == MODE_VALUE
 
 
 def apply_mode() -> None:
@@ -78,12 +78,12 @@ def territory(programme: Programme) -> tuple[str | None, str | None]:
 
 def go_to(number: int) -> None:
     """Callback: move to step ``number`` (URL and selector)."""
-    st.query_params[STEP_PARAM] = str(number)
+    url_state.sync({STEP_PARAM: str(number)})
     st.session_state[STEP_KEY] = number
 
 
 def _selected_step() -> None:
-    st.query_params[STEP_PARAM] = str(st.session_state[STEP_KEY])
+    url_state.sync({STEP_PARAM: str(st.session_state[STEP_KEY])})
 
 
 def step_selector(sequence: list[Step]) -> None:
@@ -94,11 +94,7 @@ def step_selector(sequence: list[Step]) -> None:
 
 
 def _selected_territory() -> None:
-    code = st.session_state.get(TERRITORY_KEY)
-    if code:
-        st.query_params[TERRITORY_PARAM] = code
-    elif TERRITORY_PARAM in st.query_params:
-        del st.query_params[TERRITORY_PARAM]
+    url_state.sync({TERRITORY_PARAM: st.session_state.get(TERRITORY_KEY)})
 
 
 def territory_selector(options: dict[str, str], code: str | None) -> None:

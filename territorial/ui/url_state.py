@@ -26,8 +26,9 @@ import streamlit as st
 from territorial.codes import parse_code
 from territorial.fmt import fr_int, quoted
 
-#: Longest value quoted in a message.
+#: Longest value quoted in a message, and how many values a message quotes.
 SHOWN = 40
+MAX_SHOWN_VALUES = 5
 #: Digits of a whole number read from a URL (a version, a step): at most 999 999 999.
 MAX_DIGITS = 9
 _INTEGER = re.compile(rf"-?[0-9]{{1,{MAX_DIGITS}}}")
@@ -35,15 +36,21 @@ _INTEGER = re.compile(rf"-?[0-9]{{1,{MAX_DIGITS}}}")
 MAX_VALUES = 50
 
 
-def _raw(param: str) -> str | None:
-    """The parameter's value (the last one if repeated), or None when absent."""
+def raw(param: str) -> str | None:
+    """The parameter's value as it is (the last one if repeated), or None when absent.
+
+    Only for comparing with a constant: a value to use or to show goes through a parser.
+    """
     return st.query_params.get(param) if param in st.query_params else None
 
 
 def message(param: str, values: Iterable[str], problem: str, outcome: str) -> str:
     """« Adresse de la page : la valeur « x » du paramètre « p » <problem> ; <outcome>. »"""
-    listed = [quoted(v, SHOWN) for v in values]
-    which = f"la valeur {listed[0]}" if len(listed) == 1 else f"les valeurs {', '.join(listed)}"
+    values = list(values)
+    listed = [quoted(v, SHOWN) for v in values[:MAX_SHOWN_VALUES]]
+    if len(values) > MAX_SHOWN_VALUES:
+        listed.append(f"et {fr_int(len(values) - MAX_SHOWN_VALUES)} autres")
+    which = f"la valeur {listed[0]}" if len(values) == 1 else f"les valeurs {', '.join(listed)}"
     return f"Adresse de la page : {which} du paramètre {quoted(param, SHOWN)} {problem} ; {outcome}."
 
 
@@ -62,19 +69,19 @@ def integer(param: str, *, default: int, low: int, high: int, allowed: Collectio
     Absent or empty: the default, without message. ``label`` names a number in the
     message (« la version 3 »).
     """
-    raw = _raw(param)
-    if raw is None or not raw.strip():
+    value = raw(param)
+    if value is None or not value.strip():
         return default, None
-    if not _INTEGER.fullmatch(raw.strip()):
-        return default, message(param, [raw], f"n'est pas un nombre entier d'au plus {MAX_DIGITS} chiffres",
+    if not _INTEGER.fullmatch(value.strip()):
+        return default, message(param, [value], f"n'est pas un nombre entier d'au plus {MAX_DIGITS} chiffres",
                                 f"affichage de {label(default)}")
-    number = int(raw.strip())
+    number = int(value.strip())
     if not low <= number <= high:
         fixed = min(max(number, low), high) if clamp else default
-        return fixed, message(param, [raw], f"est hors des limites ({fr_int(low)} à {fr_int(high)})",
+        return fixed, message(param, [value], f"est hors des limites ({fr_int(low)} à {fr_int(high)})",
                               f"affichage de {label(fixed)}")
     if allowed is not None and number not in allowed:
-        return default, message(param, [raw], "ne correspond à aucun choix possible",
+        return default, message(param, [value], "ne correspond à aucun choix possible",
                                 f"affichage de {label(default)}")
     return number, None
 
@@ -84,24 +91,24 @@ def code(param: str, *, codes: Collection[str] | None = None) -> tuple[str | Non
 
     Absent or empty: None, without message.
     """
-    raw = _raw(param)
-    if raw is None or not raw.strip():
+    value = raw(param)
+    if value is None or not value.strip():
         return None, None
-    found = parse_code(raw)
+    found = parse_code(value)
     if found is None:
-        return None, message(param, [raw], "n'est pas un code de territoire", "elle a été ignorée")
+        return None, message(param, [value], "n'est pas un code de territoire", "elle a été ignorée")
     if codes is not None and found not in codes:
-        return None, message(param, [raw], "ne correspond à aucun territoire du programme",
+        return None, message(param, [value], "ne correspond à aucun territoire du programme",
                              "elle a été ignorée")
     return found, None
 
 
 def text(param: str, *, max_length: int = 100) -> tuple[str, str | None]:
     """Free text (a search), at most ``max_length`` characters; longer is cut, with a message."""
-    raw = _raw(param) or ""
-    if len(raw) <= max_length:
-        return raw, None
-    return raw[:max_length], message(param, [raw], f"dépasse {fr_int(max_length)} caractères",
+    value = raw(param) or ""
+    if len(value) <= max_length:
+        return value, None
+    return value[:max_length], message(param, [value], f"dépasse {fr_int(max_length)} caractères",
                                      "elle a été raccourcie")
 
 
@@ -126,10 +133,10 @@ def seed(key: str, param: str, *, options: Collection[str], multi: bool = False)
     """
     if key in st.session_state:
         return None
-    raw = _raw(param)
-    if raw is None:
+    value = raw(param)
+    if value is None:
         return None
-    values = [v.strip() for v in raw.split(",")[:MAX_VALUES]] if multi else [raw.strip()]
+    values = [v.strip() for v in value.split(",")[:MAX_VALUES]] if multi else [value.strip()]
     values = [v for v in values if v]
     good = [v for v in values if v in options]
     bad = [v for v in values if v not in options]
@@ -154,7 +161,7 @@ def seed_code(key: str, param: str, *, codes: Collection[str]) -> str | None:
 
 def seed_text(key: str, param: str, *, max_length: int = 100) -> str | None:
     """Seed a text input's value from the query parameter ``param`` (first draw only)."""
-    if key in st.session_state or param not in st.query_params:
+    if key in st.session_state or raw(param) is None:
         return None
     st.session_state[key], note = text(param, max_length=max_length)
     return note
