@@ -100,6 +100,8 @@ READ_ONLY_TEXT = ("Modification impossible pour le moment : le stockage des donn
 FALLBACK_TEXT = ("Modification impossible : le stockage des données n'a pas pu être créé, le tableau de "
                  "bord montre donc le programme de démonstration, en lecture seule. L'administrateur du "
                  "tableau de bord trouvera la cause dans le journal du serveur.")
+#: What the history shows for a field of a version that cannot be read.
+UNREADABLE = "illisible"
 #: Errors raised while decoding what was read (a damaged row): reported like a failed read.
 _DECODING_ERRORS = (ValueError, KeyError, TypeError)
 
@@ -489,8 +491,13 @@ class Store:
             return _read_version(conn, int(version_id))
 
     def history(self) -> pd.DataFrame:
-        """Every version, newest first, for display (French column names)."""
-        query = sa.select(versions.c.id, versions.c.created_at, versions.c.author, versions.c.comment,
+        """Every version, newest first, for display (French column names).
+
+        A damaged field of a version (a date, a count that cannot be read) is shown as
+        missing, or « illisible », so that one damaged row does not hide the others.
+        """
+        created = sa.type_coerce(versions.c.created_at, sa.String).label("created_at")  # parsed below
+        query = sa.select(versions.c.id, created, versions.c.author, versions.c.comment,
                           versions.c.kind, versions.c.n_territories, versions.c.is_demo,
                           versions.c.parent_id).order_by(versions.c.id.desc())
         with self._reading() as conn:  # decoded inside: a damaged row is a failed read
@@ -499,13 +506,13 @@ class Store:
             return pd.DataFrame(
                 {
                     "Version": pd.Series([r.id for r in rows], dtype="int64"),
-                    "Date": pd.Series([_utc(r.created_at) for r in rows], dtype="datetime64[us, UTC]"),
-                    "Auteur": [r.author for r in rows],
-                    "Commentaire": [r.comment for r in rows],
-                    "Nature": [KIND_LABELS[r.kind] for r in rows],
-                    "Territoires": pd.Series([r.n_territories for r in rows], dtype="int64"),
+                    "Date": pd.Series([_when(r.created_at) for r in rows], dtype="datetime64[us, UTC]"),
+                    "Auteur": [_text(r.author) for r in rows],
+                    "Commentaire": [_text(r.comment) for r in rows],
+                    "Nature": [KIND_LABELS.get(r.kind, UNREADABLE) for r in rows],
+                    "Territoires": pd.Series([_whole(r.n_territories) for r in rows], dtype="Int64"),
                     "Démonstration": pd.Series([bool(r.is_demo) for r in rows], dtype=bool),
-                    "Version de départ": pd.Series([r.parent_id for r in rows], dtype="Int64"),
+                    "Version de départ": pd.Series([_whole(r.parent_id) for r in rows], dtype="Int64"),
                     "En vigueur": pd.Series([r.id == head for r in rows], dtype=bool),
                 }
             )
@@ -668,6 +675,26 @@ def _read_version(conn: Connection, version_id: int) -> StoredVersion:
 
 def _utc(value: datetime) -> datetime:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _when(value: object) -> datetime | None:
+    """A stored date (a datetime from PostgreSQL, ISO text from SQLite); None if damaged."""
+    if isinstance(value, datetime):
+        return _utc(value)
+    try:
+        return _utc(datetime.fromisoformat(str(value)))
+    except ValueError:
+        return None
+
+
+def _whole(value: object) -> int | None:
+    """A stored whole number; None if missing or damaged."""
+    if isinstance(value, bool) or value is None:
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
 
 
 def _copy(table: ProgrammeTable) -> ProgrammeTable:

@@ -22,3 +22,10 @@ def test_offline_and_static_serving() -> None:
 
 def test_upload_limit_is_the_programme_file_limit() -> None:
     assert CONFIG["server"]["maxUploadSize"] * 1024 * 1024 == MAX_BYTES
+
+
+def test_visitors_never_see_error_details() -> None:
+    from streamlit.config import ShowErrorDetailsConfigOptions
+
+    value = CONFIG["client"]["showErrorDetails"]
+    assert value == ShowErrorDetailsConfigOptions.NONE == "none"  # a value this Streamlit knows

