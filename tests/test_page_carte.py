@@ -108,6 +108,7 @@ def test_a_groupement_code_in_the_url_selects_it(folium_recorder, param) -> None
     assert card.startswith("### Pôle d'équilibre territorial et rural du Pays de Langres")
     assert card.endswith("[Ouvrir la fiche](/fiche?territoire=PETR-LANGRES)")
     assert at.query_params["territoire"] == "PETR-LANGRES"
+    assert _highlighted(folium_recorder) == ["PETR-LANGRES"]  # outlined on the map
 
 
 def test_clicking_a_groupement_selects_it(folium_recorder) -> None:
@@ -117,6 +118,16 @@ def test_clicking_a_groupement_selects_it(folium_recorder) -> None:
     assert not at.exception
     assert at.selectbox(key="carte_territoire").value == "PETR-LANGRES"
     assert at.query_params["territoire"] == "PETR-LANGRES"
+    assert _highlighted(folium_recorder) == ["PETR-LANGRES"]
+
+
+def _highlighted(recorder) -> list[str]:  # noqa: ANN001 - FoliumRecorder
+    """Codes outlined as selected on the last map drawn."""
+    m = recorder.maps[-1][0]
+    layer = next(c for c in m._children.values()
+                 if getattr(c, "data", None) and c.data.get("features")
+                 and "territoire" in c.style_function(c.data["features"][0])["className"])
+    return [f["id"] for f in layer.data["features"] if "selectionne" in layer.style_function(f)["className"]]
 
 
 def test_clicking_a_territory_shows_its_card_and_highlights_it(folium_recorder, demo) -> None:
