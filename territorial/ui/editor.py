@@ -99,12 +99,16 @@ def flash(message: str | None = None) -> None:
         st.success(st.session_state.pop(FLASH))
 
 
+#: Longest author and comment typed, and shown in a version's caption (the history table shows all).
+AUTHOR_CHARS, COMMENT_CHARS = 200, 500
+
+
 def author_fields(key: str) -> tuple[str, str]:
     """Author (remembered for the session) and comment of a change."""
     author = st.text_input("Auteur de la modification", value=st.session_state.get(AUTHOR, ""),
-                           key=f"{key}_auteur", max_chars=200)
+                           key=f"{key}_auteur", max_chars=AUTHOR_CHARS)
     comment = st.text_input("Commentaire (ce qui change, et pourquoi)", key=f"{key}_commentaire",
-                            max_chars=500)
+                            max_chars=COMMENT_CHARS)
     return author, comment
 
 
@@ -354,5 +358,5 @@ def export_buttons(programme: Programme, version: StoredVersion, *, key: str) ->
 def version_caption(version: StoredVersion) -> str:
     """« Version 3 du 26/11/2026 à 14:05 (UTC), par … : … » with the data escaped."""
     text = (f"Version **{version.id}** du {version.created_at:%d/%m/%Y à %H:%M} (UTC), "
-            f"par {escape_markdown(version.author)}")
-    return text + (f" : {escape_markdown(version.comment)}" if version.comment else "")
+            f"par {escape_markdown(version.author, limit=AUTHOR_CHARS)}")
+    return text + (f" : {escape_markdown(version.comment, limit=COMMENT_CHARS)}" if version.comment else "")

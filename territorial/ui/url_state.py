@@ -180,4 +180,4 @@ def sync(values: Mapping[str, str | None]) -> None:
             del st.query_params[param]
 
 
-__all__ = ["code", "integer", "message", "seed", "seed_code", "seed_text", "sync", "text", "warn"]
+__all__ = ["code", "integer", "message", "raw", "seed", "seed_code", "seed_text", "sync", "text", "warn"]
