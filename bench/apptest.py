@@ -78,7 +78,7 @@ def territory_shapes(m) -> int:
     """Number of territory shapes (class ``territoire``) in a folium map."""
     import folium
 
-    from territorial.maps import TERRITORY_CLASS
+    from territorial.cartography.maps import TERRITORY_CLASS
 
     total = 0
     for child in m._children.values():

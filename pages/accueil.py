@@ -2,15 +2,15 @@
 
 import streamlit as st
 
-from territorial.fmt import fr_int, fr_pop
-from territorial.levers import key_figures
-from territorial.ui import cached_views, data
-from territorial.ui.layout import show_map
-from territorial.ui.router import ensure_routed
-from territorial.views import (
+from territorial.content.levers import key_figures
+from territorial.content.views import (
     COLOUR_SEGMENT,
     map_summary,
 )
+from territorial.core.fmt import fr_int, fr_pop
+from territorial.ui import cached_views, data
+from territorial.ui.layout import show_map
+from territorial.ui.router import ensure_routed
 
 ensure_routed()
 programme = data.programme()

@@ -6,13 +6,13 @@ heat map sets both, as do the two selectboxes (keyboard alternative).
 
 import streamlit as st
 
-from territorial.charts import CELL_SELECTION
-from territorial.fmt import escape_markdown, fr_int, fr_pct, fr_pop, plural
-from territorial.levers import segment_summary
+from territorial.content.charts import CELL_SELECTION
+from territorial.content.levers import segment_summary
+from territorial.content.views import Filters, apply_filters, map_summary
+from territorial.core.fmt import escape_markdown, fr_int, fr_pct, fr_pop, plural
 from territorial.ui import cached_views, data, downloads, url_state
 from territorial.ui.layout import show_map
 from territorial.ui.router import ensure_routed
-from territorial.views import Filters, apply_filters, map_summary
 
 SEGMENT, LEVER, CHART = "segments_segment", "segments_levier", "segments_heatmap"
 LAST_CELL = "segments_derniere_case"

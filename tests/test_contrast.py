@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from territorial.contrast import contrast_ratio, palette_contrasts, relative_luminance
-from territorial.views import ORDINAL_PALETTE
+from territorial.content.contrast import contrast_ratio, palette_contrasts, relative_luminance
+from territorial.content.views import ORDINAL_PALETTE
 
 
 def test_reference_values():

@@ -8,8 +8,8 @@ import folium
 import pandas as pd
 import pytest
 
-from territorial import maps
-from territorial.fiche import (
+from territorial.cartography import maps
+from territorial.content.fiche import (
     OTHER_COLOUR,
     UnknownTerritoryError,
     context_area,

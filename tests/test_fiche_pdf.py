@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 from pypdf import PdfReader
 
-from territorial.fiche_pdf import all_fiches_zip, fiche_filename, fiche_pdf, markup
-from territorial.fmt import fr_date
+from territorial.core.fmt import fr_date
+from territorial.takeaways.fiche_pdf import all_fiches_zip, fiche_filename, fiche_pdf, markup
 
 CODE = "200046977"  # Métropole de Lyon
 TODAY = dt.date(2026, 2, 7)

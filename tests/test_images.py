@@ -12,9 +12,9 @@ import pandas as pd
 import pytest
 from PIL import Image
 
-from territorial import images
-from territorial.views import COLOUR_SEGMENT, map_frame
-from territorial.workshop_pack import export_outlines
+from territorial.content.views import COLOUR_SEGMENT, map_frame
+from territorial.takeaways import images
+from territorial.takeaways.workshop_pack import export_outlines
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 SVG_NS = "{http://www.w3.org/2000/svg}"

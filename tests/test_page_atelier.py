@@ -6,9 +6,9 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from territorial.fmt import escape_markdown
+from territorial.content.workshop import GREY
+from territorial.core.fmt import escape_markdown
 from territorial.ui.atelier import CSS_FILE
-from territorial.workshop import GREY
 from tests.conftest import APP, open_page
 
 PAGE = "pages/atelier.py"

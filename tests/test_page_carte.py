@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from territorial.fmt import escape_markdown
-from territorial.views import search_label
+from territorial.content.views import search_label
+from territorial.core.fmt import escape_markdown
 from tests.conftest import open_page
 
 PAGE = "pages/carte.py"
@@ -185,7 +185,7 @@ def test_a_map_that_only_shows_is_one_document_rendered_once(demo, monkeypatch) 
     """show_map: the map's HTML document in a titled frame, rendered once, the cached map untouched."""
     import streamlit as st
 
-    from territorial import maps
+    from territorial.cartography import maps
     from territorial.ui import cached_views, folium_component, layout
 
     frames: list[tuple[str, dict]] = []
@@ -211,7 +211,7 @@ def test_a_map_that_only_shows_is_one_document_rendered_once(demo, monkeypatch) 
 def test_card_escapes_data_and_links_only_valid_codes(demo) -> None:
     import dataclasses
 
-    from territorial.views import context_bounds, fiche_link, territory_card, valid_code
+    from territorial.content.views import context_bounds, fiche_link, territory_card, valid_code
 
     data = demo.territories.copy()
     data.loc[LYON, "nom"] = "<script>alert(1)</script> [clic](javascript:alert(1))"
@@ -226,7 +226,7 @@ def test_card_escapes_data_and_links_only_valid_codes(demo) -> None:
     with pytest.raises(ValueError):
         fiche_link("x)[y](javascript:1")
     # One small commune is shown in its surroundings (at least 1.5 degrees each way).
-    from territorial.views import COLOUR_SEGMENT, map_frame
+    from territorial.content.views import COLOUR_SEGMENT, map_frame
 
     frame, _, _ = map_frame(demo, data.loc[["04116"]], mode=COLOUR_SEGMENT)
     minx, miny, maxx, maxy = context_bounds(frame)

@@ -3,9 +3,9 @@
 import pandas as pd
 import pytest
 
-from territorial.levers import key_figures, peer_share, segment_lever_matrix, similar_territories
-from territorial.programme import resolve
-from territorial.programme_file import ProgrammeFileError
+from territorial.content.levers import key_figures, peer_share, segment_lever_matrix, similar_territories
+from territorial.model.programme import resolve
+from territorial.model.programme_file import ProgrammeFileError
 
 HEADER = "code;type;nom;membres;L1;L2;L3;L4;date_dialogue;notes\n"
 

@@ -15,9 +15,9 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from territorial import store as store_module
-from territorial.programme_file import ProgrammeTable
-from territorial.store import (
+from territorial.model.programme_file import ProgrammeTable
+from territorial.storage import store as store_module
+from territorial.storage.store import (
     ConflictError,
     Store,
     StoreError,

@@ -23,9 +23,9 @@ import sqlalchemy as sa
 from psycopg import sql
 from streamlit.testing.v1 import AppTest
 
-from territorial import access
-from territorial import store as store_module
-from territorial.store import (
+from territorial.storage import access
+from territorial.storage import store as store_module
+from territorial.storage.store import (
     FALLBACK_TEXT,
     READ_ONLY_TEXT,
     SAVE_FAILED_TEXT,

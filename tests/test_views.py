@@ -2,9 +2,9 @@
 
 import geopandas as gpd
 
-from territorial import maps
-from territorial.geometry import inset_frames, outline_lines, with_insets
-from territorial.views import (
+from territorial.cartography import maps
+from territorial.cartography.geometry import inset_frames, outline_lines, with_insets
+from territorial.content.views import (
     COLOUR_COUNT,
     COLOUR_SEGMENT,
     Filters,

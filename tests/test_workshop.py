@@ -6,10 +6,10 @@ import folium
 import pandas as pd
 import pytest
 
-from territorial import maps
-from territorial.geometry import inset_frames, outline_lines, with_insets
-from territorial.views import ORDINAL_PALETTE
-from territorial.workshop import (
+from territorial.cartography import maps
+from territorial.cartography.geometry import inset_frames, outline_lines, with_insets
+from territorial.content.views import ORDINAL_PALETTE
+from territorial.content.workshop import (
     GREY,
     LEVER,
     OVERVIEW,

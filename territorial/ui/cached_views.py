@@ -15,13 +15,20 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from territorial import charts
-from territorial.html_table import html_table
-from territorial.levers import segment_lever_matrix
-from territorial.programme import Programme
-from territorial.summary import contrasts as _contrasts
+from territorial.content import charts
+from territorial.content.html_table import html_table
+from territorial.content.levers import segment_lever_matrix
+from territorial.content.summary import contrasts as _contrasts
+from territorial.content.views import (
+    context_bounds,
+    map_frame,
+    programme_map,
+    regions_present,
+    search_label,
+    territory_table,
+)
+from territorial.model.programme import Programme
 from territorial.ui import data
-from territorial.views import context_bounds, map_frame, programme_map, regions_present, search_label, territory_table
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
@@ -32,7 +39,7 @@ def _frame(_programme: Programme, token: int, mode: str,
 
 def frame(programme: Programme, *, mode: str,
           codes: tuple[str, ...]) -> tuple[gpd.GeoDataFrame, list[tuple[str, str]], str]:
-    """:func:`territorial.views.map_frame` of the territories ``codes`` (cached)."""
+    """:func:`territorial.content.views.map_frame` of the territories ``codes`` (cached)."""
     return _frame(programme, programme.fingerprint, mode, codes)
 
 
@@ -86,7 +93,7 @@ def _contrasts_of(_programme: Programme, token: int) -> list[str]:
 
 
 def contrasts(programme: Programme) -> list[str]:
-    """:func:`territorial.summary.contrasts` of the whole programme (cached)."""
+    """:func:`territorial.content.summary.contrasts` of the whole programme (cached)."""
     return _contrasts_of(programme, programme.fingerprint)
 
 
@@ -107,7 +114,7 @@ def _regions(_programme: Programme, token: int) -> dict[str, str]:
 
 
 def regions(programme: Programme) -> dict[str, str]:
-    """:func:`territorial.views.regions_present` (cached)."""
+    """:func:`territorial.content.views.regions_present` (cached)."""
     return _regions(programme, programme.fingerprint)
 
 
@@ -117,7 +124,7 @@ def _table(_programme: Programme, token: int, codes: tuple[str, ...]) -> pd.Data
 
 
 def table(programme: Programme, codes: tuple[str, ...]) -> pd.DataFrame:
-    """:func:`territorial.views.territory_table` of the territories ``codes`` (cached; do not modify)."""
+    """:func:`territorial.content.views.territory_table` of the territories ``codes`` (cached; do not modify)."""
     return _table(programme, programme.fingerprint, codes)
 
 

@@ -8,22 +8,22 @@ definition, the current programme and its display geometry.
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
-from territorial import store as store_module
-from territorial.build import OneBuild
-from territorial.definition import ProgrammeDefinition, load_definition
-from territorial.fmt import escape_markdown
-from territorial.geometry import inset_frames, outline_lines, with_insets
-from territorial.programme import Programme, resolve
-from territorial.programme_file import ProgrammeTable, load_programme_file
-from territorial.reference import Reference, is_cached, load_reference
-from territorial.store import ENV_URL, Store, StoredVersion, StoreError, StoreUnavailableError
+from territorial.cartography.geometry import inset_frames, outline_lines, with_insets
+from territorial.core.fmt import escape_markdown
+from territorial.core.paths import DATA_DIR
+from territorial.model.build import OneBuild
+from territorial.model.definition import ProgrammeDefinition, load_definition
+from territorial.model.programme import Programme, resolve
+from territorial.model.programme_file import ProgrammeTable, load_programme_file
+from territorial.model.reference import Reference, is_cached, load_reference
+from territorial.storage import store as store_module
+from territorial.storage.store import ENV_URL, Store, StoredVersion, StoreError, StoreUnavailableError
 
-DEMO_FILE = Path(__file__).resolve().parents[2] / "data" / "demo_programme.csv"
+DEMO_FILE = DATA_DIR / "demo_programme.csv"
 
 
 @st.cache_resource(show_spinner=False)

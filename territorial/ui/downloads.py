@@ -15,14 +15,14 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from territorial import images
-from territorial.fiche_pdf import all_fiches_zip, fiche_filename, fiche_pdf
-from territorial.fmt import escape_markdown, fold, fr_float, fr_int
-from territorial.programme import Programme
-from territorial.reference import Reference
+from territorial.content.views import COLOUR_SEGMENT, map_frame
+from territorial.core.fmt import escape_markdown, fold, fr_float, fr_int
+from territorial.model.programme import Programme
+from territorial.model.reference import Reference
+from territorial.takeaways import images
+from territorial.takeaways.fiche_pdf import all_fiches_zip, fiche_filename, fiche_pdf
+from territorial.takeaways.workshop_pack import export_outlines, pack_filename, workshop_pack_html
 from territorial.ui import data
-from territorial.views import COLOUR_SEGMENT, map_frame
-from territorial.workshop_pack import export_outlines, pack_filename, workshop_pack_html
 
 PDF, PNG, SVG, HTML, ZIP = "application/pdf", "image/png", "image/svg+xml", "text/html", "application/zip"
 _ZIP_STATE = "telechargements_zip_fiches"
@@ -95,7 +95,7 @@ def map_png_button(programme: Programme, territories: pd.DataFrame | None = None
     territories
         The territories drawn (e.g. after filters); default: all.
     mode
-        Colouring (:func:`territorial.views.colour_modes` key).
+        Colouring (:func:`territorial.content.views.colour_modes` key).
     name
         File name stem.
     heading

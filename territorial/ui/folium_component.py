@@ -24,7 +24,7 @@ import streamlit as st
 import streamlit_folium
 from branca.element import Element
 
-from territorial.maps import map_html
+from territorial.cartography.maps import map_html
 
 #: streamlit-folium's private functions used here.
 PRIVATE_NAMES = ("_component_func", "_get_html", "_get_header", "_get_map_string", "generate_js_hash",

@@ -16,7 +16,7 @@ from collections.abc import Collection, Mapping
 
 import streamlit as st
 
-from territorial.fmt import escape_markdown
+from territorial.core.fmt import escape_markdown
 
 _MAX_SHOWN = 40
 

@@ -9,8 +9,8 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Browser, Page, Route, expect
 
-from territorial.geometry import outline_lines
-from territorial.workshop_pack import export_outlines, workshop_pack_html
+from territorial.cartography.geometry import outline_lines
+from territorial.takeaways.workshop_pack import export_outlines, workshop_pack_html
 
 from .conftest import ARTIFACTS
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from territorial.definition import Segment
-from territorial.fmt import fr_float, fr_pct
-from territorial.levers import segment_lever_matrix
-from territorial.programme import Programme
+from territorial.content.levers import segment_lever_matrix
+from territorial.core.fmt import fr_float, fr_pct
+from territorial.model.definition import Segment
+from territorial.model.programme import Programme
 
 _TIE = 1e-9
 

@@ -13,11 +13,11 @@ from urllib.parse import quote
 import geopandas as gpd
 import pandas as pd
 
-from territorial.definition import ProgrammeDefinition
-from territorial.fmt import escape_markdown, fr_pct, fr_pop, plural
-from territorial.fmt import fold as _fold
-from territorial.geometry import simplify, tolerance_for, with_insets
-from territorial.programme import KIND_LABELS, Programme
+from territorial.cartography.geometry import simplify, tolerance_for, with_insets
+from territorial.core.fmt import escape_markdown, fr_pct, fr_pop, plural
+from territorial.core.fmt import fold as _fold
+from territorial.model.definition import ProgrammeDefinition
+from territorial.model.programme import KIND_LABELS, Programme
 
 #: Sequential palette for ordinal values (activation level, number of levers), light to
 #: dark, colour-blind safe (ColorBrewer « Blues », the light end darkened so that every
@@ -232,8 +232,8 @@ def programme_map(
     bounds: tuple[float, float, float, float] | None = None,
 ):
     """A folium map of territories over département/région outlines, with its legend."""
-    from territorial import maps
-    from territorial.geometry import bounds_of
+    from territorial.cartography import maps
+    from territorial.cartography.geometry import bounds_of
 
     bounds = bounds or (bounds_of(frame) if len(frame) else None)
     m = maps.new_map(bounds=bounds, height=height)
@@ -303,7 +303,7 @@ def context_bounds(frame: gpd.GeoDataFrame, *, min_span: float = 1.5) -> tuple[f
     A map of one small commune then shows it in its surroundings rather than
     filling the frame with its (simplified) outline. None when there is no shape.
     """
-    from territorial.geometry import bounds_of
+    from territorial.cartography.geometry import bounds_of
 
     if frame.empty:
         return None

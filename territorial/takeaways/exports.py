@@ -24,8 +24,8 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.cell.cell import TYPE_STRING
 
-from territorial.geometry import simplify, tolerance_for
-from territorial.programme import Programme
+from territorial.cartography.geometry import simplify, tolerance_for
+from territorial.model.programme import Programme
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 CSV_SEPARATOR = ";"

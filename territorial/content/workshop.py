@@ -2,7 +2,7 @@
 
 Programme overview → each segment → each lever → one chosen territory. Each
 :class:`Step` carries a title, a short text, 2 to 4 key figures and what its map
-shows; :func:`step_map` draws that map with :mod:`territorial.maps` (offline).
+shows; :func:`step_map` draws that map with :mod:`territorial.cartography.maps` (offline).
 Texts that come from the definition or the data are plain text: the page escapes
 them before rendering.
 """
@@ -15,12 +15,12 @@ import folium
 import pandas as pd
 from branca.element import Element
 
-from territorial.fiche import context_map
-from territorial.fmt import fr_float, fr_int, fr_pct, fr_pop, plural
-from territorial.levers import segment_lever_matrix
-from territorial.programme import Programme
-from territorial.reference import Reference
-from territorial.views import COLOUR_SEGMENT, map_frame, programme_map, search_label
+from territorial.content.fiche import context_map
+from territorial.content.levers import segment_lever_matrix
+from territorial.content.views import COLOUR_SEGMENT, map_frame, programme_map, search_label
+from territorial.core.fmt import fr_float, fr_int, fr_pct, fr_pop, plural
+from territorial.model.programme import Programme
+from territorial.model.reference import Reference
 
 OVERVIEW, SEGMENT, LEVER, TERRITORY = "overview", "segment", "lever", "territory"
 GREY = "#d4d4d4"

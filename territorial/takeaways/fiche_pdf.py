@@ -46,11 +46,11 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from territorial import static_maps
-from territorial.fmt import fold, fr_date, fr_int, fr_pct, fr_pop
-from territorial.levers import peer_share
-from territorial.programme import Programme
-from territorial.reference import CREDIT, SOURCE_PACKAGE, SOURCE_VERSION, Reference
+from territorial.cartography import static_maps
+from territorial.content.levers import peer_share
+from territorial.core.fmt import fold, fr_date, fr_int, fr_pct, fr_pop
+from territorial.model.programme import Programme
+from territorial.model.reference import CREDIT, SOURCE_PACKAGE, SOURCE_VERSION, Reference
 
 FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 FONT, FONT_BOLD, FONT_ITALIC = "DejaVuSans", "DejaVuSans-Bold", "DejaVuSans-Oblique"

@@ -1,7 +1,7 @@
 """Altair charts of lever use by segment, built as plain objects (no Streamlit).
 
 Every number written on a chart is formatted in Python (French formats, via
-:mod:`territorial.fmt`); every label and colour comes from the programme definition.
+:mod:`territorial.core.fmt`); every label and colour comes from the programme definition.
 Each chart carries a ``description`` that states what it shows, values included,
 for screen readers.
 """
@@ -13,10 +13,10 @@ import textwrap
 import altair as alt
 import pandas as pd
 
-from territorial.definition import ProgrammeDefinition
-from territorial.fmt import fr_float, fr_pct, plural
-from territorial.programme import Programme
-from territorial.views import level_palette
+from territorial.content.views import level_palette
+from territorial.core.fmt import fr_float, fr_pct, plural
+from territorial.model.definition import ProgrammeDefinition
+from territorial.model.programme import Programme
 
 #: Name of the heat map's point selection (``event.selection[CELL_SELECTION]``).
 CELL_SELECTION = "cellule"
@@ -56,7 +56,7 @@ def heatmap_data(
     Parameters
     ----------
     matrix
-        :func:`territorial.levers.segment_lever_matrix`.
+        :func:`territorial.content.levers.segment_lever_matrix`.
     definition
         Labels come from here.
     selected
@@ -110,7 +110,7 @@ def segment_lever_heatmap(
     Parameters
     ----------
     matrix
-        :func:`territorial.levers.segment_lever_matrix`.
+        :func:`territorial.content.levers.segment_lever_matrix`.
     definition
         Labels, order and activation threshold.
     selected

@@ -10,7 +10,7 @@ import re
 
 import pandas as pd
 
-from territorial.definition import ProgrammeDefinition
+from territorial.model.definition import ProgrammeDefinition
 
 WHITE = "#ffffff"
 MIN_GRAPHIC_CONTRAST = 3.0

@@ -12,7 +12,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
-#: ``progress(fraction, message)``, as :func:`territorial.reference.load_reference` calls it.
+#: ``progress(fraction, message)``, as :func:`territorial.model.reference.load_reference` calls it.
 Progress = Callable[[float, str], None]
 
 

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import numpy as np
 
-from territorial.definition import ProgrammeDefinition, load_definition
-from territorial.reference import Reference, default_cache_dir
+from territorial.model.definition import ProgrammeDefinition, load_definition
+from territorial.model.reference import Reference, default_cache_dir
 
 DEFAULT_SEED = 2026
 PREAMBLE = (

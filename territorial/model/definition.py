@@ -13,9 +13,10 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from territorial.fmt import fr_int, plural
+from territorial.core.fmt import fr_int, plural
+from territorial.core.paths import DATA_DIR
 
-DEFAULT_DEFINITION = Path(__file__).resolve().parent.parent / "data" / "programme.toml"
+DEFAULT_DEFINITION = DATA_DIR / "programme.toml"
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 _ID = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,15}$")
 

@@ -19,7 +19,6 @@ import json
 import math
 import re
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 import folium
@@ -30,7 +29,9 @@ import shapely
 from branca.element import MacroElement
 from jinja2 import Template
 
-LEAFLET_DIR = Path(__file__).resolve().parent.parent / "assets" / "vendor" / "leaflet"
+from territorial.core.paths import ASSETS_DIR
+
+LEAFLET_DIR = ASSETS_DIR / "vendor" / "leaflet"
 LEAFLET_JS_URL = "/app/static/vendor/leaflet/leaflet.js"
 LEAFLET_CSS_URL = "/app/static/vendor/leaflet/leaflet.css"
 

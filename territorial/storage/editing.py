@@ -1,7 +1,7 @@
 """Changing the programme: import of a file and edits made in the application.
 
-Both go through the **same** validation (:func:`territorial.programme_file.validate_table`)
-and both end as a new version in the :class:`~territorial.store.Store`. A file or
+Both go through the **same** validation (:func:`territorial.model.programme_file.validate_table`)
+and both end as a new version in the :class:`~territorial.storage.store.Store`. A file or
 an edit with errors changes nothing. An edit is saved with the version it started
 from as ``expected_parent``, so that two editors cannot overwrite each other.
 
@@ -19,9 +19,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from territorial.definition import ProgrammeDefinition
-from territorial.programme_file import ProgrammeTable, load_programme_file, validate_table
-from territorial.reference import Reference
+from territorial.model.definition import ProgrammeDefinition
+from territorial.model.programme_file import ProgrammeTable, load_programme_file, validate_table
+from territorial.model.reference import Reference
 
 #: Columns of the conflicts table of :func:`rebase`.
 CONFLICT_COLUMNS = ["Code", "Type", "Colonne", "Version de départ", "Votre valeur", "Valeur en vigueur (gardée)"]

@@ -7,7 +7,7 @@ touched, so figures can be drawn from any thread (Streamlit runs deferred
 downloads on a worker thread).
 
 Colours are those of the interactive map (segment colours from the definition,
-the ordinal palette of :mod:`territorial.views`); legends carry the same labels.
+the ordinal palette of :mod:`territorial.content.views`); legends carry the same labels.
 """
 
 from __future__ import annotations
@@ -25,8 +25,8 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.path import Path
 
-from territorial.programme import Programme
-from territorial.reference import Reference
+from territorial.model.programme import Programme
+from territorial.model.reference import Reference
 
 TEXT_COLOUR = "#1a2633"
 CONTEXT_FILL = "#e4e9ee"  # the département / région the territory sits in
@@ -233,7 +233,7 @@ def territory_png(programme: Programme, code: str, *, reference: Reference,
 
 def programme_figure(frame: gpd.GeoDataFrame, *, legend: list[tuple[str, str]], title: str,
                      outlines: dict, heading: str | None = None, width_in: float = 8.0) -> Figure:
-    """A national map of territories as :func:`territorial.views.map_frame` gives them.
+    """A national map of territories as :func:`territorial.content.views.map_frame` gives them.
 
     The figure's height follows the map's shape: title, map, then the legend below it.
 

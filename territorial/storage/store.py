@@ -20,7 +20,7 @@ a database in a read-only directory can still be read.
 Faults
 ------
 Messages are generic and in French (they reach visitors: no path, host, user or
-database name); the details go to the server log (logger ``territorial.store``).
+database name); the details go to the server log (logger ``territorial.storage.store``).
 A store that can be read but not written opens **read-only**
 (:attr:`Store.read_only`): reading goes on, saving raises
 :class:`ReadOnlyStoreError`, and writability is checked again at most every
@@ -63,7 +63,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import URL, Connection, Engine
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
-from territorial.programme_file import ProgrammeTable
+from territorial.core.paths import ROOT
+from territorial.model.programme_file import ProgrammeTable
 
 log = logging.getLogger(__name__)
 
@@ -225,7 +226,7 @@ current_version = sa.Table(
 def data_dir() -> Path:
     """Directory of local data: ``$TERRITORIAL_DATA_DIR`` or ``var/`` in the repository."""
     env = os.environ.get(ENV_DATA_DIR)
-    return Path(env) if env else Path(__file__).resolve().parent.parent / "var"
+    return Path(env) if env else ROOT / "var"
 
 
 def default_url() -> str:

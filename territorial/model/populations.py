@@ -29,9 +29,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from territorial.fmt import fr_date
+from territorial.core.fmt import fr_date
+from territorial.core.paths import DATA_DIR
 
-DEFAULT_DIR = Path(__file__).resolve().parent.parent / "data" / "reference"
+DEFAULT_DIR = DATA_DIR / "reference"
 SETTING_FILE = "populations.toml"
 COMMUNES_FILE = "communes.csv.gz"
 EPCI_FILE = "epci.csv"

@@ -2,7 +2,7 @@
 
 It opens from a USB stick in any browser, with no server and no network: the
 map is the dashboard's folium map with Leaflet inlined
-(:func:`territorial.maps.standalone_html`) over vector outlines (no tiles), and
+(:func:`territorial.cartography.maps.standalone_html`) over vector outlines (no tiles), and
 the key figures per segment and per lever are plain HTML tables, which are also
 the map's text alternative. Every text that comes from data or from the
 programme definition is HTML-escaped.
@@ -15,13 +15,14 @@ import re
 
 import pandas as pd
 
-from territorial import maps, views
-from territorial.fmt import escape_html as esc
-from territorial.fmt import fr_date, fr_int, fr_pct, fr_pop, plural
-from territorial.geometry import inset_frames, outline_lines, with_insets
-from territorial.levers import key_figures, segment_lever_matrix, segment_summary
-from territorial.programme import Programme
-from territorial.reference import CREDIT, Reference
+from territorial.cartography import maps
+from territorial.cartography.geometry import inset_frames, outline_lines, with_insets
+from territorial.content import views
+from territorial.content.levers import key_figures, segment_lever_matrix, segment_summary
+from territorial.core.fmt import escape_html as esc
+from territorial.core.fmt import fr_date, fr_int, fr_pct, fr_pop, plural
+from territorial.model.programme import Programme
+from territorial.model.reference import CREDIT, Reference
 
 MAP_HEIGHT = 640
 _VIEWPORT = re.compile(r'<meta name="viewport"[^>]*>', flags=re.DOTALL)

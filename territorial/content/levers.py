@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from territorial.programme import Programme
+from territorial.model.programme import Programme
 
 
 def segment_lever_matrix(programme: Programme, territories: pd.DataFrame | None = None) -> pd.DataFrame:

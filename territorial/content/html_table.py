@@ -12,7 +12,7 @@ import numbers
 
 import pandas as pd
 
-from territorial.fmt import fr_int
+from territorial.core.fmt import fr_int
 
 #: CSS classes of the scrolling box and of the table (assets/app.css).
 BOX_CLASS = "tableau-defilant"

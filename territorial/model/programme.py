@@ -14,10 +14,10 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from territorial.definition import ProgrammeDefinition
-from territorial.populations import PopulationSource, years_text
-from territorial.programme_file import ProgrammeTable
-from territorial.reference import EPCI_KINDS, Reference
+from territorial.model.definition import ProgrammeDefinition
+from territorial.model.populations import PopulationSource, years_text
+from territorial.model.programme_file import ProgrammeTable
+from territorial.model.reference import EPCI_KINDS, Reference
 
 KIND_LABELS = {
     "commune": "Commune",

@@ -14,9 +14,9 @@ from typing import Any
 import geopandas as gpd
 import vl_convert as vlc
 
-from territorial import static_maps
+from territorial.cartography import static_maps
 
-#: d3-format locale: « 12 345,6 » and « 42 % », like :mod:`territorial.fmt`.
+#: d3-format locale: « 12 345,6 » and « 42 % », like :mod:`territorial.core.fmt`.
 FORMAT_LOCALE = {
     "decimal": ",",
     "thousands": "\u202f",
@@ -97,7 +97,7 @@ def map_png(frame: gpd.GeoDataFrame, *, legend: list[tuple[str, str]], title: st
     Parameters
     ----------
     frame, legend, title
-        As returned by :func:`territorial.views.map_frame`.
+        As returned by :func:`territorial.content.views.map_frame`.
     outlines
         Département and région outlines (``territorial.ui.data.base_outlines()``).
     heading

@@ -16,14 +16,14 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from territorial import maps
-from territorial.definition import Segment
-from territorial.fmt import escape_html, escape_markdown, fold, fr_date, fr_pct, fr_pop, plural
-from territorial.geometry import INSET_BOXES, bounds_of, outline_lines, simplify
-from territorial.levers import peer_share, similar_territories
-from territorial.programme import Programme
-from territorial.reference import Reference
-from territorial.views import COLOUR_SEGMENT, TOOLTIP_FIELDS, map_frame, search_label, search_mask
+from territorial.cartography import maps
+from territorial.cartography.geometry import INSET_BOXES, bounds_of, outline_lines, simplify
+from territorial.content.levers import peer_share, similar_territories
+from territorial.content.views import COLOUR_SEGMENT, TOOLTIP_FIELDS, map_frame, search_label, search_mask
+from territorial.core.fmt import escape_html, escape_markdown, fold, fr_date, fr_pct, fr_pop, plural
+from territorial.model.definition import Segment
+from territorial.model.programme import Programme
+from territorial.model.reference import Reference
 
 #: What a territory code may look like (INSEE, SIREN, or a groupement's own code).
 CODE_PATTERN = re.compile(r"^[0-9A-Z-]{1,40}$")
