@@ -10,7 +10,6 @@ import pytest
 
 from territorial.cartography import maps
 from territorial.content.fiche import (
-    OTHER_COLOUR,
     UnknownTerritoryError,
     context_area,
     context_caption,
@@ -26,6 +25,7 @@ from territorial.content.fiche import (
     search,
     similar_markdown,
 )
+from territorial.core import palette
 
 LYON = "200046977"  # Métropole de Lyon, L1..L4 = 1, 3, 3, 2 in the demo file
 LES_MEES = "04116"  # a commune of Alpes-de-Haute-Provence (its name has an article)
@@ -188,7 +188,8 @@ def test_context_map_highlights_the_territory_in_its_departement(demo, reference
     assert own["fillColor"] == demo.definition.segment("S1").colour
     assert maps.HIGHLIGHT_CLASS in own["className"]
     others = [layer.style_function(f) for code, f in features.items() if code != LES_MEES]
-    assert all(s["fillColor"] == OTHER_COLOUR and maps.HIGHLIGHT_CLASS not in s["className"] for s in others)
+    assert all(s["fillColor"] == palette.NOT_IN_PROGRAMME for s in others)
+    assert all(maps.HIGHLIGHT_CLASS not in s["className"] for s in others)
     # Only communes of the programme near Marcoux, never territories of another kind.
     assert all(demo.territories.at[code, "type"] == "commune" for code in features)
     # The view is fitted to the département (Alpes-de-Haute-Provence, about 5.5–7.0°E, 43.6–44.7°N).

@@ -8,9 +8,7 @@ import pytest
 
 from territorial.cartography import maps
 from territorial.cartography.geometry import inset_frames, outline_lines, with_insets
-from territorial.content.views import ORDINAL_PALETTE
 from territorial.content.workshop import (
-    GREY,
     LEVER,
     OVERVIEW,
     SEGMENT,
@@ -21,6 +19,7 @@ from territorial.content.workshop import (
     steps,
     territory_options,
 )
+from territorial.core import palette
 
 LYON = "200046977"
 
@@ -137,7 +136,7 @@ def test_segment_step_map_highlights_its_segment(demo, reference, outlines) -> N
     data = demo.territories
     colour = demo.definition.segment("S2").colour
     assert {c for c, f in fills.items() if f == colour} == set(data.index[data["segment"] == "S2"])
-    assert {c for c, f in fills.items() if f == GREY} == set(data.index[data["segment"] != "S2"])
+    assert {c for c, f in fills.items() if f == palette.NOT_IN_PROGRAMME} == set(data.index[data["segment"] != "S2"])
     assert map_caption(demo, step).startswith("Carte : en couleur, les territoires du segment « Territoires")
 
 
@@ -146,8 +145,8 @@ def test_lever_step_map_colours_levels(demo, reference, outlines) -> None:
     m = step_map(demo, step, outlines=outlines, reference=reference, height=700)
     fills = _fills(m)
     data = demo.territories
-    assert {fills[c] for c in data.index[data["L4"] == 0]} == {ORDINAL_PALETTE[0]}
-    assert {fills[c] for c in data.index[data["L4"] == 3]} == {ORDINAL_PALETTE[-1]}
+    assert {fills[c] for c in data.index[data["L4"] == 0]} == {palette.ORDINAL[0]}
+    assert {fills[c] for c in data.index[data["L4"] == 3]} == {palette.ORDINAL[-1]}
     assert len(set(fills.values())) == 4
     assert "carte-legende" in maps.map_html(m) and "font-size: 22px" in maps.map_html(m)
 

@@ -29,13 +29,13 @@ import shapely
 from branca.element import MacroElement
 from jinja2 import Template
 
+from territorial.core import palette
 from territorial.core.paths import ASSETS_DIR
 
 LEAFLET_DIR = ASSETS_DIR / "vendor" / "leaflet"
 LEAFLET_JS_URL = "/app/static/vendor/leaflet/leaflet.js"
 LEAFLET_CSS_URL = "/app/static/vendor/leaflet/leaflet.css"
 
-BACKGROUND_COLOUR = "#eef3f7"
 COORD_PRECISION = 1e-4  # degrees, about 10 m
 TERRITORY_CLASS = "territoire"
 HIGHLIGHT_CLASS = "territoire-selectionne"
@@ -149,7 +149,7 @@ def new_map(
     # Instance attributes: folium.Map.default_js/default_css (CDN URLs) stay untouched.
     m.default_js = [("leaflet", leaflet_js)]
     m.default_css = [("leaflet_css", leaflet_css)]
-    _HeaderStyle(f"div.leaflet-container {{ background: {BACKGROUND_COLOUR}; }}").add_to(m)
+    _HeaderStyle(f"div.leaflet-container {{ background: {palette.MAP_BACKGROUND}; }}").add_to(m)
     if online_tiles:
         folium.TileLayer("OpenStreetMap", name="Fond OpenStreetMap (en ligne)").add_to(m)
     if bounds is not None:
@@ -166,7 +166,7 @@ def add_outlines(
     gdf: gpd.GeoDataFrame,
     *,
     name: str,
-    color: str = "#9aa5b1",
+    color: str = palette.BORDER,
     weight: float = 0.8,
 ) -> None:
     """Draw non-interactive outlines (départements, régions) as the map's base.
@@ -249,7 +249,7 @@ def add_territories(
         return {
             "fillColor": fills[feature["id"]],
             "fillOpacity": 0.75,
-            "color": "#1a2633" if selected else "#ffffff",
+            "color": palette.TEXT if selected else palette.WHITE,
             "weight": 3.5 if selected else 0.8,
             "className": f"{TERRITORY_CLASS} {HIGHLIGHT_CLASS}" if selected else TERRITORY_CLASS,
         }
@@ -260,7 +260,7 @@ def add_territories(
         data,
         name=html.escape(name),
         style_function=style,
-        highlight_function=lambda _feature: {"weight": 3, "color": "#1a2633", "fillOpacity": 0.9},
+        highlight_function=lambda _feature: {"weight": 3, "color": palette.TEXT, "fillOpacity": 0.9},
         tooltip=(
             folium.GeoJsonTooltip(
                 fields=fields,
@@ -300,15 +300,15 @@ def add_legend(
     """
     swatch = (
         "display: inline-block; width: 16px; height: 16px; margin-right: 8px;"
-        " vertical-align: -3px; border: 1px solid #5c6773; background: "
+        f" vertical-align: -3px; border: 1px solid {palette.DARK_OUTLINE}; background: "
     )
     rows = "".join(
         f'<div style="margin: 2px 0;"><span style="{swatch}{_check_colour(colour)};"></span>{html.escape(label)}</div>'
         for colour, label in items
     )
     markup = (
-        '<div style="background: rgba(255, 255, 255, 0.95); color: #1a2633; padding: 8px 12px;'
-        " border: 1px solid #9aa5b1; border-radius: 4px; font: 15px/1.4 sans-serif;"
+        f'<div style="background: rgba(255, 255, 255, 0.95); color: {palette.TEXT}; padding: 8px 12px;'
+        f" border: 1px solid {palette.BORDER}; border-radius: 4px; font: 15px/1.4 sans-serif;"
         ' max-width: 320px;">'
         f'<div style="font-weight: 700; margin-bottom: 4px;">{html.escape(title)}</div>{rows}</div>'
     )

@@ -25,15 +25,9 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.path import Path
 
+from territorial.core import palette
 from territorial.model.programme import Programme
 from territorial.model.reference import Reference
-
-TEXT_COLOUR = "#1a2633"
-CONTEXT_FILL = "#e4e9ee"  # the département / région the territory sits in
-NEIGHBOUR_FILL = "#f6f7f9"
-OUTLINE_COLOUR = "#7b8794"
-LIGHT_OUTLINE = "#c3ccd5"
-
 
 # --------------------------------------------------------------------------- drawing
 
@@ -82,7 +76,7 @@ def _line_parts(geom: shapely.Geometry | None) -> list[np.ndarray]:
     return []
 
 
-def draw_polygons(ax, geoms: Sequence, *, facecolors, edgecolor: str = "#ffffff",
+def draw_polygons(ax, geoms: Sequence, *, facecolors, edgecolor: str = palette.WHITE,
                   linewidth: float = 0.5, zorder: float = 1) -> None:
     """Fill (multi)polygons; ``facecolors`` is one colour or one per geometry."""
     colours = [facecolors] * len(geoms) if isinstance(facecolors, str) else list(facecolors)
@@ -202,20 +196,22 @@ def territory_figure(programme: Programme, code: str, *, reference: Reference,
     deps = reference.departements
     around = deps.iloc[deps.sindex.query(view, predicate="intersects")]
     around_geoms = shapely.simplify(around.geometry.to_numpy(), tolerance, preserve_topology=True)
-    draw_polygons(ax, around_geoms, facecolors=NEIGHBOUR_FILL, edgecolor=LIGHT_OUTLINE, linewidth=0.5, zorder=1)
+    draw_polygons(ax, around_geoms, facecolors=palette.NEIGHBOUR_FILL, edgecolor=palette.RULE, linewidth=0.5,
+                  zorder=1)
     context_geoms = shapely.simplify(context.geometry.to_numpy(), tolerance, preserve_topology=True)
-    draw_polygons(ax, context_geoms, facecolors=CONTEXT_FILL, edgecolor=OUTLINE_COLOUR, linewidth=0.9, zorder=2)
+    draw_polygons(ax, context_geoms, facecolors=palette.CONTEXT_FILL, edgecolor=palette.OUTLINE, linewidth=0.9,
+                  zorder=2)
     if row["type"] in ("departement", "region"):  # the région's départements, as thin lines
         inner = deps[deps["region"].isin(context.index)]
         inner_geoms = shapely.simplify(inner.geometry.to_numpy(), tolerance, preserve_topology=True)
-        draw_lines(ax, inner_geoms, colour=LIGHT_OUTLINE, linewidth=0.5, zorder=3)
+        draw_lines(ax, inner_geoms, colour=palette.RULE, linewidth=0.5, zorder=3)
     if geom is not None and not geom.is_empty:
         shape = shapely.simplify(geom, tolerance, preserve_topology=True)
-        draw_polygons(ax, [shape], facecolors=colour, edgecolor=TEXT_COLOUR, linewidth=0.8, zorder=4)
+        draw_polygons(ax, [shape], facecolors=colour, edgecolor=palette.TEXT, linewidth=0.8, zorder=4)
         gminx, gminy, gmaxx, gmaxy = geom.bounds
         if max(gmaxx - gminx, gmaxy - gminy) < extent * 0.06:
             point = geom.representative_point()
-            ax.scatter([point.x], [point.y], s=420, facecolors="none", edgecolors=TEXT_COLOUR,
+            ax.scatter([point.x], [point.y], s=420, facecolors="none", edgecolors=palette.TEXT,
                        linewidths=1.6, zorder=5)
     _frame_view(ax, bounds)
     return fig
@@ -264,20 +260,20 @@ def programme_figure(frame: gpd.GeoDataFrame, *, legend: list[tuple[str, str]], 
     height_in = title_h + map_h + legend_h
     fig = new_figure(width_in, height_in)
     fig.suptitle(heading or f"Territoires du programme — {title}", x=0.03, y=1 - 0.12 / height_in,
-                 ha="left", va="top", fontsize=15, fontweight="bold", color=TEXT_COLOUR)
+                 ha="left", va="top", fontsize=15, fontweight="bold", color=palette.TEXT)
     ax = fig.add_axes((0.01, legend_h / height_in, 0.98, map_h / height_in))
     if outlines.get("departements") is not None:
-        draw_lines(ax, outlines["departements"], colour=LIGHT_OUTLINE, linewidth=0.4, zorder=1)
-    draw_lines(ax, outlines["regions"], colour=OUTLINE_COLOUR, linewidth=0.8, zorder=2)
+        draw_lines(ax, outlines["departements"], colour=palette.RULE, linewidth=0.4, zorder=1)
+    draw_lines(ax, outlines["regions"], colour=palette.OUTLINE, linewidth=0.8, zorder=2)
     if insets is not None:
-        draw_lines(ax, insets.geometry, colour=OUTLINE_COLOUR, linewidth=0.6, zorder=2)
+        draw_lines(ax, insets.geometry, colour=palette.OUTLINE, linewidth=0.6, zorder=2)
         for name, box in zip(insets["nom"], insets.geometry, strict=True):
             bx0, _, _, by1 = box.bounds
-            ax.text(bx0, by1 + 0.05, name, fontsize=7, color=TEXT_COLOUR, ha="left", va="bottom", zorder=6)
-    draw_polygons(ax, list(frame.geometry), facecolors=list(frame["couleur"]), edgecolor="#ffffff",
+            ax.text(bx0, by1 + 0.05, name, fontsize=7, color=palette.TEXT, ha="left", va="bottom", zorder=6)
+    draw_polygons(ax, list(frame.geometry), facecolors=list(frame["couleur"]), edgecolor=palette.WHITE,
                   linewidth=0.4, zorder=3)
     _frame_view(ax, (minx, miny, maxx, maxy), margin=0.02)
-    handles = [Patch(facecolor=c, edgecolor=TEXT_COLOUR, linewidth=0.6, label=label) for c, label in legend]
+    handles = [Patch(facecolor=c, edgecolor=palette.TEXT, linewidth=0.6, label=label) for c, label in legend]
     fig.legend(handles=handles, title=title, loc="lower left", bbox_to_anchor=(0.03, 0.1 / height_in),
                frameon=False, fontsize=10, title_fontsize=11, alignment="left")
     return fig

@@ -14,6 +14,7 @@ import altair as alt
 import pandas as pd
 
 from territorial.content.views import level_palette
+from territorial.core import palette
 from territorial.core.fmt import fr_float, fr_pct, plural
 from territorial.model.definition import ProgrammeDefinition
 from territorial.model.programme import Programme
@@ -21,8 +22,6 @@ from territorial.model.programme import Programme
 #: Name of the heat map's point selection (``event.selection[CELL_SELECTION]``).
 CELL_SELECTION = "cellule"
 
-_DARK = "#1a2633"
-_LIGHT = "#ffffff"
 _FR_PERCENT_AXIS = "format(datum.value * 100, '.0f') + '\u00a0%'"
 
 
@@ -32,7 +31,7 @@ def _text_colour() -> dict:
     A condition, not ``scale=None``: Streamlit's chart theme fails on a colour
     channel without a scale.
     """
-    return alt.condition(f"datum.text_colour == '{_LIGHT}'", alt.value(_LIGHT), alt.value(_DARK))
+    return alt.condition(f"datum.text_colour == '{palette.WHITE}'", alt.value(palette.WHITE), alt.value(palette.TEXT))
 
 
 def lever_title(lever_id: str, label: str) -> str:
@@ -78,7 +77,7 @@ def heatmap_data(
     data["label"] = data["share_txt"] + "\n" + data["mean_txt"]
     data["count_txt"] = [f"{a} sur {plural(n, 'territoire')}" for a, n in zip(data["n_actives"], data["n"],
                                                                               strict=True)]
-    data["text_colour"] = [_LIGHT if pd.notna(s) and s >= 0.65 else _DARK for s in data["share"]]
+    data["text_colour"] = [palette.WHITE if pd.notna(s) and s >= 0.65 else palette.TEXT for s in data["share"]]
     segment, lever = selected
     data["selected"] = ((data["segment"] == segment) if segment else False) & (
         (data["lever"] == lever) if lever else False)
@@ -139,7 +138,7 @@ def segment_lever_heatmap(
                         scale=alt.Scale(domain=[0, 1], scheme="blues"),
                         legend=alt.Legend(labelExpr=_FR_PERCENT_AXIS, orient="bottom",
                                           gradientLength=240)),
-        stroke=alt.condition("datum.selected", alt.value("#f28e2b"), alt.value(_LIGHT)),
+        stroke=alt.condition("datum.selected", alt.value(palette.SELECTED), alt.value(palette.WHITE)),
         strokeWidth=alt.condition("datum.selected", alt.value(4), alt.value(1)),
         tooltip=[
             alt.Tooltip("segment_label:N", title="Segment"),
@@ -219,18 +218,19 @@ def level_distribution(programme: Programme, lever_id: str, *, bar_height: int =
     lever = definition.lever(lever_id)
     data = level_distribution_data(programme, lever_id)
     data = data[data["count"] > 0]
-    palette = level_palette(definition)
+    level_colours = [level_palette(definition)[lv.value] for lv in definition.levels]
     level_labels = [f"{lv.value} – {lv.label}" for lv in definition.levels]
     segments = [s.label for s in definition.segments]
     dark_levels = [f"{lv.value} – {lv.label}" for lv in definition.levels[len(definition.levels) // 2:]]
-    data = data.assign(text_colour=[_LIGHT if lab in dark_levels else _DARK for lab in data["level_label"]])
+    text_colours = [palette.WHITE if label in dark_levels else palette.TEXT for label in data["level_label"]]
+    data = data.assign(text_colour=text_colours)
     y = alt.Y("segment_label:N", sort=segments, title=None, axis=alt.Axis(labelLimit=260, labelFontSize=13))
     x = alt.X("x0:Q", title="Part des territoires du segment", scale=alt.Scale(domain=[0, 1]),
               axis=alt.Axis(labelExpr=_FR_PERCENT_AXIS, tickCount=5))
     bars = alt.Chart(data).mark_bar().encode(
         x=x, x2="x1:Q", y=y,
         color=alt.Color("level_label:N", title="Niveau d'activation",
-                        scale=alt.Scale(domain=level_labels, range=[palette[lv.value] for lv in definition.levels]),
+                        scale=alt.Scale(domain=level_labels, range=level_colours),
                         legend=alt.Legend(orient="bottom")),
         tooltip=[
             alt.Tooltip("segment_label:N", title="Segment"),

@@ -10,9 +10,9 @@ import re
 
 import pandas as pd
 
+from territorial.core import palette
 from territorial.model.definition import ProgrammeDefinition
 
-WHITE = "#ffffff"
 MIN_GRAPHIC_CONTRAST = 3.0
 _HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
 
@@ -30,7 +30,7 @@ def relative_luminance(colour: str) -> float:
     return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
 
 
-def contrast_ratio(colour: str, other: str = WHITE) -> float:
+def contrast_ratio(colour: str, other: str = palette.WHITE) -> float:
     """WCAG contrast ratio between two colours, from 1 (none) to 21 (black on white)."""
     a, b = relative_luminance(colour), relative_luminance(other)
     return (max(a, b) + 0.05) / (min(a, b) + 0.05)

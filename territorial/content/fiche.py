@@ -20,6 +20,7 @@ from territorial.cartography import maps
 from territorial.cartography.geometry import INSET_BOXES, bounds_of, outline_lines, simplify
 from territorial.content.levers import peer_share, similar_territories
 from territorial.content.views import COLOUR_SEGMENT, TOOLTIP_FIELDS, map_frame, search_label, search_mask
+from territorial.core import palette
 from territorial.core.fmt import escape_html, escape_markdown, fold, fr_date, fr_pct, fr_pop, plural
 from territorial.model.definition import Segment
 from territorial.model.programme import Programme
@@ -27,7 +28,6 @@ from territorial.model.reference import Reference
 
 #: What a territory code may look like (INSEE, SIREN, or a groupement's own code).
 CODE_PATTERN = re.compile(r"^[0-9A-Z-]{1,40}$")
-OTHER_COLOUR = "#d4d4d4"
 _KIND_PLURALS = {"commune": ("communes", "situées"), "epci": ("intercommunalités", "situées"),
                  "departement": ("départements", "situés"), "region": ("régions", "situées"),
                  "groupement": ("groupements", "situés")}
@@ -229,7 +229,7 @@ def examples(programme: Programme) -> list[tuple[str, str]]:
 def chip_html(segment: Segment) -> str:
     """The segment as a coloured chip followed by its bounds (HTML, escaped)."""
     return (f'<p class="fiche-entete"><span class="fiche-segment" style="background: {segment.colour};'
-            f' color: #ffffff;">{escape_html(segment.label)}</span> '
+            f' color: {palette.WHITE};">{escape_html(segment.label)}</span> '
             f'<span>{escape_html(segment.bounds_label)}</span></p>')
 
 
@@ -310,16 +310,16 @@ def context_map(programme: Programme, reference: Reference, code: str, *, height
     if shape is not None and len(near):
         near = near[near.geometry.intersects(shape)]
     frame, _, _ = map_frame(programme, pd.concat([near, own]), mode=COLOUR_SEGMENT, insets=False)
-    frame.loc[frame["code"] != code, "couleur"] = OTHER_COLOUR
+    frame.loc[frame["code"] != code, "couleur"] = palette.NOT_IN_PROGRAMME
     bounds = _union_bounds(frame[frame["code"] == code], shape)
     tolerance = _tolerance(bounds)
     frame["geometry"] = simplify(frame.geometry, tolerance=tolerance)
     m = maps.new_map(bounds=bounds, height=height)
     if inner is not None:
         maps.add_outlines(m, gpd.GeoDataFrame(geometry=simplify(inner, tolerance=tolerance)),
-                          name="Contours intérieurs", color="#a3adb8", weight=1)
+                          name="Contours intérieurs", color=palette.INNER_OUTLINE, weight=1)
     maps.add_outlines(m, gpd.GeoDataFrame(geometry=simplify(outer, tolerance=2 * tolerance)),
-                      name="Contours", color="#5c6773", weight=1.5)
+                      name="Contours", color=palette.DARK_OUTLINE, weight=1.5)
     maps.add_territories(m, frame, id_column="code", fill_column="couleur", tooltip=TOOLTIP_FIELDS,
                          highlight=code)
     return m

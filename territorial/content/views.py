@@ -14,15 +14,11 @@ import geopandas as gpd
 import pandas as pd
 
 from territorial.cartography.geometry import simplify, tolerance_for, with_insets
+from territorial.core import palette
 from territorial.core.fmt import escape_markdown, fr_pct, fr_pop, plural
 from territorial.core.fmt import fold as _fold
 from territorial.model.definition import ProgrammeDefinition
 from territorial.model.programme import KIND_LABELS, Programme
-
-#: Sequential palette for ordinal values (activation level, number of levers), light to
-#: dark, colour-blind safe (ColorBrewer « Blues », the light end darkened so that every
-#: colour has a contrast of at least 3:1 on white).
-ORDINAL_PALETTE = ("#8c8c8c", "#4c9dc8", "#2171b5", "#08519c", "#08306b")
 
 COLOUR_SEGMENT = "segment"
 COLOUR_COUNT = "n_actives"
@@ -102,28 +98,28 @@ def colouring(programme: Programme, data: pd.DataFrame, mode: str) -> tuple[pd.S
         return colours, legend, "Segment de taille"
     if mode == COLOUR_COUNT:
         n = len(definition.levers)
-        palette = _ordinal(n + 1)
-        colours = data["n_actives"].map(lambda k: palette[int(k)])
+        colours_by_count = _ordinal(n + 1)
+        colours = data["n_actives"].map(lambda k: colours_by_count[int(k)])
         counts = data["n_actives"].value_counts()
-        legend = [(palette[k], f"{plural(k, 'levier activé', 'leviers activés')} : {counts.get(k, 0)}")
+        legend = [(colours_by_count[k], f"{plural(k, 'levier activé', 'leviers activés')} : {counts.get(k, 0)}")
                   for k in range(n + 1)]
         return colours, legend, "Nombre de leviers activés"
     lever = definition.lever(mode)
     values = [lv.value for lv in definition.levels]
-    palette = dict(zip(values, _ordinal(len(values)), strict=True))
-    colours = data[lever.id].map(palette)
+    colours_by_level = dict(zip(values, _ordinal(len(values)), strict=True))
+    colours = data[lever.id].map(colours_by_level)
     counts = data[lever.id].value_counts()
-    legend = [(palette[lv.value], f"{lv.value} – {lv.label} : {counts.get(lv.value, 0)}")
+    legend = [(colours_by_level[lv.value], f"{lv.value} – {lv.label} : {counts.get(lv.value, 0)}")
               for lv in definition.levels]
     return colours, legend, f"{lever.label} : niveau d'activation"
 
 
 def _ordinal(n: int) -> list[str]:
     """``n`` colours of the ordinal palette, from light to dark."""
-    if n <= len(ORDINAL_PALETTE):
-        step = (len(ORDINAL_PALETTE) - 1) / max(n - 1, 1)
-        return [ORDINAL_PALETTE[round(i * step)] for i in range(n)]
-    return [ORDINAL_PALETTE[min(i, len(ORDINAL_PALETTE) - 1)] for i in range(n)]
+    if n <= len(palette.ORDINAL):
+        step = (len(palette.ORDINAL) - 1) / max(n - 1, 1)
+        return [palette.ORDINAL[round(i * step)] for i in range(n)]
+    return [palette.ORDINAL[min(i, len(palette.ORDINAL) - 1)] for i in range(n)]
 
 
 Legend = list[tuple[str, str]]
@@ -237,8 +233,8 @@ def programme_map(
 
     bounds = bounds or (bounds_of(frame) if len(frame) else None)
     m = maps.new_map(bounds=bounds, height=height)
-    styles = {"departements": ("Départements", "#c3ccd5", 0.6), "regions": ("Régions", "#7b8794", 1.2),
-              "insets": ("Outre-mer", "#7b8794", 1.0)}
+    styles = {"departements": ("Départements", palette.RULE, 0.6), "regions": ("Régions", palette.OUTLINE, 1.2),
+              "insets": ("Outre-mer", palette.OUTLINE, 1.0)}
     for key, (name, colour, weight) in styles.items():
         layer = outlines.get(key)
         if layer is not None:

@@ -18,12 +18,12 @@ from branca.element import Element
 from territorial.content.fiche import context_map
 from territorial.content.levers import segment_lever_matrix
 from territorial.content.views import COLOUR_SEGMENT, map_frame, programme_map, search_label
+from territorial.core import palette
 from territorial.core.fmt import fr_float, fr_int, fr_pct, fr_pop, plural
 from territorial.model.programme import Programme
 from territorial.model.reference import Reference
 
 OVERVIEW, SEGMENT, LEVER, TERRITORY = "overview", "segment", "lever", "territory"
-GREY = "#d4d4d4"
 #: Constant CSS added inside the projected maps: legend and tooltips readable from afar.
 MAP_CSS = (".folium-map { height: 100vh !important; }"  # the frame's height: fits the projector (atelier.css)
            " .carte-legende > div { font-size: 22px !important; max-width: 460px !important; }"
@@ -108,9 +108,9 @@ def _national_map(programme: Programme, step: Step, *, outlines: dict, height: i
     if step.kind == SEGMENT:
         segment = programme.definition.segment(step.key)
         inside = frame["code"].map(data["segment"]) == segment.id
-        frame.loc[~inside, "couleur"] = GREY
+        frame.loc[~inside, "couleur"] = palette.NOT_IN_PROGRAMME
         legend = [(segment.colour, f"{segment.label} : {int(inside.sum())}"),
-                  (GREY, f"Autres segments : {int((~inside).sum())}")]
+                  (palette.NOT_IN_PROGRAMME, f"Autres segments : {int((~inside).sum())}")]
         title = "Segment de taille"
     return programme_map(frame, legend=legend, title=title, outlines=outlines, height=height)
 

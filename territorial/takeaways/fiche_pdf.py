@@ -48,6 +48,7 @@ from reportlab.platypus import (
 
 from territorial.cartography import static_maps
 from territorial.content.levers import peer_share
+from territorial.core import palette
 from territorial.core.fmt import fold, fr_date, fr_int, fr_pct, fr_pop
 from territorial.model.programme import Programme
 from territorial.model.reference import CREDIT, SOURCE_PACKAGE, SOURCE_VERSION, Reference
@@ -60,11 +61,11 @@ FOOTER_HEIGHT = 19 * mm
 MIN_NOTES_HEIGHT = 28 * mm  # long notes get at least this; the page then shrinks a little
 FRAME_WIDTH = PAGE_WIDTH - 2 * MARGIN
 FRAME_HEIGHT = PAGE_HEIGHT - 2 * MARGIN - FOOTER_HEIGHT
-TEXT = colors.HexColor("#1a2633")
-MUTED = colors.HexColor("#4a5663")
-RULE = colors.HexColor("#c3ccd5")
-DEMO_FILL = colors.HexColor("#fff4d6")
-DEMO_EDGE = colors.HexColor("#8a6100")
+TEXT = colors.HexColor(palette.TEXT)
+MUTED = colors.HexColor(palette.MUTED)
+RULE = colors.HexColor(palette.RULE)
+DEMO_FILL = colors.HexColor(palette.DEMO_FILL)
+DEMO_EDGE = colors.HexColor(palette.DEMO_EDGE)
 ELLIPSIS = "…"
 DEMO_TEXT = ("Données de démonstration : les territoires, leurs populations et leurs contours sont réels, "
              "mais les niveaux d'activation des leviers sont illustratifs.")
@@ -96,7 +97,7 @@ def _styles() -> dict[str, ParagraphStyle]:
         "label": ParagraphStyle("label", parent=base, fontName=FONT_BOLD, fontSize=8.5, leading=11),
         "cell": ParagraphStyle("cell", parent=base, fontSize=8.5, leading=11),
         "demo": ParagraphStyle("demo", parent=base, fontName=FONT_BOLD, fontSize=9, leading=12,
-                               textColor=colors.HexColor("#5c3d00")),
+                               textColor=colors.HexColor(palette.DEMO_TEXT_PDF)),
     }
 
 
@@ -127,29 +128,29 @@ def peer_chart_figure(programme: Programme, code: str, *, width_in: float = 7.0,
     left.set_xlim(0, definition.max_level * 1.4 + 0.01)  # room for the level's name
     left.set_xticks([lv.value for lv in definition.levels])
     left.set_yticks(y, [textwrap.fill(f"{lv.id} – {lv.label}", 25) for lv in levers], fontsize=7)
-    left.set_title("Niveau de ce territoire", fontsize=8, loc="left", color="#1a2633")
+    left.set_title("Niveau de ce territoire", fontsize=8, loc="left", color=palette.TEXT)
     for yi, level in zip(y, levels, strict=True):
-        left.text(level + 0.05, yi, definition.level_label(level), va="center", fontsize=7, color="#1a2633")
+        left.text(level + 0.05, yi, definition.level_label(level), va="center", fontsize=7, color=palette.TEXT)
     values = [0.0 if pd.isna(shares[lv.id]) else float(shares[lv.id]) for lv in levers]
-    right.barh(y, values, color="#5c6773", height=0.6)
+    right.barh(y, values, color=palette.DARK_OUTLINE, height=0.6)
     right.set_xlim(0, 1.0)
     right.tick_params(axis="y", length=0)
     right.set_xticks([0, 0.5, 1.0], ["0\u00a0%", "50\u00a0%", "100\u00a0%"])
     n_peers = int((programme.territories["segment"] == segment.id).sum()) - 1
     right.set_title(f"Part des {fr_int(n_peers)} pairs du segment qui l'activent",
-                    fontsize=8, loc="left", color="#1a2633")
+                    fontsize=8, loc="left", color=palette.TEXT)
     for yi, value, lv in zip(y, values, levers, strict=True):
         text = "–" if pd.isna(shares[lv.id]) else fr_pct(value)
         if value > 0.8:  # inside the bar, in white
             right.text(value - 0.02, yi, text, va="center", ha="right", fontsize=7, color="white")
         else:
-            right.text(value + 0.02, yi, text, va="center", fontsize=7, color="#1a2633")
+            right.text(value + 0.02, yi, text, va="center", fontsize=7, color=palette.TEXT)
     for ax in (left, right):
-        ax.tick_params(labelsize=7, length=2, colors="#4a5663")
+        ax.tick_params(labelsize=7, length=2, colors=palette.MUTED)
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
-        ax.spines["left"].set_color("#7b8794")
-        ax.spines["bottom"].set_color("#7b8794")
+        ax.spines["left"].set_color(palette.OUTLINE)
+        ax.spines["bottom"].set_color(palette.OUTLINE)
     return fig
 
 
@@ -210,12 +211,13 @@ def _facts(programme: Programme, code: str, s: dict[str, ParagraphStyle], width:
     where = ", ".join(x for x in [row["departement_nom"], row["region_nom"]] if x)
     threshold = definition.threshold_note(int(row["population"]))
     facts = [
-        ("Population", f"{markup(fr_pop(row['population']))} <font size=7 color='#4a5663'>("
+        ("Population", f"{markup(fr_pop(row['population']))} <font size=7 color='{palette.MUTED}'>("
                        f"{markup(programme.populations.label(str(row['annee_population'])))})</font>"
                        + (f"<br/><font size=7.5>{markup(threshold)}</font>" if threshold else "")),
         ("Segment de taille",
          f"<font color='{segment.colour}'>■</font> <b>{markup(segment.label)}</b><br/>"
-         f"{markup(segment.bounds_label)}<br/><font size=7.5 color='#4a5663'>{markup(segment.description)}</font>"),
+         f"{markup(segment.bounds_label)}<br/>"
+         f"<font size=7.5 color='{palette.MUTED}'>{markup(segment.description)}</font>"),
         ("Leviers activés", markup(f"{int(row['n_actives'])} sur {n_levers}")),
         ("Dialogue de gouvernance", markup(fr_date(row.get("date_dialogue")) or "date non renseignée")),
     ]
@@ -245,7 +247,7 @@ def _levers_table(programme: Programme, code: str, s: dict[str, ParagraphStyle])
         active = level >= definition.active_from
         rows.append([
             Paragraph(f"<b>{markup(lever.id)} – {markup(lever.label)}</b>", s["cell"]),
-            Paragraph(f"<font color='{lever.colour if active else '#7b8794'}'>{dots}</font><br/>"
+            Paragraph(f"<font color='{lever.colour if active else palette.OUTLINE}'>{dots}</font><br/>"
                       f"{markup(definition.level_label(level))} ({level}/{top})", s["cell"]),
             Paragraph(markup(lever.short or lever.description), s["cell"]),
         ])

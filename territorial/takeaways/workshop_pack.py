@@ -19,6 +19,7 @@ from territorial.cartography import maps
 from territorial.cartography.geometry import inset_frames, outline_lines, with_insets
 from territorial.content import views
 from territorial.content.levers import key_figures, segment_lever_matrix, segment_summary
+from territorial.core import palette
 from territorial.core.fmt import escape_html as esc
 from territorial.core.fmt import fr_date, fr_int, fr_pct, fr_pop, plural
 from territorial.model.programme import Programme
@@ -27,34 +28,36 @@ from territorial.model.reference import CREDIT, Reference
 MAP_HEIGHT = 640
 _VIEWPORT = re.compile(r'<meta name="viewport"[^>]*>', flags=re.DOTALL)
 
-PACK_CSS = """
+PACK_CSS = palette.css_variables() + """
 html, body { height: auto; }
-body { margin: 0; padding: 0; background: #ffffff; color: #1a2633;
+body { margin: 0; padding: 0; background: var(--fond); color: var(--texte);
   font: 18px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; }
 main { max-width: 1200px; margin: 0 auto; padding: 24px 28px 40px; }
-.surtitre { margin: 0; color: #4a5663; font-size: 16px; }
+.surtitre { margin: 0; color: var(--discret); font-size: 16px; }
 h1 { margin: 4px 0 4px; font-size: 34px; line-height: 1.2; }
-h2 { margin: 36px 0 10px; font-size: 26px; border-bottom: 2px solid #1f4e79; padding-bottom: 4px; }
-.demo { border: 2px solid #8a6100; background: #fff4d6; color: #3d2b00; padding: 10px 14px;
+h2 { margin: 36px 0 10px; font-size: 26px; border-bottom: 2px solid var(--lien); padding-bottom: 4px; }
+.demo { border: 2px solid var(--demo-bord); background: var(--demo-fond); color: var(--demo-texte); padding: 10px 14px;
   border-radius: 4px; font-weight: 600; }
 .chiffres { display: flex; flex-wrap: wrap; gap: 16px; margin: 16px 0 0; padding: 0; list-style: none; }
-.chiffres li { flex: 1 1 200px; border: 1px solid #c3ccd5; border-radius: 6px; padding: 10px 14px; }
+.chiffres li { flex: 1 1 200px; border: 1px solid var(--filet); border-radius: 6px; padding: 10px 14px; }
 .chiffres .valeur { display: block; font-size: 32px; font-weight: 700; font-variant-numeric: tabular-nums; }
-.carte { border: 1px solid #9aa5b1; }
-.resume { color: #1a2633; }
+.carte { border: 1px solid var(--cadre); }
+.resume { color: var(--texte); }
 table.donnees { border-collapse: collapse; width: 100%; margin: 8px 0 4px; font-variant-numeric: tabular-nums; }
 .donnees caption { text-align: left; font-weight: 700; padding: 4px 0; }
-.donnees th, .donnees td { border-bottom: 1px solid #c3ccd5; padding: 6px 8px; text-align: left; vertical-align: top; }
-.donnees thead th { border-bottom: 2px solid #1a2633; }
+.donnees th, .donnees td { border-bottom: 1px solid var(--filet); padding: 6px 8px; text-align: left;
+  vertical-align: top; }
+.donnees thead th { border-bottom: 2px solid var(--texte); }
 .donnees .nombre { text-align: right; }
 .donnees td.nombre { white-space: nowrap; }
 .donnees tbody th { min-width: 12em; }
 .pastille { display: inline-block; width: 14px; height: 14px; margin-right: 6px; vertical-align: -1px;
-  border: 1px solid #1a2633; border-radius: 2px; }
-.petit { font-size: 15px; color: #4a5663; }
-footer { margin-top: 40px; border-top: 1px solid #c3ccd5; padding-top: 10px; font-size: 15px; color: #4a5663; }
+  border: 1px solid var(--texte); border-radius: 2px; }
+.petit { font-size: 15px; color: var(--discret); }
+footer { margin-top: 40px; border-top: 1px solid var(--filet); padding-top: 10px; font-size: 15px;
+  color: var(--discret); }
 .tableau-defilant { overflow-x: auto; }
-a { color: #1f4e79; }
+a { color: var(--lien); }
 @media print { .carte { page-break-inside: avoid; } h2 { page-break-after: avoid; } }
 """
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import folium
 import streamlit as st
 
+from territorial.core import palette
 from territorial.core.fmt import escape_markdown, fr_int
 from territorial.core.paths import ASSETS_DIR
 from territorial.model.programme import Programme
@@ -25,7 +26,7 @@ PROXY_NOTICE = (
 
 def inject_css(extra: str = "") -> None:
     """Apply the app's stylesheet (constant CSS from assets/, never data)."""
-    css = CSS_FILE.read_text(encoding="utf-8") + extra
+    css = palette.css_variables() + CSS_FILE.read_text(encoding="utf-8") + extra
     st.html(f"<style>{css}</style>")
 
 
