@@ -76,6 +76,11 @@ def plural(count: int, singular: str, plural_form: str | None = None) -> str:
     return f"{fr_int(count)} {word}"
 
 
+def slug(text: object, *, limit: int = 60) -> str:
+    """« Part des territoires (%) » -> « part-des-territoires »: ASCII for file names ("" if none)."""
+    return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")[:limit].strip("-")
+
+
 def fold(text: object) -> str:
     """Lower case, no accents, single spaces: how labels and searches are compared."""
     norm = unicodedata.normalize("NFKD", "" if text is None else str(text))

@@ -49,7 +49,7 @@ from reportlab.platypus import (
 from territorial.cartography import static_maps
 from territorial.content.levers import peer_share
 from territorial.core import palette
-from territorial.core.fmt import fold, fr_date, fr_int, fr_pct, fr_pop
+from territorial.core.fmt import fr_date, fr_int, fr_pct, fr_pop, slug
 from territorial.model.programme import Programme
 from territorial.model.reference import CREDIT, SOURCE_PACKAGE, SOURCE_VERSION, Reference
 
@@ -395,9 +395,9 @@ def fiche_pdf(programme: Programme, code: str, *, reference: Reference, today: d
 
 def fiche_filename(programme: Programme, code: str) -> str:
     """« fiche-04113-marcoux.pdf »: code first (names are not unique), ASCII only."""
-    slug = re.sub(r"[^a-z0-9]+", "-", fold(programme.territories.at[code, "nom"])).strip("-")[:60]
+    name = slug(programme.territories.at[code, "nom"])
     safe_code = re.sub(r"[^A-Za-z0-9_-]+", "-", code)
-    return f"fiche-{safe_code}-{slug}.pdf" if slug else f"fiche-{safe_code}.pdf"
+    return f"fiche-{safe_code}-{name}.pdf" if name else f"fiche-{safe_code}.pdf"
 
 
 def all_fiches_zip(programme: Programme, *, reference: Reference, progress: Progress | None = None,
