@@ -22,18 +22,18 @@ st.caption(f"{definition.sponsor} · {definition.period} — les territoires du 
            "leur segment de taille et les leviers d'action qu'ils activent.")
 
 col_n, col_pop = st.columns(2)
-col_n.metric("Territoires", fr_int(figures["n"]))
-col_pop.metric("Population couverte", fr_pop(figures["population"]),
+col_n.metric("Territoires", fr_int(figures.n))
+col_pop.metric("Population couverte", fr_pop(figures.population),
                help=f"Somme des populations des territoires : {programme.population_label()}.")
 st.caption(f"Population : {programme.population_label()}.")
 
 st.subheader("Territoires par segment de taille")
 for col, segment in zip(st.columns(len(definition.segments)), definition.segments, strict=True):
-    col.metric(segment.label, fr_int(figures["per_segment"][segment.id]), help=segment.bounds_label)
+    col.metric(segment.label, fr_int(figures.per_segment[segment.id]), help=segment.bounds_label)
 
 st.subheader("Territoires activant chaque levier")
 for col, lever in zip(st.columns(len(definition.levers)), definition.levers, strict=True):
-    col.metric(f"{lever.id} – {lever.label}", fr_int(figures["per_lever"][lever.id]),
+    col.metric(f"{lever.id} – {lever.label}", fr_int(figures.per_lever[lever.id]),
                help=lever.short)
 
 st.subheader("Carte des territoires par segment")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
 from territorial.model.programme import Programme
@@ -45,7 +47,18 @@ def segment_summary(programme: Programme, territories: pd.DataFrame | None = Non
     return out
 
 
-def key_figures(programme: Programme, territories: pd.DataFrame | None = None) -> dict:
+@dataclass(frozen=True)
+class KeyFigures:
+    """The programme's headline figures (overview page, workshop pack)."""
+
+    n: int  # territories
+    population: int  # sum over territories (see :func:`key_figures`)
+    per_segment: dict[str, int]  # territories per segment id, every segment present
+    per_lever: dict[str, int]  # territories activating each lever id
+    all_levers: int  # territories activating every lever
+
+
+def key_figures(programme: Programme, territories: pd.DataFrame | None = None) -> KeyFigures:
     """Headline figures: territories, population covered, per segment and per lever counts.
 
     Population covered counts each inhabitant once per territory; territories of
@@ -55,14 +68,13 @@ def key_figures(programme: Programme, territories: pd.DataFrame | None = None) -
     data = programme.territories if territories is None else territories
     definition = programme.definition
     active = data[definition.lever_ids] >= definition.active_from
-    return {
-        "n": len(data),
-        "population": int(data["population"].sum()),
-        "per_segment": data["segment"].value_counts().reindex(definition.segment_ids, fill_value=0).to_dict(),
-        "per_lever": active.sum().astype(int).to_dict(),
-    }
-
-
+    return KeyFigures(
+        n=len(data),
+        population=int(data["population"].sum()),
+        per_segment=data["segment"].value_counts().reindex(definition.segment_ids, fill_value=0).to_dict(),
+        per_lever=active.sum().astype(int).to_dict(),
+        all_levers=int(active.all(axis=1).sum()),
+    )
 
 
 def peer_share(programme: Programme, code: str) -> pd.Series:

@@ -148,13 +148,12 @@ def _territories_table(programme: Programme) -> str:
 
 def _key_figures(programme: Programme) -> str:
     figures = key_figures(programme)
-    n_active_all = int((programme.territories["n_actives"] == len(programme.definition.levers)).sum())
     items = [
-        (fr_int(figures["n"]), "territoires"),
-        (fr_pop(figures["population"]),
+        (fr_int(figures.n), "territoires"),
+        (fr_pop(figures.population),
          f"population couverte (somme des territoires ; {programme.population_label()})"),
         (fr_int(len(programme.definition.segments)), "segments de taille"),
-        (fr_int(n_active_all), "territoires activant les " + plural(len(programme.definition.levers), "levier")),
+        (fr_int(figures.all_levers), "territoires activant les " + plural(len(programme.definition.levers), "levier")),
     ]
     return '<ul class="chiffres">' + "".join(
         f'<li><span class="valeur">{esc(value)}</span>{esc(label)}</li>' for value, label in items) + "</ul>"
