@@ -38,8 +38,8 @@ for col, lever in zip(st.columns(len(definition.levers)), definition.levers, str
 
 st.subheader("Carte des territoires par segment")
 codes = tuple(programme.territories.index)
-_, legend, title = cached_views.frame(programme, mode=COLOUR_SEGMENT, codes=codes)
-st.caption(map_summary(programme, programme.territories, legend, title))
+view = cached_views.frame(programme, mode=COLOUR_SEGMENT, codes=codes)
+st.caption(map_summary(programme, programme.territories, view))
 show_map(cached_views.territories_map(programme, mode=COLOUR_SEGMENT, codes=codes, height=620),
          title="Carte des territoires par segment de taille", height=620)
 with st.expander("Tableau des territoires (alternative textuelle à la carte)"):

@@ -76,8 +76,8 @@ st.title("Carte des territoires")
 for note in filter(None, notes):
     st.info(note)
 codes = tuple(shown.index)
-_, legend, title = cached_views.frame(programme, mode=mode, codes=codes)
-st.caption(map_summary(programme, shown, legend, title))
+view = cached_views.frame(programme, mode=mode, codes=codes)
+st.caption(map_summary(programme, shown, view))
 if shown.empty:
     st.warning("Aucun territoire ne correspond aux filtres choisis.")
 

@@ -72,12 +72,12 @@ st.markdown(escape_markdown(f"{plural(len(active), 'territoire')} {where} sur {f
                             f"activent ce levier{share}."))
 
 codes = tuple(active.index)
-_, legend, title = cached_views.frame(programme, mode=lever_id, codes=codes)
+view = cached_views.frame(programme, mode=lever_id, codes=codes)
 col_map, col_list = st.columns([3, 2])
 with col_map:
-    st.caption(map_summary(programme, active, legend, title))
+    st.caption(map_summary(programme, active, view))
     show_map(cached_views.territories_map(programme, mode=lever_id, codes=codes, height=520),
-             title=f"Carte : {title}", height=520)
+             title=f"Carte : {view.title}", height=520)
 with col_list:
     columns = ("Territoire", f"{lever.id} – {lever.label}", *(() if segment_id else ("Segment",)))
     st.html(cached_views.table_html(programme, codes, columns=columns, renamed={columns[1]: "Niveau"},

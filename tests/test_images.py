@@ -81,8 +81,7 @@ def test_layered_chart_gets_title(chart):
 
 def test_segment_map_png(demo, reference):
     outlines = export_outlines(reference)
-    frame, legend, title = map_frame(demo, demo.territories, mode=COLOUR_SEGMENT)
-    png = images.map_png(frame, legend=legend, title=title, outlines=outlines)
+    png = images.map_png(map_frame(demo, demo.territories, mode=COLOUR_SEGMENT), outlines=outlines)
     assert png.startswith(PNG_SIGNATURE)
     pixels = np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).reshape(-1, 3)
     for segment in demo.definition.segments:  # every segment colour is drawn (map and legend)

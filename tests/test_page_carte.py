@@ -228,7 +228,7 @@ def test_card_escapes_data_and_links_only_valid_codes(demo) -> None:
     # One small commune is shown in its surroundings (at least 1.5 degrees each way).
     from territorial.content.views import COLOUR_SEGMENT, map_frame
 
-    frame, _, _ = map_frame(demo, data.loc[["04116"]], mode=COLOUR_SEGMENT)
+    frame = map_frame(demo, data.loc[["04116"]], mode=COLOUR_SEGMENT).shapes
     minx, miny, maxx, maxy = context_bounds(frame)
     assert maxx - minx == pytest.approx(1.5) and maxy - miny == pytest.approx(1.5)
     assert context_bounds(frame.iloc[:0]) is None

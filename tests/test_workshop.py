@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from territorial.cartography import maps
-from territorial.cartography.geometry import inset_frames, outline_lines, with_insets
+from territorial.cartography.geometry import MapOutlines, national_outlines
 from territorial.content.workshop import (
     LEVER,
     OVERVIEW,
@@ -25,12 +25,8 @@ LYON = "200046977"
 
 
 @pytest.fixture(scope="module")
-def outlines(reference) -> dict:
-    return {
-        "departements": outline_lines(with_insets(reference.departements), tolerance=0.02),
-        "regions": outline_lines(with_insets(reference.regions, region_column=None), tolerance=0.02),
-        "insets": inset_frames(),
-    }
+def outlines(reference) -> MapOutlines:
+    return national_outlines(reference.departements, reference.regions, tolerance=0.02)
 
 
 def _fills(m: folium.Map) -> dict[str, str]:

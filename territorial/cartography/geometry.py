@@ -11,6 +11,8 @@ moved into a row of insets south of the Gulf of Lion (``insets=True``), as on IN
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import geopandas as gpd
 import numpy as np
 import shapely
@@ -103,3 +105,40 @@ def bounds_of(gdf: gpd.GeoDataFrame) -> tuple[float, float, float, float]:
     """(minx, miny, maxx, maxy) of the non-empty shapes."""
     valid = gdf.geometry[~gdf.geometry.isna() & ~gdf.geometry.is_empty]
     return tuple(float(v) for v in np.asarray(valid.total_bounds))  # type: ignore[return-value]
+
+
+#: A map's legend: (colour ``#rrggbb``, label) pairs, in display order.
+Legend = list[tuple[str, str]]
+
+
+@dataclass(frozen=True)
+class MapFrame:
+    """Territories as a map draws them (display geometry, colour, tooltip texts), with the
+    legend of their colours and its title."""
+
+    shapes: gpd.GeoDataFrame
+    legend: Legend
+    title: str
+
+
+@dataclass(frozen=True)
+class MapOutlines:
+    """What a national map draws under its territories: borders as lines, overseas inset frames."""
+
+    regions: gpd.GeoSeries
+    departements: gpd.GeoSeries | None = None
+    insets: gpd.GeoDataFrame | None = None
+
+
+def national_outlines(departements: gpd.GeoDataFrame | None, regions: gpd.GeoDataFrame, *, insets: bool = True,
+                      tolerance: float = 0.03) -> MapOutlines:
+    """Région (and optionally département) borders as lines, overseas moved into insets."""
+    def lines(layer: gpd.GeoDataFrame, region_column: str | None) -> gpd.GeoSeries:
+        return outline_lines(with_insets(layer, region_column=region_column) if insets else layer,
+                             tolerance=tolerance)
+
+    return MapOutlines(
+        regions=lines(regions, None),
+        departements=None if departements is None else lines(departements, "region"),
+        insets=inset_frames() if insets else None,
+    )

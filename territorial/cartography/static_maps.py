@@ -25,6 +25,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.path import Path
 
+from territorial.cartography.geometry import MapFrame, MapOutlines
 from territorial.core import palette
 from territorial.model.programme import Programme
 from territorial.model.reference import Reference
@@ -227,29 +228,27 @@ def territory_png(programme: Programme, code: str, *, reference: Reference,
 # --------------------------------------------------------------------------- a programme map
 
 
-def programme_figure(frame: gpd.GeoDataFrame, *, legend: list[tuple[str, str]], title: str,
-                     outlines: dict, heading: str | None = None, width_in: float = 8.0) -> Figure:
+def programme_figure(view: MapFrame, *, outlines: MapOutlines, heading: str | None = None,
+                     width_in: float = 8.0) -> Figure:
     """A national map of territories as :func:`territorial.content.views.map_frame` gives them.
 
     The figure's height follows the map's shape: title, map, then the legend below it.
 
     Parameters
     ----------
-    frame
-        Territories with ``geometry`` and ``couleur`` (already simplified, overseas in insets).
-    legend
-        (colour, label) pairs, as for the interactive map.
-    title
-        Legend title (what the colours mean).
+    view
+        Territories with ``geometry`` and ``couleur`` (already simplified, overseas in insets),
+        the legend's (colour, label) pairs as for the interactive map, and its title.
     outlines
-        ``regions`` line series; ``departements`` lines and ``insets`` frames, or None.
+        Région borders; département borders and overseas inset frames when present.
     heading
         Title of the image; defaults to « Territoires du programme — {title} ».
     width_in
         Width of the figure in inches.
     """
-    insets = outlines.get("insets")
-    parts = [g for g in [*frame.geometry, *outlines["regions"]] if g is not None and not g.is_empty]
+    frame, legend, title = view.shapes, view.legend, view.title
+    insets = outlines.insets
+    parts = [g for g in [*frame.geometry, *outlines.regions] if g is not None and not g.is_empty]
     if insets is not None:
         parts += list(insets.geometry)
     minx, miny, maxx, maxy = shapely.GeometryCollection(parts).bounds if parts else (-5.0, 41.0, 10.0, 51.5)
@@ -262,9 +261,9 @@ def programme_figure(frame: gpd.GeoDataFrame, *, legend: list[tuple[str, str]], 
     fig.suptitle(heading or f"Territoires du programme — {title}", x=0.03, y=1 - 0.12 / height_in,
                  ha="left", va="top", fontsize=15, fontweight="bold", color=palette.TEXT)
     ax = fig.add_axes((0.01, legend_h / height_in, 0.98, map_h / height_in))
-    if outlines.get("departements") is not None:
-        draw_lines(ax, outlines["departements"], colour=palette.RULE, linewidth=0.4, zorder=1)
-    draw_lines(ax, outlines["regions"], colour=palette.OUTLINE, linewidth=0.8, zorder=2)
+    if outlines.departements is not None:
+        draw_lines(ax, outlines.departements, colour=palette.RULE, linewidth=0.4, zorder=1)
+    draw_lines(ax, outlines.regions, colour=palette.OUTLINE, linewidth=0.8, zorder=2)
     if insets is not None:
         draw_lines(ax, insets.geometry, colour=palette.OUTLINE, linewidth=0.6, zorder=2)
         for name, box in zip(insets["nom"], insets.geometry, strict=True):

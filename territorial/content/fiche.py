@@ -309,7 +309,7 @@ def context_map(programme: Programme, reference: Reference, code: str, *, height
     near = data[(data["type"] == own["type"].iloc[0]) & (data.index != code) & data.geometry.notna()]
     if shape is not None and len(near):
         near = near[near.geometry.intersects(shape)]
-    frame, _, _ = map_frame(programme, pd.concat([near, own]), mode=COLOUR_SEGMENT, insets=False)
+    frame = map_frame(programme, pd.concat([near, own]), mode=COLOUR_SEGMENT, insets=False).shapes
     frame.loc[frame["code"] != code, "couleur"] = palette.NOT_IN_PROGRAMME
     bounds = _union_bounds(frame[frame["code"] == code], shape)
     tolerance = _tolerance(bounds)

@@ -13,7 +13,7 @@ from urllib.parse import quote
 import geopandas as gpd
 import pandas as pd
 
-from territorial.cartography.geometry import simplify, tolerance_for, with_insets
+from territorial.cartography.geometry import MapFrame, MapOutlines, simplify, tolerance_for, with_insets
 from territorial.core import palette
 from territorial.core.fmt import escape_markdown, fr_pct, fr_pop, plural
 from territorial.core.fmt import fold as _fold
@@ -122,12 +122,11 @@ def _ordinal(n: int) -> list[str]:
     return [palette.ORDINAL[min(i, len(palette.ORDINAL) - 1)] for i in range(n)]
 
 
-Legend = list[tuple[str, str]]
 
 
 def map_frame(
     programme: Programme, data: pd.DataFrame, *, mode: str, insets: bool = True
-) -> tuple[gpd.GeoDataFrame, Legend, str]:
+) -> MapFrame:
     """The territories as the map draws them: simplified geometry, colour, tooltip texts.
 
     Larger territories are drawn first so that smaller ones stay on top and clickable.
@@ -156,7 +155,7 @@ def map_frame(
     if insets:
         frame = with_insets(frame)
     frame = frame.sort_values("population", ascending=False)
-    return frame.drop(columns=["population"]), legend, title
+    return MapFrame(frame.drop(columns=["population"]), legend, title)
 
 
 #: Tooltip content; ``code`` is also what a click sends back (Leaflet's toGeoJSON keeps
@@ -204,12 +203,12 @@ def regions_present(programme: Programme) -> dict[str, str]:
     return dict(sorted(zip(data["region"], data["region_nom"], strict=True), key=lambda kv: kv[1]))
 
 
-def map_summary(programme: Programme, data: pd.DataFrame, legend: list[tuple[str, str]], title: str) -> str:
+def map_summary(programme: Programme, data: pd.DataFrame, view: MapFrame) -> str:
     """A sentence that says what the map shows (its text alternative)."""
-    parts = [item for _, item in legend]
+    parts = [item for _, item in view.legend]
     return (f"La carte montre {plural(len(data), 'territoire')} "
             f"({fr_pop(data['population'].sum())} au total, {programme.population_label(data)}), "
-            f"colorés selon « {title} » : "
+            f"colorés selon « {view.title} » : "
             + " ; ".join(parts) + ".")
 
 
@@ -218,11 +217,9 @@ def share_text(share: float) -> str:
 
 
 def programme_map(
-    frame: gpd.GeoDataFrame,
+    view: MapFrame,
     *,
-    legend: list[tuple[str, str]],
-    title: str,
-    outlines: dict,
+    outlines: MapOutlines,
     height: int = 600,
     highlight: str | None = None,
     bounds: tuple[float, float, float, float] | None = None,
@@ -231,18 +228,18 @@ def programme_map(
     from territorial.cartography import maps
     from territorial.cartography.geometry import bounds_of
 
-    bounds = bounds or (bounds_of(frame) if len(frame) else None)
+    bounds = bounds or (bounds_of(view.shapes) if len(view.shapes) else None)
     m = maps.new_map(bounds=bounds, height=height)
     styles = {"departements": ("Départements", palette.RULE, 0.6), "regions": ("Régions", palette.OUTLINE, 1.2),
               "insets": ("Outre-mer", palette.OUTLINE, 1.0)}
     for key, (name, colour, weight) in styles.items():
-        layer = outlines.get(key)
+        layer = getattr(outlines, key)
         if layer is not None:
             layer = layer if isinstance(layer, gpd.GeoDataFrame) else gpd.GeoDataFrame(geometry=layer)
             maps.add_outlines(m, layer, name=name, color=colour, weight=weight)
-    maps.add_territories(m, frame, id_column="code", fill_column="couleur",
+    maps.add_territories(m, view.shapes, id_column="code", fill_column="couleur",
                          tooltip=TOOLTIP_FIELDS, highlight=highlight)
-    maps.add_legend(m, legend, title=title, bounds=bounds)
+    maps.add_legend(m, view.legend, title=view.title, bounds=bounds)
     return m
 
 

@@ -15,6 +15,7 @@ import folium
 import pandas as pd
 from branca.element import Element
 
+from territorial.cartography.geometry import MapFrame, MapOutlines
 from territorial.content.fiche import context_map
 from territorial.content.levers import segment_lever_matrix
 from territorial.content.views import COLOUR_SEGMENT, map_frame, programme_map, search_label
@@ -87,7 +88,7 @@ def clamp_step(raw: object, n_steps: int) -> tuple[int, str | None]:
     return number, None
 
 
-def step_map(programme: Programme, step: Step, *, outlines: dict, reference: Reference,
+def step_map(programme: Programme, step: Step, *, outlines: MapOutlines, reference: Reference,
              height: int = 760) -> folium.Map:
     """The map of a step: by segment (overview), one segment highlighted, one lever's levels,
     or the chosen territory in its context."""
@@ -99,20 +100,17 @@ def step_map(programme: Programme, step: Step, *, outlines: dict, reference: Ref
     return m
 
 
-def _national_map(programme: Programme, step: Step, *, outlines: dict, height: int) -> folium.Map:
+def _national_map(programme: Programme, step: Step, *, outlines: MapOutlines, height: int) -> folium.Map:
     data = programme.territories
-    if step.kind == LEVER:
-        frame, legend, title = map_frame(programme, data, mode=step.key)
-    else:
-        frame, legend, title = map_frame(programme, data, mode=COLOUR_SEGMENT)
+    view = map_frame(programme, data, mode=step.key if step.kind == LEVER else COLOUR_SEGMENT)
     if step.kind == SEGMENT:
         segment = programme.definition.segment(step.key)
-        inside = frame["code"].map(data["segment"]) == segment.id
-        frame.loc[~inside, "couleur"] = palette.NOT_IN_PROGRAMME
+        inside = view.shapes["code"].map(data["segment"]) == segment.id
+        view.shapes.loc[~inside, "couleur"] = palette.NOT_IN_PROGRAMME
         legend = [(segment.colour, f"{segment.label} : {int(inside.sum())}"),
                   (palette.NOT_IN_PROGRAMME, f"Autres segments : {int((~inside).sum())}")]
-        title = "Segment de taille"
-    return programme_map(frame, legend=legend, title=title, outlines=outlines, height=height)
+        view = MapFrame(view.shapes, legend, "Segment de taille")
+    return programme_map(view, outlines=outlines, height=height)
 
 
 def map_caption(programme: Programme, step: Step) -> str:

@@ -11,10 +11,10 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-import geopandas as gpd
 import vl_convert as vlc
 
 from territorial.cartography import static_maps
+from territorial.cartography.geometry import MapFrame, MapOutlines
 
 #: d3-format locale: « 12 345,6 » and « 42 % », like :mod:`territorial.core.fmt`.
 FORMAT_LOCALE = {
@@ -90,20 +90,19 @@ def chart_svg(chart: Any, *, title: str | None = None) -> str:
                                allowed_base_urls=[])
 
 
-def map_png(frame: gpd.GeoDataFrame, *, legend: list[tuple[str, str]], title: str, outlines: dict,
-            heading: str | None = None, dpi: int = 150) -> bytes:
+def map_png(view: MapFrame, *, outlines: MapOutlines, heading: str | None = None, dpi: int = 150) -> bytes:
     """A programme map as PNG: same colours and legend labels as the interactive map.
 
     Parameters
     ----------
-    frame, legend, title
+    view
         As returned by :func:`territorial.content.views.map_frame`.
     outlines
-        Département and région outlines (``territorial.ui.data.base_outlines()``).
+        Département and région borders (:func:`territorial.takeaways.workshop_pack.export_outlines`).
     heading
         The image's title; defaults to « Territoires du programme — {title} ».
     """
-    fig = static_maps.programme_figure(frame, legend=legend, title=title, outlines=outlines, heading=heading)
+    fig = static_maps.programme_figure(view, outlines=outlines, heading=heading)
     return static_maps.figure_png(fig, dpi=dpi)
 
 

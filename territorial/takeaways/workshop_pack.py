@@ -16,7 +16,7 @@ import re
 import pandas as pd
 
 from territorial.cartography import maps
-from territorial.cartography.geometry import inset_frames, outline_lines, with_insets
+from territorial.cartography.geometry import MapOutlines, national_outlines
 from territorial.content import views
 from territorial.content.levers import key_figures, segment_lever_matrix, segment_summary
 from territorial.core import palette
@@ -159,7 +159,7 @@ def _key_figures(programme: Programme) -> str:
         f'<li><span class="valeur">{esc(value)}</span>{esc(label)}</li>' for value, label in items) + "</ul>"
 
 
-def workshop_pack_html(programme: Programme, *, outlines: dict, generated: dt.date | None = None) -> str:
+def workshop_pack_html(programme: Programme, *, outlines: MapOutlines, generated: dt.date | None = None) -> str:
     """The workshop pack as one HTML document (map, key figures, tables, credits).
 
     Parameters
@@ -180,11 +180,10 @@ def workshop_pack_html(programme: Programme, *, outlines: dict, generated: dt.da
     definition = programme.definition
     generated = generated or dt.date.today()
     data = programme.territories
-    frame, legend, title = views.map_frame(programme, data, mode=views.COLOUR_SEGMENT)
-    m = views.programme_map(frame, legend=legend, title=title, outlines=outlines, height=MAP_HEIGHT)
-    doc = maps.standalone_html(m)
-    summary = views.map_summary(programme, data, legend, title)
-    n_drawn, n_missing = len(frame), len(data) - len(frame)
+    view = views.map_frame(programme, data, mode=views.COLOUR_SEGMENT)
+    doc = maps.standalone_html(views.programme_map(view, outlines=outlines, height=MAP_HEIGHT))
+    summary = views.map_summary(programme, data, view)
+    n_drawn, n_missing = len(view.shapes), len(data) - len(view.shapes)
     missing = (f" {plural(n_missing, 'territoire')} sans contour ne figure pas sur la carte." if n_missing else "")
 
     demo = ('<p class="demo" role="note">Données de démonstration — les territoires, leurs populations et leurs '
@@ -227,17 +226,13 @@ def workshop_pack_html(programme: Programme, *, outlines: dict, generated: dt.da
     return doc.replace("</body>", f"{after}</body>", 1)
 
 
-def export_outlines(reference: Reference) -> dict:
+def export_outlines(reference: Reference) -> MapOutlines:
     """Département and région borders (overseas in insets) for maps that are taken away.
 
     Heavier than the dashboard's base (département borders included): a file is
     downloaded once, not sent at every rerun.
     """
-    return {
-        "departements": outline_lines(with_insets(reference.departements), tolerance=0.02),
-        "regions": outline_lines(with_insets(reference.regions, region_column=None), tolerance=0.02),
-        "insets": inset_frames(),
-    }
+    return national_outlines(reference.departements, reference.regions, tolerance=0.02)
 
 
 def pack_filename(generated: dt.date | None = None) -> str:

@@ -11,10 +11,10 @@ from __future__ import annotations
 import copy
 
 import folium
-import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
+from territorial.cartography.geometry import MapFrame
 from territorial.content import charts
 from territorial.content.html_table import html_table
 from territorial.content.levers import segment_lever_matrix
@@ -32,13 +32,11 @@ from territorial.ui import data
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def _frame(_programme: Programme, token: int, mode: str,
-           codes: tuple[str, ...]) -> tuple[gpd.GeoDataFrame, list[tuple[str, str]], str]:
+def _frame(_programme: Programme, token: int, mode: str, codes: tuple[str, ...]) -> MapFrame:
     return map_frame(_programme, _programme.territories.loc[list(codes)], mode=mode)
 
 
-def frame(programme: Programme, *, mode: str,
-          codes: tuple[str, ...]) -> tuple[gpd.GeoDataFrame, list[tuple[str, str]], str]:
+def frame(programme: Programme, *, mode: str, codes: tuple[str, ...]) -> MapFrame:
     """:func:`territorial.content.views.map_frame` of the territories ``codes`` (cached)."""
     return _frame(programme, programme.fingerprint, mode, codes)
 
@@ -46,9 +44,9 @@ def frame(programme: Programme, *, mode: str,
 @st.cache_resource(show_spinner=False, max_entries=64)
 def _map(_programme: Programme, token: int, mode: str, codes: tuple[str, ...],
          highlight: str | None, height: int) -> folium.Map:
-    shapes, legend, title = _frame(_programme, token, mode, codes)
-    return programme_map(shapes, legend=legend, title=title, outlines=data.base_outlines(),
-                         height=height, highlight=highlight, bounds=context_bounds(shapes))
+    view = _frame(_programme, token, mode, codes)
+    return programme_map(view, outlines=data.base_outlines(), height=height, highlight=highlight,
+                         bounds=context_bounds(view.shapes))
 
 
 def territories_map(programme: Programme, *, mode: str, codes: tuple[str, ...],

@@ -12,7 +12,7 @@ import os
 import pandas as pd
 import streamlit as st
 
-from territorial.cartography.geometry import inset_frames, outline_lines, with_insets
+from territorial.cartography.geometry import MapOutlines, national_outlines
 from territorial.core.fmt import escape_markdown
 from territorial.core.paths import DATA_DIR
 from territorial.model.build import OneBuild
@@ -237,16 +237,10 @@ def _store_key() -> str:
 
 
 @st.cache_resource(show_spinner=False)
-def base_outlines(insets: bool = True) -> dict:
+def base_outlines(insets: bool = True) -> MapOutlines:
     """The national map's base: région borders as lines, plus overseas inset frames.
 
     Département borders would double the map's weight at this scale; local maps
     (a territory in its département) draw them instead.
     """
-    ref = _reference()
-    regs = with_insets(ref.regions, region_column=None) if insets else ref.regions
-    return {
-        "departements": None,
-        "regions": outline_lines(regs),
-        "insets": inset_frames() if insets else None,
-    }
+    return national_outlines(None, _reference().regions, insets=insets)

@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from territorial.content.views import COLOUR_SEGMENT, map_frame
-from territorial.core.fmt import escape_markdown, fr_float, fr_int
+from territorial.core.fmt import escape_markdown, fr_float, fr_int, slug
 from territorial.model.programme import Programme
 from territorial.model.reference import Reference
 from territorial.takeaways import images
@@ -39,7 +39,7 @@ def outlines() -> dict:
 
 def file_stem(name: str) -> str:
     """The ASCII file name of an image of ``name`` (« image » when nothing is left)."""
-    return file_stem(name) or "image"
+    return slug(name) or "image"
 
 
 def pdf_button(programme: Programme, code: str, *, key: str | None = None,
@@ -104,8 +104,7 @@ def map_png_button(programme: Programme, territories: pd.DataFrame | None = None
     borders = outlines()
 
     def make() -> bytes:
-        frame, legend, title = map_frame(programme, shown, mode=mode)
-        return images.map_png(frame, legend=legend, title=title, outlines=borders, heading=heading)
+        return images.map_png(map_frame(programme, shown, mode=mode), outlines=borders, heading=heading)
 
     st.download_button(label, data=make, file_name=f"{file_stem(name)}.png", mime=PNG, on_click="ignore",
                        key=key or f"carte_png_{file_stem(name)}_{mode}",
