@@ -43,9 +43,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import FLOOR_APP, ROOT, RssSampler, Server, Stats, prepare_data_dir, settle, timed  # noqa: E402
-from bench.load import run_viewers, sequential_viewers, summary  # noqa: E402
-from bench.protocol import run_protocol_viewers  # noqa: E402
+from bench.common import FLOOR_APP, ROOT, RssSampler, Server, Stats, prepare_data_dir, settle, timed
+from bench.load import run_viewers, sequential_viewers, summary
+from bench.protocol import run_protocol_viewers
 
 FICHE_CODE = "200046977"  # Métropole de Lyon: in the demo and in the national programme
 VIEWERS = 20

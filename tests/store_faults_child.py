@@ -32,7 +32,7 @@ def _demo_table():
                                reference=load_reference())
 
 
-def _error(call) -> dict:  # noqa: ANN001 - a callable
+def _error(call) -> dict:
     try:
         value = call()
     except StoreError as exc:

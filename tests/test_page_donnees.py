@@ -362,7 +362,7 @@ def test_a_save_that_loses_the_race_is_carried_over_too(editor_env, monkeypatch)
     at = login(run(page()))
     validate = editor.editing.table_from_editor
 
-    def validate_then_someone_saves(*args, **kwargs):  # noqa: ANN002, ANN003
+    def validate_then_someone_saves(*args, **kwargs):
         table = validate(*args, **kwargs)
         _other_editor_saves({(0, "notes"): "Plus rapide"})
         return table

@@ -54,7 +54,7 @@ def _visible(text: str) -> None:
 # --------------------------------------------------------------------------- SQLite, for real
 
 
-def _play(scenario: str, tmp_path) -> dict:  # noqa: ANN001 - pytest's tmp_path (private: we own it)
+def _play(scenario: str, tmp_path) -> dict:
     directory = tmp_path / scenario
     directory.mkdir()
     done = unprivileged.run([sys.executable, "-m", "tests.store_faults_child", scenario, str(directory)])

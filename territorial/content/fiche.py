@@ -87,7 +87,6 @@ class Fiche:
     code: str
     nom: str
     kind: str
-    kind_label: str
     nature: str
     population: int
     #: « population municipale 2023 en vigueur au 1er janvier 2026, INSEE »
@@ -189,7 +188,7 @@ def fiche_data(programme: Programme, code: str, *, reference: Reference | None =
         for c, r in similar_territories(programme, code, n=n_similar).iterrows()
     )
     return Fiche(
-        code=code, nom=str(row["nom"]), kind=str(row["type"]), kind_label=str(row["type_label"]),
+        code=code, nom=str(row["nom"]), kind=str(row["type"]),
         nature=str(row["nature"]), population=int(row["population"]),
         population_label=programme.populations.label(str(row["annee_population"])),
         threshold_txt=definition.threshold_note(int(row["population"])),

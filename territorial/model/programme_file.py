@@ -29,7 +29,6 @@ from territorial.model.reference import Reference
 
 MAX_BYTES = 5 * 1024 * 1024
 KINDS = ("commune", "epci", "departement", "region", "groupement")
-OPTIONAL = ("nom", "membres", "date_dialogue", "notes", "contact")
 DEMO_STATUS = "demonstration"
 
 _KIND_ALIASES = {

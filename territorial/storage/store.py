@@ -249,7 +249,7 @@ def _normalise_url(url: str) -> URL:
     return parsed
 
 
-def _sqlite_connect(dbapi_connection, _record) -> None:  # noqa: ANN001 - DBAPI objects
+def _sqlite_connect(dbapi_connection, _record) -> None:
     # Let SQLAlchemy's "begin" event emit BEGIN itself (pysqlite's own is unreliable).
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()

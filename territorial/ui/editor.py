@@ -223,7 +223,7 @@ def confirm_import(pending: dict, current: StoredVersion, *, filename: str) -> N
 # --------------------------------------------------------------------------- edition
 
 
-def _column_config(definition) -> dict:  # noqa: ANN001 - ProgrammeDefinition
+def _column_config(definition) -> dict:
     levels = [lv.value for lv in definition.levels]
     config: dict = {
         editing.NAME_COLUMN: st.column_config.TextColumn(editing.NAME_COLUMN, disabled=True),

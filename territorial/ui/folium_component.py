@@ -39,7 +39,7 @@ def map_document(m: folium.Map) -> str:
     return _once(_DOCUMENTS, m, map_html)
 
 
-def _once(cache: weakref.WeakKeyDictionary, m: folium.Map, render):  # noqa: ANN001, ANN202
+def _once(cache: weakref.WeakKeyDictionary, m: folium.Map, render):
     """``render(copy of m)``, once per map object: maps are cached and shared by sessions,
     and rendering renames and adds elements (so it works on a copy)."""
     with _RENDER_LOCK:
