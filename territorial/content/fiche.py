@@ -104,6 +104,7 @@ class Fiche:
     similar: tuple[Similar, ...]
     date_dialogue: str
     notes: str
+    contact: str
     members: tuple[str, ...]
 
     @property
@@ -124,6 +125,12 @@ class Fiche:
     @property
     def actives_txt(self) -> str:
         return f"{plural(self.n_actives, 'levier activé', 'leviers activés')} sur {len(self.levers)}"
+
+    @property
+    def code_kind(self) -> str:
+        """What the code is: « code INSEE », « SIREN » or « code » (a groupement's own)."""
+        return {"commune": "code INSEE", "departement": "code INSEE", "region": "code INSEE",
+                "epci": "SIREN"}.get(self.kind, "code")
 
     @property
     def peers_txt(self) -> str:
@@ -197,6 +204,7 @@ def fiche_data(programme: Programme, code: str, *, reference: Reference | None =
         segment=segment, n_peers=int((data["segment"] == segment.id).sum()) - 1,
         levers=levers, n_actives=int(row["n_actives"]), similar=similar,
         date_dialogue=fr_date(row.get("date_dialogue")), notes=_text(row.get("notes")),
+        contact=_text(row.get("contact")),
         members=_members(row, reference),
     )
 

@@ -47,9 +47,10 @@ from reportlab.platypus import (
 )
 
 from territorial.cartography import static_maps
-from territorial.content.levers import peer_share
+from territorial.content.fiche import Fiche, fiche_data
 from territorial.core import palette
-from territorial.core.fmt import fr_date, fr_int, fr_pct, fr_pop, slug
+from territorial.core.fmt import fr_date, fr_int, fr_pop, slug
+from territorial.model.definition import ProgrammeDefinition
 from territorial.model.programme import Programme
 from territorial.model.reference import CREDIT, SOURCE_PACKAGE, SOURCE_VERSION, Reference
 
@@ -110,41 +111,35 @@ def markup(text: object) -> str:
 # --------------------------------------------------------------------------- chart
 
 
-def peer_chart_figure(programme: Programme, code: str, *, width_in: float = 7.0,
+def peer_chart_figure(fiche: Fiche, definition: ProgrammeDefinition, *, width_in: float = 7.0,
                       height_in: float = 1.9) -> Figure:
     """Two bar charts side by side, one row per lever: this territory's level, and the
     share of its segment's peers (itself excluded) that activate the lever."""
-    definition = programme.definition
-    row = programme.territories.loc[code]
-    segment = definition.segment(row["segment"])
-    shares = peer_share(programme, code)
-    levers = list(definition.levers)
+    levers = list(fiche.levers)
     y = np.arange(len(levers))[::-1]
     fig = static_maps.new_figure(width_in, height_in)
     left, right = fig.subplots(1, 2, sharey=True, gridspec_kw={"wspace": 0.08})
     fig.subplots_adjust(left=0.235, right=0.97, top=0.8, bottom=0.17)
-    levels = [int(row[lv.id]) for lv in levers]
-    left.barh(y, levels, color=segment.colour, height=0.6)
+    levels = [lever.level for lever in levers]
+    left.barh(y, levels, color=fiche.segment.colour, height=0.6)
     left.set_xlim(0, definition.max_level * 1.4 + 0.01)  # room for the level's name
     left.set_xticks([lv.value for lv in definition.levels])
     left.set_yticks(y, [textwrap.fill(f"{lv.id} – {lv.label}", 25) for lv in levers], fontsize=7)
     left.set_title("Niveau de ce territoire", fontsize=8, loc="left", color=palette.TEXT)
-    for yi, level in zip(y, levels, strict=True):
-        left.text(level + 0.05, yi, definition.level_label(level), va="center", fontsize=7, color=palette.TEXT)
-    values = [0.0 if pd.isna(shares[lv.id]) else float(shares[lv.id]) for lv in levers]
+    for yi, lever in zip(y, levers, strict=True):
+        left.text(lever.level + 0.05, yi, lever.level_label, va="center", fontsize=7, color=palette.TEXT)
+    values = [0.0 if pd.isna(lever.peer_share) else lever.peer_share for lever in levers]
     right.barh(y, values, color=palette.DARK_OUTLINE, height=0.6)
     right.set_xlim(0, 1.0)
     right.tick_params(axis="y", length=0)
     right.set_xticks([0, 0.5, 1.0], ["0\u00a0%", "50\u00a0%", "100\u00a0%"])
-    n_peers = int((programme.territories["segment"] == segment.id).sum()) - 1
-    right.set_title(f"Part des {fr_int(n_peers)} pairs du segment qui l'activent",
+    right.set_title(f"Part des {fr_int(fiche.n_peers)} pairs du segment qui l'activent",
                     fontsize=8, loc="left", color=palette.TEXT)
-    for yi, value, lv in zip(y, values, levers, strict=True):
-        text = "–" if pd.isna(shares[lv.id]) else fr_pct(value)
+    for yi, value, lever in zip(y, values, levers, strict=True):
         if value > 0.8:  # inside the bar, in white
-            right.text(value - 0.02, yi, text, va="center", ha="right", fontsize=7, color="white")
+            right.text(value - 0.02, yi, lever.peer_share_txt, va="center", ha="right", fontsize=7, color="white")
         else:
-            right.text(value + 0.02, yi, text, va="center", fontsize=7, color=palette.TEXT)
+            right.text(value + 0.02, yi, lever.peer_share_txt, va="center", fontsize=7, color=palette.TEXT)
     for ax in (left, right):
         ax.tick_params(labelsize=7, length=2, colors=palette.MUTED)
         for side in ("top", "right"):
@@ -154,15 +149,9 @@ def peer_chart_figure(programme: Programme, code: str, *, width_in: float = 7.0,
     return fig
 
 
-def peer_sentence(programme: Programme, code: str) -> str:
+def peer_sentence(fiche: Fiche) -> str:
     """The chart in words (its text alternative)."""
-    definition = programme.definition
-    row = programme.territories.loc[code]
-    shares = peer_share(programme, code)
-    parts = []
-    for lever in definition.levers:
-        share = "–" if pd.isna(shares[lever.id]) else fr_pct(shares[lever.id])
-        parts.append(f"{lever.id} : {definition.level_label(int(row[lever.id]))} ; pairs {share}")
+    parts = [f"{lever.id} : {lever.level_label} ; pairs {lever.peer_share_txt}" for lever in fiche.levers]
     return "Niveau de ce territoire et part des pairs qui activent le levier — " + " · ".join(parts) + "."
 
 
@@ -203,23 +192,19 @@ def _fit_text(text: str, style: ParagraphStyle, width: float, height: float) -> 
     return para(low) if low else None
 
 
-def _facts(programme: Programme, code: str, s: dict[str, ParagraphStyle], width: float) -> Table:
-    definition = programme.definition
-    row = programme.territories.loc[code]
-    segment = definition.segment(row["segment"])
-    n_levers = len(definition.levers)
-    where = ", ".join(x for x in [row["departement_nom"], row["region_nom"]] if x)
-    threshold = definition.threshold_note(int(row["population"]))
+def _facts(fiche: Fiche, s: dict[str, ParagraphStyle], width: float) -> Table:
+    segment = fiche.segment
+    where = ", ".join(x for x in [fiche.departement_nom, fiche.region_nom] if x)
     facts = [
-        ("Population", f"{markup(fr_pop(row['population']))} <font size=7 color='{palette.MUTED}'>("
-                       f"{markup(programme.populations.label(str(row['annee_population'])))})</font>"
-                       + (f"<br/><font size=7.5>{markup(threshold)}</font>" if threshold else "")),
+        ("Population", f"{markup(fr_pop(fiche.population))} <font size=7 color='{palette.MUTED}'>("
+                       f"{markup(fiche.population_label)})</font>"
+                       + (f"<br/><font size=7.5>{markup(fiche.threshold_txt)}</font>" if fiche.threshold_txt else "")),
         ("Segment de taille",
          f"<font color='{segment.colour}'>■</font> <b>{markup(segment.label)}</b><br/>"
          f"{markup(segment.bounds_label)}<br/>"
          f"<font size=7.5 color='{palette.MUTED}'>{markup(segment.description)}</font>"),
-        ("Leviers activés", markup(f"{int(row['n_actives'])} sur {n_levers}")),
-        ("Dialogue de gouvernance", markup(fr_date(row.get("date_dialogue")) or "date non renseignée")),
+        ("Leviers activés", markup(f"{fiche.n_actives} sur {len(fiche.levers)}")),
+        ("Dialogue de gouvernance", markup(fiche.date_dialogue or "date non renseignée")),
     ]
     if where:
         facts.insert(0, ("Situation", markup(where)))
@@ -235,21 +220,17 @@ def _facts(programme: Programme, code: str, s: dict[str, ParagraphStyle], width:
     return table
 
 
-def _levers_table(programme: Programme, code: str, s: dict[str, ParagraphStyle]) -> Table:
-    definition = programme.definition
-    row = programme.territories.loc[code]
+def _levers_table(fiche: Fiche, definition: ProgrammeDefinition, s: dict[str, ParagraphStyle]) -> Table:
     header = [Paragraph(h, s["label"]) for h in ("Levier d'action prioritaire", "Niveau", "Description")]
     rows = [header]
-    top = definition.max_level
-    for lever in definition.levers:
-        level = int(row[lever.id])
-        dots = "●" * max(level, 0) + "○" * max(top - level, 0)
-        active = level >= definition.active_from
+    shorts = {lever.id: lever.short or lever.description for lever in definition.levers}
+    for lever in fiche.levers:
+        dots = "●" * max(lever.level, 0) + "○" * max(lever.max_level - lever.level, 0)
         rows.append([
             Paragraph(f"<b>{markup(lever.id)} – {markup(lever.label)}</b>", s["cell"]),
-            Paragraph(f"<font color='{lever.colour if active else palette.OUTLINE}'>{dots}</font><br/>"
-                      f"{markup(definition.level_label(level))} ({level}/{top})", s["cell"]),
-            Paragraph(markup(lever.short or lever.description), s["cell"]),
+            Paragraph(f"<font color='{lever.colour if lever.active else palette.OUTLINE}'>{dots}</font><br/>"
+                      f"{markup(lever.level_label)} ({lever.level}/{lever.max_level})", s["cell"]),
+            Paragraph(markup(shorts[lever.id]), s["cell"]),
         ])
     table = Table(rows, colWidths=[48 * mm, 28 * mm, FRAME_WIDTH - 76 * mm], repeatRows=1)
     table.setStyle(TableStyle([
@@ -312,20 +293,16 @@ def fiche_pdf(programme: Programme, code: str, *, reference: Reference, today: d
         A one-page PDF. Long notes are cut (ending « … ») so that the page never overflows.
     """
     _register_fonts()
-    if code not in programme.territories.index:
-        raise KeyError(f"territoire inconnu : {code}")
+    fiche = fiche_data(programme, code, reference=reference)
     today = today or dt.date.today()
     s = _styles()
     definition = programme.definition
-    row = programme.territories.loc[code]
-    code_kind = {"commune": "code INSEE", "departement": "code INSEE", "region": "code INSEE",
-                 "epci": "SIREN"}.get(row["type"], "code")
 
     story: list[Flowable] = [
         Paragraph(f"{markup(definition.name)} · {markup(definition.sponsor)} · {markup(definition.period)}"
                   " — fiche territoire", s["kicker"]),
-        Paragraph(markup(row["nom"]), s["title"]),
-        Paragraph(f"{markup(row['nature'])} · {markup(code_kind)} {markup(code)}", s["subtitle"]),
+        Paragraph(markup(fiche.nom), s["title"]),
+        Paragraph(f"{markup(fiche.nature)} · {markup(fiche.code_kind)} {markup(code)}", s["subtitle"]),
         Spacer(0, 3 * mm),
     ]
     if programme.is_demo:
@@ -338,27 +315,25 @@ def fiche_pdf(programme: Programme, code: str, *, reference: Reference, today: d
     context = static_maps.territory_context(programme, code, reference=reference)
     map_cell = [_image(map_png, map_size, map_size),
                 Paragraph(markup(f"Situation dans {context}"), s["small"])]
-    top = Table([[_facts(programme, code, s, facts_width), map_cell]],
+    top = Table([[_facts(fiche, s, facts_width), map_cell]],
                 colWidths=[facts_width + 6 * mm, map_size])
     top.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
                              ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
                              ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]))
-    story += [top, Paragraph("Leviers d'action prioritaires", s["h2"]), _levers_table(programme, code, s)]
+    story += [top, Paragraph("Leviers d'action prioritaires", s["h2"]), _levers_table(fiche, definition, s)]
 
     chart_w, chart_h = FRAME_WIDTH, 40 * mm
-    chart_png = static_maps.figure_png(peer_chart_figure(programme, code, width_in=chart_w / 72,
+    chart_png = static_maps.figure_png(peer_chart_figure(fiche, definition, width_in=chart_w / 72,
                                                          height_in=chart_h / 72), dpi=160)
-    segment = definition.segment(row["segment"])
     story += [
-        Paragraph(f"Comparaison avec les pairs du segment « {markup(segment.label)} »", s["h2"]),
+        Paragraph(f"Comparaison avec les pairs du segment « {markup(fiche.segment.label)} »", s["h2"]),
         _image(chart_png, chart_w, chart_h),
-        Paragraph(markup(peer_sentence(programme, code)), s["small"]),
+        Paragraph(markup(peer_sentence(fiche)), s["small"]),
     ]
-    contact = str(row.get("contact") or "").strip()
-    if contact:
-        story.append(Paragraph(f"<b>Contact</b> : {markup(contact)}", s["cell"]))
+    if fiche.contact:
+        story.append(Paragraph(f"<b>Contact</b> : {markup(fiche.contact)}", s["cell"]))
 
-    notes = str(row.get("notes") or "").strip()
+    notes = fiche.notes
     heading = Paragraph("Notes", s["h2"])
     room = FRAME_HEIGHT - _height(story, FRAME_WIDTH) - _height([heading], FRAME_WIDTH) - 4 * mm
     room = max(room, MIN_NOTES_HEIGHT)
@@ -370,7 +345,7 @@ def fiche_pdf(programme: Programme, code: str, *, reference: Reference, today: d
     buffer = io.BytesIO()
     doc = BaseDocTemplate(
         buffer, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
-        bottomMargin=MARGIN + FOOTER_HEIGHT, title=f"Fiche territoire – {row['nom']}",
+        bottomMargin=MARGIN + FOOTER_HEIGHT, title=f"Fiche territoire – {fiche.nom}",
         author=definition.sponsor, subject=definition.name, creator="Tableau de bord territorial",
         lang="fr-FR", displayDocTitle=True,
     )
