@@ -7,11 +7,11 @@ selector, and the step in the URL (``?etape=3``).
 
 import streamlit as st
 
-from territorial.fmt import escape_html, escape_markdown
+from territorial.content.workshop import TERRITORY, map_caption, territory_options
+from territorial.core.fmt import escape_html, escape_markdown
 from territorial.ui import atelier, data, downloads, url_state
 from territorial.ui.layout import show_map
 from territorial.ui.router import ensure_routed
-from territorial.workshop import TERRITORY, map_caption, territory_options
 
 MAP_HEIGHT = 740
 

@@ -6,7 +6,7 @@ on a phone (columns stack) and printable (the search box and widgets are hidden)
 
 import streamlit as st
 
-from territorial.fiche import (
+from territorial.content.fiche import (
     Fiche,
     chip_html,
     examples,
@@ -16,7 +16,7 @@ from territorial.fiche import (
     search,
     similar_markdown,
 )
-from territorial.fmt import escape_markdown, fr_int
+from territorial.core.fmt import escape_markdown, fr_int
 from territorial.ui import data, downloads, url_state
 from territorial.ui.fiche import fiche, fiche_map
 from territorial.ui.layout import show_map

@@ -6,13 +6,13 @@ heat map sets both, as do the two selectboxes (keyboard alternative).
 
 import streamlit as st
 
-from territorial.charts import CELL_SELECTION
-from territorial.fmt import escape_markdown, fr_int, fr_pct, fr_pop, plural
-from territorial.levers import segment_summary
+from territorial.content.charts import CELL_SELECTION
+from territorial.content.levers import segment_summary
+from territorial.content.views import Filters, apply_filters, map_summary
+from territorial.core.fmt import escape_markdown, fr_int, fr_pct, fr_pop, plural
 from territorial.ui import cached_views, data, downloads, url_state
 from territorial.ui.layout import show_map
 from territorial.ui.router import ensure_routed
-from territorial.views import Filters, apply_filters, map_summary
 
 SEGMENT, LEVER, CHART = "segments_segment", "segments_levier", "segments_heatmap"
 LAST_CELL = "segments_derniere_case"
@@ -71,12 +71,12 @@ st.markdown(escape_markdown(f"{plural(len(active), 'territoire')} {where} sur {f
                             f"activent ce levier{share}."))
 
 codes = tuple(active.index)
-_, legend, title = cached_views.frame(programme, mode=lever_id, codes=codes)
+view = cached_views.frame(programme, mode=lever_id, codes=codes)
 col_map, col_list = st.columns([3, 2])
 with col_map:
-    st.caption(escape_markdown(map_summary(programme, active, legend, title)))
+    st.caption(escape_markdown(map_summary(programme, active, view)))
     show_map(cached_views.territories_map(programme, mode=lever_id, codes=codes, height=520),
-             title=f"Carte : {title}", height=520)
+             title=f"Carte : {view.title}", height=520)
 with col_list:
     columns = ("Territoire", f"{lever.id} – {lever.label}", *(() if segment_id else ("Segment",)))
     st.html(cached_views.table_html(programme, codes, columns=columns, renamed={columns[1]: "Niveau"},

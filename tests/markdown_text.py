@@ -3,7 +3,7 @@
 Streamlit renders ``st.markdown`` and friends with CommonMark + GFM: a backslash before
 ASCII punctuation shows the character, two spaces before a line break are a hard break,
 and bare ``https://…``, ``www.…`` and ``a@b.fr`` become links (even escaped: only the word
-joiner of :func:`territorial.fmt.escape_markdown` stops them). AppTest gives the Markdown
+joiner of :func:`territorial.core.fmt.escape_markdown` stops them). AppTest gives the Markdown
 source; these helpers read it as the browser would, for text that went through the helper.
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from territorial.fmt import WORD_JOINER
+from territorial.core.fmt import WORD_JOINER
 
 _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 #: Markdown that would render as something else than text, outside a backslash escape.
@@ -46,7 +46,7 @@ _NOT_MARKDOWN = {"html", "code", "text", "json", "exception", "dataframe", "arro
 _OWN_LINK = re.compile(r"\]\(/fiche\?territoire=[0-9A-Z_-]{1,40}\)")
 
 
-def rendered(at) -> list[tuple[str, str]]:  # noqa: ANN001 - an AppTest
+def rendered(at) -> list[tuple[str, str]]:
     """(element type, Markdown) of every text the run wrote that Streamlit renders as Markdown:
     bodies of markdown, captions, titles, alerts, metrics, and every label and tooltip."""
     out = []
@@ -63,12 +63,12 @@ def rendered(at) -> list[tuple[str, str]]:  # noqa: ANN001 - an AppTest
     return out
 
 
-def html_bodies(at) -> list[str]:  # noqa: ANN001 - an AppTest
+def html_bodies(at) -> list[str]:
     """The HTML the run wrote with ``st.html``."""
     return [h.value for h in at.html]
 
 
-def unsafe(at) -> list[str]:  # noqa: ANN001 - an AppTest
+def unsafe(at) -> list[str]:
     """Everything of a run that would render as a link (other than the app's own fiche links),
     an image, HTML or an entity: empty when the run is safe."""
     found = [f"{kind}: {problem}" for kind, text in rendered(at)

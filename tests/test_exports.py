@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from territorial import exports
-from territorial.programme import resolve
-from territorial.programme_file import load_programme_file
+from territorial.model.programme import resolve
+from territorial.model.programme_file import load_programme_file
+from territorial.takeaways import exports
 
 DANGEROUS = {
     "75056": "=HYPERLINK(\"http://example.org\";\"clic\")",

@@ -8,10 +8,8 @@ import folium
 import pandas as pd
 import pytest
 
-from territorial import maps
-from territorial.codes import fiche_link, parse_code
-from territorial.fiche import (
-    OTHER_COLOUR,
+from territorial.cartography import maps
+from territorial.content.fiche import (
     UnknownTerritoryError,
     context_area,
     context_caption,
@@ -25,6 +23,8 @@ from territorial.fiche import (
     search,
     similar_markdown,
 )
+from territorial.core import palette
+from territorial.core.codes import fiche_link, parse_code
 
 LYON = "200046977"  # Métropole de Lyon, L1..L4 = 1, 3, 3, 2 in the demo file
 LES_MEES = "04116"  # a commune of Alpes-de-Haute-Provence (its name has an article)
@@ -197,7 +197,8 @@ def test_context_map_highlights_the_territory_in_its_departement(demo, reference
     assert own["fillColor"] == demo.definition.segment("S1").colour
     assert maps.HIGHLIGHT_CLASS in own["className"]
     others = [layer.style_function(f) for code, f in features.items() if code != LES_MEES]
-    assert all(s["fillColor"] == OTHER_COLOUR and maps.HIGHLIGHT_CLASS not in s["className"] for s in others)
+    assert all(s["fillColor"] == palette.NOT_IN_PROGRAMME for s in others)
+    assert all(maps.HIGHLIGHT_CLASS not in s["className"] for s in others)
     # Only communes of the programme near Marcoux, never territories of another kind.
     assert all(demo.territories.at[code, "type"] == "commune" for code in features)
     # The view is fitted to the département (Alpes-de-Haute-Provence, about 5.5–7.0°E, 43.6–44.7°N).

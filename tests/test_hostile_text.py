@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import pytest
 
-from territorial import store as store_module
-from territorial.fmt import escape_markdown
-from territorial.store import Store
+from territorial.core.fmt import escape_markdown
+from territorial.storage import store as store_module
+from territorial.storage.store import Store
 from territorial.ui import data
 from tests.conftest import ROOT, open_page
 from tests.markdown_text import live_syntax, rendered, shown, unsafe

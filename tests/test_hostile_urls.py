@@ -13,7 +13,7 @@ import ast
 
 import pytest
 
-from territorial.fmt import quoted
+from territorial.core.fmt import quoted
 from territorial.ui import url_state
 from tests.conftest import ROOT, open_page
 from tests.markdown_text import rendered, unsafe
@@ -63,7 +63,7 @@ def reads(monkeypatch) -> set[str]:
 @pytest.fixture
 def fresh_store(tmp_path, monkeypatch):
     """An empty store of its own: the first run stores the demo as version 1."""
-    from territorial import store as store_module
+    from territorial.storage import store as store_module
     from territorial.ui import data
 
     monkeypatch.setenv(store_module.ENV_DATA_DIR, str(tmp_path / "var"))
@@ -73,7 +73,7 @@ def fresh_store(tmp_path, monkeypatch):
     data._store.clear()
 
 
-def _messages(at) -> list[str]:  # noqa: ANN001 - an AppTest
+def _messages(at) -> list[str]:
     return [e.value for kind in ("warning", "error", "info") for e in getattr(at, kind)]
 
 

@@ -13,10 +13,10 @@ import io
 import pytest
 from openpyxl import Workbook
 
-from territorial.fmt import escape_html, escape_markdown
-from territorial.programme import resolve
-from territorial.programme_file import MAX_BYTES, ProgrammeFileError, ProgrammeTable, load_programme_file
-from territorial.store import Store
+from territorial.core.fmt import escape_html, escape_markdown
+from territorial.model.programme import resolve
+from territorial.model.programme_file import MAX_BYTES, ProgrammeFileError, ProgrammeTable, load_programme_file
+from territorial.storage.store import Store
 
 HEADER = "code,type,L1,L2,L3,L4"
 

@@ -2,7 +2,7 @@
 
 from streamlit.testing.v1 import AppTest
 
-from territorial.fmt import fr_int
+from territorial.core.fmt import fr_int
 from tests.conftest import APP
 from tests.markdown_text import shown
 

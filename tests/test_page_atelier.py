@@ -6,9 +6,9 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from territorial.fmt import escape_markdown
+from territorial.core import palette
+from territorial.core.fmt import escape_markdown
 from territorial.ui.atelier import CSS_FILE
-from territorial.workshop import GREY
 from tests.conftest import APP, open_page
 
 PAGE = "pages/atelier.py"
@@ -62,7 +62,7 @@ def test_suivant_moves_to_step_2_and_updates_the_url(folium_recorder, demo) -> N
                  set(f["id"] for f in c.data["features"]) == set(fills))
     colours = {code: layer.style_function(f)["fillColor"] for code, f in fills.items()}
     small = set(data.index[data["segment"] == "S1"])
-    assert {c for c, v in colours.items() if v != GREY} == small
+    assert {c for c, v in colours.items() if v != palette.NOT_IN_PROGRAMME} == small
 
     at.button(key="atelier_suivant").click().run()
     assert at.query_params["etape"] == "3"

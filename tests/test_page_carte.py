@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from territorial.fmt import escape_markdown
-from territorial.views import search_label
+from territorial.content.views import search_label
+from territorial.core.fmt import escape_markdown
 from tests.conftest import open_page
 from tests.markdown_text import shown
 
@@ -121,7 +121,7 @@ def test_clicking_a_groupement_selects_it(folium_recorder) -> None:
     assert _highlighted(folium_recorder) == ["PETR-LANGRES"]
 
 
-def _highlighted(recorder) -> list[str]:  # noqa: ANN001 - FoliumRecorder
+def _highlighted(recorder) -> list[str]:
     """Codes outlined as selected on the last map drawn."""
     m = recorder.maps[-1][0]
     layer = next(c for c in m._children.values()
@@ -218,7 +218,7 @@ def test_a_map_that_only_shows_is_one_document_rendered_once(demo, monkeypatch) 
     """show_map: the map's HTML document in a titled frame, rendered once, the cached map untouched."""
     import streamlit as st
 
-    from territorial import maps
+    from territorial.cartography import maps
     from territorial.ui import cached_views, folium_component, layout
 
     frames: list[tuple[str, dict]] = []
@@ -244,8 +244,8 @@ def test_a_map_that_only_shows_is_one_document_rendered_once(demo, monkeypatch) 
 def test_card_escapes_data_and_links_only_valid_codes(demo) -> None:
     import dataclasses
 
-    from territorial.codes import fiche_link, fiche_url
-    from territorial.views import context_bounds, territory_card, valid_code
+    from territorial.content.views import context_bounds, territory_card, valid_code
+    from territorial.core.codes import fiche_link, fiche_url
 
     data = demo.territories.copy()
     data.loc[LYON, "nom"] = "<script>alert(1)</script> [clic](javascript:alert(1))"
@@ -262,9 +262,9 @@ def test_card_escapes_data_and_links_only_valid_codes(demo) -> None:
     with pytest.raises(ValueError):
         fiche_url("x)[y](javascript:1")
     # One small commune is shown in its surroundings (at least 1.5 degrees each way).
-    from territorial.views import COLOUR_SEGMENT, map_frame
+    from territorial.content.views import COLOUR_SEGMENT, map_frame
 
-    frame, _, _ = map_frame(demo, data.loc[["04116"]], mode=COLOUR_SEGMENT)
+    frame = map_frame(demo, data.loc[["04116"]], mode=COLOUR_SEGMENT).shapes
     minx, miny, maxx, maxy = context_bounds(frame)
     assert maxx - minx == pytest.approx(1.5) and maxy - miny == pytest.approx(1.5)
     assert context_bounds(frame.iloc[:0]) is None

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from territorial import maps
+from territorial.cartography import maps
 from tests.conftest import open_page
 from tests.markdown_text import shown
 
@@ -63,7 +63,7 @@ def test_peer_table_shows_the_shares_of_the_segment(folium_recorder, demo) -> No
 
 
 def test_similar_territories_are_links_to_their_fiches(folium_recorder, demo) -> None:
-    from territorial.levers import similar_territories
+    from territorial.content.levers import similar_territories
 
     at = _open(territoire=LYON)
     (links,) = [m.value for m in at.markdown if "](/fiche?territoire=" in m.value]

@@ -8,8 +8,8 @@ import sqlite3
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from territorial import store as store_module
-from territorial.store import Store
+from territorial.storage import store as store_module
+from territorial.storage.store import Store
 from territorial.ui import data
 from tests.conftest import open_page
 

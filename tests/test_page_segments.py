@@ -9,9 +9,9 @@ import pytest
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 
-from territorial.fmt import escape_markdown, fr_int, fr_pop
-from territorial.html_table import TABLE_CLASS
-from territorial.summary import contrasts
+from territorial.content.html_table import TABLE_CLASS
+from territorial.content.summary import contrasts
+from territorial.core.fmt import escape_markdown, fr_int, fr_pop
 from tests.conftest import open_page
 from tests.markdown_text import shown
 

@@ -8,16 +8,15 @@ links of a session and jump back to any step.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import folium
 import streamlit as st
 
-from territorial.programme import Programme
+from territorial.content.workshop import Step, step_map, steps
+from territorial.core.paths import ASSETS_DIR
+from territorial.model.programme import Programme
 from territorial.ui import data, url_state
-from territorial.workshop import Step, step_map, steps
 
-CSS_FILE = Path(__file__).resolve().parents[2] / "assets" / "atelier.css"
+CSS_FILE = ASSETS_DIR / "atelier.css"
 MODE_PARAM, MODE_VALUE = "mode", "atelier"
 STEP_PARAM, TERRITORY_PARAM = "etape", "territoire"
 STEP_KEY, TERRITORY_KEY = "atelier_etape", "atelier_territoire"

@@ -9,19 +9,19 @@ from __future__ import annotations
 
 import logging
 import os
-from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
-from territorial import store as store_module
-from territorial.build import OneBuild
-from territorial.definition import ProgrammeDefinition, load_definition
-from territorial.geometry import inset_frames, outline_lines, with_insets
-from territorial.programme import Programme, resolve
-from territorial.programme_file import ProgrammeTable, load_programme_file
-from territorial.reference import Reference, is_cached, load_reference
-from territorial.store import (
+from territorial.cartography.geometry import MapOutlines, national_outlines
+from territorial.core.paths import DATA_DIR
+from territorial.model.build import OneBuild
+from territorial.model.definition import ProgrammeDefinition, load_definition
+from territorial.model.programme import Programme, resolve
+from territorial.model.programme_file import ProgrammeTable, load_programme_file
+from territorial.model.reference import Reference, is_cached, load_reference
+from territorial.storage import store as store_module
+from territorial.storage.store import (
     ENV_URL,
     Store,
     StoredVersion,
@@ -31,7 +31,7 @@ from territorial.store import (
 )
 
 log = logging.getLogger(__name__)
-DEMO_FILE = Path(__file__).resolve().parents[2] / "data" / "demo_programme.csv"
+DEMO_FILE = DATA_DIR / "demo_programme.csv"
 
 
 @st.cache_resource(show_spinner=False)
@@ -237,7 +237,7 @@ def readable_programme(version_id: int) -> Programme | None:
     reference()
     try:
         return _programme_at(_store_key(), version_id)
-    except Exception:  # noqa: BLE001 - any damage in stored data: told in French, logged in full
+    except Exception:
         log.exception("La version %s du programme ne peut pas être résolue.", version_id)
         st.error(DAMAGED_TEXT.format(id=version_id))
         return None
@@ -274,16 +274,10 @@ def _store_key() -> str:
 
 
 @st.cache_resource(show_spinner=False)
-def base_outlines(insets: bool = True) -> dict:
+def base_outlines(insets: bool = True) -> MapOutlines:
     """The national map's base: région borders as lines, plus overseas inset frames.
 
     Département borders would double the map's weight at this scale; local maps
     (a territory in its département) draw them instead.
     """
-    ref = _reference()
-    regs = with_insets(ref.regions, region_column=None) if insets else ref.regions
-    return {
-        "departements": None,
-        "regions": outline_lines(regs),
-        "insets": inset_frames() if insets else None,
-    }
+    return national_outlines(None, _reference().regions, insets=insets)

@@ -1,7 +1,7 @@
 """Widgets of the « Données » and « Historique » pages: editor login, import, edition, exports.
 
 Every text that comes from data is shown in ``st.dataframe`` (safe) or escaped
-with :func:`territorial.fmt.escape_markdown` before it reaches Markdown.
+with :func:`territorial.core.fmt.escape_markdown` before it reaches Markdown.
 """
 
 from __future__ import annotations
@@ -11,11 +11,12 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from territorial import access, editing, exports
-from territorial.fmt import escape_markdown, fr_int, plural
-from territorial.programme import Programme
-from territorial.programme_file import KINDS, ProgrammeFileError, ProgrammeTable, problems_frame
-from territorial.store import ConflictError, StoredVersion, StoreError, diff_tables
+from territorial.core.fmt import escape_markdown, fr_int, plural
+from territorial.model.programme import Programme
+from territorial.model.programme_file import KINDS, ProgrammeFileError, ProgrammeTable, problems_frame
+from territorial.storage import access, editing
+from territorial.storage.store import ConflictError, StoredVersion, StoreError, diff_tables
+from territorial.takeaways import exports
 from territorial.ui import data
 
 ROLE = "editeur_empreinte"
@@ -226,7 +227,7 @@ def confirm_import(pending: dict, current: StoredVersion, *, filename: str) -> N
 # --------------------------------------------------------------------------- edition
 
 
-def _column_config(definition) -> dict:  # noqa: ANN001 - ProgrammeDefinition
+def _column_config(definition) -> dict:
     levels = [lv.value for lv in definition.levels]
     config: dict = {
         editing.NAME_COLUMN: st.column_config.TextColumn(editing.NAME_COLUMN, disabled=True),
@@ -248,7 +249,7 @@ def edit_section(current: StoredVersion) -> None:
     """Edit levels, dates, notes, add or remove territories; save as a new version.
 
     If someone saved meanwhile, nothing is lost: the edits are carried onto the
-    version now current (:func:`territorial.editing.rebase`) for review, conflicts
+    version now current (:func:`territorial.storage.editing.rebase`) for review, conflicts
     listed, and the edited table can be downloaded.
     """
     base_id = st.session_state.setdefault(EDIT_BASE, current.id)

@@ -3,7 +3,7 @@
 Every page reads its parameters here, never from ``st.query_params`` directly. A value
 that cannot be used (unknown choice, not a whole number, out of range, not a territory
 code, too long) falls back to the default and gives **one** French message naming the
-parameter and the value, escaped and cut (:func:`territorial.fmt.quoted`): a link, an
+parameter and the value, escaped and cut (:func:`territorial.core.fmt.quoted`): a link, an
 image or HTML put in a URL is shown as text, never rendered. :func:`warn` shows the
 messages.
 
@@ -23,8 +23,8 @@ from collections.abc import Callable, Collection, Iterable, Mapping
 
 import streamlit as st
 
-from territorial.codes import parse_code
-from territorial.fmt import fr_int, quoted
+from territorial.core.codes import parse_code
+from territorial.core.fmt import fr_int, quoted
 
 #: Longest value quoted in a message, and how many values a message quotes.
 SHOWN = 40

@@ -16,8 +16,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from territorial.harness.server import Server
-from territorial.programme_file import load_programme_file
-from territorial.store import Store, sqlite_url
+from territorial.model.programme_file import load_programme_file
+from territorial.storage.store import Store, sqlite_url
 from tests.conftest import DEMO_FILE
 
 from .conftest import ARTIFACTS, SERVER_START_TIMEOUT, WatchedPage
