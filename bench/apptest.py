@@ -24,7 +24,7 @@ from unittest import mock
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import APP, Stats, discover_pages  # noqa: E402
+from bench.common import APP, Stats, discover_pages
 
 EMPTY_PAGE = 'import streamlit as st\n\nst.write("ok")\n'
 TIMEOUT = 300.0
@@ -78,7 +78,7 @@ def territory_shapes(m) -> int:
     """Number of territory shapes (class ``territoire``) in a folium map."""
     import folium
 
-    from territorial.maps import TERRITORY_CLASS
+    from territorial.cartography.maps import TERRITORY_CLASS
 
     total = 0
     for child in m._children.values():

@@ -115,11 +115,11 @@ def prepare_data_dir(directory: Path, *, national: bool) -> tuple[dict[str, str 
     env: dict[str, str | None] = {ENV_DATA_DIR: str(directory), ENV_URL: None}
     if not national:
         return env, 81
-    from territorial.definition import load_definition
-    from territorial.national import national_programme_csv
-    from territorial.programme_file import load_programme_file
-    from territorial.reference import load_reference
-    from territorial.store import Store, default_url
+    from territorial.model.definition import load_definition
+    from territorial.model.national import national_programme_csv
+    from territorial.model.programme_file import load_programme_file
+    from territorial.model.reference import load_reference
+    from territorial.storage.store import Store, default_url
 
     reference, definition = load_reference(), load_definition()
     table = load_programme_file(national_programme_csv(reference, definition=definition),

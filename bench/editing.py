@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from territorial.store import ConflictError, Store, sqlite_url
+from territorial.storage.store import ConflictError, Store, sqlite_url
 
 
 @dataclass

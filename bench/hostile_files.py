@@ -27,10 +27,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import psutil  # noqa: E402
+import psutil
 
-from territorial.harness import hostile_files as hostile  # noqa: E402
-from territorial.programme_file import MAX_BYTES, MAX_COLUMNS, MAX_ROWS  # noqa: E402
+from territorial.harness import hostile_files as hostile
+from territorial.model.programme_file import MAX_BYTES, MAX_COLUMNS, MAX_ROWS
 
 BUDGET_S = 10.0
 BUDGET_MB = 300.0
@@ -39,7 +39,7 @@ CHILD_TIMEOUT_S = 300.0
 
 
 def _reference_codes() -> list[str]:
-    from territorial.reference import load_reference
+    from territorial.model.reference import load_reference
 
     return list(load_reference().communes.index)
 
@@ -50,11 +50,11 @@ def _largest_valid(codes: list[str]) -> bytes:
 
 def _largest_valid_xlsx(codes: list[str]) -> bytes:
     """The export (XLSX) of the largest valid programme: what an export -> import costs."""
-    from territorial import exports
-    from territorial.definition import load_definition
-    from territorial.programme import resolve
-    from territorial.programme_file import load_programme_file
-    from territorial.reference import load_reference
+    from territorial.model.definition import load_definition
+    from territorial.model.programme import resolve
+    from territorial.model.programme_file import load_programme_file
+    from territorial.model.reference import load_reference
+    from territorial.takeaways import exports
 
     reference, definition = load_reference(), load_definition()
     table = load_programme_file(_largest_valid(codes), filename="max.csv", definition=definition,
@@ -97,10 +97,10 @@ FILES: dict[str, tuple[str, Callable[[list[str]], bytes], str]] = {
 
 def _child(path: str) -> None:
     """Load the reference, read the file into memory, say « ready », wait, then read and validate it."""
-    from territorial.definition import load_definition
-    from territorial.programme_file import ProgrammeFileError, load_programme_file
-    from territorial.reference import load_reference
-    from territorial.store import diff_tables
+    from territorial.model.definition import load_definition
+    from territorial.model.programme_file import ProgrammeFileError, load_programme_file
+    from territorial.model.reference import load_reference
+    from territorial.storage.store import diff_tables
 
     reference, definition = load_reference(), load_definition()
     demo_file = Path(__file__).resolve().parent.parent / "data" / "demo_programme.csv"

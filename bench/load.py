@@ -50,7 +50,7 @@ from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import (  # noqa: E402
+from bench.common import (
     APP,
     CHROMIUM_ARGS,
     CHROMIUM_PATH,
@@ -63,7 +63,7 @@ from bench.common import (  # noqa: E402
     Stats,
     prepare_data_dir,
 )
-from bench.editing import Editor  # noqa: E402
+from bench.editing import Editor
 
 DEFAULT_VIEWERS = 20
 VIEWER_TIMEOUT = 60.0

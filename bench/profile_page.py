@@ -28,8 +28,8 @@ from unittest import mock
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.apptest import MapRecorder  # noqa: E402
-from bench.common import APP, ROOT, prepare_data_dir  # noqa: E402
+from bench.apptest import MapRecorder
+from bench.common import APP, ROOT, prepare_data_dir
 
 
 class _Profilers:

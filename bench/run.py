@@ -43,9 +43,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import FLOOR_APP, ROOT, RssSampler, Server, Stats, prepare_data_dir, settle, timed  # noqa: E402
-from bench.load import run_viewers, sequential_viewers, summary  # noqa: E402
-from bench.protocol import run_protocol_viewers  # noqa: E402
+from bench.common import FLOOR_APP, ROOT, RssSampler, Server, Stats, prepare_data_dir, settle, timed
+from bench.load import run_viewers, sequential_viewers, summary
+from bench.protocol import run_protocol_viewers
 
 FICHE_CODE = "200046977"  # Métropole de Lyon: in the demo and in the national programme
 VIEWERS = 20
@@ -104,7 +104,7 @@ def log(message: str) -> None:
 
 
 def bench_reference(config: Config) -> list[Row]:
-    from territorial.reference import load_reference
+    from territorial.model.reference import load_reference
 
     build, warm = Stats(), Stats()
     for i in range(config.build_runs):
@@ -126,12 +126,12 @@ def bench_reference(config: Config) -> list[Row]:
 
 def bench_import(config: Config) -> list[Row]:
     """Import = read + validate + resolve + save as a new version (SQLite in a temp dir)."""
-    from territorial.definition import load_definition
-    from territorial.national import national_programme_csv
-    from territorial.programme import resolve
-    from territorial.programme_file import load_programme_file
-    from territorial.reference import load_reference
-    from territorial.store import Store
+    from territorial.model.definition import load_definition
+    from territorial.model.national import national_programme_csv
+    from territorial.model.programme import resolve
+    from territorial.model.programme_file import load_programme_file
+    from territorial.model.reference import load_reference
+    from territorial.storage.store import Store
 
     reference, definition = load_reference(), load_definition()
     demo = (ROOT / "data" / "demo_programme.csv").read_bytes()

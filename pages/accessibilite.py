@@ -2,15 +2,15 @@
 
 import streamlit as st
 
-from territorial.contrast import MIN_GRAPHIC_CONTRAST, palette_contrasts
-from territorial.fmt import fr_float, plural
+from territorial.content.contrast import MIN_GRAPHIC_CONTRAST, palette_contrasts
+from territorial.core import palette
+from territorial.core.fmt import fr_float, plural
 from territorial.ui import data
 from territorial.ui.router import ensure_routed
-from territorial.views import ORDINAL_PALETTE
 
 ensure_routed()
 programme = data.programme()
-contrasts = palette_contrasts(programme.definition, ORDINAL_PALETTE)
+contrasts = palette_contrasts(programme.definition, palette.ORDINAL)
 weak = contrasts[~contrasts["suffisant"]]
 
 st.title("Accessibilité")

@@ -2,44 +2,45 @@
 
 import streamlit as st
 
-from territorial.fmt import fr_int, fr_pop
-from territorial.levers import key_figures
-from territorial.ui import cached_views, data
-from territorial.ui.layout import show_map
-from territorial.ui.router import ensure_routed
-from territorial.views import (
+from territorial.content.levers import key_figures
+from territorial.content.views import (
     COLOUR_SEGMENT,
     map_summary,
 )
+from territorial.core.fmt import escape_markdown, fr_int, fr_pop
+from territorial.ui import cached_views, data
+from territorial.ui.layout import show_map
+from territorial.ui.router import ensure_routed
 
 ensure_routed()
 programme = data.programme()
 definition = programme.definition
 figures = key_figures(programme)
 
-st.title(definition.name)
-st.caption(f"{definition.sponsor} · {definition.period} — les territoires du programme, "
+st.title(escape_markdown(definition.name))
+st.caption(escape_markdown(f"{definition.sponsor} · {definition.period}") + " — les territoires du programme, "
            "leur segment de taille et les leviers d'action qu'ils activent.")
 
 col_n, col_pop = st.columns(2)
-col_n.metric("Territoires", fr_int(figures["n"]))
-col_pop.metric("Population couverte", fr_pop(figures["population"]),
-               help=f"Somme des populations des territoires : {programme.population_label()}.")
-st.caption(f"Population : {programme.population_label()}.")
+col_n.metric("Territoires", fr_int(figures.n))
+col_pop.metric("Population couverte", fr_pop(figures.population),
+               help=escape_markdown(f"Somme des populations des territoires : {programme.population_label()}."))
+st.caption(escape_markdown(f"Population : {programme.population_label()}."))
 
 st.subheader("Territoires par segment de taille")
 for col, segment in zip(st.columns(len(definition.segments)), definition.segments, strict=True):
-    col.metric(segment.label, fr_int(figures["per_segment"][segment.id]), help=segment.bounds_label)
+    col.metric(escape_markdown(segment.label), fr_int(figures.per_segment[segment.id]),
+               help=escape_markdown(segment.bounds_label))
 
 st.subheader("Territoires activant chaque levier")
 for col, lever in zip(st.columns(len(definition.levers)), definition.levers, strict=True):
-    col.metric(f"{lever.id} – {lever.label}", fr_int(figures["per_lever"][lever.id]),
-               help=lever.short)
+    col.metric(escape_markdown(f"{lever.id} – {lever.label}"), fr_int(figures.per_lever[lever.id]),
+               help=escape_markdown(lever.short))
 
 st.subheader("Carte des territoires par segment")
 codes = tuple(programme.territories.index)
-_, legend, title = cached_views.frame(programme, mode=COLOUR_SEGMENT, codes=codes)
-st.caption(map_summary(programme, programme.territories, legend, title))
+view = cached_views.frame(programme, mode=COLOUR_SEGMENT, codes=codes)
+st.caption(escape_markdown(map_summary(programme, programme.territories, view)))
 show_map(cached_views.territories_map(programme, mode=COLOUR_SEGMENT, codes=codes, height=620),
          title="Carte des territoires par segment de taille", height=620)
 with st.expander("Tableau des territoires (alternative textuelle à la carte)"):

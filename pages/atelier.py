@@ -7,12 +7,11 @@ selector, and the step in the URL (``?etape=3``).
 
 import streamlit as st
 
-from territorial.fiche import normalise_code
-from territorial.fmt import escape_html, escape_markdown
-from territorial.ui import atelier, data, downloads
+from territorial.content.workshop import TERRITORY, map_caption, territory_options
+from territorial.core.fmt import escape_html, escape_markdown
+from territorial.ui import atelier, data, downloads, url_state
 from territorial.ui.layout import show_map
 from territorial.ui.router import ensure_routed
-from territorial.workshop import TERRITORY, map_caption, territory_options
 
 MAP_HEIGHT = 740
 
@@ -20,11 +19,9 @@ ensure_routed()
 programme = data.programme()
 atelier.projection_style()
 
-code = normalise_code(st.query_params.get(atelier.TERRITORY_PARAM))
-if code not in programme.territories.index:
-    code = None
+code, code_note = atelier.territory(programme)
 sequence = atelier.sequence(programme, code)
-number, message = atelier.current_step(len(sequence))
+number, step_note = atelier.current_step(len(sequence))
 step = sequence[number - 1]
 
 back, choose, forward = st.columns([1, 4, 1], vertical_alignment="center")
@@ -34,8 +31,7 @@ with choose:
     atelier.step_selector(sequence)
 forward.button("Suivant ▶", key="atelier_suivant", on_click=atelier.go_to, args=(number + 1,),
                disabled=number == len(sequence), shortcut="PageDown", use_container_width=True)
-if message:
-    st.info(message)
+url_state.warn([step_note, code_note])
 
 text, picture = st.columns([1, 2], gap="large")
 with text:

@@ -6,11 +6,7 @@ Filters and the selected territory live in the URL (``couleur``, ``segment``,
 
 import streamlit as st
 
-from territorial.fmt import escape_markdown, plural
-from territorial.ui import cached_views, data, downloads, url_state
-from territorial.ui.layout import clicked_code, show_clickable_map
-from territorial.ui.router import ensure_routed
-from territorial.views import (
+from territorial.content.views import (
     COLOUR_SEGMENT,
     Filters,
     apply_filters,
@@ -20,6 +16,10 @@ from territorial.views import (
     territory_card,
     valid_code,
 )
+from territorial.core.fmt import escape_markdown, plural
+from territorial.ui import cached_views, data, downloads, url_state
+from territorial.ui.layout import clicked_code, show_clickable_map
+from territorial.ui.router import ensure_routed
 
 SELECTED = "carte_territoire"
 MAP_KEY = "carte_map"
@@ -43,9 +43,9 @@ notes = [
     url_state.seed("carte_levier", "levier", options=levers),
     url_state.seed("carte_region", "region", options=regions),
     url_state.seed("carte_type", "type", options=kinds, multi=True),
-    url_state.seed(SELECTED, "territoire", options=territories.index),
+    url_state.seed_code(SELECTED, "territoire", codes=territories.index),
+    url_state.seed_text("carte_q", "q"),
 ]
-url_state.seed_text("carte_q", "q")
 
 with st.sidebar:
     st.header("Filtres de la carte")
@@ -73,11 +73,10 @@ url_state.sync({"couleur": None if mode == COLOUR_SEGMENT else mode, "segment": 
                 "levier": lever, "region": region, "type": ",".join(chosen_kinds), "q": query.strip()})
 
 st.title("Carte des territoires")
-for note in filter(None, notes):
-    st.info(note)
+url_state.warn(notes)
 codes = tuple(shown.index)
-_, legend, title = cached_views.frame(programme, mode=mode, codes=codes)
-st.caption(map_summary(programme, shown, legend, title))
+view = cached_views.frame(programme, mode=mode, codes=codes)
+st.caption(escape_markdown(map_summary(programme, shown, view)))
 if shown.empty:
     st.warning("Aucun territoire ne correspond aux filtres choisis.")
 

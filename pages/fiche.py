@@ -6,20 +6,18 @@ on a phone (columns stack) and printable (the search box and widgets are hidden)
 
 import streamlit as st
 
-from territorial.fiche import (
+from territorial.content.fiche import (
     Fiche,
-    UnknownTerritoryError,
     chip_html,
     examples,
     facts_markdown,
     lever_markdown,
-    normalise_code,
     peers_markdown,
     search,
     similar_markdown,
 )
-from territorial.fmt import escape_markdown, fr_int
-from territorial.ui import data, downloads
+from territorial.core.fmt import escape_markdown, fr_int
+from territorial.ui import data, downloads, url_state
 from territorial.ui.fiche import fiche, fiche_map
 from territorial.ui.layout import show_map
 from territorial.ui.router import ensure_routed
@@ -30,7 +28,7 @@ PARAM = "territoire"
 def _choose() -> None:
     code = st.session_state.get("fiche_choix")
     if code:
-        st.query_params[PARAM] = code
+        url_state.sync({PARAM: code})
 
 
 def search_box(*, expanded: bool) -> None:
@@ -59,10 +57,9 @@ def landing() -> None:
     st.markdown("\n".join(f"- {escape_markdown(label)} : {link}" for label, link in examples(programme)))
 
 
-def unknown(code: str) -> None:
+def unknown(note: str) -> None:
     """A code that no territory of the programme has: say so, offer the search box."""
-    st.error(f"Aucun territoire du programme n'a le code «\u00a0{escape_markdown(code)}\u00a0». "
-             "Vérifiez le lien reçu, ou cherchez le territoire par son nom.")
+    st.error(f"{note} Vérifiez le lien reçu, ou cherchez le territoire par son nom.")
     search_box(expanded=True)
 
 
@@ -105,17 +102,15 @@ def show(info: Fiche, map_caption: str) -> None:
         if info.date_dialogue:
             st.markdown(f"**Date du dialogue** : {escape_markdown(info.date_dialogue)}")
         if info.notes:
-            st.markdown(f"**Notes** : {escape_markdown(info.notes)}")
+            st.markdown(f"**Notes** : {escape_markdown(info.notes, multiline=True)}")
 
 ensure_routed()
 programme = data.programme()
-raw = st.query_params.get(PARAM)
-code = normalise_code(raw)
+code, note = url_state.code(PARAM, codes=programme.territories.index)
 with st.container(key="fiche"):
-    if not raw:
+    if note:
+        unknown(note)
+    elif code is None:
         landing()
     else:
-        try:
-            show(*fiche(programme, code or ""))
-        except UnknownTerritoryError:
-            unknown(str(raw)[:60])
+        show(*fiche(programme, code))

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from territorial.ui import data, editor
+from territorial.ui import data, editor, url_state
 from territorial.ui.router import ensure_routed
 
 ensure_routed()
@@ -20,29 +20,34 @@ st.dataframe(history.drop(columns=["Démonstration"]).assign(**{"Version de dép
              hide_index=True, width="stretch",
              column_config={"Date": st.column_config.DatetimeColumn("Date (UTC)", format="DD/MM/YYYY HH:mm")})
 
-requested = st.query_params.get("version", "")
-default = ids.index(int(requested)) if requested.isdigit() and int(requested) in ids else 0
-selected = st.selectbox("Version à consulter", ids, index=default, key="historique_version",
+requested, note = url_state.integer("version", default=ids[0], low=1, high=max(ids), allowed=ids,
+                                    label=lambda v: f"la version {v}")
+url_state.warn([note])
+selected = st.selectbox("Version à consulter", ids, index=ids.index(requested), key="historique_version",
                         format_func=lambda v: f"Version {v}" + (" (en vigueur)" if v == current_id else ""))
-st.query_params["version"] = str(selected)
-version = data.version(selected)
-st.markdown(editor.version_caption(version))
+url_state.sync({"version": str(selected)})
+version = data.readable_version(selected)  # a damaged version: a French error, the rest goes on
+if version is not None:
+    st.markdown(editor.version_caption(version))
 
-parent = version.parent_id if version.parent_id in ids else current_id
+parent = version.parent_id if version is not None and version.parent_id in ids else current_id
 compare = st.selectbox("Comparer avec la version", ids, index=ids.index(parent), key="historique_comparer",
                        format_func=lambda v: f"Version {v}")
-if compare != selected:
-    editor.show_diff(data.version(compare).table, version.table,
-                     title=f"De la version {compare} à la version {selected}")
-else:
+if compare == selected:
     st.caption("Choisissez une autre version à comparer.")
+elif version is not None and (before := data.readable_version(compare)) is not None:
+    editor.show_diff(before.table, version.table, title=f"De la version {compare} à la version {selected}")
 
 st.subheader(f"Exporter la version {selected}")
-editor.export_buttons(data.programme_at(selected), version, key=f"export_v{selected}")
+programme = data.readable_programme(selected) if version is not None else None
+if programme is not None:
+    editor.export_buttons(programme, version, key=f"export_v{selected}")
 
 st.subheader("Restaurer")
 if selected == current_id:
     st.caption(f"La version {selected} est la version en vigueur.")
+elif version is None or programme is None:
+    st.caption(f"La version {selected} ne peut pas être lue : elle ne peut pas être restaurée.")
 elif editor.editor_gate():
     with st.form("historique_restauration"):
         author, comment = editor.author_fields("restauration")

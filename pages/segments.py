@@ -6,13 +6,13 @@ heat map sets both, as do the two selectboxes (keyboard alternative).
 
 import streamlit as st
 
-from territorial.charts import CELL_SELECTION
-from territorial.fmt import escape_markdown, fr_int, fr_pct, fr_pop, plural
-from territorial.levers import segment_summary
+from territorial.content.charts import CELL_SELECTION
+from territorial.content.levers import segment_summary
+from territorial.content.views import Filters, apply_filters, map_summary
+from territorial.core.fmt import escape_markdown, fr_int, fr_pct, fr_pop, plural
 from territorial.ui import cached_views, data, downloads, url_state
 from territorial.ui.layout import show_map
 from territorial.ui.router import ensure_routed
-from territorial.views import Filters, apply_filters, map_summary
 
 SEGMENT, LEVER, CHART = "segments_segment", "segments_levier", "segments_heatmap"
 LAST_CELL = "segments_derniere_case"
@@ -26,8 +26,7 @@ notes = [url_state.seed(SEGMENT, "segment", options=segments), url_state.seed(LE
 
 st.title("Segments de taille et leviers d'action")
 st.caption("La taille compte : les territoires de chaque segment activent les leviers différemment.")
-for note in filter(None, notes):
-    st.info(note)
+url_state.warn(notes)
 
 summary = segment_summary(programme)
 for col, segment in zip(st.columns(len(definition.segments)), definition.segments, strict=True):
@@ -62,7 +61,7 @@ lever_id = col_lever.selectbox("Levier", list(levers), format_func=levers.get, k
 url_state.sync({"segment": segment_id, "levier": None if lever_id == definition.levers[0].id else lever_id})
 
 lever = definition.lever(lever_id)
-st.subheader(f"Levier {lever.id} – {lever.label}")
+st.subheader(escape_markdown(f"Levier {lever.id} – {lever.label}"))
 st.markdown(escape_markdown(lever.description))
 pool = apply_filters(programme, Filters(segments=(segment_id,) if segment_id else ()))
 active = apply_filters(programme, Filters(segments=(segment_id,) if segment_id else (), lever=lever_id))
@@ -72,12 +71,12 @@ st.markdown(escape_markdown(f"{plural(len(active), 'territoire')} {where} sur {f
                             f"activent ce levier{share}."))
 
 codes = tuple(active.index)
-_, legend, title = cached_views.frame(programme, mode=lever_id, codes=codes)
+view = cached_views.frame(programme, mode=lever_id, codes=codes)
 col_map, col_list = st.columns([3, 2])
 with col_map:
-    st.caption(map_summary(programme, active, legend, title))
+    st.caption(escape_markdown(map_summary(programme, active, view)))
     show_map(cached_views.territories_map(programme, mode=lever_id, codes=codes, height=520),
-             title=f"Carte : {title}", height=520)
+             title=f"Carte : {view.title}", height=520)
 with col_list:
     columns = ("Territoire", f"{lever.id} – {lever.label}", *(() if segment_id else ("Segment",)))
     st.html(cached_views.table_html(programme, codes, columns=columns, renamed={columns[1]: "Niveau"},

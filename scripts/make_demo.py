@@ -45,8 +45,8 @@ sys.path.insert(0, str(ROOT))
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from territorial.definition import Segment, load_definition  # noqa: E402
-from territorial.reference import Reference, load_reference  # noqa: E402
+from territorial.model.definition import Segment, load_definition  # noqa: E402
+from territorial.model.reference import Reference, load_reference  # noqa: E402
 
 SEED = 2026
 OUTPUT = ROOT / "data" / "demo_programme.csv"

@@ -17,8 +17,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from territorial.national import DEFAULT_SEED, national_programme_path  # noqa: E402
-from territorial.reference import load_reference  # noqa: E402
+from territorial.model.national import DEFAULT_SEED, national_programme_path  # noqa: E402
+from territorial.model.reference import load_reference  # noqa: E402
 
 
 def main() -> None:

@@ -11,8 +11,8 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from territorial.harness.chromium import CHROMIUM_ARGS as ARGS  # noqa: E402
-from territorial.harness.chromium import CHROMIUM_PATH as CHROMIUM  # noqa: E402
+from territorial.harness.chromium import CHROMIUM_ARGS as ARGS
+from territorial.harness.chromium import CHROMIUM_PATH as CHROMIUM
 
 
 def main() -> None:

@@ -38,8 +38,8 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from territorial import populations  # noqa: E402
-from territorial.fmt import fr_int, fr_pop  # noqa: E402
+from territorial.core.fmt import fr_int, fr_pop  # noqa: E402
+from territorial.model import populations  # noqa: E402
 
 PACKAGE = "@etalab/decoupage-administratif"
 #: Départements whose latest legal populations are of another year than the millésime,
@@ -123,10 +123,10 @@ def write(directory: Path, communes: pd.DataFrame, epci: pd.DataFrame, *, versio
 
 def report(programme_file: Path, old_dir: Path, new_dir: Path) -> None:
     """Print the programme's territories whose segment changes with the new populations."""
-    from territorial.definition import load_definition
-    from territorial.programme import resolve
-    from territorial.programme_file import load_programme_file
-    from territorial.reference import load_reference, with_populations
+    from territorial.model.definition import load_definition
+    from territorial.model.programme import resolve
+    from territorial.model.programme_file import load_programme_file
+    from territorial.model.reference import load_reference, with_populations
 
     definition = load_definition()
     reference = load_reference(populations_dir=old_dir)

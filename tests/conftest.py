@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from territorial.definition import ProgrammeDefinition, load_definition
-from territorial.programme import Programme, resolve
-from territorial.programme_file import load_programme_file
-from territorial.reference import Reference, load_reference
+from territorial.model.definition import ProgrammeDefinition, load_definition
+from territorial.model.programme import Programme, resolve
+from territorial.model.programme_file import load_programme_file
+from territorial.model.reference import Reference, load_reference
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_FILE = ROOT / "data" / "demo_programme.csv"

@@ -18,11 +18,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from territorial import store as store_module  # noqa: E402
-from territorial.definition import load_definition  # noqa: E402
-from territorial.programme_file import load_programme_file  # noqa: E402
-from territorial.reference import load_reference  # noqa: E402
-from territorial.store import Store, StoreError  # noqa: E402
+from territorial.model.definition import load_definition  # noqa: E402
+from territorial.model.programme_file import load_programme_file  # noqa: E402
+from territorial.model.reference import load_reference  # noqa: E402
+from territorial.storage import store as store_module  # noqa: E402
+from territorial.storage.store import Store, StoreError  # noqa: E402
 
 DEMO = ROOT / "data" / "demo_programme.csv"
 
@@ -32,7 +32,7 @@ def _demo_table():
                                reference=load_reference())
 
 
-def _error(call) -> dict:  # noqa: ANN001 - a callable
+def _error(call) -> dict:
     try:
         value = call()
     except StoreError as exc:
@@ -61,7 +61,7 @@ def _pages(var: Path) -> dict:
     """Run the app's home page and the Données page as a visitor and as an editor; what they show."""
     from streamlit.testing.v1 import AppTest
 
-    from territorial import access
+    from territorial.storage import access
 
     password = "mot de passe du programme"
     os.environ[store_module.ENV_DATA_DIR] = str(var)

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from territorial import access
-from territorial.access import (
+from territorial.storage import access
+from territorial.storage.access import (
     BadHashError,
     Brake,
     ClientThrottles,
@@ -79,7 +79,7 @@ def test_no_configuration_disables_editing():
         check_password(PASSWORD, None, throttles=())
     assert isinstance(info.value, PermissionError)
     assert str(info.value) == access.EDITING_DISABLED_TEXT
-    assert "python -m territorial.access hash" in access.EDITING_DISABLED_TEXT
+    assert "python -m territorial.storage.access hash" in access.EDITING_DISABLED_TEXT
     assert "editor_password_hash" in access.EDITING_DISABLED_TEXT
     assert "TERRITORIAL_EDITOR_PASSWORD_HASH" in access.EDITING_DISABLED_TEXT
 
@@ -276,7 +276,7 @@ def test_configured_hash_prefers_the_secret(monkeypatch):
 
 
 def _cli(*args: str, stdin: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "territorial.access", *args], input=stdin, text=True,
+    return subprocess.run([sys.executable, "-m", "territorial.storage.access", *args], input=stdin, text=True,
                           capture_output=True, cwd=ROOT, timeout=60)
 
 

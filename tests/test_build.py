@@ -2,7 +2,7 @@
 
 import threading
 
-from territorial.build import BackgroundBuild, OneBuild
+from territorial.model.build import BackgroundBuild, OneBuild
 
 
 def _gated_job(gate: threading.Event, runs: list[int], *, fail: bool = False):

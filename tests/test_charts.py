@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from territorial import charts
-from territorial.fmt import fr_pct
-from territorial.levers import segment_lever_matrix
+from territorial.content import charts
+from territorial.content.levers import segment_lever_matrix
+from territorial.core.fmt import fr_pct
 
 
 def _rows(spec: dict) -> list[dict]:

@@ -3,7 +3,7 @@
 import tomllib
 from pathlib import Path
 
-from territorial.programme_file import MAX_BYTES
+from territorial.model.programme_file import MAX_BYTES
 
 CONFIG = tomllib.loads((Path(__file__).resolve().parents[1] / ".streamlit" / "config.toml").read_text())
 
@@ -31,3 +31,10 @@ def test_tables_have_no_download_button() -> None:
     assert CONFIG["client"]["disableDataExport"] is True
     # the installed Streamlit still has the option (an unknown option in config.toml is only a warning)
     assert config.get_option("client.disableDataExport") is True
+
+
+def test_visitors_never_see_error_details() -> None:
+    from streamlit.config import ShowErrorDetailsConfigOptions
+
+    value = CONFIG["client"]["showErrorDetails"]
+    assert value == ShowErrorDetailsConfigOptions.NONE == "none"  # a value this Streamlit knows

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from territorial.contrast import contrast_ratio, palette_contrasts, relative_luminance
-from territorial.views import ORDINAL_PALETTE
+from territorial.content.contrast import contrast_ratio, palette_contrasts, relative_luminance
+from territorial.core import palette
 
 
 def test_reference_values():
@@ -19,8 +19,8 @@ def test_reference_values():
 
 
 def test_palette_flags_weak_colours(definition):
-    table = palette_contrasts(definition, ORDINAL_PALETTE)
-    assert len(table) == len(definition.segments) + len(definition.levers) + len(ORDINAL_PALETTE)
+    table = palette_contrasts(definition, palette.ORDINAL)
+    assert len(table) == len(definition.segments) + len(definition.levers) + len(palette.ORDINAL)
     by_colour = table.set_index("couleur")
     assert by_colour.at["#1a1a5e", "suffisant"]
     # Every colour the dashboard draws data with reaches 3:1 on white.
@@ -28,3 +28,22 @@ def test_palette_flags_weak_colours(definition):
     weak = palette_contrasts(definition, ("#e69f00",))  # Okabe-Ito orange: 2.25:1
     assert not weak.set_index("couleur").at["#e69f00", "suffisant"]
     assert (table["suffisant"] == (table["contraste"] >= 3.0)).all()
+
+
+def test_the_css_takes_its_colours_from_the_palette():
+    """The pages' CSS and the workshop pack name the palette's colours instead of repeating them."""
+    import re
+    from pathlib import Path
+
+    from territorial.takeaways.workshop_pack import PACK_CSS
+
+    defined = set(re.findall(r"--([a-z-]+):", palette.css_variables()))
+    assert {"texte", "discret", "lien"} <= defined
+    named = {value for name, value in vars(palette).items() if name.isupper() and isinstance(value, str)}
+    root = Path(__file__).resolve().parents[1]
+    for name, css in [*((p.name, p.read_text()) for p in (root / "assets").glob("*.css")), ("pack", PACK_CSS)]:
+        used = set(re.findall(r"var\(--([a-z-]+)\)", css))
+        assert used and used <= defined, (name, used - defined)
+        body = css.replace(palette.css_variables(), "")
+        repeated = {value for value in re.findall(r"#[0-9a-fA-F]{6}", body) if value.lower() in named}
+        assert repeated == set(), (name, repeated)

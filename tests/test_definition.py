@@ -4,7 +4,7 @@ import tomllib
 
 import pytest
 
-from territorial.definition import DEFAULT_DEFINITION, DefinitionError, parse_definition
+from territorial.model.definition import DEFAULT_DEFINITION, DefinitionError, parse_definition
 
 
 def _raw() -> dict:

@@ -1,6 +1,6 @@
 """The demonstration programme meets the brief: 81 real territories, flagged as a demo."""
 
-from territorial.geometry import INSET_BOXES
+from territorial.cartography.geometry import INSET_BOXES
 
 METROPOLITAN = {"11", "24", "27", "28", "32", "44", "52", "53", "75", "76", "84", "93", "94"}
 

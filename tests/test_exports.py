@@ -12,11 +12,11 @@ import pandas as pd
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from territorial import exports
-from territorial.programme import resolve
-from territorial.programme_file import load_programme_file
-from territorial.spreadsheet_text import restore
-from territorial.xlsx_reader import escape, unescape
+from territorial.core.spreadsheet_text import restore
+from territorial.model.programme import resolve
+from territorial.model.programme_file import load_programme_file
+from territorial.model.xlsx_reader import escape, unescape
+from territorial.takeaways import exports
 
 DANGEROUS = {
     "75056": "=HYPERLINK(\"http://example.org\";\"clic\")",
@@ -309,4 +309,4 @@ def test_every_spreadsheet_file_is_written_here():
     sources = [*root.glob("pages/*.py"), *root.glob("territorial/**/*.py"), root / "app.py"]
     found = {str(path.relative_to(root)) for path in sources if writer.search(path.read_text(encoding="utf-8"))}
     # national.py writes the reference's own EPCI list for the benchmarks, never data typed by someone
-    assert found == {"territorial/exports.py", "territorial/national.py"}
+    assert found == {"territorial/takeaways/exports.py", "territorial/model/national.py"}

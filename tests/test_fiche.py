@@ -8,9 +8,8 @@ import folium
 import pandas as pd
 import pytest
 
-from territorial import maps
-from territorial.fiche import (
-    OTHER_COLOUR,
+from territorial.cartography import maps
+from territorial.content.fiche import (
     UnknownTerritoryError,
     context_area,
     context_caption,
@@ -18,14 +17,14 @@ from territorial.fiche import (
     examples,
     facts_markdown,
     fiche_data,
-    fiche_link,
     fr_date,
     lever_markdown,
-    normalise_code,
     peers_markdown,
     search,
     similar_markdown,
 )
+from territorial.core import palette
+from territorial.core.codes import fiche_link, parse_code
 
 LYON = "200046977"  # Métropole de Lyon, L1..L4 = 1, 3, 3, 2 in the demo file
 LES_MEES = "04116"  # a commune of Alpes-de-Haute-Provence (its name has an article)
@@ -115,11 +114,19 @@ def test_unknown_code_raises_a_french_error(demo) -> None:
 
 
 @pytest.mark.parametrize(("raw", "expected"), [
-    (" 200046977 ", "200046977"), ("petr-langres", "PETR-LANGRES"), ("2a004", "2A004"),
-    ("", None), (None, None), ("<script>", None), ("69 123", None), ("../etc", None), ("x" * 41, None),
+    (" 200046977 ", "200046977"), ("petr-langres", "PETR-LANGRES"), ("2a004", "2A004"), ("69 123", "69123"),
+    ("PETR_SUD", "PETR_SUD"), ("1001.0", "1001"), ("x" * 40, "X" * 40),
+    ("", None), (None, None), ("<script>", None), ("../etc", None), ("x" * 41, None), ("9" * 5000, None),
+    ("-PETR", None), ("PETR-", None), ("É1", None), ("[a](b)", None), ("a%20b", None), (12, None),
 ])
-def test_normalise_code(raw, expected) -> None:
-    assert normalise_code(raw) == expected
+def test_parse_code_accepts_every_code_a_programme_holds(raw, expected) -> None:
+    assert parse_code(raw) == expected
+
+
+def test_every_code_of_the_demo_and_the_reference_follows_the_one_rule(demo, reference) -> None:
+    for codes in (demo.territories.index, reference.communes.index, reference.epci.index,
+                  reference.departements.index, reference.regions.index):
+        assert all(parse_code(c) == c for c in codes)
 
 
 def test_links_escape_names_and_refuse_odd_codes() -> None:
@@ -128,6 +135,8 @@ def test_links_escape_names_and_refuse_odd_codes() -> None:
     assert link.startswith("[\\[cliquez\\]\\(javascript\\:alert\\(1\\)\\)](/fiche?")
     assert "](javascript" not in link
     assert fiche_link("x)(javascript:alert(1)", "Nom") == "Nom"
+    assert fiche_link("PETR-LANGRES", "Pays") == "[Pays](/fiche?territoire=PETR-LANGRES)"
+    assert fiche_link(LYON, "www.lyon.fr") == "[www\u2060\\.lyon\\.fr](/fiche?territoire=200046977)"
 
 
 def test_data_text_is_escaped_in_every_markdown_block(demo) -> None:
@@ -188,7 +197,8 @@ def test_context_map_highlights_the_territory_in_its_departement(demo, reference
     assert own["fillColor"] == demo.definition.segment("S1").colour
     assert maps.HIGHLIGHT_CLASS in own["className"]
     others = [layer.style_function(f) for code, f in features.items() if code != LES_MEES]
-    assert all(s["fillColor"] == OTHER_COLOUR and maps.HIGHLIGHT_CLASS not in s["className"] for s in others)
+    assert all(s["fillColor"] == palette.NOT_IN_PROGRAMME for s in others)
+    assert all(maps.HIGHLIGHT_CLASS not in s["className"] for s in others)
     # Only communes of the programme near Marcoux, never territories of another kind.
     assert all(demo.territories.at[code, "type"] == "commune" for code in features)
     # The view is fitted to the département (Alpes-de-Haute-Provence, about 5.5–7.0°E, 43.6–44.7°N).

@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 from pypdf import PdfReader
 
-from territorial.fiche_pdf import all_fiches_zip, fiche_filename, fiche_pdf, markup
-from territorial.fmt import fr_date
+from territorial.core.fmt import fr_date, slug
+from territorial.takeaways.fiche_pdf import all_fiches_zip, fiche_filename, fiche_pdf, markup
 
 CODE = "200046977"  # Métropole de Lyon
 TODAY = dt.date(2026, 2, 7)
@@ -122,3 +122,11 @@ def test_helpers():
     assert fr_date("2025-11-01") == "1er novembre 2025"
     assert fr_date("") == ""
     assert markup("a < b & c\nd") == "a &lt; b &amp; c<br/>d"
+
+
+def test_file_names_are_ascii_slugs(demo):
+    assert slug("Part des territoires (%)") == "part-des-territoires"
+    assert slug("Île-d’Aubigné — Sèvre") == "ile-d-aubigne-sevre"
+    assert slug("漢字") == ""
+    assert slug("a" * 70 + " b", limit=60) == "a" * 60
+    assert fiche_filename(demo, "04116") == "fiche-04116-les-mees.pdf"

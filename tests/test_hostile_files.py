@@ -15,11 +15,11 @@ import time
 import pandas as pd
 import pytest
 
-from territorial import editing, exports, xlsx_reader
-from territorial.fmt import fr_int
+from territorial.core.fmt import fr_int
 from territorial.harness import hostile_files as hostile
-from territorial.programme import resolve
-from territorial.programme_file import (
+from territorial.model import xlsx_reader
+from territorial.model.programme import resolve
+from territorial.model.programme_file import (
     MAX_CELL_CHARS,
     MAX_COLUMNS,
     MAX_REPORTED,
@@ -29,6 +29,8 @@ from territorial.programme_file import (
     load_programme_file,
     sheet_names,
 )
+from territorial.storage import editing
+from territorial.takeaways import exports
 
 #: Any refusal here takes far less than the 10 s budget (bench/hostile_files.py measures them).
 QUICK_S = 5.0
@@ -265,7 +267,7 @@ def test_csv_reading_errors_are_french_with_their_row(load, monkeypatch):
             raise csv.Error("field larger than field limit (131072)")
         return gen()
 
-    monkeypatch.setattr("territorial.programme_file.csv.reader", failing)
+    monkeypatch.setattr("territorial.model.programme_file.csv.reader", failing)
     data = hostile.csv_text([hostile.HEADER, *hostile.VALID_ROWS])
     assert only(refused(load, data)) == (3, None, "", "ligne illisible (field larger than field limit (131072)) : "
                                          "vérifiez les guillemets et le séparateur.")

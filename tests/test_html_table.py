@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from territorial.html_table import html_table
+from territorial.content.html_table import html_table
 
 
 def test_headers_captions_numbers_and_escaping() -> None:

@@ -12,9 +12,9 @@ import pandas as pd
 import pytest
 from PIL import Image
 
-from territorial import images
-from territorial.views import COLOUR_SEGMENT, map_frame
-from territorial.workshop_pack import export_outlines
+from territorial.content.views import COLOUR_SEGMENT, map_frame
+from territorial.takeaways import images
+from territorial.takeaways.workshop_pack import export_outlines
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 SVG_NS = "{http://www.w3.org/2000/svg}"
@@ -81,8 +81,7 @@ def test_layered_chart_gets_title(chart):
 
 def test_segment_map_png(demo, reference):
     outlines = export_outlines(reference)
-    frame, legend, title = map_frame(demo, demo.territories, mode=COLOUR_SEGMENT)
-    png = images.map_png(frame, legend=legend, title=title, outlines=outlines)
+    png = images.map_png(map_frame(demo, demo.territories, mode=COLOUR_SEGMENT), outlines=outlines)
     assert png.startswith(PNG_SIGNATURE)
     pixels = np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).reshape(-1, 3)
     for segment in demo.definition.segments:  # every segment colour is drawn (map and legend)

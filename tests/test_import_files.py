@@ -13,10 +13,10 @@ import io
 import pytest
 from openpyxl import Workbook
 
-from territorial.fmt import escape_html, escape_markdown
-from territorial.programme import resolve
-from territorial.programme_file import MAX_BYTES, ProgrammeFileError, ProgrammeTable, load_programme_file
-from territorial.store import Store
+from territorial.core.fmt import escape_html, escape_markdown
+from territorial.model.programme import resolve
+from territorial.model.programme_file import MAX_BYTES, ProgrammeFileError, ProgrammeTable, load_programme_file
+from territorial.storage.store import Store
 
 HEADER = "code,type,L1,L2,L3,L4"
 
@@ -367,3 +367,17 @@ def test_html_and_script_are_stored_as_text_and_displayed_escaped(load, referenc
     assert escape_html(name) == "&lt;img src=x onerror=alert(1)&gt;"
     assert "<" not in escape_markdown(SCRIPT).replace("\\<", "")
     store.close()
+
+
+@pytest.mark.parametrize("code", ["PETR/LANGRES", "[x](y)", "PAYS-DÉVAL", "-PAYS", "P" * 41, "PETR.SUD"])
+def test_groupement_code_outside_the_one_rule_is_refused(load, code):
+    data = csv(f'"{code}",groupement,Pays,200068658,0,1,0,0', header="code,type,nom,membres,L1,L2,L3,L4")
+    [(row, column, value, message)] = refused(load, data)
+    assert (row, column, value) == (2, "code", code.upper())
+    assert message.startswith("code de groupement invalide : un code de 40 caractères au plus, fait de lettres "
+                              "sans accent, de chiffres, de tirets (-) et de soulignés (_), ex. PETR-LANGRES")
+
+
+def test_groupement_codes_are_normalised_like_every_code(load):
+    data = csv("petr_sud ,groupement,Pays,200068658,0,1,0,0", header="code,type,nom,membres,L1,L2,L3,L4")
+    assert load(data).territories["code"].tolist() == ["PETR_SUD"]

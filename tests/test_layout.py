@@ -4,7 +4,7 @@ import geopandas as gpd
 import shapely
 from branca.element import Element
 
-from territorial import maps
+from territorial.cartography import maps
 from territorial.ui.folium_component import _clone_map
 
 

@@ -1,4 +1,4 @@
-"""Unit tests of territorial.maps: offline resources, escaping, legend, standalone file."""
+"""Unit tests of territorial.cartography.maps: offline resources, escaping, legend, standalone file."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import geopandas as gpd
 import pytest
 from shapely.geometry import box
 
-from territorial import maps
+from territorial.cartography import maps
 
 SCRIPT_NAME = "<script>alert(1)</script>"
 IMG_NAME = "<img src=x onerror=alert(1)>"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from territorial.national import DEFAULT_SEED, national_programme_csv, national_programme_path
-from territorial.programme import resolve
-from territorial.programme_file import load_programme_file
+from territorial.model.national import DEFAULT_SEED, national_programme_csv, national_programme_path
+from territorial.model.programme import resolve
+from territorial.model.programme_file import load_programme_file
 
 
 @pytest.fixture(scope="module")

@@ -2,14 +2,15 @@
 
 from streamlit.testing.v1 import AppTest
 
-from territorial.fmt import fr_int
+from territorial.core.fmt import fr_int
 from tests.conftest import APP
+from tests.markdown_text import shown
 
 
 def test_overview_shows_key_figures_and_the_map(folium_recorder, demo) -> None:
     at = AppTest.from_file(APP, default_timeout=120).run()
     assert not at.exception
-    metrics = {m.label: m.value for m in at.metric}
+    metrics = {shown(m.label): m.value for m in at.metric}
     data = demo.territories
     assert metrics["Territoires"] == "81"
     assert metrics["Population couverte"] == f"{fr_int(data['population'].sum())}\u00a0hab."

@@ -6,9 +6,9 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from territorial.fmt import escape_markdown
+from territorial.core import palette
+from territorial.core.fmt import escape_markdown
 from territorial.ui.atelier import CSS_FILE
-from territorial.workshop import GREY
 from tests.conftest import APP, open_page
 
 PAGE = "pages/atelier.py"
@@ -62,7 +62,7 @@ def test_suivant_moves_to_step_2_and_updates_the_url(folium_recorder, demo) -> N
                  set(f["id"] for f in c.data["features"]) == set(fills))
     colours = {code: layer.style_function(f)["fillColor"] for code, f in fills.items()}
     small = set(data.index[data["segment"] == "S1"])
-    assert {c for c, v in colours.items() if v != GREY} == small
+    assert {c for c, v in colours.items() if v != palette.NOT_IN_PROGRAMME} == small
 
     at.button(key="atelier_suivant").click().run()
     assert at.query_params["etape"] == "3"
@@ -81,16 +81,30 @@ def test_selector_jumps_to_any_step(folium_recorder, demo) -> None:
     assert _metrics(at)["Territoires qui l'activent"] == str(int((data["L2"] >= 1).sum()))
 
 
+def _url_notes(at: AppTest) -> list[str]:
+    return [w.value for w in at.warning if w.value.startswith("Adresse de la page")]
+
+
 def test_step_out_of_range_is_clamped_with_a_message(folium_recorder) -> None:
     at = _open(etape="99")
     assert not at.exception
     assert at.query_params["etape"] == "10"
-    assert [i.value for i in at.info] == [
-        "Il n'y a pas d'étape 99 (étapes 1 à 10) : affichage de l'étape 10."]
+    assert _url_notes(at) == [
+        "Adresse de la page : la valeur «\u00a099\u00a0» du paramètre «\u00a0etape\u00a0» est hors des "
+        "limites (1 à 10) ; affichage de l'étape 10."]
     assert at.button(key="atelier_suivant").disabled
     at = _open(etape="trois")
     assert at.query_params["etape"] == "1"
-    assert [i.value for i in at.info] == ["Étape « trois » non reconnue : retour à l'étape 1."]
+    assert _url_notes(at) == [
+        "Adresse de la page : la valeur «\u00a0trois\u00a0» du paramètre «\u00a0etape\u00a0» n'est pas un "
+        "nombre entier d'au plus 9 chiffres ; affichage de l'étape 1."]
+    at = _open(etape="0", territoire="99999")
+    assert at.query_params["etape"] == "1"
+    assert _url_notes(at) == [
+        "Adresse de la page : la valeur «\u00a00\u00a0» du paramètre «\u00a0etape\u00a0» est hors des "
+        "limites (1 à 10) ; affichage de l'étape 1.",
+        "Adresse de la page : la valeur «\u00a099999\u00a0» du paramètre «\u00a0territoire\u00a0» ne "
+        "correspond à aucun territoire du programme ; elle a été ignorée."]
 
 
 def test_last_step_presents_the_territory_in_the_url(folium_recorder, demo) -> None:

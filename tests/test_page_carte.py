@@ -6,9 +6,10 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from territorial.fmt import escape_markdown
-from territorial.views import search_label
+from territorial.content.views import search_label
+from territorial.core.fmt import escape_markdown
 from tests.conftest import open_page
+from tests.markdown_text import shown
 
 PAGE = "pages/carte.py"
 LYON = "200046977"
@@ -77,7 +78,7 @@ def test_url_restores_the_view(folium_recorder, demo) -> None:
                     & data["type"].isin(["epci", "commune"])]
     assert set(_shown(at)["Code"]) == set(expected.index)
     assert len(expected) > 0
-    assert any("Financement & investissement en commun : niveau d'activation" in c.value for c in at.caption)
+    assert any("Financement & investissement en commun : niveau d'activation" in shown(c.value) for c in at.caption)
     # Lyon (S4) is selected from the URL although the filters hide it: its card says so.
     assert any(m.value.startswith("### Métropole de Lyon") for m in at.markdown)
     assert any("n'est pas affiché avec les filtres" in c.value for c in at.caption)
@@ -86,7 +87,7 @@ def test_url_restores_the_view(folium_recorder, demo) -> None:
 def test_invalid_url_values_are_ignored_with_a_message(folium_recorder) -> None:
     at = _open(segment="S1,S9", levier="<b>L2</b>", territoire="99999", couleur="rouge")
     assert not at.exception
-    messages = " ".join(i.value for i in at.info)
+    messages = " ".join(w.value for w in at.warning).replace("\u00a0", " ")
     assert "« S9 »" in messages and "« segment »" in messages
     assert "« \\<b\\>L2\\</b\\> »" in messages  # shown escaped, never as HTML
     assert "« 99999 »" in messages and "« rouge »" in messages
@@ -95,6 +96,38 @@ def test_invalid_url_values_are_ignored_with_a_message(folium_recorder) -> None:
     assert at.selectbox(key="carte_couleur").value == "segment"
     assert len(_shown(at)) == 29
     assert "levier" not in at.query_params and "territoire" not in at.query_params
+
+
+@pytest.mark.parametrize("param", ["PETR-LANGRES", "petr-langres"])
+def test_a_groupement_code_in_the_url_selects_it(folium_recorder, param) -> None:
+    at = _open(territoire=param)  # the demo's own groupement code: letters and a hyphen
+    assert not at.exception
+    assert not [w for w in at.warning if w.value.startswith("Adresse de la page")]
+    assert at.selectbox(key="carte_territoire").value == "PETR-LANGRES"
+    card = next(m.value for m in at.markdown if m.value.startswith("###"))
+    assert card.startswith("### Pôle d'équilibre territorial et rural du Pays de Langres")
+    assert card.endswith("[Ouvrir la fiche](/fiche?territoire=PETR-LANGRES)")
+    assert at.query_params["territoire"] == "PETR-LANGRES"
+    assert _highlighted(folium_recorder) == ["PETR-LANGRES"]  # outlined on the map
+
+
+def test_clicking_a_groupement_selects_it(folium_recorder) -> None:
+    at = _open()
+    folium_recorder.click = "PETR-LANGRES"
+    at.run()
+    assert not at.exception
+    assert at.selectbox(key="carte_territoire").value == "PETR-LANGRES"
+    assert at.query_params["territoire"] == "PETR-LANGRES"
+    assert _highlighted(folium_recorder) == ["PETR-LANGRES"]
+
+
+def _highlighted(recorder) -> list[str]:
+    """Codes outlined as selected on the last map drawn."""
+    m = recorder.maps[-1][0]
+    layer = next(c for c in m._children.values()
+                 if getattr(c, "data", None) and c.data.get("features")
+                 and "territoire" in c.style_function(c.data["features"][0])["className"])
+    return [f["id"] for f in layer.data["features"] if "selectionne" in layer.style_function(f)["className"]]
 
 
 def test_clicking_a_territory_shows_its_card_and_highlights_it(folium_recorder, demo) -> None:
@@ -185,7 +218,7 @@ def test_a_map_that_only_shows_is_one_document_rendered_once(demo, monkeypatch) 
     """show_map: the map's HTML document in a titled frame, rendered once, the cached map untouched."""
     import streamlit as st
 
-    from territorial import maps
+    from territorial.cartography import maps
     from territorial.ui import cached_views, folium_component, layout
 
     frames: list[tuple[str, dict]] = []
@@ -211,7 +244,8 @@ def test_a_map_that_only_shows_is_one_document_rendered_once(demo, monkeypatch) 
 def test_card_escapes_data_and_links_only_valid_codes(demo) -> None:
     import dataclasses
 
-    from territorial.views import context_bounds, fiche_link, territory_card, valid_code
+    from territorial.content.views import context_bounds, territory_card, valid_code
+    from territorial.core.codes import fiche_link, fiche_url
 
     data = demo.territories.copy()
     data.loc[LYON, "nom"] = "<script>alert(1)</script> [clic](javascript:alert(1))"
@@ -223,12 +257,14 @@ def test_card_escapes_data_and_links_only_valid_codes(demo) -> None:
     assert valid_code(demo, " 04116 ") == "04116"
     for bad in ["99999", "<b>", "2A004)", "", None, "../fiche"]:
         assert valid_code(demo, bad) is None
+    assert valid_code(demo, "petr-langres") == "PETR-LANGRES"  # a groupement's own code
+    assert fiche_link("x)[y](javascript:1", "Ouvrir la fiche") == "Ouvrir la fiche"
     with pytest.raises(ValueError):
-        fiche_link("x)[y](javascript:1")
+        fiche_url("x)[y](javascript:1")
     # One small commune is shown in its surroundings (at least 1.5 degrees each way).
-    from territorial.views import COLOUR_SEGMENT, map_frame
+    from territorial.content.views import COLOUR_SEGMENT, map_frame
 
-    frame, _, _ = map_frame(demo, data.loc[["04116"]], mode=COLOUR_SEGMENT)
+    frame = map_frame(demo, data.loc[["04116"]], mode=COLOUR_SEGMENT).shapes
     minx, miny, maxx, maxy = context_bounds(frame)
     assert maxx - minx == pytest.approx(1.5) and maxy - miny == pytest.approx(1.5)
     assert context_bounds(frame.iloc[:0]) is None

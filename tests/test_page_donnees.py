@@ -14,10 +14,10 @@ from openpyxl import Workbook
 from streamlit.runtime.context import ContextProxy
 from streamlit.testing.v1 import AppTest
 
-from territorial import access
-from territorial import store as store_module
-from territorial.programme_file import ProgrammeTable
-from territorial.store import Store, diff_tables
+from territorial.model.programme_file import ProgrammeTable
+from territorial.storage import access
+from territorial.storage import store as store_module
+from territorial.storage.store import Store, diff_tables
 from territorial.ui import data, editor
 from tests.conftest import ROOT
 
@@ -339,7 +339,7 @@ def test_the_downloaded_table_is_the_editors_and_reimports(editor_env, load_csv)
     _other_editor_saves({(0, "notes"): "Autre"})
     _edit(at, 1, {"edited_rows": {1: {"notes": "Ma note, ; \"guillemets\""}}, "deleted_rows": [5]})
     carried = at.session_state[editor.CARRIED]
-    from territorial import exports
+    from territorial.takeaways import exports
 
     again = load_csv(exports.to_csv(carried["mine"].territories, meta=carried["mine"].meta))
     assert len(again.territories) == 80 and again.territories.loc[1, "notes"] == "Ma note, ; \"guillemets\""
@@ -362,7 +362,7 @@ def test_a_save_that_loses_the_race_is_carried_over_too(editor_env, monkeypatch)
     at = login(run(page()))
     validate = editor.editing.table_from_editor
 
-    def validate_then_someone_saves(*args, **kwargs):  # noqa: ANN002, ANN003
+    def validate_then_someone_saves(*args, **kwargs):
         table = validate(*args, **kwargs)
         _other_editor_saves({(0, "notes"): "Plus rapide"})
         return table
@@ -421,7 +421,7 @@ def test_data_text_is_escaped_in_markdown(env):
     at = run(page())
     caption = at.markdown[0].value
     assert not re.search(r"(?<!\\)[<>*]", caption.replace("Version **2**", ""))
-    assert "\\<img src=x onerror=alert\\(1\\)\\>" in caption
+    assert "\\<img src\\=x onerror\\=alert\\(1\\)\\>" in caption
     assert "\\*\\*gras\\*\\*" in caption
 
 

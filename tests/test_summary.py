@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from territorial.fmt import fr_pct
-from territorial.programme import resolve
-from territorial.summary import contrasts
+from territorial.content.summary import contrasts
+from territorial.core.fmt import fr_pct
+from territorial.model.programme import resolve
 
 # Three small communes (S1) and two very large territories (S4), with chosen levels:
 #   S1: L1 3/3 = 100 %, L2 0/3 = 0 %, L3 2/3 = 67 %, L4 2/3 = 67 %
@@ -24,7 +24,7 @@ TINY = """code,type,nom,membres,L1,L2,L3,L4
 
 @pytest.fixture(scope="module")
 def tiny(reference, definition):
-    from territorial.programme_file import load_programme_file
+    from territorial.model.programme_file import load_programme_file
 
     table = load_programme_file(TINY.encode(), filename="tiny.csv", definition=definition, reference=reference)
     programme = resolve(table, reference=reference, definition=definition)

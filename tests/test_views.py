@@ -2,9 +2,9 @@
 
 import geopandas as gpd
 
-from territorial import maps
-from territorial.geometry import inset_frames, outline_lines, with_insets
-from territorial.views import (
+from territorial.cartography import maps
+from territorial.cartography.geometry import national_outlines
+from territorial.content.views import (
     COLOUR_COUNT,
     COLOUR_SEGMENT,
     Filters,
@@ -54,22 +54,20 @@ def test_colouring_by_segment_and_lever_and_count(demo) -> None:
 
 
 def test_national_map_of_the_demo_is_light_and_escaped(demo, reference) -> None:
-    outlines = {"departements": None,
-                "regions": outline_lines(with_insets(reference.regions, region_column=None)),
-                "insets": inset_frames()}
-    frame, legend, title = map_frame(demo, demo.territories, mode=COLOUR_SEGMENT)
+    outlines = national_outlines(None, reference.regions)
+    view = map_frame(demo, demo.territories, mode=COLOUR_SEGMENT)
+    frame = view.shapes
     assert len(frame) == demo.territories.geometry.notna().sum()
-    m = programme_map(frame, legend=legend, title=title, outlines=outlines)
+    m = programme_map(view, outlines=outlines)
     assert maps.payload_bytes(m) < 250_000
     # Overseas territories are moved into the insets, next to metropolitan France.
     assert frame.total_bounds[0] > -6 and frame.total_bounds[2] < 10 and frame.total_bounds[1] >= 40
 
 
-def test_hostile_names_are_escaped_on_the_map(demo) -> None:
+def test_hostile_names_are_escaped_on_the_map(demo, reference) -> None:
     data = demo.territories.iloc[:2].copy()
     data.loc[data.index[0], "nom"] = "<img src=x onerror=alert(1)>"
-    frame, legend, title = map_frame(demo, gpd.GeoDataFrame(data, crs=4326), mode=COLOUR_SEGMENT)
-    html = maps.map_html(programme_map(frame, legend=legend, title=title,
-                                       outlines={"departements": None, "regions": None}))
+    view = map_frame(demo, gpd.GeoDataFrame(data, crs=4326), mode=COLOUR_SEGMENT)
+    html = maps.map_html(programme_map(view, outlines=national_outlines(None, reference.regions)))
     # Escaped for HTML, then JSON-encoded by folium (& -> \u0026).
     assert "<img src=x" not in html and "\\u0026lt;img src=x onerror=alert(1)\\u0026gt;" in html

@@ -6,32 +6,26 @@ import folium
 import pandas as pd
 import pytest
 
-from territorial import maps
-from territorial.geometry import inset_frames, outline_lines, with_insets
-from territorial.views import ORDINAL_PALETTE
-from territorial.workshop import (
-    GREY,
+from territorial.cartography import maps
+from territorial.cartography.geometry import MapOutlines, national_outlines
+from territorial.content.workshop import (
     LEVER,
     OVERVIEW,
     SEGMENT,
     TERRITORY,
-    clamp_step,
     map_caption,
     step_map,
     steps,
     territory_options,
 )
+from territorial.core import palette
 
 LYON = "200046977"
 
 
 @pytest.fixture(scope="module")
-def outlines(reference) -> dict:
-    return {
-        "departements": outline_lines(with_insets(reference.departements), tolerance=0.02),
-        "regions": outline_lines(with_insets(reference.regions, region_column=None), tolerance=0.02),
-        "insets": inset_frames(),
-    }
+def outlines(reference) -> MapOutlines:
+    return national_outlines(reference.departements, reference.regions, tolerance=0.02)
 
 
 def _fills(m: folium.Map) -> dict[str, str]:
@@ -119,25 +113,13 @@ def test_territory_step(demo) -> None:
     assert "Métropole de Lyon (Intercommunalité, 69)" in territory_options(demo).values()
 
 
-@pytest.mark.parametrize(("raw", "number", "warned"), [
-    (None, 1, False), ("", 1, False), ("3", 3, False), ("10", 10, False),
-    ("99", 10, True), ("0", 1, True), ("-2", 1, True), ("abc", 1, True),
-])
-def test_clamp_step(raw, number, warned) -> None:
-    found, message = clamp_step(raw, 10)
-    assert found == number
-    assert (message is not None) == warned
-    if raw == "99":
-        assert message == "Il n'y a pas d'étape 99 (étapes 1 à 10) : affichage de l'étape 10."
-
-
 def test_segment_step_map_highlights_its_segment(demo, reference, outlines) -> None:
     step = steps(demo)[2]  # S2
     fills = _fills(step_map(demo, step, outlines=outlines, reference=reference, height=700))
     data = demo.territories
     colour = demo.definition.segment("S2").colour
     assert {c for c, f in fills.items() if f == colour} == set(data.index[data["segment"] == "S2"])
-    assert {c for c, f in fills.items() if f == GREY} == set(data.index[data["segment"] != "S2"])
+    assert {c for c, f in fills.items() if f == palette.NOT_IN_PROGRAMME} == set(data.index[data["segment"] != "S2"])
     assert map_caption(demo, step).startswith("Carte : en couleur, les territoires du segment « Territoires")
 
 
@@ -146,8 +128,8 @@ def test_lever_step_map_colours_levels(demo, reference, outlines) -> None:
     m = step_map(demo, step, outlines=outlines, reference=reference, height=700)
     fills = _fills(m)
     data = demo.territories
-    assert {fills[c] for c in data.index[data["L4"] == 0]} == {ORDINAL_PALETTE[0]}
-    assert {fills[c] for c in data.index[data["L4"] == 3]} == {ORDINAL_PALETTE[-1]}
+    assert {fills[c] for c in data.index[data["L4"] == 0]} == {palette.ORDINAL[0]}
+    assert {fills[c] for c in data.index[data["L4"] == 3]} == {palette.ORDINAL[-1]}
     assert len(set(fills.values())) == 4
     assert "carte-legende" in maps.map_html(m) and "font-size: 22px" in maps.map_html(m)
 

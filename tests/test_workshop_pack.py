@@ -9,8 +9,8 @@ from html.parser import HTMLParser
 
 import pytest
 
-from territorial.fmt import fr_pop
-from territorial.workshop_pack import export_outlines, pack_filename, workshop_pack_html
+from territorial.core.fmt import fr_pop
+from territorial.takeaways.workshop_pack import export_outlines, pack_filename, workshop_pack_html
 
 HOSTILE = '<img src=x onerror="alert(1)">'
 

@@ -8,8 +8,8 @@ import io
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from territorial import xlsx_reader
 from territorial.harness import hostile_files as hostile
+from territorial.model import xlsx_reader
 
 
 def _rows(data: bytes, sheet: str = "Programme") -> list[tuple[int, list[str]]]:

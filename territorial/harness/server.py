@@ -13,7 +13,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from territorial.core.paths import ROOT
+
 APP = ROOT / "app.py"
 LOGS = ROOT / "bench" / "results"
 

@@ -8,16 +8,15 @@ links of a session and jump back to any step.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import folium
 import streamlit as st
 
-from territorial.programme import Programme
-from territorial.ui import data
-from territorial.workshop import Step, clamp_step, step_map, steps
+from territorial.content.workshop import Step, step_map, steps
+from territorial.core.paths import ASSETS_DIR
+from territorial.model.programme import Programme
+from territorial.ui import data, url_state
 
-CSS_FILE = Path(__file__).resolve().parents[2] / "assets" / "atelier.css"
+CSS_FILE = ASSETS_DIR / "atelier.css"
 MODE_PARAM, MODE_VALUE = "mode", "atelier"
 STEP_PARAM, TERRITORY_PARAM = "etape", "territoire"
 STEP_KEY, TERRITORY_KEY = "atelier_etape", "atelier_territoire"
@@ -25,7 +24,7 @@ STEP_KEY, TERRITORY_KEY = "atelier_etape", "atelier_territoire"
 
 def is_atelier_mode() -> bool:
     """Whether the URL asks for the projection mode (``?mode=atelier``)."""
-    return st.query_params.get(MODE_PARAM) == MODE_VALUE
+    return url_state.raw(MODE_PARAM) == MODE_VALUE
 
 
 def apply_mode() -> None:
@@ -63,23 +62,27 @@ def step_map_cached(programme: Programme, step: Step, *, height: int) -> folium.
 
 def current_step(n_steps: int) -> tuple[int, str | None]:
     """The step in the URL, clamped to 1..n (the URL is corrected), with a message if it was."""
-    raw = st.query_params.get(STEP_PARAM)
-    number, message = clamp_step(raw, n_steps)
-    if raw != str(number):
-        st.query_params[STEP_PARAM] = str(number)
+    number, message = url_state.integer(STEP_PARAM, default=1, low=1, high=n_steps, clamp=True,
+                                        label=lambda n: f"l'étape {n}")
+    url_state.sync({STEP_PARAM: str(number)})
     if st.session_state.get(STEP_KEY) != number:  # the URL wins over the selector's memory
         st.session_state[STEP_KEY] = number
     return number, message
 
 
+def territory(programme: Programme) -> tuple[str | None, str | None]:
+    """The territory in the URL (a code of the programme), or None, with a message if it was ignored."""
+    return url_state.code(TERRITORY_PARAM, codes=programme.territories.index)
+
+
 def go_to(number: int) -> None:
     """Callback: move to step ``number`` (URL and selector)."""
-    st.query_params[STEP_PARAM] = str(number)
+    url_state.sync({STEP_PARAM: str(number)})
     st.session_state[STEP_KEY] = number
 
 
 def _selected_step() -> None:
-    st.query_params[STEP_PARAM] = str(st.session_state[STEP_KEY])
+    url_state.sync({STEP_PARAM: str(st.session_state[STEP_KEY])})
 
 
 def step_selector(sequence: list[Step]) -> None:
@@ -90,11 +93,7 @@ def step_selector(sequence: list[Step]) -> None:
 
 
 def _selected_territory() -> None:
-    code = st.session_state.get(TERRITORY_KEY)
-    if code:
-        st.query_params[TERRITORY_PARAM] = code
-    elif TERRITORY_PARAM in st.query_params:
-        del st.query_params[TERRITORY_PARAM]
+    url_state.sync({TERRITORY_PARAM: st.session_state.get(TERRITORY_KEY)})
 
 
 def territory_selector(options: dict[str, str], code: str | None) -> None:

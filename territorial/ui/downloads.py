@@ -9,20 +9,19 @@ with matplotlib figures that touch no global state, so threads are safe.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
-from territorial import images
-from territorial.fiche_pdf import all_fiches_zip, fiche_filename, fiche_pdf
-from territorial.fmt import escape_markdown, fold, fr_float, fr_int
-from territorial.programme import Programme
-from territorial.reference import Reference
+from territorial.content.views import COLOUR_SEGMENT, map_frame
+from territorial.core.fmt import escape_markdown, fr_float, fr_int, slug
+from territorial.model.programme import Programme
+from territorial.model.reference import Reference
+from territorial.takeaways import images
+from territorial.takeaways.fiche_pdf import all_fiches_zip, fiche_filename, fiche_pdf
+from territorial.takeaways.workshop_pack import export_outlines, pack_filename, workshop_pack_html
 from territorial.ui import data
-from territorial.views import COLOUR_SEGMENT, map_frame
-from territorial.workshop_pack import export_outlines, pack_filename, workshop_pack_html
 
 PDF, PNG, SVG, HTML, ZIP = "application/pdf", "image/png", "image/svg+xml", "text/html", "application/zip"
 _ZIP_STATE = "telechargements_zip_fiches"
@@ -38,9 +37,9 @@ def outlines() -> dict:
     return _export_outlines(data.reference())
 
 
-def slug(text: str) -> str:
-    """« Part des territoires (%) » -> « part-des-territoires »: ASCII file names."""
-    return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")[:60] or "image"
+def file_stem(name: str) -> str:
+    """The ASCII file name of an image of ``name`` (« image » when nothing is left)."""
+    return slug(name) or "image"
 
 
 def pdf_button(programme: Programme, code: str, *, key: str | None = None,
@@ -70,14 +69,14 @@ def chart_downloads(chart: Any, name: str, *, title: str | None = None, key: str
         Widget key prefix (default: from ``name``).
     """
     fallback = title or name
-    base = key or f"image_{slug(name)}"
+    base = key or f"image_{file_stem(name)}"
     png_col, svg_col = st.columns(2)
     png_col.download_button(
-        "Image PNG", data=lambda: images.chart_png(chart, title=fallback), file_name=f"{slug(name)}.png",
+        "Image PNG", data=lambda: images.chart_png(chart, title=fallback), file_name=f"{file_stem(name)}.png",
         mime=PNG, on_click="ignore", key=f"{base}_png", help=f"Télécharger « {escape_markdown(name)} » en PNG",
     )
     svg_col.download_button(
-        "Image SVG", data=lambda: images.chart_svg(chart, title=fallback), file_name=f"{slug(name)}.svg",
+        "Image SVG", data=lambda: images.chart_svg(chart, title=fallback), file_name=f"{file_stem(name)}.svg",
         mime=SVG, on_click="ignore", key=f"{base}_svg",
         help=f"Télécharger « {escape_markdown(name)} » en SVG (vectoriel, pour l'impression)",
     )
@@ -95,7 +94,7 @@ def map_png_button(programme: Programme, territories: pd.DataFrame | None = None
     territories
         The territories drawn (e.g. after filters); default: all.
     mode
-        Colouring (:func:`territorial.views.colour_modes` key).
+        Colouring (:func:`territorial.content.views.colour_modes` key).
     name
         File name stem.
     heading
@@ -105,11 +104,10 @@ def map_png_button(programme: Programme, territories: pd.DataFrame | None = None
     borders = outlines()
 
     def make() -> bytes:
-        frame, legend, title = map_frame(programme, shown, mode=mode)
-        return images.map_png(frame, legend=legend, title=title, outlines=borders, heading=heading)
+        return images.map_png(map_frame(programme, shown, mode=mode), outlines=borders, heading=heading)
 
-    st.download_button(label, data=make, file_name=f"{slug(name)}.png", mime=PNG, on_click="ignore",
-                       key=key or f"carte_png_{slug(name)}_{mode}",
+    st.download_button(label, data=make, file_name=f"{file_stem(name)}.png", mime=PNG, on_click="ignore",
+                       key=key or f"carte_png_{file_stem(name)}_{mode}",
                        help="Image de la carte avec sa légende, pour une présentation ou un document.")
 
 

@@ -1,7 +1,7 @@
 """Widgets of the « Données » and « Historique » pages: editor login, import, edition, exports.
 
 Every text that comes from data is shown in ``st.dataframe`` (safe) or escaped
-with :func:`territorial.fmt.escape_markdown` before it reaches Markdown.
+with :func:`territorial.core.fmt.escape_markdown` before it reaches Markdown.
 """
 
 from __future__ import annotations
@@ -11,10 +11,10 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from territorial import access, editing, exports, xlsx_reader
-from territorial.fmt import escape_markdown, fr_int, plural
-from territorial.programme import Programme
-from territorial.programme_file import (
+from territorial.core.fmt import escape_markdown, fr_int, plural
+from territorial.model import xlsx_reader
+from territorial.model.programme import Programme
+from territorial.model.programme_file import (
     KINDS,
     MAX_BYTES,
     MAX_CELL_CHARS,
@@ -26,7 +26,9 @@ from territorial.programme_file import (
     more_text,
     problems_frame,
 )
-from territorial.store import ConflictError, StoredVersion, StoreError, diff_tables
+from territorial.storage import access, editing
+from territorial.storage.store import ConflictError, StoredVersion, StoreError, diff_tables
+from territorial.takeaways import exports
 from territorial.ui import data
 
 ROLE = "editeur_empreinte"
@@ -116,12 +118,16 @@ def flash(message: str | None = None) -> None:
         st.success(st.session_state.pop(FLASH))
 
 
+#: Longest author and comment typed, and shown in a version's caption (the history table shows all).
+AUTHOR_CHARS, COMMENT_CHARS = 200, 500
+
+
 def author_fields(key: str) -> tuple[str, str]:
     """Author (remembered for the session) and comment of a change."""
     author = st.text_input("Auteur de la modification", value=st.session_state.get(AUTHOR, ""),
-                           key=f"{key}_auteur", max_chars=200)
+                           key=f"{key}_auteur", max_chars=AUTHOR_CHARS)
     comment = st.text_input("Commentaire (ce qui change, et pourquoi)", key=f"{key}_commentaire",
-                            max_chars=500)
+                            max_chars=COMMENT_CHARS)
     return author, comment
 
 
@@ -250,7 +256,7 @@ def confirm_import(pending: dict, current: StoredVersion, *, filename: str) -> N
 # --------------------------------------------------------------------------- edition
 
 
-def _column_config(definition) -> dict:  # noqa: ANN001 - ProgrammeDefinition
+def _column_config(definition) -> dict:
     levels = [lv.value for lv in definition.levels]
     config: dict = {
         editing.NAME_COLUMN: st.column_config.TextColumn(editing.NAME_COLUMN, disabled=True),
@@ -262,7 +268,8 @@ def _column_config(definition) -> dict:  # noqa: ANN001 - ProgrammeDefinition
     }
     for lever in definition.levers:
         config[lever.id] = st.column_config.SelectboxColumn(
-            lever.id, help=lever.label, options=levels, default=definition.min_level, required=True, width="medium",
+            lever.id, help=escape_markdown(lever.label), options=levels, default=definition.min_level, required=True,
+            width="medium",
             format_func=lambda v: f"{v} – {definition.level_label(v)}")
     return config
 
@@ -271,7 +278,7 @@ def edit_section(current: StoredVersion) -> None:
     """Edit levels, dates, notes, add or remove territories; save as a new version.
 
     If someone saved meanwhile, nothing is lost: the edits are carried onto the
-    version now current (:func:`territorial.editing.rebase`) for review, conflicts
+    version now current (:func:`territorial.storage.editing.rebase`) for review, conflicts
     listed, and the edited table can be downloaded.
     """
     base_id = st.session_state.setdefault(EDIT_BASE, current.id)
@@ -381,5 +388,5 @@ def export_buttons(programme: Programme, version: StoredVersion, *, key: str) ->
 def version_caption(version: StoredVersion) -> str:
     """« Version 3 du 26/11/2026 à 14:05 (UTC), par … : … » with the data escaped."""
     text = (f"Version **{version.id}** du {version.created_at:%d/%m/%Y à %H:%M} (UTC), "
-            f"par {escape_markdown(version.author)}")
-    return text + (f" : {escape_markdown(version.comment)}" if version.comment else "")
+            f"par {escape_markdown(version.author, limit=AUTHOR_CHARS)}")
+    return text + (f" : {escape_markdown(version.comment, limit=COMMENT_CHARS)}" if version.comment else "")

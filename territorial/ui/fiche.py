@@ -5,8 +5,8 @@ from __future__ import annotations
 import folium
 import streamlit as st
 
-from territorial.fiche import Fiche, context_caption, context_map, fiche_data
-from territorial.programme import Programme
+from territorial.content.fiche import Fiche, context_caption, context_map, fiche_data
+from territorial.model.programme import Programme
 from territorial.ui import data
 
 

@@ -24,7 +24,7 @@ import streamlit as st
 import streamlit_folium
 from branca.element import Element
 
-from territorial.maps import map_html
+from territorial.cartography.maps import map_html
 
 #: streamlit-folium's private functions used here.
 PRIVATE_NAMES = ("_component_func", "_get_html", "_get_header", "_get_map_string", "generate_js_hash",
@@ -39,7 +39,7 @@ def map_document(m: folium.Map) -> str:
     return _once(_DOCUMENTS, m, map_html)
 
 
-def _once(cache: weakref.WeakKeyDictionary, m: folium.Map, render):  # noqa: ANN001, ANN202
+def _once(cache: weakref.WeakKeyDictionary, m: folium.Map, render):
     """``render(copy of m)``, once per map object: maps are cached and shared by sessions,
     and rendering renames and adds elements (so it works on a copy)."""
     with _RENDER_LOCK:

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import folium
 import streamlit as st
 
-from territorial.fmt import escape_markdown, fr_int
-from territorial.programme import Programme
-from territorial.reference import CREDIT
+from territorial.core import palette
+from territorial.core.fmt import escape_markdown, fr_int
+from territorial.core.paths import ASSETS_DIR
+from territorial.model.programme import Programme
+from territorial.model.reference import CREDIT
 from territorial.ui.folium_component import map_document, st_folium
 
-CSS_FILE = Path(__file__).resolve().parents[2] / "assets" / "app.css"
+CSS_FILE = ASSETS_DIR / "app.css"
 DEMO_NOTICE = (
     "**Données de démonstration** — les {n} territoires, leurs populations et leurs contours "
     "sont réels, mais les niveaux d'activation des leviers sont **illustratifs**. "
@@ -26,7 +26,7 @@ PROXY_NOTICE = (
 
 def inject_css(extra: str = "") -> None:
     """Apply the app's stylesheet (constant CSS from assets/, never data)."""
-    css = CSS_FILE.read_text(encoding="utf-8") + extra
+    css = palette.css_variables() + CSS_FILE.read_text(encoding="utf-8") + extra
     st.html(f"<style>{css}</style>")
 
 

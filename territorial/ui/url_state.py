@@ -1,9 +1,15 @@
-"""Widgets bound to the URL: a shared link restores the view, a change updates the link.
+"""The URL parameters of every page: read with bounds, shown safely, written back.
 
-A widget's value is seeded from its query parameter the first time it is drawn in a
-session (its key is not yet in ``st.session_state``); after each run, the page writes
-its widgets' values back with :func:`sync`. Invalid values found in the URL are
-ignored and reported in French (safe Markdown), never raised.
+Every page reads its parameters here, never from ``st.query_params`` directly. A value
+that cannot be used (unknown choice, not a whole number, out of range, not a territory
+code, too long) falls back to the default and gives **one** French message naming the
+parameter and the value, escaped and cut (:func:`territorial.core.fmt.quoted`): a link, an
+image or HTML put in a URL is shown as text, never rendered. :func:`warn` shows the
+messages.
+
+Widgets bound to the URL are seeded from their parameter the first time they are drawn
+in a session (their key is not yet in ``st.session_state``); after each run, the page
+writes the widgets' values back with :func:`sync`.
 
 Session keys are namespaced per page (``carte_segment``) while the URL keeps short
 parameter names (``segment``): two pages may use the same parameter with different
@@ -12,18 +18,98 @@ widgets.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+import re
+from collections.abc import Callable, Collection, Iterable, Mapping
 
 import streamlit as st
 
-from territorial.fmt import escape_markdown
+from territorial.core.codes import parse_code
+from territorial.core.fmt import fr_int, quoted
 
-_MAX_SHOWN = 40
+#: Longest value quoted in a message, and how many values a message quotes.
+SHOWN = 40
+MAX_SHOWN_VALUES = 5
+#: Digits of a whole number read from a URL (a version, a step): at most 999 999 999.
+MAX_DIGITS = 9
+_INTEGER = re.compile(rf"-?[0-9]{{1,{MAX_DIGITS}}}")
+#: Values of a multiple choice read from one parameter.
+MAX_VALUES = 50
 
 
-def _shown(value: str) -> str:
-    text = value if len(value) <= _MAX_SHOWN else value[:_MAX_SHOWN] + "…"
-    return f"« {escape_markdown(text)} »"
+def raw(param: str) -> str | None:
+    """The parameter's value as it is (the last one if repeated), or None when absent.
+
+    Only for comparing with a constant: a value to use or to show goes through a parser.
+    """
+    return st.query_params.get(param) if param in st.query_params else None
+
+
+def message(param: str, values: Iterable[str], problem: str, outcome: str) -> str:
+    """« Adresse de la page : la valeur « x » du paramètre « p » <problem> ; <outcome>. »"""
+    values = list(values)
+    listed = [quoted(v, SHOWN) for v in values[:MAX_SHOWN_VALUES]]
+    if len(values) > MAX_SHOWN_VALUES:
+        listed.append(f"et {fr_int(len(values) - MAX_SHOWN_VALUES)} autres")
+    which = f"la valeur {listed[0]}" if len(values) == 1 else f"les valeurs {', '.join(listed)}"
+    return f"Adresse de la page : {which} du paramètre {quoted(param, SHOWN)} {problem} ; {outcome}."
+
+
+def warn(notes: Iterable[str | None]) -> None:
+    """Show each message (already safe Markdown) as a warning."""
+    for note in notes:
+        if note:
+            st.warning(note)
+
+
+def integer(param: str, *, default: int, low: int, high: int, allowed: Collection[int] | None = None,
+            clamp: bool = False, label: Callable[[int], str] = fr_int) -> tuple[int, str | None]:
+    """A whole number from ``low`` to ``high`` (and in ``allowed``); the default otherwise.
+
+    With ``clamp``, a number out of range gives the nearest bound instead of the default.
+    Absent or empty: the default, without message. ``label`` names a number in the
+    message (« la version 3 »).
+    """
+    value = raw(param)
+    if value is None or not value.strip():
+        return default, None
+    if not _INTEGER.fullmatch(value.strip()):
+        return default, message(param, [value], f"n'est pas un nombre entier d'au plus {MAX_DIGITS} chiffres",
+                                f"affichage de {label(default)}")
+    number = int(value.strip())
+    if not low <= number <= high:
+        fixed = min(max(number, low), high) if clamp else default
+        return fixed, message(param, [value], f"est hors des limites ({fr_int(low)} à {fr_int(high)})",
+                              f"affichage de {label(fixed)}")
+    if allowed is not None and number not in allowed:
+        return default, message(param, [value], "ne correspond à aucun choix possible",
+                                f"affichage de {label(default)}")
+    return number, None
+
+
+def code(param: str, *, codes: Collection[str] | None = None) -> tuple[str | None, str | None]:
+    """A territory code (normalised; among ``codes`` when given), or None.
+
+    Absent or empty: None, without message.
+    """
+    value = raw(param)
+    if value is None or not value.strip():
+        return None, None
+    found = parse_code(value)
+    if found is None:
+        return None, message(param, [value], "n'est pas un code de territoire", "elle a été ignorée")
+    if codes is not None and found not in codes:
+        return None, message(param, [value], "ne correspond à aucun territoire du programme",
+                             "elle a été ignorée")
+    return found, None
+
+
+def text(param: str, *, max_length: int = 100) -> tuple[str, str | None]:
+    """Free text (a search), at most ``max_length`` characters; longer is cut, with a message."""
+    value = raw(param) or ""
+    if len(value) <= max_length:
+        return value, None
+    return value[:max_length], message(param, [value], f"dépasse {fr_int(max_length)} caractères",
+                                     "elle a été raccourcie")
 
 
 def seed(key: str, param: str, *, options: Collection[str], multi: bool = False) -> str | None:
@@ -45,10 +131,12 @@ def seed(key: str, param: str, *, options: Collection[str], multi: bool = False)
     str or None
         A French message (Markdown-safe) naming the values ignored, if any.
     """
-    if key in st.session_state or param not in st.query_params:
+    if key in st.session_state:
         return None
-    raw = st.query_params.get(param, "")
-    values = [v.strip() for v in raw.split(",")] if multi else [raw.strip()]
+    value = raw(param)
+    if value is None:
+        return None
+    values = [v.strip() for v in value.split(",")[:MAX_VALUES]] if multi else [value.strip()]
     values = [v for v in values if v]
     good = [v for v in values if v in options]
     bad = [v for v in values if v not in options]
@@ -56,19 +144,27 @@ def seed(key: str, param: str, *, options: Collection[str], multi: bool = False)
         st.session_state[key] = list(dict.fromkeys(good)) if multi else good[0]
     if not bad:
         return None
-    listed = ", ".join(_shown(v) for v in bad)
-    which = "la valeur" if len(bad) == 1 else "les valeurs"
-    return (f"Adresse de la page : {which} {listed} du paramètre « {escape_markdown(param)} » "
-            "ne correspond à aucun choix possible et a été ignorée."
+    return (message(param, bad, "ne correspond à aucun choix possible", "elle a été ignorée")
             if len(bad) == 1 else
-            f"Adresse de la page : {which} {listed} du paramètre « {escape_markdown(param)} » "
-            "ne correspondent à aucun choix possible et ont été ignorées.")
+            message(param, bad, "ne correspondent à aucun choix possible", "elles ont été ignorées"))
 
 
-def seed_text(key: str, param: str, *, max_length: int = 100) -> None:
+def seed_code(key: str, param: str, *, codes: Collection[str]) -> str | None:
+    """Seed ``st.session_state[key]`` with the territory code of ``param`` (first draw only)."""
+    if key in st.session_state:
+        return None
+    found, note = code(param, codes=codes)
+    if found is not None:
+        st.session_state[key] = found
+    return note
+
+
+def seed_text(key: str, param: str, *, max_length: int = 100) -> str | None:
     """Seed a text input's value from the query parameter ``param`` (first draw only)."""
-    if key not in st.session_state and param in st.query_params:
-        st.session_state[key] = st.query_params.get(param, "")[:max_length]
+    if key in st.session_state or raw(param) is None:
+        return None
+    st.session_state[key], note = text(param, max_length=max_length)
+    return note
 
 
 def sync(values: Mapping[str, str | None]) -> None:
@@ -82,3 +178,6 @@ def sync(values: Mapping[str, str | None]) -> None:
                 st.query_params[param] = value
         elif param in st.query_params:
             del st.query_params[param]
+
+
+__all__ = ["code", "integer", "message", "raw", "seed", "seed_code", "seed_text", "sync", "text", "warn"]

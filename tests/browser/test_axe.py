@@ -95,7 +95,7 @@ def _wait_for_app(page: Page) -> None:
 def _inject(frame: Frame) -> None:
     try:
         frame.add_script_tag(path=str(AXE_JS))
-    except Exception:  # a frame that navigated away or forbids scripts: axe reports it
+    except Exception:  # noqa: BLE001 — a frame that navigated away or forbids scripts: axe reports it
         pass
     for child in frame.child_frames:
         _inject(child)

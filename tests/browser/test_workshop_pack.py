@@ -9,8 +9,8 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Browser, Page, Route, expect
 
-from territorial.geometry import outline_lines
-from territorial.workshop_pack import export_outlines, workshop_pack_html
+from territorial.cartography.geometry import MapOutlines, outline_lines
+from territorial.takeaways.workshop_pack import export_outlines, workshop_pack_html
 
 from .conftest import ARTIFACTS
 
@@ -82,8 +82,8 @@ def test_pack_shows_data_text_as_text(demo, reference, tmp_path, offline_page):
     code = territories.index[0]
     territories.loc[code, "nom"] = "<img src=x onerror=alert(1)>"
     hostile = dataclasses.replace(demo, territories=territories)
-    outlines = {"departements": outline_lines(reference.departements.iloc[:3], tolerance=0.02),
-                "regions": outline_lines(reference.regions.iloc[5:7], tolerance=0.02), "insets": None}
+    outlines = MapOutlines(departements=outline_lines(reference.departements.iloc[:3], tolerance=0.02),
+                           regions=outline_lines(reference.regions.iloc[5:7], tolerance=0.02))
     path = tmp_path / "pack.html"
     path.write_text(workshop_pack_html(hostile, outlines=outlines), encoding="utf-8")
     page, refused, errors = offline_page

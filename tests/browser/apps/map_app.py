@@ -11,7 +11,7 @@ import streamlit as st
 from shapely.geometry import box
 from streamlit_folium import st_folium
 
-from territorial import maps
+from territorial.cartography import maps
 
 TERRITORIES = gpd.GeoDataFrame(
     {

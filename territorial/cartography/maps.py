@@ -1,0 +1,420 @@
+"""Folium maps that work with no network.
+
+folium loads Leaflet, jQuery, Bootstrap... from public CDNs by default. The maps built
+here load only Leaflet, from the app itself (Streamlit static serving of
+``assets/vendor/leaflet`` at ``/app/static/vendor/leaflet/``), draw no tile layer
+(vector outlines on a light background instead) and never use a branca ColorMap
+(streamlit-folium adds d3 from a CDN when it sees one).
+
+Every text that comes from data is HTML-escaped before it reaches folium: tooltips
+insert property values as raw HTML, and streamlit-folium's iframe runs scripts with the
+dashboard's origin.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+import math
+import re
+from collections.abc import Mapping
+from typing import Any
+
+import folium
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from branca.element import MacroElement
+from jinja2 import Template
+
+from territorial.core import palette
+from territorial.core.paths import ASSETS_DIR
+
+LEAFLET_DIR = ASSETS_DIR / "vendor" / "leaflet"
+LEAFLET_JS_URL = "/app/static/vendor/leaflet/leaflet.js"
+LEAFLET_CSS_URL = "/app/static/vendor/leaflet/leaflet.css"
+
+COORD_PRECISION = 1e-4  # degrees, about 10 m
+TERRITORY_CLASS = "territoire"
+HIGHLIGHT_CLASS = "territoire-selectionne"
+OUTLINE_CLASS = "contour"
+
+_FRANCE_CENTRE = (46.6, 2.4)
+_HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
+_TOOLTIP_STYLE = "font-size: 15px; line-height: 1.4; padding: 4px 6px;"
+
+
+class _HeaderStyle(MacroElement):
+    """A ``<style>`` block in the document head (constant CSS, never data)."""
+
+    _template = Template("{% macro header(this, kwargs) %}<style>{{ this.css }}</style>{% endmacro %}")
+
+    def __init__(self, css: str) -> None:
+        super().__init__()
+        self._name = "HeaderStyle"
+        self.css = css
+
+
+class _Legend(MacroElement):
+    """A Leaflet control, bottom-left, whose inner HTML is built (escaped) in Python."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+(function () {
+    var map = {{ this._parent.get_name() }};
+    var legend = L.control({position: "bottomleft"});
+    legend.onAdd = function () {
+        var div = L.DomUtil.create("div", "carte-legende");
+        div.innerHTML = {{ this.markup | tojson }};
+        L.DomEvent.disableClickPropagation(div);
+        return div;
+    };
+    legend.addTo(map);
+    {% if this.bounds %}
+    // Keep the territories clear of the legend: beside it when the map is wide enough,
+    // above it when it is tall enough. The frame and the legend's fonts may be laid
+    // out after this script runs: fit again then.
+    var fittedFor = "";
+    function fit() {
+        var box = legend.getContainer();
+        var width = box.offsetWidth + 12, height = box.offsetHeight + 12;
+        var size = map.getSize();
+        var state = [width, height, size.x, size.y].join("x");
+        if (state === fittedFor) { return; }
+        var options = {animate: false};
+        if (size.x >= 2 * width) {
+            options.paddingTopLeft = [width, 0];
+        } else if (size.y >= 2 * height) {
+            options.paddingBottomRight = [0, height];
+        } else {
+            return;
+        }
+        fittedFor = state;
+        map.fitBounds({{ this.bounds | tojson }}, options);
+    }
+    fit();
+    map.on("resize", fit);
+    [300, 1000].forEach(function (ms) { setTimeout(fit, ms); });
+    {% endif %}
+})();
+{% endmacro %}"""
+    )
+
+    def __init__(self, markup: str, bounds: list[list[float]] | None = None) -> None:
+        super().__init__()
+        self._name = "Legend"
+        self.markup = markup
+        self.bounds = bounds
+
+
+def new_map(
+    *,
+    bounds: tuple[float, float, float, float] | None = None,
+    height: int = 600,
+    leaflet_js: str = LEAFLET_JS_URL,
+    leaflet_css: str = LEAFLET_CSS_URL,
+    online_tiles: bool = False,
+) -> folium.Map:
+    """Create an empty map that loads only Leaflet, from ``leaflet_js``/``leaflet_css``.
+
+    Parameters
+    ----------
+    bounds
+        (minx, miny, maxx, maxy) in degrees to fit the view to; None: metropolitan France.
+    height
+        Map height in pixels.
+    leaflet_js, leaflet_css
+        URLs of Leaflet's script and stylesheet.
+    online_tiles
+        Add an OpenStreetMap tile layer (needs the network; never required).
+
+    Returns
+    -------
+    folium.Map
+    """
+    location = _FRANCE_CENTRE
+    if bounds is not None:
+        minx, miny, maxx, maxy = bounds
+        location = ((miny + maxy) / 2, (minx + maxx) / 2)
+    m = folium.Map(
+        location=location,
+        zoom_start=6,
+        tiles=None,
+        height=height,
+        attribution_control=online_tiles,
+        zoom_snap=0.25,
+    )
+    # Instance attributes: folium.Map.default_js/default_css (CDN URLs) stay untouched.
+    m.default_js = [("leaflet", leaflet_js)]
+    m.default_css = [("leaflet_css", leaflet_css)]
+    _HeaderStyle(f"div.leaflet-container {{ background: {palette.MAP_BACKGROUND}; }}").add_to(m)
+    if online_tiles:
+        folium.TileLayer("OpenStreetMap", name="Fond OpenStreetMap (en ligne)").add_to(m)
+    if bounds is not None:
+        first_fit = folium.FitBounds([[miny, minx], [maxy, maxx]])
+        # Not animated: the end of an animated first fit would undo the legend-aware fit
+        # (add_legend) made meanwhile, resetting the zoom when its transition ends.
+        first_fit.options["animate"] = False
+        m.add_child(first_fit)
+    return m
+
+
+def add_outlines(
+    m: folium.Map,
+    gdf: gpd.GeoDataFrame,
+    *,
+    name: str,
+    color: str = palette.BORDER,
+    weight: float = 0.8,
+) -> None:
+    """Draw non-interactive outlines (départements, régions) as the map's base.
+
+    Parameters
+    ----------
+    m
+        Map from :func:`new_map`.
+    gdf
+        Outline geometries (polygons or lines); no attribute is sent to the browser.
+    name
+        Layer name.
+    color
+        Outline colour, ``#rrggbb``.
+    weight
+        Outline width in pixels.
+    """
+    style = {
+        "color": _check_colour(color),
+        "weight": weight,
+        "fill": False,
+        "className": OUTLINE_CLASS,
+    }
+    folium.GeoJson(
+        _feature_collection(gdf, columns=[]),
+        name=html.escape(name),
+        style_function=lambda _feature: style,
+        interactive=False,
+    ).add_to(m)
+
+
+def add_territories(
+    m: folium.Map,
+    gdf: gpd.GeoDataFrame,
+    *,
+    id_column: str,
+    fill_column: str,
+    tooltip: Mapping[str, str],
+    name: str = "Territoires",
+    highlight: str | None = None,
+) -> folium.GeoJson:
+    """Draw one filled shape per territory, with an escaped tooltip.
+
+    Parameters
+    ----------
+    m
+        Map from :func:`new_map`.
+    gdf
+        One row per territory (EPSG:4326, already simplified).
+    id_column
+        Column holding the territory code (the feature id).
+    fill_column
+        Column holding each territory's fill colour, ``#rrggbb``.
+    tooltip
+        Column name -> French label, in display order. Values and labels are
+        HTML-escaped; only these columns reach the browser.
+    name
+        Layer name.
+    highlight
+        Code of a territory to outline in dark (drawn last, on top).
+
+    Returns
+    -------
+    folium.GeoJson
+        The layer; its paths carry the CSS class ``territoire``.
+    """
+    missing = [c for c in [id_column, fill_column, *tooltip] if c not in gdf.columns]
+    if missing:
+        raise KeyError(f"columns not in the GeoDataFrame: {missing}")
+    ids = gdf[id_column].astype(str)
+    bad = sorted(i for i, c in zip(ids, gdf[fill_column], strict=True) if not _is_colour(c))
+    if bad:
+        raise ValueError(f"fill colours must be #rrggbb; bad rows for ids {bad}")
+    fills = dict(zip(ids, gdf[fill_column], strict=True))
+    if highlight is not None:  # draw the highlighted territory last so its outline is on top
+        gdf = gdf.iloc[np.argsort((ids == str(highlight)).to_numpy(), kind="stable")]
+
+    def style(feature: dict[str, Any]) -> dict[str, Any]:
+        selected = feature["id"] == highlight
+        return {
+            "fillColor": fills[feature["id"]],
+            "fillOpacity": 0.75,
+            "color": palette.TEXT if selected else palette.WHITE,
+            "weight": 3.5 if selected else 0.8,
+            "className": f"{TERRITORY_CLASS} {HIGHLIGHT_CLASS}" if selected else TERRITORY_CLASS,
+        }
+
+    fields = list(tooltip)
+    data = _feature_collection(gdf, columns=fields, id_column=id_column)
+    layer = folium.GeoJson(
+        data,
+        name=html.escape(name),
+        style_function=style,
+        highlight_function=lambda _feature: {"weight": 3, "color": palette.TEXT, "fillOpacity": 0.9},
+        tooltip=(
+            folium.GeoJsonTooltip(
+                fields=fields,
+                aliases=[html.escape(tooltip[f]) for f in fields],
+                style=_TOOLTIP_STYLE,
+                sticky=True,
+            )
+            if fields and data["features"]
+            else None
+        ),
+    )
+    layer.add_to(m)
+    return layer
+
+
+def add_legend(
+    m: folium.Map,
+    items: list[tuple[str, str]],
+    *,
+    title: str,
+    bounds: tuple[float, float, float, float] | None = None,
+) -> None:
+    """Add a legend box at the bottom left of the map (over the Atlantic on national maps).
+
+    With ``bounds`` (minx, miny, maxx, maxy), the view is fitted to them leaving the
+    legend's width free on the left when the map is wide enough for that, or else its
+    height free at the bottom when the map is tall enough.
+
+    Parameters
+    ----------
+    m
+        Map from :func:`new_map`.
+    items
+        (colour ``#rrggbb``, label) pairs, in display order; labels are escaped.
+    title
+        Legend title, escaped.
+    """
+    swatch = (
+        "display: inline-block; width: 16px; height: 16px; margin-right: 8px;"
+        f" vertical-align: -3px; border: 1px solid {palette.DARK_OUTLINE}; background: "
+    )
+    rows = "".join(
+        f'<div style="margin: 2px 0;"><span style="{swatch}{_check_colour(colour)};"></span>{html.escape(label)}</div>'
+        for colour, label in items
+    )
+    markup = (
+        f'<div style="background: rgba(255, 255, 255, 0.95); color: {palette.TEXT}; padding: 8px 12px;'
+        f" border: 1px solid {palette.BORDER}; border-radius: 4px; font: 15px/1.4 sans-serif;"
+        ' max-width: 320px;">'
+        f'<div style="font-weight: 700; margin-bottom: 4px;">{html.escape(title)}</div>{rows}</div>'
+    )
+    fit = None if bounds is None else [[bounds[1], bounds[0]], [bounds[3], bounds[2]]]
+    _Legend(markup, fit).add_to(m)
+
+
+def map_html(m: folium.Map) -> str:
+    """Render the full HTML document, Leaflet loaded by URL."""
+    return m.get_root().render()
+
+
+def standalone_html(m: folium.Map) -> str:
+    """Render an HTML document with Leaflet's script and stylesheet inlined.
+
+    The file opens with no network and no server (e.g. from a USB stick).
+    """
+    doc = map_html(m)
+    js_url, css_url = dict(m.default_js)["leaflet"], dict(m.default_css)["leaflet_css"]
+    js_tag, css_tag = (
+        f'<script src="{js_url}"></script>',
+        f'<link rel="stylesheet" href="{css_url}"/>',
+    )
+    if js_tag not in doc or css_tag not in doc:
+        raise ValueError("the map does not load Leaflet by URL; build it with new_map()")
+    js = (LEAFLET_DIR / "leaflet.js").read_text(encoding="utf-8")
+    js = re.sub(r"^//# sourceMappingURL=.*$", "", js, flags=re.MULTILINE)
+    css = re.sub(
+        r"url\(images/([\w.-]+\.png)\)",
+        _png_data_uri,
+        (LEAFLET_DIR / "leaflet.css").read_text("utf-8"),
+    )
+    return doc.replace(js_tag, f"<script>{js}</script>").replace(css_tag, f"<style>{css}</style>")
+
+
+def payload_bytes(m: folium.Map) -> int:
+    """Size in bytes (UTF-8) of the rendered HTML document, :func:`map_html`.
+
+    streamlit-folium sends the same script, header and body minus the ``<script src>``
+    / ``<link>`` tags, so this is a close upper bound of the map's payload.
+    """
+    return len(map_html(m).encode("utf-8"))
+
+
+def _feature_collection(gdf: gpd.GeoDataFrame, *, columns: list[str], id_column: str | None = None) -> dict[str, Any]:
+    """GeoJSON with rounded coordinates, only ``columns`` as (escaped) properties."""
+    if gdf.crs is not None and gdf.crs.to_epsg() != 4326:
+        gdf = gdf.to_crs(4326)
+    geoms = gdf.geometry.set_precision(COORD_PRECISION)
+    keep = ~(geoms.isna() | geoms.is_empty).to_numpy()
+    gdf, geoms = gdf[keep], geoms[keep]
+    ids = gdf[id_column].astype(str) if id_column else pd.Series(range(len(gdf))).astype(str)
+    features = [
+        {
+            "type": "Feature",
+            "id": fid,
+            "properties": {c: _safe_value(v) for c, v in zip(columns, row, strict=True)},
+            "geometry": json.loads(geom),
+        }
+        for fid, row, geom in zip(
+            ids,
+            gdf[columns].itertuples(index=False),
+            shapely.to_geojson(geoms.to_numpy()),
+            strict=True,
+        )
+    ]
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _safe_value(value: Any) -> Any:
+    """JSON value for a property: numbers as numbers, missing as null, text escaped."""
+    if isinstance(value, (bool, np.bool_)):
+        return html.escape(str(bool(value)))
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        return None if math.isnan(value) else float(value)
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    return html.escape(str(value))
+
+
+def _is_colour(value: Any) -> bool:
+    return isinstance(value, str) and _HEX_COLOUR.fullmatch(value) is not None
+
+
+def _check_colour(value: str) -> str:
+    if not _is_colour(value):
+        raise ValueError(f"colour must be #rrggbb, got {value!r}")
+    return value
+
+
+def _png_data_uri(match: re.Match[str]) -> str:
+    data = base64.b64encode((LEAFLET_DIR / "images" / match.group(1)).read_bytes()).decode("ascii")
+    return f"url(data:image/png;base64,{data})"
+
+
+__all__ = [
+    "LEAFLET_CSS_URL",
+    "LEAFLET_DIR",
+    "LEAFLET_JS_URL",
+    "add_legend",
+    "add_outlines",
+    "add_territories",
+    "map_html",
+    "new_map",
+    "payload_bytes",
+    "standalone_html",
+]

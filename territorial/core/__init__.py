@@ -1,0 +1,1 @@
+"""Vocabulary shared by every layer: French formats and safe text, palette, codes, paths."""

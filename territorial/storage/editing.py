@@ -1,0 +1,175 @@
+"""Changing the programme: import of a file and edits made in the application.
+
+Both go through the **same** validation (:func:`territorial.model.programme_file.validate_table`)
+and both end as a new version in the :class:`~territorial.storage.store.Store`. A file or
+an edit with errors changes nothing. An edit is saved with the version it started
+from as ``expected_parent``, so that two editors cannot overwrite each other.
+
+When someone saved in between, the second editor's changes are not thrown away:
+:func:`rebase` carries them onto the version now current (a three-way merge, cell
+by cell), keeps the current value where both changed the same cell, and lists
+those conflicts for the editor to settle before saving again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+
+from territorial.model import programme_file
+from territorial.model.definition import ProgrammeDefinition
+from territorial.model.programme_file import ProgrammeTable, load_programme_file, validate_table
+from territorial.model.reference import Reference
+
+#: Columns of the conflicts table of :func:`rebase`.
+CONFLICT_COLUMNS = ["Code", "Type", "Colonne", "Version de départ", "Votre valeur", "Valeur en vigueur (gardée)"]
+#: Shown in the conflicts table for a territory that is not in a version.
+ABSENT = "(territoire absent)"
+
+#: Read-only column of the editor showing the name resolved from the reference.
+NAME_COLUMN = "Territoire (référentiel)"
+_TEXT = ("code", "type", "nom", "membres")
+_TAIL_TEXT = ("notes", "contact")
+
+
+def sheet_names(data: bytes, *, filename: str) -> list[str]:
+    """The sheets of an XLSX workbook ([] for a CSV or a refused file: the import says why)."""
+    return programme_file.sheet_names(data, filename=filename)
+
+
+def validate_upload(data: bytes, *, filename: str, sheet: str | None, definition: ProgrammeDefinition,
+                    reference: Reference) -> ProgrammeTable:
+    """Read and validate an uploaded file; :class:`ProgrammeFileError` lists every problem."""
+    return load_programme_file(data, filename=filename, sheet=sheet, definition=definition,
+                               reference=reference)
+
+
+
+
+def editor_frame(table: ProgrammeTable, *, definition: ProgrammeDefinition,
+                 names: dict[str, str] | None = None) -> pd.DataFrame:
+    """The table as shown in the editor: levels as ints, dates as dates, a read-only name."""
+    data = table.territories
+    frame = pd.DataFrame({NAME_COLUMN: [(names or {}).get(c, "") for c in data["code"]]}, dtype=object)
+    for column in _TEXT:
+        frame[column] = data[column].astype(object).to_numpy()
+    for lever in definition.lever_ids:
+        frame[lever] = data[lever].astype("Int64").to_numpy()
+    frame["date_dialogue"] = pd.to_datetime(data["date_dialogue"].replace("", None), format="%Y-%m-%d").to_numpy()
+    for column in (*_TAIL_TEXT, *table.extra_columns):
+        frame[column] = data[column].astype(object).to_numpy()
+    return frame
+
+
+def _cell(value: object) -> str:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    if isinstance(value, dt.datetime | pd.Timestamp):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def raw_from_editor(frame: pd.DataFrame) -> pd.DataFrame:
+    """The edited table as raw strings, as if read from a file (the name column dropped)."""
+    raw = frame.drop(columns=[NAME_COLUMN], errors="ignore")
+    return pd.DataFrame({c: [_cell(v) for v in raw[c]] for c in raw.columns}, dtype=object)
+
+
+def table_from_editor(frame: pd.DataFrame, *, base: ProgrammeTable, definition: ProgrammeDefinition,
+                      reference: Reference) -> ProgrammeTable:
+    """Validate the edited table exactly like an imported file (row 1 = first row of the editor)."""
+    return validate_table(raw_from_editor(frame), definition=definition, reference=reference,
+                          first_row=1, meta=dict(base.meta), filename="tableau modifié")
+
+
+# --------------------------------------------------------------------------- conflicts
+
+
+@dataclass(frozen=True)
+class Rebased:
+    """An edit carried onto the current version (see :func:`rebase`).
+
+    ``table``: the current version with the editor's changes, except where both
+    changed the same thing (the current value is kept there). ``conflicts``: those
+    places, one row per cell (columns :data:`CONFLICT_COLUMNS`).
+    """
+
+    table: ProgrammeTable
+    conflicts: pd.DataFrame
+
+
+def _text(value: object) -> str:
+    return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
+
+
+def _keyed(table: ProgrammeTable) -> dict[tuple[str, str], dict]:
+    return {(r["type"], r["code"]): r for r in table.territories.to_dict("records")}
+
+
+def rebase(base: ProgrammeTable, mine: ProgrammeTable, current: ProgrammeTable) -> Rebased:
+    """Carry the changes from ``base`` to ``mine`` onto ``current`` (three-way merge).
+
+    Territories are matched by type and code, values compared as text. A cell
+    changed only by the editor takes the editor's value; a cell changed on both
+    sides to different values keeps the current value and is a conflict. A
+    territory the editor changed but that was removed meanwhile stays removed; one
+    the editor removed but that was changed meanwhile stays (both are conflicts).
+    A territory the editor added is added (cells that differ from one added
+    meanwhile are conflicts). Columns that only the editor's table has are added.
+    """
+    old, new, now = _keyed(base), _keyed(mine), _keyed(current)
+    columns = list(current.territories.columns)
+    columns += [c for c in mine.territories.columns if c not in columns]
+    values = [c for c in columns if c not in ("code", "type")]
+    merged = {key: {c: row.get(c, "") for c in columns} for key, row in now.items()}
+    order = list(now)
+    conflicts: list[tuple[str, str, str, str, str, str]] = []
+
+    def conflict(key: tuple[str, str], column: str, was: str, wanted: str, kept: str) -> None:
+        conflicts.append((key[1], key[0], column, was, wanted, kept))
+
+    for key, row in new.items():
+        if key not in old:  # added by the editor
+            if key not in now:
+                merged[key] = {c: row.get(c, "") for c in columns}
+                order.append(key)
+                continue
+            for column in values:
+                if _text(row.get(column)) != _text(now[key].get(column)):
+                    conflict(key, column, ABSENT, _text(row.get(column)), _text(now[key].get(column)))
+            continue
+        changed = [c for c in values if _text(row.get(c)) != _text(old[key].get(c))]
+        if key not in now:  # changed by the editor, removed meanwhile: stays removed
+            for column in changed:
+                conflict(key, column, _text(old[key].get(column)), _text(row.get(column)), ABSENT)
+            continue
+        for column in changed:
+            was, wanted, kept = _text(old[key].get(column)), _text(row.get(column)), _text(now[key].get(column))
+            if kept == was:
+                merged[key][column] = row.get(column)
+            elif kept != wanted:
+                conflict(key, column, was, wanted, kept)
+    for key in old.keys() - new.keys():  # removed by the editor
+        if key not in now:
+            continue
+        changed = [c for c in values if _text(now[key].get(c)) != _text(old[key].get(c))]
+        if not changed:
+            del merged[key]
+            order.remove(key)
+        for column in changed:
+            conflict(key, column, _text(old[key].get(column)), ABSENT, _text(now[key].get(column)))
+    frame = pd.DataFrame.from_records([merged[key] for key in order], columns=columns)
+    for column in current.territories.columns:
+        frame[column] = frame[column].astype(current.territories[column].dtype)
+    extras = list(current.extra_columns) + [c for c in mine.extra_columns if c not in current.extra_columns]
+    for column in extras:
+        frame[column] = frame[column].map(_text)
+    table = ProgrammeTable(frame.reset_index(drop=True), meta=dict(current.meta), extra_columns=extras)
+    conflicts.sort(key=lambda r: (r[0], r[1], values.index(r[2]) if r[2] in values else -1))
+    return Rebased(table, pd.DataFrame(conflicts, columns=CONFLICT_COLUMNS, dtype=str))

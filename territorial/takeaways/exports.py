@@ -1,0 +1,185 @@
+"""Exports of a programme: CSV, XLSX and GeoJSON.
+
+* The **programme file** (CSV or the « Programme » sheet of the XLSX) has the
+  columns of an import (``code``, ``type``, ``nom``, ``membres``, levers,
+  ``date_dialogue``, ``notes``, ``contact``, extra columns): it can be edited in
+  a spreadsheet and imported again.
+* The **table of territories** adds what is resolved from the reference: name,
+  nature, population and its year, segment, département, région (French headers).
+* The **GeoJSON** has the same properties plus the simplified geometry.
+
+CSV files are UTF-8 with a BOM and ``;`` separators, so that a French Excel
+opens them correctly. In CSV, a text cell that a spreadsheet would evaluate
+(``=HYPERLINK(…)``, ``+33 1 23…``, ``@SUM(…)``, full-width ``＝``…) gets a leading
+single quote, which the import removes again (:mod:`territorial.core.spreadsheet_text`:
+export then import gives back the same table). In XLSX, every text is a text cell,
+never a formula, and is written as it is. Characters that an XLSX file cannot hold
+(control characters) are removed from both.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+
+import geopandas as gpd
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.cell.cell import TYPE_STRING
+
+from territorial.cartography.geometry import simplify, tolerance_for
+from territorial.core.spreadsheet_text import clean, neutralise
+from territorial.model.programme import Programme
+from territorial.model.xlsx_reader import escape
+
+CSV_SEPARATOR = ";"
+_RESOLVED = {"type", "nom", "membres", "date_dialogue", "notes", "contact", "type_label", "nature",
+             "population", "annee_population", "departement", "departement_nom", "region", "region_nom", "segment",
+             "n_actives", "geometry"}
+
+
+def _text_cells(frame: pd.DataFrame, convert) -> pd.DataFrame:
+    """``convert`` applied to every text cell and header (numbers are left as numbers)."""
+    out = frame.copy()
+    for column in out.columns:
+        if not pd.api.types.is_numeric_dtype(out[column]) and not pd.api.types.is_bool_dtype(out[column]):
+            out[column] = out[column].map(convert).astype(object)
+    out.columns = [convert(str(c)) for c in out.columns]
+    return out
+
+
+def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame as written to a CSV file: text cleaned, formulas neutralised."""
+    return _text_cells(frame, lambda v: neutralise(clean(v)))
+
+
+def clean_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text cleaned of what XML cannot hold (GeoJSON)."""
+    return _text_cells(frame, clean)
+
+
+def _xlsx_text(value: object) -> object:
+    """Text for an XLSX cell: cleaned, and ``_x0041_`` kept literal (XLSX's own escapes, see xlsx_reader)."""
+    value = clean(value)
+    return escape(value) if isinstance(value, str) else value
+
+
+def extra_columns(programme: Programme) -> list[str]:
+    """The programme file's extra columns, in their order."""
+    known = _RESOLVED | set(programme.lever_ids)
+    return [c for c in programme.territories.columns if c not in known]
+
+
+def file_frame(programme: Programme) -> pd.DataFrame:
+    """The programme as an importable file (``nom`` holds the resolved name)."""
+    data = programme.territories
+    columns = ["type", "nom", "membres", *programme.lever_ids, "date_dialogue", "notes", "contact",
+               *extra_columns(programme)]
+    frame = pd.DataFrame(data[columns]).reset_index(names="code")
+    return frame.fillna("")
+
+
+def _resolved(programme: Programme) -> pd.DataFrame:
+    """Each territory with what is resolved from the reference, one column per field."""
+    data = programme.territories
+    definition = programme.definition
+    segments = {s.id: s.label for s in definition.segments}
+    return pd.DataFrame({
+        "code": data.index.to_numpy(),
+        "type": data["type"].to_numpy(),
+        "type_libelle": data["type_label"].to_numpy(),
+        "nom": data["nom"].to_numpy(),
+        "nature": data["nature"].to_numpy(),
+        "population": data["population"].astype("int64").to_numpy(),
+        "annee_population": data["annee_population"].to_numpy(),
+        "segment": data["segment"].to_numpy(),
+        "segment_libelle": data["segment"].map(segments).to_numpy(),
+        "departement": data["departement"].fillna("").to_numpy(),
+        "departement_nom": data["departement_nom"].to_numpy(),
+        "region": data["region"].fillna("").to_numpy(),
+        "region_nom": data["region_nom"].to_numpy(),
+        **{lever: data[lever].astype("int64").to_numpy() for lever in definition.lever_ids},
+        "n_actives": data["n_actives"].astype("int64").to_numpy(),
+        "date_dialogue": data["date_dialogue"].fillna("").to_numpy(),
+        "notes": data["notes"].fillna("").to_numpy(),
+        "contact": data["contact"].fillna("").to_numpy(),
+    }, index=data.index)
+
+
+def table_frame(programme: Programme) -> pd.DataFrame:
+    """The territories with what is resolved from the reference, French headers."""
+    headers = {
+        "code": "Code", "type_libelle": "Type", "nom": "Territoire", "nature": "Nature",
+        "population": "Population municipale (INSEE)", "annee_population": "Année de la population",
+        "segment": "Segment", "segment_libelle": "Libellé du segment",
+        "departement": "Département", "departement_nom": "Nom du département", "region": "Région",
+        "region_nom": "Nom de la région",
+        **{lv.id: f"{lv.id} – {lv.label}" for lv in programme.definition.levers},
+        "n_actives": "Leviers activés", "date_dialogue": "Date du dialogue", "notes": "Notes",
+        "contact": "Contact",
+    }
+    frame = _resolved(programme)[list(headers)].rename(columns=headers).reset_index(drop=True)
+    for extra in extra_columns(programme):
+        frame[extra] = programme.territories[extra].fillna("").to_numpy()
+    return frame
+
+
+def to_csv(frame: pd.DataFrame, *, meta: dict[str, str] | None = None) -> bytes:
+    """CSV for a French Excel: UTF-8 with BOM, ``;`` separator, formulas neutralised.
+
+    ``meta`` is written first as ``# clé: valeur`` lines (read back by an import).
+    """
+    buffer = io.StringIO()
+    for key, value in (meta or {}).items():
+        buffer.write(meta_line(key, value) + "\r\n")
+    neutralise_frame(frame).to_csv(buffer, sep=CSV_SEPARATOR, index=False, lineterminator="\r\n")
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def meta_line(key: object, value: object) -> str:
+    """``# clé: valeur`` as one CSV cell (quoted if it holds ``;`` or ``"``): never split, never a formula.
+
+    Unquoted, ``# note: a;=1+1`` would give a spreadsheet a second cell, ``=1+1``.
+    """
+    line = f"# {' '.join(str(clean(key)).split())}: {' '.join(str(clean(value)).split())}"
+    if CSV_SEPARATOR in line or '"' in line:
+        return '"' + line.replace('"', '""') + '"'
+    return line
+
+
+def _write_sheet(book: Workbook, title: str, frame: pd.DataFrame) -> None:
+    sheet = book.create_sheet(title)
+    safe = _text_cells(frame, _xlsx_text)
+    sheet.append(list(safe.columns))
+    for row in safe.itertuples(index=False):
+        sheet.append([None if isinstance(v, float) and pd.isna(v) else v for v in row])
+    for cells in sheet.iter_rows():
+        for cell in cells:
+            if isinstance(cell.value, str):
+                cell.data_type = TYPE_STRING  # never a formula, whatever the text
+    sheet.freeze_panes = "A2"
+
+
+def to_xlsx(programme: Programme, *, info: dict[str, str] | None = None) -> bytes:
+    """Workbook: « Programme » (importable), « Territoires » (resolved), « Informations »."""
+    book = Workbook()
+    book.remove(book.active)
+    _write_sheet(book, "Programme", file_frame(programme))
+    _write_sheet(book, "Territoires", table_frame(programme))
+    details = {**(info or {}), **{f"meta.{k}": v for k, v in programme.meta.items()}}
+    _write_sheet(book, "Informations", pd.DataFrame({"Clé": list(details), "Valeur": list(details.values())},
+                                                     dtype=object))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def to_geojson(programme: Programme, *, tolerance: float | None = None) -> bytes:
+    """GeoJSON FeatureCollection (EPSG:4326), feature id = code, simplified geometry."""
+    data = programme.territories
+    props = clean_frame(_resolved(programme).drop(columns="type_libelle"))
+    geometry = simplify(data.geometry, tolerance=tolerance if tolerance is not None else tolerance_for(len(data)))
+    frame = gpd.GeoDataFrame(props, geometry=geometry.to_numpy(), crs=data.crs).to_crs(4326)
+    collection = json.loads(frame.to_json(na="null", show_bbox=False, drop_id=False))
+    collection["metadata"] = {"source": "IGN – ADMIN EXPRESS ; INSEE", "demonstration": programme.is_demo}
+    return json.dumps(collection, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
