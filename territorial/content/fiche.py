@@ -17,8 +17,10 @@ import shapely
 
 from territorial.cartography import maps
 from territorial.cartography.geometry import INSET_BOXES, bounds_of, outline_lines, simplify
+from territorial.content.colouring import COLOUR_SEGMENT
 from territorial.content.levers import peer_share, similar_territories
-from territorial.content.views import COLOUR_SEGMENT, TOOLTIP_FIELDS, map_frame, search_label, search_mask
+from territorial.content.selection import search_label, search_mask
+from territorial.content.territory_map import TOOLTIP_FIELDS, map_frame
 from territorial.core import palette
 from territorial.core.codes import fiche_link
 from territorial.core.fmt import escape_html, escape_markdown, fold, fr_date, fr_pct, fr_pop, plural
