@@ -17,7 +17,7 @@ from branca.element import Element
 
 from territorial.cartography.geometry import MapFrame, MapOutlines
 from territorial.content.colouring import COLOUR_SEGMENT
-from territorial.content.fiche import context_map
+from territorial.content.fiche_map import context_map
 from territorial.content.levers import segment_lever_matrix
 from territorial.content.selection import search_label
 from territorial.content.territory_map import map_frame, programme_map
