@@ -106,14 +106,8 @@ async def _stage(context) -> str:
             f"{state['iframes']} iframe(s){', script en cours' if state['running'] else ''}")
 
 
-async def _viewer(browser, base_url: str, path: str, index: int, timeout: float,
-                  came_before: str | None = None) -> ViewerResult:
-    """One viewer in a fresh browser context; with ``came_before``, the context opens that
-    page first (untimed), so ``path`` is timed with a warm HTTP cache: a returning visitor."""
-    context = await browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR")
-    page_errors: list[str] = []
-    blocked: list[str] = []
-
+def _local_only(blocked: list[str]):
+    """A route handler that lets only this machine's requests through, noting the others."""
     async def guard(route):
         parts = urlsplit(route.request.url)
         if parts.scheme in {"data", "blob", "about"} or parts.hostname in LOCAL_HOSTS:
@@ -121,10 +115,31 @@ async def _viewer(browser, base_url: str, path: str, index: int, timeout: float,
         else:
             blocked.append(route.request.url)
             await route.abort()
+    return guard
 
+
+def _problems(exceptions: int, page_errors: list[str], blocked: list[str]) -> str:
+    """What went wrong in a page that did draw its map (empty when nothing)."""
+    problems = []
+    if exceptions:
+        problems.append(f"{exceptions} exception(s) Streamlit affichée(s)")
+    if page_errors:
+        problems.append("erreur JS : " + page_errors[0][:200])
+    if blocked:
+        problems.append(f"{len(blocked)} requête(s) hors localhost bloquée(s) : {blocked[0][:100]}")
+    return "; ".join(problems)
+
+
+async def _viewer(browser, base_url: str, path: str, index: int, timeout: float,
+                  came_before: str | None = None) -> ViewerResult:
+    """One viewer in a fresh browser context; with ``came_before``, the context opens that
+    page first (untimed), so ``path`` is timed with a warm HTTP cache: a returning visitor."""
+    context = await browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR")
+    page_errors: list[str] = []
+    blocked: list[str] = []
     started = time.perf_counter()
     try:
-        await context.route("**/*", guard)
+        await context.route("**/*", _local_only(blocked))
         page = await context.new_page()
         page.on("pageerror", lambda error: page_errors.append(str(error)))
 
@@ -140,14 +155,7 @@ async def _viewer(browser, base_url: str, path: str, index: int, timeout: float,
         shapes = await asyncio.wait_for(run(path), timeout)
         seconds = time.perf_counter() - started
         exceptions = await page.locator('[data-testid="stException"]').count()
-        problems = []
-        if exceptions:
-            problems.append(f"{exceptions} exception(s) Streamlit affichée(s)")
-        if page_errors:
-            problems.append("erreur JS : " + page_errors[0][:200])
-        if blocked:
-            problems.append(f"{len(blocked)} requête(s) hors localhost bloquée(s) : {blocked[0][:100]}")
-        return ViewerResult(index, path, True, seconds, shapes, "; ".join(problems))
+        return ViewerResult(index, path, True, seconds, shapes, _problems(exceptions, page_errors, blocked))
     except TimeoutError:
         return ViewerResult(index, path, False, time.perf_counter() - started,
                             error=f"carte non dessinée après {timeout:.0f} s ({await _stage(context)})")

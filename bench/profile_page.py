@@ -68,7 +68,7 @@ class _Profilers:
         return exec_func_with_error_handling
 
 
-def main(argv: list[str] | None = None) -> None:
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--page", default="pages/accueil.py")
     parser.add_argument("--query", action="append", default=[], help="key=value query parameter")
@@ -77,71 +77,78 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--html", type=Path, help="write pyinstrument's HTML report here")
     parser.add_argument("--no-pyinstrument", action="store_true")
-    args = parser.parse_args(argv)
+    return parser.parse_args(argv)
 
-    from streamlit.runtime.scriptrunner import script_runner
+
+def set_environment(env: dict[str, str | None]) -> None:
+    for key, value in env.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+
+
+def profile_reruns(args: argparse.Namespace, profilers: _Profilers) -> list[float]:
+    """Open the page, warm it, then rerun it plainly, under cProfile, under pyinstrument."""
     from streamlit.testing.v1 import AppTest
 
+    at = AppTest.from_file(str(APP), default_timeout=300)
+    for item in args.query:
+        key, _, value = item.partition("=")
+        at.query_params[key] = value
+    at.run()
+    at.switch_page(args.page)
+    at.run()
+    at.run()  # warm
+    if at.exception:
+        raise SystemExit(f"exception in {args.page}: {at.exception[0].value}")
+    plain = []
+    for _ in range(args.runs):
+        started = time.perf_counter()
+        at.run()
+        plain.append(time.perf_counter() - started)
+    modes = ["cprofile", "pyinstrument"] if profilers.pyinstrument else ["cprofile"]
+    for mode in modes:
+        profilers.enabled = mode
+        for _ in range(args.runs):
+            at.run()
+    profilers.enabled = False
+    return sorted(plain)
+
+
+def print_stats(profilers: _Profilers, sort: str, top: int, title: str) -> None:
+    out = io.StringIO()
+    pstats.Stats(profilers.cprofile, stream=out).sort_stats(sort).print_stats(top)
+    text = out.getvalue().replace(str(ROOT) + "/", "")
+    print(title)
+    print(text[text.index("   ncalls"):] if "   ncalls" in text else text)
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(argv)
+    from streamlit.runtime.scriptrunner import script_runner
+
     profilers = _Profilers(with_pyinstrument=not args.no_pyinstrument)
-    recorder = MapRecorder()
-    patches = [*recorder.patches(),
+    patches = [*MapRecorder().patches(),
                mock.patch.object(script_runner, "exec_func_with_error_handling",
                                  profilers.wrap(script_runner.exec_func_with_error_handling))]
     with tempfile.TemporaryDirectory(prefix="bench-profile-") as tmp:
-        # A fresh store: the demo programme, or the national one imported.
-        env, _ = prepare_data_dir(Path(tmp), national=args.national)
-        for key, value in env.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+        env, _ = prepare_data_dir(Path(tmp), national=args.national)  # a fresh store
+        set_environment(env)
         for p in patches:
             p.start()
         try:
-            at = AppTest.from_file(str(APP), default_timeout=300)
-            for item in args.query:
-                key, _, value = item.partition("=")
-                at.query_params[key] = value
-            at.run()
-            at.switch_page(args.page)
-            at.run()
-            at.run()  # warm
-            if at.exception:
-                raise SystemExit(f"exception in {args.page}: {at.exception[0].value}")
-            plain = []
-            for _ in range(args.runs):
-                started = time.perf_counter()
-                at.run()
-                plain.append(time.perf_counter() - started)
-            profilers.enabled = "cprofile"
-            for _ in range(args.runs):
-                at.run()
-            if profilers.pyinstrument:
-                profilers.enabled = "pyinstrument"
-                for _ in range(args.runs):
-                    at.run()
-            profilers.enabled = False
+            plain = profile_reruns(args, profilers)
         finally:
             for p in patches:
                 p.stop()
 
     n = len(profilers.cpu)
-    plain.sort()
     print(f"{args.page}: réexécution sans profileur, médiane {1000 * plain[len(plain) // 2]:.0f} ms "
           f"(AppTest, temps mur) ; sous cProfile : CPU {1000 * sum(profilers.cpu) / n:.0f} ms, "
           f"mur {1000 * sum(profilers.wall) / n:.0f} ms par réexécution\n")
-    out = io.StringIO()
-    stats = pstats.Stats(profilers.cprofile, stream=out)
-    stats.sort_stats("cumulative").print_stats(args.top)
-    text = out.getvalue().replace(str(ROOT) + "/", "")
-    print("== cProfile, temps CPU cumulé (toutes réexécutions) ==")
-    print(text[text.index("   ncalls"):] if "   ncalls" in text else text)
-    out = io.StringIO()
-    stats.stream = out
-    stats.sort_stats("tottime").print_stats(15)
-    text = out.getvalue().replace(str(ROOT) + "/", "")
-    print("== cProfile, temps CPU propre ==")
-    print(text[text.index("   ncalls"):] if "   ncalls" in text else text)
+    print_stats(profilers, "cumulative", args.top, "== cProfile, temps CPU cumulé (toutes réexécutions) ==")
+    print_stats(profilers, "tottime", 15, "== cProfile, temps CPU propre ==")
     if profilers.pyinstrument:
         print("== pyinstrument (temps mur) ==")
         print(profilers.pyinstrument.output_text(unicode=True, color=False, show_all=False))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from bench.load import ViewerResult
@@ -21,6 +22,37 @@ MAP_CLASS = '"territoire'  # a map that only shows: st.iframe of the map's docum
 EARLY_FOR_RERUN = 2  # ForwardMsg.ScriptFinishedStatus.FINISHED_EARLY_FOR_RERUN
 
 
+@dataclass
+class RunWatch:
+    """What one script run sent a viewer: when the map arrived, errors, bytes received."""
+
+    path: str
+    map_at: float | None = None
+    errors: list[str] = field(default_factory=list)
+    received: int = 0
+
+    def observe(self, msg) -> bool:
+        """Take one ForwardMsg; True once the run is over."""
+        kind = msg.WhichOneof("type")
+        if kind == "new_session":  # a (re)run starts: what an interrupted run saw is void
+            self.map_at = None
+            self.errors.clear()
+        elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
+            self._element(msg.delta.new_element)
+        elif kind == "page_not_found":
+            self.errors.append(f"page introuvable : {self.path}")
+        return kind == "script_finished" and msg.script_finished != EARLY_FOR_RERUN
+
+    def _element(self, element) -> None:
+        kind = element.WhichOneof("type")
+        is_map = (kind == "component_instance" and MAP_COMPONENT in element.component_instance.component_name
+                  or kind == "iframe" and MAP_CLASS in element.iframe.srcdoc)
+        if is_map:
+            self.map_at = self.map_at or time.perf_counter()
+        elif kind == "exception":
+            self.errors.append(f"exception : {element.exception.message[:150]}")
+
+
 async def protocol_viewer(base_url: str, path: str, index: int, timeout: float) -> ViewerResult:
     """One session: connect, request ``path``, wait for the map and the end of the run."""
     import websockets
@@ -28,53 +60,35 @@ async def protocol_viewer(base_url: str, path: str, index: int, timeout: float) 
     from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
     parts = urlsplit(base_url + path)
-    ws_url = f"ws://{parts.netloc}/_stcore/stream"
     back = BackMsg()
     back.rerun_script.query_string = parts.query
     back.rerun_script.page_name = parts.path.strip("/")
     started = time.perf_counter()
-    map_at: float | None = None
-    errors: list[str] = []
-    received = 0
+    watch = RunWatch(path)
 
     async def run() -> None:
-        nonlocal map_at, received
-        async with websockets.connect(ws_url, subprotocols=["streamlit"], max_size=None,
-                                      additional_headers={"Origin": f"{parts.scheme}://{parts.netloc}"},
-                                      open_timeout=timeout) as ws:
+        async with websockets.connect(f"ws://{parts.netloc}/_stcore/stream", subprotocols=["streamlit"],
+                                      max_size=None, open_timeout=timeout,
+                                      additional_headers={"Origin": f"{parts.scheme}://{parts.netloc}"}) as ws:
             await ws.send(back.SerializeToString())
-            while True:
+            finished = False
+            while not finished:
                 raw = await ws.recv()
-                received += len(raw)
+                watch.received += len(raw)
                 msg = ForwardMsg()
                 msg.ParseFromString(raw)
-                kind = msg.WhichOneof("type")
-                if kind == "new_session":  # a (re)run starts: what an interrupted run saw is void
-                    map_at = None
-                    errors.clear()
-                elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
-                    element = msg.delta.new_element
-                    etype = element.WhichOneof("type")
-                    if (etype == "component_instance" and MAP_COMPONENT in element.component_instance.component_name
-                            or etype == "iframe" and MAP_CLASS in element.iframe.srcdoc):
-                        map_at = map_at or time.perf_counter()
-                    elif etype == "exception":
-                        errors.append(f"exception : {element.exception.message[:150]}")
-                elif kind == "page_not_found":
-                    errors.append(f"page introuvable : {path}")
-                elif kind == "script_finished" and msg.script_finished != EARLY_FOR_RERUN:
-                    return
+                finished = watch.observe(msg)
 
     try:
         await asyncio.wait_for(run(), timeout)
     except TimeoutError:
-        errors.append(f"exécution non terminée après {timeout:.0f} s")
+        watch.errors.append(f"exécution non terminée après {timeout:.0f} s")
     except Exception as exc:  # noqa: BLE001 - every failure is reported, not raised
-        errors.append(f"{type(exc).__name__}: {str(exc)[:150]}")
-    seconds = (map_at or time.perf_counter()) - started
-    if map_at is None and not errors:
-        errors.append("aucune carte dans la page")
-    return ViewerResult(index, path, map_at is not None, seconds, received, "; ".join(errors))
+        watch.errors.append(f"{type(exc).__name__}: {str(exc)[:150]}")
+    seconds = (watch.map_at or time.perf_counter()) - started
+    if watch.map_at is None and not watch.errors:
+        watch.errors.append("aucune carte dans la page")
+    return ViewerResult(index, path, watch.map_at is not None, seconds, watch.received, "; ".join(watch.errors))
 
 
 async def run_protocol_viewers(base_url: str, *, n: int, paths: list[str], timeout: float,

@@ -2,11 +2,9 @@
 
 import streamlit as st
 
+from territorial.content.colouring import COLOUR_SEGMENT
 from territorial.content.levers import key_figures
-from territorial.content.views import (
-    COLOUR_SEGMENT,
-    map_summary,
-)
+from territorial.content.territory_map import map_summary
 from territorial.core.fmt import escape_markdown, fr_int, fr_pop
 from territorial.ui import cached_views, data
 from territorial.ui.layout import show_map

@@ -6,16 +6,10 @@ Filters and the selected territory live in the URL (``couleur``, ``segment``,
 
 import streamlit as st
 
-from territorial.content.views import (
-    COLOUR_SEGMENT,
-    Filters,
-    apply_filters,
-    colour_modes,
-    kinds_present,
-    map_summary,
-    territory_card,
-    valid_code,
-)
+from territorial.content.colouring import COLOUR_SEGMENT, colour_modes
+from territorial.content.selection import Filters, apply_filters, kinds_present, valid_code
+from territorial.content.tables import territory_card
+from territorial.content.territory_map import map_summary
 from territorial.core.fmt import escape_markdown, plural
 from territorial.ui import cached_views, data, downloads, url_state
 from territorial.ui.layout import clicked_code, show_clickable_map

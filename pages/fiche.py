@@ -6,16 +6,8 @@ on a phone (columns stack) and printable (the search box and widgets are hidden)
 
 import streamlit as st
 
-from territorial.content.fiche import (
-    Fiche,
-    chip_html,
-    examples,
-    facts_markdown,
-    lever_markdown,
-    peers_markdown,
-    search,
-    similar_markdown,
-)
+from territorial.content.fiche import Fiche, examples, search
+from territorial.content.fiche_text import chip_html, facts_markdown, lever_markdown, peers_markdown, similar_markdown
 from territorial.core.fmt import escape_markdown, fr_int
 from territorial.ui import data, downloads, url_state
 from territorial.ui.fiche import fiche, fiche_map

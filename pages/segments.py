@@ -8,7 +8,8 @@ import streamlit as st
 
 from territorial.content.charts import CELL_SELECTION
 from territorial.content.levers import segment_summary
-from territorial.content.views import Filters, apply_filters, map_summary
+from territorial.content.selection import Filters, apply_filters
+from territorial.content.territory_map import map_summary
 from territorial.core.fmt import escape_markdown, fr_int, fr_pct, fr_pop, plural
 from territorial.ui import cached_views, data, downloads, url_state
 from territorial.ui.layout import show_map

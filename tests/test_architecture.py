@@ -63,7 +63,7 @@ def test_the_tree_keeps_the_contracts():
         ("territorial/model/programme.py", "import territorial.ui.data", "Layers"),
         ("territorial/core/fmt.py", "from territorial.content import levers", "Layers"),
         ("territorial/storage/store.py", "from territorial.cartography import maps", "Layers"),
-        ("territorial/content/views.py", "import streamlit", "Only territorial.ui imports Streamlit"),
+        ("territorial/content/territory_map.py", "import streamlit", "Only territorial.ui imports Streamlit"),
         ("territorial/takeaways/exports.py", "import streamlit_folium", "Only territorial.ui imports Streamlit"),
         ("territorial/ui/data.py", "from territorial.harness import server", "development harness"),
     ],

@@ -9,22 +9,12 @@ import pandas as pd
 import pytest
 
 from territorial.cartography import maps
-from territorial.content.fiche import (
-    UnknownTerritoryError,
-    context_area,
-    context_caption,
-    context_map,
-    examples,
-    facts_markdown,
-    fiche_data,
-    fr_date,
-    lever_markdown,
-    peers_markdown,
-    search,
-    similar_markdown,
-)
+from territorial.content.fiche import UnknownTerritoryError, examples, fiche_data, search
+from territorial.content.fiche_map import context_area, context_caption, context_map
+from territorial.content.fiche_text import facts_markdown, lever_markdown, peers_markdown, similar_markdown
 from territorial.core import palette
 from territorial.core.codes import fiche_link, parse_code
+from territorial.core.fmt import fr_date
 
 LYON = "200046977"  # Métropole de Lyon, L1..L4 = 1, 3, 3, 2 in the demo file
 LES_MEES = "04116"  # a commune of Alpes-de-Haute-Provence (its name has an article)

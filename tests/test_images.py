@@ -12,7 +12,8 @@ import pandas as pd
 import pytest
 from PIL import Image
 
-from territorial.content.views import COLOUR_SEGMENT, map_frame
+from territorial.content.colouring import COLOUR_SEGMENT
+from territorial.content.territory_map import map_frame
 from territorial.takeaways import images
 from territorial.takeaways.workshop_pack import export_outlines
 

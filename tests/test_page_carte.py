@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from territorial.content.views import search_label
+from territorial.content.selection import search_label
 from territorial.core.fmt import escape_markdown
 from tests.conftest import open_page
 from tests.markdown_text import shown
@@ -244,7 +244,9 @@ def test_a_map_that_only_shows_is_one_document_rendered_once(demo, monkeypatch) 
 def test_card_escapes_data_and_links_only_valid_codes(demo) -> None:
     import dataclasses
 
-    from territorial.content.views import context_bounds, territory_card, valid_code
+    from territorial.content.selection import valid_code
+    from territorial.content.tables import territory_card
+    from territorial.content.territory_map import context_bounds
     from territorial.core.codes import fiche_link, fiche_url
 
     data = demo.territories.copy()
@@ -262,7 +264,8 @@ def test_card_escapes_data_and_links_only_valid_codes(demo) -> None:
     with pytest.raises(ValueError):
         fiche_url("x)[y](javascript:1")
     # One small commune is shown in its surroundings (at least 1.5 degrees each way).
-    from territorial.content.views import COLOUR_SEGMENT, map_frame
+    from territorial.content.colouring import COLOUR_SEGMENT
+    from territorial.content.territory_map import map_frame
 
     frame = map_frame(demo, data.loc[["04116"]], mode=COLOUR_SEGMENT).shapes
     minx, miny, maxx, maxy = context_bounds(frame)

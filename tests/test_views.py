@@ -4,16 +4,9 @@ import geopandas as gpd
 
 from territorial.cartography import maps
 from territorial.cartography.geometry import national_outlines
-from territorial.content.views import (
-    COLOUR_COUNT,
-    COLOUR_SEGMENT,
-    Filters,
-    apply_filters,
-    colouring,
-    map_frame,
-    programme_map,
-    search_label,
-)
+from territorial.content.colouring import COLOUR_COUNT, COLOUR_SEGMENT, colouring
+from territorial.content.selection import Filters, apply_filters, search_label
+from territorial.content.territory_map import map_frame, programme_map
 
 
 def test_filters_combine(demo) -> None:

@@ -230,7 +230,7 @@ def territory_png(programme: Programme, code: str, *, reference: Reference,
 
 def programme_figure(view: MapFrame, *, outlines: MapOutlines, heading: str | None = None,
                      width_in: float = 8.0) -> Figure:
-    """A national map of territories as :func:`territorial.content.views.map_frame` gives them.
+    """A national map of territories as :func:`territorial.content.territory_map.map_frame` gives them.
 
     The figure's height follows the map's shape: title, map, then the legend below it.
 

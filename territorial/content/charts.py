@@ -13,7 +13,7 @@ import textwrap
 import altair as alt
 import pandas as pd
 
-from territorial.content.views import level_palette
+from territorial.content.colouring import level_palette
 from territorial.core import palette
 from territorial.core.fmt import fr_float, fr_pct, plural
 from territorial.model.definition import ProgrammeDefinition

@@ -16,9 +16,11 @@ import pandas as pd
 from branca.element import Element
 
 from territorial.cartography.geometry import MapFrame, MapOutlines
-from territorial.content.fiche import context_map
+from territorial.content.colouring import COLOUR_SEGMENT
+from territorial.content.fiche_map import context_map
 from territorial.content.levers import segment_lever_matrix
-from territorial.content.views import COLOUR_SEGMENT, map_frame, programme_map, search_label
+from territorial.content.selection import search_label
+from territorial.content.territory_map import map_frame, programme_map
 from territorial.core import palette
 from territorial.core.fmt import fr_float, fr_int, fr_pct, fr_pop, plural
 from territorial.model.programme import Programme

@@ -96,7 +96,7 @@ def map_png(view: MapFrame, *, outlines: MapOutlines, heading: str | None = None
     Parameters
     ----------
     view
-        As returned by :func:`territorial.content.views.map_frame`.
+        As returned by :func:`territorial.content.territory_map.map_frame`.
     outlines
         Département and région borders (:func:`territorial.takeaways.workshop_pack.export_outlines`).
     heading

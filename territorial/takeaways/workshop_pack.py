@@ -17,7 +17,7 @@ import pandas as pd
 
 from territorial.cartography import maps
 from territorial.cartography.geometry import MapOutlines, national_outlines
-from territorial.content import views
+from territorial.content import colouring, tables, territory_map
 from territorial.content.levers import key_figures, segment_lever_matrix, segment_summary
 from territorial.core import palette
 from territorial.core.fmt import escape_html as esc
@@ -77,7 +77,7 @@ def _segments_table(programme: Programme) -> str:
         cells = []
         for lever in definition.levers:
             cell = matrix.loc[(segment.id, lever.id)]
-            share = views.share_text(cell["share"])
+            share = tables.share_text(cell["share"])
             cells.append(f'<td class="nombre">{esc(share)}<br><span class="petit">'
                          f'{esc(fr_int(cell["n_actives"]))} sur {esc(fr_int(n))}</span></td>')
         rows.append(
@@ -122,7 +122,7 @@ def _levers_table(programme: Programme) -> str:
 
 
 def _territories_table(programme: Programme) -> str:
-    table = views.territory_table(programme, programme.territories.sort_values("nom", key=lambda s: s.str.lower()))
+    table = tables.territory_table(programme, programme.territories.sort_values("nom", key=lambda s: s.str.lower()))
     population = programme.population_column()
     numeric = {population, "Leviers activés"}
     head = "".join(f'<th scope="col"{" class=nombre" if c in numeric else ""}>{esc(c)}</th>' for c in table.columns)
@@ -180,9 +180,9 @@ def workshop_pack_html(programme: Programme, *, outlines: MapOutlines, generated
     definition = programme.definition
     generated = generated or dt.date.today()
     data = programme.territories
-    view = views.map_frame(programme, data, mode=views.COLOUR_SEGMENT)
-    doc = maps.standalone_html(views.programme_map(view, outlines=outlines, height=MAP_HEIGHT))
-    summary = views.map_summary(programme, data, view)
+    view = territory_map.map_frame(programme, data, mode=colouring.COLOUR_SEGMENT)
+    doc = maps.standalone_html(territory_map.programme_map(view, outlines=outlines, height=MAP_HEIGHT))
+    summary = territory_map.map_summary(programme, data, view)
     n_drawn, n_missing = len(view.shapes), len(data) - len(view.shapes)
     missing = (f" {plural(n_missing, 'territoire')} sans contour ne figure pas sur la carte." if n_missing else "")
 

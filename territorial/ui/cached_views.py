@@ -18,15 +18,10 @@ from territorial.cartography.geometry import MapFrame
 from territorial.content import charts
 from territorial.content.html_table import html_table
 from territorial.content.levers import segment_lever_matrix
+from territorial.content.selection import regions_present, search_label
 from territorial.content.summary import contrasts as _contrasts
-from territorial.content.views import (
-    context_bounds,
-    map_frame,
-    programme_map,
-    regions_present,
-    search_label,
-    territory_table,
-)
+from territorial.content.tables import territory_table
+from territorial.content.territory_map import context_bounds, map_frame, programme_map
 from territorial.model.programme import Programme
 from territorial.ui import data
 
@@ -37,7 +32,7 @@ def _frame(_programme: Programme, token: int, mode: str, codes: tuple[str, ...])
 
 
 def frame(programme: Programme, *, mode: str, codes: tuple[str, ...]) -> MapFrame:
-    """:func:`territorial.content.views.map_frame` of the territories ``codes`` (cached)."""
+    """:func:`territorial.content.territory_map.map_frame` of the territories ``codes`` (cached)."""
     return _frame(programme, programme.fingerprint, mode, codes)
 
 
@@ -112,7 +107,7 @@ def _regions(_programme: Programme, token: int) -> dict[str, str]:
 
 
 def regions(programme: Programme) -> dict[str, str]:
-    """:func:`territorial.content.views.regions_present` (cached)."""
+    """:func:`territorial.content.selection.regions_present` (cached)."""
     return _regions(programme, programme.fingerprint)
 
 
@@ -122,7 +117,7 @@ def _table(_programme: Programme, token: int, codes: tuple[str, ...]) -> pd.Data
 
 
 def table(programme: Programme, codes: tuple[str, ...]) -> pd.DataFrame:
-    """:func:`territorial.content.views.territory_table` of the territories ``codes`` (cached; do not modify)."""
+    """:func:`territorial.content.tables.territory_table` of the territories ``codes`` (cached; do not modify)."""
     return _table(programme, programme.fingerprint, codes)
 
 

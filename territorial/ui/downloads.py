@@ -14,7 +14,8 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from territorial.content.views import COLOUR_SEGMENT, map_frame
+from territorial.content.colouring import COLOUR_SEGMENT
+from territorial.content.territory_map import map_frame
 from territorial.core.fmt import escape_markdown, fr_float, fr_int, slug
 from territorial.model.programme import Programme
 from territorial.model.reference import Reference
@@ -94,7 +95,7 @@ def map_png_button(programme: Programme, territories: pd.DataFrame | None = None
     territories
         The territories drawn (e.g. after filters); default: all.
     mode
-        Colouring (:func:`territorial.content.views.colour_modes` key).
+        Colouring (:func:`territorial.content.colouring.colour_modes` key).
     name
         File name stem.
     heading

@@ -5,7 +5,8 @@ from __future__ import annotations
 import folium
 import streamlit as st
 
-from territorial.content.fiche import Fiche, context_caption, context_map, fiche_data
+from territorial.content.fiche import Fiche, fiche_data
+from territorial.content.fiche_map import context_caption, context_map
 from territorial.model.programme import Programme
 from territorial.ui import data
 

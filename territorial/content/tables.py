@@ -1,0 +1,60 @@
+"""The territories as tables and cards for people: the table of a page, a territory's card
+(Markdown, every data text escaped), shares as text.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from territorial.core.codes import fiche_link
+from territorial.core.fmt import escape_markdown, fr_pct, fr_pop, plural
+from territorial.model.programme import Programme
+
+
+def territory_table(programme: Programme, data: pd.DataFrame) -> pd.DataFrame:
+    """The table of territories shown next to a map (also its text alternative)."""
+    definition = programme.definition
+    table = pd.DataFrame(
+        {
+            "Code": data.index,
+            "Territoire": data["nom"].to_numpy(),
+            "Nature": data["nature"].to_numpy(),
+            "Département": data["departement_nom"].to_numpy(),
+            "Région": data["region_nom"].to_numpy(),
+            programme.population_column(data): data["population"].to_numpy(),
+            "Segment": data["segment"].map({s.id: s.label for s in definition.segments}).to_numpy(),
+            "Leviers activés": data["n_actives"].to_numpy(),
+        }
+    )
+    for lever in definition.levers:
+        table[f"{lever.id} – {lever.label}"] = data[lever.id].map(definition.level_label).to_numpy()
+    return table
+
+
+def share_text(share: float) -> str:
+    return "–" if pd.isna(share) else fr_pct(share)
+
+
+def territory_card(programme: Programme, code: str) -> str:
+    """A territory's card in Markdown (every data text escaped), with a link to its fiche."""
+    definition = programme.definition
+    row = programme.territories.loc[code]
+    segment = definition.segment(row["segment"])
+    where = [f"{row['departement_nom']} ({row['departement']})" if row["departement_nom"] else "",
+             row["region_nom"] or ""]
+    levers = [f"- {escape_markdown(lv.label)} : **{escape_markdown(definition.level_label(int(row[lv.id])))}**"
+              for lv in definition.levers]
+    lines = [
+        f"### {escape_markdown(row['nom'])}",
+        f"{escape_markdown(row['nature'])} · {escape_markdown(fr_pop(row['population']))} "
+        f"(population {escape_markdown(row['annee_population'])})  ",
+        " · ".join(escape_markdown(w) for w in where if w) + "  ",
+        f"Segment : **{escape_markdown(segment.label)}** ({escape_markdown(segment.bounds_label)})",
+        "",
+        f"**Leviers** ({escape_markdown(plural(int(row['n_actives']), 'levier activé', 'leviers activés'))}) :",
+        "",
+        *levers,
+        "",
+        fiche_link(code, "Ouvrir la fiche"),
+    ]
+    return "\n".join(lines)
