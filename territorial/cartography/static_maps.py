@@ -7,7 +7,7 @@ touched, so figures can be drawn from any thread (Streamlit runs deferred
 downloads on a worker thread).
 
 Colours are those of the interactive map (segment colours from the definition,
-the ordinal palette of :mod:`territorial.content.views`); legends carry the same labels.
+the ordinal palette of :mod:`territorial.content.colouring`); legends carry the same labels.
 """
 
 from __future__ import annotations
