@@ -6,7 +6,7 @@ role. Every change becomes a new version (see the « Historique » page).
 
 import streamlit as st
 
-from territorial.ui import data, downloads, editor
+from territorial.ui import data, downloads, editor, editor_role, importer, programme_exports, table_editor
 from territorial.ui.router import ensure_routed
 
 ensure_routed()
@@ -27,18 +27,18 @@ st.caption("Chaque import, modification ou restauration crée une nouvelle versi
 st.subheader("Exporter")
 st.caption("CSV en UTF-8 avec « ; » comme séparateur (s'ouvre directement dans Excel) ; le fichier "
            "« Programme » peut être modifié puis réimporté. Le GeoJSON contient les contours simplifiés.")
-editor.export_buttons(programme, current, key="export_courant")
+programme_exports.export_buttons(programme, current, key="export_courant")
 st.caption("Les fiches PDF d'une page de tous les territoires, en un fichier ZIP :")
 downloads.all_fiches_zip_button(programme)
 
 st.subheader("Importer ou modifier")
-if editor.editor_gate():
+if editor_role.editor_gate():
     tab_import, tab_edit = st.tabs(["Importer un fichier", "Modifier dans l'application"])
     with tab_import:
         st.caption("Un fichier qui contient la moindre erreur ne change rien : tous les problèmes sont "
                    "listés, avec la ligne et la colonne, pour être corrigés en une fois.")
-        editor.import_section(current)
+        importer.import_section(current)
     with tab_edit:
         st.caption("Modifiez les niveaux, les dates et les notes ; ajoutez une ligne (code et type) ou "
                    "supprimez-en une. Le tableau est vérifié comme un fichier importé.")
-        editor.edit_section(current)
+        table_editor.edit_section(current)

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from territorial.ui import data, editor, url_state
+from territorial.ui import data, editor, editor_role, programme_exports, url_state
 from territorial.ui.router import ensure_routed
 
 ensure_routed()
@@ -41,14 +41,14 @@ elif version is not None and (before := data.readable_version(compare)) is not N
 st.subheader(f"Exporter la version {selected}")
 programme = data.readable_programme(selected) if version is not None else None
 if programme is not None:
-    editor.export_buttons(programme, version, key=f"export_v{selected}")
+    programme_exports.export_buttons(programme, version, key=f"export_v{selected}")
 
 st.subheader("Restaurer")
 if selected == current_id:
     st.caption(f"La version {selected} est la version en vigueur.")
 elif version is None or programme is None:
     st.caption(f"La version {selected} ne peut pas être lue : elle ne peut pas être restaurée.")
-elif editor.editor_gate():
+elif editor_role.editor_gate():
     with st.form("historique_restauration"):
         author, comment = editor.author_fields("restauration")
         confirmed = st.form_submit_button(f"Restaurer la version {selected}", type="primary")

@@ -18,7 +18,7 @@ from territorial.model.programme_file import ProgrammeTable
 from territorial.storage import access
 from territorial.storage import store as store_module
 from territorial.storage.store import Store, diff_tables
-from territorial.ui import data, editor
+from territorial.ui import data, editor, editor_role, table_editor
 from tests.conftest import ROOT
 
 PASSWORD = "mot de passe du programme"
@@ -38,7 +38,7 @@ def env(tmp_path, monkeypatch):
     monkeypatch.setenv(store_module.ENV_DATA_DIR, str(tmp_path / "var"))
     monkeypatch.delenv(store_module.ENV_URL, raising=False)
     monkeypatch.delenv(access.ENV_HASH, raising=False)
-    for cached in (data._store, data._version, data._programme_at, editor.login_guard):
+    for cached in (data._store, data._version, data._programme_at, editor_role.login_guard):
         cached.clear()
     yield tmp_path
     data._store.clear()
@@ -123,7 +123,7 @@ def addresses(monkeypatch):
     monkeypatch.setattr(ContextProxy, "ip_address", property(lambda self: seen["ip"]))
     pauses: list[float] = []
     guard = access.LoginGuard(sleep=pauses.append)
-    monkeypatch.setattr(editor, "login_guard", lambda: guard, raising=False)  # (absent before: not used)
+    monkeypatch.setattr(editor_role, "login_guard", lambda: guard)
     return seen, pauses
 
 
@@ -338,7 +338,7 @@ def test_the_downloaded_table_is_the_editors_and_reimports(editor_env, load_csv)
     at = login(run(page()))
     _other_editor_saves({(0, "notes"): "Autre"})
     _edit(at, 1, {"edited_rows": {1: {"notes": "Ma note, ; \"guillemets\""}}, "deleted_rows": [5]})
-    carried = at.session_state[editor.CARRIED]
+    carried = at.session_state[table_editor.CARRIED]
     from territorial.takeaways import exports
 
     again = load_csv(exports.to_csv(carried["mine"].territories, meta=carried["mine"].meta))
@@ -360,16 +360,16 @@ def test_abandoning_the_carried_changes(editor_env):
 def test_a_save_that_loses_the_race_is_carried_over_too(editor_env, monkeypatch):
     """Someone saves between the page's check and this save: the store refuses, the edits are carried."""
     at = login(run(page()))
-    validate = editor.editing.table_from_editor
+    validate = table_editor.editing.table_from_editor
 
     def validate_then_someone_saves(*args, **kwargs):
         table = validate(*args, **kwargs)
         _other_editor_saves({(0, "notes"): "Plus rapide"})
         return table
 
-    monkeypatch.setattr(editor.editing, "table_from_editor", validate_then_someone_saves)
+    monkeypatch.setattr(table_editor.editing, "table_from_editor", validate_then_someone_saves)
     _edit(at, 1, {"edited_rows": {2: {"notes": "Ma note"}}})
-    monkeypatch.setattr(editor.editing, "table_from_editor", validate)
+    monkeypatch.setattr(table_editor.editing, "table_from_editor", validate)
     assert current().current_id() == 2
     table = at.data_editor[0].value
     assert (table.loc[0, "notes"], table.loc[2, "notes"]) == ("Plus rapide", "Ma note")

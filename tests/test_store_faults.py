@@ -34,7 +34,7 @@ from territorial.storage.store import (
     Store,
     StoreUnavailableError,
 )
-from territorial.ui import data, editor
+from territorial.ui import data, editor_role
 from tests import unprivileged
 from tests.conftest import APP
 from tests.postgres import create_database, postgres_cluster
@@ -222,7 +222,7 @@ def test_postgresql_stopped_under_a_running_store(load_csv):
 def app_env(monkeypatch):
     """Fresh caches; the database URL is set by each test."""
     monkeypatch.setenv(access.ENV_HASH, access.hash_password(PASSWORD, n=2**4))
-    for cached in (data._store, data._version, data._programme_at, editor.login_guard):
+    for cached in (data._store, data._version, data._programme_at, editor_role.login_guard):
         cached.clear()
     yield monkeypatch
     data._store.clear()
