@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import psutil
 
 from territorial.harness import hostile_files as hostile
-from territorial.model.programme_file import MAX_BYTES, MAX_COLUMNS, MAX_ROWS
+from territorial.model.file_reading import MAX_BYTES, MAX_COLUMNS, MAX_ROWS
 
 BUDGET_S = 10.0
 BUDGET_MB = 300.0
@@ -98,7 +98,8 @@ FILES: dict[str, tuple[str, Callable[[list[str]], bytes], str]] = {
 def _child(path: str) -> None:
     """Load the reference, read the file into memory, say « ready », wait, then read and validate it."""
     from territorial.model.definition import load_definition
-    from territorial.model.programme_file import ProgrammeFileError, load_programme_file
+    from territorial.model.problems import ProgrammeFileError
+    from territorial.model.programme_file import load_programme_file
     from territorial.model.reference import load_reference
     from territorial.storage.store import diff_tables
 

@@ -3,7 +3,7 @@
 import tomllib
 from pathlib import Path
 
-from territorial.model.programme_file import MAX_BYTES
+from territorial.model.file_reading import MAX_BYTES
 
 CONFIG = tomllib.loads((Path(__file__).resolve().parents[1] / ".streamlit" / "config.toml").read_text())
 

@@ -18,17 +18,10 @@ import pytest
 from territorial.core.fmt import fr_int
 from territorial.harness import hostile_files as hostile
 from territorial.model import xlsx_reader
+from territorial.model.file_reading import MAX_CELL_CHARS, MAX_COLUMNS, MAX_ROWS, sheet_names
+from territorial.model.problems import MAX_REPORTED, ProgrammeFileError
 from territorial.model.programme import resolve
-from territorial.model.programme_file import (
-    MAX_CELL_CHARS,
-    MAX_COLUMNS,
-    MAX_REPORTED,
-    MAX_ROWS,
-    ProgrammeFileError,
-    ProgrammeTable,
-    load_programme_file,
-    sheet_names,
-)
+from territorial.model.programme_file import ProgrammeTable, load_programme_file
 from territorial.storage import editing
 from territorial.takeaways import exports
 
@@ -267,7 +260,7 @@ def test_csv_reading_errors_are_french_with_their_row(load, monkeypatch):
             raise csv.Error("field larger than field limit (131072)")
         return gen()
 
-    monkeypatch.setattr("territorial.model.programme_file.csv.reader", failing)
+    monkeypatch.setattr("territorial.model.file_reading.csv.reader", failing)
     data = hostile.csv_text([hostile.HEADER, *hostile.VALID_ROWS])
     assert only(refused(load, data)) == (3, None, "", "ligne illisible (field larger than field limit (131072)) : "
                                          "vérifiez les guillemets et le séparateur.")

@@ -14,8 +14,10 @@ import pytest
 from openpyxl import Workbook
 
 from territorial.core.fmt import escape_html, escape_markdown
+from territorial.model.file_reading import MAX_BYTES
+from territorial.model.problems import ProgrammeFileError
 from territorial.model.programme import resolve
-from territorial.model.programme_file import MAX_BYTES, ProgrammeFileError, ProgrammeTable, load_programme_file
+from territorial.model.programme_file import ProgrammeTable, load_programme_file
 from territorial.storage.store import Store
 
 HEADER = "code,type,L1,L2,L3,L4"

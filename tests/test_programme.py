@@ -4,8 +4,8 @@ import pandas as pd
 import pytest
 
 from territorial.content.levers import key_figures, peer_share, segment_lever_matrix, similar_territories
+from territorial.model.problems import ProgrammeFileError
 from territorial.model.programme import resolve
-from territorial.model.programme_file import ProgrammeFileError
 
 HEADER = "code;type;nom;membres;L1;L2;L3;L4;date_dialogue;notes\n"
 

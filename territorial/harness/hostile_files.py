@@ -2,7 +2,7 @@
 
 Shared by the tests (tests/test_hostile_files.py: each is refused, with its message) and the
 benchmark (bench/hostile_files.py: time and memory of reading and validating each one).
-Every file is at most :data:`territorial.model.programme_file.MAX_BYTES`, the upload limit.
+Every file is at most :data:`territorial.model.file_reading.MAX_BYTES`, the upload limit.
 """
 
 from __future__ import annotations

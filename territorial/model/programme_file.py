@@ -1,4 +1,4 @@
-"""Reading and validating a programme file (CSV or XLSX).
+"""Validating a programme file (CSV or XLSX) once read (:mod:`file_reading`).
 
 A programme file lists the territories of the programme, one per row: ``code``,
 ``type`` (commune, epci, departement, region, groupement), ``nom`` (used only for
@@ -7,17 +7,14 @@ a groupement), ``membres`` (a groupement's member codes), one column per lever
 ``notes`` and ``contact``. Other columns are kept as they are and reported.
 
 The file is validated once, here, and **every** problem is reported at once, in
-French, with the spreadsheet row and the column. What can be corrected without
-ambiguity (a leading zero dropped by Excel, spaces in a SIREN, ``2a`` for ``2A``,
-a level written as its label) is corrected and listed as a warning.
+French, with the spreadsheet row and the column (:mod:`problems`). What can be
+corrected without ambiguity (a leading zero dropped by Excel, spaces in a SIREN,
+``2a`` for ``2A``, a level written as its label) is corrected and listed as a warning.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -25,31 +22,16 @@ import pandas as pd
 from territorial.core.codes import RULE_TEXT, is_code, normalise_code
 from territorial.core.fmt import fold as _fold
 from territorial.core.fmt import fr_int
-from territorial.core.spreadsheet_text import FORBIDDEN, restore, visible
-from territorial.model import xlsx_reader
 from territorial.model.definition import ProgrammeDefinition
+from territorial.model.file_reading import MAX_COLUMNS, cell_text_problem, read_file, stripped_cell
+from territorial.model.problems import BoundedList, Problem, ProgrammeFileError, more_text
 from territorial.model.reference import Reference
 
-#: Limits of a programme file (said in the uploader's help and in the README). Any file
-#: within MAX_BYTES is accepted or refused within seconds and a bounded memory
-#: (bench/hostile_files.py); XLSX archives have their own limits (territorial/model/xlsx_reader.py).
-MAX_BYTES = 5 * 1024 * 1024
-#: Territories (non-blank rows), columns, characters in a cell (a spreadsheet's own limit).
-MAX_ROWS = 5_000
-MAX_COLUMNS = 50
-MAX_CELL_CHARS = 32_767
-#: ``#`` lines at the top of a CSV.
-MAX_META_LINES = 100
-#: Problems (and warnings) listed; beyond, they are only counted.
-MAX_REPORTED = 200
-#: Characters of a value quoted in a problem.
-MAX_SHOWN_CHARS = 120
-SPREADSHEET_ROWS = xlsx_reader.SPREADSHEET_ROWS
-#: The sheet of an XLSX export that holds the metadata, as ``meta.clé`` / valeur rows.
-INFO_SHEET = "Informations"
-META_PREFIX = "meta."
 KINDS = ("commune", "epci", "departement", "region", "groupement")
+
+
 DEMO_STATUS = "demonstration"
+
 
 _KIND_ALIASES = {
     "commune": "commune", "com": "commune",
@@ -60,6 +42,8 @@ _KIND_ALIASES = {
     "region": "region", "reg": "region",
     "groupement": "groupement", "petr": "groupement", "pays": "groupement", "pnr": "groupement",
 }
+
+
 _COLUMN_ALIASES = {
     "code": "code", "code_insee": "code", "siren": "code", "code_officiel": "code",
     "type": "type", "nature": "type", "type_de_territoire": "type", "kind": "type",
@@ -69,108 +53,21 @@ _COLUMN_ALIASES = {
     "notes": "notes", "note": "notes", "commentaire": "notes",
     "contact": "contact",
 }
+
+
 #: Columns of a validated programme besides the levers (see :class:`ProgrammeTable`).
 _CANONICAL = ("code", "type", "nom", "membres", "date_dialogue", "notes", "contact")
+
+
 _KIND_LABELS = {
     "commune": "une commune", "epci": "une intercommunalité (EPCI)",
     "departement": "un département", "region": "une région", "groupement": "un groupement",
 }
+
+
 _LAYER_OF_KIND = {
     "commune": "communes", "epci": "epci", "departement": "departements", "region": "regions",
 }
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One problem (or warning) found in a file, located for the person who fixes it."""
-
-    row: int | None
-    column: str | None
-    value: str
-    message: str
-
-    def __post_init__(self) -> None:
-        """Quote at most MAX_SHOWN_CHARS of the value, control characters made visible."""
-        value = visible(str(self.value))
-        if len(value) > MAX_SHOWN_CHARS:
-            value = value[:MAX_SHOWN_CHARS] + "…"
-        object.__setattr__(self, "value", value)
-        if self.column is not None:
-            object.__setattr__(self, "column", visible(str(self.column))[:MAX_SHOWN_CHARS])
-
-    def __str__(self) -> str:
-        where = []
-        if self.row is not None:
-            where.append(f"ligne {self.row}")
-        if self.column:
-            where.append(f"colonne « {self.column} »")
-        prefix = ", ".join(where)
-        shown = f" (valeur « {self.value} »)" if self.value else ""
-        head = prefix[:1].upper() + prefix[1:] + " : " if prefix else ""
-        message = self.message if prefix else self.message[:1].upper() + self.message[1:]
-        return f"{head}{message}{shown}"
-
-
-class BoundedList(list):
-    """A list of problems that keeps the first MAX_REPORTED and only counts the others (``total``)."""
-
-    def __init__(self, limit: int = MAX_REPORTED) -> None:
-        super().__init__()
-        self.limit = limit
-        self.total = 0
-
-    def append(self, problem: Problem) -> None:
-        self.total += 1
-        if len(self) < self.limit:
-            super().append(problem)
-
-    @property
-    def full(self) -> bool:
-        """Whether a new problem would only be counted (so it need not be described)."""
-        return len(self) >= self.limit
-
-
-def more_text(shown: int, total: int, what: str = "problèmes") -> str:
-    """« … et 12 345 autres problèmes » (empty when everything is shown)."""
-    return f"… et {fr_int(total - shown)} autres {what}" if total > shown else ""
-
-
-class ProgrammeFileError(ValueError):
-    """The programme file was refused.
-
-    ``problems`` holds the first MAX_REPORTED problems found, ``total`` how many there are.
-    """
-
-    def __init__(self, problems: list[Problem], *, filename: str = "") -> None:
-        self.total = max(getattr(problems, "total", 0), len(problems))
-        self.problems = list(problems[:MAX_REPORTED])
-        self.filename = filename
-        head = f"Le fichier « {filename} » a été refusé" if filename else "Fichier refusé"
-        n = self.total
-        lines = "\n".join(f"- {p}" for p in self.problems[:50])
-        more = more_text(min(50, len(self.problems)), n)
-        super().__init__(f"{head} : {fr_int(n)} problème{'s' if n > 1 else ''}.\n{lines}"
-                         + (f"\n{more}" if more else ""))
-
-    @property
-    def more(self) -> str:
-        """« … et 12 345 autres problèmes » beyond those listed (empty if all are)."""
-        return more_text(len(self.problems), self.total)
-
-    def as_frame(self) -> pd.DataFrame:
-        return problems_frame(self.problems)
-
-
-def problems_frame(problems: list[Problem]) -> pd.DataFrame:
-    """Problems as a table for display: Ligne, Colonne, Valeur, Problème."""
-    return pd.DataFrame(
-        {
-            "Ligne": [p.row for p in problems],
-            "Colonne": [p.column or "" for p in problems],
-            "Valeur": [p.value for p in problems],
-            "Problème": [p.message for p in problems],
-        }
-    )
 
 
 @dataclass
@@ -191,245 +88,6 @@ class ProgrammeTable:
         return _fold(self.meta.get("statut", "")) == DEMO_STATUS
 
 
-# --------------------------------------------------------------------------- reading
-
-#: A table of strings, its metadata, the spreadsheet row of each of its rows, notes,
-#: and the number of blank rows left out.
-RawTable = tuple[pd.DataFrame, dict[str, str], list[int], list[Problem], int]
-
-_BINARY = ("ce fichier n'est pas un fichier texte (CSV) : il contient des données binaires. "
-           "Exportez votre tableau en CSV ou en XLSX.")
-_UNREADABLE = ("ce fichier n'est pas un fichier texte lisible (ni UTF-8 ni Windows-1252). Exportez votre "
-               "tableau en CSV UTF-8 ou en XLSX.")
-_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
-_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-
-
-def _refuse(message: str, filename: str, *, row: int | None = None, value: str = "") -> ProgrammeFileError:
-    return ProgrammeFileError([Problem(row, None, value, message)], filename=filename)
-
-
-def read_file(data: bytes, *, filename: str, sheet: str | None = None) -> RawTable:
-    """Read raw bytes into a table of strings, within the limits of the module.
-
-    Returns the table, the metadata (``# clé: valeur`` lines at the top of a CSV),
-    the spreadsheet row of each table row, informational notes, and the number of
-    blank rows left out. Any reading error is a :class:`ProgrammeFileError`.
-    """
-    name = filename.lower()
-    if len(data) == 0:
-        raise _refuse("le fichier est vide (0 octet).", filename)
-    if len(data) > MAX_BYTES:
-        raise _refuse(f"le fichier dépasse la taille maximale de {MAX_BYTES // (1024 * 1024)} Mo.", filename,
-                      value=f"{len(data) / 1e6:.1f} Mo".replace(".", ","))
-    if data[:4] == b"PK\x03\x04" or name.endswith((".xlsx", ".xlsm")) and data[:8] != _OLE:
-        return _read_xlsx(data, filename=filename, sheet=sheet)
-    if data[:8] == _OLE:
-        if name.endswith((".xlsx", ".xlsm")):
-            raise _refuse("ce classeur est protégé par un mot de passe (chiffré) : enregistrez-le sans mot "
-                          "de passe, au format .xlsx ou CSV.", filename)
-        raise _refuse("l'ancien format Excel .xls n'est pas pris en charge : enregistrez le fichier au "
-                      "format .xlsx ou CSV.", filename)
-    if name.endswith(".xls"):
-        raise _refuse("l'ancien format Excel .xls n'est pas pris en charge : enregistrez le fichier au "
-                      "format .xlsx ou CSV.", filename)
-    return _read_csv(data, filename=filename)
-
-
-def _decode(data: bytes, filename: str) -> tuple[str, list[Problem]]:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # « Texte Unicode » of Excel: UTF-16 with a BOM
-        try:
-            return data.decode("utf-16"), []
-        except UnicodeDecodeError:
-            raise _refuse(_UNREADABLE, filename) from None
-    if b"\x00" in data[:4096]:
-        raise _refuse(_BINARY, filename)
-    if data.startswith(b"\xef\xbb\xbf"):
-        try:
-            return data[3:].decode("utf-8"), []
-        except UnicodeDecodeError:
-            raise _refuse(_UNREADABLE, filename) from None
-    try:
-        return data.decode("utf-8"), []
-    except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")
-        controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\r\n\t")
-        if "\ufffd" in text or controls > len(text) / 100:
-            raise _refuse(_UNREADABLE, filename) from None
-        return text, [Problem(None, None, "", "encodage Windows-1252 détecté : le fichier a été "
-                              "lu comme tel (accents vérifiés).")]
-
-
-def _meta_lines(text: str, filename: str) -> tuple[list[str], int]:
-    """The ``#`` lines at the top of a CSV (also ``"#…"``, as a spreadsheet quotes them) and where the rest starts."""
-    lines: list[str] = []
-    position = 0
-    while text.startswith(("#", '"#'), position):
-        match = _LINE.match(text, position)
-        if len(lines) == MAX_META_LINES:
-            raise _refuse(f"le fichier commence par plus de {MAX_META_LINES} lignes de commentaires (« # ») : "
-                          "gardez-en moins, ou supprimez-les.", filename)
-        lines.append(match.group().rstrip("\r\n"))
-        position = match.end()
-    return lines, position
-
-
-def _meta(lines: list[str], delimiter: str) -> dict[str, str]:
-    """``# clé: valeur`` lines as a dict; a line a spreadsheet quoted or padded with separators is read back."""
-    meta: dict[str, str] = {}
-    for line in lines:
-        fields = next(csv.reader([line], delimiter=delimiter), [""])
-        text = fields[0] if not any(f.strip() for f in fields[1:]) else delimiter.join(fields)
-        key, _, value = text[1:].partition(":")
-        meta[_fold(key).replace(" ", "_")] = value.strip()
-    return meta
-
-
-def _read_csv(data: bytes, *, filename: str) -> RawTable:
-    text, notes = _decode(data, filename)
-    meta_lines, position = _meta_lines(text, filename)
-    skipped = len(meta_lines)
-    body = text[position:]
-    if not body.strip():
-        raise _refuse("le fichier ne contient aucune ligne (ni en-tête, ni territoire).", filename)
-    header_line = _LINE.match(body).group()
-    delimiter = max([";", ",", "\t", "|"], key=header_line.count)
-    meta = _meta(meta_lines, delimiter)
-    for row, line in enumerate(meta_lines, start=1):
-        text_problem = _text_problem(line)
-        if text_problem:
-            raise ProgrammeFileError([Problem(row, None, line, text_problem)], filename=filename)
-    # A cell is at most MAX_CELL_CHARS long (checked with its row and column at validation):
-    # the csv module must not stop first at its own 128 KB limit.
-    if csv.field_size_limit() <= MAX_BYTES:
-        csv.field_size_limit(MAX_BYTES + 1)
-    reader = csv.reader(io.StringIO(body, newline=""), delimiter=delimiter)
-    header_row = skipped + 1
-    row_number = header_row - 1  # the row being read, once read
-    problems = BoundedList()
-    rows: list[list[str]] = []
-    numbers: list[int] = []
-    blank = 0
-    try:
-        header = next(reader)
-        row_number = header_row
-        _check_width(header, header_row, filename)
-        header = header[:MAX_COLUMNS]  # what follows is blank (checked above)
-        width = len(header)
-        for row in reader:
-            row_number += 1
-            if row_number > SPREADSHEET_ROWS:
-                raise _refuse(f"le fichier a plus de {fr_int(SPREADSHEET_ROWS)} lignes, plus qu'un tableur "
-                              "n'en peut contenir.", filename)
-            if not any(cell.strip() for cell in row):
-                blank += 1
-                continue
-            if len(row) > width and any(cell.strip() for cell in row[width:]):
-                problems.append(Problem(row_number, None, "", f"cette ligne a {len(row)} cellules pour "
-                                        f"{width} colonnes d'en-tête : vérifiez le séparateur « {delimiter} » "
-                                        "et les guillemets."))
-                continue
-            _check_rows(len(rows), filename)
-            rows.append([restore(cell) for cell in (row + [""] * width)[:width]])
-            numbers.append(row_number)
-    except csv.Error as exc:
-        raise ProgrammeFileError([Problem(row_number + 1, None, "", f"ligne illisible ({exc}) : vérifiez "
-                                          "les guillemets et le séparateur.")], filename=filename) from exc
-    if problems:
-        raise ProgrammeFileError(problems, filename=filename)
-    table = pd.DataFrame(rows, columns=[restore(c) for c in header], dtype=str)
-    return table, meta, numbers, notes, blank
-
-
-def _check_width(header: list, row: int, filename: str) -> None:
-    """Refuse a header with more than MAX_COLUMNS named columns."""
-    named = [i for i, c in enumerate(header) if c is not None and str(c).strip()]
-    if named and named[-1] >= MAX_COLUMNS:
-        raise _refuse(f"le fichier a {fr_int(named[-1] + 1)} colonnes ({MAX_COLUMNS} au plus) : retirez les "
-                      "colonnes inutiles.", filename, row=row)
-
-
-def _check_rows(kept: int, filename: str) -> None:
-    if kept >= MAX_ROWS:
-        raise _refuse(f"le fichier a plus de {fr_int(MAX_ROWS)} lignes de territoires ({fr_int(MAX_ROWS)} au "
-                      "plus) : découpez-le ou retirez les lignes inutiles.", filename)
-
-
-def _workbook(data: bytes, filename: str) -> xlsx_reader.Workbook:
-    try:
-        return xlsx_reader.open_workbook(data)
-    except xlsx_reader.WorkbookRefused as exc:
-        raise _refuse(str(exc), filename) from None
-
-
-def sheet_names(data: bytes, *, filename: str) -> list[str]:
-    """The sheets of an XLSX workbook, once its archive is checked ([] for a CSV or a refused file)."""
-    if not (data[:4] == b"PK\x03\x04" or filename.lower().endswith((".xlsx", ".xlsm"))) or len(data) > MAX_BYTES:
-        return []
-    try:
-        return list(_workbook(data, filename).sheets)
-    except ProgrammeFileError:
-        return []
-
-
-def _read_xlsx(data: bytes, *, filename: str, sheet: str | None) -> RawTable:
-    workbook = _workbook(data, filename)
-    names = list(workbook.sheets)
-    notes: list[Problem] = []
-    if sheet is not None and sheet not in names:
-        raise _refuse(f"feuille introuvable ; feuilles du classeur : {', '.join(names)}.", filename, value=sheet)
-    if sheet is None:
-        preferred = [n for n in names if _fold(n) in {"programme", "territoires"}]
-        sheet = preferred[0] if preferred else names[0]
-        if len(names) > 1:
-            notes.append(Problem(None, None, sheet, f"le classeur a {len(names)} feuilles "
-                                 f"({', '.join(names)}) : la feuille « {sheet} » a été lue."))
-    header: list[str] = []
-    rows: list[list[str]] = []
-    numbers: list[int] = []
-    previous = 0
-    blank = 0
-    try:
-        for number, cells in xlsx_reader.read_sheet(workbook, sheet, max_columns=MAX_COLUMNS):
-            if not any(cell.strip() for cell in cells):  # only spaces
-                cells = []
-            if not header and not rows:  # the first row that holds something is the header
-                header, previous = cells, number
-                continue
-            blank += number - previous - 1 + (not cells)
-            previous = number
-            if cells:
-                _check_rows(len(rows), filename)
-                rows.append(cells)
-                numbers.append(number)
-    except xlsx_reader.WorkbookRefused as exc:
-        raise _refuse(str(exc), filename) from None
-    width = max([len(row) for row in [header, *rows]], default=0)
-    header = (header + [""] * width)[:width]
-    table = pd.DataFrame([(r + [""] * width)[:width] for r in rows], columns=header, dtype=str)
-    return table, _xlsx_meta(workbook, sheet), numbers, notes, blank
-
-
-def _xlsx_meta(workbook: xlsx_reader.Workbook, sheet: str) -> dict[str, str]:
-    """The ``meta.*`` keys of the « Informations » sheet of an export (its ``# clé: valeur`` lines in CSV)."""
-    if INFO_SHEET not in workbook.sheets or sheet == INFO_SHEET:
-        return {}
-    meta: dict[str, str] = {}
-    try:
-        for _, cells in xlsx_reader.read_sheet(workbook, INFO_SHEET, max_columns=MAX_COLUMNS):
-            key, value = (cells + ["", ""])[:2]
-            if key.startswith(META_PREFIX) and not _text_problem(key) and not _text_problem(value):
-                meta[key[len(META_PREFIX):]] = value.strip()
-            if len(meta) == MAX_META_LINES:
-                break
-    except xlsx_reader.WorkbookRefused:  # a side sheet that cannot be read only loses its information
-        return {}
-    return meta
-
-
-# --------------------------------------------------------------------------- validation
-
-
 def _column_key(name: str) -> str:
     return re.sub(r"[^a-z0-9']+", "_", _fold(name)).strip("_")
 
@@ -448,7 +106,7 @@ def _map_columns(
     for position, column in enumerate(table.columns):
         key = _column_key(column)
         canonical = _COLUMN_ALIASES.get(key) or lever_keys.get(key)
-        text_problem = _text_problem(str(column))
+        text_problem = cell_text_problem(str(column))
         if text_problem:
             problems.append(Problem(1, str(column), str(column), f"en-tête de colonne : {text_problem}"))
             continue
@@ -565,25 +223,6 @@ def _parse_date(raw: str) -> str | None:
     return None
 
 
-def _stripped(value: object) -> str:
-    """A raw cell as stripped text ("" when missing)."""
-    if isinstance(value, str):
-        return value.strip()
-    return "" if value is None or pd.isna(value) else str(value).strip()
-
-
-def _text_problem(text: str) -> str | None:
-    """Why a cell's text is refused (too long, control character), or None."""
-    if len(text) > MAX_CELL_CHARS:
-        return (f"texte trop long ({fr_int(len(text))} caractères ; {fr_int(MAX_CELL_CHARS)} au plus, "
-                "comme dans une cellule de tableur).")
-    found = FORBIDDEN.search(text)
-    if found:
-        return (f"caractère de contrôle interdit (U+{ord(found.group()):04X}, position {found.start() + 1}) : "
-                "supprimez-le ; seuls la tabulation et le retour à la ligne sont admis.")
-    return None
-
-
 def validate_table(
     table: pd.DataFrame,
     *,
@@ -621,12 +260,12 @@ def validate_table(
     columns = [table.iloc[:, i].tolist() for i in range(len(names))]
     for position, raw in enumerate(zip(*columns, strict=True)):
         row = rows[position] if rows is not None else first_row + position
-        values = {k: _stripped(v) for k, v in zip(names, raw, strict=True)}
+        values = {k: stripped_cell(v) for k, v in zip(names, raw, strict=True)}
         if not any(values.values()):
             blank += 1
             continue
         for key, value in values.items():
-            text_problem = _text_problem(value) if key else None
+            text_problem = cell_text_problem(value) if key else None
             if text_problem:
                 problems.append(Problem(row, col(key), value, text_problem))
         record: dict = {"code": None, "type": None, "nom": "", "membres": "",

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from territorial.model import programme_file
+from territorial.model import file_reading
 from territorial.model.definition import ProgrammeDefinition
 from territorial.model.programme_file import ProgrammeTable, load_programme_file, validate_table
 from territorial.model.reference import Reference
@@ -36,7 +36,7 @@ _TAIL_TEXT = ("notes", "contact")
 
 def sheet_names(data: bytes, *, filename: str) -> list[str]:
     """The sheets of an XLSX workbook ([] for a CSV or a refused file: the import says why)."""
-    return programme_file.sheet_names(data, filename=filename)
+    return file_reading.sheet_names(data, filename=filename)
 
 
 def validate_upload(data: bytes, *, filename: str, sheet: str | None, definition: ProgrammeDefinition,

@@ -13,13 +13,8 @@ import pandas as pd
 import streamlit as st
 
 from territorial.core.fmt import escape_markdown, fr_int, plural
-from territorial.model.programme_file import (
-    MAX_REPORTED,
-    ProgrammeFileError,
-    ProgrammeTable,
-    more_text,
-    problems_frame,
-)
+from territorial.model.problems import MAX_REPORTED, ProgrammeFileError, more_text, problems_frame
+from territorial.model.programme_file import ProgrammeTable
 from territorial.storage.store import ConflictError, StoredVersion, StoreError, diff_tables
 
 AUTHOR = "editeur_auteur"

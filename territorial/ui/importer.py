@@ -8,14 +8,9 @@ import streamlit as st
 
 from territorial.core.fmt import fr_int, plural
 from territorial.model import xlsx_reader
-from territorial.model.programme_file import (
-    MAX_BYTES,
-    MAX_CELL_CHARS,
-    MAX_COLUMNS,
-    MAX_ROWS,
-    ProgrammeFileError,
-    ProgrammeTable,
-)
+from territorial.model.file_reading import MAX_BYTES, MAX_CELL_CHARS, MAX_COLUMNS, MAX_ROWS
+from territorial.model.problems import ProgrammeFileError
+from territorial.model.programme_file import ProgrammeTable
 from territorial.storage import editing
 from territorial.storage.store import ConflictError, StoredVersion
 from territorial.ui import data

@@ -7,11 +7,8 @@ from __future__ import annotations
 import streamlit as st
 
 from territorial.core.fmt import escape_markdown, plural
-from territorial.model.programme_file import (
-    KINDS,
-    ProgrammeFileError,
-    ProgrammeTable,
-)
+from territorial.model.problems import ProgrammeFileError
+from territorial.model.programme_file import KINDS, ProgrammeTable
 from territorial.storage import editing
 from territorial.storage.store import StoredVersion, diff_tables
 from territorial.takeaways import exports
