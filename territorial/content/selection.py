@@ -10,7 +10,8 @@ import pandas as pd
 
 from territorial.core.codes import parse_code
 from territorial.core.fmt import fold as _fold
-from territorial.model.programme import KIND_LABELS, Programme
+from territorial.model.programme import Programme
+from territorial.model.vocabulary import KIND_LABELS
 
 
 @dataclass(frozen=True)

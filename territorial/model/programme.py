@@ -18,15 +18,7 @@ from territorial.model.definition import ProgrammeDefinition
 from territorial.model.populations import PopulationSource, years_text
 from territorial.model.programme_file import ProgrammeTable
 from territorial.model.reference import EPCI_KINDS, Reference
-
-KIND_LABELS = {
-    "commune": "Commune",
-    "epci": "Intercommunalité",
-    "departement": "Département",
-    "region": "Région",
-    "groupement": "Groupement",
-}
-_LAYER = {"commune": "communes", "epci": "epci", "departement": "departements", "region": "regions"}
+from territorial.model.vocabulary import KIND_LABELS, LAYER_OF_KIND
 
 
 @dataclass(frozen=True)
@@ -101,7 +93,7 @@ def resolve(table: ProgrammeTable, *, reference: Reference, definition: Programm
 
 
 def _official(code: str, kind: str, reference: Reference) -> dict:
-    row = reference.layer(_LAYER[kind]).loc[code]
+    row = reference.layer(LAYER_OF_KIND[kind]).loc[code]
     place = {
         "nom": row["nom"],
         "population": int(row["population"]),

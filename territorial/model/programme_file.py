@@ -26,9 +26,15 @@ from territorial.model.definition import ProgrammeDefinition
 from territorial.model.file_reading import MAX_COLUMNS, cell_text_problem, read_file, stripped_cell
 from territorial.model.problems import BoundedList, Problem, ProgrammeFileError, more_text
 from territorial.model.reference import Reference
-
-KINDS = ("commune", "epci", "departement", "region", "groupement")
-
+from territorial.model.vocabulary import (
+    DIALOGUE_DATE,
+    DIALOGUE_TEXTS,
+    KIND_IN_A_SENTENCE,
+    LAYER_OF_KIND,
+    NAMED_COLUMNS,
+    TERRITORY_KINDS,
+    programme_columns,
+)
 
 DEMO_STATUS = "demonstration"
 
@@ -52,21 +58,6 @@ _COLUMN_ALIASES = {
     "date_dialogue": "date_dialogue", "date_du_dialogue": "date_dialogue", "date": "date_dialogue",
     "notes": "notes", "note": "notes", "commentaire": "notes",
     "contact": "contact",
-}
-
-
-#: Columns of a validated programme besides the levers (see :class:`ProgrammeTable`).
-_CANONICAL = ("code", "type", "nom", "membres", "date_dialogue", "notes", "contact")
-
-
-_KIND_LABELS = {
-    "commune": "une commune", "epci": "une intercommunalité (EPCI)",
-    "departement": "un département", "region": "une région", "groupement": "un groupement",
-}
-
-
-_LAYER_OF_KIND = {
-    "commune": "communes", "epci": "epci", "departement": "departements", "region": "regions",
 }
 
 
@@ -125,7 +116,7 @@ def _map_columns(
                                     "apparaît deux fois dans l'en-tête."))
         else:
             mapping[str(column)] = canonical
-    room = MAX_COLUMNS - len(_CANONICAL) - len(definition.lever_ids)
+    room = MAX_COLUMNS - len(NAMED_COLUMNS) - len(definition.lever_ids)
     if len(extras) > room:  # an export (every canonical column, then the extras) must be importable
         problems.append(Problem(1, extras[room], "", f"trop de colonnes non reconnues ({len(extras)} ; "
                                 f"{room} au plus, avec les {MAX_COLUMNS - room} colonnes du programme)."))
@@ -151,18 +142,18 @@ def _candidates(code: str, kind: str) -> list[str]:
 
 def _where_else(code: str, reference: Reference, kind: str) -> str | None:
     """Describe what else a code is, to explain a wrong ``type``."""
-    for other, layer_name in _LAYER_OF_KIND.items():
+    for other, layer_name in LAYER_OF_KIND.items():
         if other == kind:
             continue
         layer = reference.layer(layer_name)
         if code in layer.index:
-            return f"{_KIND_LABELS[other]} ({layer.at[code, 'nom']})"
+            return f"{KIND_IN_A_SENTENCE[other]} ({layer.at[code, 'nom']})"
     return None
 
 
 def _resolve_code(code: str, kind: str, reference: Reference, row: int, column: str,
                   problems: list[Problem], warnings: list[Problem]) -> str | None:
-    layer = reference.layer(_LAYER_OF_KIND[kind])
+    layer = reference.layer(LAYER_OF_KIND[kind])
     if code in layer.index:
         return code
     for fixed in _candidates(code, kind):
@@ -185,7 +176,7 @@ def _resolve_code(code: str, kind: str, reference: Reference, row: int, column: 
     elsewhere = _where_else(code, reference, kind)
     if elsewhere:
         problems.append(Problem(row, column, code, f"ce code désigne {elsewhere}, pas "
-                                f"{_KIND_LABELS[kind]} : corrigez la colonne « type » ou le code."))
+                                f"{KIND_IN_A_SENTENCE[kind]} : corrigez la colonne « type » ou le code."))
         return None
     hint = {
         "commune": "code INSEE à 5 caractères, ex. 01001, 2A004, 97411",
@@ -194,7 +185,7 @@ def _resolve_code(code: str, kind: str, reference: Reference, row: int, column: 
         "region": "ex. 11, 84, 04",
     }[kind]
     problems.append(Problem(row, column, code, f"code inconnu du référentiel 2026 pour "
-                            f"{_KIND_LABELS[kind]} ({hint}). Code ancien ou erroné ?"))
+                            f"{KIND_IN_A_SENTENCE[kind]} ({hint}). Code ancien ou erroné ?"))
     return None
 
 
@@ -250,88 +241,123 @@ def validate_table(
     problems = BoundedList()
     table = table.rename(columns=mapping)
     source_name = {v: k for k, v in mapping.items()}
-    col = lambda canonical: source_name.get(canonical, canonical)  # noqa: E731
-    lever_ids = definition.lever_ids
-
     records: list[dict] = []
     seen: dict[tuple[str, str], int] = {}
     blank = blank_rows
     names = list(table.columns)
     columns = [table.iloc[:, i].tolist() for i in range(len(names))]
     for position, raw in enumerate(zip(*columns, strict=True)):
-        row = rows[position] if rows is not None else first_row + position
         values = {k: stripped_cell(v) for k, v in zip(names, raw, strict=True)}
         if not any(values.values()):
             blank += 1
             continue
-        for key, value in values.items():
+        row = _Row(rows[position] if rows is not None else first_row + position, values, source_name,
+                   problems, warnings)
+        record = row.record(definition, reference, extras)
+        if record["code"] and record["type"]:
+            key = (record["type"], record["code"])
+            if key in seen:
+                row.problem("code", record["code"], f"territoire en double : déjà présent ligne {seen[key]}.")
+            else:
+                seen[key] = row.number
+        records.append(record)
+    return _programme_table(records, problems, warnings, blank=blank, extras=extras,
+                            lever_ids=definition.lever_ids, meta=meta, filename=filename)
+
+
+@dataclass
+class _Row:
+    """One row of a file being validated: its spreadsheet number, its values (by canonical
+    column) and where its problems and warnings go, located."""
+
+    number: int
+    values: dict[str, str]
+    source_name: dict[str, str]  # canonical column -> the file's own header
+    problems: BoundedList
+    warnings: BoundedList
+
+    def problem(self, column: str, value: str, message: str) -> None:
+        self.problems.append(Problem(self.number, self.source_name.get(column, column), value, message))
+
+    def warning(self, column: str, value: str, message: str) -> None:
+        self.warnings.append(Problem(self.number, self.source_name.get(column, column), value, message))
+
+    def record(self, definition: ProgrammeDefinition, reference: Reference, extras: list[str]) -> dict:
+        """The row as a record of the programme table; its problems reported on the way."""
+        for key, value in self.values.items():
             text_problem = cell_text_problem(value) if key else None
             if text_problem:
-                problems.append(Problem(row, col(key), value, text_problem))
-        record: dict = {"code": None, "type": None, "nom": "", "membres": "",
-                        "date_dialogue": "", "notes": values.get("notes", ""),
-                        "contact": values.get("contact", "")}
-        for extra in extras:
-            record[extra] = values.get(extra, "")
-        kind_raw = values.get("type", "")
-        kind = _KIND_ALIASES.get(_fold(kind_raw))
-        if not kind_raw:
-            problems.append(Problem(row, col("type"), "", f"type manquant : indiquez {', '.join(KINDS)}."))
+                self.problem(key, value, text_problem)
+        record: dict = {"code": None, "type": self.kind(), "nom": "", "membres": "", DIALOGUE_DATE: "",
+                        **{name: self.values.get(name, "") for name in (*DIALOGUE_TEXTS, *extras)}}
+        self.identify(record, reference)
+        for lever_id in definition.lever_ids:
+            level = self.level(lever_id, definition)
+            if level is not None:
+                record[lever_id] = level
+        record[DIALOGUE_DATE] = self.date()
+        return record
+
+    def kind(self) -> str | None:
+        raw = self.values.get("type", "")
+        kind = _KIND_ALIASES.get(_fold(raw))
+        if not raw:
+            self.problem("type", "", f"type manquant : indiquez {', '.join(TERRITORY_KINDS)}.")
         elif kind is None:
-            problems.append(Problem(row, col("type"), kind_raw, f"type inconnu : utilisez {', '.join(KINDS)}."))
-        code = normalise_code(values.get("code", ""))
+            self.problem("type", raw, f"type inconnu : utilisez {', '.join(TERRITORY_KINDS)}.")
+        return kind
+
+    def identify(self, record: dict, reference: Reference) -> None:
+        """Fill the record's code (and a groupement's name and members)."""
+        kind = record["type"]
+        code = normalise_code(self.values.get("code", ""))
         if not code:
-            problems.append(Problem(row, col("code"), "", "code manquant."))
+            self.problem("code", "", "code manquant.")
         elif kind == "groupement" and not is_code(code):
-            problems.append(Problem(row, col("code"), code, f"code de groupement invalide : {RULE_TEXT}."))
+            self.problem("code", code, f"code de groupement invalide : {RULE_TEXT}.")
         elif kind == "groupement":
             record["code"] = code
-            record["nom"] = values.get("nom", "")
+            record["nom"] = self.values.get("nom", "")
             if not record["nom"]:
-                problems.append(Problem(row, col("nom"), "", "un groupement doit avoir un nom."))
-            record["membres"] = _members(values.get("membres", ""), reference, row, col("membres"),
-                                         problems, warnings)
+                self.problem("nom", "", "un groupement doit avoir un nom.")
+            record["membres"] = _members(self.values.get("membres", ""), reference, self.number,
+                                         self.source_name.get("membres", "membres"), self.problems, self.warnings)
         elif kind is not None:
-            record["code"] = _resolve_code(code, kind, reference, row, col("code"), problems, warnings)
-            if values.get("membres"):
-                warnings.append(Problem(row, col("membres"), values["membres"],
-                                        "membres ignorés : seuls les groupements en ont."))
-        record["type"] = kind
-        for lever_id in lever_ids:
-            raw_level = values.get(lever_id, "")
-            if raw_level == "":
-                problems.append(Problem(row, col(lever_id), "", f"niveau manquant pour le levier "
-                                        f"{lever_id} : indiquez un entier de {definition.min_level} "
-                                        f"à {definition.max_level} (0 = {definition.level_label(0)})."))
-                continue
-            level = _parse_level(raw_level, definition)
-            if level is None or not definition.min_level <= level <= definition.max_level:
-                allowed = ", ".join(f"{lv.value} ({lv.label})" for lv in definition.levels)
-                what = "n'est pas un nombre entier" if level is None else "hors de l'échelle"
-                problems.append(Problem(row, col(lever_id), raw_level, f"niveau {what} : valeurs "
-                                        f"admises {allowed}."))
-            else:
-                record[lever_id] = level
-        date_raw = values.get("date_dialogue", "")
-        if date_raw:
-            parsed = _parse_date(date_raw)
-            if parsed is None:
-                problems.append(Problem(row, col("date_dialogue"), date_raw,
-                                        "date illisible : écrivez AAAA-MM-JJ ou JJ/MM/AAAA."))
-            record["date_dialogue"] = parsed or ""
-        if record["code"] and kind:
-            key = (kind, record["code"])
-            if key in seen:
-                problems.append(Problem(row, col("code"), record["code"], f"territoire en double : "
-                                        f"déjà présent ligne {seen[key]}."))
-            else:
-                seen[key] = row
-        records.append(record)
+            record["code"] = _resolve_code(code, kind, reference, self.number, self.source_name.get("code", "code"),
+                                           self.problems, self.warnings)
+            if self.values.get("membres"):
+                self.warning("membres", self.values["membres"], "membres ignorés : seuls les groupements en ont.")
+
+    def level(self, lever_id: str, definition: ProgrammeDefinition) -> int | None:
+        raw = self.values.get(lever_id, "")
+        if raw == "":
+            self.problem(lever_id, "", f"niveau manquant pour le levier {lever_id} : indiquez un entier de "
+                         f"{definition.min_level} à {definition.max_level} (0 = {definition.level_label(0)}).")
+            return None
+        level = _parse_level(raw, definition)
+        if level is None or not definition.min_level <= level <= definition.max_level:
+            allowed = ", ".join(f"{lv.value} ({lv.label})" for lv in definition.levels)
+            what = "n'est pas un nombre entier" if level is None else "hors de l'échelle"
+            self.problem(lever_id, raw, f"niveau {what} : valeurs admises {allowed}.")
+            return None
+        return level
+
+    def date(self) -> str:
+        raw = self.values.get(DIALOGUE_DATE, "")
+        parsed = _parse_date(raw) if raw else ""
+        if parsed is None:
+            self.problem(DIALOGUE_DATE, raw, "date illisible : écrivez AAAA-MM-JJ ou JJ/MM/AAAA.")
+        return parsed or ""
+
+
+def _programme_table(records: list[dict], problems: BoundedList, warnings: BoundedList, *, blank: int,
+                     extras: list[str], lever_ids: list[str], meta: dict[str, str] | None,
+                     filename: str) -> ProgrammeTable:
+    """The validated table, or :class:`ProgrammeFileError` with every problem found."""
     if blank:
         warnings.append(Problem(None, None, "", f"{fr_int(blank)} ligne(s) vide(s) ignorée(s)."))
     if not records and not problems:
-        problems.append(Problem(None, None, "", "aucun territoire : le fichier ne contient que "
-                                "l'en-tête."))
+        problems.append(Problem(None, None, "", "aucun territoire : le fichier ne contient que l'en-tête."))
     if problems:
         raise ProgrammeFileError(problems, filename=filename)
     if extras:
@@ -341,8 +367,7 @@ def validate_table(
     if warnings.total > len(listed):
         listed.append(Problem(None, None, "", more_text(len(listed), warnings.total, "remarques") + "."))
     frame = pd.DataFrame.from_records(records)
-    frame = frame[["code", "type", "nom", "membres", *lever_ids, "date_dialogue", "notes",
-                   "contact", *extras]]
+    frame = frame[[*programme_columns(lever_ids), *extras]]
     for lever_id in lever_ids:
         frame[lever_id] = frame[lever_id].astype("int64")
     return ProgrammeTable(frame, meta=dict(meta or {}), warnings=listed, extra_columns=extras)
@@ -358,7 +383,7 @@ def _members(raw: str, reference: Reference, row: int, column: str,
         return ""
     kinds = ["epci" if len(code) == 9 and code.isdigit() else "commune" for code in codes]
     # thousands of members: look them all up at once; only the others go through _resolve_code
-    known = {kind: set(pd.Index(codes).intersection(reference.layer(_LAYER_OF_KIND[kind]).index))
+    known = {kind: set(pd.Index(codes).intersection(reference.layer(LAYER_OF_KIND[kind]).index))
              for kind in ("commune", "epci")}
     resolved: dict[str, None] = {}  # ordered, and a set for « cité deux fois »
     for code, kind in zip(codes, kinds, strict=True):

@@ -22,6 +22,7 @@ from territorial.model import file_reading
 from territorial.model.definition import ProgrammeDefinition
 from territorial.model.programme_file import ProgrammeTable, load_programme_file, validate_table
 from territorial.model.reference import Reference
+from territorial.model.vocabulary import DIALOGUE_DATE, DIALOGUE_TEXTS, IDENTITY_COLUMNS
 
 #: Columns of the conflicts table of :func:`rebase`.
 CONFLICT_COLUMNS = ["Code", "Type", "Colonne", "Version de départ", "Votre valeur", "Valeur en vigueur (gardée)"]
@@ -30,8 +31,6 @@ ABSENT = "(territoire absent)"
 
 #: Read-only column of the editor showing the name resolved from the reference.
 NAME_COLUMN = "Territoire (référentiel)"
-_TEXT = ("code", "type", "nom", "membres")
-_TAIL_TEXT = ("notes", "contact")
 
 
 def sheet_names(data: bytes, *, filename: str) -> list[str]:
@@ -53,12 +52,12 @@ def editor_frame(table: ProgrammeTable, *, definition: ProgrammeDefinition,
     """The table as shown in the editor: levels as ints, dates as dates, a read-only name."""
     data = table.territories
     frame = pd.DataFrame({NAME_COLUMN: [(names or {}).get(c, "") for c in data["code"]]}, dtype=object)
-    for column in _TEXT:
+    for column in IDENTITY_COLUMNS:
         frame[column] = data[column].astype(object).to_numpy()
     for lever in definition.lever_ids:
         frame[lever] = data[lever].astype("Int64").to_numpy()
-    frame["date_dialogue"] = pd.to_datetime(data["date_dialogue"].replace("", None), format="%Y-%m-%d").to_numpy()
-    for column in (*_TAIL_TEXT, *table.extra_columns):
+    frame[DIALOGUE_DATE] = pd.to_datetime(data[DIALOGUE_DATE].replace("", None), format="%Y-%m-%d").to_numpy()
+    for column in (*DIALOGUE_TEXTS, *table.extra_columns):
         frame[column] = data[column].astype(object).to_numpy()
     return frame
 

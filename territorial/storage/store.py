@@ -65,11 +65,12 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from territorial.core.paths import ROOT
 from territorial.model.programme_file import ProgrammeTable
+from territorial.model.vocabulary import DIALOGUE_COLUMNS, IDENTITY_COLUMNS
 
 log = logging.getLogger(__name__)
 
-KINDS = ("initial", "import", "edition", "restauration")
-KIND_LABELS = {
+VERSION_KINDS = ("initial", "import", "edition", "restauration")
+VERSION_KIND_LABELS = {
     "initial": "Version initiale",
     "import": "Import de fichier",
     "edition": "Modification dans l'application",
@@ -80,8 +81,6 @@ ENV_DATA_DIR = "TERRITORIAL_DATA_DIR"
 SQLITE_NAME = "programme.sqlite"
 #: Rows are inserted in chunks of this size (one transaction for all of them).
 CHUNK = 500
-_BASE = ("code", "type", "nom", "membres")
-_TAIL = ("date_dialogue", "notes", "contact")
 _DIFF_COLUMNS = ["Code", "Type", "Changement", "Colonne", "Avant", "Après"]
 #: Seconds between two checks that a read-only store has become writable again.
 RECHECK = 30.0
@@ -196,7 +195,7 @@ versions = sa.Table(
     sa.Column("column_order", sa.JSON, nullable=False),
     sa.Column("n_territories", sa.Integer, nullable=False),
     sa.Column("parent_id", sa.Integer, sa.ForeignKey("versions.id"), nullable=True),
-    sa.CheckConstraint(sa.column("kind").in_(KINDS), name="ck_versions_kind"),
+    sa.CheckConstraint(sa.column("kind").in_(VERSION_KINDS), name="ck_versions_kind"),
 )
 
 version_rows = sa.Table(
@@ -510,7 +509,7 @@ class Store:
                     "Date": pd.Series([_when(r.created_at) for r in rows], dtype="datetime64[us, UTC]"),
                     "Auteur": [_text(r.author) for r in rows],
                     "Commentaire": [_text(r.comment) for r in rows],
-                    "Nature": [KIND_LABELS.get(r.kind, UNREADABLE) for r in rows],
+                    "Nature": [VERSION_KIND_LABELS.get(r.kind, UNREADABLE) for r in rows],
                     "Territoires": pd.Series([_whole(r.n_territories) for r in rows], dtype="Int64"),
                     "Démonstration": pd.Series([bool(r.is_demo) for r in rows], dtype=bool),
                     "Version de départ": pd.Series([_whole(r.parent_id) for r in rows], dtype="Int64"),
@@ -538,8 +537,8 @@ class Store:
             another version became current meanwhile, :class:`ConflictError` is
             raised and nothing is written. ``ANY`` skips the check.
         """
-        if kind not in KINDS:
-            raise ValueError(f"Nature de version inconnue « {kind} » : {', '.join(KINDS)}.")
+        if kind not in VERSION_KINDS:
+            raise ValueError(f"Nature de version inconnue « {kind} » : {', '.join(VERSION_KINDS)}.")
         author = (author or "").strip()
         if not author:
             raise ValueError("Indiquez l'auteur de la modification.")
@@ -629,7 +628,7 @@ def _move_head(conn: Connection, head: int | None, version_id: int) -> None:
 
 
 def _lever_ids(table: ProgrammeTable) -> list[str]:
-    fixed = {*_BASE, *_TAIL, *table.extra_columns}
+    fixed = {*IDENTITY_COLUMNS, *DIALOGUE_COLUMNS, *table.extra_columns}
     return [c for c in table.territories.columns if c not in fixed]
 
 
@@ -646,7 +645,7 @@ def _row_records(table: ProgrammeTable) -> Iterator[dict]:
     for position, record in enumerate(table.territories.to_dict("records")):
         yield {
             "position": position,
-            **{name: _text(record.get(name)) for name in (*_BASE, *_TAIL)},
+            **{name: _text(record.get(name)) for name in (*IDENTITY_COLUMNS, *DIALOGUE_COLUMNS)},
             "levels": {lever: int(record[lever]) for lever in levers},
             "extras": {name: _text(record.get(name)) for name in table.extra_columns},
         }
@@ -662,11 +661,11 @@ def _read_version(conn: Connection, version_id: int) -> StoredVersion:
     ).all()
     levers, extras = head.column_order["levers"], head.column_order["extras"]
     records = [
-        {**{name: getattr(r, name) for name in _BASE}, **{lv: r.levels[lv] for lv in levers},
-         **{name: getattr(r, name) for name in _TAIL}, **{x: r.extras.get(x, "") for x in extras}}
+        {**{name: getattr(r, name) for name in IDENTITY_COLUMNS}, **{lv: r.levels[lv] for lv in levers},
+         **{name: getattr(r, name) for name in DIALOGUE_COLUMNS}, **{x: r.extras.get(x, "") for x in extras}}
         for r in rows
     ]
-    frame = pd.DataFrame.from_records(records, columns=[*_BASE, *levers, *_TAIL, *extras])
+    frame = pd.DataFrame.from_records(records, columns=[*IDENTITY_COLUMNS, *levers, *DIALOGUE_COLUMNS, *extras])
     for lever in levers:
         frame[lever] = frame[lever].astype("int64")
     table = ProgrammeTable(frame, meta=dict(head.meta), extra_columns=list(extras))

@@ -30,10 +30,11 @@ from openpyxl.cell.cell import TYPE_STRING
 from territorial.cartography.geometry import simplify, tolerance_for
 from territorial.core.spreadsheet_text import clean, neutralise
 from territorial.model.programme import Programme
+from territorial.model.vocabulary import NAMED_COLUMNS, programme_columns
 from territorial.model.xlsx_reader import escape
 
 CSV_SEPARATOR = ";"
-_RESOLVED = {"type", "nom", "membres", "date_dialogue", "notes", "contact", "type_label", "nature",
+_RESOLVED = {*NAMED_COLUMNS, "type_label", "nature",
              "population", "annee_population", "departement", "departement_nom", "region", "region_nom", "segment",
              "n_actives", "geometry"}
 
@@ -73,8 +74,7 @@ def extra_columns(programme: Programme) -> list[str]:
 def file_frame(programme: Programme) -> pd.DataFrame:
     """The programme as an importable file (``nom`` holds the resolved name)."""
     data = programme.territories
-    columns = ["type", "nom", "membres", *programme.lever_ids, "date_dialogue", "notes", "contact",
-               *extra_columns(programme)]
+    columns = [*programme_columns(programme.lever_ids)[1:], *extra_columns(programme)]  # code is the index
     frame = pd.DataFrame(data[columns]).reset_index(names="code")
     return frame.fillna("")
 

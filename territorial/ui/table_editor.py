@@ -8,7 +8,8 @@ import streamlit as st
 
 from territorial.core.fmt import escape_markdown, plural
 from territorial.model.problems import ProgrammeFileError
-from territorial.model.programme_file import KINDS, ProgrammeTable
+from territorial.model.programme_file import ProgrammeTable
+from territorial.model.vocabulary import TERRITORY_KINDS
 from territorial.storage import editing
 from territorial.storage.store import StoredVersion, diff_tables
 from territorial.takeaways import exports
@@ -23,7 +24,7 @@ def _column_config(definition) -> dict:
     config: dict = {
         editing.NAME_COLUMN: st.column_config.TextColumn(editing.NAME_COLUMN, disabled=True),
         "code": st.column_config.TextColumn("code", required=True, help="Code INSEE ou SIREN"),
-        "type": st.column_config.SelectboxColumn("type", options=list(KINDS), required=True),
+        "type": st.column_config.SelectboxColumn("type", options=list(TERRITORY_KINDS), required=True),
         "nom": st.column_config.TextColumn("nom", help="Nom d'un groupement (ignoré sinon)"),
         "membres": st.column_config.TextColumn("membres", help="Codes des membres d'un groupement"),
         "date_dialogue": st.column_config.DateColumn("date_dialogue", format="DD/MM/YYYY"),

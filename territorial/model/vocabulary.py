@@ -1,0 +1,41 @@
+"""The programme's vocabulary, in one place: kinds of territory and the columns of a
+programme table (file, store, editor and exports all use these names)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+#: Kinds of territory a programme can hold (the ``type`` column).
+TERRITORY_KINDS = ("commune", "epci", "departement", "region", "groupement")
+#: A kind as a table shows it.
+KIND_LABELS = {
+    "commune": "Commune",
+    "epci": "Intercommunalité",
+    "departement": "Département",
+    "region": "Région",
+    "groupement": "Groupement",
+}
+#: A kind in a sentence (« … est une commune »).
+KIND_IN_A_SENTENCE = {
+    "commune": "une commune",
+    "epci": "une intercommunalité (EPCI)",
+    "departement": "un département",
+    "region": "une région",
+    "groupement": "un groupement",
+}
+#: The reference layer holding the codes of a kind (a groupement is made of members).
+LAYER_OF_KIND = {"commune": "communes", "epci": "epci", "departement": "departements", "region": "regions"}
+
+#: Columns of a programme table, in file order: identity, the levers (from the
+#: definition), then the last dialogue.
+IDENTITY_COLUMNS = ("code", "type", "nom", "membres")
+DIALOGUE_DATE = "date_dialogue"
+DIALOGUE_TEXTS = ("notes", "contact")
+DIALOGUE_COLUMNS = (DIALOGUE_DATE, *DIALOGUE_TEXTS)
+#: The columns a programme file names itself (the levers' ids come from the definition).
+NAMED_COLUMNS = (*IDENTITY_COLUMNS, *DIALOGUE_COLUMNS)
+
+
+def programme_columns(lever_ids: Iterable[str]) -> list[str]:
+    """Every column of a programme table, in file order."""
+    return [*IDENTITY_COLUMNS, *lever_ids, *DIALOGUE_COLUMNS]
