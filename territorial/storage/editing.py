@@ -111,6 +111,57 @@ def _keyed(table: ProgrammeTable) -> dict[tuple[str, str], dict]:
     return {(r["type"], r["code"]): r for r in table.territories.to_dict("records")}
 
 
+class _Merge:
+    """The three-way merge of :func:`rebase`: the current rows, changed by each of the editor's
+    rows in turn, and the conflicts met on the way."""
+
+    def __init__(self, now: dict[tuple[str, str], dict], columns: list[str]) -> None:
+        self.now = now
+        self.columns = columns
+        self.values = [c for c in columns if c not in ("code", "type")]
+        self.merged = {key: {c: row.get(c, "") for c in columns} for key, row in now.items()}
+        self.order = list(now)
+        self.conflicts: list[tuple[str, str, str, str, str, str]] = []
+
+    def conflict(self, key: tuple[str, str], column: str, was: str, wanted: str, kept: str) -> None:
+        self.conflicts.append((key[1], key[0], column, was, wanted, kept))
+
+    def added(self, key: tuple[str, str], row: dict) -> None:
+        """A territory the editor added: added, unless one was added meanwhile (differences conflict)."""
+        if key not in self.now:
+            self.merged[key] = {c: row.get(c, "") for c in self.columns}
+            self.order.append(key)
+            return
+        for column in self.values:
+            if _text(row.get(column)) != _text(self.now[key].get(column)):
+                self.conflict(key, column, ABSENT, _text(row.get(column)), _text(self.now[key].get(column)))
+
+    def changed(self, key: tuple[str, str], before: dict, row: dict) -> None:
+        """The editor's version of a territory: their changes carried where nobody else changed the cell."""
+        changed = [c for c in self.values if _text(row.get(c)) != _text(before.get(c))]
+        if key not in self.now:  # changed by the editor, removed meanwhile: stays removed
+            for column in changed:
+                self.conflict(key, column, _text(before.get(column)), _text(row.get(column)), ABSENT)
+            return
+        for column in changed:
+            was, wanted, kept = _text(before.get(column)), _text(row.get(column)), _text(self.now[key].get(column))
+            if kept == was:
+                self.merged[key][column] = row.get(column)
+            elif kept != wanted:
+                self.conflict(key, column, was, wanted, kept)
+
+    def removed(self, key: tuple[str, str], before: dict) -> None:
+        """A territory the editor removed: removed, unless it was changed meanwhile (then it stays)."""
+        if key not in self.now:
+            return
+        changed = [c for c in self.values if _text(self.now[key].get(c)) != _text(before.get(c))]
+        if not changed:
+            del self.merged[key]
+            self.order.remove(key)
+        for column in changed:
+            self.conflict(key, column, _text(before.get(column)), ABSENT, _text(self.now[key].get(column)))
+
+
 def rebase(base: ProgrammeTable, mine: ProgrammeTable, current: ProgrammeTable) -> Rebased:
     """Carry the changes from ``base`` to ``mine`` onto ``current`` (three-way merge).
 
@@ -125,44 +176,15 @@ def rebase(base: ProgrammeTable, mine: ProgrammeTable, current: ProgrammeTable) 
     old, new, now = _keyed(base), _keyed(mine), _keyed(current)
     columns = list(current.territories.columns)
     columns += [c for c in mine.territories.columns if c not in columns]
-    values = [c for c in columns if c not in ("code", "type")]
-    merged = {key: {c: row.get(c, "") for c in columns} for key, row in now.items()}
-    order = list(now)
-    conflicts: list[tuple[str, str, str, str, str, str]] = []
-
-    def conflict(key: tuple[str, str], column: str, was: str, wanted: str, kept: str) -> None:
-        conflicts.append((key[1], key[0], column, was, wanted, kept))
-
+    merge = _Merge(now, columns)
     for key, row in new.items():
-        if key not in old:  # added by the editor
-            if key not in now:
-                merged[key] = {c: row.get(c, "") for c in columns}
-                order.append(key)
-                continue
-            for column in values:
-                if _text(row.get(column)) != _text(now[key].get(column)):
-                    conflict(key, column, ABSENT, _text(row.get(column)), _text(now[key].get(column)))
-            continue
-        changed = [c for c in values if _text(row.get(c)) != _text(old[key].get(c))]
-        if key not in now:  # changed by the editor, removed meanwhile: stays removed
-            for column in changed:
-                conflict(key, column, _text(old[key].get(column)), _text(row.get(column)), ABSENT)
-            continue
-        for column in changed:
-            was, wanted, kept = _text(old[key].get(column)), _text(row.get(column)), _text(now[key].get(column))
-            if kept == was:
-                merged[key][column] = row.get(column)
-            elif kept != wanted:
-                conflict(key, column, was, wanted, kept)
-    for key in old.keys() - new.keys():  # removed by the editor
-        if key not in now:
-            continue
-        changed = [c for c in values if _text(now[key].get(c)) != _text(old[key].get(c))]
-        if not changed:
-            del merged[key]
-            order.remove(key)
-        for column in changed:
-            conflict(key, column, _text(old[key].get(column)), ABSENT, _text(now[key].get(column)))
+        if key not in old:
+            merge.added(key, row)
+        else:
+            merge.changed(key, old[key], row)
+    for key in old.keys() - new.keys():
+        merge.removed(key, old[key])
+    merged, order, conflicts, values = merge.merged, merge.order, merge.conflicts, merge.values
     frame = pd.DataFrame.from_records([merged[key] for key in order], columns=columns)
     for column in current.territories.columns:
         frame[column] = frame[column].astype(current.territories[column].dtype)
