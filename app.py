@@ -17,8 +17,7 @@ st.set_page_config(
 )
 
 PAGES = [
-    st.Page("pages/accueil.py", title="Vue d'ensemble",
-            url_path="accueil", default=True),
+    st.Page("pages/accueil.py", title="Vue d'ensemble", url_path="accueil", default=True),
     st.Page("pages/carte.py", title="Carte", url_path="carte"),
     st.Page("pages/segments.py", title="Segments et leviers", url_path="segments"),
     st.Page("pages/fiche.py", title="Fiche territoire", url_path="fiche"),

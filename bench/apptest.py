@@ -53,8 +53,13 @@ class MapRecorder:
             result = ours(fig, *args, **kwargs)
             sent = self._sent
             wire = sum(len((sent.get(k) or "").encode("utf-8")) for k in ("script", "header", "html"))
-            self.calls.append({"payload_bytes": wire if self.measure else None, "wire_bytes": wire,
-                               "shapes": territory_shapes(fig) if self.measure else None})
+            self.calls.append(
+                {
+                    "payload_bytes": wire if self.measure else None,
+                    "wire_bytes": wire,
+                    "shapes": territory_shapes(fig) if self.measure else None,
+                }
+            )
             return result
 
         real_frame = layout.map_frame
@@ -63,8 +68,13 @@ class MapRecorder:
             # Maps that only show: their whole HTML document is what is sent (st.iframe).
             result = real_frame(fig, **kwargs)
             size = len(layout.map_document(fig).encode("utf-8"))
-            self.calls.append({"payload_bytes": size if self.measure else None, "wire_bytes": size,
-                               "shapes": territory_shapes(fig) if self.measure else None})
+            self.calls.append(
+                {
+                    "payload_bytes": size if self.measure else None,
+                    "wire_bytes": size,
+                    "shapes": territory_shapes(fig) if self.measure else None,
+                }
+            )
             return result
 
         return [
@@ -120,8 +130,13 @@ def bench_pages(*, runs: int, queries: dict[str, dict[str, str]]) -> dict:
             result["empty"] = time_reruns(at, runs).as_dict()
 
         for spec in discover_pages():
-            entry: dict = {"title": spec.title, "url_path": spec.url_path, "path": spec.path,
-                           "default": spec.default, "query": queries.get(spec.url_path, {})}
+            entry: dict = {
+                "title": spec.title,
+                "url_path": spec.url_path,
+                "path": spec.path,
+                "default": spec.default,
+                "query": queries.get(spec.url_path, {}),
+            }
             result["pages"][spec.url_path] = entry
             at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
             at.query_params.update(entry["query"])

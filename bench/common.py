@@ -62,8 +62,7 @@ class Stats:
         return ordered[int(rank) - 1]
 
     def as_dict(self) -> dict:
-        return {"median": self.median, "min": self.min, "max": self.max, "n": self.n,
-                "values": self.values}
+        return {"median": self.median, "min": self.min, "max": self.max, "n": self.n, "values": self.values}
 
 
 def timed(fn, *args, **kwargs) -> tuple[float, object]:
@@ -96,11 +95,16 @@ def discover_pages(app: Path = APP) -> list[PageSpec]:
         if not node.args or not isinstance(node.args[0], ast.Constant):
             continue
         path = str(node.args[0].value)
-        kwargs = {kw.arg: kw.value.value for kw in node.keywords
-                  if isinstance(kw.value, ast.Constant)}
+        kwargs = {kw.arg: kw.value.value for kw in node.keywords if isinstance(kw.value, ast.Constant)}
         url_path = kwargs.get("url_path") or Path(path).stem
-        pages.append(PageSpec(path=path, url_path=str(url_path), title=str(kwargs.get("title", url_path)),
-                              default=bool(kwargs.get("default", False))))
+        pages.append(
+            PageSpec(
+                path=path,
+                url_path=str(url_path),
+                title=str(kwargs.get("title", url_path)),
+                default=bool(kwargs.get("default", False)),
+            )
+        )
     return pages
 
 
@@ -122,21 +126,25 @@ def prepare_data_dir(directory: Path, *, national: bool) -> tuple[dict[str, str 
     from territorial.storage.store import Store, default_url
 
     reference, definition = load_reference(), load_definition()
-    table = load_programme_file(national_programme_csv(reference, definition=definition),
-                                filename="national.csv", definition=definition, reference=reference)
+    table = load_programme_file(
+        national_programme_csv(reference, definition=definition),
+        filename="national.csv",
+        definition=definition,
+        reference=reference,
+    )
     saved = dict(os.environ)
     os.environ[ENV_DATA_DIR] = str(directory)
     os.environ.pop(ENV_URL, None)
     try:
         store = Store.open(default_url())
-        store.save(table, author="bench", comment="Programme national (toutes les EPCI)",
-                   kind="import", expected_parent=None)
+        store.save(
+            table, author="bench", comment="Programme national (toutes les EPCI)", kind="import", expected_parent=None
+        )
         store.close()
     finally:
         os.environ.clear()
         os.environ.update(saved)
     return env, len(table.territories)
-
 
 
 # --------------------------------------------------------------------------- server
@@ -164,8 +172,7 @@ class RssSampler:
     sampled (a process's total at its last sample, minus its total at the first).
     """
 
-    def __init__(self, pid: int, *, interval: float = 0.1, exclude: int | None = None,
-                 nice: int | None = None) -> None:
+    def __init__(self, pid: int, *, interval: float = 0.1, exclude: int | None = None, nice: int | None = None) -> None:
         import psutil
 
         self._psutil = psutil

@@ -67,13 +67,17 @@ class Editor:
                     self.initial_territories = len(table.territories)
                 table.territories = table.territories.iloc[:-1]
                 try:
-                    saved = store.save(table, author="bench", comment="Modification pendant la visite",
-                                       kind="edition", expected_parent=current.id)
+                    saved = store.save(
+                        table,
+                        author="bench",
+                        comment="Modification pendant la visite",
+                        kind="edition",
+                        expected_parent=current.id,
+                    )
                 except ConflictError as exc:  # another editor: the store refused, nothing is lost
                     self.errors.append(f"conflit : {exc}")
                     continue
-                self.saved.append(SavedVersion(time.perf_counter() - started, saved.id,
-                                               len(table.territories)))
+                self.saved.append(SavedVersion(time.perf_counter() - started, saved.id, len(table.territories)))
                 if self._stop.wait(self.interval):
                     return
         except Exception as exc:  # noqa: BLE001 - reported in the load report

@@ -57,16 +57,16 @@ def _largest_valid_xlsx(codes: list[str]) -> bytes:
     from territorial.takeaways import exports
 
     reference, definition = load_reference(), load_definition()
-    table = load_programme_file(_largest_valid(codes), filename="max.csv", definition=definition,
-                                reference=reference)
+    table = load_programme_file(_largest_valid(codes), filename="max.csv", definition=definition, reference=reference)
     return exports.to_xlsx(resolve(table, reference=reference, definition=definition))
 
 
 def _five_megabytes_of_notes(codes: list[str]) -> bytes:
     """As many bytes as the upload allows, every row valid: 5,000 territories with 1 KB notes."""
     note = "x" * ((MAX_BYTES - 200_000) // MAX_ROWS)
-    return hostile.csv_text([[*hostile.HEADER, "notes"],
-                             *[[code, "commune", "1", "0", "2", "3", note] for code in codes[:MAX_ROWS]]])
+    return hostile.csv_text(
+        [[*hostile.HEADER, "notes"], *[[code, "commune", "1", "0", "2", "3", note] for code in codes[:MAX_ROWS]]]
+    )
 
 
 #: name -> (file name, builder, what it is)
@@ -84,8 +84,11 @@ FILES: dict[str, tuple[str, Callable[[list[str]], bytes], str]] = {
     "blank_lines": ("blank.csv", lambda _c: hostile.blank_lines_csv(), "CSV, 5 MB of empty lines"),
     "control": ("nul.csv", lambda _c: hostile.control_after_4kb_csv(), "CSV, NUL after 4 KB"),
     "members": ("members.csv", lambda c: hostile.many_members_csv(c), "CSV valid, groupements of 5,000 members"),
-    "bad_members": ("unknown.csv", lambda c: hostile.many_members_csv(c, known=False),
-                    "CSV, 800,000 unknown member codes"),
+    "bad_members": (
+        "unknown.csv",
+        lambda c: hostile.many_members_csv(c, known=False),
+        "CSV, 800,000 unknown member codes",
+    ),
     "largest_csv": ("max.csv", _largest_valid, f"CSV valid, {MAX_ROWS:,} rows x {MAX_COLUMNS} columns"),
     "largest_xlsx": ("max.xlsx", _largest_valid_xlsx, "XLSX valid, its export (2 sheets)"),
     "five_mb": ("notes.csv", _five_megabytes_of_notes, f"CSV valid, {MAX_ROWS:,} rows, 5 MB of notes"),
@@ -105,8 +108,9 @@ def _child(path: str) -> None:
 
     reference, definition = load_reference(), load_definition()
     demo_file = Path(__file__).resolve().parent.parent / "data" / "demo_programme.csv"
-    demo = load_programme_file(demo_file.read_bytes(), filename=demo_file.name, definition=definition,
-                               reference=reference)
+    demo = load_programme_file(
+        demo_file.read_bytes(), filename=demo_file.name, definition=definition, reference=reference
+    )
     data = Path(path).read_bytes()
     print("ready", flush=True)
     sys.stdin.readline()
@@ -131,8 +135,9 @@ def _child(path: str) -> None:
 
 def measure(path: Path) -> dict:
     """Run the child on ``path``; time and peak memory above its idle memory."""
-    process = subprocess.Popen([sys.executable, __file__, "--child", str(path)], stdin=subprocess.PIPE,
-                               stdout=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, __file__, "--child", str(path)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
     try:
         if process.stdout.readline().strip() != "ready":
             raise RuntimeError("the child did not start")
@@ -152,11 +157,16 @@ def measure(path: Path) -> dict:
                 break
             if time.perf_counter() - started > CHILD_TIMEOUT_S:
                 process.kill()
-                return {"outcome": "DÉLAI DÉPASSÉ", "seconds": CHILD_TIMEOUT_S, "peak_mb": (peak - idle) / 2**20,
-                        "message": ""}
+                return {
+                    "outcome": "DÉLAI DÉPASSÉ",
+                    "seconds": CHILD_TIMEOUT_S,
+                    "peak_mb": (peak - idle) / 2**20,
+                    "message": "",
+                }
             time.sleep(SAMPLE_S)
-        result = json.loads(lines[0]) if lines and lines[0].strip() else {"outcome": "PLANTÉ", "seconds": 0.0,
-                                                                            "message": ""}
+        result = (
+            json.loads(lines[0]) if lines and lines[0].strip() else {"outcome": "PLANTÉ", "seconds": 0.0, "message": ""}
+        )
         result.update(idle_mb=idle / 2**20, peak_mb=(peak - idle) / 2**20)
         return result
     finally:
@@ -184,25 +194,34 @@ def main() -> int:
             size = path.stat().st_size
             assert size <= MAX_BYTES, f"{name}: {size} bytes, over the upload limit"
             result = measure(path)
-            ok = result["seconds"] <= BUDGET_S and result["peak_mb"] <= BUDGET_MB and result["outcome"] in (
-                "accepté", "refusé")
+            ok = (
+                result["seconds"] <= BUDGET_S
+                and result["peak_mb"] <= BUDGET_MB
+                and result["outcome"] in ("accepté", "refusé")
+            )
             rows.append({"name": name, "what": what, "size_kb": size / 1024, **result, "ok": ok})
             path.unlink()
-    print(f"Budget per file: {BUDGET_S:.0f} s and {BUDGET_MB:.0f} MB above the idle process "
-          f"(idle: about {rows[0].get('idle_mb', 0):.0f} MB, reference geography loaded).\n")
+    print(
+        f"Budget per file: {BUDGET_S:.0f} s and {BUDGET_MB:.0f} MB above the idle process "
+        f"(idle: about {rows[0].get('idle_mb', 0):.0f} MB, reference geography loaded).\n"
+    )
     header = f"{'file':<13} {'what':<38} {'size':>8} {'outcome':<8} {'time':>7} {'peak':>8} {'':<7} first problem"
     print(header)
     print("-" * len(header))
     for row in rows:
         message = row.get("message", "")
         if row["outcome"] == "accepté":
-            message = (f"{row['territories']:,} territories; read {row['read_s']:.2f} s, diff with the demo "
-                       f"{row['diff_s']:.2f} s ({row['changes']:,} rows)")
+            message = (
+                f"{row['territories']:,} territories; read {row['read_s']:.2f} s, diff with the demo "
+                f"{row['diff_s']:.2f} s ({row['changes']:,} rows)"
+            )
         elif row.get("problems", 0) > 1:
             message = f"[{row['problems']:,} problems] {message}"
-        print(f"{row['name']:<13} {row['what']:<38} {row['size_kb']:>6.0f} KB {row['outcome']:<8} "
-              f"{row['seconds']:>5.2f} s {row['peak_mb']:>5.0f} MB {'OK' if row['ok'] else 'DEPASSE':<7} "
-              f"{message[:110]}")
+        print(
+            f"{row['name']:<13} {row['what']:<38} {row['size_kb']:>6.0f} KB {row['outcome']:<8} "
+            f"{row['seconds']:>5.2f} s {row['peak_mb']:>5.0f} MB {'OK' if row['ok'] else 'DEPASSE':<7} "
+            f"{message[:110]}"
+        )
     if args.json:
         args.json.write_text(json.dumps(rows, ensure_ascii=False, indent=2))
     return 0 if all(row["ok"] for row in rows) else 1

@@ -102,12 +102,15 @@ async def _stage(context) -> str:
         state = await asyncio.wait_for(page.evaluate(_STAGE_JS), 5)
     except Exception as exc:  # noqa: BLE001
         return f"état inconnu : {type(exc).__name__}"
-    return (f"app {'chargée' if state['app'] else 'non chargée'}, {state['main']} éléments, "
-            f"{state['iframes']} iframe(s){', script en cours' if state['running'] else ''}")
+    return (
+        f"app {'chargée' if state['app'] else 'non chargée'}, {state['main']} éléments, "
+        f"{state['iframes']} iframe(s){', script en cours' if state['running'] else ''}"
+    )
 
 
 def _local_only(blocked: list[str]):
     """A route handler that lets only this machine's requests through, noting the others."""
+
     async def guard(route):
         parts = urlsplit(route.request.url)
         if parts.scheme in {"data", "blob", "about"} or parts.hostname in LOCAL_HOSTS:
@@ -115,6 +118,7 @@ def _local_only(blocked: list[str]):
         else:
             blocked.append(route.request.url)
             await route.abort()
+
     return guard
 
 
@@ -130,8 +134,9 @@ def _problems(exceptions: int, page_errors: list[str], blocked: list[str]) -> st
     return "; ".join(problems)
 
 
-async def _viewer(browser, base_url: str, path: str, index: int, timeout: float,
-                  came_before: str | None = None) -> ViewerResult:
+async def _viewer(
+    browser, base_url: str, path: str, index: int, timeout: float, came_before: str | None = None
+) -> ViewerResult:
     """One viewer in a fresh browser context; with ``came_before``, the context opens that
     page first (untimed), so ``path`` is timed with a warm HTTP cache: a returning visitor."""
     context = await browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR")
@@ -157,11 +162,21 @@ async def _viewer(browser, base_url: str, path: str, index: int, timeout: float,
         exceptions = await page.locator('[data-testid="stException"]').count()
         return ViewerResult(index, path, True, seconds, shapes, _problems(exceptions, page_errors, blocked))
     except TimeoutError:
-        return ViewerResult(index, path, False, time.perf_counter() - started,
-                            error=f"carte non dessinée après {timeout:.0f} s ({await _stage(context)})")
+        return ViewerResult(
+            index,
+            path,
+            False,
+            time.perf_counter() - started,
+            error=f"carte non dessinée après {timeout:.0f} s ({await _stage(context)})",
+        )
     except Exception as exc:  # noqa: BLE001 - every failure is reported, not raised
-        return ViewerResult(index, path, False, time.perf_counter() - started,
-                            error=f"{type(exc).__name__}: {str(exc).splitlines()[0][:200]}")
+        return ViewerResult(
+            index,
+            path,
+            False,
+            time.perf_counter() - started,
+            error=f"{type(exc).__name__}: {str(exc).splitlines()[0][:200]}",
+        )
     finally:
         try:
             await asyncio.wait_for(context.close(), 10)
@@ -169,8 +184,14 @@ async def _viewer(browser, base_url: str, path: str, index: int, timeout: float,
             pass
 
 
-async def run_viewers(base_url: str, *, n: int = DEFAULT_VIEWERS, paths: list[str] | None = None,
-                      timeout: float = VIEWER_TIMEOUT, total_timeout: float | None = None) -> list[ViewerResult]:
+async def run_viewers(
+    base_url: str,
+    *,
+    n: int = DEFAULT_VIEWERS,
+    paths: list[str] | None = None,
+    timeout: float = VIEWER_TIMEOUT,
+    total_timeout: float | None = None,
+) -> list[ViewerResult]:
     """Open ``n`` viewers at once against ``base_url``; one result per viewer."""
     from playwright.async_api import async_playwright
 
@@ -180,26 +201,29 @@ async def run_viewers(base_url: str, *, n: int = DEFAULT_VIEWERS, paths: list[st
     paths = paths or ["/"]
     total_timeout = total_timeout or timeout * 2 + 30
     async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=CHROMIUM_PATH, headless=True,
-                                                   args=CHROMIUM_ARGS)
+        browser = await playwright.chromium.launch(executable_path=CHROMIUM_PATH, headless=True, args=CHROMIUM_ARGS)
         try:
-            tasks = [asyncio.create_task(_viewer(browser, base_url, paths[i % len(paths)], i, timeout))
-                     for i in range(n)]
+            tasks = [
+                asyncio.create_task(_viewer(browser, base_url, paths[i % len(paths)], i, timeout)) for i in range(n)
+            ]
             done, pending = await asyncio.wait(tasks, timeout=total_timeout)
             for task in pending:
                 task.cancel()
             results = [t.result() for t in done if not t.cancelled() and t.exception() is None]
             seen = {r.viewer for r in results}
-            results += [ViewerResult(i, paths[i % len(paths)], False, total_timeout,
-                                     error="arrêté : délai total dépassé")
-                        for i in range(n) if i not in seen]
+            results += [
+                ViewerResult(i, paths[i % len(paths)], False, total_timeout, error="arrêté : délai total dépassé")
+                for i in range(n)
+                if i not in seen
+            ]
         finally:
             await browser.close()
     return sorted(results, key=lambda r: r.viewer)
 
 
-async def sequential_viewers(base_url: str, paths: list[str], *, timeout: float = VIEWER_TIMEOUT,
-                             came_before: str | None = None) -> list[ViewerResult]:
+async def sequential_viewers(
+    base_url: str, paths: list[str], *, timeout: float = VIEWER_TIMEOUT, came_before: str | None = None
+) -> list[ViewerResult]:
     """One viewer after the other (fresh browser context each), one per item of ``paths``;
     with ``came_before``, each one has opened that page first (see ``_viewer``)."""
     from playwright.async_api import async_playwright
@@ -207,11 +231,9 @@ async def sequential_viewers(base_url: str, paths: list[str], *, timeout: float 
     if urlsplit(base_url).hostname not in LOCAL_HOSTS:
         raise ValueError(f"refusé : {base_url} n'est pas sur cette machine (localhost uniquement)")
     async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=CHROMIUM_PATH, headless=True,
-                                                   args=CHROMIUM_ARGS)
+        browser = await playwright.chromium.launch(executable_path=CHROMIUM_PATH, headless=True, args=CHROMIUM_ARGS)
         try:
-            return [await _viewer(browser, base_url, path, i, timeout, came_before)
-                    for i, path in enumerate(paths)]
+            return [await _viewer(browser, base_url, path, i, timeout, came_before) for i, path in enumerate(paths)]
         finally:
             await browser.close()
 
@@ -234,18 +256,20 @@ def meets_target(s: dict, target_p95: float = TARGET_P95) -> bool:
     return s["served"] == s["viewers"] and s["errors"] == 0 and s["p95"] < target_p95
 
 
-def report(results: list[ViewerResult], s: dict, *, target_p95: float, peak_rss: int | None,
-           count_label: str = "formes") -> str:
+def report(
+    results: list[ViewerResult], s: dict, *, target_p95: float, peak_rss: int | None, count_label: str = "formes"
+) -> str:
     lines = [f"{'viewer':>6}  {'page':<40} {'résultat':<8} {'s':>7}  {count_label:>7}  détail"]
     for r in results:
         state = "OK" if r.ok else ("ERREUR" if r.drawn else "ÉCHEC")
-        lines.append(f"{r.viewer:>6}  {r.path[:40]:<40} {state:<8} "
-                     f"{r.seconds:>7.2f}  {r.shapes:>7}  {r.error}")
+        lines.append(f"{r.viewer:>6}  {r.path[:40]:<40} {state:<8} {r.seconds:>7.2f}  {r.shapes:>7}  {r.error}")
     lines.append("")
     got = "reçue" if count_label == "octets" else "dessinée"
     lines.append(f"viewers servis (carte {got}) : {s['served']}/{s['viewers']}   erreurs : {s['errors']}")
-    lines.append(f"temps jusqu'à la carte {got} : p50 {s['p50']:.2f} s   p95 {s['p95']:.2f} s   "
-                 f"max {s['max']:.2f} s   (objectif p95 < {target_p95:g} s)")
+    lines.append(
+        f"temps jusqu'à la carte {got} : p50 {s['p50']:.2f} s   p95 {s['p95']:.2f} s   "
+        f"max {s['max']:.2f} s   (objectif p95 < {target_p95:g} s)"
+    )
     if peak_rss is not None:
         lines.append(f"mémoire résidente max du serveur : {peak_rss / 2**20:.0f} Mo")
     verdict = "OK" if meets_target(s, target_p95) else "DEPASSE"
@@ -257,29 +281,49 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description="N viewers at once against the dashboard (localhost only).")
     parser.add_argument("-n", "--viewers", type=int, default=DEFAULT_VIEWERS)
     parser.add_argument("--url", help="an already running server on localhost (default: start one on 86xx)")
-    parser.add_argument("--path", action="append", dest="paths",
-                        help="page to open, e.g. / (the overview) or '/fiche?territoire=CODE' (repeatable; "
-                             "viewers cycle through them). Default: /")
-    parser.add_argument("--national", action="store_true",
-                        help="the server started here shows the national programme (every EPCI)")
+    parser.add_argument(
+        "--path",
+        action="append",
+        dest="paths",
+        help="page to open, e.g. / (the overview) or '/fiche?territoire=CODE' (repeatable; "
+        "viewers cycle through them). Default: /",
+    )
+    parser.add_argument(
+        "--national", action="store_true", help="the server started here shows the national programme (every EPCI)"
+    )
     parser.add_argument("--timeout", type=float, default=VIEWER_TIMEOUT, help="per viewer, seconds")
     parser.add_argument("--total-timeout", type=float, default=None, help="whole run, seconds")
     parser.add_argument("--target-p95", type=float, default=TARGET_P95)
-    parser.add_argument("--cold", action="store_true",
-                        help="no warm-up: the crowd hits a server nobody visited yet (by default one "
-                             "viewer opens each page first, as the facilitator does before a workshop)")
-    parser.add_argument("--protocol", action="store_true",
-                        help="viewers speak Streamlit's websocket protocol instead of running a browser "
-                             "(measures the server alone; 'shapes' is then the bytes received)")
-    parser.add_argument("--same-priority", action="store_true",
-                        help="do not lower the browsers' CPU priority below the server's")
-    parser.add_argument("--edit", type=int, default=0, metavar="N",
-                        help="while the viewers load, an editor saves N new versions (one territory "
-                             "fewer each) to the server's store; needs the server started here")
+    parser.add_argument(
+        "--cold",
+        action="store_true",
+        help="no warm-up: the crowd hits a server nobody visited yet (by default one "
+        "viewer opens each page first, as the facilitator does before a workshop)",
+    )
+    parser.add_argument(
+        "--protocol",
+        action="store_true",
+        help="viewers speak Streamlit's websocket protocol instead of running a browser "
+        "(measures the server alone; 'shapes' is then the bytes received)",
+    )
+    parser.add_argument(
+        "--same-priority", action="store_true", help="do not lower the browsers' CPU priority below the server's"
+    )
+    parser.add_argument(
+        "--edit",
+        type=int,
+        default=0,
+        metavar="N",
+        help="while the viewers load, an editor saves N new versions (one territory "
+        "fewer each) to the server's store; needs the server started here",
+    )
     parser.add_argument("--edit-interval", type=float, default=2.0, help="seconds between two versions")
-    parser.add_argument("--floor", action="store_true",
-                        help="the same crowd on the floor page (a title and a 3-shape folium map, "
-                             "bench/common.py FLOOR_APP): what Streamlit alone costs on this machine")
+    parser.add_argument(
+        "--floor",
+        action="store_true",
+        help="the same crowd on the floor page (a title and a 3-shape folium map, "
+        "bench/common.py FLOOR_APP): what Streamlit alone costs on this machine",
+    )
     parser.add_argument("--json", type=Path, help="write the results as JSON")
     args = parser.parse_args(argv)
     if not 1 <= args.viewers <= 100:
@@ -322,10 +366,18 @@ def run_crowd(base_url: str, args: argparse.Namespace) -> list[ViewerResult]:
     if args.protocol:
         from bench.protocol import run_protocol_viewers
 
-        return asyncio.run(run_protocol_viewers(base_url, n=args.viewers, paths=args.paths or ["/"],
-                                                timeout=args.timeout, total_timeout=args.total_timeout))
-    return asyncio.run(run_viewers(base_url, n=args.viewers, paths=args.paths, timeout=args.timeout,
-                                   total_timeout=args.total_timeout))
+        return asyncio.run(
+            run_protocol_viewers(
+                base_url,
+                n=args.viewers,
+                paths=args.paths or ["/"],
+                timeout=args.timeout,
+                total_timeout=args.total_timeout,
+            )
+        )
+    return asyncio.run(
+        run_viewers(base_url, n=args.viewers, paths=args.paths, timeout=args.timeout, total_timeout=args.total_timeout)
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -336,15 +388,19 @@ def main(argv: list[str] | None = None) -> int:
     with target_server(args) as (base_url, server, data_dir):
         if not args.cold:
             for r in visit_each_page(base_url, args):
-                print(f"échauffement {r.path} (serveur à froid) : {r.seconds:.1f} s "
-                      f"{'carte dessinée' if r.drawn else 'ÉCHEC'} {r.error}", flush=True)
+                print(
+                    f"échauffement {r.path} (serveur à froid) : {r.seconds:.1f} s "
+                    f"{'carte dessinée' if r.drawn else 'ÉCHEC'} {r.error}",
+                    flush=True,
+                )
         if args.edit:
             editor = Editor(data_dir, count=args.edit, interval=args.edit_interval)
         sampler = RssSampler(server.process.pid) if server else None
         # The viewers' browsers run at low priority: in a real room they are 20 other devices,
         # here they share the server's CPU (see bench/README.md).
-        browsers = RssSampler(os.getpid(), exclude=server.process.pid if server else None,
-                              nice=None if args.same_priority else 19)
+        browsers = RssSampler(
+            os.getpid(), exclude=server.process.pid if server else None, nice=None if args.same_priority else 19
+        )
         with browsers, sampler or nullcontext():
             started = time.perf_counter()
             if editor:
@@ -358,32 +414,47 @@ def main(argv: list[str] | None = None) -> int:
             after = visit_each_page(base_url, args)
             edit_problems = check_edits(results, after, editor, protocol=args.protocol)
     s = summary(results)
-    print(report(results, s, target_p95=args.target_p95, peak_rss=peak,
-                 count_label="octets" if args.protocol else "formes"))
+    print(
+        report(
+            results, s, target_p95=args.target_p95, peak_rss=peak, count_label="octets" if args.protocol else "formes"
+        )
+    )
     if editor:
         print(editor.report())
         for r in after:
-            print(f"après les modifications, {r.path} : {r.shapes} formes "
-                  f"{'dessinées' if r.drawn else 'NON DESSINÉES'} {r.error}")
-        print("modification pendant la visite : " + ("OK" if not edit_problems else
-                                                      "ÉCHEC — " + " ; ".join(edit_problems)))
-    print(f"durée totale : {wall:.1f} s ; temps CPU consommé : navigateurs {browsers.cpu_seconds:.0f} s"
-          + (f", serveur {sampler.cpu_seconds:.0f} s" if sampler else "")
-          + f" ({os.cpu_count()} cœurs, charge moyenne {os.getloadavg()[0]:.1f})")
+            print(
+                f"après les modifications, {r.path} : {r.shapes} formes "
+                f"{'dessinées' if r.drawn else 'NON DESSINÉES'} {r.error}"
+            )
+        print(
+            "modification pendant la visite : "
+            + ("OK" if not edit_problems else "ÉCHEC — " + " ; ".join(edit_problems))
+        )
+    print(
+        f"durée totale : {wall:.1f} s ; temps CPU consommé : navigateurs {browsers.cpu_seconds:.0f} s"
+        + (f", serveur {sampler.cpu_seconds:.0f} s" if sampler else "")
+        + f" ({os.cpu_count()} cœurs, charge moyenne {os.getloadavg()[0]:.1f})"
+    )
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
-        out = {"summary": s, "peak_rss": peak, "wall_seconds": wall,
-               "results": [{**asdict(r), "ok": r.ok} for r in results]}
+        out = {
+            "summary": s,
+            "peak_rss": peak,
+            "wall_seconds": wall,
+            "results": [{**asdict(r), "ok": r.ok} for r in results],
+        }
         if editor:
-            out["edit"] = {"saved": [asdict(v) for v in editor.saved], "problems": edit_problems,
-                           "initial_territories": editor.initial_territories,
-                           "after": [{**asdict(r), "ok": r.ok} for r in after]}
+            out["edit"] = {
+                "saved": [asdict(v) for v in editor.saved],
+                "problems": edit_problems,
+                "initial_territories": editor.initial_territories,
+                "after": [{**asdict(r), "ok": r.ok} for r in after],
+            }
         args.json.write_text(json.dumps(out, indent=2))
     return 0 if meets_target(s, args.target_p95) and not (editor and edit_problems) else 1
 
 
-def check_edits(results: list[ViewerResult], after: list[ViewerResult], editor: Editor, *,
-                protocol: bool) -> list[str]:
+def check_edits(results: list[ViewerResult], after: list[ViewerResult], editor: Editor, *, protocol: bool) -> list[str]:
     """What went wrong with the viewers while the editor saved versions (empty: nothing).
 
     Marks the viewers shown an impossible map (not one of the versions) as errors.
@@ -397,13 +468,16 @@ def check_edits(results: list[ViewerResult], after: list[ViewerResult], editor: 
     for r in results:
         if r.drawn and not last <= r.shapes <= first:
             r.error = (r.error + "; " if r.error else "") + (
-                f"{r.shapes} formes : aucune version n'en a autant (de {last} à {first})")
+                f"{r.shapes} formes : aucune version n'en a autant (de {last} à {first})"
+            )
     if any(r.error for r in results):
         problems.append("des viewers ont eu une erreur pendant les modifications")
     for r in after:
         if not r.ok or r.shapes != last:
-            problems.append(f"après les modifications, {r.path} montre {r.shapes} formes au lieu de {last} "
-                            f"(dernière version) {r.error}")
+            problems.append(
+                f"après les modifications, {r.path} montre {r.shapes} formes au lieu de {last} "
+                f"(dernière version) {r.error}"
+            )
     return problems
 
 

@@ -121,7 +121,7 @@ def print_stats(profilers: _Profilers, sort: str, top: int, title: str) -> None:
     pstats.Stats(profilers.cprofile, stream=out).sort_stats(sort).print_stats(top)
     text = out.getvalue().replace(str(ROOT) + "/", "")
     print(title)
-    print(text[text.index("   ncalls"):] if "   ncalls" in text else text)
+    print(text[text.index("   ncalls") :] if "   ncalls" in text else text)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -129,9 +129,12 @@ def main(argv: list[str] | None = None) -> None:
     from streamlit.runtime.scriptrunner import script_runner
 
     profilers = _Profilers(with_pyinstrument=not args.no_pyinstrument)
-    patches = [*MapRecorder().patches(),
-               mock.patch.object(script_runner, "exec_func_with_error_handling",
-                                 profilers.wrap(script_runner.exec_func_with_error_handling))]
+    patches = [
+        *MapRecorder().patches(),
+        mock.patch.object(
+            script_runner, "exec_func_with_error_handling", profilers.wrap(script_runner.exec_func_with_error_handling)
+        ),
+    ]
     with tempfile.TemporaryDirectory(prefix="bench-profile-") as tmp:
         env, _ = prepare_data_dir(Path(tmp), national=args.national)  # a fresh store
         set_environment(env)
@@ -144,9 +147,11 @@ def main(argv: list[str] | None = None) -> None:
                 p.stop()
 
     n = len(profilers.cpu)
-    print(f"{args.page}: réexécution sans profileur, médiane {1000 * plain[len(plain) // 2]:.0f} ms "
-          f"(AppTest, temps mur) ; sous cProfile : CPU {1000 * sum(profilers.cpu) / n:.0f} ms, "
-          f"mur {1000 * sum(profilers.wall) / n:.0f} ms par réexécution\n")
+    print(
+        f"{args.page}: réexécution sans profileur, médiane {1000 * plain[len(plain) // 2]:.0f} ms "
+        f"(AppTest, temps mur) ; sous cProfile : CPU {1000 * sum(profilers.cpu) / n:.0f} ms, "
+        f"mur {1000 * sum(profilers.wall) / n:.0f} ms par réexécution\n"
+    )
     print_stats(profilers, "cumulative", args.top, "== cProfile, temps CPU cumulé (toutes réexécutions) ==")
     print_stats(profilers, "tottime", 15, "== cProfile, temps CPU propre ==")
     if profilers.pyinstrument:

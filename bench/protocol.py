@@ -45,8 +45,12 @@ class RunWatch:
 
     def _element(self, element) -> None:
         kind = element.WhichOneof("type")
-        is_map = (kind == "component_instance" and MAP_COMPONENT in element.component_instance.component_name
-                  or kind == "iframe" and MAP_CLASS in element.iframe.srcdoc)
+        is_map = (
+            kind == "component_instance"
+            and MAP_COMPONENT in element.component_instance.component_name
+            or kind == "iframe"
+            and MAP_CLASS in element.iframe.srcdoc
+        )
         if is_map:
             self.map_at = self.map_at or time.perf_counter()
         elif kind == "exception":
@@ -67,9 +71,13 @@ async def protocol_viewer(base_url: str, path: str, index: int, timeout: float) 
     watch = RunWatch(path)
 
     async def run() -> None:
-        async with websockets.connect(f"ws://{parts.netloc}/_stcore/stream", subprotocols=["streamlit"],
-                                      max_size=None, open_timeout=timeout,
-                                      additional_headers={"Origin": f"{parts.scheme}://{parts.netloc}"}) as ws:
+        async with websockets.connect(
+            f"ws://{parts.netloc}/_stcore/stream",
+            subprotocols=["streamlit"],
+            max_size=None,
+            open_timeout=timeout,
+            additional_headers={"Origin": f"{parts.scheme}://{parts.netloc}"},
+        ) as ws:
             await ws.send(back.SerializeToString())
             finished = False
             while not finished:
@@ -91,20 +99,23 @@ async def protocol_viewer(base_url: str, path: str, index: int, timeout: float) 
     return ViewerResult(index, path, watch.map_at is not None, seconds, watch.received, "; ".join(watch.errors))
 
 
-async def run_protocol_viewers(base_url: str, *, n: int, paths: list[str], timeout: float,
-                               total_timeout: float | None = None) -> list[ViewerResult]:
+async def run_protocol_viewers(
+    base_url: str, *, n: int, paths: list[str], timeout: float, total_timeout: float | None = None
+) -> list[ViewerResult]:
     """``n`` protocol viewers at once; ``shapes`` holds the bytes received."""
     from bench.common import LOCAL_HOSTS
 
     if urlsplit(base_url).hostname not in LOCAL_HOSTS:
         raise ValueError(f"refusé : {base_url} n'est pas sur cette machine (localhost uniquement)")
-    tasks = [asyncio.create_task(protocol_viewer(base_url, paths[i % len(paths)], i, timeout))
-             for i in range(n)]
+    tasks = [asyncio.create_task(protocol_viewer(base_url, paths[i % len(paths)], i, timeout)) for i in range(n)]
     done, pending = await asyncio.wait(tasks, timeout=total_timeout or timeout * 2 + 30)
     for task in pending:
         task.cancel()
     results = [t.result() for t in done if not t.cancelled() and t.exception() is None]
     seen = {r.viewer for r in results}
-    results += [ViewerResult(i, paths[i % len(paths)], False, float(total_timeout or 0),
-                             error="arrêté : délai total dépassé") for i in range(n) if i not in seen]
+    results += [
+        ViewerResult(i, paths[i % len(paths)], False, float(total_timeout or 0), error="arrêté : délai total dépassé")
+        for i in range(n)
+        if i not in seen
+    ]
     return sorted(results, key=lambda r: r.viewer)

@@ -147,8 +147,9 @@ def bench_import(config: Config) -> list[Row]:
                 store = Store.open(f"sqlite:///{Path(tmp) / 'programme.sqlite'}")
 
                 def run(data: bytes = data, store: Store = store) -> int:
-                    table = load_programme_file(data, filename="programme.csv", definition=definition,
-                                                reference=reference)
+                    table = load_programme_file(
+                        data, filename="programme.csv", definition=definition, reference=reference
+                    )
                     resolve(table, reference=reference, definition=definition)
                     store.save(table, author="bench", comment="", kind="import", expected_parent=None)
                     return len(table.territories)
@@ -176,46 +177,77 @@ def child_env(env: dict[str, str | None]) -> dict[str, str]:
 def bench_apptest(env: dict[str, str | None], config: Config, label: str) -> dict:
     with tempfile.TemporaryDirectory(prefix="bench-apptest-") as tmp:
         out = Path(tmp) / "apptest.json"
-        cmd = [sys.executable, str(ROOT / "bench" / "apptest.py"), "--runs", str(config.reruns),
-               "--query", f"fiche:territoire={FICHE_CODE}", "--out", str(out)]
+        cmd = [
+            sys.executable,
+            str(ROOT / "bench" / "apptest.py"),
+            "--runs",
+            str(config.reruns),
+            "--query",
+            f"fiche:territoire={FICHE_CODE}",
+            "--out",
+            str(out),
+        ]
         log(f"{label} : réexécutions AppTest ({config.reruns} par page)…")
-        proc = subprocess.run(cmd, cwd=ROOT, env=child_env(env), capture_output=True, text=True,
-                              timeout=1800)
+        proc = subprocess.run(cmd, cwd=ROOT, env=child_env(env), capture_output=True, text=True, timeout=1800)
         if proc.returncode != 0:
             raise RuntimeError(f"bench/apptest.py a échoué :\n{proc.stderr[-3000:]}")
         return json.loads(out.read_text(encoding="utf-8"))
 
 
-def apptest_rows(result: dict, label: str, budget_rerun: float, budget_payload: float,
-                 expected_shapes: int) -> tuple[list[Row], list[str]]:
+def apptest_rows(
+    result: dict, label: str, budget_rerun: float, budget_payload: float, expected_shapes: int
+) -> tuple[list[Row], list[str]]:
     rows, problems = [], []
     empty = Stats(result["empty"]["values"])
-    rows.append(Row("Page Streamlit vide (AppTest, réexécution)", label, "ms",
-                    Stats([v * 1000 for v in empty.values])))
+    rows.append(Row("Page Streamlit vide (AppTest, réexécution)", label, "ms", Stats([v * 1000 for v in empty.values])))
     for url_path, page in result["pages"].items():
         if page["errors"]:
             problems.append(f"{label} /{url_path} : exception — {page['errors'][0]}")
-            rows.append(Row(f"Réexécution à chaud (AppTest) /{url_path}", label, "ms", Stats(),
-                            budget_rerun * 1000, note="exception"))
+            rows.append(
+                Row(
+                    f"Réexécution à chaud (AppTest) /{url_path}",
+                    label,
+                    "ms",
+                    Stats(),
+                    budget_rerun * 1000,
+                    note="exception",
+                )
+            )
             continue
         rerun = Stats(page["rerun"]["values"])
         ratio = rerun.median / empty.median if empty.median else float("nan")
-        rows.append(Row(f"Réexécution à chaud (AppTest) /{url_path}", label, "ms",
-                        Stats([v * 1000 for v in rerun.values]), budget_rerun * 1000,
-                        note=f"×{ratio:.0f} la page vide"))
+        rows.append(
+            Row(
+                f"Réexécution à chaud (AppTest) /{url_path}",
+                label,
+                "ms",
+                Stats([v * 1000 for v in rerun.values]),
+                budget_rerun * 1000,
+                note=f"×{ratio:.0f} la page vide",
+            )
+        )
     for url_path, page in result["pages"].items():
         if page.get("maps"):
             wire = sum(m["wire_bytes"] for m in page["maps"])
             shapes = sum(m["shapes"] or 0 for m in page["maps"])
-            rows.append(Row(f"Carte envoyée au navigateur /{url_path}", label, "Ko",
-                            Stats([wire / 1000]), budget_payload / 1000,
-                            note=f"{shapes} formes",
-                            extra={"payload_bytes": [m["payload_bytes"] for m in page["maps"]]}))
+            rows.append(
+                Row(
+                    f"Carte envoyée au navigateur /{url_path}",
+                    label,
+                    "Ko",
+                    Stats([wire / 1000]),
+                    budget_payload / 1000,
+                    note=f"{shapes} formes",
+                    extra={"payload_bytes": [m["payload_bytes"] for m in page["maps"]]},
+                )
+            )
     accueil = result["pages"].get("accueil", {}).get("maps") or []
     shown = sum(m["shapes"] or 0 for m in accueil)
     if shown != expected_shapes:
-        problems.append(f"{label} : la carte de /accueil montre {shown} territoires, {expected_shapes} attendus "
-                        "(le programme voulu n'est pas celui affiché)")
+        problems.append(
+            f"{label} : la carte de /accueil montre {shown} territoires, {expected_shapes} attendus "
+            "(le programme voulu n'est pas celui affiché)"
+        )
     return rows, problems
 
 
@@ -234,8 +266,9 @@ def map_paths(result: dict) -> list[str]:
     return paths
 
 
-def navigation_rows(server: Server, path: str, config: Config, label: str,
-                    budgets: dict[str, float]) -> tuple[list[Row], list[str]]:
+def navigation_rows(
+    server: Server, path: str, config: Config, label: str, budgets: dict[str, float]
+) -> tuple[list[Row], list[str]]:
     """One browser opening ``path`` again and again: a first visit (empty cache) and a
     visitor who opened / before (warm HTTP cache)."""
     log(f"{label} : navigateur {path} ({config.browser_runs} visites)…")
@@ -247,12 +280,23 @@ def navigation_rows(server: Server, path: str, config: Config, label: str,
     ok, ok_back = [r for r in first if r.drawn], [r for r in back if r.drawn]
     shapes = "/".join(map(str, sorted({r.shapes for r in ok})))
     rows = [
-        Row(f"Navigation → carte dessinée {path}", label, "s", Stats([r.seconds for r in ok]),
-            budgets["navigation"], note=f"{len(ok)}/{len(first)} ok, {shapes} formes, "
-                                       f"première visite (cache vide), charge {os.getloadavg()[0]:.1f}"),
-        Row(f"Navigation → carte dessinée {path}, visiteur déjà venu", label, "s",
-            Stats([r.seconds for r in ok_back]), budgets["navigation"],
-            note=f"{len(ok_back)}/{len(back)} ok, a ouvert / avant (cache HTTP chaud)"),
+        Row(
+            f"Navigation → carte dessinée {path}",
+            label,
+            "s",
+            Stats([r.seconds for r in ok]),
+            budgets["navigation"],
+            note=f"{len(ok)}/{len(first)} ok, {shapes} formes, "
+            f"première visite (cache vide), charge {os.getloadavg()[0]:.1f}",
+        ),
+        Row(
+            f"Navigation → carte dessinée {path}, visiteur déjà venu",
+            label,
+            "s",
+            Stats([r.seconds for r in ok_back]),
+            budgets["navigation"],
+            note=f"{len(ok_back)}/{len(back)} ok, a ouvert / avant (cache HTTP chaud)",
+        ),
     ]
     return rows, problems
 
@@ -262,21 +306,31 @@ def crowd_rows(server: Server, label: str, budgets: dict[str, float]) -> tuple[l
     rows, problems = [], []
     for mode in ("navigateurs", "protocole"):
         if not server.alive():
-            problems.append(f"{label} : le serveur s'est arrêté avant la mesure « {mode} » (code "
-                            f"{server.process.returncode} ; arrêté de l'extérieur ?), voir {server.log}")
+            problems.append(
+                f"{label} : le serveur s'est arrêté avant la mesure « {mode} » (code "
+                f"{server.process.returncode} ; arrêté de l'extérieur ?), voir {server.log}"
+            )
             break
         log(f"{label} : {VIEWERS} viewers simultanés sur / ({mode})…")
         row, results, crowd = crowd_row(server, mode, label=label, budget=budgets["load_p95"])
         rows.append(row)
-        rows.append(Row(f"Mémoire du serveur, {VIEWERS} viewers ({mode}, pic RSS)", label, "Mo",
-                        Stats([crowd.peak / 1e6]), budgets["memory_20"] / 1e6))
+        rows.append(
+            Row(
+                f"Mémoire du serveur, {VIEWERS} viewers ({mode}, pic RSS)",
+                label,
+                "Mo",
+                Stats([crowd.peak / 1e6]),
+                budgets["memory_20"] / 1e6,
+            )
+        )
         for error, count in Counter(r.error for r in results if r.error).items():
             problems.append(f"{label} {VIEWERS} viewers ({mode}) : {count} × {error}")
     return rows, problems
 
 
-def browser_rows(env: dict[str, str | None], result: dict, config: Config, label: str,
-                 budgets: dict[str, float]) -> tuple[list[Row], list[str]]:
+def browser_rows(
+    env: dict[str, str | None], result: dict, config: Config, label: str, budgets: dict[str, float]
+) -> tuple[list[Row], list[str]]:
     """Real Chromium against a server of the dashboard: a cold first display, each map page's
     navigation, one viewer's memory, then a crowd."""
     rows, problems = [], []
@@ -287,8 +341,15 @@ def browser_rows(env: dict[str, str | None], result: dict, config: Config, label
         log(f"{label} : charge moyenne {settle():.1f} avant les mesures de navigation")
         with RssSampler(server.process.pid) as one:
             cold = asyncio.run(sequential_viewers(server.url, ["/"]))[0]
-            rows.append(Row("Premier affichage / (serveur à froid)", label, "s",
-                            Stats([cold.seconds] if cold.drawn else []), note=cold.error))
+            rows.append(
+                Row(
+                    "Premier affichage / (serveur à froid)",
+                    label,
+                    "s",
+                    Stats([cold.seconds] if cold.drawn else []),
+                    note=cold.error,
+                )
+            )
             for path in map_paths(result):
                 more_rows, more_problems = navigation_rows(server, path, config, label, budgets)
                 rows += more_rows
@@ -300,12 +361,15 @@ def browser_rows(env: dict[str, str | None], result: dict, config: Config, label
         server.stop()
 
 
-def crowd_row(server: Server, mode: str, *, label: str, budget: float | None,
-              name: str = "") -> tuple[Row, list, RssSampler]:
+def crowd_row(
+    server: Server, mode: str, *, label: str, budget: float | None, name: str = ""
+) -> tuple[Row, list, RssSampler]:
     """``VIEWERS`` viewers at once on / (``mode``: "navigateurs" or "protocole"): the p95 row,
     each viewer's result and the server's sampler (peak memory, CPU)."""
-    with RssSampler(server.process.pid) as crowd, \
-            RssSampler(os.getpid(), exclude=server.process.pid, nice=19) as clients:
+    with (
+        RssSampler(server.process.pid) as crowd,
+        RssSampler(os.getpid(), exclude=server.process.pid, nice=19) as clients,
+    ):
         started = time.perf_counter()
         if mode == "navigateurs":
             results = asyncio.run(run_viewers(server.url, n=VIEWERS, paths=["/"], timeout=CROWD_TIMEOUT))
@@ -315,13 +379,18 @@ def crowd_row(server: Server, mode: str, *, label: str, budget: float | None,
     s = summary(results)
     times = Stats([r.seconds for r in results if r.drawn])
     what = "carte dessinée" if mode == "navigateurs" else "carte reçue"
-    row = Row(f"{VIEWERS} viewers simultanés ({mode}){', ' + name if name else ''} : {what}, p95", label, "s",
-              Stats([s["p95"]] if s["served"] else []), budget,
-              note=f"servis {s['served']}/{s['viewers']}, erreurs {s['errors']}, "
-                   f"p50 {s['p50']:.1f} s, min {times.min:.1f}, max {times.max:.1f}, "
-                   f"total {wall:.0f} s, CPU serveur {crowd.cpu_seconds:.0f} s"
-                   + (f", navigateurs {clients.cpu_seconds:.0f} s" if mode == "navigateurs" else ""),
-              extra={"summary": s, "results": [{**asdict(r), "ok": r.ok} for r in results]})
+    row = Row(
+        f"{VIEWERS} viewers simultanés ({mode}){', ' + name if name else ''} : {what}, p95",
+        label,
+        "s",
+        Stats([s["p95"]] if s["served"] else []),
+        budget,
+        note=f"servis {s['served']}/{s['viewers']}, erreurs {s['errors']}, "
+        f"p50 {s['p50']:.1f} s, min {times.min:.1f}, max {times.max:.1f}, "
+        f"total {wall:.0f} s, CPU serveur {crowd.cpu_seconds:.0f} s"
+        + (f", navigateurs {clients.cpu_seconds:.0f} s" if mode == "navigateurs" else ""),
+        extra={"summary": s, "results": [{**asdict(r), "ok": r.ok} for r in results]},
+    )
     return row, results, crowd
 
 
@@ -332,14 +401,21 @@ def floor_rows(config: Config) -> list[Row]:
     try:
         server.wait_healthy()
         load = settle()
-        log(f"plancher : page minimale sur {server.url} ({config.browser_runs} visites, puis {VIEWERS} viewers), "
-            f"charge moyenne {load:.1f}…")
+        log(
+            f"plancher : page minimale sur {server.url} ({config.browser_runs} visites, puis {VIEWERS} viewers), "
+            f"charge moyenne {load:.1f}…"
+        )
         visits = asyncio.run(sequential_viewers(server.url, ["/"] * (config.browser_runs + 1)))[1:]
-        rows.append(Row("Navigation → carte dessinée, page minimale (plancher)", "3 formes", "s",
-                        Stats([r.seconds for r in visits if r.drawn]),
-                        note=f"titre + carte folium de 3 formes, rien d'autre, charge {os.getloadavg()[0]:.1f}"))
-        rows.append(crowd_row(server, "navigateurs", label="3 formes", budget=None,
-                              name="page minimale (plancher)")[0])
+        rows.append(
+            Row(
+                "Navigation → carte dessinée, page minimale (plancher)",
+                "3 formes",
+                "s",
+                Stats([r.seconds for r in visits if r.drawn]),
+                note=f"titre + carte folium de 3 formes, rien d'autre, charge {os.getloadavg()[0]:.1f}",
+            )
+        )
+        rows.append(crowd_row(server, "navigateurs", label="3 formes", budget=None, name="page minimale (plancher)")[0])
     finally:
         server.stop()
     return rows
@@ -363,14 +439,27 @@ def table(rows: list[Row]) -> str:
     body = []
     for r in rows:
         budget = f"< {_fmt(r.budget, r.unit)}" if r.budget is not None else ""
-        body.append([r.measure, r.programme, r.unit, _fmt(r.stats.median, r.unit), _fmt(r.stats.min, r.unit),
-                     _fmt(r.stats.max, r.unit), str(r.stats.n), budget, r.verdict, r.note])
+        body.append(
+            [
+                r.measure,
+                r.programme,
+                r.unit,
+                _fmt(r.stats.median, r.unit),
+                _fmt(r.stats.min, r.unit),
+                _fmt(r.stats.max, r.unit),
+                str(r.stats.n),
+                budget,
+                r.verdict,
+                r.note,
+            ]
+        )
     widths = [max(len(line[i]) for line in [head, *body]) for i in range(len(head))]
     right = {3, 4, 5, 6, 7}
 
     def line(cells: list[str]) -> str:
-        return "  ".join(c.rjust(w) if i in right else c.ljust(w)
-                         for i, (c, w) in enumerate(zip(cells, widths, strict=True))).rstrip()
+        return "  ".join(
+            c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths, strict=True))
+        ).rstrip()
 
     sep = "  ".join("-" * w for w in widths)
     return "\n".join([line(head), sep, *(line(b) for b in body)])
@@ -382,8 +471,9 @@ def table(rows: list[Row]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Speed and scale of the dashboard, in one table.")
     parser.add_argument("--quick", action="store_true", help="fewer runs (1 build, 3 reruns, 2 visits)")
-    parser.add_argument("--national", action="store_true",
-                        help="also the national programme (every EPCI, 1,253 territories)")
+    parser.add_argument(
+        "--national", action="store_true", help="also the national programme (every EPCI, 1,253 territories)"
+    )
     parser.add_argument("--json", type=Path, help="write every figure as JSON")
     parser.add_argument("--skip-build", action="store_true", help="skip the reference build (~16 s a run)")
     parser.add_argument("--skip-browser", action="store_true", help="AppTest figures only")
@@ -418,18 +508,27 @@ def main(argv: list[str] | None = None) -> int:
     print(table(rows))
     over = [r for r in rows if r.verdict in ("DEPASSE", "ABSENT")]
     print()
-    print(f"Budgets : {sum(r.verdict == 'OK' for r in rows)} OK, {len(over)} DEPASSE/ABSENT"
-          f" — durée {time.perf_counter() - started:.0f} s, {os.cpu_count()} cœurs,"
-          f" charge moyenne {os.getloadavg()[0]:.1f}")
+    print(
+        f"Budgets : {sum(r.verdict == 'OK' for r in rows)} OK, {len(over)} DEPASSE/ABSENT"
+        f" — durée {time.perf_counter() - started:.0f} s, {os.cpu_count()} cœurs,"
+        f" charge moyenne {os.getloadavg()[0]:.1f}"
+    )
     for problem in problems:
         print(f"PROBLÈME : {problem}")
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps({
-            "config": asdict(config),
-            "rows": [{**asdict(r), "stats": r.stats.as_dict(), "verdict": r.verdict} for r in rows],
-            "problems": problems,
-        }, indent=2, default=str), encoding="utf-8")
+        args.json.write_text(
+            json.dumps(
+                {
+                    "config": asdict(config),
+                    "rows": [{**asdict(r), "stats": r.stats.as_dict(), "verdict": r.verdict} for r in rows],
+                    "problems": problems,
+                },
+                indent=2,
+                default=str,
+            ),
+            encoding="utf-8",
+        )
     return 0 if not over and not problems else 1
 
 

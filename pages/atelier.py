@@ -25,12 +25,26 @@ number, step_note = atelier.current_step(len(sequence))
 step = sequence[number - 1]
 
 back, choose, forward = st.columns([1, 4, 1], vertical_alignment="center")
-back.button("◀ Précédent", key="atelier_precedent", on_click=atelier.go_to, args=(number - 1,),
-            disabled=number == 1, shortcut="PageUp", use_container_width=True)
+back.button(
+    "◀ Précédent",
+    key="atelier_precedent",
+    on_click=atelier.go_to,
+    args=(number - 1,),
+    disabled=number == 1,
+    shortcut="PageUp",
+    use_container_width=True,
+)
 with choose:
     atelier.step_selector(sequence)
-forward.button("Suivant ▶", key="atelier_suivant", on_click=atelier.go_to, args=(number + 1,),
-               disabled=number == len(sequence), shortcut="PageDown", use_container_width=True)
+forward.button(
+    "Suivant ▶",
+    key="atelier_suivant",
+    on_click=atelier.go_to,
+    args=(number + 1,),
+    disabled=number == len(sequence),
+    shortcut="PageDown",
+    use_container_width=True,
+)
 url_state.warn([step_note, code_note])
 
 text, picture = st.columns([1, 2], gap="large")
@@ -44,18 +58,21 @@ with text:
     with st.container(key="atelier_corps"):
         st.markdown(escape_markdown(step.body))
     for row in range(0, len(step.figures), 2):
-        for column, figure in zip(st.columns(2), step.figures[row:row + 2], strict=False):
+        for column, figure in zip(st.columns(2), step.figures[row : row + 2], strict=False):
             with column:
                 st.metric(escape_markdown(figure.label), figure.value)
                 if figure.detail:
                     st.caption(escape_markdown(figure.detail))
 with picture, st.container(key="atelier_carte"):  # its height follows the screen's (atelier.css)
-    show_map(atelier.step_map_cached(programme, step, height=MAP_HEIGHT), title=f"Carte : {step.title}",
-             height=MAP_HEIGHT)
+    show_map(
+        atelier.step_map_cached(programme, step, height=MAP_HEIGHT), title=f"Carte : {step.title}", height=MAP_HEIGHT
+    )
     st.caption(escape_markdown(map_caption(programme, step)))
 
 st.page_link("pages/accueil.py", label="Quitter le mode atelier (retour à la vue d'ensemble)")
 with st.expander("Préparer un atelier sans connexion"):
-    st.caption("Un seul fichier HTML (carte, chiffres clés par segment et par levier) qui s'ouvre "
-               "depuis une clé USB dans un navigateur, sans serveur ni réseau.")
+    st.caption(
+        "Un seul fichier HTML (carte, chiffres clés par segment et par levier) qui s'ouvre "
+        "depuis une clé USB dans un navigateur, sans serveur ni réseau."
+    )
     downloads.workshop_pack_button(programme)

@@ -44,27 +44,49 @@ notes = [
 with st.sidebar:
     st.header("Filtres de la carte")
     mode = st.selectbox("Colorer selon", list(modes), format_func=modes.get, key="carte_couleur")
-    chosen_segments = st.multiselect("Segment de taille", list(segments), format_func=segments.get,
-                                     key="carte_segment", placeholder="Tous les segments")
-    lever = st.selectbox("Levier activé", [None, *levers], key="carte_levier",
-                         format_func=lambda k: "Tous" if k is None else levers[k])
-    region = st.selectbox("Région", [None, *regions], key="carte_region",
-                          format_func=lambda k: "Toutes" if k is None else regions[k])
-    chosen_kinds = st.multiselect("Type de territoire", list(kinds), format_func=kinds.get,
-                                  key="carte_type", placeholder="Tous les types")
-    query = st.text_input("Rechercher un territoire", key="carte_q", max_chars=100,
-                          placeholder="Nom ou code INSEE / SIREN")
+    chosen_segments = st.multiselect(
+        "Segment de taille",
+        list(segments),
+        format_func=segments.get,
+        key="carte_segment",
+        placeholder="Tous les segments",
+    )
+    lever = st.selectbox(
+        "Levier activé", [None, *levers], key="carte_levier", format_func=lambda k: "Tous" if k is None else levers[k]
+    )
+    region = st.selectbox(
+        "Région", [None, *regions], key="carte_region", format_func=lambda k: "Toutes" if k is None else regions[k]
+    )
+    chosen_kinds = st.multiselect(
+        "Type de territoire", list(kinds), format_func=kinds.get, key="carte_type", placeholder="Tous les types"
+    )
+    query = st.text_input(
+        "Rechercher un territoire", key="carte_q", max_chars=100, placeholder="Nom ou code INSEE / SIREN"
+    )
 
-filters = Filters(segments=tuple(chosen_segments), lever=lever, regions=(region,) if region else (),
-                  kinds=tuple(chosen_kinds), query=query)
+filters = Filters(
+    segments=tuple(chosen_segments),
+    lever=lever,
+    regions=(region,) if region else (),
+    kinds=tuple(chosen_kinds),
+    query=query,
+)
 shown = apply_filters(programme, filters)
 if query.strip():
     found = set(shown.index)
     matches = [escape_markdown(label) for code, label in labels.items() if code in found][:MAX_MATCHES]
     more = "\n- …" if len(shown) > MAX_MATCHES else ""
     st.sidebar.markdown(f"**{plural(len(shown), 'résultat')}**" + "".join(f"\n- {m}" for m in matches) + more)
-url_state.sync({"couleur": None if mode == COLOUR_SEGMENT else mode, "segment": ",".join(chosen_segments),
-                "levier": lever, "region": region, "type": ",".join(chosen_kinds), "q": query.strip()})
+url_state.sync(
+    {
+        "couleur": None if mode == COLOUR_SEGMENT else mode,
+        "segment": ",".join(chosen_segments),
+        "levier": lever,
+        "region": region,
+        "type": ",".join(chosen_kinds),
+        "q": query.strip(),
+    }
+)
 
 st.title("Carte des territoires")
 url_state.warn(notes)
@@ -96,16 +118,20 @@ def map_and_card(codes: tuple[str, ...], mode: str) -> None:
     if selected and selected not in shown_codes:
         options.insert(0, selected)
     with col_card:
-        selected = st.selectbox("Territoire", options, index=None, key=SELECTED,
-                                format_func=labels.get,
-                                placeholder="Choisir un territoire…")
+        selected = st.selectbox(
+            "Territoire",
+            options,
+            index=None,
+            key=SELECTED,
+            format_func=labels.get,
+            placeholder="Choisir un territoire…",
+        )
         if selected:
             st.markdown(territory_card(programme, selected))
             if selected not in shown_codes:
                 st.caption("Ce territoire n'est pas affiché avec les filtres actuels.")
         else:
-            st.info("Cliquez sur un territoire de la carte, ou choisissez-le dans la liste, "
-                    "pour afficher son résumé.")
+            st.info("Cliquez sur un territoire de la carte, ou choisissez-le dans la liste, pour afficher son résumé.")
     url_state.sync({"territoire": selected})
 
 
@@ -113,5 +139,8 @@ map_and_card(codes, mode)
 downloads.map_png_button(programme, shown, mode=mode, key="carte_png")
 
 st.subheader(plural(len(shown), "territoire affiché", "territoires affichés"))
-st.dataframe(cached_views.table(programme, codes), hide_index=True,
-             column_config={programme.population_column(shown): st.column_config.NumberColumn(format="localized")})
+st.dataframe(
+    cached_views.table(programme, codes),
+    hide_index=True,
+    column_config={programme.population_column(shown): st.column_config.NumberColumn(format="localized")},
+)

@@ -16,17 +16,22 @@ current = data.version(version_id)
 
 st.title("Données du programme")
 editor.flash()
-st.markdown(f"{editor.version_caption(current)} — "
-            f"{len(programme.territories)} territoires.")
+st.markdown(f"{editor.version_caption(current)} — {len(programme.territories)} territoires.")
 if programme.is_demo:
-    st.caption("La version en vigueur contient les données de démonstration : importez le fichier du "
-               "programme pour les remplacer.")
-st.caption("Chaque import, modification ou restauration crée une nouvelle version : rien n'est écrasé, "
-           "et la page « Historique » permet de comparer les versions et d'en restaurer une.")
+    st.caption(
+        "La version en vigueur contient les données de démonstration : importez le fichier du "
+        "programme pour les remplacer."
+    )
+st.caption(
+    "Chaque import, modification ou restauration crée une nouvelle version : rien n'est écrasé, "
+    "et la page « Historique » permet de comparer les versions et d'en restaurer une."
+)
 
 st.subheader("Exporter")
-st.caption("CSV en UTF-8 avec « ; » comme séparateur (s'ouvre directement dans Excel) ; le fichier "
-           "« Programme » peut être modifié puis réimporté. Le GeoJSON contient les contours simplifiés.")
+st.caption(
+    "CSV en UTF-8 avec « ; » comme séparateur (s'ouvre directement dans Excel) ; le fichier "
+    "« Programme » peut être modifié puis réimporté. Le GeoJSON contient les contours simplifiés."
+)
 programme_exports.export_buttons(programme, current, key="export_courant")
 st.caption("Les fiches PDF d'une page de tous les territoires, en un fichier ZIP :")
 downloads.all_fiches_zip_button(programme)
@@ -35,10 +40,14 @@ st.subheader("Importer ou modifier")
 if editor_role.editor_gate():
     tab_import, tab_edit = st.tabs(["Importer un fichier", "Modifier dans l'application"])
     with tab_import:
-        st.caption("Un fichier qui contient la moindre erreur ne change rien : tous les problèmes sont "
-                   "listés, avec la ligne et la colonne, pour être corrigés en une fois.")
+        st.caption(
+            "Un fichier qui contient la moindre erreur ne change rien : tous les problèmes sont "
+            "listés, avec la ligne et la colonne, pour être corrigés en une fois."
+        )
         importer.import_section(current)
     with tab_edit:
-        st.caption("Modifiez les niveaux, les dates et les notes ; ajoutez une ligne (code et type) ou "
-                   "supprimez-en une. Le tableau est vérifié comme un fichier importé.")
+        st.caption(
+            "Modifiez les niveaux, les dates et les notes ; ajoutez une ligne (code et type) ou "
+            "supprimez-en une. Le tableau est vérifié comme un fichier importé."
+        )
         table_editor.edit_section(current)

@@ -26,24 +26,36 @@ def _choose() -> None:
 def search_box(*, expanded: bool) -> None:
     """Text search → matching territories (homonyms told apart) → the chosen fiche."""
     with st.container(key="fiche_recherche"), st.expander("Chercher un territoire", expanded=expanded):
-        query = st.text_input("Nom ou code du territoire", key="fiche_requete",
-                              placeholder="ex. Lyon, 69123, Saint-Étienne…")
+        query = st.text_input(
+            "Nom ou code du territoire", key="fiche_requete", placeholder="ex. Lyon, 69123, Saint-Étienne…"
+        )
         found = search(programme, query, limit=200)
         if not found:
             st.info("Aucun territoire du programme ne correspond à cette recherche.")
             return
-        label = (f"Territoires trouvés : {fr_int(len(found))}" if query.strip()
-                 else f"Ou choisir parmi les {fr_int(len(found))} territoires du programme")
-        st.selectbox(label, list(found), index=None,
-                     format_func=found.__getitem__, placeholder="Choisir un territoire…",
-                     key="fiche_choix", on_change=_choose)
+        label = (
+            f"Territoires trouvés : {fr_int(len(found))}"
+            if query.strip()
+            else f"Ou choisir parmi les {fr_int(len(found))} territoires du programme"
+        )
+        st.selectbox(
+            label,
+            list(found),
+            index=None,
+            format_func=found.__getitem__,
+            placeholder="Choisir un territoire…",
+            key="fiche_choix",
+            on_change=_choose,
+        )
 
 
 def landing() -> None:
     """No code in the URL: what the page is, the search box, one example per segment."""
     st.title("Fiche territoire", anchor=False)
-    st.markdown("La fiche d'un territoire du programme : son segment de taille, les leviers qu'il "
-                "active, et comment il se compare aux territoires de même taille.")
+    st.markdown(
+        "La fiche d'un territoire du programme : son segment de taille, les leviers qu'il "
+        "active, et comment il se compare aux territoires de même taille."
+    )
     search_box(expanded=True)
     st.subheader("Exemples", anchor=False)
     st.markdown("\n".join(f"- {escape_markdown(label)} : {link}" for label, link in examples(programme)))
@@ -72,14 +84,16 @@ def show(info: Fiche, map_caption: str) -> None:
 
     st.subheader("Leviers d'action prioritaires", anchor=False)
     for row in range(0, len(info.levers), 2):
-        for column, lever in zip(st.columns(2), info.levers[row:row + 2], strict=False):
+        for column, lever in zip(st.columns(2), info.levers[row : row + 2], strict=False):
             with column.container(border=True):
                 st.markdown(lever_markdown(lever))
                 st.caption(escape_markdown(lever.description))
 
     st.subheader("Comparaison avec les territoires de même taille", anchor=False)
-    st.markdown(f"Part des {escape_markdown(info.peers_txt)} qui activent chaque levier, "
-                f"et le niveau de {escape_markdown(info.nom)}.")
+    st.markdown(
+        f"Part des {escape_markdown(info.peers_txt)} qui activent chaque levier, "
+        f"et le niveau de {escape_markdown(info.nom)}."
+    )
     st.markdown(peers_markdown(info))
 
     st.subheader("Territoires similaires", anchor=False)
@@ -95,6 +109,7 @@ def show(info: Fiche, map_caption: str) -> None:
             st.markdown(f"**Date du dialogue** : {escape_markdown(info.date_dialogue)}")
         if info.notes:
             st.markdown(f"**Notes** : {escape_markdown(info.notes, multiline=True)}")
+
 
 ensure_routed()
 programme = data.programme()

@@ -13,26 +13,42 @@ ids = history["Version"].tolist()
 
 st.title("Historique des versions")
 editor.flash()
-st.caption("Chaque import, modification ou restauration crée une nouvelle version ; aucune n'est "
-           "jamais effacée. Restaurer une version en crée une nouvelle, identique à celle-ci.")
+st.caption(
+    "Chaque import, modification ou restauration crée une nouvelle version ; aucune n'est "
+    "jamais effacée. Restaurer une version en crée une nouvelle, identique à celle-ci."
+)
 parents = history["Version de départ"].map(lambda v: "—" if pd.isna(v) else str(v))  # not "None"
-st.dataframe(history.drop(columns=["Démonstration"]).assign(**{"Version de départ": parents}),
-             hide_index=True, width="stretch",
-             column_config={"Date": st.column_config.DatetimeColumn("Date (UTC)", format="DD/MM/YYYY HH:mm")})
+st.dataframe(
+    history.drop(columns=["Démonstration"]).assign(**{"Version de départ": parents}),
+    hide_index=True,
+    width="stretch",
+    column_config={"Date": st.column_config.DatetimeColumn("Date (UTC)", format="DD/MM/YYYY HH:mm")},
+)
 
-requested, note = url_state.integer("version", default=ids[0], low=1, high=max(ids), allowed=ids,
-                                    label=lambda v: f"la version {v}")
+requested, note = url_state.integer(
+    "version", default=ids[0], low=1, high=max(ids), allowed=ids, label=lambda v: f"la version {v}"
+)
 url_state.warn([note])
-selected = st.selectbox("Version à consulter", ids, index=ids.index(requested), key="historique_version",
-                        format_func=lambda v: f"Version {v}" + (" (en vigueur)" if v == current_id else ""))
+selected = st.selectbox(
+    "Version à consulter",
+    ids,
+    index=ids.index(requested),
+    key="historique_version",
+    format_func=lambda v: f"Version {v}" + (" (en vigueur)" if v == current_id else ""),
+)
 url_state.sync({"version": str(selected)})
 version = data.readable_version(selected)  # a damaged version: a French error, the rest goes on
 if version is not None:
     st.markdown(editor.version_caption(version))
 
 parent = version.parent_id if version is not None and version.parent_id in ids else current_id
-compare = st.selectbox("Comparer avec la version", ids, index=ids.index(parent), key="historique_comparer",
-                       format_func=lambda v: f"Version {v}")
+compare = st.selectbox(
+    "Comparer avec la version",
+    ids,
+    index=ids.index(parent),
+    key="historique_comparer",
+    format_func=lambda v: f"Version {v}",
+)
 if compare == selected:
     st.caption("Choisissez une autre version à comparer.")
 elif version is not None and (before := data.readable_version(compare)) is not None:
@@ -53,8 +69,11 @@ elif editor_role.editor_gate():
         author, comment = editor.author_fields("restauration")
         confirmed = st.form_submit_button(f"Restaurer la version {selected}", type="primary")
     if confirmed:
-        editor.save(lambda: data.store().restore(selected, author=author, comment=comment,
-                                                 expected_parent=current_id),
-                    on_conflict=lambda exc: editor.show_diff(data.version(current_id).table,
-                                                             data.version(exc.current).table,
-                                                             title="Modifications enregistrées entre-temps"))
+        editor.save(
+            lambda: data.store().restore(selected, author=author, comment=comment, expected_parent=current_id),
+            on_conflict=lambda exc: editor.show_diff(
+                data.version(current_id).table,
+                data.version(exc.current).table,
+                title="Modifications enregistrées entre-temps",
+            ),
+        )

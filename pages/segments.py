@@ -36,8 +36,10 @@ for col, segment in zip(st.columns(len(definition.segments)), definition.segment
         st.markdown(f"**{escape_markdown(segment.label)}**  \n{escape_markdown(segment.bounds_label)}")
         st.metric("Territoires", fr_int(summary.at[segment.id, "n"]))
         members = programme.territories[programme.territories["segment"] == segment.id]
-        st.markdown(f"Population couverte :  \n**{fr_pop(summary.at[segment.id, 'population'])}**  \n"
-                    f"{escape_markdown(programme.population_short(members))}")
+        st.markdown(
+            f"Population couverte :  \n**{fr_pop(summary.at[segment.id, 'population'])}**  \n"
+            f"{escape_markdown(programme.population_short(members))}"
+        )
         st.caption(escape_markdown(segment.description))
 
 st.subheader("Ce que montrent les données")
@@ -56,8 +58,9 @@ st.vega_lite_chart(chart, on_select="rerun", selection_mode=CELL_SELECTION, key=
 downloads.chart_downloads(chart, "Part des territoires activant chaque levier, par segment", key="img_matrice")
 st.caption("Au clavier, ou pour afficher tout un levier : choisissez le segment et le levier ci-dessous.")
 col_segment, col_lever = st.columns(2)
-segment_id = col_segment.selectbox("Segment", [None, *segments], key=SEGMENT,
-                                   format_func=lambda k: "Tous les segments" if k is None else segments[k])
+segment_id = col_segment.selectbox(
+    "Segment", [None, *segments], key=SEGMENT, format_func=lambda k: "Tous les segments" if k is None else segments[k]
+)
 lever_id = col_lever.selectbox("Levier", list(levers), format_func=levers.get, key=LEVER)
 url_state.sync({"segment": segment_id, "levier": None if lever_id == definition.levers[0].id else lever_id})
 
@@ -68,21 +71,32 @@ pool = apply_filters(programme, Filters(segments=(segment_id,) if segment_id els
 active = apply_filters(programme, Filters(segments=(segment_id,) if segment_id else (), lever=lever_id))
 where = f"du segment « {segments[segment_id]} »" if segment_id else "du programme"
 share = f" ({fr_pct(len(active) / len(pool))})" if len(pool) else ""
-st.markdown(escape_markdown(f"{plural(len(active), 'territoire')} {where} sur {fr_int(len(pool))} "
-                            f"activent ce levier{share}."))
+st.markdown(
+    escape_markdown(f"{plural(len(active), 'territoire')} {where} sur {fr_int(len(pool))} activent ce levier{share}.")
+)
 
 codes = tuple(active.index)
 view = cached_views.frame(programme, mode=lever_id, codes=codes)
 col_map, col_list = st.columns([3, 2])
 with col_map:
     st.caption(escape_markdown(map_summary(programme, active, view)))
-    show_map(cached_views.territories_map(programme, mode=lever_id, codes=codes, height=520),
-             title=f"Carte : {view.title}", height=520)
+    show_map(
+        cached_views.territories_map(programme, mode=lever_id, codes=codes, height=520),
+        title=f"Carte : {view.title}",
+        height=520,
+    )
 with col_list:
     columns = ("Territoire", f"{lever.id} – {lever.label}", *(() if segment_id else ("Segment",)))
-    st.html(cached_views.table_html(programme, codes, columns=columns, renamed={columns[1]: "Niveau"},
-                                    caption=f"Territoires {where} qui activent le levier {lever.id}",
-                                    max_height=560))
+    st.html(
+        cached_views.table_html(
+            programme,
+            codes,
+            columns=columns,
+            renamed={columns[1]: "Niveau"},
+            caption=f"Territoires {where} qui activent le levier {lever.id}",
+            max_height=560,
+        )
+    )
 distribution = cached_views.level_distribution(programme, lever_id)
 st.vega_lite_chart(distribution)
 downloads.chart_downloads(distribution, f"Niveaux du levier {lever.id} par segment", key="img_niveaux")

@@ -54,22 +54,35 @@ PREAMBLE = (
     "# statut: demonstration\n# description: Programme de démonstration : 81 territoires réels,"
     " niveaux d'activation des leviers illustratifs (générés par scripts/make_demo.py).\n"
 )
-COLUMNS = ["code", "type", "nom", "membres", "L1", "L2", "L3", "L4", "date_dialogue", "notes",
-           "contact"]
+COLUMNS = ["code", "type", "nom", "membres", "L1", "L2", "L3", "L4", "date_dialogue", "notes", "contact"]
 METRO_REGIONS = ("11", "24", "27", "28", "32", "44", "52", "53", "75", "76", "84", "93", "94")
 OVERSEAS_REGIONS = ("01", "02", "03", "04", "06")
 N_TERRITORIES = 81
 ANCHORS: tuple[tuple[str, str], ...] = (  # (type, code)
-    ("epci", "200054781"), ("epci", "200046977"), ("epci", "200054807"),  # Paris, Lyon, Marseille
-    ("epci", "200093201"), ("epci", "243100518"), ("epci", "243300316"),  # Lille, Toulouse, Bx
-    ("region", "53"), ("region", "02"),  # Bretagne, Martinique
-    ("departement", "23"), ("departement", "48"), ("departement", "07"), ("departement", "971"),
-    ("departement", "38"), ("departement", "57"), ("departement", "974"),
-    ("commune", "2B096"), ("commune", "97302"),  # Corte, Cayenne
+    ("epci", "200054781"),
+    ("epci", "200046977"),
+    ("epci", "200054807"),  # Paris, Lyon, Marseille
+    ("epci", "200093201"),
+    ("epci", "243100518"),
+    ("epci", "243300316"),  # Lille, Toulouse, Bx
+    ("region", "53"),
+    ("region", "02"),  # Bretagne, Martinique
+    ("departement", "23"),
+    ("departement", "48"),
+    ("departement", "07"),
+    ("departement", "971"),
+    ("departement", "38"),
+    ("departement", "57"),
+    ("departement", "974"),
+    ("commune", "2B096"),
+    ("commune", "97302"),  # Corte, Cayenne
     ("epci", "200060457"),  # CA de Dembéni-Mamoudzou (Mayotte: population of the 2017 census)
 )
-GROUPEMENT = ("PETR-LANGRES", "Pôle d'équilibre territorial et rural du Pays de Langres",
-              ("200027308", "200072999", "200070332"))
+GROUPEMENT = (
+    "PETR-LANGRES",
+    "Pôle d'équilibre territorial et rural du Pays de Langres",
+    ("200027308", "200072999", "200070332"),
+)
 N_VILLAGES = 7
 VILLAGE_POPULATION = (300, 20_000)
 EPCI_QUOTAS = {"S3": 13, "S2": 22, "S1": 20}  # scarcest segment first
@@ -78,14 +91,30 @@ EPCI_QUOTAS = {"S3": 13, "S2": 22, "S1": 20}  # scarcest segment first
 # Illustrative proxy of the seed's size effect: small territories activate cooperation (L4)
 # first; data & methods (L2) and pooled funding (L3) need the scale of S3/S4.
 LEVEL_PROBABILITIES: dict[str, dict[str, tuple[float, float, float, float]]] = {
-    "S1": {"L1": (.40, .35, .20, .05), "L2": (.60, .30, .10, .00),
-           "L3": (.55, .35, .10, .00), "L4": (.05, .20, .45, .30)},
-    "S2": {"L1": (.20, .35, .35, .10), "L2": (.35, .35, .25, .05),
-           "L3": (.35, .35, .25, .05), "L4": (.10, .25, .40, .25)},
-    "S3": {"L1": (.10, .25, .40, .25), "L2": (.05, .25, .45, .25),
-           "L3": (.10, .30, .40, .20), "L4": (.15, .30, .35, .20)},
-    "S4": {"L1": (.05, .20, .45, .30), "L2": (.00, .10, .35, .55),
-           "L3": (.00, .15, .40, .45), "L4": (.20, .30, .35, .15)},
+    "S1": {
+        "L1": (0.40, 0.35, 0.20, 0.05),
+        "L2": (0.60, 0.30, 0.10, 0.00),
+        "L3": (0.55, 0.35, 0.10, 0.00),
+        "L4": (0.05, 0.20, 0.45, 0.30),
+    },
+    "S2": {
+        "L1": (0.20, 0.35, 0.35, 0.10),
+        "L2": (0.35, 0.35, 0.25, 0.05),
+        "L3": (0.35, 0.35, 0.25, 0.05),
+        "L4": (0.10, 0.25, 0.40, 0.25),
+    },
+    "S3": {
+        "L1": (0.10, 0.25, 0.40, 0.25),
+        "L2": (0.05, 0.25, 0.45, 0.25),
+        "L3": (0.10, 0.30, 0.40, 0.20),
+        "L4": (0.15, 0.30, 0.35, 0.20),
+    },
+    "S4": {
+        "L1": (0.05, 0.20, 0.45, 0.30),
+        "L2": (0.00, 0.10, 0.35, 0.55),
+        "L3": (0.00, 0.15, 0.40, 0.45),
+        "L4": (0.20, 0.30, 0.35, 0.15),
+    },
 }
 DIALOGUE_PERIOD = (date(2024, 9, 1), date(2026, 6, 30))
 NOTES = (
@@ -116,8 +145,9 @@ class Territory:
 
 def _territory(ref: Reference, kind: str, code: str) -> Territory:
     com = ref.communes
-    row = ref.layer({"commune": "communes", "epci": "epci", "departement": "departements",
-                     "region": "regions"}[kind]).loc[code]
+    row = ref.layer(
+        {"commune": "communes", "epci": "epci", "departement": "departements", "region": "regions"}[kind]
+    ).loc[code]
     members = frozenset([code]) if kind == "commune" else frozenset(com.index[com[kind] == code])
     region = code if kind == "region" else str(row["region"])
     dep = {"departement": code, "region": ""}.get(kind, str(row.get("departement")))
@@ -128,12 +158,19 @@ def _groupement(ref: Reference) -> Territory:
     code, nom, members = GROUPEMENT
     parts = [_territory(ref, "epci", m) for m in members]
     assert all(p.departement == "52" for p in parts), "membre du PETR hors Haute-Marne"
-    return Territory(code, "groupement", nom, sum(p.population for p in parts), parts[0].region,
-                     "52", frozenset().union(*(p.communes for p in parts)), membres=members)
+    return Territory(
+        code,
+        "groupement",
+        nom,
+        sum(p.population for p in parts),
+        parts[0].region,
+        "52",
+        frozenset().union(*(p.communes for p in parts)),
+        membres=members,
+    )
 
 
-def _draw(pool: pd.DataFrame, chosen: list[Territory], weight: pd.Series,
-          rng: np.random.Generator) -> str:
+def _draw(pool: pd.DataFrame, chosen: list[Territory], weight: pd.Series, rng: np.random.Generator) -> str:
     """Least-covered région first, then a random candidate, in an unused département if any."""
     counts = pd.Series([t.region for t in chosen]).value_counts()
     region = min(sorted(pool["region"].unique()), key=lambda r: counts.get(r, 0) / weight[r])
@@ -142,18 +179,17 @@ def _draw(pool: pd.DataFrame, chosen: list[Territory], weight: pd.Series,
     return str(rng.choice(sorted((fresh if len(fresh) else in_region).index)))
 
 
-def select(ref: Reference, segment_of: Callable[[int], Segment],
-           rng: np.random.Generator) -> list[Territory]:
+def select(ref: Reference, segment_of: Callable[[int], Segment], rng: np.random.Generator) -> list[Territory]:
     chosen = [_territory(ref, kind, code) for kind, code in ANCHORS] + [_groupement(ref)]
     taken: set[str] = set().union(*(t.communes for t in chosen))
     com, epci, weight = ref.communes, ref.epci, np.sqrt(ref.regions["population"])
-    villages = com[com["region"].isin(METRO_REGIONS)
-                   & com["population"].between(*VILLAGE_POPULATION)]
+    villages = com[com["region"].isin(METRO_REGIONS) & com["population"].between(*VILLAGE_POPULATION)]
     # Usual SIREN only: two EPCI carry 99xxxxxxx codes in the source.
     epci = epci[epci["region"].isin(METRO_REGIONS) & epci.index.str.match(r"^2\d{8}$")]
     epci_segment = epci["population"].map(lambda p: segment_of(int(p)).id)
     draws = [("commune", villages)] * N_VILLAGES + [
-        ("epci", epci[epci_segment == seg]) for seg, n in EPCI_QUOTAS.items() for _ in range(n)]
+        ("epci", epci[epci_segment == seg]) for seg, n in EPCI_QUOTAS.items() for _ in range(n)
+    ]
     for kind, layer in draws:
         clash = set(com.loc[com.index.isin(taken), "epci"].dropna()) if kind == "epci" else taken
         code = _draw(layer[~layer.index.isin(clash)], chosen, weight, rng)
@@ -207,13 +243,13 @@ def write(chosen: list[Territory], path: Path) -> None:
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(COLUMNS)
         for t in chosen:
-            writer.writerow([t.code, t.type, t.nom, " ".join(t.membres), *t.levels.values(),
-                             t.date_dialogue, t.notes, ""])
+            writer.writerow(
+                [t.code, t.type, t.nom, " ".join(t.membres), *t.levels.values(), t.date_dialogue, t.notes, ""]
+            )
 
 
 def summary(chosen: list[Territory], ref: Reference, lever_ids: list[str]) -> None:
-    frame = pd.DataFrame([{"segment": t.segment, "type": t.type, "region": t.region, **t.levels}
-                          for t in chosen])
+    frame = pd.DataFrame([{"segment": t.segment, "type": t.type, "region": t.region, **t.levels} for t in chosen])
     frame["nom_region"] = frame["region"].map(ref.regions["nom"])
     print("Territoires par segment :", frame["segment"].value_counts().sort_index().to_dict())
     print("Territoires par type :", frame["type"].value_counts().to_dict())

@@ -26,8 +26,7 @@ def main() -> None:
         page.wait_for_selector("[data-testid='stMain']", timeout=60_000)
         page.wait_for_timeout(2_000)
         try:
-            page.wait_for_function(
-                "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000)
+            page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000)
         except Exception:  # noqa: BLE001 - screenshot anyway
             pass
         for frame in page.frames:

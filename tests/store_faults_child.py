@@ -28,8 +28,9 @@ DEMO = ROOT / "data" / "demo_programme.csv"
 
 
 def _demo_table():
-    return load_programme_file(DEMO.read_bytes(), filename=DEMO.name, definition=load_definition(),
-                               reference=load_reference())
+    return load_programme_file(
+        DEMO.read_bytes(), filename=DEMO.name, definition=load_definition(), reference=load_reference()
+    )
 
 
 def _error(call) -> dict:
@@ -103,8 +104,9 @@ def read_only_directory_and_file(directory: Path) -> dict:
         "read_only": store.read_only,
         "current": _error(store.current_id),
         "territories": len(store.current().table.territories),
-        "save": _error(lambda: store.save(store.get(1).table, author="A", comment="", kind="edition",
-                                          expected_parent=1)),
+        "save": _error(
+            lambda: store.save(store.get(1).table, author="A", comment="", kind="edition", expected_parent=1)
+        ),
         "history": store.history()["Version"].tolist(),
     }
     store.close()
@@ -124,8 +126,13 @@ def legacy_wal_store_in_a_read_only_directory(directory: Path) -> dict:
         mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
     var.chmod(0o555)
     store = Store.open(store_module.sqlite_url(var))
-    return {"mode": mode, "read_only": store.read_only, "current": _error(store.current_id),
-            "territories": len(store.current().table.territories), "files": sorted(os.listdir(var))}
+    return {
+        "mode": mode,
+        "read_only": store.read_only,
+        "current": _error(store.current_id),
+        "territories": len(store.current().table.territories),
+        "files": sorted(os.listdir(var)),
+    }
 
 
 def becomes_unwritable_while_running(directory: Path) -> dict:
@@ -145,8 +152,7 @@ def becomes_unwritable_while_running(directory: Path) -> dict:
     var.chmod(0o755)
     database.chmod(0o644)
     store_module.RECHECK = 0.0  # do not wait 30 s for the next check
-    result["save_again"] = _error(lambda: store.save(table, author="A", comment="", kind="edition",
-                                                     expected_parent=1))
+    result["save_again"] = _error(lambda: store.save(table, author="A", comment="", kind="edition", expected_parent=1))
     result["read_only_after"] = store.read_only
     return result
 
@@ -163,8 +169,9 @@ def files_damaged_under_a_running_server(directory: Path) -> dict:
         os.truncate(path, 0)
     result["read_truncated"] = _error(store.current_id)
     result["read_truncated_other"] = _error(reader.current_id)
-    result["save_truncated"] = _error(lambda: store.save(first.table, author="A", comment="", kind="edition",
-                                                         expected_parent=1))
+    result["save_truncated"] = _error(
+        lambda: store.save(first.table, author="A", comment="", kind="edition", expected_parent=1)
+    )
     for path in var.iterdir():
         path.unlink()
     result["read_removed"] = _error(lambda: store.get(1))
@@ -172,9 +179,16 @@ def files_damaged_under_a_running_server(directory: Path) -> dict:
     return result
 
 
-SCENARIOS = {f.__name__: f for f in (first_start_in_a_read_only_directory, read_only_directory_and_file,
-                                     legacy_wal_store_in_a_read_only_directory, becomes_unwritable_while_running,
-                                     files_damaged_under_a_running_server)}
+SCENARIOS = {
+    f.__name__: f
+    for f in (
+        first_start_in_a_read_only_directory,
+        read_only_directory_and_file,
+        legacy_wal_store_in_a_read_only_directory,
+        becomes_unwritable_while_running,
+        files_damaged_under_a_running_server,
+    )
+}
 
 
 def main() -> None:

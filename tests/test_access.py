@@ -66,9 +66,17 @@ def test_verify(encoded):
     assert fixed == hash_password("abc", salt=b"0123456789abcdef", n=2**4)
 
 
-@pytest.mark.parametrize("bad", ["", "motdepasse", "bcrypt$1$2$3$4$5", "scrypt$16384$8$1$!!!$AAAA",
-                                 "scrypt$1000$8$1$MDEyMzQ1Njc4OWFiY2RlZg==$" + "A" * 44,
-                                 "scrypt$16384$8$1$AAAA$" + "A" * 44])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "",
+        "motdepasse",
+        "bcrypt$1$2$3$4$5",
+        "scrypt$16384$8$1$!!!$AAAA",
+        "scrypt$1000$8$1$MDEyMzQ1Njc4OWFiY2RlZg==$" + "A" * 44,
+        "scrypt$16384$8$1$AAAA$" + "A" * 44,
+    ],
+)
 def test_malformed_hash_is_refused_in_french(bad):
     with pytest.raises(BadHashError, match="L'empreinte du mot de passe d'éditeur configurée est invalide"):
         PasswordHash.parse(bad)
@@ -169,8 +177,7 @@ def test_an_attempt_is_counted_when_it_starts():
 
 
 def _guard(clock: Clock, sleeps: list[float], **clients) -> LoginGuard:
-    return LoginGuard(clients=ClientThrottles(clock=clock, **clients), brake=Brake(clock=clock),
-                      sleep=sleeps.append)
+    return LoginGuard(clients=ClientThrottles(clock=clock, **clients), brake=Brake(clock=clock), sleep=sleeps.append)
 
 
 def test_a_client_locked_out_does_not_lock_out_another(cheap):
@@ -197,8 +204,7 @@ def test_a_crowd_of_addresses_only_delays_the_right_password_briefly(cheap):
     guard = _guard(clock, sleeps, max_clients=100)
     for i in range(3000):  # one wrong password from each of 3,000 addresses, five a second
         with pytest.raises(WrongPasswordError):
-            guard.check("x", cheap, client=client_key(f"10.{i // 250}.{i % 250}.1"),
-                        session=Throttle(clock=clock))
+            guard.check("x", cheap, client=client_key(f"10.{i // 250}.{i % 250}.1"), session=Throttle(clock=clock))
         clock.now += 0.2
     sleeps.clear()
     guard.check(PASSWORD, cheap, client=client_key("198.51.100.20"), session=Throttle(clock=clock))
@@ -224,26 +230,29 @@ def test_the_client_table_is_bounded_and_drops_expired_clients_first():
     assert [k for k in "abcde" if k in table] == ["b", "d", "e"]
 
 
-@pytest.mark.parametrize(("peer", "forwarded", "trusted", "expected"), [
-    (None, None, "", "127.0.0.1"),  # Streamlit gives None for a local connection
-    ("203.0.113.7", None, "", "203.0.113.7"),
-    ("203.0.113.7:51234", None, "", "203.0.113.7"),
-    # a header written by the client itself is ignored without a trusted proxy
-    ("203.0.113.7", "198.51.100.1", "", "203.0.113.7"),
-    ("203.0.113.7", "198.51.100.1", "10.0.0.5", "203.0.113.7"),
-    # behind a trusted proxy: the rightmost address that is not a trusted proxy
-    ("10.0.0.5", "198.51.100.1", "10.0.0.5", "198.51.100.1"),
-    ("10.0.0.5", "1.2.3.4, 198.51.100.1, 10.0.0.9", "10.0.0.0/24", "198.51.100.1"),
-    (None, "198.51.100.1", "127.0.0.1", "198.51.100.1"),
-    ("10.0.0.5", "<script>, 198.51.100.1", "10.0.0.5", "198.51.100.1"),
-    ("10.0.0.5", "198.51.100.1, n'importe quoi", "10.0.0.5", "10.0.0.5"),
-    ("10.0.0.5", "", "10.0.0.5", "10.0.0.5"),
-    # IPv6: one subscriber has a /64
-    ("2001:db8:1:2:aaaa::1", None, "", "2001:db8:1:2::/64"),
-    ("2001:db8:1:2:bbbb::9", None, "", "2001:db8:1:2::/64"),
-    ("::ffff:203.0.113.7", None, "", "203.0.113.7"),
-    ("pas une adresse", None, "", "inconnu"),
-])
+@pytest.mark.parametrize(
+    ("peer", "forwarded", "trusted", "expected"),
+    [
+        (None, None, "", "127.0.0.1"),  # Streamlit gives None for a local connection
+        ("203.0.113.7", None, "", "203.0.113.7"),
+        ("203.0.113.7:51234", None, "", "203.0.113.7"),
+        # a header written by the client itself is ignored without a trusted proxy
+        ("203.0.113.7", "198.51.100.1", "", "203.0.113.7"),
+        ("203.0.113.7", "198.51.100.1", "10.0.0.5", "203.0.113.7"),
+        # behind a trusted proxy: the rightmost address that is not a trusted proxy
+        ("10.0.0.5", "198.51.100.1", "10.0.0.5", "198.51.100.1"),
+        ("10.0.0.5", "1.2.3.4, 198.51.100.1, 10.0.0.9", "10.0.0.0/24", "198.51.100.1"),
+        (None, "198.51.100.1", "127.0.0.1", "198.51.100.1"),
+        ("10.0.0.5", "<script>, 198.51.100.1", "10.0.0.5", "198.51.100.1"),
+        ("10.0.0.5", "198.51.100.1, n'importe quoi", "10.0.0.5", "10.0.0.5"),
+        ("10.0.0.5", "", "10.0.0.5", "10.0.0.5"),
+        # IPv6: one subscriber has a /64
+        ("2001:db8:1:2:aaaa::1", None, "", "2001:db8:1:2::/64"),
+        ("2001:db8:1:2:bbbb::9", None, "", "2001:db8:1:2::/64"),
+        ("::ffff:203.0.113.7", None, "", "203.0.113.7"),
+        ("pas une adresse", None, "", "inconnu"),
+    ],
+)
 def test_client_key(peer, forwarded, trusted, expected):
     headers = {"X-Forwarded-For": forwarded} if forwarded is not None else {}
     networks = trusted_proxies(trusted.split()) if trusted else ()
@@ -276,8 +285,14 @@ def test_configured_hash_prefers_the_secret(monkeypatch):
 
 
 def _cli(*args: str, stdin: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "territorial.storage.access", *args], input=stdin, text=True,
-                          capture_output=True, cwd=ROOT, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "territorial.storage.access", *args],
+        input=stdin,
+        text=True,
+        capture_output=True,
+        cwd=ROOT,
+        timeout=60,
+    )
 
 
 def test_cli_prints_a_hash_that_verifies():

@@ -13,6 +13,7 @@ def _gated_job(gate: threading.Event, runs: list[int], *, fail: bool = False):
         if fail:
             raise OSError("disque plein")
         progress(1.0, "Prêt")
+
     return job
 
 

@@ -103,6 +103,7 @@ def test_level_distribution_texts_are_french(demo) -> None:
 
 
 def test_axis_label_wraps_long_lever_labels() -> None:
-    assert charts.axis_label("L3", "Financement & investissement en commun") == \
-        "L3|Financement &|investissement en|commun"
+    assert (
+        charts.axis_label("L3", "Financement & investissement en commun") == "L3|Financement &|investissement en|commun"
+    )
     assert charts.axis_label("L1", "Court") == "L1|Court"

@@ -21,8 +21,16 @@ def test_defaults(definition) -> None:
 
 @pytest.mark.parametrize(
     ("population", "segment"),
-    [(0, "S1"), (49_999, "S1"), (50_000, "S2"), (199_999, "S2"), (200_000, "S3"),
-     (699_999, "S3"), (700_000, "S4"), (12_000_000, "S4")],
+    [
+        (0, "S1"),
+        (49_999, "S1"),
+        (50_000, "S2"),
+        (199_999, "S2"),
+        (200_000, "S3"),
+        (699_999, "S3"),
+        (700_000, "S4"),
+        (12_000_000, "S4"),
+    ],
 )
 def test_segment_boundaries_are_exact(definition, population: int, segment: str) -> None:
     assert definition.segment_of(population).id == segment
@@ -30,8 +38,12 @@ def test_segment_boundaries_are_exact(definition, population: int, segment: str)
 
 def test_bounds_labels_in_french(definition) -> None:
     labels = [s.bounds_label for s in definition.segments]
-    assert labels == ["moins de 50\u202f000 hab.", "50\u202f000 à 199\u202f999 hab.",
-                      "200\u202f000 à 699\u202f999 hab.", "700\u202f000 hab. et plus"]
+    assert labels == [
+        "moins de 50\u202f000 hab.",
+        "50\u202f000 à 199\u202f999 hab.",
+        "200\u202f000 à 699\u202f999 hab.",
+        "700\u202f000 hab. et plus",
+    ]
 
 
 def _problems(raw: dict) -> str:

@@ -15,27 +15,39 @@ HEADER = "code,type,nom,membres,L1,L2,L3,L4,notes,Référent"
 @pytest.fixture
 def three(load_csv) -> tuple[ProgrammeTable, ProgrammeTable, ProgrammeTable]:
     """The version both editors started from, the second editor's table, the version saved meanwhile."""
-    base = load_csv("\n".join([
-        HEADER,
-        "75056,commune,,,1,0,2,3,Premier atelier,Mme A",
-        "13055,commune,,,0,0,0,0,,",
-        "69123,commune,,,2,2,2,2,Lyon,",
-        "31555,commune,,,1,1,1,1,,",
-    ]))
-    mine = load_csv("\n".join([
-        HEADER,
-        "75056,commune,,,3,0,2,3,Notes B,Mme A",   # L1 (mine only), notes (both: conflict)
-        "69123,commune,,,2,0,2,2,Lyon,",           # L2, but removed meanwhile
-        "06088,commune,,,1,2,3,0,Nice,",           # added by me
-        "44109,commune,,,1,0,0,0,,",               # added on both sides, differently
-    ]))                                             # 13055 removed (changed meanwhile), 31555 removed
-    current = load_csv("\n".join([
-        HEADER,
-        "75056,commune,,,1,0,2,0,Notes A,Mme A",   # L4 and notes changed meanwhile
-        "13055,commune,,,0,0,1,0,,",
-        "31555,commune,,,1,1,1,1,,",
-        "44109,commune,,,3,0,0,0,,",
-    ]))
+    base = load_csv(
+        "\n".join(
+            [
+                HEADER,
+                "75056,commune,,,1,0,2,3,Premier atelier,Mme A",
+                "13055,commune,,,0,0,0,0,,",
+                "69123,commune,,,2,2,2,2,Lyon,",
+                "31555,commune,,,1,1,1,1,,",
+            ]
+        )
+    )
+    mine = load_csv(
+        "\n".join(
+            [
+                HEADER,
+                "75056,commune,,,3,0,2,3,Notes B,Mme A",  # L1 (mine only), notes (both: conflict)
+                "69123,commune,,,2,0,2,2,Lyon,",  # L2, but removed meanwhile
+                "06088,commune,,,1,2,3,0,Nice,",  # added by me
+                "44109,commune,,,1,0,0,0,,",  # added on both sides, differently
+            ]
+        )
+    )  # 13055 removed (changed meanwhile), 31555 removed
+    current = load_csv(
+        "\n".join(
+            [
+                HEADER,
+                "75056,commune,,,1,0,2,0,Notes A,Mme A",  # L4 and notes changed meanwhile
+                "13055,commune,,,0,0,1,0,,",
+                "31555,commune,,,1,1,1,1,,",
+                "44109,commune,,,3,0,0,0,,",
+            ]
+        )
+    )
     return base, mine, current
 
 
@@ -65,13 +77,13 @@ def test_rebase_on_the_demo_keeps_both_editors_work(load_csv):
     first.territories.loc[0, "notes"] = "Atelier du premier éditeur"
     first.territories = first.territories.drop(index=80)
     second.territories.loc[5, "L2"] = 3 - second.territories.loc[5, "L2"]
-    second.territories.loc[6, "notes"] = "=HYPERLINK(\"http://exemple.org\")"  # text, kept as typed
+    second.territories.loc[6, "notes"] = '=HYPERLINK("http://exemple.org")'  # text, kept as typed
     rebased = rebase(demo, second, first)
     assert rebased.conflicts.empty and rebased.table.is_demo
     rows = rebased.table.territories
     assert len(rows) == 80 and rows.loc[0, "notes"] == "Atelier du premier éditeur"
     assert rows.loc[5, "L2"] == second.territories.loc[5, "L2"]
-    assert rows.loc[6, "notes"] == "=HYPERLINK(\"http://exemple.org\")"
+    assert rows.loc[6, "notes"] == '=HYPERLINK("http://exemple.org")'
 
 
 def test_rebase_identities(three):

@@ -19,7 +19,7 @@ from territorial.model.xlsx_reader import escape, unescape
 from territorial.takeaways import exports
 
 DANGEROUS = {
-    "75056": "=HYPERLINK(\"http://example.org\";\"clic\")",
+    "75056": '=HYPERLINK("http://example.org";"clic")',
     "13055": "+33 1 23 45 67 89",
     "69123": "-2+3",
     "31555": "@SUM(A1:A2)",
@@ -28,37 +28,41 @@ DANGEROUS = {
 
 @pytest.fixture
 def risky(load_csv, reference, definition):
-    rows = "\n".join(f'{code},commune,1,2,0,3,"{note.replace(chr(34), 2 * chr(34))}",=1+1'
-                     for code, note in DANGEROUS.items())
+    rows = "\n".join(
+        f'{code},commune,1,2,0,3,"{note.replace(chr(34), 2 * chr(34))}",=1+1' for code, note in DANGEROUS.items()
+    )
     table = load_csv(f"code,type,L1,L2,L3,L4,notes,Formule\n{rows}\n")
     return resolve(table, reference=reference, definition=definition)
 
 
-@pytest.mark.parametrize("value, written", [
-    ("=1+1", "'=1+1"),
-    ("=HYPERLINK(\"http://example.org\";\"clic\")", "'=HYPERLINK(\"http://example.org\";\"clic\")"),
-    ("+33 1 23 45 67 89", "'+33 1 23 45 67 89"),  # Excel reads =+33 1 23… (an error): protected
-    ("-2+3", "'-2+3"),
-    ("@SUM(A1:A2)", "'@SUM(A1:A2)"),
-    ("\tcaché", "'\tcaché"),
-    ("\rretour", "'\rretour"),
-    ("  =1+1", "'  =1+1"),  # after spaces too
-    ("\uff1d1+1", "'\uff1d1+1"),  # full-width ＝ ＋ － ＠
-    ("\uff0b33", "'\uff0b33"),
-    ("\uff0dx", "'\uff0dx"),
-    ("\uff20SUM(A1)", "'\uff20SUM(A1)"),
-    ("'=déjà", "''=déjà"),  # already quoted: one more quote, undone by the import
-    ("'", "'"),
-    ("'abc", "'abc"),
-    ("-", "-"),  # a lone sign runs nothing
-    ("+", "+"),
-    ("-12", "-12"),  # plain numbers stay numbers
-    ("+3,5", "+3,5"),
-    ("Paris", "Paris"),
-    ("", ""),
-    (-3, -3),
-    (None, None),
-])
+@pytest.mark.parametrize(
+    "value, written",
+    [
+        ("=1+1", "'=1+1"),
+        ('=HYPERLINK("http://example.org";"clic")', '\'=HYPERLINK("http://example.org";"clic")'),
+        ("+33 1 23 45 67 89", "'+33 1 23 45 67 89"),  # Excel reads =+33 1 23… (an error): protected
+        ("-2+3", "'-2+3"),
+        ("@SUM(A1:A2)", "'@SUM(A1:A2)"),
+        ("\tcaché", "'\tcaché"),
+        ("\rretour", "'\rretour"),
+        ("  =1+1", "'  =1+1"),  # after spaces too
+        ("\uff1d1+1", "'\uff1d1+1"),  # full-width ＝ ＋ － ＠
+        ("\uff0b33", "'\uff0b33"),
+        ("\uff0dx", "'\uff0dx"),
+        ("\uff20SUM(A1)", "'\uff20SUM(A1)"),
+        ("'=déjà", "''=déjà"),  # already quoted: one more quote, undone by the import
+        ("'", "'"),
+        ("'abc", "'abc"),
+        ("-", "-"),  # a lone sign runs nothing
+        ("+", "+"),
+        ("-12", "-12"),  # plain numbers stay numbers
+        ("+3,5", "+3,5"),
+        ("Paris", "Paris"),
+        ("", ""),
+        (-3, -3),
+        (None, None),
+    ],
+)
 def test_neutralise(value, written):
     assert exports.neutralise(value) == written
     if isinstance(value, str):
@@ -87,7 +91,7 @@ def test_csv_opens_in_french_excel(demo):
     lines = text.split("\r\n")
     header = next(line for line in lines if not line.startswith("#"))
     assert header == "code;type;nom;membres;L1;L2;L3;L4;date_dialogue;notes;contact"
-    rows = list(csv.reader(io.StringIO("\r\n".join(lines[lines.index(header):])), delimiter=";"))
+    rows = list(csv.reader(io.StringIO("\r\n".join(lines[lines.index(header) :])), delimiter=";"))
     corte = next(r for r in rows if r[0] == "2B096")
     assert corte[:8] == ["2B096", "commune", "Corte", "", "0", "0", "1", "3"]
     assert len(rows) == 1 + 81
@@ -142,8 +146,16 @@ def test_xlsx_programme_sheet_is_importable(demo, reference, definition):
     assert table.territories["L2"].tolist() == demo.territories["L2"].tolist()
     territoires = load_workbook(io.BytesIO(data))["Territoires"]
     header = [c.value for c in territoires[1]]
-    assert header[:8] == ["Code", "Type", "Territoire", "Nature", "Population municipale (INSEE)",
-                          "Année de la population", "Segment", "Libellé du segment"]
+    assert header[:8] == [
+        "Code",
+        "Type",
+        "Territoire",
+        "Nature",
+        "Population municipale (INSEE)",
+        "Année de la population",
+        "Segment",
+        "Libellé du segment",
+    ]
     rows = {r[0]: r for r in territoires.iter_rows(min_row=2, values_only=True)}
     # The legal population in force on 1 January 2026 (millésime 2023), with its year.
     assert rows["200046977"][2:7] == ("Métropole de Lyon", "Métropole", 1_436_354, "2023", "S4")
@@ -185,11 +197,33 @@ def test_geojson_has_resolved_names_segments_and_geometry(demo):
 # --------------------------------------------------------------------------- export -> import is an identity
 
 HOSTILE_NOTES = [
-    "=HYPERLINK(\"http://example.org\";\"clic\")", "+33 1 23 45 67 89", "-", "-2+3", "@SUM(A1:A2)",
-    "'=déjà entre guillemets", "''+x", "'", "'abc", "\uff1d1+1", "\uff0b33 1", "\uff0d", "\uff20x",
-    "Ligne 1\nLigne 2", "tab\tdedans", "a;b;=1+1", "\"cité\"", "-12", "+", "=", "@",
-    "=cmd|' /C calc'!A0", "ligne\u2028séparée", "<script>alert(1)</script>", "Réunion « côté Œuvre »",
-    "_x0041_ reste écrit ainsi", "_x005F_x0041_",
+    '=HYPERLINK("http://example.org";"clic")',
+    "+33 1 23 45 67 89",
+    "-",
+    "-2+3",
+    "@SUM(A1:A2)",
+    "'=déjà entre guillemets",
+    "''+x",
+    "'",
+    "'abc",
+    "\uff1d1+1",
+    "\uff0b33 1",
+    "\uff0d",
+    "\uff20x",
+    "Ligne 1\nLigne 2",
+    "tab\tdedans",
+    "a;b;=1+1",
+    '"cité"',
+    "-12",
+    "+",
+    "=",
+    "@",
+    "=cmd|' /C calc'!A0",
+    "ligne\u2028séparée",
+    "<script>alert(1)</script>",
+    "Réunion « côté Œuvre »",
+    "_x0041_ reste écrit ainsi",
+    "_x005F_x0041_",
 ]
 EXTRA_HEADERS = ["-budget", "=x", "Référent"]
 
@@ -200,7 +234,7 @@ def hostile_table(reference, definition):
 
     Typed in a workbook (text cells), so that what is stored is exactly what was typed.
     """
-    codes = list(reference.communes.index[:len(HOSTILE_NOTES)])
+    codes = list(reference.communes.index[: len(HOSTILE_NOTES)])
     book = Workbook()
     sheet = book.active
     sheet.title = "Programme"
@@ -219,8 +253,7 @@ def hostile_table(reference, definition):
                     cell.data_type = "s"
     buffer = io.BytesIO()
     book.save(buffer)
-    table = load_programme_file(buffer.getvalue(), filename="hostile.xlsx", definition=definition,
-                                reference=reference)
+    table = load_programme_file(buffer.getvalue(), filename="hostile.xlsx", definition=definition, reference=reference)
     assert table.territories["notes"].tolist() == HOSTILE_NOTES  # stored as typed
     assert table.territories["=x"].tolist() == [f"={i}" for i in range(len(HOSTILE_NOTES))]
     assert table.extra_columns == EXTRA_HEADERS
@@ -231,8 +264,9 @@ def hostile_table(reference, definition):
 def _demo_table(reference, definition):
     from tests.conftest import DEMO_FILE
 
-    return load_programme_file(DEMO_FILE.read_bytes(), filename=DEMO_FILE.name, definition=definition,
-                               reference=reference)
+    return load_programme_file(
+        DEMO_FILE.read_bytes(), filename=DEMO_FILE.name, definition=definition, reference=reference
+    )
 
 
 def _export_then_import(table, fmt, reference, definition):
@@ -266,8 +300,11 @@ def test_csv_quotes_only_what_a_spreadsheet_would_run(hostile_table, reference, 
     notes = [row["notes"] for row in rows]
     assert dict(zip(HOSTILE_NOTES, notes, strict=True)) == {
         **{n: n for n in HOSTILE_NOTES},
-        **{n: "'" + n for n in HOSTILE_NOTES if n[0] in "=+-@\uff1d\uff0b\uff0d\uff20'" and len(n) > 1
-           and n not in ("-12", "'", "'abc")},
+        **{
+            n: "'" + n
+            for n in HOSTILE_NOTES
+            if n[0] in "=+-@\uff1d\uff0b\uff0d\uff20'" and len(n) > 1 and n not in ("-12", "'", "'abc")
+        },
     }
     assert notes[HOSTILE_NOTES.index("-")] == "-" and notes[HOSTILE_NOTES.index("-12")] == "-12"
     assert list(rows[0])[-3:] == ["'-budget", "'=x", "Référent"]

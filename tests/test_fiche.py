@@ -47,8 +47,9 @@ def test_lyon_facts_segment_and_levels(demo) -> None:
     assert fiche.nature == "Métropole"
     assert fiche.population == demo.territories.at[LYON, "population"] > 700_000
     assert fiche.population == 1_436_354  # population municipale 2023, in force on 1 January 2026
-    assert fiche.population_txt == ("1\u202f436\u202f354\u00a0hab. (population municipale 2023 en vigueur "
-                                    "au 1er janvier 2026, INSEE)")
+    assert fiche.population_txt == (
+        "1\u202f436\u202f354\u00a0hab. (population municipale 2023 en vigueur au 1er janvier 2026, INSEE)"
+    )
     assert fiche.threshold_txt == ""  # far from any segment threshold
     assert fiche.segment.id == "S4"
     assert fiche.segment.label == "Métropoles et très grands territoires"
@@ -103,19 +104,42 @@ def test_unknown_code_raises_a_french_error(demo) -> None:
     assert info.value.code == "99999"
 
 
-@pytest.mark.parametrize(("raw", "expected"), [
-    (" 200046977 ", "200046977"), ("petr-langres", "PETR-LANGRES"), ("2a004", "2A004"), ("69 123", "69123"),
-    ("PETR_SUD", "PETR_SUD"), ("1001.0", "1001"), ("x" * 40, "X" * 40),
-    ("", None), (None, None), ("<script>", None), ("../etc", None), ("x" * 41, None), ("9" * 5000, None),
-    ("-PETR", None), ("PETR-", None), ("É1", None), ("[a](b)", None), ("a%20b", None), (12, None),
-])
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (" 200046977 ", "200046977"),
+        ("petr-langres", "PETR-LANGRES"),
+        ("2a004", "2A004"),
+        ("69 123", "69123"),
+        ("PETR_SUD", "PETR_SUD"),
+        ("1001.0", "1001"),
+        ("x" * 40, "X" * 40),
+        ("", None),
+        (None, None),
+        ("<script>", None),
+        ("../etc", None),
+        ("x" * 41, None),
+        ("9" * 5000, None),
+        ("-PETR", None),
+        ("PETR-", None),
+        ("É1", None),
+        ("[a](b)", None),
+        ("a%20b", None),
+        (12, None),
+    ],
+)
 def test_parse_code_accepts_every_code_a_programme_holds(raw, expected) -> None:
     assert parse_code(raw) == expected
 
 
 def test_every_code_of_the_demo_and_the_reference_follows_the_one_rule(demo, reference) -> None:
-    for codes in (demo.territories.index, reference.communes.index, reference.epci.index,
-                  reference.departements.index, reference.regions.index):
+    for codes in (
+        demo.territories.index,
+        reference.communes.index,
+        reference.epci.index,
+        reference.departements.index,
+        reference.regions.index,
+    ):
         assert all(parse_code(c) == c for c in codes)
 
 
@@ -169,10 +193,18 @@ def test_examples_one_per_segment(demo) -> None:
     assert items[-1][1] == f"[{biggest['nom']}](/fiche?territoire={biggest.name})"
 
 
-@pytest.mark.parametrize(("code", "level", "area"), [
-    (LES_MEES, "departement", "04"), (LYON, "departement", "69"), (LANGRES, "departement", "52"),
-    ("23", "region", "75"), ("971", "region", "01"), ("53", "france", ""), ("02", "region", "02"),
-])
+@pytest.mark.parametrize(
+    ("code", "level", "area"),
+    [
+        (LES_MEES, "departement", "04"),
+        (LYON, "departement", "69"),
+        (LANGRES, "departement", "52"),
+        ("23", "region", "75"),
+        ("971", "region", "01"),
+        ("53", "france", ""),
+        ("02", "region", "02"),
+    ],
+)
 def test_context_area(demo, reference, code, level, area) -> None:
     found = context_area(demo, reference, code)
     assert (found.level, found.code) == (level, area)
@@ -192,16 +224,14 @@ def test_context_map_highlights_the_territory_in_its_departement(demo, reference
     # Only communes of the programme near Marcoux, never territories of another kind.
     assert all(demo.territories.at[code, "type"] == "commune" for code in features)
     # The view is fitted to the département (Alpes-de-Haute-Provence, about 5.5–7.0°E, 43.6–44.7°N).
-    (south, west), (north, east) = next(
-        c for c in m._children.values() if type(c).__name__ == "FitBounds").bounds
+    (south, west), (north, east) = next(c for c in m._children.values() if type(c).__name__ == "FitBounds").bounds
     assert 5.3 < west < 5.7 and 6.8 < east < 7.1 and 43.5 < south < 43.8 and 44.5 < north < 44.9
     assert maps.payload_bytes(m) < 250_000
 
 
 def test_context_map_of_a_region_shows_france(demo, reference) -> None:
     m = context_map(demo, reference, "53", height=360)
-    (south, west), (north, east) = next(
-        c for c in m._children.values() if type(c).__name__ == "FitBounds").bounds
+    (south, west), (north, east) = next(c for c in m._children.values() if type(c).__name__ == "FitBounds").bounds
     assert west < -4.5 and east > 8 and south < 42.5 and north > 51
     assert maps.payload_bytes(m) < 250_000
 
@@ -209,5 +239,7 @@ def test_context_map_of_a_region_shows_france(demo, reference) -> None:
 def test_context_caption_says_what_the_map_shows(demo, reference) -> None:
     fiche = fiche_data(demo, "23")
     text = context_caption(demo, reference, fiche)
-    assert text == ("Carte : Creuse (en couleur, contour foncé) dans sa région (Nouvelle-Aquitaine) ; "
-                    "en gris, les autres départements du programme situés dans la zone.")
+    assert text == (
+        "Carte : Creuse (en couleur, contour foncé) dans sa région (Nouvelle-Aquitaine) ; "
+        "en gris, les autres départements du programme situés dans la zone."
+    )

@@ -63,7 +63,7 @@ def test_map_image_is_not_blank_and_shows_the_segment_colour(lyon_pdf, demo):
     colours, counts = np.unique(pixels, axis=0, return_counts=True)
     assert (counts > 50).sum() >= 4  # background, context fill, neighbours, territory, outlines
     segment_hex = demo.definition.segment(demo.territories.at[CODE, "segment"]).colour
-    rgb = np.array([int(segment_hex[i:i + 2], 16) for i in (1, 3, 5)])
+    rgb = np.array([int(segment_hex[i : i + 2], 16) for i in (1, 3, 5)])
     assert (np.abs(pixels.astype(int) - rgb).sum(axis=1) <= 6).sum() > 500
 
 

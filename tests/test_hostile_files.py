@@ -32,8 +32,7 @@ QUICK_S = 5.0
 @pytest.fixture
 def load(reference, definition):
     def _load(data: bytes, *, filename: str = "programme.csv", sheet: str | None = None) -> ProgrammeTable:
-        return load_programme_file(data, filename=filename, sheet=sheet, definition=definition,
-                                   reference=reference)
+        return load_programme_file(data, filename=filename, sheet=sheet, definition=definition, reference=reference)
 
     return _load
 
@@ -85,8 +84,9 @@ def test_too_many_cells_in_the_sheet(load, monkeypatch):
 def test_a_filled_cell_beyond_the_last_column(load):
     data = hostile.one_wide_row_xlsx(10_000)
     _, _, _, message = only(refused(load, data, filename="programme.xlsx"))
-    assert message == (f"la feuille « Programme » a une cellule remplie en colonne AY (ligne 2) : "
-                       f"{MAX_COLUMNS} colonnes au plus.")
+    assert message == (
+        f"la feuille « Programme » a une cellule remplie en colonne AY (ligne 2) : {MAX_COLUMNS} colonnes au plus."
+    )
 
 
 def test_a_row_beyond_the_last_spreadsheet_row(load):
@@ -131,16 +131,21 @@ def test_xlsx_rows_over_the_limit(load, reference):
 
 def test_ten_thousand_columns_are_refused_at_the_header(load):
     assert only(refused(load, hostile.wide_csv(10_000))) == (
-        1, None, "", f"le fichier a {fr_int(10_000)} colonnes ({MAX_COLUMNS} au plus) : retirez les "
-        "colonnes inutiles.")
+        1,
+        None,
+        "",
+        f"le fichier a {fr_int(10_000)} colonnes ({MAX_COLUMNS} au plus) : retirez les colonnes inutiles.",
+    )
 
 
 def test_two_hundred_thousand_rows_are_refused(load):
     data = hostile.long_csv(200_000)
     assert len(data) < 5 * 1024 * 1024
     _, _, _, message = only(refused(load, data))
-    assert message == (f"le fichier a plus de {fr_int(MAX_ROWS)} lignes de territoires ({fr_int(MAX_ROWS)} "
-                       "au plus) : découpez-le ou retirez les lignes inutiles.")
+    assert message == (
+        f"le fichier a plus de {fr_int(MAX_ROWS)} lignes de territoires ({fr_int(MAX_ROWS)} "
+        "au plus) : découpez-le ou retirez les lignes inutiles."
+    )
 
 
 def test_blank_lines_do_not_count_as_territories(load):
@@ -168,8 +173,10 @@ def test_the_largest_valid_file_is_accepted_and_its_exports_too(load, reference,
     assert time.perf_counter() - started < 10
     assert table.territories.shape == (MAX_ROWS, MAX_COLUMNS)
     programme = resolve(table, reference=reference, definition=definition)
-    for data, name in [(exports.to_xlsx(programme), "export.xlsx"),
-                       (exports.to_csv(exports.file_frame(programme), meta=programme.meta), "export.csv")]:
+    for data, name in [
+        (exports.to_xlsx(programme), "export.xlsx"),
+        (exports.to_csv(exports.file_frame(programme), meta=programme.meta), "export.csv"),
+    ]:
         started = time.perf_counter()
         again = load(data, filename=name)
         assert time.perf_counter() - started < 10
@@ -178,8 +185,12 @@ def test_the_largest_valid_file_is_accepted_and_its_exports_too(load, reference,
     assert only(refused(load, hostile.csv_text(too_many)))[3].startswith("le fichier a plus de")
     too_wide = hostile.max_valid_rows(3, MOST_EXTRAS + 1, codes)
     assert only(refused(load, hostile.csv_text(too_wide))) == (
-        1, f"extra{MOST_EXTRAS}", "", f"trop de colonnes non reconnues ({MOST_EXTRAS + 1} ; {MOST_EXTRAS} au plus, "
-        "avec les 11 colonnes du programme).")
+        1,
+        f"extra{MOST_EXTRAS}",
+        "",
+        f"trop de colonnes non reconnues ({MOST_EXTRAS + 1} ; {MOST_EXTRAS} au plus, "
+        "avec les 11 colonnes du programme).",
+    )
 
 
 def test_thousands_of_problems_are_counted_and_the_first_ones_listed(load):
@@ -198,8 +209,10 @@ def test_thousands_of_problems_are_counted_and_the_first_ones_listed(load):
 def test_a_cell_over_128_kb_is_refused_with_its_row_and_column(load):
     row, column, value, message = only(refused(load, hostile.big_cell_csv(1024 * 1024)))
     assert (row, column) == (2, "notes")
-    assert message == (f"texte trop long ({fr_int(1024 * 1024)} caractères ; {fr_int(MAX_CELL_CHARS)} au plus, "
-                       "comme dans une cellule de tableur).")
+    assert message == (
+        f"texte trop long ({fr_int(1024 * 1024)} caractères ; {fr_int(MAX_CELL_CHARS)} au plus, "
+        "comme dans une cellule de tableur)."
+    )
     assert value == "x" * 120 + "…"  # the value is quoted, not copied whole
 
 
@@ -213,8 +226,10 @@ def test_control_characters_are_refused_with_row_and_column(load, character):
     row, column, value, message = only(refused(load, hostile.control_after_4kb_csv(character)))
     assert (row, column) == (3, "notes")
     assert value == f"avant[U+{ord(character):04X}]après"
-    assert message == (f"caractère de contrôle interdit (U+{ord(character):04X}, position 6) : supprimez-le ; "
-                       "seuls la tabulation et le retour à la ligne sont admis.")
+    assert message == (
+        f"caractère de contrôle interdit (U+{ord(character):04X}, position 6) : supprimez-le ; "
+        "seuls la tabulation et le retour à la ligne sont admis."
+    )
 
 
 def test_tab_and_line_breaks_are_kept_in_notes(load):
@@ -224,9 +239,12 @@ def test_tab_and_line_breaks_are_kept_in_notes(load):
 
 def test_control_characters_in_a_workbook_and_in_a_header(load):
     # XML 1.0 forbids most C0 characters, not DEL nor the C1 controls (U+0080-U+009F)
-    data = hostile.xlsx(hostile.rows_xml([[*hostile.HEADER, "notes"]])
-                        + "<row>" + "".join(hostile.cell(v) for v in hostile.VALID_ROWS[0])
-                        + '<c t="inlineStr"><is><t>o&#x7f;k&#x9b;</t></is></c></row>')
+    data = hostile.xlsx(
+        hostile.rows_xml([[*hostile.HEADER, "notes"]])
+        + "<row>"
+        + "".join(hostile.cell(v) for v in hostile.VALID_ROWS[0])
+        + '<c t="inlineStr"><is><t>o&#x7f;k&#x9b;</t></is></c></row>'
+    )
     row, column, value, _ = only(refused(load, data, filename="programme.xlsx"))
     assert (row, column, value) == (2, "notes", "o[U+007F]k[U+009B]")
     header = hostile.csv_text([[*hostile.HEADER, "no\x1btes"], [*hostile.VALID_ROWS[0], "x"]])
@@ -236,8 +254,12 @@ def test_control_characters_in_a_workbook_and_in_a_header(load):
 
 
 def test_the_editor_refuses_control_characters_too(demo, reference, definition):
-    base = load_programme_file(hostile.csv_text([[*hostile.HEADER, "notes"], [*hostile.VALID_ROWS[0], "ok"]]),
-                               filename="p.csv", definition=definition, reference=reference)
+    base = load_programme_file(
+        hostile.csv_text([[*hostile.HEADER, "notes"], [*hostile.VALID_ROWS[0], "ok"]]),
+        filename="p.csv",
+        definition=definition,
+        reference=reference,
+    )
     frame = editing.editor_frame(base, definition=definition)
     frame.loc[0, "notes"] = "collé\x00depuis un autre logiciel"
     with pytest.raises(ProgrammeFileError) as info:
@@ -258,25 +280,35 @@ def test_csv_reading_errors_are_french_with_their_row(load, monkeypatch):
             yield next(rows)
             yield next(rows)
             raise csv.Error("field larger than field limit (131072)")
+
         return gen()
 
     monkeypatch.setattr("territorial.model.file_reading.csv.reader", failing)
     data = hostile.csv_text([hostile.HEADER, *hostile.VALID_ROWS])
-    assert only(refused(load, data)) == (3, None, "", "ligne illisible (field larger than field limit (131072)) : "
-                                         "vérifiez les guillemets et le séparateur.")
+    assert only(refused(load, data)) == (
+        3,
+        None,
+        "",
+        "ligne illisible (field larger than field limit (131072)) : vérifiez les guillemets et le séparateur.",
+    )
 
 
 def test_two_unnamed_columns_with_values_are_reported_not_a_crash(load):
     data = hostile.csv_text([[*hostile.HEADER, "", ""], [*hostile.VALID_ROWS[0], "x", "y"]])
     problems = refused(load, data).problems
     assert [(p.row, p.column, p.message) for p in problems] == [
-        (1, "", "colonne sans en-tête mais avec des valeurs : donnez-lui un nom ou supprimez-la.")] * 2
+        (1, "", "colonne sans en-tête mais avec des valeurs : donnez-lui un nom ou supprimez-la.")
+    ] * 2
 
 
 def test_a_duplicated_extra_column_is_reported_not_lost(load):
     data = hostile.csv_text([[*hostile.HEADER, "Référent", "Référent"], [*hostile.VALID_ROWS[0], "x", "y"]])
-    assert only(refused(load, data)) == (1, "Référent", "", "colonne en double : « Référent » apparaît deux fois "
-                                         "dans l'en-tête.")
+    assert only(refused(load, data)) == (
+        1,
+        "Référent",
+        "",
+        "colonne en double : « Référent » apparaît deux fois dans l'en-tête.",
+    )
 
 
 def test_utf16_text_of_excel_is_read(load):

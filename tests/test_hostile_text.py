@@ -19,12 +19,14 @@ from tests.markdown_text import live_syntax, rendered, shown, unsafe
 
 LYON = "200046977"
 LANGRES = "PETR-LANGRES"
-NOTES = ("Compte rendu : https://evil.example/cr et www.evil.example\n"
-         "Contact : a@b.fr\n"
-         "===\n"
-         "&lt;i&gt; <script>alert(1)</script> **gras** _penché_ `code`\n"
-         "- pas une liste | pas un tableau | $x$ :smile: ~~barré~~\n"
-         "[lien](javascript:alert(1)) ![image](http://evil.example/x.png) <https://evil.example>")
+NOTES = (
+    "Compte rendu : https://evil.example/cr et www.evil.example\n"
+    "Contact : a@b.fr\n"
+    "===\n"
+    "&lt;i&gt; <script>alert(1)</script> **gras** _penché_ `code`\n"
+    "- pas une liste | pas un tableau | $x$ :smile: ~~barré~~\n"
+    "[lien](javascript:alert(1)) ![image](http://evil.example/x.png) <https://evil.example>"
+)
 NAME = "Pays [clic](https://evil.example) <img src=x onerror=alert(1)> a@b.fr"
 COMMENT = "Import de https://evil.example par a@b.fr ![x](http://evil.example/x.png)"
 PAGES = sorted(f"pages/{p.name}" for p in (ROOT / "pages").glob("*.py"))
@@ -52,8 +54,10 @@ def hostile_programme(tmp_path, monkeypatch):
 
 #: Every page, and the views of each that show a territory or a version.
 VIEWS = [(page, {}) for page in PAGES] + [
-    ("pages/carte.py", {"territoire": LANGRES}), ("pages/fiche.py", {"territoire": LANGRES}),
-    ("pages/fiche.py", {"territoire": LYON}), ("pages/atelier.py", {"etape": "10", "territoire": LANGRES}),
+    ("pages/carte.py", {"territoire": LANGRES}),
+    ("pages/fiche.py", {"territoire": LANGRES}),
+    ("pages/fiche.py", {"territoire": LYON}),
+    ("pages/atelier.py", {"etape": "10", "territoire": LANGRES}),
     ("pages/historique.py", {"version": "1"}),
 ]
 
@@ -93,8 +97,25 @@ def test_names_in_cards_links_and_captions_are_text(hostile_programme, folium_re
     assert live_syntax(caption) == []
 
 
-@pytest.mark.parametrize("text", [NOTES, NAME, COMMENT, "  quatre espaces", "\tonglet", "a\r\nb\rc\u2028d",
-                                  "\x00\x1b[31m", "x" * 10_000, "", "**", "\\", "1. un", "+ plus", "# titre"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        NOTES,
+        NAME,
+        COMMENT,
+        "  quatre espaces",
+        "\tonglet",
+        "a\r\nb\rc\u2028d",
+        "\x00\x1b[31m",
+        "x" * 10_000,
+        "",
+        "**",
+        "\\",
+        "1. un",
+        "+ plus",
+        "# titre",
+    ],
+)
 def test_escape_markdown_leaves_nothing_live_and_reads_as_written(text) -> None:
     single = escape_markdown(text)
     assert "\n" not in single and live_syntax(single) == []

@@ -108,17 +108,23 @@ def test_only_url_state_touches_the_query_parameters() -> None:
         if path == ROOT / "territorial" / "ui" / "url_state.py":
             continue
         tree = ast.parse(path.read_text(encoding="utf-8"))
-        found += [f"{path.relative_to(ROOT)}:{node.lineno}" for node in ast.walk(tree)
-                  if isinstance(node, ast.Attribute) and node.attr == "query_params"]
+        found += [
+            f"{path.relative_to(ROOT)}:{node.lineno}"
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Attribute) and node.attr == "query_params"
+        ]
     assert found == []
 
 
-@pytest.mark.parametrize(("params", "expected"), [
-    ({"version": "9" * 5000}, "n'est pas un nombre entier d'au plus 9 chiffres ; affichage de la version 1."),
-    ({"version": "²"}, "n'est pas un nombre entier d'au plus 9 chiffres ; affichage de la version 1."),
-    ({"version": "0"}, "est hors des limites (1 à 1) ; affichage de la version 1."),
-    ({"version": "-1"}, "est hors des limites (1 à 1) ; affichage de la version 1."),
-])
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"version": "9" * 5000}, "n'est pas un nombre entier d'au plus 9 chiffres ; affichage de la version 1."),
+        ({"version": "²"}, "n'est pas un nombre entier d'au plus 9 chiffres ; affichage de la version 1."),
+        ({"version": "0"}, "est hors des limites (1 à 1) ; affichage de la version 1."),
+        ({"version": "-1"}, "est hors des limites (1 à 1) ; affichage de la version 1."),
+    ],
+)
 def test_historique_version_out_of_bounds(params, expected, folium_recorder, fresh_store) -> None:
     at = open_page("pages/historique.py", **params)
     assert not at.exception

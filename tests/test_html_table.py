@@ -6,14 +6,18 @@ from territorial.content.html_table import html_table
 
 
 def test_headers_captions_numbers_and_escaping() -> None:
-    table = pd.DataFrame({
-        "Territoire": ["<script>alert(1)</script>", "Saint-Étienne & Co"],
-        "Population": [1385927, 170049],
-        "Note": [None, 'a "b" <i>c</i>'],
-    })
+    table = pd.DataFrame(
+        {
+            "Territoire": ["<script>alert(1)</script>", "Saint-Étienne & Co"],
+            "Population": [1385927, 170049],
+            "Note": [None, 'a "b" <i>c</i>'],
+        }
+    )
     out = html_table(table, caption="Les <territoires>", row_header="Territoire", max_height=300)
-    assert out.startswith('<div class="tableau-defilant" tabindex="0" role="region" '
-                          'aria-label="Les &lt;territoires&gt;" style="max-height: 300px">')
+    assert out.startswith(
+        '<div class="tableau-defilant" tabindex="0" role="region" '
+        'aria-label="Les &lt;territoires&gt;" style="max-height: 300px">'
+    )
     assert "<caption>Les &lt;territoires&gt;</caption>" in out
     assert '<thead><tr><th scope="col">Territoire</th><th scope="col">Population</th>' in out
     assert '<th scope="row">&lt;script&gt;alert(1)&lt;/script&gt;</th>' in out

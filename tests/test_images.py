@@ -23,11 +23,22 @@ SVG_NS = "{http://www.w3.org/2000/svg}"
 
 @pytest.fixture(scope="module")
 def chart() -> alt.Chart:
-    data = pd.DataFrame({"levier": ["Compétences & ingénierie", "Données & méthodes"],
-                         "population": [1234567, 89000], "part": [0.425, 0.8]})
-    return alt.Chart(data).mark_bar().encode(
-        x=alt.X("population:Q", title="Population"), y=alt.Y("levier:N", title=None),
-    ).properties(width="container")
+    data = pd.DataFrame(
+        {
+            "levier": ["Compétences & ingénierie", "Données & méthodes"],
+            "population": [1234567, 89000],
+            "part": [0.425, 0.8],
+        }
+    )
+    return (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            x=alt.X("population:Q", title="Population"),
+            y=alt.Y("levier:N", title=None),
+        )
+        .properties(width="container")
+    )
 
 
 def _svg_texts(svg: str) -> list[str]:
@@ -86,5 +97,5 @@ def test_segment_map_png(demo, reference):
     assert png.startswith(PNG_SIGNATURE)
     pixels = np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).reshape(-1, 3)
     for segment in demo.definition.segments:  # every segment colour is drawn (map and legend)
-        rgb = np.array([int(segment.colour[i:i + 2], 16) for i in (1, 3, 5)])
+        rgb = np.array([int(segment.colour[i : i + 2], 16) for i in (1, 3, 5)])
         assert (np.abs(pixels.astype(int) - rgb).sum(axis=1) <= 6).sum() > 100, segment.id

@@ -26,8 +26,7 @@ HEADER = "code,type,L1,L2,L3,L4"
 @pytest.fixture
 def load(reference, definition):
     def _load(data: bytes, *, filename: str = "programme.csv", sheet: str | None = None) -> ProgrammeTable:
-        return load_programme_file(data, filename=filename, sheet=sheet, definition=definition,
-                                   reference=reference)
+        return load_programme_file(data, filename=filename, sheet=sheet, definition=definition, reference=reference)
 
     return _load
 
@@ -70,14 +69,18 @@ def test_blank_text_file(load):
     assert problems[0][3] == "le fichier ne contient aucune ligne (ni en-tête, ni territoire)."
 
 
-@pytest.mark.parametrize("filename, data", [
-    ("programme.csv", (HEADER + "\n").encode()),
-    ("programme.csv", (HEADER + "\n,,,,,\n\n").encode()),
-    ("programme.xlsx", xlsx(("Programme", [HEADER.split(",")]))),
-])
+@pytest.mark.parametrize(
+    "filename, data",
+    [
+        ("programme.csv", (HEADER + "\n").encode()),
+        ("programme.csv", (HEADER + "\n,,,,,\n\n").encode()),
+        ("programme.xlsx", xlsx(("Programme", [HEADER.split(",")]))),
+    ],
+)
 def test_header_only(load, filename, data):
     assert refused(load, data, filename=filename) == [
-        (None, None, "", "aucun territoire : le fichier ne contient que l'en-tête.")]
+        (None, None, "", "aucun territoire : le fichier ne contient que l'en-tête.")
+    ]
 
 
 def test_binary_garbage_renamed_csv(load):
@@ -120,14 +123,20 @@ def test_old_xls_format(load):
 # --------------------------------------------------------------------------- workbooks
 
 
-MULTI = xlsx(("Notes", [["Ce classeur contient le programme dans la feuille suivante."]]),
-             ("Feuil2", [HEADER.split(","), ["75056", "commune", 0, 1, 2, 3]]))
+MULTI = xlsx(
+    ("Notes", [["Ce classeur contient le programme dans la feuille suivante."]]),
+    ("Feuil2", [HEADER.split(","), ["75056", "commune", 0, 1, 2, 3]]),
+)
 
 
 def test_several_sheets_without_a_programme_sheet_reads_the_first(load):
     problems = refused(load, MULTI, filename="programme.xlsx")
-    assert (1, "code", "", "colonne obligatoire manquante. Colonnes attendues : code, type, L1, L2, L3, "
-            "L4.") in problems
+    assert (
+        1,
+        "code",
+        "",
+        "colonne obligatoire manquante. Colonnes attendues : code, type, L1, L2, L3, L4.",
+    ) in problems
 
 
 def test_several_sheets_choice(load):
@@ -137,7 +146,8 @@ def test_several_sheets_choice(load):
 
 def test_several_sheets_unknown_choice(load):
     assert refused(load, MULTI, filename="programme.xlsx", sheet="Territoires") == [
-        (None, None, "Territoires", "feuille introuvable ; feuilles du classeur : Notes, Feuil2.")]
+        (None, None, "Territoires", "feuille introuvable ; feuilles du classeur : Notes, Feuil2.")
+    ]
 
 
 def test_programme_sheet_is_preferred_and_reported(load):
@@ -148,37 +158,77 @@ def test_programme_sheet_is_preferred_and_reported(load):
 
 
 def test_merged_cells_leave_the_row_below_without_value(load):
-    rows = [HEADER.split(","), ["75056", "commune", 0, 0, 0, 0], ["69123", None, 1, 1, 1, 1],
-            ["13055", "commune", 2, 2, 2, 2]]
+    rows = [
+        HEADER.split(","),
+        ["75056", "commune", 0, 0, 0, 0],
+        ["69123", None, 1, 1, 1, 1],
+        ["13055", "commune", 2, 2, 2, 2],
+    ]
     problems = refused(load, xlsx(("Programme", rows), merge="B2:B3"), filename="programme.xlsx")
-    assert problems == [(3, "type", "", "type manquant : indiquez commune, epci, departement, region, "
-                         "groupement.")]
+    assert problems == [(3, "type", "", "type manquant : indiquez commune, epci, departement, region, groupement.")]
 
 
 def test_xlsx_numbers_and_dates(load):
-    rows = [[*HEADER.split(","), "date_dialogue"], [4113, "commune", 1.0, 0, 0, 2, dt.datetime(2025, 3, 1)],
-            [200054781, "epci", 0, 0, 0, 0, None]]
+    rows = [
+        [*HEADER.split(","), "date_dialogue"],
+        [4113, "commune", 1.0, 0, 0, 2, dt.datetime(2025, 3, 1)],
+        [200054781, "epci", 0, 0, 0, 0, None],
+    ]
     table = load(xlsx(("Programme", rows)), filename="programme.xlsx")
     assert table.territories[["code", "L1", "L4", "date_dialogue"]].values.tolist() == [
-        ["04113", 1, 2, "2025-03-01"], ["200054781", 0, 0, ""]]
+        ["04113", 1, 2, "2025-03-01"],
+        ["200054781", 0, 0, ""],
+    ]
 
 
-@pytest.mark.parametrize("filename, data", [
-    ("programme.csv", csv("", "75056,commune,0,0,0,0", ",,,,,", "13055,commune,1,1,1,1")),
-    ("programme.xlsx", xlsx(("Programme", [HEADER.split(","), [], ["75056", "commune", 0, 0, 0, 0],
-                                           [None] * 6, ["13055", "commune", 1, 1, 1, 1]]))),
-])
+@pytest.mark.parametrize(
+    "filename, data",
+    [
+        ("programme.csv", csv("", "75056,commune,0,0,0,0", ",,,,,", "13055,commune,1,1,1,1")),
+        (
+            "programme.xlsx",
+            xlsx(
+                (
+                    "Programme",
+                    [
+                        HEADER.split(","),
+                        [],
+                        ["75056", "commune", 0, 0, 0, 0],
+                        [None] * 6,
+                        ["13055", "commune", 1, 1, 1, 1],
+                    ],
+                )
+            ),
+        ),
+    ],
+)
 def test_blank_rows_are_ignored_and_reported(load, filename, data):
     table = load(data, filename=filename)
     assert table.territories["code"].tolist() == ["75056", "13055"]
     assert [w.message for w in table.warnings] == ["2 ligne(s) vide(s) ignorée(s)."]
 
 
-@pytest.mark.parametrize("filename, data", [
-    ("programme.csv", csv("", "75056,commune,0,0,0,0", "", "13055,commune,9,0,0,0")),
-    ("programme.xlsx", xlsx(("Programme", [HEADER.split(","), [], ["75056", "commune", 0, 0, 0, 0],
-                                           [None] * 6, ["13055", "commune", 9, 0, 0, 0]]))),
-])
+@pytest.mark.parametrize(
+    "filename, data",
+    [
+        ("programme.csv", csv("", "75056,commune,0,0,0,0", "", "13055,commune,9,0,0,0")),
+        (
+            "programme.xlsx",
+            xlsx(
+                (
+                    "Programme",
+                    [
+                        HEADER.split(","),
+                        [],
+                        ["75056", "commune", 0, 0, 0, 0],
+                        [None] * 6,
+                        ["13055", "commune", 9, 0, 0, 0],
+                    ],
+                )
+            ),
+        ),
+    ],
+)
 def test_blank_rows_keep_the_spreadsheet_row_numbers(load, filename, data):
     problems = refused(load, data, filename=filename)
     assert [(row, column, value) for row, column, value, _ in problems] == [(5, "L1", "9")]
@@ -200,8 +250,14 @@ def test_separators(load, separator):
 
 def test_wrong_separator_count_is_located(load):
     problems = refused(load, csv("75056,commune,0,0,0,0", "13055,commune,0,0,0,0,de trop"))
-    assert problems == [(3, None, "", "cette ligne a 7 cellules pour 6 colonnes d'en-tête : vérifiez le "
-                         "séparateur « , » et les guillemets.")]
+    assert problems == [
+        (
+            3,
+            None,
+            "",
+            "cette ligne a 7 cellules pour 6 colonnes d'en-tête : vérifiez le séparateur « , » et les guillemets.",
+        )
+    ]
 
 
 @pytest.mark.parametrize("encoding, warned", [("utf-8", False), ("utf-8-sig", False), ("cp1252", True)])
@@ -211,8 +267,7 @@ def test_encodings(load, encoding, warned):
     assert table.territories["notes"].tolist() == [NOTE]
     assert list(table.territories.columns[:2]) == ["code", "type"]  # no BOM glued to « code »
     messages = [w.message for w in table.warnings]
-    assert (messages == ["encodage Windows-1252 détecté : le fichier a été lu comme tel (accents "
-                         "vérifiés)."]) is warned
+    assert (messages == ["encodage Windows-1252 détecté : le fichier a été lu comme tel (accents vérifiés)."]) is warned
 
 
 # --------------------------------------------------------------------------- codes
@@ -267,15 +322,19 @@ def test_duplicate_territories(load):
 def test_unknown_code(load):
     [(row, column, value, message)] = refused(load, csv("99999,commune,0,0,0,0"))
     assert (row, column, value) == (2, "code", "99999")
-    assert message == ("code inconnu du référentiel 2026 pour une commune (code INSEE à 5 caractères, ex. "
-                       "01001, 2A004, 97411). Code ancien ou erroné ?")
+    assert message == (
+        "code inconnu du référentiel 2026 pour une commune (code INSEE à 5 caractères, ex. "
+        "01001, 2A004, 97411). Code ancien ou erroné ?"
+    )
 
 
 def test_retired_code_points_to_the_current_commune(load):
     [(row, column, value, message)] = refused(load, csv("01039,commune,0,0,0,0"))
     assert (row, column, value) == (2, "code", "01039")
-    assert message == ("ce code est celui d'une commune déléguée (Béon), pas d'une commune actuelle : "
-                       "utilisez le code 01138 (Culoz-Béon).")
+    assert message == (
+        "ce code est celui d'une commune déléguée (Béon), pas d'une commune actuelle : "
+        "utilisez le code 01138 (Culoz-Béon)."
+    )
 
 
 def test_arrondissement_points_to_the_city(load):
@@ -287,18 +346,33 @@ def test_arrondissement_points_to_the_city(load):
 def test_code_of_the_wrong_kind(load):
     problems = refused(load, csv("69,commune,0,0,0,0", "200054781,commune,0,0,0,0", "75056,epci,0,0,0,0"))
     assert problems == [
-        (2, "code", "69", "ce code désigne un département (Rhône), pas une commune : corrigez la colonne "
-         "« type » ou le code."),
-        (3, "code", "200054781", "ce code désigne une intercommunalité (EPCI) (Métropole du Grand Paris), "
-         "pas une commune : corrigez la colonne « type » ou le code."),
-        (4, "code", "75056", "ce code désigne une commune (Paris), pas une intercommunalité (EPCI) : "
-         "corrigez la colonne « type » ou le code."),
+        (
+            2,
+            "code",
+            "69",
+            "ce code désigne un département (Rhône), pas une commune : corrigez la colonne « type » ou le code.",
+        ),
+        (
+            3,
+            "code",
+            "200054781",
+            "ce code désigne une intercommunalité (EPCI) (Métropole du Grand Paris), "
+            "pas une commune : corrigez la colonne « type » ou le code.",
+        ),
+        (
+            4,
+            "code",
+            "75056",
+            "ce code désigne une commune (Paris), pas une intercommunalité (EPCI) : "
+            "corrigez la colonne « type » ou le code.",
+        ),
     ]
 
 
 def test_unknown_type(load):
     assert refused(load, csv("75056,ville,0,0,0,0")) == [
-        (2, "type", "ville", "type inconnu : utilisez commune, epci, departement, region, groupement.")]
+        (2, "type", "ville", "type inconnu : utilisez commune, epci, departement, region, groupement.")
+    ]
 
 
 # --------------------------------------------------------------------------- levels
@@ -319,21 +393,28 @@ def test_levels_out_of_range_or_not_numbers(load):
 
 
 def test_levels_written_as_labels_or_decimals(load):
-    table = load(csv("75056,commune,engagé,Structurant,\"1,0\",0"))
+    table = load(csv('75056,commune,engagé,Structurant,"1,0",0'))
     assert table.territories[["L1", "L2", "L3", "L4"]].values.tolist() == [[2, 3, 1, 0]]
 
 
 def test_missing_lever_column(load):
     problems = refused(load, csv("75056,commune,0,0,0", header="code,type,L1,L2,L3"))
-    assert problems == [(1, "L4", "", "colonne obligatoire manquante (Coopérations & gouvernance "
-                         "territoriale). Colonnes attendues : code, type, L1, L2, L3, L4.")]
+    assert problems == [
+        (
+            1,
+            "L4",
+            "",
+            "colonne obligatoire manquante (Coopérations & gouvernance "
+            "territoriale). Colonnes attendues : code, type, L1, L2, L3, L4.",
+        )
+    ]
 
 
 def test_every_problem_is_reported_at_once(load):
-    problems = refused(load, csv("99999,commune,0,0,0,0", "75056,region,0,0,0,0", "13055,commune,0,7,0,0",
-                                 "13055,commune,0,0,0,0"))
-    assert [(row, column) for row, column, _, _ in problems] == [(2, "code"), (3, "code"), (4, "L2"),
-                                                                 (5, "code")]
+    problems = refused(
+        load, csv("99999,commune,0,0,0,0", "75056,region,0,0,0,0", "13055,commune,0,7,0,0", "13055,commune,0,0,0,0")
+    )
+    assert [(row, column) for row, column, _, _ in problems] == [(2, "code"), (3, "code"), (4, "L2"), (5, "code")]
 
 
 # --------------------------------------------------------------------------- other columns and text
@@ -344,8 +425,8 @@ def test_extra_columns_are_kept_and_reported(load):
     assert table.extra_columns == ["Référent", "Budget k€"]
     assert table.territories[["Référent", "Budget k€"]].values.tolist() == [["Île-de-France", "12"]]
     assert [(w.row, w.column, w.message) for w in table.warnings] == [
-        (1, "Référent, Budget k€", "colonne(s) non reconnue(s) conservée(s) telles quelles, sans être "
-         "utilisées.")]
+        (1, "Référent, Budget k€", "colonne(s) non reconnue(s) conservée(s) telles quelles, sans être utilisées.")
+    ]
 
 
 SCRIPT = "<script>alert('x')</script>"
@@ -353,8 +434,10 @@ IMG = "<img src=x onerror=alert(1)>"
 
 
 def test_html_and_script_are_stored_as_text_and_displayed_escaped(load, reference, definition, tmp_path):
-    data = csv(f'PETR-TEST,groupement,"{IMG}",200068658 200069664,0,1,0,0,"{SCRIPT}",[lien](javascript:x)',
-               header="code,type,nom,membres,L1,L2,L3,L4,notes,contact")
+    data = csv(
+        f'PETR-TEST,groupement,"{IMG}",200068658 200069664,0,1,0,0,"{SCRIPT}",[lien](javascript:x)',
+        header="code,type,nom,membres,L1,L2,L3,L4,notes,contact",
+    )
     table = load(data)
     assert table.territories.loc[0, "nom"] == IMG
     assert table.territories.loc[0, "notes"] == SCRIPT
@@ -376,8 +459,10 @@ def test_groupement_code_outside_the_one_rule_is_refused(load, code):
     data = csv(f'"{code}",groupement,Pays,200068658,0,1,0,0', header="code,type,nom,membres,L1,L2,L3,L4")
     [(row, column, value, message)] = refused(load, data)
     assert (row, column, value) == (2, "code", code.upper())
-    assert message.startswith("code de groupement invalide : un code de 40 caractères au plus, fait de lettres "
-                              "sans accent, de chiffres, de tirets (-) et de soulignés (_), ex. PETR-LANGRES")
+    assert message.startswith(
+        "code de groupement invalide : un code de 40 caractères au plus, fait de lettres "
+        "sans accent, de chiffres, de tirets (-) et de soulignés (_), ex. PETR-LANGRES"
+    )
 
 
 def test_groupement_codes_are_normalised_like_every_code(load):

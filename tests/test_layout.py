@@ -9,8 +9,11 @@ from territorial.ui.folium_component import _clone_map
 
 
 def _map():
-    gdf = gpd.GeoDataFrame({"code": ["a", "b"], "nom": ["A", "B"], "couleur": ["#112233", "#445566"]},
-                           geometry=[shapely.box(0, 0, 1, 1), shapely.box(1, 1, 2, 2)], crs=4326)
+    gdf = gpd.GeoDataFrame(
+        {"code": ["a", "b"], "nom": ["A", "B"], "couleur": ["#112233", "#445566"]},
+        geometry=[shapely.box(0, 0, 1, 1), shapely.box(1, 1, 2, 2)],
+        crs=4326,
+    )
     m = maps.new_map(bounds=(0, 0, 2, 2))
     maps.add_territories(m, gdf, id_column="code", fill_column="couleur", tooltip={"nom": "Nom"})
     maps.add_legend(m, [("#112233", "x")], title="t", bounds=(0, 0, 2, 2))

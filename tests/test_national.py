@@ -16,8 +16,7 @@ def national_bytes(reference, definition) -> bytes:
 
 @pytest.fixture(scope="module")
 def national(national_bytes, reference, definition):
-    table = load_programme_file(national_bytes, filename="national.csv", definition=definition,
-                                reference=reference)
+    table = load_programme_file(national_bytes, filename="national.csv", definition=definition, reference=reference)
     return table, resolve(table, reference=reference, definition=definition)
 
 
@@ -66,6 +65,5 @@ def test_written_on_demand(tmp_path, reference, definition, national_bytes):
     path = national_programme_path(reference, DEFAULT_SEED, directory=tmp_path, definition=definition)
     assert path.parent == tmp_path and path.read_bytes() == national_bytes
     mtime = path.stat().st_mtime_ns
-    assert national_programme_path(reference, DEFAULT_SEED, directory=tmp_path,
-                                   definition=definition) == path
+    assert national_programme_path(reference, DEFAULT_SEED, directory=tmp_path, definition=definition) == path
     assert path.stat().st_mtime_ns == mtime  # unchanged content is not rewritten

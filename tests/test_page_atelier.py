@@ -58,8 +58,11 @@ def test_suivant_moves_to_step_2_and_updates_the_url(folium_recorder, demo) -> N
     # The map of step 2: the small territories in their colour, every other one grey.
     fills = {f["id"]: f for f in folium_recorder.features()}
     m = folium_recorder.maps[-1][0]
-    layer = next(c for c in m._children.values() if getattr(c, "data", {}).get("features") and
-                 set(f["id"] for f in c.data["features"]) == set(fills))
+    layer = next(
+        c
+        for c in m._children.values()
+        if getattr(c, "data", {}).get("features") and set(f["id"] for f in c.data["features"]) == set(fills)
+    )
     colours = {code: layer.style_function(f)["fillColor"] for code, f in fills.items()}
     small = set(data.index[data["segment"] == "S1"])
     assert {c for c, v in colours.items() if v != palette.NOT_IN_PROGRAMME} == small
@@ -91,28 +94,30 @@ def test_step_out_of_range_is_clamped_with_a_message(folium_recorder) -> None:
     assert at.query_params["etape"] == "10"
     assert _url_notes(at) == [
         "Adresse de la page : la valeur «\u00a099\u00a0» du paramètre «\u00a0etape\u00a0» est hors des "
-        "limites (1 à 10) ; affichage de l'étape 10."]
+        "limites (1 à 10) ; affichage de l'étape 10."
+    ]
     assert at.button(key="atelier_suivant").disabled
     at = _open(etape="trois")
     assert at.query_params["etape"] == "1"
     assert _url_notes(at) == [
         "Adresse de la page : la valeur «\u00a0trois\u00a0» du paramètre «\u00a0etape\u00a0» n'est pas un "
-        "nombre entier d'au plus 9 chiffres ; affichage de l'étape 1."]
+        "nombre entier d'au plus 9 chiffres ; affichage de l'étape 1."
+    ]
     at = _open(etape="0", territoire="99999")
     assert at.query_params["etape"] == "1"
     assert _url_notes(at) == [
         "Adresse de la page : la valeur «\u00a00\u00a0» du paramètre «\u00a0etape\u00a0» est hors des "
         "limites (1 à 10) ; affichage de l'étape 1.",
         "Adresse de la page : la valeur «\u00a099999\u00a0» du paramètre «\u00a0territoire\u00a0» ne "
-        "correspond à aucun territoire du programme ; elle a été ignorée."]
+        "correspond à aucun territoire du programme ; elle a été ignorée.",
+    ]
 
 
 def test_last_step_presents_the_territory_in_the_url(folium_recorder, demo) -> None:
     at = _open(etape="10", territoire=LYON)
     assert not at.exception
     assert [t.value for t in at.title] == ["Métropole de Lyon"]
-    assert _metrics(at) == {"Habitants": "1,4 million", "Leviers activés": "4 / 4",
-                            "Territoires de même taille": "9"}
+    assert _metrics(at) == {"Habitants": "1,4 million", "Leviers activés": "4 / 4", "Territoires de même taille": "9"}
     assert at.selectbox(key="atelier_territoire").value == LYON
     assert {f["id"] for f in folium_recorder.features()} >= {LYON}
 

@@ -65,8 +65,7 @@ def test_filters_change_the_map_the_table_and_the_url(folium_recorder, demo) -> 
 
 
 def test_url_restores_the_view(folium_recorder, demo) -> None:
-    at = _open(couleur="L3", segment="S2,S3", levier="L1", region="84", type="epci,commune",
-               territoire=LYON)
+    at = _open(couleur="L3", segment="S2,S3", levier="L1", region="84", type="epci,commune", territoire=LYON)
     assert not at.exception
     assert at.selectbox(key="carte_couleur").value == "L3"
     assert at.multiselect(key="carte_segment").value == ["S2", "S3"]
@@ -74,8 +73,12 @@ def test_url_restores_the_view(folium_recorder, demo) -> None:
     assert at.selectbox(key="carte_region").value == "84"
     assert at.multiselect(key="carte_type").value == ["epci", "commune"]
     data = demo.territories
-    expected = data[data["segment"].isin(["S2", "S3"]) & (data["L1"] >= 1) & (data["region"] == "84")
-                    & data["type"].isin(["epci", "commune"])]
+    expected = data[
+        data["segment"].isin(["S2", "S3"])
+        & (data["L1"] >= 1)
+        & (data["region"] == "84")
+        & data["type"].isin(["epci", "commune"])
+    ]
     assert set(_shown(at)["Code"]) == set(expected.index)
     assert len(expected) > 0
     assert any("Financement & investissement en commun : niveau d'activation" in shown(c.value) for c in at.caption)
@@ -124,9 +127,13 @@ def test_clicking_a_groupement_selects_it(folium_recorder) -> None:
 def _highlighted(recorder) -> list[str]:
     """Codes outlined as selected on the last map drawn."""
     m = recorder.maps[-1][0]
-    layer = next(c for c in m._children.values()
-                 if getattr(c, "data", None) and c.data.get("features")
-                 and "territoire" in c.style_function(c.data["features"][0])["className"])
+    layer = next(
+        c
+        for c in m._children.values()
+        if getattr(c, "data", None)
+        and c.data.get("features")
+        and "territoire" in c.style_function(c.data["features"][0])["className"]
+    )
     return [f["id"] for f in layer.data["features"] if "selectionne" in layer.style_function(f)["className"]]
 
 
@@ -148,9 +155,13 @@ def test_clicking_a_territory_shows_its_card_and_highlights_it(folium_recorder, 
     assert at.selectbox(key="carte_territoire").value == LYON
     # The map drawn after the click outlines Lyon.
     m = folium_recorder.maps[-1][0]
-    layer = next(c for c in m._children.values()
-                 if getattr(c, "data", None) and c.data.get("features")
-                 and "territoire" in c.style_function(c.data["features"][0])["className"])
+    layer = next(
+        c
+        for c in m._children.values()
+        if getattr(c, "data", None)
+        and c.data.get("features")
+        and "territoire" in c.style_function(c.data["features"][0])["className"]
+    )
     styles = {f["id"]: layer.style_function(f)["className"] for f in layer.data["features"]}
     assert styles[LYON] == "territoire territoire-selectionne"
     assert sum("selectionne" in s for s in styles.values()) == 1
@@ -207,11 +218,15 @@ def test_cached_map_is_rendered_once_and_as_streamlit_folium_would(demo, monkeyp
     assert len({(s["script"], s["header"], s["html"], s["key"]) for s in sent}) == 1
     assert sent[0]["script"].count('"type": "Feature"') >= 20
     # The same arguments as the library's own st_folium on a copy of the map.
-    streamlit_folium.st_folium(folium_component._clone_map(cached), key="t", height=500, use_container_width=True,
-                               returned_objects=folium_component.RETURNED)
+    streamlit_folium.st_folium(
+        folium_component._clone_map(cached),
+        key="t",
+        height=500,
+        use_container_width=True,
+        returned_objects=folium_component.RETURNED,
+    )
     ours, theirs = sent[0], sent[-1]
-    assert {k: v for k, v in ours.items() if k != "on_change"} == {
-        k: v for k, v in theirs.items() if k != "on_change"}
+    assert {k: v for k, v in ours.items() if k != "on_change"} == {k: v for k, v in theirs.items() if k != "on_change"}
 
 
 def test_a_map_that_only_shows_is_one_document_rendered_once(demo, monkeypatch) -> None:

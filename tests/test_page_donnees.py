@@ -93,8 +93,12 @@ def test_without_secret_editing_is_disabled_with_the_explanation(env):
     assert not at.file_uploader and not at.data_editor and not at.tabs
     assert not [t for t in at.text_input if t.label == "Mot de passe d'éditeur"]
     labels = [b.label for b in at.get("download_button")]
-    assert labels == ["Programme (CSV, réimportable)", "Tableau des territoires (CSV)", "Classeur (XLSX)",
-                      "Carte (GeoJSON)"]
+    assert labels == [
+        "Programme (CSV, réimportable)",
+        "Tableau des territoires (CSV)",
+        "Classeur (XLSX)",
+        "Carte (GeoJSON)",
+    ]
     assert at.markdown[0].value.startswith("Version **1** du ")
     assert current().current_id() == 1  # the demo became version 1
 
@@ -185,8 +189,7 @@ def test_valid_upload_becomes_a_new_version(editor_env):
     run(at)
     assert "Version 2 enregistrée : 2 territoires." in texts(at.success)
     version = current().current()
-    assert (version.id, version.kind, version.author, version.comment) == (2, "import", "Claire",
-                                                                          "Fichier de novembre")
+    assert (version.id, version.kind, version.author, version.comment) == (2, "import", "Claire", "Fichier de novembre")
     assert version.table.territories["notes"].tolist() == ["Atelier <b>Paris</b>", ""]
     assert not version.is_demo
     assert "Version **2** du " in at.markdown[0].value and "par Claire" in at.markdown[0].value
@@ -206,8 +209,7 @@ def test_import_conflict_shows_the_changes_then_needs_a_new_confirmation(editor_
     button(at, "Enregistrer comme nouvelle version").click()
     run(at)
     assert any(e.startswith("Conflit de modification") for e in texts(at.error))
-    assert "**Modifications enregistrées entre-temps** : 0 ajouté(s), 1 retiré(s), 0 modifié(s)." in texts(
-        at.markdown)
+    assert "**Modifications enregistrées entre-temps** : 0 ajouté(s), 1 retiré(s), 0 modifié(s)." in texts(at.markdown)
     assert texts(at.info)[-1] == "Confirmez de nouveau pour remplacer la version en vigueur par votre fichier."
     assert current().current_id() == 2
     button(at, "Enregistrer comme nouvelle version").click()
@@ -252,10 +254,10 @@ def test_multi_sheet_workbook_offers_the_sheet_choice(editor_env):
 
 def _edit(at: AppTest, base: int | str, edits: dict) -> AppTest:
     """Edit the table of the editor ``donnees_editeur_<base>`` and submit it."""
-    at.session_state[f"donnees_editeur_{base}"] = {"edited_rows": {}, "added_rows": [], "deleted_rows": [],
-                                                    **edits}
-    next(t for t in at.text_input if t.label == "Auteur de la modification" and t.key == "edition_auteur") \
-        .input("Lucie")
+    at.session_state[f"donnees_editeur_{base}"] = {"edited_rows": {}, "added_rows": [], "deleted_rows": [], **edits}
+    next(t for t in at.text_input if t.label == "Auteur de la modification" and t.key == "edition_auteur").input(
+        "Lucie"
+    )
     button(at, "Valider et enregistrer").click()
     return run(at)
 
@@ -296,10 +298,13 @@ def test_conflict_keeps_the_second_editors_changes_on_top_of_the_current_version
     _other_editor_saves({(0, "notes"): "Changement d'un autre éditeur"})
     _edit(at, 1, {"edited_rows": {2: {"L2": 3}, 3: {"notes": "Ma note"}}})
     assert current().current_id() == 2  # nothing saved yet
-    assert texts(at.info)[0].startswith("Rien n'a encore été enregistré : la version 2 a été enregistrée pendant "
-                                        "que vous modifiiez la version 1. Vos modifications ont été reportées")
+    assert texts(at.info)[0].startswith(
+        "Rien n'a encore été enregistré : la version 2 a été enregistrée pendant "
+        "que vous modifiiez la version 1. Vos modifications ont été reportées"
+    )
     assert "**Vos modifications reportées (non enregistrées)** : 0 ajouté(s), 0 retiré(s), 2 modifié(s)." in texts(
-        at.markdown)
+        at.markdown
+    )
     assert not [d for d in at.dataframe if "Votre valeur" in d.value.columns]  # no conflict
     table = at.data_editor[0].value  # the current version with this editor's changes
     assert table.loc[0, "notes"] == "Changement d'un autre éditeur"
@@ -310,7 +315,10 @@ def test_conflict_keeps_the_second_editors_changes_on_top_of_the_current_version
     assert (saved.author, saved.parent_id) == ("Lucie", 2)
     rows = saved.table.territories
     assert (rows.loc[0, "notes"], rows.loc[2, "L2"], rows.loc[3, "notes"]) == (
-        "Changement d'un autre éditeur", 3, "Ma note")
+        "Changement d'un autre éditeur",
+        3,
+        "Ma note",
+    )
     assert not texts(at.info)  # the carried-over notice is gone
 
 
@@ -321,8 +329,16 @@ def test_conflicting_cells_are_listed_and_the_editor_table_can_be_downloaded(edi
     mine = (start.loc[2, "L2"] + 2) % 4
     _edit(at, 1, {"edited_rows": {2: {"L2": mine}, 4: {"L4": 3}}})
     [conflicts] = [d.value for d in at.dataframe if "Votre valeur" in d.value.columns]
-    assert conflicts.values.tolist() == [[start.loc[2, "code"], start.loc[2, "type"], "L2", str(start.loc[2, "L2"]),
-                                          str(mine), str((start.loc[2, "L2"] + 1) % 4)]]
+    assert conflicts.values.tolist() == [
+        [
+            start.loc[2, "code"],
+            start.loc[2, "type"],
+            "L2",
+            str(start.loc[2, "L2"]),
+            str(mine),
+            str((start.loc[2, "L2"] + 1) % 4),
+        ]
+    ]
     assert texts(at.warning)[-1].startswith("1 valeur modifiée(s) des deux côtés : la valeur en vigueur est gardée")
     table = at.data_editor[0].value
     assert (table.loc[2, "L2"], table.loc[4, "L4"]) == ((start.loc[2, "L2"] + 1) % 4, 3)
@@ -337,12 +353,12 @@ def test_conflicting_cells_are_listed_and_the_editor_table_can_be_downloaded(edi
 def test_the_downloaded_table_is_the_editors_and_reimports(editor_env, load_csv):
     at = login(run(page()))
     _other_editor_saves({(0, "notes"): "Autre"})
-    _edit(at, 1, {"edited_rows": {1: {"notes": "Ma note, ; \"guillemets\""}}, "deleted_rows": [5]})
+    _edit(at, 1, {"edited_rows": {1: {"notes": 'Ma note, ; "guillemets"'}}, "deleted_rows": [5]})
     carried = at.session_state[table_editor.CARRIED]
     from territorial.takeaways import exports
 
     again = load_csv(exports.to_csv(carried["mine"].territories, meta=carried["mine"].meta))
-    assert len(again.territories) == 80 and again.territories.loc[1, "notes"] == "Ma note, ; \"guillemets\""
+    assert len(again.territories) == 80 and again.territories.loc[1, "notes"] == 'Ma note, ; "guillemets"'
     assert again.territories.loc[0, "notes"] != "Autre"  # the editor's own table, not the merge
 
 
@@ -393,8 +409,13 @@ def test_history_restore_needs_the_editor_role(editor_env):
     store = current()
     table = store.get(1).table
     table.territories = table.territories.iloc[:10]
-    store.save(table, author="<script>alert(1)</script>", comment="[clic](javascript:alert(1))",
-               kind="edition", expected_parent=1)
+    store.save(
+        table,
+        author="<script>alert(1)</script>",
+        comment="[clic](javascript:alert(1))",
+        kind="edition",
+        expected_parent=1,
+    )
     at = page("historique")
     at.query_params["version"] = "1"
     run(at)
@@ -416,8 +437,13 @@ def test_history_restore_needs_the_editor_role(editor_env):
 def test_data_text_is_escaped_in_markdown(env):
     run(page())
     store = current()
-    store.save(store.get(1).table, author="<img src=x onerror=alert(1)>", comment="**gras** <script>",
-               kind="edition", expected_parent=1)
+    store.save(
+        store.get(1).table,
+        author="<img src=x onerror=alert(1)>",
+        comment="**gras** <script>",
+        kind="edition",
+        expected_parent=1,
+    )
     at = run(page())
     caption = at.markdown[0].value
     assert not re.search(r"(?<!\\)[<>*]", caption.replace("Version **2**", ""))
@@ -469,8 +495,9 @@ def test_thousands_of_problems_list_the_first_ones_and_count_the_others(editor_e
     run(at)
     assert texts(at.error) == ["Fichier refusé : 5\u202f000 problèmes à corriger. Rien n'a été modifié."]
     assert len(problem_table(at)) == 200
-    assert "… et 4\u202f800 autres problèmes : corrigez d'abord ceux-ci, puis importez de nouveau le fichier." \
-        in texts(at.caption)
+    assert "… et 4\u202f800 autres problèmes : corrigez d'abord ceux-ci, puis importez de nouveau le fichier." in texts(
+        at.caption
+    )
 
 
 def test_preview_and_changes_of_a_large_file_are_bounded(editor_env, reference):

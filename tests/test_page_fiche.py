@@ -22,8 +22,9 @@ def _open(**params: str) -> AppTest:
 
 
 def _text(at: AppTest) -> str:
-    parts = [e.value for kind in ("title", "markdown", "caption", "subheader", "error", "info")
-             for e in getattr(at, kind)]
+    parts = [
+        e.value for kind in ("title", "markdown", "caption", "subheader", "error", "info") for e in getattr(at, kind)
+    ]
     return "\n".join(parts)
 
 
@@ -33,10 +34,13 @@ def test_the_url_code_opens_that_fiche(folium_recorder, demo) -> None:
     assert [t.value for t in at.title] == ["Métropole de Lyon"]
     text = _text(at)
     assert "Métropoles et très grands territoires (700\u202f000 hab. et plus)" in shown(text)
-    assert ("**Population** : 1\u202f436\u202f354\u00a0hab\\. \\(population municipale 2023 en vigueur au 1er "
-            "janvier 2026, INSEE\\)") in text
-    for lever, label in zip(("L1", "L2", "L3", "L4"), ("émergent", "structurant", "structurant", "engagé"),
-                            strict=True):
+    assert (
+        "**Population** : 1\u202f436\u202f354\u00a0hab\\. \\(population municipale 2023 en vigueur au 1er "
+        "janvier 2026, INSEE\\)"
+    ) in text
+    for lever, label in zip(
+        ("L1", "L2", "L3", "L4"), ("émergent", "structurant", "structurant", "engagé"), strict=True
+    ):
         assert any(m.value.startswith(f"**{lever} – ") and f"**{label}**" in m.value for m in at.markdown)
     assert "**Date du dialogue** : 11 avril 2026" in text
     # The chip: the segment's colour and label.
@@ -68,8 +72,7 @@ def test_similar_territories_are_links_to_their_fiches(folium_recorder, demo) ->
     at = _open(territoire=LYON)
     (links,) = [m.value for m in at.markdown if "](/fiche?territoire=" in m.value]
     expected = similar_territories(demo, LYON)
-    assert [line.split("](/fiche?territoire=")[1].split(")")[0] for line in links.splitlines()] == list(
-        expected.index)
+    assert [line.split("](/fiche?territoire=")[1].split(")")[0] for line in links.splitlines()] == list(expected.index)
     assert links.startswith(f"- [{expected['nom'].iloc[0]}](/fiche?territoire={expected.index[0]})")
 
 
@@ -79,7 +82,8 @@ def test_unknown_code_says_so_and_offers_the_search(folium_recorder) -> None:
     assert [e.value for e in at.error] == [
         "Adresse de la page : la valeur «\u00a012345678\u00a0» du paramètre «\u00a0territoire\u00a0» ne "
         "correspond à aucun territoire du programme ; elle a été ignorée. "
-        "Vérifiez le lien reçu, ou cherchez le territoire par son nom."]
+        "Vérifiez le lien reçu, ou cherchez le territoire par son nom."
+    ]
     assert at.text_input(key="fiche_requete") is not None
     assert folium_recorder.maps == []
 

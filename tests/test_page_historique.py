@@ -47,8 +47,9 @@ def _damage(store: Store, statement: str) -> None:
 
 
 def _visible(at: AppTest) -> str:
-    return "\n".join(e.value for kind in ("markdown", "caption", "error", "warning", "info", "success")
-                     for e in getattr(at, kind))
+    return "\n".join(
+        e.value for kind in ("markdown", "caption", "error", "warning", "info", "success") for e in getattr(at, kind)
+    )
 
 
 def _downloads(at: AppTest) -> list[str]:
@@ -83,8 +84,10 @@ def test_a_damaged_version_is_told_in_french_and_the_rest_of_the_page_works(thre
 
 
 def test_a_damaged_row_of_the_history_is_shown_as_unreadable(three_versions, folium_recorder):
-    _damage(three_versions, "UPDATE versions SET created_at = 'pas une date', kind = 'inconnue', "
-                            "n_territories = 'beaucoup' WHERE id = 2")
+    _damage(
+        three_versions,
+        "UPDATE versions SET created_at = 'pas une date', kind = 'inconnue', n_territories = 'beaucoup' WHERE id = 2",
+    )
     at = open_page(PAGE)
     assert not at.exception
     history = at.dataframe[0].value

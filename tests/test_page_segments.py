@@ -69,8 +69,13 @@ def test_cell_selected_with_the_selectboxes_lists_and_maps_its_territories(foliu
     expected = data[(data["segment"] == "S1") & (data["L2"] >= 1)]
     assert _listed(at) == sorted(expected["nom"])
     assert {f["properties"]["code"] for f in folium_recorder.features()} == set(expected.index)
-    assert any(m.value == escape_markdown(f"{len(expected)} territoires du segment « Petits territoires » "
-                                          "sur 29 activent ce levier (41\u00a0%).") for m in at.markdown)
+    assert any(
+        m.value
+        == escape_markdown(
+            f"{len(expected)} territoires du segment « Petits territoires » sur 29 activent ce levier (41\u00a0%)."
+        )
+        for m in at.markdown
+    )
     assert shown([s.value for s in at.subheader][-1]) == "Levier L2 – Données & méthodes partagées"
     assert at.query_params["segment"] == "S1" and at.query_params["levier"] == "L2"
     # The heat map outlines the chosen cell.

@@ -89,7 +89,8 @@ def test_units_are_sums_of_their_communes(reference: Reference) -> None:
 
 
 def test_epci_membership_equals_the_dgcl_list_but_for_the_documented_cases(
-        reference: Reference, official: pd.DataFrame) -> None:
+    reference: Reference, official: pd.DataFrame
+) -> None:
     ours = reference.communes["epci"].fillna("")
     theirs = official.loc[ours.index, "epci"].fillna("")
     differ = ours.index[ours.to_numpy() != theirs.to_numpy()]
@@ -114,12 +115,25 @@ def test_epci_names_follow_the_dgcl_list(reference: Reference) -> None:
 
 
 def test_epci_name_rule() -> None:
-    geometry = pd.Series({"1": "Communauté de communes Cœur de Brenne", "2": "Saint-Flour Communauté",
-                          "3": "Communauté de communes du Pays de Pontchâteau Saint-Gildas-des-Bois",
-                          "4": "Ardenne Métropole"})
-    dgcl = pd.DataFrame({"nom": ["CC Coeur de Brenne", "CC de Saint-Flour",
-                                 "CC du Pays de Pontchâteau St-Gildas-des-Bois", "CA Ardenne Métropole"]},
-                        index=["1", "2", "3", "4"])
+    geometry = pd.Series(
+        {
+            "1": "Communauté de communes Cœur de Brenne",
+            "2": "Saint-Flour Communauté",
+            "3": "Communauté de communes du Pays de Pontchâteau Saint-Gildas-des-Bois",
+            "4": "Ardenne Métropole",
+        }
+    )
+    dgcl = pd.DataFrame(
+        {
+            "nom": [
+                "CC Coeur de Brenne",
+                "CC de Saint-Flour",
+                "CC du Pays de Pontchâteau St-Gildas-des-Bois",
+                "CA Ardenne Métropole",
+            ]
+        },
+        index=["1", "2", "3", "4"],
+    )
     assert epci_names(geometry, dgcl).to_dict() == {
         "1": "Communauté de communes Cœur de Brenne",  # typography only: kept
         "2": "Communauté de communes de Saint-Flour",  # wording: the DGCL's, kind in full
@@ -130,13 +144,13 @@ def test_epci_name_rule() -> None:
 
 DEMO_SEGMENTS = {
     "S1": "04116 14098 200023125 200033090 200036135 200040772 200041440 200043321 200066116 200066975 "
-          "200067023 200069656 200070340 200071074 200071579 200072882 200085728 240800920 245300223 "
-          "246500482 248100745 248400319 25126 2B096 45085 60700 72182 77432 PETR-LANGRES",
+    "200067023 200069656 200070340 200071074 200071579 200072882 200085728 240800920 245300223 "
+    "246500482 248100745 248400319 25126 2B096 45085 60700 72182 77432 PETR-LANGRES",
     "S2": "200017846 200023778 200040244 200060457 200066876 200067114 200067551 200067825 200069052 "
-          "200070514 200071066 200071082 200071454 200073344 23 240200477 241100593 242010056 243600327 "
-          "246100663 247700594 248000531 248200099 248300493 48 97302",
+    "200070514 200071066 200071082 200071454 200073344 23 240200477 241100593 242010056 243600327 "
+    "246100663 247700594 248000531 248200099 248300493 48 97302",
     "S3": "02 07 200030195 200058485 200059889 200084952 242100410 243400017 243700754 244400404 244900015 "
-          "246200364 246300701 246700488 248719312 971",
+    "246200364 246300701 246700488 248719312 971",
     "S4": "200046977 200054781 200054807 200093201 243100518 243300316 38 53 57 974",
 }
 
@@ -207,8 +221,9 @@ def test_truncated_rows_are_refused_even_with_a_matching_checksum(copy_dir: Path
 
 def test_unexpected_millesime_is_refused(copy_dir: Path, tmp_path: Path) -> None:
     setting = copy_dir / populations.SETTING_FILE
-    setting.write_text(setting.read_text(encoding="utf-8").replace("millesime = 2023", "millesime = 2024"),
-                       encoding="utf-8")
+    setting.write_text(
+        setting.read_text(encoding="utf-8").replace("millesime = 2023", "millesime = 2024"), encoding="utf-8"
+    )
     message = _build_error(copy_dir, tmp_path)
     assert "sont du millésime 2023, pas 2024" in message
 
@@ -221,5 +236,6 @@ def _rewrite(directory: Path, text: str) -> None:
     (directory / populations.COMMUNES_FILE).write_bytes(data)
     setting = directory / populations.SETTING_FILE
     old = populations.load(directory).files[populations.COMMUNES_FILE]
-    setting.write_text(setting.read_text(encoding="utf-8").replace(old, hashlib.sha256(data).hexdigest()),
-                       encoding="utf-8")
+    setting.write_text(
+        setting.read_text(encoding="utf-8").replace(old, hashlib.sha256(data).hexdigest()), encoding="utf-8"
+    )

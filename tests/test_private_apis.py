@@ -19,8 +19,10 @@ from streamlit.runtime.pages_manager import PagesManager
 
 from territorial.ui import folium_component
 
-UPGRADE = ("streamlit-folium {version} changed « {name} », used by territorial/ui/folium_component.py: "
-           "compare it with streamlit_folium.st_folium and adapt it, or use the public st_folium.")
+UPGRADE = (
+    "streamlit-folium {version} changed « {name} », used by territorial/ui/folium_component.py: "
+    "compare it with streamlit_folium.st_folium and adapt it, or use the public st_folium."
+)
 
 
 def test_streamlit_folium_private_functions_are_still_there() -> None:
@@ -32,8 +34,12 @@ def test_streamlit_folium_private_functions_are_still_there() -> None:
 def _component_keywords(function) -> set[str]:
     """The keyword names of the ``_component_func(...)`` call in a function's source."""
     tree = ast.parse(textwrap.dedent(inspect.getsource(function)))
-    calls = [node for node in ast.walk(tree) if isinstance(node, ast.Call)
-             and getattr(node.func, "attr", getattr(node.func, "id", None)) == "_component_func"]
+    calls = [
+        node
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and getattr(node.func, "attr", getattr(node.func, "id", None)) == "_component_func"
+    ]
     assert len(calls) == 1, f"{function.__qualname__}: no single _component_func call"
     return {keyword.arg for keyword in calls[0].keywords}
 
@@ -42,15 +48,17 @@ def test_the_component_gets_the_arguments_the_public_st_folium_sends() -> None:
     theirs = _component_keywords(streamlit_folium.st_folium)
     ours = _component_keywords(folium_component.st_folium)
     assert {"script", "html", "key", "returned_objects", "on_change"} <= theirs
-    assert ours == theirs, UPGRADE.format(version=getattr(streamlit_folium, "__version__", "?"),
-                                          name=f"_component_func: {sorted(theirs ^ ours)}")
+    assert ours == theirs, UPGRADE.format(
+        version=getattr(streamlit_folium, "__version__", "?"), name=f"_component_func: {sorted(theirs ^ ours)}"
+    )
 
 
 def test_branca_elements_still_keep_their_tree_in_children_and_parent() -> None:
     m = folium.Map()
     marker = folium.Marker((45.0, 5.0)).add_to(m)
     assert isinstance(m._children, dict) and marker in m._children.values(), (
-        "branca changed how elements keep their children: territorial/ui/folium_component._clone_map must follow")
+        "branca changed how elements keep their children: territorial/ui/folium_component._clone_map must follow"
+    )
     assert marker._parent is m and isinstance(marker, Element)
 
 
@@ -58,7 +66,9 @@ def test_streamlit_still_has_the_pages_directory_switch() -> None:
     """router.ensure_routed switches the legacy « pages/ folder » mode off; that switch must exist."""
     assert "uses_pages_directory" in vars(PagesManager), (
         "Streamlit no longer has PagesManager.uses_pages_directory: check whether a page opened from a "
-        "direct link on a fresh server still runs without app.py, and adapt territorial/ui/router.py.")
+        "direct link on a fresh server still runs without app.py, and adapt territorial/ui/router.py."
+    )
     source = inspect.getsource(PagesManager.__init__)
-    assert 'PagesManager.uses_pages_directory = Path(' in source and '"pages"' in source, (
-        "Streamlit changed how it detects the legacy pages/ folder: re-check territorial/ui/router.py.")
+    assert "PagesManager.uses_pages_directory = Path(" in source and '"pages"' in source, (
+        "Streamlit changed how it detects the legacy pages/ folder: re-check territorial/ui/router.py."
+    )

@@ -18,10 +18,10 @@ def _messages(load_csv, text: str, **kw) -> list[str]:
 
 def test_every_problem_is_reported_at_once_with_row_and_column(load_csv) -> None:
     text = HEADER + (
-        "01001;commune;;;0;1;2;7;;\n"          # row 2: level out of range
-        "99999;commune;;;0;1;2;3;;\n"          # row 3: unknown code
-        "200054781;commune;;;1;1;1;1;;\n"      # row 4: wrong kind
-        "01039;commune;;;1;deux;1;1;;\n"       # row 5: retired code + not a number
+        "01001;commune;;;0;1;2;7;;\n"  # row 2: level out of range
+        "99999;commune;;;0;1;2;3;;\n"  # row 3: unknown code
+        "200054781;commune;;;1;1;1;1;;\n"  # row 4: wrong kind
+        "01039;commune;;;1;deux;1;1;;\n"  # row 5: retired code + not a number
         "200046977;epci;;;1;1;1;1;;\n"
         "200046977;epci;;;1;1;1;1;31/02/2025;\n"  # row 7: duplicate + bad date
     )
@@ -39,10 +39,12 @@ def test_every_problem_is_reported_at_once_with_row_and_column(load_csv) -> None
 def test_french_excel_csv_is_accepted(load_csv) -> None:
     # cp1252, ';', leading zero dropped by Excel, SIREN with spaces, Corsica in lower case,
     # a level written as its label, a French date.
-    text = ("code;type;L1;L2;L3;L4;date_dialogue;notes\n"
-            "1001;Commune;0;1;2;3;05/03/2025;Réunion à l'hôtel de ville\n"
-            "200 046 977;EPCI;engagé;1;1;1;;\n"
-            "2a;Département;1;0;0;0;;\n")
+    text = (
+        "code;type;L1;L2;L3;L4;date_dialogue;notes\n"
+        "1001;Commune;0;1;2;3;05/03/2025;Réunion à l'hôtel de ville\n"
+        "200 046 977;EPCI;engagé;1;1;1;;\n"
+        "2a;Département;1;0;0;0;;\n"
+    )
     table = load_csv(text, encoding="cp1252")
     rows = table.territories.set_index("code")
     assert list(rows.index) == ["01001", "200046977", "2A"]
@@ -71,15 +73,14 @@ def test_groupement_is_resolved_from_its_members(load_csv, reference, definition
     row = programme.territories.loc["PETR-LANGRES"]
     assert row["population"] == sum(reference.epci.at[m, "population"] for m in members)
     assert row["departement"] == "52" and row["region"] == "44"
-    assert row["geometry"].area == pytest.approx(
-        sum(reference.epci.at[m, "geometry"].area for m in members), rel=1e-3)
+    assert row["geometry"].area == pytest.approx(sum(reference.epci.at[m, "geometry"].area for m in members), rel=1e-3)
 
 
 def test_matrix_and_figures_on_a_small_programme(load_csv, reference, definition) -> None:
     text = HEADER + (
-        "01001;commune;;;0;1;0;3;;\n"      # S1
-        "01004;commune;;;1;0;0;2;;\n"      # S1 (Ambérieu-en-Bugey, ~15 000 hab.)
-        "200054781;epci;;;3;3;2;0;;\n"     # S4
+        "01001;commune;;;0;1;0;3;;\n"  # S1
+        "01004;commune;;;1;0;0;2;;\n"  # S1 (Ambérieu-en-Bugey, ~15 000 hab.)
+        "200054781;epci;;;3;3;2;0;;\n"  # S4
     )
     programme = resolve(load_csv(text), reference=reference, definition=definition)
     assert list(programme.territories["segment"]) == ["S1", "S1", "S4"]
@@ -103,5 +104,6 @@ def test_key_figures_of_the_demo(demo) -> None:
     assert figures.n == 81 and sum(figures.per_segment.values()) == 81
     assert figures.population == demo.territories["population"].sum()
     assert figures.all_levers == int((levels >= demo.definition.active_from).all(axis=1).sum()) > 0
-    assert figures.per_lever == {lever: int((levels[lever] >= demo.definition.active_from).sum())
-                                 for lever in demo.lever_ids}
+    assert figures.per_lever == {
+        lever: int((levels[lever] >= demo.definition.active_from).sum()) for lever in demo.lever_ids
+    }

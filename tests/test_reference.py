@@ -16,7 +16,10 @@ def test_known_communes_land_in_the_right_places(reference: Reference) -> None:
     c = reference.communes
     # Abergement-Clémenciat (Ain, Auvergne-Rhône-Alpes), CC de la Dombes.
     assert (c.at["01001", "nom"], c.at["01001", "departement"], c.at["01001", "region"]) == (
-        "L'Abergement-Clémenciat", "01", "84")
+        "L'Abergement-Clémenciat",
+        "01",
+        "84",
+    )
     assert reference.epci.at[c.at["01001", "epci"], "nom"] == "Communauté de communes de la Dombes"
     # Ajaccio in Corse-du-Sud (2A), Corse (94), CA du Pays Ajaccien.
     assert (c.at["2A004", "departement"], c.at["2A004", "region"]) == ("2A", "94")

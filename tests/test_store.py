@@ -61,8 +61,10 @@ def tables(load_csv) -> dict[str, ProgrammeTable]:
         "13055,commune,,,0,1,0,0,,,,M. B",
     ]
     other = ["04113,commune,,,0,0,0,1,,,,"]
-    return {name: load_csv("\n".join([HEADER, *rows])) for name, rows in
-            (("base", base), ("changed", changed), ("other", other))}
+    return {
+        name: load_csv("\n".join([HEADER, *rows]))
+        for name, rows in (("base", base), ("changed", changed), ("other", other))
+    }
 
 
 def test_empty_store(store):
@@ -86,8 +88,7 @@ def test_demo_becomes_version_1_once(store, load_csv):
 
 
 def test_round_trip_keeps_every_column(store, tables):
-    saved = store.save(tables["base"], author=" Claire ", comment="Import initial", kind="import",
-                       expected_parent=None)
+    saved = store.save(tables["base"], author=" Claire ", comment="Import initial", kind="import", expected_parent=None)
     again = store.get(saved.id)
     pd.testing.assert_frame_equal(again.table.territories, tables["base"].territories)
     assert again.table.extra_columns == ["Référent"]
@@ -133,7 +134,11 @@ def test_restore_is_a_new_version(store, tables):
     store.save(tables["changed"], author="B", comment="", kind="edition", expected_parent=1)
     restored = store.restore(1, author="C", comment="", expected_parent=2)
     assert (restored.id, restored.kind, restored.parent_id, restored.comment) == (
-        3, "restauration", 2, "Restauration de la version 1")
+        3,
+        "restauration",
+        2,
+        "Restauration de la version 1",
+    )
     assert store.current_id() == 3
     assert diff_tables(store.get(1).table, store.get(3).table).empty
     assert not diff_tables(store.get(2).table, store.get(3).table).empty
@@ -147,8 +152,10 @@ def test_conflict_between_two_editors(store, tables):
     with pytest.raises(ConflictError) as info:
         store.save(tables["other"], author="Second", comment="", kind="edition", expected_parent=1)
     assert (info.value.expected, info.value.current) == (1, 2)
-    assert str(info.value).startswith("Conflit de modification : vous êtes parti de la version 1, mais la "
-                                      "version en vigueur est maintenant la version 2. Rien n'a été enregistré")
+    assert str(info.value).startswith(
+        "Conflit de modification : vous êtes parti de la version 1, mais la "
+        "version en vigueur est maintenant la version 2. Rien n'a été enregistré"
+    )
     assert store.current_id() == 2
     assert store.history()["Version"].tolist() == [2, 1]
     with pytest.raises(ConflictError, match="un programme vide"):
@@ -169,8 +176,9 @@ def test_concurrent_saves_exactly_one_wins(store, tables):
         except ConflictError:
             outcomes.append("conflit")
 
-    threads = [threading.Thread(target=editor, args=(s, t))
-               for s, t in ((store, tables["changed"]), (other, tables["other"]))]
+    threads = [
+        threading.Thread(target=editor, args=(s, t)) for s, t in ((store, tables["changed"]), (other, tables["other"]))
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -214,8 +222,17 @@ def test_conflict_detected_even_after_the_first_check(store, tables):
 def test_failure_mid_write_leaves_the_previous_version(store, tables, load_csv, monkeypatch):
     store.save(tables["base"], author="A", comment="", kind="import", expected_parent=None)
     rows_before = _count(store, version_rows)
-    big = load_csv("\n".join([HEADER, *(f"{c},commune,,,1,1,1,1,,,," for c in
-                                        ("75056", "13055", "69123", "31555", "06088", "44109", "34172"))]))
+    big = load_csv(
+        "\n".join(
+            [
+                HEADER,
+                *(
+                    f"{c},commune,,,1,1,1,1,,,,"
+                    for c in ("75056", "13055", "69123", "31555", "06088", "44109", "34172")
+                ),
+            ]
+        )
+    )
     monkeypatch.setattr(store_module, "CHUNK", 2)
     calls = []
 
@@ -233,8 +250,9 @@ def test_failure_mid_write_leaves_the_previous_version(store, tables, load_csv, 
         sa.event.remove(store.engine, "before_cursor_execute", fail_on_third_chunk)
     assert len(calls) == 3  # two chunks were written before the failure
     assert str(info.value) == store_module.SAVE_FAILED_TEXT
-    assert str(info.value).startswith("L'enregistrement de la nouvelle version a échoué : rien n'a été modifié, "
-                                      "la version en vigueur reste la même.")
+    assert str(info.value).startswith(
+        "L'enregistrement de la nouvelle version a échoué : rien n'a été modifié, la version en vigueur reste la même."
+    )
     assert not store.read_only  # a failed write is not a read-only store
     assert store.current_id() == 1
     assert store.history()["Version"].tolist() == [1]
@@ -287,7 +305,9 @@ def test_diff_tables_is_keyed_by_type_and_code(load_csv):
     before = load_csv("code,type,L1,L2,L3,L4\n01,departement,0,0,0,0\n")
     after = load_csv("code,type,L1,L2,L3,L4\n01,region,0,0,0,0\n")
     assert diff_tables(before, after)[["Code", "Type", "Changement"]].values.tolist() == [
-        ["01", "region", "ajouté"], ["01", "departement", "retiré"]]
+        ["01", "region", "ajouté"],
+        ["01", "departement", "retiré"],
+    ]
 
 
 # --------------------------------------------------------------------------- location

@@ -42,8 +42,18 @@ from tests.postgres import create_database, postgres_cluster
 PASSWORD = "mot de passe du programme"
 TABLE = "code,type,L1,L2,L3,L4,notes\n75056,commune,1,2,3,0,Premier atelier\n13055,commune,0,0,1,1,\n"
 #: Words that must never reach a visitor: where the data is and who reads it.
-SECRET_WORDS = ("sqlite", "postgres", "127.0.0.1", "editeur", "lecteur", "var/", "/tmp", "serveur de base de données",
-                "OperationalError", "Traceback")
+SECRET_WORDS = (
+    "sqlite",
+    "postgres",
+    "127.0.0.1",
+    "editeur",
+    "lecteur",
+    "var/",
+    "/tmp",
+    "serveur de base de données",
+    "OperationalError",
+    "Traceback",
+)
 
 
 def _visible(text: str) -> None:
@@ -151,8 +161,11 @@ def pg(postgres_server, load_csv):
 
 def test_postgresql_read_only_database_at_start(pg, load_csv):
     server, name, url = pg
-    _admin(server, "postgres", sql.SQL("ALTER DATABASE {} SET default_transaction_read_only = on")
-           .format(sql.Identifier(name)))
+    _admin(
+        server,
+        "postgres",
+        sql.SQL("ALTER DATABASE {} SET default_transaction_read_only = on").format(sql.Identifier(name)),
+    )
     store = Store.open(url)
     assert store.read_only and store.current_id() == 1
     assert store.current().table.territories["notes"].tolist() == ["Premier atelier", ""]
@@ -182,18 +195,26 @@ def test_postgresql_empty_database_that_cannot_be_created(postgres_server):
 
 def test_postgresql_store_that_becomes_unwritable_while_running(pg, load_csv, monkeypatch):
     server, name, _url = pg
-    url = _role(server, name, "GRANT SELECT, INSERT, UPDATE ON ALL TABLES IN SCHEMA public TO {role}",
-                "GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {role}")
+    url = _role(
+        server,
+        name,
+        "GRANT SELECT, INSERT, UPDATE ON ALL TABLES IN SCHEMA public TO {role}",
+        "GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {role}",
+    )
     store = Store.open(url)
     assert not store.read_only
     role = sa.make_url(url).username
-    _admin(server, name, sql.SQL("REVOKE INSERT, UPDATE ON ALL TABLES IN SCHEMA public FROM {}")
-           .format(sql.Identifier(role)))
+    _admin(
+        server,
+        name,
+        sql.SQL("REVOKE INSERT, UPDATE ON ALL TABLES IN SCHEMA public FROM {}").format(sql.Identifier(role)),
+    )
     with pytest.raises(ReadOnlyStoreError, match="lecture seule"):
         store.save(load_csv(TABLE), author="B", comment="", kind="edition", expected_parent=1)
     assert store.read_only and store.current_id() == 1 and store.history()["Version"].tolist() == [1]
-    _admin(server, name, sql.SQL("GRANT INSERT, UPDATE ON ALL TABLES IN SCHEMA public TO {}")
-           .format(sql.Identifier(role)))
+    _admin(
+        server, name, sql.SQL("GRANT INSERT, UPDATE ON ALL TABLES IN SCHEMA public TO {}").format(sql.Identifier(role))
+    )
     monkeypatch.setattr(store_module, "RECHECK", 0.0)
     saved = store.save(load_csv(TABLE), author="B", comment="", kind="edition", expected_parent=1)
     assert saved.parent_id == 1 and not store.read_only
@@ -230,8 +251,20 @@ def app_env(monkeypatch):
 
 def _texts(at: AppTest) -> str:
     """Every text the page shows."""
-    kinds = ("title", "header", "subheader", "markdown", "caption", "text", "code", "error", "warning", "info",
-             "success", "exception")
+    kinds = (
+        "title",
+        "header",
+        "subheader",
+        "markdown",
+        "caption",
+        "text",
+        "code",
+        "error",
+        "warning",
+        "info",
+        "success",
+        "exception",
+    )
     return "\n".join(str(e.value) for kind in kinds for e in at.get(kind))
 
 
@@ -257,8 +290,11 @@ def test_pages_when_postgresql_is_unreachable_say_so_without_saying_where(app_en
 
 def test_pages_with_a_read_only_postgresql(app_env, pg):
     server, name, url = pg
-    _admin(server, "postgres", sql.SQL("ALTER DATABASE {} SET default_transaction_read_only = on")
-           .format(sql.Identifier(name)))
+    _admin(
+        server,
+        "postgres",
+        sql.SQL("ALTER DATABASE {} SET default_transaction_read_only = on").format(sql.Identifier(name)),
+    )
     app_env.setenv(store_module.ENV_URL, url)
     for page in PAGES:
         at = _page(page)
@@ -282,8 +318,11 @@ def test_pages_with_a_postgresql_that_cannot_be_created_show_the_demo(app_env, p
     assert at.markdown[0].value.endswith("— 81 territoires.")
     assert data.store().stand_in
     # the administrator grants the right: the real storage is used at a later visit, the demo stored in it
-    _admin(postgres_server, name, sql.SQL("GRANT CREATE ON SCHEMA public TO {}")
-           .format(sql.Identifier(sa.make_url(url).username)))
+    _admin(
+        postgres_server,
+        name,
+        sql.SQL("GRANT CREATE ON SCHEMA public TO {}").format(sql.Identifier(sa.make_url(url).username)),
+    )
     at.run()
     assert FALLBACK_TEXT in [w.value for w in at.warning]  # tried again once a minute, not at every view
     app_env.setattr(data, "FALLBACK_RETRY", 0.0)
@@ -302,8 +341,11 @@ def test_editor_told_why_saving_fails_when_postgresql_becomes_read_only(app_env,
     next(b for b in at.button if b.label == "Se connecter").click()
     at.run()
     assert len(at.data_editor) == 1
-    _admin(server, "postgres", sql.SQL("ALTER DATABASE {} SET default_transaction_read_only = on")
-           .format(sql.Identifier(name)))
+    _admin(
+        server,
+        "postgres",
+        sql.SQL("ALTER DATABASE {} SET default_transaction_read_only = on").format(sql.Identifier(name)),
+    )
     data.store().engine.dispose()  # new connections get the setting (as after a failover)
     at.session_state["donnees_editeur_1"] = {"edited_rows": {0: {"L1": 3}}, "added_rows": [], "deleted_rows": []}
     next(t for t in at.text_input if t.key == "edition_auteur").input("Lucie")

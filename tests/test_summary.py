@@ -51,8 +51,10 @@ def test_sentences_name_the_right_levers_and_shares(tiny) -> None:
     assert "contre 100\u00a0% dans le segment « Métropoles et très grands territoires »" in spread
     assert "(écart de 100 points)" in spread
     # 3 + 2 + 2 levers over 3 small territories; 3 + 3 over 2 large ones.
-    assert means == ("En moyenne, un territoire du segment « Petits territoires » active 2,3 leviers sur 4, "
-                     "contre 3,0 dans le segment « Métropoles et très grands territoires ».")
+    assert means == (
+        "En moyenne, un territoire du segment « Petits territoires » active 2,3 leviers sur 4, "
+        "contre 3,0 dans le segment « Métropoles et très grands territoires »."
+    )
 
 
 def test_one_segment_gives_one_sentence_and_none_gives_none(tiny) -> None:
@@ -81,7 +83,7 @@ def test_demo_summary_matches_pandas(demo) -> None:
     assert all(f"« {levers[lv]} »" in sentences[0].split(" : ", 1)[1].split(", le")[0] for lv in top)
     assert f"({fr_pct(small.max())} des territoires" in sentences[0]
     assert f"« {levers[small.idxmin()]} » ({fr_pct(small.min())})" in sentences[0]
-    gap = (shares.max() - shares.min())
+    gap = shares.max() - shares.min()
     assert f"levier « {levers[gap.idxmax()]} » dont l'usage varie le plus" in sentences[2]
     # No number is hard-coded: changing the data changes the text.
     changed = demo.territories.copy()

@@ -34,12 +34,18 @@ def test_colouring_by_segment_and_lever_and_count(demo) -> None:
     colours, legend, title = colouring(demo, data, COLOUR_SEGMENT)
     segment = demo.definition.segment("S4")
     assert (colours[data["segment"] == "S4"] == segment.colour).all()
-    assert legend[3] == (segment.colour, f"{segment.label} (700\u202f000 hab. et plus) : "
-                                         f"{(data['segment'] == 'S4').sum()}")
+    assert legend[3] == (
+        segment.colour,
+        f"{segment.label} (700\u202f000 hab. et plus) : {(data['segment'] == 'S4').sum()}",
+    )
     colours, legend, title = colouring(demo, data, "L2")
     assert title == "Données & méthodes partagées : niveau d'activation"
     assert [label.split(" : ")[0] for _, label in legend] == [
-        "0 – non activé", "1 – émergent", "2 – engagé", "3 – structurant"]
+        "0 – non activé",
+        "1 – émergent",
+        "2 – engagé",
+        "3 – structurant",
+    ]
     assert colours[data["L2"] == 0].nunique() == 1 and colours[data["L2"] == 3].nunique() == 1
     assert colours[data["L2"] == 0].iloc[0] != colours[data["L2"] == 3].iloc[0]
     _, legend, _ = colouring(demo, data, COLOUR_COUNT)

@@ -50,9 +50,12 @@ def test_sequence_overview_segments_levers_territory(demo) -> None:
     assert [s.kind for s in sequence] == [OVERVIEW] + [SEGMENT] * 4 + [LEVER] * 4 + [TERRITORY]
     assert [s.title for s in sequence] == [
         "Vue d'ensemble du programme",
-        "Petits territoires", "Territoires intermédiaires", "Grands territoires",
+        "Petits territoires",
+        "Territoires intermédiaires",
+        "Grands territoires",
         "Métropoles et très grands territoires",
-        "Levier L1 : Compétences & ingénierie", "Levier L2 : Données & méthodes partagées",
+        "Levier L1 : Compétences & ingénierie",
+        "Levier L2 : Données & méthodes partagées",
         "Levier L3 : Financement & investissement en commun",
         "Levier L4 : Coopérations & gouvernance territoriale",
         "Un territoire du programme",
@@ -70,8 +73,9 @@ def test_overview_figures(demo) -> None:
     assert figures["Territoires"].value == "81"
     total = int(data["population"].sum())
     assert figures["Habitants couverts"].value == f"{total / 1e6:.1f} millions".replace(".", ",")
-    assert figures["Habitants couverts"].detail == (f"{_fr(total)}\u00a0hab., population municipale 2023 "
-                                                    "(Mayotte : 2017)")
+    assert figures["Habitants couverts"].detail == (
+        f"{_fr(total)}\u00a0hab., population municipale 2023 (Mayotte : 2017)"
+    )
     assert figures["Régions représentées"].value == str(data["region"].replace("", pd.NA).dropna().nunique())
     assert figures["Leviers activés en moyenne"].value == f"{data['n_actives'].mean():.1f}".replace(".", ",")
 

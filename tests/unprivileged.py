@@ -14,8 +14,10 @@ import shutil
 import subprocess
 from collections.abc import Sequence
 
-MISSING = ("« unshare » (paquet util-linux) est introuvable ou les espaces de noms utilisateur sont "
-           "désactivés : les tests du stockage en lecture seule ne peuvent pas tourner en root sans lui.")
+MISSING = (
+    "« unshare » (paquet util-linux) est introuvable ou les espaces de noms utilisateur sont "
+    "désactivés : les tests du stockage en lecture seule ne peuvent pas tourner en root sans lui."
+)
 
 
 def command(argv: Sequence[str]) -> list[str]:

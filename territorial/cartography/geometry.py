@@ -28,8 +28,7 @@ INSET_BOXES: dict[str, tuple[float, float, float, float]] = {
     "04": (6.6, 40.0, 8.2, 41.5),  # La Réunion
     "06": (8.6, 40.0, 9.8, 41.5),  # Mayotte
 }
-INSET_NAMES = {"01": "Guadeloupe", "02": "Martinique", "03": "Guyane", "04": "La Réunion",
-               "06": "Mayotte"}
+INSET_NAMES = {"01": "Guadeloupe", "02": "Martinique", "03": "Guyane", "04": "La Réunion", "06": "Mayotte"}
 _SOURCE_BOXES: dict[str, tuple[float, float, float, float]] = {
     "01": (-61.81, 15.83, -61.0, 16.52),
     "02": (-61.23, 14.39, -60.81, 14.88),
@@ -80,8 +79,7 @@ def with_insets(gdf: gpd.GeoDataFrame, *, region_column: str | None = "region") 
         if mask.any():
             matrix = _inset_transform(code)
             out.loc[mask, "geometry"] = [
-                affinity.affine_transform(g, matrix) if g is not None else None
-                for g in out.geometry[mask]
+                affinity.affine_transform(g, matrix) if g is not None else None for g in out.geometry[mask]
             ]
     return out
 
@@ -89,8 +87,9 @@ def with_insets(gdf: gpd.GeoDataFrame, *, region_column: str | None = "region") 
 def inset_frames() -> gpd.GeoDataFrame:
     """The inset boxes as rectangles with their names (drawn as thin frames)."""
     boxes = [shapely.box(*INSET_BOXES[c]) for c in INSET_BOXES]
-    return gpd.GeoDataFrame({"nom": [INSET_NAMES[c] for c in INSET_BOXES]},
-                            geometry=boxes, index=list(INSET_BOXES), crs=4326)
+    return gpd.GeoDataFrame(
+        {"nom": [INSET_NAMES[c] for c in INSET_BOXES]}, geometry=boxes, index=list(INSET_BOXES), crs=4326
+    )
 
 
 def outline_lines(layer: gpd.GeoDataFrame, *, tolerance: float = 0.03, precision: float = 1e-2) -> gpd.GeoSeries:
@@ -130,12 +129,13 @@ class MapOutlines:
     insets: gpd.GeoDataFrame | None = None
 
 
-def national_outlines(departements: gpd.GeoDataFrame | None, regions: gpd.GeoDataFrame, *, insets: bool = True,
-                      tolerance: float = 0.03) -> MapOutlines:
+def national_outlines(
+    departements: gpd.GeoDataFrame | None, regions: gpd.GeoDataFrame, *, insets: bool = True, tolerance: float = 0.03
+) -> MapOutlines:
     """Région (and optionally département) borders as lines, overseas moved into insets."""
+
     def lines(layer: gpd.GeoDataFrame, region_column: str | None) -> gpd.GeoSeries:
-        return outline_lines(with_insets(layer, region_column=region_column) if insets else layer,
-                             tolerance=tolerance)
+        return outline_lines(with_insets(layer, region_column=region_column) if insets else layer, tolerance=tolerance)
 
     return MapOutlines(
         regions=lines(regions, None),

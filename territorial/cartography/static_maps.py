@@ -77,8 +77,9 @@ def _line_parts(geom: shapely.Geometry | None) -> list[np.ndarray]:
     return []
 
 
-def draw_polygons(ax, geoms: Sequence, *, facecolors, edgecolor: str = palette.WHITE,
-                  linewidth: float = 0.5, zorder: float = 1) -> None:
+def draw_polygons(
+    ax, geoms: Sequence, *, facecolors, edgecolor: str = palette.WHITE, linewidth: float = 0.5, zorder: float = 1
+) -> None:
     """Fill (multi)polygons; ``facecolors`` is one colour or one per geometry."""
     colours = [facecolors] * len(geoms) if isinstance(facecolors, str) else list(facecolors)
     paths, fills = [], []
@@ -88,17 +89,22 @@ def draw_polygons(ax, geoms: Sequence, *, facecolors, edgecolor: str = palette.W
             paths.append(path)
             fills.append(colour)
     if paths:
-        ax.add_collection(PathCollection(paths, facecolors=fills, edgecolors=edgecolor,
-                                         linewidths=linewidth, zorder=zorder), autolim=False)
+        ax.add_collection(
+            PathCollection(paths, facecolors=fills, edgecolors=edgecolor, linewidths=linewidth, zorder=zorder),
+            autolim=False,
+        )
 
 
 def draw_lines(ax, geoms: Iterable, *, colour: str, linewidth: float, zorder: float = 2) -> None:
     """Draw lines (or polygon boundaries) without fill."""
     parts = [part for geom in geoms for part in _line_parts(geom)]
     if parts:
-        ax.add_collection(LineCollection(parts, colors=colour, linewidths=linewidth,
-                                         zorder=zorder, capstyle="round", joinstyle="round"),
-                          autolim=False)
+        ax.add_collection(
+            LineCollection(
+                parts, colors=colour, linewidths=linewidth, zorder=zorder, capstyle="round", joinstyle="round"
+            ),
+            autolim=False,
+        )
 
 
 def _frame_view(ax, bounds: tuple[float, float, float, float], *, margin: float = 0.04) -> None:
@@ -133,8 +139,7 @@ def new_figure(width_in: float, height_in: float) -> Figure:
 def figure_png(fig: Figure, *, dpi: int = 150) -> bytes:
     """Render a figure as PNG bytes."""
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi, facecolor=fig.get_facecolor(),
-                metadata={"Software": None})
+    fig.savefig(buffer, format="png", dpi=dpi, facecolor=fig.get_facecolor(), metadata={"Software": None})
     return buffer.getvalue()
 
 
@@ -174,8 +179,9 @@ def territory_context(programme: Programme, code: str, *, reference: Reference) 
     return f"{what} {names}"
 
 
-def territory_figure(programme: Programme, code: str, *, reference: Reference,
-                     width_in: float = 3.0, height_in: float = 3.0) -> Figure:
+def territory_figure(
+    programme: Programme, code: str, *, reference: Reference, width_in: float = 3.0, height_in: float = 3.0
+) -> Figure:
     """The territory, filled with its segment colour, within its département or région.
 
     Neighbouring départements are drawn lightly; a territory too small to see at
@@ -197,11 +203,11 @@ def territory_figure(programme: Programme, code: str, *, reference: Reference,
     deps = reference.departements
     around = deps.iloc[deps.sindex.query(view, predicate="intersects")]
     around_geoms = shapely.simplify(around.geometry.to_numpy(), tolerance, preserve_topology=True)
-    draw_polygons(ax, around_geoms, facecolors=palette.NEIGHBOUR_FILL, edgecolor=palette.RULE, linewidth=0.5,
-                  zorder=1)
+    draw_polygons(ax, around_geoms, facecolors=palette.NEIGHBOUR_FILL, edgecolor=palette.RULE, linewidth=0.5, zorder=1)
     context_geoms = shapely.simplify(context.geometry.to_numpy(), tolerance, preserve_topology=True)
-    draw_polygons(ax, context_geoms, facecolors=palette.CONTEXT_FILL, edgecolor=palette.OUTLINE, linewidth=0.9,
-                  zorder=2)
+    draw_polygons(
+        ax, context_geoms, facecolors=palette.CONTEXT_FILL, edgecolor=palette.OUTLINE, linewidth=0.9, zorder=2
+    )
     if row["type"] in ("departement", "region"):  # the région's départements, as thin lines
         inner = deps[deps["region"].isin(context.index)]
         inner_geoms = shapely.simplify(inner.geometry.to_numpy(), tolerance, preserve_topology=True)
@@ -212,24 +218,34 @@ def territory_figure(programme: Programme, code: str, *, reference: Reference,
         gminx, gminy, gmaxx, gmaxy = geom.bounds
         if max(gmaxx - gminx, gmaxy - gminy) < extent * 0.06:
             point = geom.representative_point()
-            ax.scatter([point.x], [point.y], s=420, facecolors="none", edgecolors=palette.TEXT,
-                       linewidths=1.6, zorder=5)
+            ax.scatter(
+                [point.x], [point.y], s=420, facecolors="none", edgecolors=palette.TEXT, linewidths=1.6, zorder=5
+            )
     _frame_view(ax, bounds)
     return fig
 
 
-def territory_png(programme: Programme, code: str, *, reference: Reference,
-                  width_in: float = 3.0, height_in: float = 3.0, dpi: int = 200) -> bytes:
+def territory_png(
+    programme: Programme,
+    code: str,
+    *,
+    reference: Reference,
+    width_in: float = 3.0,
+    height_in: float = 3.0,
+    dpi: int = 200,
+) -> bytes:
     """:func:`territory_figure` as PNG bytes."""
-    return figure_png(territory_figure(programme, code, reference=reference,
-                                       width_in=width_in, height_in=height_in), dpi=dpi)
+    return figure_png(
+        territory_figure(programme, code, reference=reference, width_in=width_in, height_in=height_in), dpi=dpi
+    )
 
 
 # --------------------------------------------------------------------------- a programme map
 
 
-def programme_figure(view: MapFrame, *, outlines: MapOutlines, heading: str | None = None,
-                     width_in: float = 8.0) -> Figure:
+def programme_figure(
+    view: MapFrame, *, outlines: MapOutlines, heading: str | None = None, width_in: float = 8.0
+) -> Figure:
     """A national map of territories as :func:`territorial.content.territory_map.map_frame` gives them.
 
     The figure's height follows the map's shape: title, map, then the legend below it.
@@ -258,8 +274,16 @@ def programme_figure(view: MapFrame, *, outlines: MapOutlines, heading: str | No
     title_h, legend_h = 0.55, 0.25 + 0.24 * (len(legend) + 1)
     height_in = title_h + map_h + legend_h
     fig = new_figure(width_in, height_in)
-    fig.suptitle(heading or f"Territoires du programme — {title}", x=0.03, y=1 - 0.12 / height_in,
-                 ha="left", va="top", fontsize=15, fontweight="bold", color=palette.TEXT)
+    fig.suptitle(
+        heading or f"Territoires du programme — {title}",
+        x=0.03,
+        y=1 - 0.12 / height_in,
+        ha="left",
+        va="top",
+        fontsize=15,
+        fontweight="bold",
+        color=palette.TEXT,
+    )
     ax = fig.add_axes((0.01, legend_h / height_in, 0.98, map_h / height_in))
     if outlines.departements is not None:
         draw_lines(ax, outlines.departements, colour=palette.RULE, linewidth=0.4, zorder=1)
@@ -269,12 +293,21 @@ def programme_figure(view: MapFrame, *, outlines: MapOutlines, heading: str | No
         for name, box in zip(insets["nom"], insets.geometry, strict=True):
             bx0, _, _, by1 = box.bounds
             ax.text(bx0, by1 + 0.05, name, fontsize=7, color=palette.TEXT, ha="left", va="bottom", zorder=6)
-    draw_polygons(ax, list(frame.geometry), facecolors=list(frame["couleur"]), edgecolor=palette.WHITE,
-                  linewidth=0.4, zorder=3)
+    draw_polygons(
+        ax, list(frame.geometry), facecolors=list(frame["couleur"]), edgecolor=palette.WHITE, linewidth=0.4, zorder=3
+    )
     _frame_view(ax, (minx, miny, maxx, maxy), margin=0.02)
     handles = [Patch(facecolor=c, edgecolor=palette.TEXT, linewidth=0.6, label=label) for c, label in legend]
-    fig.legend(handles=handles, title=title, loc="lower left", bbox_to_anchor=(0.03, 0.1 / height_in),
-               frameon=False, fontsize=10, title_fontsize=11, alignment="left")
+    fig.legend(
+        handles=handles,
+        title=title,
+        loc="lower left",
+        bbox_to_anchor=(0.03, 0.1 / height_in),
+        frameon=False,
+        fontsize=10,
+        title_fontsize=11,
+        alignment="left",
+    )
     return fig
 
 

@@ -72,15 +72,18 @@ def heatmap_data(
     data["lever_title"] = [lever_title(lv, definition.lever(lv).label) for lv in data["lever"]]
     data["lever_axis"] = [axis_label(lv, definition.lever(lv).label) for lv in data["lever"]]
     data["share_txt"] = [fr_pct(s) if pd.notna(s) else "–" for s in data["share"]]
-    data["mean_txt"] = [f"niveau moyen {fr_float(m)}" if pd.notna(m) else "aucun territoire"
-                        for m in data["mean_level"]]
+    data["mean_txt"] = [
+        f"niveau moyen {fr_float(m)}" if pd.notna(m) else "aucun territoire" for m in data["mean_level"]
+    ]
     data["label"] = data["share_txt"] + "\n" + data["mean_txt"]
-    data["count_txt"] = [f"{a} sur {plural(n, 'territoire')}" for a, n in zip(data["n_actives"], data["n"],
-                                                                              strict=True)]
+    data["count_txt"] = [
+        f"{a} sur {plural(n, 'territoire')}" for a, n in zip(data["n_actives"], data["n"], strict=True)
+    ]
     data["text_colour"] = [palette.WHITE if pd.notna(s) and s >= 0.65 else palette.TEXT for s in data["share"]]
     segment, lever = selected
     data["selected"] = ((data["segment"] == segment) if segment else False) & (
-        (data["lever"] == lever) if lever else False)
+        (data["lever"] == lever) if lever else False
+    )
     return data
 
 
@@ -90,8 +93,10 @@ def heatmap_description(data: pd.DataFrame) -> str:
     for segment_label, rows in data.groupby("segment_label", sort=False):
         cells = ", ".join(f"{t} {s}" for t, s in zip(rows["lever_title"], rows["share_txt"], strict=True))
         parts.append(f"{segment_label} : {cells}")
-    return ("Carte de chaleur de la part des territoires de chaque segment de taille qui activent "
-            "chaque levier. " + " ; ".join(parts) + ".")
+    return (
+        "Carte de chaleur de la part des territoires de chaque segment de taille qui activent "
+        "chaque levier. " + " ; ".join(parts) + "."
+    )
 
 
 def segment_lever_heatmap(
@@ -125,40 +130,58 @@ def segment_lever_heatmap(
     segments = [s.label for s in definition.segments]
     levers = [axis_label(lv.id, lv.label) for lv in definition.levers]
     threshold = definition.level_label(definition.active_from)
-    cell = alt.selection_point(name=CELL_SELECTION, fields=["segment", "lever"], on="click",
-                               clear=False, empty=False)
-    x = alt.X("lever_axis:N", sort=levers, title=None,
-              axis=alt.Axis(orient="bottom", labelAngle=0, labelLimit=260, labelFontSize=13, labelOverlap=False,
-                            labelExpr="split(datum.label, '|')", labelPadding=6))
-    y = alt.Y("segment_label:N", sort=segments, title=None,
-              axis=alt.Axis(labelLimit=260, labelFontSize=13))
+    cell = alt.selection_point(name=CELL_SELECTION, fields=["segment", "lever"], on="click", clear=False, empty=False)
+    x = alt.X(
+        "lever_axis:N",
+        sort=levers,
+        title=None,
+        axis=alt.Axis(
+            orient="bottom",
+            labelAngle=0,
+            labelLimit=260,
+            labelFontSize=13,
+            labelOverlap=False,
+            labelExpr="split(datum.label, '|')",
+            labelPadding=6,
+        ),
+    )
+    y = alt.Y("segment_label:N", sort=segments, title=None, axis=alt.Axis(labelLimit=260, labelFontSize=13))
     base = alt.Chart(data).encode(x=x, y=y)
-    rect = base.mark_rect(cursor="pointer").encode(
-        color=alt.Color("share:Q", title="Part des territoires",
-                        scale=alt.Scale(domain=[0, 1], scheme="blues"),
-                        legend=alt.Legend(labelExpr=_FR_PERCENT_AXIS, orient="bottom",
-                                          gradientLength=240)),
-        stroke=alt.condition("datum.selected", alt.value(palette.SELECTED), alt.value(palette.WHITE)),
-        strokeWidth=alt.condition("datum.selected", alt.value(4), alt.value(1)),
-        tooltip=[
-            alt.Tooltip("segment_label:N", title="Segment"),
-            alt.Tooltip("lever_title:N", title="Levier"),
-            alt.Tooltip("share_txt:N", title="Part qui l'active"),
-            alt.Tooltip("count_txt:N", title="Territoires"),
-            alt.Tooltip("mean_txt:N", title="Niveau"),
-        ],
-    ).add_params(cell)
-    text = base.mark_text(lineBreak="\n", fontSize=15, fontWeight="bold").encode(
-        text="label:N", color=_text_colour())
+    rect = (
+        base.mark_rect(cursor="pointer")
+        .encode(
+            color=alt.Color(
+                "share:Q",
+                title="Part des territoires",
+                scale=alt.Scale(domain=[0, 1], scheme="blues"),
+                legend=alt.Legend(labelExpr=_FR_PERCENT_AXIS, orient="bottom", gradientLength=240),
+            ),
+            stroke=alt.condition("datum.selected", alt.value(palette.SELECTED), alt.value(palette.WHITE)),
+            strokeWidth=alt.condition("datum.selected", alt.value(4), alt.value(1)),
+            tooltip=[
+                alt.Tooltip("segment_label:N", title="Segment"),
+                alt.Tooltip("lever_title:N", title="Levier"),
+                alt.Tooltip("share_txt:N", title="Part qui l'active"),
+                alt.Tooltip("count_txt:N", title="Territoires"),
+                alt.Tooltip("mean_txt:N", title="Niveau"),
+            ],
+        )
+        .add_params(cell)
+    )
+    text = base.mark_text(lineBreak="\n", fontSize=15, fontWeight="bold").encode(text="label:N", color=_text_colour())
     return alt.layer(rect, text).properties(
         width="container",
         height=alt.Step(row_height),
         title=alt.TitleParams(
             "Quels leviers chaque segment active-t-il ?",
-            subtitle=[f"Part des territoires du segment qui activent le levier (niveau « {threshold} » "
-                      "ou plus) et niveau moyen d'activation.",
-                      "Cliquez sur une case pour afficher les territoires concernés."],
-            anchor="start", fontSize=18, subtitleFontSize=13,
+            subtitle=[
+                f"Part des territoires du segment qui activent le levier (niveau « {threshold} » "
+                "ou plus) et niveau moyen d'activation.",
+                "Cliquez sur une case pour afficher les territoires concernés.",
+            ],
+            anchor="start",
+            fontSize=18,
+            subtitleFontSize=13,
         ),
         description=heatmap_description(data),
     )
@@ -180,20 +203,22 @@ def level_distribution_data(programme: Programme, lever_id: str) -> pd.DataFrame
             count = int((levels == level.value).sum())
             share = count / len(levels) if len(levels) else float("nan")
             end = start + (share if pd.notna(share) else 0.0)
-            rows.append({
-                "segment": segment.id,
-                "segment_label": segment.label,
-                "level": level.value,
-                "level_label": f"{level.value} – {level.label}",
-                "count": count,
-                "share": share,
-                "share_txt": fr_pct(share) if pd.notna(share) else "–",
-                "count_txt": plural(count, "territoire"),
-                "bar_txt": fr_pct(share) if pd.notna(share) and share >= 0.08 else "",
-                "x0": start,
-                "x1": end,
-                "mid": (start + end) / 2,
-            })
+            rows.append(
+                {
+                    "segment": segment.id,
+                    "segment_label": segment.label,
+                    "level": level.value,
+                    "level_label": f"{level.value} – {level.label}",
+                    "count": count,
+                    "share": share,
+                    "share_txt": fr_pct(share) if pd.notna(share) else "–",
+                    "count_txt": plural(count, "territoire"),
+                    "bar_txt": fr_pct(share) if pd.notna(share) and share >= 0.08 else "",
+                    "x0": start,
+                    "x1": end,
+                    "mid": (start + end) / 2,
+                }
+            )
             start = end
     return pd.DataFrame(rows)
 
@@ -221,38 +246,60 @@ def level_distribution(programme: Programme, lever_id: str, *, bar_height: int =
     level_colours = [level_palette(definition)[lv.value] for lv in definition.levels]
     level_labels = [f"{lv.value} – {lv.label}" for lv in definition.levels]
     segments = [s.label for s in definition.segments]
-    dark_levels = [f"{lv.value} – {lv.label}" for lv in definition.levels[len(definition.levels) // 2:]]
+    dark_levels = [f"{lv.value} – {lv.label}" for lv in definition.levels[len(definition.levels) // 2 :]]
     text_colours = [palette.WHITE if label in dark_levels else palette.TEXT for label in data["level_label"]]
     data = data.assign(text_colour=text_colours)
     y = alt.Y("segment_label:N", sort=segments, title=None, axis=alt.Axis(labelLimit=260, labelFontSize=13))
-    x = alt.X("x0:Q", title="Part des territoires du segment", scale=alt.Scale(domain=[0, 1]),
-              axis=alt.Axis(labelExpr=_FR_PERCENT_AXIS, tickCount=5))
-    bars = alt.Chart(data).mark_bar().encode(
-        x=x, x2="x1:Q", y=y,
-        color=alt.Color("level_label:N", title="Niveau d'activation",
-                        scale=alt.Scale(domain=level_labels, range=level_colours),
-                        legend=alt.Legend(orient="bottom")),
-        tooltip=[
-            alt.Tooltip("segment_label:N", title="Segment"),
-            alt.Tooltip("level_label:N", title="Niveau"),
-            alt.Tooltip("count_txt:N", title="Territoires"),
-            alt.Tooltip("share_txt:N", title="Part du segment"),
-        ],
+    x = alt.X(
+        "x0:Q",
+        title="Part des territoires du segment",
+        scale=alt.Scale(domain=[0, 1]),
+        axis=alt.Axis(labelExpr=_FR_PERCENT_AXIS, tickCount=5),
     )
-    text = alt.Chart(data).mark_text(fontSize=13).encode(
-        x="mid:Q", y=y, text="bar_txt:N", color=_text_colour()).transform_filter("datum.bar_txt != ''")
+    bars = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            x=x,
+            x2="x1:Q",
+            y=y,
+            color=alt.Color(
+                "level_label:N",
+                title="Niveau d'activation",
+                scale=alt.Scale(domain=level_labels, range=level_colours),
+                legend=alt.Legend(orient="bottom"),
+            ),
+            tooltip=[
+                alt.Tooltip("segment_label:N", title="Segment"),
+                alt.Tooltip("level_label:N", title="Niveau"),
+                alt.Tooltip("count_txt:N", title="Territoires"),
+                alt.Tooltip("share_txt:N", title="Part du segment"),
+            ],
+        )
+    )
+    text = (
+        alt.Chart(data)
+        .mark_text(fontSize=13)
+        .encode(x="mid:Q", y=y, text="bar_txt:N", color=_text_colour())
+        .transform_filter("datum.bar_txt != ''")
+    )
     parts = []
     for segment_label, rows in data.groupby("segment_label", sort=False):
-        parts.append(f"{segment_label} : " + ", ".join(
-            f"{lab} {s}" for lab, s in zip(rows["level_label"], rows["share_txt"], strict=True)))
+        parts.append(
+            f"{segment_label} : "
+            + ", ".join(f"{lab} {s}" for lab, s in zip(rows["level_label"], rows["share_txt"], strict=True))
+        )
     return alt.layer(bars, text).properties(
         width="container",
         height=alt.Step(bar_height),
         title=alt.TitleParams(
             f"{lever_title(lever.id, lever.label)} : niveaux d'activation par segment",
             subtitle="Répartition des territoires de chaque segment selon leur niveau d'activation du levier.",
-            anchor="start", fontSize=16, subtitleFontSize=13,
+            anchor="start",
+            fontSize=16,
+            subtitleFontSize=13,
         ),
-        description=(f"Barres empilées des niveaux d'activation du levier {lever.label} par segment. "
-                     + " ; ".join(parts) + "."),
+        description=(
+            f"Barres empilées des niveaux d'activation du levier {lever.label} par segment. " + " ; ".join(parts) + "."
+        ),
     )

@@ -32,24 +32,26 @@ def colouring(programme: Programme, data: pd.DataFrame, mode: str) -> tuple[pd.S
     if mode == COLOUR_SEGMENT:
         colours = data["segment"].map({s.id: s.colour for s in definition.segments})
         counts = data["segment"].value_counts()
-        legend = [(s.colour, f"{s.label} ({s.bounds_label}) : {counts.get(s.id, 0)}")
-                  for s in definition.segments]
+        legend = [(s.colour, f"{s.label} ({s.bounds_label}) : {counts.get(s.id, 0)}") for s in definition.segments]
         return colours, legend, "Segment de taille"
     if mode == COLOUR_COUNT:
         n = len(definition.levers)
         colours_by_count = _ordinal(n + 1)
         colours = data["n_actives"].map(lambda k: colours_by_count[int(k)])
         counts = data["n_actives"].value_counts()
-        legend = [(colours_by_count[k], f"{plural(k, 'levier activé', 'leviers activés')} : {counts.get(k, 0)}")
-                  for k in range(n + 1)]
+        legend = [
+            (colours_by_count[k], f"{plural(k, 'levier activé', 'leviers activés')} : {counts.get(k, 0)}")
+            for k in range(n + 1)
+        ]
         return colours, legend, "Nombre de leviers activés"
     lever = definition.lever(mode)
     values = [lv.value for lv in definition.levels]
     colours_by_level = dict(zip(values, _ordinal(len(values)), strict=True))
     colours = data[lever.id].map(colours_by_level)
     counts = data[lever.id].value_counts()
-    legend = [(colours_by_level[lv.value], f"{lv.value} – {lv.label} : {counts.get(lv.value, 0)}")
-              for lv in definition.levels]
+    legend = [
+        (colours_by_level[lv.value], f"{lv.value} – {lv.label} : {counts.get(lv.value, 0)}") for lv in definition.levels
+    ]
     return colours, legend, f"{lever.label} : niveau d'activation"
 
 

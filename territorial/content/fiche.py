@@ -117,8 +117,9 @@ class Fiche:
     @property
     def code_kind(self) -> str:
         """What the code is: « code INSEE », « SIREN » or « code » (a groupement's own)."""
-        return {"commune": "code INSEE", "departement": "code INSEE", "region": "code INSEE",
-                "epci": "SIREN"}.get(self.kind, "code")
+        return {"commune": "code INSEE", "departement": "code INSEE", "region": "code INSEE", "epci": "SIREN"}.get(
+            self.kind, "code"
+        )
 
     @property
     def peers_txt(self) -> str:
@@ -126,8 +127,7 @@ class Fiche:
         return f"{plural(self.n_peers, 'autre territoire', 'autres territoires')} du segment « {self.segment.label} »"
 
 
-def fiche_data(programme: Programme, code: str, *, reference: Reference | None = None,
-               n_similar: int = 5) -> Fiche:
+def fiche_data(programme: Programme, code: str, *, reference: Reference | None = None, n_similar: int = 5) -> Fiche:
     """Gather what the fiche of territory ``code`` shows.
 
     Parameters
@@ -155,28 +155,48 @@ def fiche_data(programme: Programme, code: str, *, reference: Reference | None =
     shares = peer_share(programme, code)
     levers = tuple(
         LeverLine(
-            id=lever.id, label=lever.label, description=lever.description, colour=lever.colour,
-            level=int(row[lever.id]), level_label=definition.level_label(int(row[lever.id])),
-            max_level=definition.max_level, active=int(row[lever.id]) >= definition.active_from,
+            id=lever.id,
+            label=lever.label,
+            description=lever.description,
+            colour=lever.colour,
+            level=int(row[lever.id]),
+            level_label=definition.level_label(int(row[lever.id])),
+            max_level=definition.max_level,
+            active=int(row[lever.id]) >= definition.active_from,
             peer_share=float(shares[lever.id]),
         )
         for lever in definition.levers
     )
     similar = tuple(
-        Similar(code=str(c), nom=str(r["nom"]), nature=str(r["nature"]), population=int(r["population"]),
-                n_actives=int(r["n_actives"]), distance=int(r["distance"]))
+        Similar(
+            code=str(c),
+            nom=str(r["nom"]),
+            nature=str(r["nature"]),
+            population=int(r["population"]),
+            n_actives=int(r["n_actives"]),
+            distance=int(r["distance"]),
+        )
         for c, r in similar_territories(programme, code, n=n_similar).iterrows()
     )
     return Fiche(
-        code=code, nom=str(row["nom"]), kind=str(row["type"]),
-        nature=str(row["nature"]), population=int(row["population"]),
+        code=code,
+        nom=str(row["nom"]),
+        kind=str(row["type"]),
+        nature=str(row["nature"]),
+        population=int(row["population"]),
         population_label=programme.populations.label(str(row["annee_population"])),
         threshold_txt=definition.threshold_note(int(row["population"])),
-        departement=text_of(row["departement"]), departement_nom=text_of(row["departement_nom"]),
-        region=text_of(row["region"]), region_nom=text_of(row["region_nom"]),
-        segment=segment, n_peers=int((data["segment"] == segment.id).sum()) - 1,
-        levers=levers, n_actives=int(row["n_actives"]), similar=similar,
-        date_dialogue=fr_date(row.get("date_dialogue")), notes=text_of(row.get("notes")),
+        departement=text_of(row["departement"]),
+        departement_nom=text_of(row["departement_nom"]),
+        region=text_of(row["region"]),
+        region_nom=text_of(row["region_nom"]),
+        segment=segment,
+        n_peers=int((data["segment"] == segment.id).sum()) - 1,
+        levers=levers,
+        n_actives=int(row["n_actives"]),
+        similar=similar,
+        date_dialogue=fr_date(row.get("date_dialogue")),
+        notes=text_of(row.get("notes")),
         contact=text_of(row.get("contact")),
         members=_members(row, reference),
     )

@@ -19,9 +19,13 @@ from territorial.core import palette
 from territorial.model.programme import Programme
 from territorial.model.reference import Reference
 
-_KIND_PLURALS = {"commune": ("communes", "situées"), "epci": ("intercommunalités", "situées"),
-                 "departement": ("départements", "situés"), "region": ("régions", "situées"),
-                 "groupement": ("groupements", "situés")}
+_KIND_PLURALS = {
+    "commune": ("communes", "situées"),
+    "epci": ("intercommunalités", "situées"),
+    "departement": ("départements", "situés"),
+    "region": ("régions", "situées"),
+    "groupement": ("groupements", "situés"),
+}
 
 
 @dataclass(frozen=True)
@@ -67,12 +71,21 @@ def context_map(programme: Programme, reference: Reference, code: str, *, height
     frame["geometry"] = simplify(frame.geometry, tolerance=tolerance)
     m = maps.new_map(bounds=bounds, height=height)
     if inner is not None:
-        maps.add_outlines(m, gpd.GeoDataFrame(geometry=simplify(inner, tolerance=tolerance)),
-                          name="Contours intérieurs", color=palette.INNER_OUTLINE, weight=1)
-    maps.add_outlines(m, gpd.GeoDataFrame(geometry=simplify(outer, tolerance=2 * tolerance)),
-                      name="Contours", color=palette.DARK_OUTLINE, weight=1.5)
-    maps.add_territories(m, frame, id_column="code", fill_column="couleur", tooltip=TOOLTIP_FIELDS,
-                         highlight=code)
+        maps.add_outlines(
+            m,
+            gpd.GeoDataFrame(geometry=simplify(inner, tolerance=tolerance)),
+            name="Contours intérieurs",
+            color=palette.INNER_OUTLINE,
+            weight=1,
+        )
+    maps.add_outlines(
+        m,
+        gpd.GeoDataFrame(geometry=simplify(outer, tolerance=2 * tolerance)),
+        name="Contours",
+        color=palette.DARK_OUTLINE,
+        weight=1.5,
+    )
+    maps.add_territories(m, frame, id_column="code", fill_column="couleur", tooltip=TOOLTIP_FIELDS, highlight=code)
     return m
 
 
@@ -80,8 +93,10 @@ def context_caption(programme: Programme, reference: Reference, fiche: Fiche) ->
     """What the context map shows, in one sentence (its text alternative)."""
     area = context_area(programme, reference, fiche.code)
     kinds, located = _KIND_PLURALS.get(fiche.kind, ("territoires", "situés"))
-    return (f"Carte : {fiche.nom} (en couleur, contour foncé) dans {area.label} ; en gris, "
-            f"les autres {kinds} du programme {located} dans la zone.")
+    return (
+        f"Carte : {fiche.nom} (en couleur, contour foncé) dans {area.label} ; en gris, "
+        f"les autres {kinds} du programme {located} dans la zone."
+    )
 
 
 def _context_layers(reference: Reference, area: ContextArea) -> tuple[gpd.GeoSeries | None, gpd.GeoSeries, object]:
@@ -122,5 +137,4 @@ def _union_bounds(own: gpd.GeoDataFrame, shape: object) -> tuple[float, float, f
         boxes.append(tuple(shape.bounds))
     if not boxes:
         return None
-    return (min(b[0] for b in boxes), min(b[1] for b in boxes),
-            max(b[2] for b in boxes), max(b[3] for b in boxes))
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))

@@ -10,22 +10,28 @@ from territorial.model.definition import Segment
 
 def chip_html(segment: Segment) -> str:
     """The segment as a coloured chip followed by its bounds (HTML, escaped)."""
-    return (f'<p class="fiche-entete"><span class="fiche-segment" style="background: {segment.colour};'
-            f' color: {palette.WHITE};">{escape_html(segment.label)}</span> '
-            f'<span>{escape_html(segment.bounds_label)}</span></p>')
+    return (
+        f'<p class="fiche-entete"><span class="fiche-segment" style="background: {segment.colour};'
+        f' color: {palette.WHITE};">{escape_html(segment.label)}</span> '
+        f"<span>{escape_html(segment.bounds_label)}</span></p>"
+    )
 
 
 def facts_markdown(fiche: Fiche) -> str:
     """The key facts as a Markdown list."""
-    lines = [f"**Nature** : {escape_markdown(fiche.nature)}",
-             f"**Population** : {escape_markdown(fiche.population_txt)}"]
+    lines = [
+        f"**Nature** : {escape_markdown(fiche.nature)}",
+        f"**Population** : {escape_markdown(fiche.population_txt)}",
+    ]
     if fiche.threshold_txt:
         lines.append(f"**Seuil** : {escape_markdown(fiche.threshold_txt)}")
     if fiche.place_txt:
         lines.append(f"**Situation** : {escape_markdown(fiche.place_txt)}")
-    lines += [f"**Segment de taille** : {escape_markdown(fiche.segment.label)} "
-              f"({escape_markdown(fiche.segment.bounds_label)})",
-              f"**Leviers activés** : {fiche.actives_txt}"]
+    lines += [
+        f"**Segment de taille** : {escape_markdown(fiche.segment.label)} "
+        f"({escape_markdown(fiche.segment.bounds_label)})",
+        f"**Leviers activés** : {fiche.actives_txt}",
+    ]
     if fiche.members:
         lines.append("**Membres** : " + " ; ".join(escape_markdown(m) for m in fiche.members))
     return "\n".join(f"- {line}" for line in lines)
@@ -34,15 +40,20 @@ def facts_markdown(fiche: Fiche) -> str:
 def lever_markdown(lever: LeverLine) -> str:
     """One lever: its name, its level as dots and words."""
     dots = "●" * lever.level + "○" * max(lever.max_level - lever.level, 0)
-    return (f"**{escape_markdown(lever.id)} – {escape_markdown(lever.label)}**  \n"
-            f"{dots} **{escape_markdown(lever.level_label)}** (niveau {lever.level} sur {lever.max_level})")
+    return (
+        f"**{escape_markdown(lever.id)} – {escape_markdown(lever.label)}**  \n"
+        f"{dots} **{escape_markdown(lever.level_label)}** (niveau {lever.level} sur {lever.max_level})"
+    )
 
 
 def peers_markdown(fiche: Fiche) -> str:
     """Table: each lever, this territory's level, the share of its peers activating it."""
     rows = ["| Levier | Ce territoire | Pairs qui l'activent |", "|---|---|---|"]
-    rows += [f"| {escape_markdown(lv.id)} – {escape_markdown(lv.label)} | {escape_markdown(lv.level_label)} "
-             f"| {lv.peer_share_txt} |" for lv in fiche.levers]
+    rows += [
+        f"| {escape_markdown(lv.id)} – {escape_markdown(lv.label)} | {escape_markdown(lv.level_label)} "
+        f"| {lv.peer_share_txt} |"
+        for lv in fiche.levers
+    ]
     return "\n".join(rows)
 
 
@@ -50,4 +61,6 @@ def similar_markdown(fiche: Fiche) -> str:
     """The similar territories as a Markdown list of links to their fiches."""
     return "\n".join(
         f"- {s.link} — {escape_markdown(s.nature)}, {fr_pop(s.population)}, "
-        f"{plural(s.n_actives, 'levier activé', 'leviers activés')}" for s in fiche.similar)
+        f"{plural(s.n_actives, 'levier activé', 'leviers activés')}"
+        for s in fiche.similar
+    )

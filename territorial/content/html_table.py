@@ -32,8 +32,7 @@ def _cell(value: object) -> tuple[str, bool]:
     return html.escape(str(value)), False
 
 
-def html_table(table: pd.DataFrame, *, caption: str, row_header: str | None = None,
-               max_height: int = 480) -> str:
+def html_table(table: pd.DataFrame, *, caption: str, row_header: str | None = None, max_height: int = 480) -> str:
     """``table`` as an HTML table in a scrolling box that takes the keyboard focus.
 
     Parameters
@@ -60,7 +59,9 @@ def html_table(table: pd.DataFrame, *, caption: str, row_header: str | None = No
                 cells.append(f'<td class="nombre">{text}</td>' if is_number else f"<td>{text}</td>")
         rows.append(f"<tr>{''.join(cells)}</tr>")
     name = html.escape(caption)
-    return (f'<div class="{BOX_CLASS}" tabindex="0" role="region" aria-label="{name}" '
-            f'style="max-height: {int(max_height)}px">'
-            f'<table class="{TABLE_CLASS}"><caption>{name}</caption>'
-            f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>")
+    return (
+        f'<div class="{BOX_CLASS}" tabindex="0" role="region" aria-label="{name}" '
+        f'style="max-height: {int(max_height)}px">'
+        f'<table class="{TABLE_CLASS}"><caption>{name}</caption>'
+        f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
+    )

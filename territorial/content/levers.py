@@ -24,16 +24,18 @@ def segment_lever_matrix(programme: Programme, territories: pd.DataFrame | None 
             levels = members[lever.id]
             active = int((levels >= definition.active_from).sum())
             n = len(members)
-            rows.append({
-                "segment": segment.id,
-                "segment_label": segment.label,
-                "lever": lever.id,
-                "lever_label": lever.label,
-                "n": n,
-                "n_actives": active,
-                "share": active / n if n else float("nan"),
-                "mean_level": float(levels.mean()) if n else float("nan"),
-            })
+            rows.append(
+                {
+                    "segment": segment.id,
+                    "segment_label": segment.label,
+                    "lever": lever.id,
+                    "lever_label": lever.label,
+                    "n": n,
+                    "n_actives": active,
+                    "share": active / n if n else float("nan"),
+                    "mean_level": float(levels.mean()) if n else float("nan"),
+                }
+            )
     return pd.DataFrame(rows)
 
 

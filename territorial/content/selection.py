@@ -45,7 +45,7 @@ def apply_filters(programme: Programme, filters: Filters) -> pd.DataFrame:
 def search_mask(data: pd.DataFrame, query: str) -> pd.Series:
     """Territories whose name or code contains every word of the query (accents ignored)."""
     words = _fold(query).replace("-", " ").split()
-    haystack = (data["nom"].map(_fold).str.replace("-", " ") + " " + data.index.str.lower())
+    haystack = data["nom"].map(_fold).str.replace("-", " ") + " " + data.index.str.lower()
     mask = pd.Series(True, index=data.index)
     for word in words:
         mask &= haystack.str.contains(word, regex=False)

@@ -56,26 +56,34 @@ def _names(labels: list[str]) -> str:
 def _extremes(matrix: pd.DataFrame, segment: Segment) -> str:
     rows = matrix[matrix["segment"] == segment.id]
     n = int(rows["n"].iloc[0])
-    head = (f"Segment « {segment.label} » ({segment.bounds_label}, "
-            f"{n} territoire{'s' if n > 1 else ''})")
+    head = f"Segment « {segment.label} » ({segment.bounds_label}, {n} territoire{'s' if n > 1 else ''})"
     top, bottom = rows["share"].max(), rows["share"].min()
     if top - bottom < _TIE:
         return f"{head} : tous les leviers sont activés par {fr_pct(top)} des territoires."
     most = rows.loc[rows["share"] >= top - _TIE, "lever_label"].tolist()
     least = rows.loc[rows["share"] <= bottom + _TIE, "lever_label"].tolist()
-    first = (f"le levier le plus activé est {_names(most)} ({fr_pct(top)} des territoires)" if len(most) == 1
-             else f"les leviers les plus activés sont {_names(most)} ({fr_pct(top)} des territoires chacun)")
-    second = (f"le moins activé {_names(least)} ({fr_pct(bottom)})" if len(least) == 1
-              else f"les moins activés {_names(least)} ({fr_pct(bottom)} chacun)")
+    first = (
+        f"le levier le plus activé est {_names(most)} ({fr_pct(top)} des territoires)"
+        if len(most) == 1
+        else f"les leviers les plus activés sont {_names(most)} ({fr_pct(top)} des territoires chacun)"
+    )
+    second = (
+        f"le moins activé {_names(least)} ({fr_pct(bottom)})"
+        if len(least) == 1
+        else f"les moins activés {_names(least)} ({fr_pct(bottom)} chacun)"
+    )
     return f"{head} : {first}, {second}."
 
 
 def _spread(matrix: pd.DataFrame, programme: Programme, present: list[Segment]) -> str:
     order = {s.id: i for i, s in enumerate(present)}
     rows = matrix.assign(rank=matrix["segment"].map(order)).sort_values(["rank"])
-    gaps = {lever.id: float(rows.loc[rows["lever"] == lever.id, "share"].max()
-                            - rows.loc[rows["lever"] == lever.id, "share"].min())
-            for lever in programme.definition.levers}
+    gaps = {
+        lever.id: float(
+            rows.loc[rows["lever"] == lever.id, "share"].max() - rows.loc[rows["lever"] == lever.id, "share"].min()
+        )
+        for lever in programme.definition.levers
+    }
     lever_id = max(gaps, key=lambda k: gaps[k])  # first in definition order on a tie
     lever = programme.definition.lever(lever_id)
     shares = rows[rows["lever"] == lever_id].set_index("segment")["share"]
@@ -83,16 +91,20 @@ def _spread(matrix: pd.DataFrame, programme: Programme, present: list[Segment]) 
     if gaps[lever_id] < _TIE:
         return "Chaque levier est activé dans la même proportion quel que soit le segment."
     labels = {s.id: s.label for s in present}
-    return (f"C'est le levier « {lever.label} » dont l'usage varie le plus selon la taille : "
-            f"{fr_pct(shares[low])} des territoires du segment « {labels[low]} » l'activent, "
-            f"contre {fr_pct(shares[high])} dans le segment « {labels[high]} » "
-            f"(écart de {fr_float(100 * gaps[lever_id], 0)} points).")
+    return (
+        f"C'est le levier « {lever.label} » dont l'usage varie le plus selon la taille : "
+        f"{fr_pct(shares[low])} des territoires du segment « {labels[low]} » l'activent, "
+        f"contre {fr_pct(shares[high])} dans le segment « {labels[high]} » "
+        f"(écart de {fr_float(100 * gaps[lever_id], 0)} points)."
+    )
 
 
 def _mean_levers(programme: Programme, territories: pd.DataFrame | None, small: Segment, large: Segment) -> str:
     data = programme.territories if territories is None else territories
     means = data.groupby("segment")["n_actives"].mean()
     n = len(programme.definition.levers)
-    return (f"En moyenne, un territoire du segment « {small.label} » active {fr_float(means[small.id])} "
-            f"levier{'s' if means[small.id] >= 2 else ''} sur {n}, contre {fr_float(means[large.id])} "
-            f"dans le segment « {large.label} ».")
+    return (
+        f"En moyenne, un territoire du segment « {small.label} » active {fr_float(means[small.id])} "
+        f"levier{'s' if means[small.id] >= 2 else ''} sur {n}, contre {fr_float(means[large.id])} "
+        f"dans le segment « {large.label} »."
+    )

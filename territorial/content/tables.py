@@ -40,10 +40,14 @@ def territory_card(programme: Programme, code: str) -> str:
     definition = programme.definition
     row = programme.territories.loc[code]
     segment = definition.segment(row["segment"])
-    where = [f"{row['departement_nom']} ({row['departement']})" if row["departement_nom"] else "",
-             row["region_nom"] or ""]
-    levers = [f"- {escape_markdown(lv.label)} : **{escape_markdown(definition.level_label(int(row[lv.id])))}**"
-              for lv in definition.levers]
+    where = [
+        f"{row['departement_nom']} ({row['departement']})" if row["departement_nom"] else "",
+        row["region_nom"] or "",
+    ]
+    levers = [
+        f"- {escape_markdown(lv.label)} : **{escape_markdown(definition.level_label(int(row[lv.id])))}**"
+        for lv in definition.levers
+    ]
     lines = [
         f"### {escape_markdown(row['nom'])}",
         f"{escape_markdown(row['nature'])} · {escape_markdown(fr_pop(row['population']))} "

@@ -18,13 +18,10 @@ def _active_texts(programme: Programme, data: pd.DataFrame) -> list[str]:
     """« L1 label, L3 label » (or « aucun ») for each territory, in order."""
     labels = [lv.label for lv in programme.definition.levers]
     active = (data[programme.lever_ids] >= programme.definition.active_from).to_numpy()
-    return [", ".join(label for label, on in zip(labels, row, strict=True) if on) or "aucun"
-            for row in active]
+    return [", ".join(label for label, on in zip(labels, row, strict=True) if on) or "aucun" for row in active]
 
 
-def map_frame(
-    programme: Programme, data: pd.DataFrame, *, mode: str, insets: bool = True
-) -> MapFrame:
+def map_frame(programme: Programme, data: pd.DataFrame, *, mode: str, insets: bool = True) -> MapFrame:
     """The territories as the map draws them: simplified geometry, colour, tooltip texts.
 
     Larger territories are drawn first so that smaller ones stay on top and clickable.
@@ -37,8 +34,9 @@ def map_frame(
             "code": data.index,
             "nom": data["nom"].to_numpy(),
             "nature": data["nature"].to_numpy(),
-            "population_txt": [f"{fr_pop(p)} ({y})" for p, y in zip(data["population"], data["annee_population"],
-                                                                   strict=True)],
+            "population_txt": [
+                f"{fr_pop(p)} ({y})" for p, y in zip(data["population"], data["annee_population"], strict=True)
+            ],
             "segment_txt": data["segment"].map(segment_labels).to_numpy(),
             "leviers_txt": _active_texts(programme, data),
             "couleur": colours.to_numpy(),
@@ -71,10 +69,11 @@ TOOLTIP_FIELDS = {
 def map_summary(programme: Programme, data: pd.DataFrame, view: MapFrame) -> str:
     """A sentence that says what the map shows (its text alternative)."""
     parts = [item for _, item in view.legend]
-    return (f"La carte montre {plural(len(data), 'territoire')} "
-            f"({fr_pop(data['population'].sum())} au total, {programme.population_label(data)}), "
-            f"colorés selon « {view.title} » : "
-            + " ; ".join(parts) + ".")
+    return (
+        f"La carte montre {plural(len(data), 'territoire')} "
+        f"({fr_pop(data['population'].sum())} au total, {programme.population_label(data)}), "
+        f"colorés selon « {view.title} » : " + " ; ".join(parts) + "."
+    )
 
 
 def programme_map(
@@ -91,15 +90,19 @@ def programme_map(
 
     bounds = bounds or (bounds_of(view.shapes) if len(view.shapes) else None)
     m = maps.new_map(bounds=bounds, height=height)
-    styles = {"departements": ("Départements", palette.RULE, 0.6), "regions": ("Régions", palette.OUTLINE, 1.2),
-              "insets": ("Outre-mer", palette.OUTLINE, 1.0)}
+    styles = {
+        "departements": ("Départements", palette.RULE, 0.6),
+        "regions": ("Régions", palette.OUTLINE, 1.2),
+        "insets": ("Outre-mer", palette.OUTLINE, 1.0),
+    }
     for key, (name, colour, weight) in styles.items():
         layer = getattr(outlines, key)
         if layer is not None:
             layer = layer if isinstance(layer, gpd.GeoDataFrame) else gpd.GeoDataFrame(geometry=layer)
             maps.add_outlines(m, layer, name=name, color=colour, weight=weight)
-    maps.add_territories(m, view.shapes, id_column="code", fill_column="couleur",
-                         tooltip=TOOLTIP_FIELDS, highlight=highlight)
+    maps.add_territories(
+        m, view.shapes, id_column="code", fill_column="couleur", tooltip=TOOLTIP_FIELDS, highlight=highlight
+    )
     maps.add_legend(m, view.legend, title=view.title, bounds=bounds)
     return m
 

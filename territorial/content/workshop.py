@@ -28,14 +28,16 @@ from territorial.model.reference import Reference
 
 OVERVIEW, SEGMENT, LEVER, TERRITORY = "overview", "segment", "lever", "territory"
 #: Constant CSS added inside the projected maps: legend and tooltips readable from afar.
-MAP_CSS = (".folium-map { height: 100vh !important; }"  # the frame's height: fits the projector (atelier.css)
-           " .carte-legende > div { font-size: 22px !important; max-width: 460px !important; }"
-           " .carte-legende span { width: 22px !important; height: 22px !important; }"
-           " .leaflet-tooltip { font-size: 20px !important; }"
-           # A smaller screen gives a smaller map (atelier.css): a legend that leaves it room.
-           " @media (max-height: 660px) { .carte-legende > div { font-size: 17px !important;"
-           " max-width: 340px !important; } .carte-legende span { width: 17px !important;"
-           " height: 17px !important; } }")
+MAP_CSS = (
+    ".folium-map { height: 100vh !important; }"  # the frame's height: fits the projector (atelier.css)
+    " .carte-legende > div { font-size: 22px !important; max-width: 460px !important; }"
+    " .carte-legende span { width: 22px !important; height: 22px !important; }"
+    " .leaflet-tooltip { font-size: 20px !important; }"
+    # A smaller screen gives a smaller map (atelier.css): a legend that leaves it room.
+    " @media (max-height: 660px) { .carte-legende > div { font-size: 17px !important;"
+    " max-width: 340px !important; } .carte-legende span { width: 17px !important;"
+    " height: 17px !important; } }"
+)
 
 
 @dataclass(frozen=True)
@@ -76,8 +78,9 @@ def steps(programme: Programme, *, territory: str | None = None) -> list[Step]:
     return [Step(i, s.kind, s.key, s.title, s.subtitle, s.body, s.figures) for i, s in enumerate(out, 1)]
 
 
-def step_map(programme: Programme, step: Step, *, outlines: MapOutlines, reference: Reference,
-             height: int = 760) -> folium.Map:
+def step_map(
+    programme: Programme, step: Step, *, outlines: MapOutlines, reference: Reference, height: int = 760
+) -> folium.Map:
     """The map of a step: by segment (overview), one segment highlighted, one lever's levels,
     or the chosen territory in its context."""
     if step.kind == TERRITORY and step.key:
@@ -95,8 +98,10 @@ def _national_map(programme: Programme, step: Step, *, outlines: MapOutlines, he
         segment = programme.definition.segment(step.key)
         inside = view.shapes["code"].map(data["segment"]) == segment.id
         view.shapes.loc[~inside, "couleur"] = palette.NOT_IN_PROGRAMME
-        legend = [(segment.colour, f"{segment.label} : {int(inside.sum())}"),
-                  (palette.NOT_IN_PROGRAMME, f"Autres segments : {int((~inside).sum())}")]
+        legend = [
+            (segment.colour, f"{segment.label} : {int(inside.sum())}"),
+            (palette.NOT_IN_PROGRAMME, f"Autres segments : {int((~inside).sum())}"),
+        ]
         view = MapFrame(view.shapes, legend, "Segment de taille")
     return programme_map(view, outlines=outlines, height=height)
 
@@ -107,8 +112,10 @@ def map_caption(programme: Programme, step: Step) -> str:
         segment = programme.definition.segment(step.key)
         return f"Carte : en couleur, les territoires du segment « {segment.label} » ; en gris, les autres."
     if step.kind == LEVER:
-        return (f"Carte : chaque territoire coloré selon son niveau d'activation du levier "
-                f"« {programme.definition.lever(step.key).label} » (du gris « non activé » au bleu foncé).")
+        return (
+            f"Carte : chaque territoire coloré selon son niveau d'activation du levier "
+            f"« {programme.definition.lever(step.key).label} » (du gris « non activé » au bleu foncé)."
+        )
     if step.kind == TERRITORY and step.key:
         return f"Carte : {programme.territories.at[step.key, 'nom']} (contour foncé) et les territoires voisins."
     return "Carte : les territoires du programme colorés selon leur segment de taille."
@@ -127,8 +134,9 @@ def _population(total: float, detail: str, *, label: str = "Habitants couverts")
     """A population as a big figure: « 2,5 millions », its year and exact count in the detail line."""
     if total >= 1_000_000:
         millions = total / 1_000_000
-        return Figure(label, f"{fr_float(millions)} million{'s' if millions >= 2 else ''}",
-                      f"{fr_pop(total)}, {detail}")
+        return Figure(
+            label, f"{fr_float(millions)} million{'s' if millions >= 2 else ''}", f"{fr_pop(total)}, {detail}"
+        )
     return Figure(label, fr_int(total), detail)
 
 
@@ -136,18 +144,28 @@ def _overview(programme: Programme) -> Step:
     data = programme.territories
     definition = programme.definition
     n_levers = len(definition.levers)
-    body = (f"{plural(len(data), 'territoire')} engagés dans des dialogues de gouvernance, "
-            f"répartis en {len(definition.segments)} segments de taille. La taille compte : "
-            f"selon leur segment, les territoires activent différemment les {n_levers} leviers "
-            "d'action prioritaires.")
+    body = (
+        f"{plural(len(data), 'territoire')} engagés dans des dialogues de gouvernance, "
+        f"répartis en {len(definition.segments)} segments de taille. La taille compte : "
+        f"selon leur segment, les territoires activent différemment les {n_levers} leviers "
+        "d'action prioritaires."
+    )
     regions = data["region"].replace("", pd.NA).dropna().nunique()
     subtitle = " · ".join(part for part in (definition.name, definition.period) if part)
-    return Step(0, OVERVIEW, "", "Vue d'ensemble du programme", subtitle, body, (
-        Figure("Territoires", fr_int(len(data))),
-        _population(data["population"].sum(), programme.population_short()),
-        Figure("Régions représentées", fr_int(regions)),
-        Figure("Leviers activés en moyenne", fr_float(data["n_actives"].mean()), f"sur {n_levers}"),
-    ))
+    return Step(
+        0,
+        OVERVIEW,
+        "",
+        "Vue d'ensemble du programme",
+        subtitle,
+        body,
+        (
+            Figure("Territoires", fr_int(len(data))),
+            _population(data["population"].sum(), programme.population_short()),
+            Figure("Régions représentées", fr_int(regions)),
+            Figure("Leviers activés en moyenne", fr_float(data["n_actives"].mean()), f"sur {n_levers}"),
+        ),
+    )
 
 
 def _segment(programme: Programme, matrix: pd.DataFrame, segment_id: str) -> Step:
@@ -162,8 +180,11 @@ def _segment(programme: Programme, matrix: pd.DataFrame, segment_id: str) -> Ste
     if len(rows):
         top = rows.sort_values("share", ascending=False, kind="stable").iloc[0]
         figures += [
-            Figure("Leviers activés en moyenne", fr_float(members["n_actives"].mean()),
-                   f"sur {len(programme.definition.levers)}"),
+            Figure(
+                "Leviers activés en moyenne",
+                fr_float(members["n_actives"].mean()),
+                f"sur {len(programme.definition.levers)}",
+            ),
             Figure("Levier le plus activé", fr_pct(top["share"]), f"{top['lever']} – {top['lever_label']}"),
         ]
     subtitle = f"Segment de taille : {segment.bounds_label}"
@@ -178,39 +199,70 @@ def _lever(programme: Programme, matrix: pd.DataFrame, lever_id: str) -> Step:
     top_level = definition.levels[-1]
     figures = [
         Figure("Territoires qui l'activent", fr_int(active), f"{fr_pct(active / len(data))} du programme"),
-        Figure(f"Niveau « {top_level.label} »", fr_int(int((data[lever_id] == top_level.value).sum())),
-               "territoires"),
+        Figure(f"Niveau « {top_level.label} »", fr_int(int((data[lever_id] == top_level.value).sum())), "territoires"),
     ]
     rows = matrix[(matrix["lever"] == lever_id) & (matrix["n"] > 0)].sort_values("share", kind="stable")
     if len(rows) > 1:
         most, least = rows.iloc[-1], rows.iloc[0]
-        figures += [Figure("Segment qui l'active le plus", fr_pct(most["share"]), most["segment_label"]),
-                    Figure("Segment qui l'active le moins", fr_pct(least["share"]), least["segment_label"])]
-    return Step(0, LEVER, lever_id, f"Levier {lever.id} : {lever.label}", "Levier d'action prioritaire",
-                lever.description, tuple(figures))
+        figures += [
+            Figure("Segment qui l'active le plus", fr_pct(most["share"]), most["segment_label"]),
+            Figure("Segment qui l'active le moins", fr_pct(least["share"]), least["segment_label"]),
+        ]
+    return Step(
+        0,
+        LEVER,
+        lever_id,
+        f"Levier {lever.id} : {lever.label}",
+        "Levier d'action prioritaire",
+        lever.description,
+        tuple(figures),
+    )
 
 
 def _territory(programme: Programme, code: str | None) -> Step:
     data = programme.territories
     definition = programme.definition
     if not code or code not in data.index:
-        return Step(0, TERRITORY, "", "Un territoire du programme", "",
-                    "Choisissez un territoire dans la liste pour le présenter.", ())
+        return Step(
+            0,
+            TERRITORY,
+            "",
+            "Un territoire du programme",
+            "",
+            "Choisissez un territoire dans la liste pour le présenter.",
+            (),
+        )
     row = data.loc[code]
     segment = definition.segment(row["segment"])
     actives = [lv.label for lv in definition.levers if row[lv.id] >= definition.active_from]
-    place = ", ".join(p for p in (row["departement_nom"] if row["type"] != "departement" else "",
-                                  row["region_nom"] if row["type"] != "region" else "") if p)
+    place = ", ".join(
+        p
+        for p in (
+            row["departement_nom"] if row["type"] != "departement" else "",
+            row["region_nom"] if row["type"] != "region" else "",
+        )
+        if p
+    )
     subtitle = " – ".join(p for p in (str(row["nature"]), place) if p)
-    body = (f"Segment « {segment.label} » ({segment.bounds_label}). "
-            + (f"Leviers activés : {', '.join(actives)}." if actives else "Aucun levier activé."))
+    body = f"Segment « {segment.label} » ({segment.bounds_label}). " + (
+        f"Leviers activés : {', '.join(actives)}." if actives else "Aucun levier activé."
+    )
     peers = int((data["segment"] == segment.id).sum()) - 1
-    return Step(0, TERRITORY, code, str(row["nom"]), subtitle, body, (
-        _population(row["population"], programme.populations.short(str(row["annee_population"])),
-                    label="Habitants"),
-        Figure("Leviers activés", f"{int(row['n_actives'])} / {len(definition.levers)}"),
-        Figure("Territoires de même taille", fr_int(peers), f"dans le segment « {segment.label} »"),
-    ))
+    return Step(
+        0,
+        TERRITORY,
+        code,
+        str(row["nom"]),
+        subtitle,
+        body,
+        (
+            _population(
+                row["population"], programme.populations.short(str(row["annee_population"])), label="Habitants"
+            ),
+            Figure("Leviers activés", f"{int(row['n_actives'])} / {len(definition.levers)}"),
+            Figure("Territoires de même taille", fr_int(peers), f"dans le segment « {segment.label} »"),
+        ),
+    )
 
 
 __all__ = ["Figure", "Step", "map_caption", "step_map", "steps", "territory_options"]

@@ -19,8 +19,10 @@ MAX_LENGTH = 40
 #: Capital letters, digits, ``-`` and ``_``; starts and ends with a letter or a digit.
 CODE_PATTERN = re.compile(rf"[0-9A-Z](?:[0-9A-Z_-]{{0,{MAX_LENGTH - 2}}}[0-9A-Z])?")
 #: What a person reads when a groupement code breaks the rule (programme file, editor).
-RULE_TEXT = (f"un code de {MAX_LENGTH} caractères au plus, fait de lettres sans accent, de chiffres, "
-             "de tirets (-) et de soulignés (_), ex. PETR-LANGRES")
+RULE_TEXT = (
+    f"un code de {MAX_LENGTH} caractères au plus, fait de lettres sans accent, de chiffres, "
+    "de tirets (-) et de soulignés (_), ex. PETR-LANGRES"
+)
 FICHE_PATH = "/fiche"
 
 

@@ -25,8 +25,20 @@ def fr_pop(value: float | int) -> str:
     return f"{fr_int(value)}\u00a0hab."
 
 
-MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-          "septembre", "octobre", "novembre", "décembre")
+MONTHS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
 
 
 def fr_date(value: object) -> str:
@@ -80,7 +92,7 @@ def truncate(text: object, limit: int | None) -> str:
     value = "" if text is None else str(text)
     if limit is None or len(value) <= limit:
         return value
-    return value[:max(limit, 0)] + ELLIPSIS
+    return value[: max(limit, 0)] + ELLIPSIS
 
 
 def _escape_line(line: str) -> str:

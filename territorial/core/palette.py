@@ -35,6 +35,16 @@ def css_variables() -> str:
     The pages' CSS (``assets/*.css``) and the self-contained workshop pack use these names,
     not colour values.
     """
-    names = {"texte": TEXT, "discret": MUTED, "fond": WHITE, "filet": RULE, "cadre": BORDER, "contour": OUTLINE,
-             "lien": LINK, "demo-fond": DEMO_FILL, "demo-bord": DEMO_EDGE, "demo-texte": DEMO_TEXT}
+    names = {
+        "texte": TEXT,
+        "discret": MUTED,
+        "fond": WHITE,
+        "filet": RULE,
+        "cadre": BORDER,
+        "contour": OUTLINE,
+        "lien": LINK,
+        "demo-fond": DEMO_FILL,
+        "demo-bord": DEMO_EDGE,
+        "demo-texte": DEMO_TEXT,
+    }
     return ":root { " + " ".join(f"--{name}: {value};" for name, value in names.items()) + " }"

@@ -13,8 +13,11 @@ import zipfile
 from collections.abc import Callable, Iterable
 
 #: Real codes of the reference (Paris, Marseille, Lyon) for rows that must be valid.
-VALID_ROWS = [["75056", "commune", "1", "2", "3", "0"], ["13055", "commune", "0", "1", "1", "2"],
-              ["69123", "commune", "3", "3", "0", "1"]]
+VALID_ROWS = [
+    ["75056", "commune", "1", "2", "3", "0"],
+    ["13055", "commune", "0", "1", "1", "2"],
+    ["69123", "commune", "3", "3", "0", "1"],
+]
 HEADER = ["code", "type", "L1", "L2", "L3", "L4"]
 
 _NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
@@ -27,21 +30,25 @@ _CONTENT_TYPES = (
     'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
     '<Override PartName="/xl/worksheets/sheet1.xml" '
     'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
-    "</Types>")
+    "</Types>"
+)
 _ROOT_RELS = (
     '<?xml version="1.0" encoding="UTF-8"?>'
     '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
     '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
-    'officeDocument" Target="xl/workbook.xml"/></Relationships>')
+    'officeDocument" Target="xl/workbook.xml"/></Relationships>'
+)
 _WORKBOOK = (
     f'<?xml version="1.0" encoding="UTF-8"?><workbook {_NS} '
     'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
-    '<sheets><sheet name="Programme" sheetId="1" r:id="rId1"/></sheets></workbook>')
+    '<sheets><sheet name="Programme" sheetId="1" r:id="rId1"/></sheets></workbook>'
+)
 _WORKBOOK_RELS = (
     '<?xml version="1.0" encoding="UTF-8"?>'
     '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
     '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
-    'worksheet" Target="worksheets/sheet1.xml"/></Relationships>')
+    'worksheet" Target="worksheets/sheet1.xml"/></Relationships>'
+)
 CHUNK = 1 << 20
 
 
@@ -61,8 +68,12 @@ def rows_xml(rows: Iterable[Iterable[str | int]]) -> str:
     return "".join("<row>" + "".join(cell(v) for v in row) + "</row>" for row in rows)
 
 
-def xlsx(sheet_data: str | Callable[[zipfile.ZipFile], None], *, doctype: str = "",
-         extra: dict[str, bytes | Callable[[zipfile.ZipFile], None]] | None = None) -> bytes:
+def xlsx(
+    sheet_data: str | Callable[[zipfile.ZipFile], None],
+    *,
+    doctype: str = "",
+    extra: dict[str, bytes | Callable[[zipfile.ZipFile], None]] | None = None,
+) -> bytes:
     """A minimal workbook, one sheet « Programme » holding ``sheet_data`` (rows XML, or a writer).
 
     ``extra``: more members, as bytes or as a function that writes them (large members are
@@ -77,8 +88,11 @@ def xlsx(sheet_data: str | Callable[[zipfile.ZipFile], None], *, doctype: str = 
         if callable(sheet_data):
             sheet_data(archive)
         else:
-            archive.writestr("xl/worksheets/sheet1.xml", f'<?xml version="1.0" encoding="UTF-8"?>{doctype}'
-                             f"<worksheet {_NS}><sheetData>{sheet_data}</sheetData></worksheet>")
+            archive.writestr(
+                "xl/worksheets/sheet1.xml",
+                f'<?xml version="1.0" encoding="UTF-8"?>{doctype}'
+                f"<worksheet {_NS}><sheetData>{sheet_data}</sheetData></worksheet>",
+            )
         for name, content in (extra or {}).items():
             if callable(content):
                 content(archive)
@@ -89,6 +103,7 @@ def xlsx(sheet_data: str | Callable[[zipfile.ZipFile], None], *, doctype: str = 
 
 def _padding(name: str, size: int) -> Callable[[zipfile.ZipFile], None]:
     """A member of ``size`` bytes of spaces in a comment (compresses about 1,000 times)."""
+
     def write(archive: zipfile.ZipFile) -> None:
         with archive.open(name, "w", force_zip64=True) as stream:
             stream.write(b'<?xml version="1.0"?><!-- ')
@@ -96,6 +111,7 @@ def _padding(name: str, size: int) -> Callable[[zipfile.ZipFile], None]:
             for _ in range(size // CHUNK):
                 stream.write(block)
             stream.write(b" --><x/>")
+
     return write
 
 
@@ -114,6 +130,7 @@ def ratio_bomb_xlsx(size: int = 20 * 1024 * 1024) -> bytes:
 
 def many_cells_xlsx(cells: int = 3_000_000, per_row: int = 50) -> bytes:
     """Millions of tiny cells in a few hundred kilobytes."""
+
     def write(archive: zipfile.ZipFile) -> None:
         with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as stream:
             stream.write(f'<?xml version="1.0" encoding="UTF-8"?><worksheet {_NS}><sheetData>'.encode())
@@ -121,12 +138,14 @@ def many_cells_xlsx(cells: int = 3_000_000, per_row: int = 50) -> bytes:
             for _ in range(cells // per_row):
                 stream.write(row)
             stream.write(b"</sheetData></worksheet>")
+
     return xlsx(write)
 
 
 def dense_cells_xlsx(cells: int = 450_000, per_row: int = 45, seed: int = 1) -> bytes:
     """Many cells of random numbers: compresses little, so no ratio check stops it."""
     rng = random.Random(seed)
+
     def write(archive: zipfile.ZipFile) -> None:
         with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as stream:
             stream.write(f'<?xml version="1.0" encoding="UTF-8"?><worksheet {_NS}><sheetData>'.encode())
@@ -134,6 +153,7 @@ def dense_cells_xlsx(cells: int = 450_000, per_row: int = 45, seed: int = 1) -> 
                 values = "".join(f"<c><v>{rng.randrange(10**6)}</v></c>" for _ in range(per_row))
                 stream.write(f"<row>{values}</row>".encode())
             stream.write(b"</sheetData></worksheet>")
+
     return xlsx(write)
 
 
@@ -150,9 +170,12 @@ def far_row_xlsx(row: str = "999999999999") -> bytes:
 def billion_laughs_xlsx(levels: int = 9) -> bytes:
     """Nested XML entities: a few hundred bytes that expand to gigabytes in a naive parser."""
     entities = '<!ENTITY lol0 "lol">' + "".join(
-        f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(1, levels + 1))
-    return xlsx(rows_xml([HEADER]) + f"<row><c t=\"inlineStr\"><is><t>&lol{levels};</t></is></c></row>",
-                doctype=f"<!DOCTYPE worksheet [{entities}]>")
+        f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(1, levels + 1)
+    )
+    return xlsx(
+        rows_xml([HEADER]) + f'<row><c t="inlineStr"><is><t>&lol{levels};</t></is></c></row>',
+        doctype=f"<!DOCTYPE worksheet [{entities}]>",
+    )
 
 
 def max_valid_rows(rows: int, extras: int, reference_codes: list[str]) -> list[list[str]]:
@@ -197,8 +220,7 @@ def control_after_4kb_csv(character: str = "\x00") -> bytes:
     return csv_text([[*HEADER, "notes"], [*VALID_ROWS[0], "x" * 5000], [*VALID_ROWS[1], f"avant{character}après"]])
 
 
-def many_members_csv(reference_codes: list[str], *, size: int = 5 * 1024 * 1024 - 50_000,
-                     known: bool = True) -> bytes:
+def many_members_csv(reference_codes: list[str], *, size: int = 5 * 1024 * 1024 - 50_000, known: bool = True) -> bytes:
     """Groupements listing thousands of members each (a cell of up to 32,767 characters), up to ``size``.
 
     ``known``: real commune codes of the reference (else codes the reference does not know).
@@ -208,7 +230,7 @@ def many_members_csv(reference_codes: list[str], *, size: int = 5 * 1024 * 1024 
     total, i = 0, 0
     while total < size:
         if known:
-            members = reference_codes[(i * per_row) % len(reference_codes):][:per_row]
+            members = reference_codes[(i * per_row) % len(reference_codes) :][:per_row]
         else:
             members = [f"9{n:04d}" for n in range(per_row)]
         row = [f"G{i}", "groupement", f"Groupement {i}", " ".join(members), "1", "1", "1", "1"]

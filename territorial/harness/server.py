@@ -51,15 +51,33 @@ class Server:
     ``port`` defaults to a free one; the server's output goes to ``log``.
     """
 
-    def __init__(self, *, env: dict[str, str | None] | None = None, log: Path | None = None,
-                 port: int | None = None, app: Path = APP) -> None:
+    def __init__(
+        self,
+        *,
+        env: dict[str, str | None] | None = None,
+        log: Path | None = None,
+        port: int | None = None,
+        app: Path = APP,
+    ) -> None:
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = log or (LOGS / f"streamlit-{self.port}.log")
         self.log.parent.mkdir(parents=True, exist_ok=True)
-        cmd = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(self.port),
-               "--server.address", "127.0.0.1", "--server.headless", "true",
-               "--browser.gatherUsageStats", "false"]  # the rest from .streamlit/config.toml
+        cmd = [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(app),
+            "--server.port",
+            str(self.port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+            "--browser.gatherUsageStats",
+            "false",
+        ]  # the rest from .streamlit/config.toml
         full_env = dict(os.environ)
         for key, value in (env or {}).items():  # None removes a variable
             if value is None:
@@ -68,15 +86,15 @@ class Server:
                 full_env[key] = value
         full_env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
         with self.log.open("wb") as out:
-            self.process = subprocess.Popen(cmd, cwd=ROOT, env=full_env, stdout=out,
-                                            stderr=subprocess.STDOUT)
+            self.process = subprocess.Popen(cmd, cwd=ROOT, env=full_env, stdout=out, stderr=subprocess.STDOUT)
 
     def wait_healthy(self, timeout: float = 90.0) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"streamlit exited ({self.process.returncode}):\n"
-                                   f"{self.log.read_text(errors='replace')[-3000:]}")
+                raise RuntimeError(
+                    f"streamlit exited ({self.process.returncode}):\n{self.log.read_text(errors='replace')[-3000:]}"
+                )
             if healthy(self.url):
                 return
             time.sleep(0.25)

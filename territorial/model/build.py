@@ -61,8 +61,13 @@ class OneBuild:
     """At most one build running per process; a failed one is replaced on the next request,
     and so is a finished one whose result is ``needed()`` again (e.g. a deleted cache)."""
 
-    def __init__(self, job: Callable[[Progress], object], *, needed: Callable[[], bool] = lambda: False,
-                 name: str = "construction") -> None:
+    def __init__(
+        self,
+        job: Callable[[Progress], object],
+        *,
+        needed: Callable[[], bool] = lambda: False,
+        name: str = "construction",
+    ) -> None:
         self._job = job
         self._needed = needed
         self._name = name

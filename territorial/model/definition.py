@@ -27,9 +27,7 @@ class DefinitionError(ValueError):
     def __init__(self, problems: list[str], *, source: str = "") -> None:
         self.problems = problems
         where = f" ({source})" if source else ""
-        super().__init__(
-            f"Définition du programme invalide{where} :\n- " + "\n- ".join(problems)
-        )
+        super().__init__(f"Définition du programme invalide{where} :\n- " + "\n- ".join(problems))
 
 
 @dataclass(frozen=True)
@@ -137,10 +135,14 @@ class ProgrammeDefinition:
             return ""
         gap = threshold - population
         if gap > 0:
-            return (f"À {plural(gap, 'habitant')} du seuil des {fr_int(threshold)} habitants : "
-                    f"une hausse de population le ferait passer dans le segment supérieur.")
-        return (f"{plural(-gap, 'habitant')} au-dessus du seuil des {fr_int(threshold)} habitants : "
-                f"une baisse de population le ferait passer dans le segment inférieur.")
+            return (
+                f"À {plural(gap, 'habitant')} du seuil des {fr_int(threshold)} habitants : "
+                f"une hausse de population le ferait passer dans le segment supérieur."
+            )
+        return (
+            f"{plural(-gap, 'habitant')} au-dessus du seuil des {fr_int(threshold)} habitants : "
+            f"une baisse de population le ferait passer dans le segment inférieur."
+        )
 
 
 def load_definition(path: Path | str = DEFAULT_DEFINITION) -> ProgrammeDefinition:
@@ -178,12 +180,8 @@ def parse_definition(data: dict, *, source: str = "") -> ProgrammeDefinition:
     _unique("niveau d'activation", [str(lv.value) for lv in levels], problems)
     _check_bands(segments, problems)
     active_from = activation.get("seuil_active", 1)
-    if not isinstance(active_from, int) or (
-        levels and not any(lv.value == active_from for lv in levels)
-    ):
-        problems.append(
-            f"activation.seuil_active = {active_from!r} : doit être la valeur d'un des niveaux"
-        )
+    if not isinstance(active_from, int) or (levels and not any(lv.value == active_from for lv in levels)):
+        problems.append(f"activation.seuil_active = {active_from!r} : doit être la valeur d'un des niveaux")
     if problems:
         raise DefinitionError(problems, source=source)
     return ProgrammeDefinition(
@@ -279,15 +277,12 @@ def _check_bands(segments: list[Segment], problems: list[str]) -> None:
         problems.append(f"le premier segment ({ordered[0].id}) doit commencer à 0 habitant")
     for before, after in zip(ordered, ordered[1:], strict=False):
         if before.maximum is None:
-            problems.append(
-                f"le segment {before.id} n'a pas de maximum mais le segment {after.id} le suit"
-            )
+            problems.append(f"le segment {before.id} n'a pas de maximum mais le segment {after.id} le suit")
         elif after.minimum < before.maximum:
             problems.append(f"les segments {before.id} et {after.id} se chevauchent")
         elif after.minimum > before.maximum:
             problems.append(
-                f"trou entre les segments {before.id} (max {before.maximum}) "
-                f"et {after.id} (min {after.minimum})"
+                f"trou entre les segments {before.id} (max {before.maximum}) et {after.id} (min {after.minimum})"
             )
     if ordered[-1].maximum is not None:
         problems.append(f"le dernier segment ({ordered[-1].id}) ne doit pas avoir de maximum")

@@ -56,12 +56,16 @@ META_PREFIX = "meta."
 RawTable = tuple[pd.DataFrame, dict[str, str], list[int], list[Problem], int]
 
 
-_BINARY = ("ce fichier n'est pas un fichier texte (CSV) : il contient des données binaires. "
-           "Exportez votre tableau en CSV ou en XLSX.")
+_BINARY = (
+    "ce fichier n'est pas un fichier texte (CSV) : il contient des données binaires. "
+    "Exportez votre tableau en CSV ou en XLSX."
+)
 
 
-_UNREADABLE = ("ce fichier n'est pas un fichier texte lisible (ni UTF-8 ni Windows-1252). Exportez votre "
-               "tableau en CSV UTF-8 ou en XLSX.")
+_UNREADABLE = (
+    "ce fichier n'est pas un fichier texte lisible (ni UTF-8 ni Windows-1252). Exportez votre "
+    "tableau en CSV UTF-8 ou en XLSX."
+)
 
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
@@ -85,19 +89,29 @@ def read_file(data: bytes, *, filename: str, sheet: str | None = None) -> RawTab
     if len(data) == 0:
         raise _refuse("le fichier est vide (0 octet).", filename)
     if len(data) > MAX_BYTES:
-        raise _refuse(f"le fichier dépasse la taille maximale de {MAX_BYTES // (1024 * 1024)} Mo.", filename,
-                      value=f"{len(data) / 1e6:.1f} Mo".replace(".", ","))
+        raise _refuse(
+            f"le fichier dépasse la taille maximale de {MAX_BYTES // (1024 * 1024)} Mo.",
+            filename,
+            value=f"{len(data) / 1e6:.1f} Mo".replace(".", ","),
+        )
     if data[:4] == b"PK\x03\x04" or name.endswith((".xlsx", ".xlsm")) and data[:8] != _OLE:
         return _read_xlsx(data, filename=filename, sheet=sheet)
     if data[:8] == _OLE:
         if name.endswith((".xlsx", ".xlsm")):
-            raise _refuse("ce classeur est protégé par un mot de passe (chiffré) : enregistrez-le sans mot "
-                          "de passe, au format .xlsx ou CSV.", filename)
-        raise _refuse("l'ancien format Excel .xls n'est pas pris en charge : enregistrez le fichier au "
-                      "format .xlsx ou CSV.", filename)
+            raise _refuse(
+                "ce classeur est protégé par un mot de passe (chiffré) : enregistrez-le sans mot "
+                "de passe, au format .xlsx ou CSV.",
+                filename,
+            )
+        raise _refuse(
+            "l'ancien format Excel .xls n'est pas pris en charge : enregistrez le fichier au format .xlsx ou CSV.",
+            filename,
+        )
     if name.endswith(".xls"):
-        raise _refuse("l'ancien format Excel .xls n'est pas pris en charge : enregistrez le fichier au "
-                      "format .xlsx ou CSV.", filename)
+        raise _refuse(
+            "l'ancien format Excel .xls n'est pas pris en charge : enregistrez le fichier au format .xlsx ou CSV.",
+            filename,
+        )
     return _read_csv(data, filename=filename)
 
 
@@ -121,8 +135,9 @@ def _decode(data: bytes, filename: str) -> tuple[str, list[Problem]]:
         controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\r\n\t")
         if "\ufffd" in text or controls > len(text) / 100:
             raise _refuse(_UNREADABLE, filename) from None
-        return text, [Problem(None, None, "", "encodage Windows-1252 détecté : le fichier a été "
-                              "lu comme tel (accents vérifiés).")]
+        return text, [
+            Problem(None, None, "", "encodage Windows-1252 détecté : le fichier a été lu comme tel (accents vérifiés).")
+        ]
 
 
 def _meta_lines(text: str, filename: str) -> tuple[list[str], int]:
@@ -132,8 +147,11 @@ def _meta_lines(text: str, filename: str) -> tuple[list[str], int]:
     while text.startswith(("#", '"#'), position):
         match = _LINE.match(text, position)
         if len(lines) == MAX_META_LINES:
-            raise _refuse(f"le fichier commence par plus de {MAX_META_LINES} lignes de commentaires (« # ») : "
-                          "gardez-en moins, ou supprimez-les.", filename)
+            raise _refuse(
+                f"le fichier commence par plus de {MAX_META_LINES} lignes de commentaires (« # ») : "
+                "gardez-en moins, ou supprimez-les.",
+                filename,
+            )
         lines.append(match.group().rstrip("\r\n"))
         position = match.end()
     return lines, position
@@ -184,22 +202,33 @@ def _read_csv(data: bytes, *, filename: str) -> RawTable:
         for row in reader:
             row_number += 1
             if row_number > SPREADSHEET_ROWS:
-                raise _refuse(f"le fichier a plus de {fr_int(SPREADSHEET_ROWS)} lignes, plus qu'un tableur "
-                              "n'en peut contenir.", filename)
+                raise _refuse(
+                    f"le fichier a plus de {fr_int(SPREADSHEET_ROWS)} lignes, plus qu'un tableur n'en peut contenir.",
+                    filename,
+                )
             if not any(cell.strip() for cell in row):
                 blank += 1
                 continue
             if len(row) > width and any(cell.strip() for cell in row[width:]):
-                problems.append(Problem(row_number, None, "", f"cette ligne a {len(row)} cellules pour "
-                                        f"{width} colonnes d'en-tête : vérifiez le séparateur « {delimiter} » "
-                                        "et les guillemets."))
+                problems.append(
+                    Problem(
+                        row_number,
+                        None,
+                        "",
+                        f"cette ligne a {len(row)} cellules pour "
+                        f"{width} colonnes d'en-tête : vérifiez le séparateur « {delimiter} » "
+                        "et les guillemets.",
+                    )
+                )
                 continue
             _check_rows(len(rows), filename)
             rows.append([restore(cell) for cell in (row + [""] * width)[:width]])
             numbers.append(row_number)
     except csv.Error as exc:
-        raise ProgrammeFileError([Problem(row_number + 1, None, "", f"ligne illisible ({exc}) : vérifiez "
-                                          "les guillemets et le séparateur.")], filename=filename) from exc
+        raise ProgrammeFileError(
+            [Problem(row_number + 1, None, "", f"ligne illisible ({exc}) : vérifiez les guillemets et le séparateur.")],
+            filename=filename,
+        ) from exc
     if problems:
         raise ProgrammeFileError(problems, filename=filename)
     table = pd.DataFrame(rows, columns=[restore(c) for c in header], dtype=str)
@@ -210,14 +239,20 @@ def _check_width(header: list, row: int, filename: str) -> None:
     """Refuse a header with more than MAX_COLUMNS named columns."""
     named = [i for i, c in enumerate(header) if c is not None and str(c).strip()]
     if named and named[-1] >= MAX_COLUMNS:
-        raise _refuse(f"le fichier a {fr_int(named[-1] + 1)} colonnes ({MAX_COLUMNS} au plus) : retirez les "
-                      "colonnes inutiles.", filename, row=row)
+        raise _refuse(
+            f"le fichier a {fr_int(named[-1] + 1)} colonnes ({MAX_COLUMNS} au plus) : retirez les colonnes inutiles.",
+            filename,
+            row=row,
+        )
 
 
 def _check_rows(kept: int, filename: str) -> None:
     if kept >= MAX_ROWS:
-        raise _refuse(f"le fichier a plus de {fr_int(MAX_ROWS)} lignes de territoires ({fr_int(MAX_ROWS)} au "
-                      "plus) : découpez-le ou retirez les lignes inutiles.", filename)
+        raise _refuse(
+            f"le fichier a plus de {fr_int(MAX_ROWS)} lignes de territoires ({fr_int(MAX_ROWS)} au "
+            "plus) : découpez-le ou retirez les lignes inutiles.",
+            filename,
+        )
 
 
 def _workbook(data: bytes, filename: str) -> xlsx_reader.Workbook:
@@ -247,8 +282,14 @@ def _read_xlsx(data: bytes, *, filename: str, sheet: str | None) -> RawTable:
         preferred = [n for n in names if _fold(n) in {"programme", "territoires"}]
         sheet = preferred[0] if preferred else names[0]
         if len(names) > 1:
-            notes.append(Problem(None, None, sheet, f"le classeur a {len(names)} feuilles "
-                                 f"({', '.join(names)}) : la feuille « {sheet} » a été lue."))
+            notes.append(
+                Problem(
+                    None,
+                    None,
+                    sheet,
+                    f"le classeur a {len(names)} feuilles ({', '.join(names)}) : la feuille « {sheet} » a été lue.",
+                )
+            )
     header: list[str] = []
     rows: list[list[str]] = []
     numbers: list[int] = []
@@ -284,7 +325,7 @@ def _xlsx_meta(workbook: xlsx_reader.Workbook, sheet: str) -> dict[str, str]:
         for _, cells in xlsx_reader.read_sheet(workbook, INFO_SHEET, max_columns=MAX_COLUMNS):
             key, value = (cells + ["", ""])[:2]
             if key.startswith(META_PREFIX) and not cell_text_problem(key) and not cell_text_problem(value):
-                meta[key[len(META_PREFIX):]] = value.strip()
+                meta[key[len(META_PREFIX) :]] = value.strip()
             if len(meta) == MAX_META_LINES:
                 break
     except xlsx_reader.WorkbookRefused:  # a side sheet that cannot be read only loses its information
@@ -302,10 +343,14 @@ def stripped_cell(value: object) -> str:
 def cell_text_problem(text: str) -> str | None:
     """Why a cell's text is refused (too long, control character), or None."""
     if len(text) > MAX_CELL_CHARS:
-        return (f"texte trop long ({fr_int(len(text))} caractères ; {fr_int(MAX_CELL_CHARS)} au plus, "
-                "comme dans une cellule de tableur).")
+        return (
+            f"texte trop long ({fr_int(len(text))} caractères ; {fr_int(MAX_CELL_CHARS)} au plus, "
+            "comme dans une cellule de tableur)."
+        )
     found = FORBIDDEN.search(text)
     if found:
-        return (f"caractère de contrôle interdit (U+{ord(found.group()):04X}, position {found.start() + 1}) : "
-                "supprimez-le ; seuls la tabulation et le retour à la ligne sont admis.")
+        return (
+            f"caractère de contrôle interdit (U+{ord(found.group()):04X}, position {found.start() + 1}) : "
+            "supprimez-le ; seuls la tabulation et le retour à la ligne sont admis."
+        )
     return None

@@ -97,10 +97,12 @@ class PopulationSource:
 
     def sources(self) -> str:
         """The sources sentence shown under pages, in the PDF fiche and the workshop pack."""
-        return (f"Populations : {self.label()} (Code officiel géographique {self.en_vigueur.year}). "
-                f"Noms des intercommunalités : liste des EPCI à fiscalité propre de la DGCL au "
-                f"{fr_date(self.en_vigueur)}. Contours : IGN ADMIN EXPRESS (Licence Ouverte 2.0), "
-                f"périmètres des EPCI au {fr_date(self.en_vigueur)}.")
+        return (
+            f"Populations : {self.label()} (Code officiel géographique {self.en_vigueur.year}). "
+            f"Noms des intercommunalités : liste des EPCI à fiscalité propre de la DGCL au "
+            f"{fr_date(self.en_vigueur)}. Contours : IGN ADMIN EXPRESS (Licence Ouverte 2.0), "
+            f"périmètres des EPCI au {fr_date(self.en_vigueur)}."
+        )
 
     def _exceptions_note(self) -> str:
         notes = [f"{self._place(d)} : {y}" for d, (y, _) in sorted(self.exceptions.items())]
@@ -137,8 +139,7 @@ def load(directory: Path | None = None) -> PopulationSource:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise PopulationFileError(f"Le fichier {path.name} est illisible : {exc}.") from exc
     try:
-        exceptions = {str(code): (int(v["annee"]), str(v["motif"]))
-                      for code, v in raw.get("exceptions", {}).items()}
+        exceptions = {str(code): (int(v["annee"]), str(v["motif"])) for code, v in raw.get("exceptions", {}).items()}
         return PopulationSource(
             directory=directory,
             millesime=int(raw["millesime"]),
@@ -152,8 +153,9 @@ def load(directory: Path | None = None) -> PopulationSource:
             licence=str(raw.get("licence", "")),
         )
     except (KeyError, TypeError, ValueError) as exc:
-        raise PopulationFileError(f"Le fichier {path.name} est incomplet : entrée {exc} manquante "
-                                  "ou invalide.") from exc
+        raise PopulationFileError(
+            f"Le fichier {path.name} est incomplet : entrée {exc} manquante ou invalide."
+        ) from exc
 
 
 def _checked_bytes(source: PopulationSource, name: str) -> bytes:
@@ -161,8 +163,9 @@ def _checked_bytes(source: PopulationSource, name: str) -> bytes:
     try:
         data = path.read_bytes()
     except FileNotFoundError as exc:
-        raise PopulationFileError(f"Le fichier des populations « {name} » est introuvable "
-                                  "dans data/reference/.") from exc
+        raise PopulationFileError(
+            f"Le fichier des populations « {name} » est introuvable dans data/reference/."
+        ) from exc
     expected = source.files.get(name)
     if expected is None:
         raise PopulationFileError(f"{SETTING_FILE} ne donne pas la somme de contrôle de « {name} ».")
@@ -180,23 +183,24 @@ def _table(source: PopulationSource, name: str, dtypes: dict[str, str]) -> pd.Da
     try:
         if name.endswith(".gz"):
             data = gzip.decompress(data)
-        table = pd.read_csv(io.BytesIO(data), sep=";", dtype=dtypes, keep_default_na=False,
-                            encoding="utf-8")
+        table = pd.read_csv(io.BytesIO(data), sep=";", dtype=dtypes, keep_default_na=False, encoding="utf-8")
     except (OSError, EOFError, zlib.error, UnicodeDecodeError, ValueError, pd.errors.ParserError) as exc:
         raise PopulationFileError(f"Le fichier des populations « {name} » est illisible : {exc}.") from exc
     missing = set(dtypes) - set(table.columns)
     if missing:
         raise PopulationFileError(f"Le fichier « {name} » n'a pas les colonnes {', '.join(sorted(missing))}.")
     if len(table) != source.rows.get(name):
-        raise PopulationFileError(f"Le fichier « {name} » a {len(table)} lignes au lieu de "
-                                  f"{source.rows.get(name)} : il est tronqué.")
+        raise PopulationFileError(
+            f"Le fichier « {name} » a {len(table)} lignes au lieu de {source.rows.get(name)} : il est tronqué."
+        )
     return table
 
 
 def read_communes(source: PopulationSource) -> pd.DataFrame:
     """Communes indexed by INSEE code: nom, population, annee, epci (checked)."""
-    table = _table(source, COMMUNES_FILE,
-                   {"code": "str", "nom": "str", "population": "int64", "annee": "int64", "epci": "str"})
+    table = _table(
+        source, COMMUNES_FILE, {"code": "str", "nom": "str", "population": "int64", "annee": "int64", "epci": "str"}
+    )
     expected = [source.year_of_departement(_departement(code)) for code in table["code"]]
     wrong = table[table["annee"].to_numpy() != pd.Series(expected).to_numpy()]
     if len(wrong):
@@ -208,8 +212,7 @@ def read_communes(source: PopulationSource) -> pd.DataFrame:
         )
     bad = table[table["population"] < 0]
     if len(bad):
-        raise PopulationFileError(f"{len(bad)} communes ont une population négative "
-                                  f"(par ex. {bad['code'].iloc[0]}).")
+        raise PopulationFileError(f"{len(bad)} communes ont une population négative (par ex. {bad['code'].iloc[0]}).")
     return table.set_index("code")
 
 
@@ -225,8 +228,17 @@ def _departement(code: str) -> str:
 # --------------------------------------------------------------------- writing
 
 
-def render_setting(*, millesime: int, en_vigueur: date, exceptions: dict[str, dict], package: str,
-                   version: str, tarball_sha256: str, files: dict[str, str], rows: dict[str, int]) -> str:
+def render_setting(
+    *,
+    millesime: int,
+    en_vigueur: date,
+    exceptions: dict[str, dict],
+    package: str,
+    version: str,
+    tarball_sha256: str,
+    files: dict[str, str],
+    rows: dict[str, int],
+) -> str:
     """The text of ``populations.toml`` (written by scripts/update_populations.py)."""
     lines = [
         "# Populations légales et noms officiels : le réglage du millésime et la provenance.",
@@ -239,13 +251,21 @@ def render_setting(*, millesime: int, en_vigueur: date, exceptions: dict[str, di
         "",
     ]
     for code, value in sorted(exceptions.items()):
-        lines += [f'[exceptions."{code}"]', f"annee = {int(value['annee'])}",
-                  f"motif = {_toml_str(value['motif'])}", ""]
-    lines += ["[paquet]", f"nom = {_toml_str(package)}", f"version = {_toml_str(version)}",
-              f"sha256 = {_toml_str(tarball_sha256)}", ""]
+        lines += [
+            f'[exceptions."{code}"]',
+            f"annee = {int(value['annee'])}",
+            f"motif = {_toml_str(value['motif'])}",
+            "",
+        ]
+    lines += [
+        "[paquet]",
+        f"nom = {_toml_str(package)}",
+        f"version = {_toml_str(version)}",
+        f"sha256 = {_toml_str(tarball_sha256)}",
+        "",
+    ]
     for name in sorted(files):
-        lines += [f'[fichiers."{name}"]', f"sha256 = {_toml_str(files[name])}",
-                  f"lignes = {int(rows[name])}", ""]
+        lines += [f'[fichiers."{name}"]', f"sha256 = {_toml_str(files[name])}", f"lignes = {int(rows[name])}", ""]
     return "\n".join(lines)
 
 

@@ -88,8 +88,9 @@ class ProgrammeFileError(ValueError):
         n = self.total
         lines = "\n".join(f"- {p}" for p in self.problems[:50])
         more = more_text(min(50, len(self.problems)), n)
-        super().__init__(f"{head} : {fr_int(n)} problème{'s' if n > 1 else ''}.\n{lines}"
-                         + (f"\n{more}" if more else ""))
+        super().__init__(
+            f"{head} : {fr_int(n)} problème{'s' if n > 1 else ''}.\n{lines}" + (f"\n{more}" if more else "")
+        )
 
     @property
     def more(self) -> str:

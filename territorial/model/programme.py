@@ -88,8 +88,13 @@ def resolve(table: ProgrammeTable, *, reference: Reference, definition: Programm
     frame["segment"] = [definition.segment_of(p).id for p in frame["population"]]
     frame["n_actives"] = (frame[definition.lever_ids] >= definition.active_from).sum(axis=1)
     territories = gpd.GeoDataFrame(frame, geometry="geometry", crs=4326)
-    return Programme(territories=territories, definition=definition, is_demo=table.is_demo,
-                     meta=table.meta, populations=reference.populations)
+    return Programme(
+        territories=territories,
+        definition=definition,
+        is_demo=table.is_demo,
+        meta=table.meta,
+        populations=reference.populations,
+    )
 
 
 def _official(code: str, kind: str, reference: Reference) -> dict:
@@ -106,8 +111,11 @@ def _official(code: str, kind: str, reference: Reference) -> dict:
     if kind == "commune":
         place.update(departement=row["departement"], region=row["region"])
     elif kind == "epci":
-        place.update(departement=row["departement"], region=row["region"],
-                     nature=EPCI_KINDS.get(row["nature"], "Intercommunalité"))
+        place.update(
+            departement=row["departement"],
+            region=row["region"],
+            nature=EPCI_KINDS.get(row["nature"], "Intercommunalité"),
+        )
     elif kind == "departement":
         place.update(departement=code, region=row["region"])
     else:

@@ -40,23 +40,49 @@ DEMO_STATUS = "demonstration"
 
 
 _KIND_ALIASES = {
-    "commune": "commune", "com": "commune",
-    "epci": "epci", "intercommunalite": "epci", "cc": "epci", "ca": "epci", "cu": "epci",
-    "metropole": "epci", "me": "epci", "communaute de communes": "epci",
-    "communaute d'agglomeration": "epci", "communaute urbaine": "epci",
-    "departement": "departement", "dep": "departement",
-    "region": "region", "reg": "region",
-    "groupement": "groupement", "petr": "groupement", "pays": "groupement", "pnr": "groupement",
+    "commune": "commune",
+    "com": "commune",
+    "epci": "epci",
+    "intercommunalite": "epci",
+    "cc": "epci",
+    "ca": "epci",
+    "cu": "epci",
+    "metropole": "epci",
+    "me": "epci",
+    "communaute de communes": "epci",
+    "communaute d'agglomeration": "epci",
+    "communaute urbaine": "epci",
+    "departement": "departement",
+    "dep": "departement",
+    "region": "region",
+    "reg": "region",
+    "groupement": "groupement",
+    "petr": "groupement",
+    "pays": "groupement",
+    "pnr": "groupement",
 }
 
 
 _COLUMN_ALIASES = {
-    "code": "code", "code_insee": "code", "siren": "code", "code_officiel": "code",
-    "type": "type", "nature": "type", "type_de_territoire": "type", "kind": "type",
-    "nom": "nom", "libelle": "nom", "name": "nom",
-    "membres": "membres", "members": "membres",
-    "date_dialogue": "date_dialogue", "date_du_dialogue": "date_dialogue", "date": "date_dialogue",
-    "notes": "notes", "note": "notes", "commentaire": "notes",
+    "code": "code",
+    "code_insee": "code",
+    "siren": "code",
+    "code_officiel": "code",
+    "type": "type",
+    "nature": "type",
+    "type_de_territoire": "type",
+    "kind": "type",
+    "nom": "nom",
+    "libelle": "nom",
+    "name": "nom",
+    "membres": "membres",
+    "members": "membres",
+    "date_dialogue": "date_dialogue",
+    "date_du_dialogue": "date_dialogue",
+    "date": "date_dialogue",
+    "notes": "notes",
+    "note": "notes",
+    "commentaire": "notes",
     "contact": "contact",
 }
 
@@ -103,28 +129,50 @@ def _map_columns(
             continue
         if not key:
             if table.iloc[:, position].astype(str).str.strip().ne("").any():
-                problems.append(Problem(1, str(column), "", "colonne sans en-tête mais avec des "
-                                        "valeurs : donnez-lui un nom ou supprimez-la."))
+                problems.append(
+                    Problem(
+                        1,
+                        str(column),
+                        "",
+                        "colonne sans en-tête mais avec des valeurs : donnez-lui un nom ou supprimez-la.",
+                    )
+                )
             continue
         if canonical is None and str(column) in extras:
-            problems.append(Problem(1, str(column), "", f"colonne en double : « {column} » apparaît deux "
-                                    "fois dans l'en-tête."))
+            problems.append(
+                Problem(1, str(column), "", f"colonne en double : « {column} » apparaît deux fois dans l'en-tête.")
+            )
         elif canonical is None:
             extras.append(str(column))
         elif canonical in mapping.values():
-            problems.append(Problem(1, str(column), "", f"colonne en double : « {canonical} » "
-                                    "apparaît deux fois dans l'en-tête."))
+            problems.append(
+                Problem(1, str(column), "", f"colonne en double : « {canonical} » apparaît deux fois dans l'en-tête.")
+            )
         else:
             mapping[str(column)] = canonical
     room = MAX_COLUMNS - len(NAMED_COLUMNS) - len(definition.lever_ids)
     if len(extras) > room:  # an export (every canonical column, then the extras) must be importable
-        problems.append(Problem(1, extras[room], "", f"trop de colonnes non reconnues ({len(extras)} ; "
-                                f"{room} au plus, avec les {MAX_COLUMNS - room} colonnes du programme)."))
+        problems.append(
+            Problem(
+                1,
+                extras[room],
+                "",
+                f"trop de colonnes non reconnues ({len(extras)} ; "
+                f"{room} au plus, avec les {MAX_COLUMNS - room} colonnes du programme).",
+            )
+        )
     for required in ("code", "type", *definition.lever_ids):
         if required not in mapping.values():
             label = f" ({definition.lever(required).label})" if required in definition.lever_ids else ""
-            problems.append(Problem(1, required, "", f"colonne obligatoire manquante{label}. "
-                                    f"Colonnes attendues : code, type, {', '.join(definition.lever_ids)}."))
+            problems.append(
+                Problem(
+                    1,
+                    required,
+                    "",
+                    f"colonne obligatoire manquante{label}. "
+                    f"Colonnes attendues : code, type, {', '.join(definition.lever_ids)}.",
+                )
+            )
     return mapping, extras, problems
 
 
@@ -151,15 +199,17 @@ def _where_else(code: str, reference: Reference, kind: str) -> str | None:
     return None
 
 
-def _resolve_code(code: str, kind: str, reference: Reference, row: int, column: str,
-                  problems: list[Problem], warnings: list[Problem]) -> str | None:
+def _resolve_code(
+    code: str, kind: str, reference: Reference, row: int, column: str, problems: list[Problem], warnings: list[Problem]
+) -> str | None:
     layer = reference.layer(LAYER_OF_KIND[kind])
     if code in layer.index:
         return code
     for fixed in _candidates(code, kind):
         if fixed in layer.index:
-            warnings.append(Problem(row, column, code, f"zéro initial rétabli : « {fixed} » "
-                                    f"({layer.at[fixed, 'nom']})."))
+            warnings.append(
+                Problem(row, column, code, f"zéro initial rétabli : « {fixed} » ({layer.at[fixed, 'nom']}).")
+            )
             return fixed
     if getattr(problems, "full", False):  # one problem more, counted only: no need to say which
         problems.total += 1
@@ -169,14 +219,28 @@ def _resolve_code(code: str, kind: str, reference: Reference, row: int, column: 
         parent = old["parent"]
         parent_name = reference.communes.at[parent, "nom"] if parent in reference.communes.index else "?"
         article = "un" if old["nature"].startswith("arrondissement") else "une"
-        problems.append(Problem(row, column, code, f"ce code est celui d'{article} {old['nature']} "
-                                f"({old['nom']}), pas d'une commune actuelle : utilisez le code "
-                                f"{parent} ({parent_name})."))
+        problems.append(
+            Problem(
+                row,
+                column,
+                code,
+                f"ce code est celui d'{article} {old['nature']} "
+                f"({old['nom']}), pas d'une commune actuelle : utilisez le code "
+                f"{parent} ({parent_name}).",
+            )
+        )
         return None
     elsewhere = _where_else(code, reference, kind)
     if elsewhere:
-        problems.append(Problem(row, column, code, f"ce code désigne {elsewhere}, pas "
-                                f"{KIND_IN_A_SENTENCE[kind]} : corrigez la colonne « type » ou le code."))
+        problems.append(
+            Problem(
+                row,
+                column,
+                code,
+                f"ce code désigne {elsewhere}, pas "
+                f"{KIND_IN_A_SENTENCE[kind]} : corrigez la colonne « type » ou le code.",
+            )
+        )
         return None
     hint = {
         "commune": "code INSEE à 5 caractères, ex. 01001, 2A004, 97411",
@@ -184,8 +248,14 @@ def _resolve_code(code: str, kind: str, reference: Reference, row: int, column: 
         "departement": "ex. 01, 2A, 974",
         "region": "ex. 11, 84, 04",
     }[kind]
-    problems.append(Problem(row, column, code, f"code inconnu du référentiel 2026 pour "
-                            f"{KIND_IN_A_SENTENCE[kind]} ({hint}). Code ancien ou erroné ?"))
+    problems.append(
+        Problem(
+            row,
+            column,
+            code,
+            f"code inconnu du référentiel 2026 pour {KIND_IN_A_SENTENCE[kind]} ({hint}). Code ancien ou erroné ?",
+        )
+    )
     return None
 
 
@@ -201,12 +271,11 @@ def _parse_level(raw: str, definition: ProgrammeDefinition) -> int | None:
 
 def _parse_date(raw: str) -> str | None:
     text = str(raw).strip()
-    for pattern, order in ((r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?", "ymd"),
-                           (r"(\d{1,2})/(\d{1,2})/(\d{4})", "dmy")):
+    for pattern, order in ((r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?", "ymd"), (r"(\d{1,2})/(\d{1,2})/(\d{4})", "dmy")):
         match = re.fullmatch(pattern, text)
         if match:
             parts = match.groups()
-            y, m, d = (parts if order == "ymd" else (parts[2], parts[1], parts[0]))
+            y, m, d = parts if order == "ymd" else (parts[2], parts[1], parts[0])
             try:
                 return pd.Timestamp(int(y), int(m), int(d)).date().isoformat()
             except ValueError:
@@ -251,8 +320,9 @@ def validate_table(
         if not any(values.values()):
             blank += 1
             continue
-        row = _Row(rows[position] if rows is not None else first_row + position, values, source_name,
-                   problems, warnings)
+        row = _Row(
+            rows[position] if rows is not None else first_row + position, values, source_name, problems, warnings
+        )
         record = row.record(definition, reference, extras)
         if record["code"] and record["type"]:
             key = (record["type"], record["code"])
@@ -261,8 +331,16 @@ def validate_table(
             else:
                 seen[key] = row.number
         records.append(record)
-    return _programme_table(records, problems, warnings, blank=blank, extras=extras,
-                            lever_ids=definition.lever_ids, meta=meta, filename=filename)
+    return _programme_table(
+        records,
+        problems,
+        warnings,
+        blank=blank,
+        extras=extras,
+        lever_ids=definition.lever_ids,
+        meta=meta,
+        filename=filename,
+    )
 
 
 @dataclass
@@ -288,8 +366,14 @@ class _Row:
             text_problem = cell_text_problem(value) if key else None
             if text_problem:
                 self.problem(key, value, text_problem)
-        record: dict = {"code": None, "type": self.kind(), "nom": "", "membres": "", DIALOGUE_DATE: "",
-                        **{name: self.values.get(name, "") for name in (*DIALOGUE_TEXTS, *extras)}}
+        record: dict = {
+            "code": None,
+            "type": self.kind(),
+            "nom": "",
+            "membres": "",
+            DIALOGUE_DATE: "",
+            **{name: self.values.get(name, "") for name in (*DIALOGUE_TEXTS, *extras)},
+        }
         self.identify(record, reference)
         for lever_id in definition.lever_ids:
             level = self.level(lever_id, definition)
@@ -320,19 +404,30 @@ class _Row:
             record["nom"] = self.values.get("nom", "")
             if not record["nom"]:
                 self.problem("nom", "", "un groupement doit avoir un nom.")
-            record["membres"] = _members(self.values.get("membres", ""), reference, self.number,
-                                         self.source_name.get("membres", "membres"), self.problems, self.warnings)
+            record["membres"] = _members(
+                self.values.get("membres", ""),
+                reference,
+                self.number,
+                self.source_name.get("membres", "membres"),
+                self.problems,
+                self.warnings,
+            )
         elif kind is not None:
-            record["code"] = _resolve_code(code, kind, reference, self.number, self.source_name.get("code", "code"),
-                                           self.problems, self.warnings)
+            record["code"] = _resolve_code(
+                code, kind, reference, self.number, self.source_name.get("code", "code"), self.problems, self.warnings
+            )
             if self.values.get("membres"):
                 self.warning("membres", self.values["membres"], "membres ignorés : seuls les groupements en ont.")
 
     def level(self, lever_id: str, definition: ProgrammeDefinition) -> int | None:
         raw = self.values.get(lever_id, "")
         if raw == "":
-            self.problem(lever_id, "", f"niveau manquant pour le levier {lever_id} : indiquez un entier de "
-                         f"{definition.min_level} à {definition.max_level} (0 = {definition.level_label(0)}).")
+            self.problem(
+                lever_id,
+                "",
+                f"niveau manquant pour le levier {lever_id} : indiquez un entier de "
+                f"{definition.min_level} à {definition.max_level} (0 = {definition.level_label(0)}).",
+            )
             return None
         level = _parse_level(raw, definition)
         if level is None or not definition.min_level <= level <= definition.max_level:
@@ -350,9 +445,17 @@ class _Row:
         return parsed or ""
 
 
-def _programme_table(records: list[dict], problems: BoundedList, warnings: BoundedList, *, blank: int,
-                     extras: list[str], lever_ids: list[str], meta: dict[str, str] | None,
-                     filename: str) -> ProgrammeTable:
+def _programme_table(
+    records: list[dict],
+    problems: BoundedList,
+    warnings: BoundedList,
+    *,
+    blank: int,
+    extras: list[str],
+    lever_ids: list[str],
+    meta: dict[str, str] | None,
+    filename: str,
+) -> ProgrammeTable:
     """The validated table, or :class:`ProgrammeFileError` with every problem found."""
     if blank:
         warnings.append(Problem(None, None, "", f"{fr_int(blank)} ligne(s) vide(s) ignorée(s)."))
@@ -361,8 +464,11 @@ def _programme_table(records: list[dict], problems: BoundedList, warnings: Bound
     if problems:
         raise ProgrammeFileError(problems, filename=filename)
     if extras:
-        warnings.append(Problem(1, ", ".join(extras), "", "colonne(s) non reconnue(s) conservée(s) "
-                                "telles quelles, sans être utilisées."))
+        warnings.append(
+            Problem(
+                1, ", ".join(extras), "", "colonne(s) non reconnue(s) conservée(s) telles quelles, sans être utilisées."
+            )
+        )
     listed = list(warnings)
     if warnings.total > len(listed):
         listed.append(Problem(None, None, "", more_text(len(listed), warnings.total, "remarques") + "."))
@@ -373,18 +479,28 @@ def _programme_table(records: list[dict], problems: BoundedList, warnings: Bound
     return ProgrammeTable(frame, meta=dict(meta or {}), warnings=listed, extra_columns=extras)
 
 
-def _members(raw: str, reference: Reference, row: int, column: str,
-             problems: BoundedList, warnings: list[Problem]) -> str:
+def _members(
+    raw: str, reference: Reference, row: int, column: str, problems: BoundedList, warnings: list[Problem]
+) -> str:
     """Resolve a groupement's member codes (communes or EPCI), space-separated."""
     codes = [normalise_code(c) for c in _MEMBER_SEPARATORS.split(raw) if c]
     if not codes:
-        problems.append(Problem(row, column, "", "un groupement doit lister ses membres "
-                                "(codes INSEE de communes ou SIREN d'EPCI, séparés par des espaces)."))
+        problems.append(
+            Problem(
+                row,
+                column,
+                "",
+                "un groupement doit lister ses membres "
+                "(codes INSEE de communes ou SIREN d'EPCI, séparés par des espaces).",
+            )
+        )
         return ""
     kinds = ["epci" if len(code) == 9 and code.isdigit() else "commune" for code in codes]
     # thousands of members: look them all up at once; only the others go through _resolve_code
-    known = {kind: set(pd.Index(codes).intersection(reference.layer(LAYER_OF_KIND[kind]).index))
-             for kind in ("commune", "epci")}
+    known = {
+        kind: set(pd.Index(codes).intersection(reference.layer(LAYER_OF_KIND[kind]).index))
+        for kind in ("commune", "epci")
+    }
     resolved: dict[str, None] = {}  # ordered, and a set for « cité deux fois »
     for code, kind in zip(codes, kinds, strict=True):
         if code in known[kind]:
@@ -403,8 +519,15 @@ def _members(raw: str, reference: Reference, row: int, column: str,
     if epcis and communes:
         inside = reference.communes.loc[communes, "epci"].isin(epcis).to_numpy()
         for code in (c for c, twice in zip(communes, inside, strict=True) if twice):
-            problems.append(Problem(row, column, code, "cette commune fait déjà partie d'un EPCI "
-                                    "membre du groupement : sa population serait comptée deux fois."))
+            problems.append(
+                Problem(
+                    row,
+                    column,
+                    code,
+                    "cette commune fait déjà partie d'un EPCI "
+                    "membre du groupement : sa population serait comptée deux fois.",
+                )
+            )
     return " ".join(resolved)
 
 
@@ -420,5 +543,13 @@ def load_programme_file(
     table, meta, rows, notes, blank = read_file(data, filename=filename, sheet=sheet)
     if len(table.columns) == 0:
         raise ProgrammeFileError([Problem(1, None, "", "aucune colonne trouvée.")], filename=filename)
-    return validate_table(table, definition=definition, reference=reference, rows=rows, blank_rows=blank,
-                          meta=meta, notes=notes, filename=filename)
+    return validate_table(
+        table,
+        definition=definition,
+        reference=reference,
+        rows=rows,
+        blank_rows=blank,
+        meta=meta,
+        notes=notes,
+        filename=filename,
+    )

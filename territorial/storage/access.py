@@ -87,8 +87,10 @@ class BadHashError(ValueError):
     """The configured hash is not in the expected format."""
 
     def __init__(self, reason: str) -> None:
-        super().__init__(f"L'empreinte du mot de passe d'éditeur configurée est invalide ({reason}) : "
-                         "recalculez-la avec « python -m territorial.storage.access hash ».")
+        super().__init__(
+            f"L'empreinte du mot de passe d'éditeur configurée est invalide ({reason}) : "
+            "recalculez-la avec « python -m territorial.storage.access hash »."
+        )
 
 
 class WrongPasswordError(AccessError):
@@ -118,8 +120,7 @@ def hash_password(password: str, *, salt: bytes | None = None, n: int = N, r: in
     if not password:
         raise ValueError("Le mot de passe est vide.")
     salt = salt if salt is not None else secrets.token_bytes(SALT_BYTES)
-    key = hashlib.scrypt(password.encode("utf-8"), salt=salt, n=n, r=r, p=p, dklen=KEY_BYTES,
-                         maxmem=256 * n * r * p)
+    key = hashlib.scrypt(password.encode("utf-8"), salt=salt, n=n, r=r, p=p, dklen=KEY_BYTES, maxmem=256 * n * r * p)
     return f"{SCHEME}${n}${r}${p}${_b64(salt)}${_b64(key)}"
 
 
@@ -153,8 +154,15 @@ class PasswordHash:
 
     def matches(self, password: str) -> bool:
         """Whether ``password`` gives this key (constant-time comparison)."""
-        candidate = hashlib.scrypt(password.encode("utf-8"), salt=self.salt, n=self.n, r=self.r, p=self.p,
-                                   dklen=len(self.key), maxmem=256 * self.n * self.r * self.p)
+        candidate = hashlib.scrypt(
+            password.encode("utf-8"),
+            salt=self.salt,
+            n=self.n,
+            r=self.r,
+            p=self.p,
+            dklen=len(self.key),
+            maxmem=256 * self.n * self.r * self.p,
+        )
         return hmac.compare_digest(candidate, self.key)
 
 
@@ -254,8 +262,15 @@ class ClientThrottles:
     many addresses cannot make the table, hence the server's memory, grow.
     """
 
-    def __init__(self, *, free: int = 5, cap: float = 300.0, window: float = 900.0,
-                 max_clients: int = 4096, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        *,
+        free: int = 5,
+        cap: float = 300.0,
+        window: float = 900.0,
+        max_clients: int = 4096,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.free, self.cap, self.window, self.max_clients, self.clock = free, cap, window, max_clients, clock
         self._clients: OrderedDict[str, Throttle] = OrderedDict()
         self._lock = threading.Lock()
@@ -321,8 +336,14 @@ class Brake:
             self._times.append(self.clock())
 
 
-def check_password(password: str, encoded: str | None, *, throttles: tuple[Throttle, ...],
-                   brake: Brake | None = None, sleep: Callable[[float], None] = time.sleep) -> None:
+def check_password(
+    password: str,
+    encoded: str | None,
+    *,
+    throttles: tuple[Throttle, ...],
+    brake: Brake | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> None:
     """Grant the editor role or raise an :class:`AccessError` (French message).
 
     Raises :class:`EditingDisabledError` when nothing is configured,
@@ -353,16 +374,22 @@ def check_password(password: str, encoded: str | None, *, throttles: tuple[Throt
 class LoginGuard:
     """The login throttling of a server: one throttle per client address, and the brake."""
 
-    def __init__(self, *, clients: ClientThrottles | None = None, brake: Brake | None = None,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
+    def __init__(
+        self,
+        *,
+        clients: ClientThrottles | None = None,
+        brake: Brake | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
         self.clients = clients if clients is not None else ClientThrottles()
         self.brake = brake if brake is not None else Brake()
         self.sleep = sleep
 
     def check(self, password: str, encoded: str | None, *, client: str, session: Throttle) -> None:
         """:func:`check_password` with this session's throttle and the client's."""
-        check_password(password, encoded, throttles=(session, self.clients.get(client)), brake=self.brake,
-                       sleep=self.sleep)
+        check_password(
+            password, encoded, throttles=(session, self.clients.get(client)), brake=self.brake, sleep=self.sleep
+        )
 
 
 # --------------------------------------------------------------------------- client address
@@ -399,7 +426,7 @@ def _address(text: str | None) -> _Address | None:
         return None
     text = text.strip()
     if text.startswith("[") and "]" in text:  # [v6]:port
-        text = text[1:text.index("]")]
+        text = text[1 : text.index("]")]
     elif text.count(":") == 1:  # v4:port
         text = text.split(":")[0]
     try:
@@ -418,8 +445,9 @@ def _key(address: _Address) -> str:
     return str(address)
 
 
-def client_key(peer: str | None, headers: Mapping[str, str] | None = None, *,
-               trusted: tuple[_Network, ...] = ()) -> str:
+def client_key(
+    peer: str | None, headers: Mapping[str, str] | None = None, *, trusted: tuple[_Network, ...] = ()
+) -> str:
     """The address a login attempt is counted against.
 
     ``peer`` is the address of the connection (Streamlit gives None for a local
@@ -455,8 +483,9 @@ def client_key(peer: str | None, headers: Mapping[str, str] | None = None, *,
 
 def main(argv: list[str] | None = None) -> int:
     """``python -m territorial.storage.access hash [--stdin]``: print the hash of a new password."""
-    parser = argparse.ArgumentParser(prog="python -m territorial.storage.access",
-                                     description="Outils du rôle d'éditeur.")
+    parser = argparse.ArgumentParser(
+        prog="python -m territorial.storage.access", description="Outils du rôle d'éditeur."
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     cmd = sub.add_parser("hash", help="calculer l'empreinte d'un mot de passe d'éditeur")
     cmd.add_argument("--stdin", action="store_true", help="lire le mot de passe sur l'entrée standard")

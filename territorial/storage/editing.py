@@ -38,17 +38,16 @@ def sheet_names(data: bytes, *, filename: str) -> list[str]:
     return file_reading.sheet_names(data, filename=filename)
 
 
-def validate_upload(data: bytes, *, filename: str, sheet: str | None, definition: ProgrammeDefinition,
-                    reference: Reference) -> ProgrammeTable:
+def validate_upload(
+    data: bytes, *, filename: str, sheet: str | None, definition: ProgrammeDefinition, reference: Reference
+) -> ProgrammeTable:
     """Read and validate an uploaded file; :class:`ProgrammeFileError` lists every problem."""
-    return load_programme_file(data, filename=filename, sheet=sheet, definition=definition,
-                               reference=reference)
+    return load_programme_file(data, filename=filename, sheet=sheet, definition=definition, reference=reference)
 
 
-
-
-def editor_frame(table: ProgrammeTable, *, definition: ProgrammeDefinition,
-                 names: dict[str, str] | None = None) -> pd.DataFrame:
+def editor_frame(
+    table: ProgrammeTable, *, definition: ProgrammeDefinition, names: dict[str, str] | None = None
+) -> pd.DataFrame:
     """The table as shown in the editor: levels as ints, dates as dates, a read-only name."""
     data = table.territories
     frame = pd.DataFrame({NAME_COLUMN: [(names or {}).get(c, "") for c in data["code"]]}, dtype=object)
@@ -80,11 +79,18 @@ def raw_from_editor(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({c: [_cell(v) for v in raw[c]] for c in raw.columns}, dtype=object)
 
 
-def table_from_editor(frame: pd.DataFrame, *, base: ProgrammeTable, definition: ProgrammeDefinition,
-                      reference: Reference) -> ProgrammeTable:
+def table_from_editor(
+    frame: pd.DataFrame, *, base: ProgrammeTable, definition: ProgrammeDefinition, reference: Reference
+) -> ProgrammeTable:
     """Validate the edited table exactly like an imported file (row 1 = first row of the editor)."""
-    return validate_table(raw_from_editor(frame), definition=definition, reference=reference,
-                          first_row=1, meta=dict(base.meta), filename="tableau modifié")
+    return validate_table(
+        raw_from_editor(frame),
+        definition=definition,
+        reference=reference,
+        first_row=1,
+        meta=dict(base.meta),
+        filename="tableau modifié",
+    )
 
 
 # --------------------------------------------------------------------------- conflicts

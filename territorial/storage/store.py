@@ -87,19 +87,27 @@ RECHECK = 30.0
 #: Seconds to wait for a PostgreSQL server before giving up (unless the URL says otherwise).
 CONNECT_TIMEOUT = 10
 
-UNAVAILABLE_TEXT = ("Les données du programme sont momentanément inaccessibles. Réessayez dans quelques "
-                    "minutes ; si cela persiste, prévenez l'administrateur du tableau de bord (le détail "
-                    "de l'erreur est dans le journal du serveur).")
-SAVE_FAILED_TEXT = ("L'enregistrement de la nouvelle version a échoué : rien n'a été modifié, la version en "
-                    "vigueur reste la même. Réessayez ; si cela persiste, prévenez l'administrateur du "
-                    "tableau de bord (le détail de l'erreur est dans le journal du serveur).")
-READ_ONLY_TEXT = ("Modification impossible pour le moment : le stockage des données n'accepte plus "
-                  "l'écriture (lecture seule). La consultation et les exports restent disponibles ; rien "
-                  "n'a été perdu. L'administrateur du tableau de bord trouvera la cause dans le journal du "
-                  "serveur.")
-FALLBACK_TEXT = ("Modification impossible : le stockage des données n'a pas pu être créé, le tableau de "
-                 "bord montre donc le programme de démonstration, en lecture seule. L'administrateur du "
-                 "tableau de bord trouvera la cause dans le journal du serveur.")
+UNAVAILABLE_TEXT = (
+    "Les données du programme sont momentanément inaccessibles. Réessayez dans quelques "
+    "minutes ; si cela persiste, prévenez l'administrateur du tableau de bord (le détail "
+    "de l'erreur est dans le journal du serveur)."
+)
+SAVE_FAILED_TEXT = (
+    "L'enregistrement de la nouvelle version a échoué : rien n'a été modifié, la version en "
+    "vigueur reste la même. Réessayez ; si cela persiste, prévenez l'administrateur du "
+    "tableau de bord (le détail de l'erreur est dans le journal du serveur)."
+)
+READ_ONLY_TEXT = (
+    "Modification impossible pour le moment : le stockage des données n'accepte plus "
+    "l'écriture (lecture seule). La consultation et les exports restent disponibles ; rien "
+    "n'a été perdu. L'administrateur du tableau de bord trouvera la cause dans le journal du "
+    "serveur."
+)
+FALLBACK_TEXT = (
+    "Modification impossible : le stockage des données n'a pas pu être créé, le tableau de "
+    "bord montre donc le programme de démonstration, en lecture seule. L'administrateur du "
+    "tableau de bord trouvera la cause dans le journal du serveur."
+)
 #: What the history shows for a field of a version that cannot be read.
 UNREADABLE = "illisible"
 #: Errors raised while decoding what was read (a damaged row): reported like a failed read.
@@ -184,7 +192,8 @@ class StoredVersion:
 metadata = sa.MetaData()
 
 versions = sa.Table(
-    "versions", metadata,
+    "versions",
+    metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("author", sa.String(200), nullable=False),
@@ -199,7 +208,8 @@ versions = sa.Table(
 )
 
 version_rows = sa.Table(
-    "version_rows", metadata,
+    "version_rows",
+    metadata,
     sa.Column("version_id", sa.Integer, sa.ForeignKey("versions.id"), primary_key=True),
     sa.Column("position", sa.Integer, primary_key=True),
     sa.Column("code", sa.String(40), nullable=False),
@@ -214,7 +224,8 @@ version_rows = sa.Table(
 )
 
 current_version = sa.Table(
-    "current_version", metadata,
+    "current_version",
+    metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
     sa.Column("version_id", sa.Integer, sa.ForeignKey("versions.id"), nullable=False),
     sa.CheckConstraint(sa.column("id") == 1, name="ck_current_version_single"),
@@ -288,6 +299,7 @@ def _sqlite_events(engine: Engine) -> Engine:
 
 def _sqlite_uri_engine(uri: str) -> Engine:
     """An engine on a SQLite URI filename (``file:…?mode=ro``), shared by threads through a pool."""
+
     def connect() -> sqlite3.Connection:
         return sqlite3.connect(uri, uri=True, timeout=30, check_same_thread=False)
 
@@ -330,8 +342,15 @@ def _location(url: str) -> str:
 class Store:
     """The versioned programme storage (see the module docstring)."""
 
-    def __init__(self, engine: Engine, *, url: str | None = None, read_only: bool = False,
-                 read_only_text: str = READ_ONLY_TEXT, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        url: str | None = None,
+        read_only: bool = False,
+        read_only_text: str = READ_ONLY_TEXT,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.engine = engine
         self.url = url
         self.read_only = read_only
@@ -374,8 +393,9 @@ class Store:
     @classmethod
     def _open_read_only(cls, url: str, *, cause: Exception) -> Store:
         parsed = _normalise_url(url)
-        if parsed.get_backend_name() == "sqlite" and (not parsed.database or parsed.database == ":memory:"
-                                                      or not Path(parsed.database).exists()):
+        if parsed.get_backend_name() == "sqlite" and (
+            not parsed.database or parsed.database == ":memory:" or not Path(parsed.database).exists()
+        ):
             log.error("Stockage du programme impossible à créer (%s).", _location(url), exc_info=cause)
             raise StoreUnavailableError(missing=True) from cause
         last: Exception = cause
@@ -393,8 +413,11 @@ class Store:
                 engine.dispose()
                 log.error("Stockage du programme vide et impossible à créer (%s).", _location(url), exc_info=cause)
                 raise StoreUnavailableError(missing=True) from cause
-            log.error("Stockage du programme en lecture seule (%s) : la consultation continue, "
-                      "l'enregistrement est refusé.", _location(url), exc_info=cause)
+            log.error(
+                "Stockage du programme en lecture seule (%s) : la consultation continue, l'enregistrement est refusé.",
+                _location(url),
+                exc_info=cause,
+            )
             return cls(engine, url=url, read_only=True)
         log.error("Stockage du programme illisible (%s).", _location(url), exc_info=last)
         raise StoreUnavailableError(missing=False) from last
@@ -407,8 +430,13 @@ class Store:
         store = cls(_sqlite_uri_engine(uri), read_only_text=read_only_text)
         store._anchor, store.stand_in = anchor, True
         metadata.create_all(store.engine)
-        store.save(table, author="Application", kind="initial", expected_parent=None,
-                   comment="Programme de démonstration (stockage indisponible, rien n'est enregistré).")
+        store.save(
+            table,
+            author="Application",
+            kind="initial",
+            expected_parent=None,
+            comment="Programme de démonstration (stockage indisponible, rien n'est enregistré).",
+        )
         store.read_only = True
         return store
 
@@ -433,8 +461,11 @@ class Store:
                     version = conn.exec_driver_sql("PRAGMA user_version").scalar_one()
                     conn.exec_driver_sql(f"PRAGMA user_version={int(version)}")
                 else:  # refused in a read-only transaction or without the privilege, even if no row
-                    conn.execute(sa.update(current_version).where(current_version.c.id == 1)
-                                 .values(version_id=current_version.c.version_id))
+                    conn.execute(
+                        sa.update(current_version)
+                        .where(current_version.c.id == 1)
+                        .values(version_id=current_version.c.version_id)
+                    )
                 transaction.rollback()
         except SQLAlchemyError as exc:
             log.error("Stockage du programme en lecture seule (%s) : %s", _location(self.url or "sqlite://"), exc)
@@ -470,8 +501,11 @@ class Store:
             with self.engine.connect() as conn:
                 yield conn
         except (SQLAlchemyError, *_DECODING_ERRORS) as exc:
-            log.error("Lecture impossible dans le stockage du programme (%s).", _location(self.url or "sqlite://"),
-                      exc_info=exc)
+            log.error(
+                "Lecture impossible dans le stockage du programme (%s).",
+                _location(self.url or "sqlite://"),
+                exc_info=exc,
+            )
             raise StoreUnavailableError(missing=False) from exc
 
     def current_id(self) -> int | None:
@@ -497,9 +531,16 @@ class Store:
         missing, or « illisible », so that one damaged row does not hide the others.
         """
         created = sa.type_coerce(versions.c.created_at, sa.String).label("created_at")  # parsed below
-        query = sa.select(versions.c.id, created, versions.c.author, versions.c.comment,
-                          versions.c.kind, versions.c.n_territories, versions.c.is_demo,
-                          versions.c.parent_id).order_by(versions.c.id.desc())
+        query = sa.select(
+            versions.c.id,
+            created,
+            versions.c.author,
+            versions.c.comment,
+            versions.c.kind,
+            versions.c.n_territories,
+            versions.c.is_demo,
+            versions.c.parent_id,
+        ).order_by(versions.c.id.desc())
         with self._reading() as conn:  # decoded inside: a damaged row is a failed read
             head = _head(conn)
             rows = conn.execute(query).all()
@@ -552,35 +593,49 @@ class Store:
                 if expected_parent is not ANY and expected_parent != head:
                     raise ConflictError(expected=expected_parent, current=head)  # type: ignore[arg-type]
                 version_id = conn.execute(
-                    sa.insert(versions).values(
-                        created_at=created_at, author=author[:200], comment=(comment or "").strip(),
-                        kind=kind, is_demo=table.is_demo, meta=dict(table.meta),
-                        column_order=_columns_of(table), n_territories=len(rows), parent_id=head,
-                    ).returning(versions.c.id)
+                    sa.insert(versions)
+                    .values(
+                        created_at=created_at,
+                        author=author[:200],
+                        comment=(comment or "").strip(),
+                        kind=kind,
+                        is_demo=table.is_demo,
+                        meta=dict(table.meta),
+                        column_order=_columns_of(table),
+                        n_territories=len(rows),
+                        parent_id=head,
+                    )
+                    .returning(versions.c.id)
                 ).scalar_one()
                 for start in range(0, len(rows), CHUNK):
-                    chunk = [{"version_id": version_id, **row} for row in rows[start:start + CHUNK]]
+                    chunk = [{"version_id": version_id, **row} for row in rows[start : start + CHUNK]]
                     conn.execute(sa.insert(version_rows), chunk)
                 _move_head(conn, head, version_id)
         except (ConflictError, StoreError):
             raise
         except SQLAlchemyError as exc:
-            log.error("Enregistrement d'une version impossible (%s).", _location(self.url or "sqlite://"),
-                      exc_info=exc)
+            log.error("Enregistrement d'une version impossible (%s).", _location(self.url or "sqlite://"), exc_info=exc)
             if not self._probe():  # the store became unwritable: say so, and stop trying every time
                 self.read_only, self._checked = True, self.clock()
                 raise ReadOnlyStoreError(self.read_only_text) from exc
             raise StoreError(SAVE_FAILED_TEXT) from exc
-        return StoredVersion(id=version_id, table=_copy(table), created_at=created_at, author=author[:200],
-                             comment=(comment or "").strip(), kind=kind, parent_id=head)
+        return StoredVersion(
+            id=version_id,
+            table=_copy(table),
+            created_at=created_at,
+            author=author[:200],
+            comment=(comment or "").strip(),
+            kind=kind,
+            parent_id=head,
+        )
 
-    def restore(self, version_id: int, *, author: str, comment: str = "",
-                expected_parent: int | None | _Any = ANY) -> StoredVersion:
+    def restore(
+        self, version_id: int, *, author: str, comment: str = "", expected_parent: int | None | _Any = ANY
+    ) -> StoredVersion:
         """Make an old version current again, as a new version (nothing is deleted)."""
         old = self.get(version_id)
         text = (comment or "").strip() or f"Restauration de la version {old.id}"
-        return self.save(old.table, author=author, comment=text, kind="restauration",
-                         expected_parent=expected_parent)
+        return self.save(old.table, author=author, comment=text, kind="restauration", expected_parent=expected_parent)
 
     def ensure_initial(self, demo_table: ProgrammeTable) -> StoredVersion:
         """Store ``demo_table`` as version 1 when the storage is empty; return the current version."""
@@ -588,8 +643,13 @@ class Store:
         if current is not None:
             return current
         try:
-            return self.save(demo_table, author="Application", kind="initial", expected_parent=None,
-                             comment="Programme de démonstration chargé au premier démarrage.")
+            return self.save(
+                demo_table,
+                author="Application",
+                kind="initial",
+                expected_parent=None,
+                comment="Programme de démonstration chargé au premier démarrage.",
+            )
         except ConflictError:  # another process initialised it at the same moment
             current = self.current()
             assert current is not None
@@ -656,21 +716,31 @@ def _read_version(conn: Connection, version_id: int) -> StoredVersion:
     if head is None:
         raise VersionNotFoundError(version_id)
     rows = conn.execute(
-        sa.select(version_rows).where(version_rows.c.version_id == version_id)
-        .order_by(version_rows.c.position)
+        sa.select(version_rows).where(version_rows.c.version_id == version_id).order_by(version_rows.c.position)
     ).all()
     levers, extras = head.column_order["levers"], head.column_order["extras"]
     records = [
-        {**{name: getattr(r, name) for name in IDENTITY_COLUMNS}, **{lv: r.levels[lv] for lv in levers},
-         **{name: getattr(r, name) for name in DIALOGUE_COLUMNS}, **{x: r.extras.get(x, "") for x in extras}}
+        {
+            **{name: getattr(r, name) for name in IDENTITY_COLUMNS},
+            **{lv: r.levels[lv] for lv in levers},
+            **{name: getattr(r, name) for name in DIALOGUE_COLUMNS},
+            **{x: r.extras.get(x, "") for x in extras},
+        }
         for r in rows
     ]
     frame = pd.DataFrame.from_records(records, columns=[*IDENTITY_COLUMNS, *levers, *DIALOGUE_COLUMNS, *extras])
     for lever in levers:
         frame[lever] = frame[lever].astype("int64")
     table = ProgrammeTable(frame, meta=dict(head.meta), extra_columns=list(extras))
-    return StoredVersion(id=head.id, table=table, created_at=_utc(head.created_at), author=head.author,
-                         comment=head.comment, kind=head.kind, parent_id=head.parent_id)
+    return StoredVersion(
+        id=head.id,
+        table=table,
+        created_at=_utc(head.created_at),
+        author=head.author,
+        comment=head.comment,
+        kind=head.kind,
+        parent_id=head.parent_id,
+    )
 
 
 def _utc(value: datetime) -> datetime:
@@ -698,8 +768,12 @@ def _whole(value: object) -> int | None:
 
 
 def _copy(table: ProgrammeTable) -> ProgrammeTable:
-    return ProgrammeTable(table.territories.copy(), meta=dict(table.meta), warnings=list(table.warnings),
-                          extra_columns=list(table.extra_columns))
+    return ProgrammeTable(
+        table.territories.copy(),
+        meta=dict(table.meta),
+        warnings=list(table.warnings),
+        extra_columns=list(table.extra_columns),
+    )
 
 
 def diff_tables(before: ProgrammeTable, after: ProgrammeTable) -> pd.DataFrame:
@@ -709,6 +783,7 @@ def diff_tables(before: ProgrammeTable, after: ProgrammeTable) -> pd.DataFrame:
     territory present in both (identified by type and code). Columns: Code, Type,
     Changement (« ajouté », « retiré », « modifié »), Colonne, Avant, Après.
     """
+
     def keyed(table: ProgrammeTable) -> dict[tuple[str, str], dict]:
         return {(r["type"], r["code"]): r for r in table.territories.to_dict("records")}
 

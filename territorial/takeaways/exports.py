@@ -34,9 +34,20 @@ from territorial.model.vocabulary import NAMED_COLUMNS, programme_columns
 from territorial.model.xlsx_reader import escape
 
 CSV_SEPARATOR = ";"
-_RESOLVED = {*NAMED_COLUMNS, "type_label", "nature",
-             "population", "annee_population", "departement", "departement_nom", "region", "region_nom", "segment",
-             "n_actives", "geometry"}
+_RESOLVED = {
+    *NAMED_COLUMNS,
+    "type_label",
+    "nature",
+    "population",
+    "annee_population",
+    "departement",
+    "departement_nom",
+    "region",
+    "region_nom",
+    "segment",
+    "n_actives",
+    "geometry",
+}
 
 
 def _text_cells(frame: pd.DataFrame, convert) -> pd.DataFrame:
@@ -84,38 +95,50 @@ def _resolved(programme: Programme) -> pd.DataFrame:
     data = programme.territories
     definition = programme.definition
     segments = {s.id: s.label for s in definition.segments}
-    return pd.DataFrame({
-        "code": data.index.to_numpy(),
-        "type": data["type"].to_numpy(),
-        "type_libelle": data["type_label"].to_numpy(),
-        "nom": data["nom"].to_numpy(),
-        "nature": data["nature"].to_numpy(),
-        "population": data["population"].astype("int64").to_numpy(),
-        "annee_population": data["annee_population"].to_numpy(),
-        "segment": data["segment"].to_numpy(),
-        "segment_libelle": data["segment"].map(segments).to_numpy(),
-        "departement": data["departement"].fillna("").to_numpy(),
-        "departement_nom": data["departement_nom"].to_numpy(),
-        "region": data["region"].fillna("").to_numpy(),
-        "region_nom": data["region_nom"].to_numpy(),
-        **{lever: data[lever].astype("int64").to_numpy() for lever in definition.lever_ids},
-        "n_actives": data["n_actives"].astype("int64").to_numpy(),
-        "date_dialogue": data["date_dialogue"].fillna("").to_numpy(),
-        "notes": data["notes"].fillna("").to_numpy(),
-        "contact": data["contact"].fillna("").to_numpy(),
-    }, index=data.index)
+    return pd.DataFrame(
+        {
+            "code": data.index.to_numpy(),
+            "type": data["type"].to_numpy(),
+            "type_libelle": data["type_label"].to_numpy(),
+            "nom": data["nom"].to_numpy(),
+            "nature": data["nature"].to_numpy(),
+            "population": data["population"].astype("int64").to_numpy(),
+            "annee_population": data["annee_population"].to_numpy(),
+            "segment": data["segment"].to_numpy(),
+            "segment_libelle": data["segment"].map(segments).to_numpy(),
+            "departement": data["departement"].fillna("").to_numpy(),
+            "departement_nom": data["departement_nom"].to_numpy(),
+            "region": data["region"].fillna("").to_numpy(),
+            "region_nom": data["region_nom"].to_numpy(),
+            **{lever: data[lever].astype("int64").to_numpy() for lever in definition.lever_ids},
+            "n_actives": data["n_actives"].astype("int64").to_numpy(),
+            "date_dialogue": data["date_dialogue"].fillna("").to_numpy(),
+            "notes": data["notes"].fillna("").to_numpy(),
+            "contact": data["contact"].fillna("").to_numpy(),
+        },
+        index=data.index,
+    )
 
 
 def table_frame(programme: Programme) -> pd.DataFrame:
     """The territories with what is resolved from the reference, French headers."""
     headers = {
-        "code": "Code", "type_libelle": "Type", "nom": "Territoire", "nature": "Nature",
-        "population": "Population municipale (INSEE)", "annee_population": "Année de la population",
-        "segment": "Segment", "segment_libelle": "Libellé du segment",
-        "departement": "Département", "departement_nom": "Nom du département", "region": "Région",
+        "code": "Code",
+        "type_libelle": "Type",
+        "nom": "Territoire",
+        "nature": "Nature",
+        "population": "Population municipale (INSEE)",
+        "annee_population": "Année de la population",
+        "segment": "Segment",
+        "segment_libelle": "Libellé du segment",
+        "departement": "Département",
+        "departement_nom": "Nom du département",
+        "region": "Région",
         "region_nom": "Nom de la région",
         **{lv.id: f"{lv.id} – {lv.label}" for lv in programme.definition.levers},
-        "n_actives": "Leviers activés", "date_dialogue": "Date du dialogue", "notes": "Notes",
+        "n_actives": "Leviers activés",
+        "date_dialogue": "Date du dialogue",
+        "notes": "Notes",
         "contact": "Contact",
     }
     frame = _resolved(programme)[list(headers)].rename(columns=headers).reset_index(drop=True)
@@ -167,8 +190,9 @@ def to_xlsx(programme: Programme, *, info: dict[str, str] | None = None) -> byte
     _write_sheet(book, "Programme", file_frame(programme))
     _write_sheet(book, "Territoires", table_frame(programme))
     details = {**(info or {}), **{f"meta.{k}": v for k, v in programme.meta.items()}}
-    _write_sheet(book, "Informations", pd.DataFrame({"Clé": list(details), "Valeur": list(details.values())},
-                                                     dtype=object))
+    _write_sheet(
+        book, "Informations", pd.DataFrame({"Clé": list(details), "Valeur": list(details.values())}, dtype=object)
+    )
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -68,8 +68,10 @@ RULE = colors.HexColor(palette.RULE)
 DEMO_FILL = colors.HexColor(palette.DEMO_FILL)
 DEMO_EDGE = colors.HexColor(palette.DEMO_EDGE)
 ELLIPSIS = "…"
-DEMO_TEXT = ("Données de démonstration : les territoires, leurs populations et leurs contours sont réels, "
-             "mais les niveaux d'activation des leviers sont illustratifs.")
+DEMO_TEXT = (
+    "Données de démonstration : les territoires, leurs populations et leurs contours sont réels, "
+    "mais les niveaux d'activation des leviers sont illustratifs."
+)
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 Progress = Callable[[float, str], None]
@@ -77,11 +79,13 @@ Progress = Callable[[float, str], None]
 
 @cache
 def _register_fonts() -> None:
-    for name, file in [(FONT, "DejaVuSans.ttf"), (FONT_BOLD, "DejaVuSans-Bold.ttf"),
-                       (FONT_ITALIC, "DejaVuSans-Oblique.ttf")]:
+    for name, file in [
+        (FONT, "DejaVuSans.ttf"),
+        (FONT_BOLD, "DejaVuSans-Bold.ttf"),
+        (FONT_ITALIC, "DejaVuSans-Oblique.ttf"),
+    ]:
         pdfmetrics.registerFont(TTFont(name, str(FONT_DIR / file)))
-    pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT_ITALIC,
-                                  boldItalic=FONT_BOLD)
+    pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT_ITALIC, boldItalic=FONT_BOLD)
 
 
 def _styles() -> dict[str, ParagraphStyle]:
@@ -90,15 +94,23 @@ def _styles() -> dict[str, ParagraphStyle]:
         "base": base,
         "small": ParagraphStyle("small", parent=base, fontSize=7.5, leading=9.5, textColor=MUTED),
         "kicker": ParagraphStyle("kicker", parent=base, fontSize=8, leading=10, textColor=MUTED),
-        "title": ParagraphStyle("title", parent=base, fontName=FONT_BOLD, fontSize=18, leading=22,
-                                spaceBefore=2, spaceAfter=2),
+        "title": ParagraphStyle(
+            "title", parent=base, fontName=FONT_BOLD, fontSize=18, leading=22, spaceBefore=2, spaceAfter=2
+        ),
         "subtitle": ParagraphStyle("subtitle", parent=base, fontSize=10, leading=13, textColor=MUTED),
-        "h2": ParagraphStyle("h2", parent=base, fontName=FONT_BOLD, fontSize=11, leading=14,
-                             spaceBefore=7, spaceAfter=3),
+        "h2": ParagraphStyle(
+            "h2", parent=base, fontName=FONT_BOLD, fontSize=11, leading=14, spaceBefore=7, spaceAfter=3
+        ),
         "label": ParagraphStyle("label", parent=base, fontName=FONT_BOLD, fontSize=8.5, leading=11),
         "cell": ParagraphStyle("cell", parent=base, fontSize=8.5, leading=11),
-        "demo": ParagraphStyle("demo", parent=base, fontName=FONT_BOLD, fontSize=9, leading=12,
-                               textColor=colors.HexColor(palette.DEMO_TEXT_PDF)),
+        "demo": ParagraphStyle(
+            "demo",
+            parent=base,
+            fontName=FONT_BOLD,
+            fontSize=9,
+            leading=12,
+            textColor=colors.HexColor(palette.DEMO_TEXT_PDF),
+        ),
     }
 
 
@@ -111,8 +123,9 @@ def markup(text: object) -> str:
 # --------------------------------------------------------------------------- chart
 
 
-def peer_chart_figure(fiche: Fiche, definition: ProgrammeDefinition, *, width_in: float = 7.0,
-                      height_in: float = 1.9) -> Figure:
+def peer_chart_figure(
+    fiche: Fiche, definition: ProgrammeDefinition, *, width_in: float = 7.0, height_in: float = 1.9
+) -> Figure:
     """Two bar charts side by side, one row per lever: this territory's level, and the
     share of its segment's peers (itself excluded) that activate the lever."""
     levers = list(fiche.levers)
@@ -133,8 +146,9 @@ def peer_chart_figure(fiche: Fiche, definition: ProgrammeDefinition, *, width_in
     right.set_xlim(0, 1.0)
     right.tick_params(axis="y", length=0)
     right.set_xticks([0, 0.5, 1.0], ["0\u00a0%", "50\u00a0%", "100\u00a0%"])
-    right.set_title(f"Part des {fr_int(fiche.n_peers)} pairs du segment qui l'activent",
-                    fontsize=8, loc="left", color=palette.TEXT)
+    right.set_title(
+        f"Part des {fr_int(fiche.n_peers)} pairs du segment qui l'activent", fontsize=8, loc="left", color=palette.TEXT
+    )
     for yi, value, lever in zip(y, values, levers, strict=True):
         if value > 0.8:  # inside the bar, in white
             right.text(value - 0.02, yi, lever.peer_share_txt, va="center", ha="right", fontsize=7, color="white")
@@ -172,6 +186,7 @@ def _height(flowables: list[Flowable], width: float) -> float:
 
 def _fit_text(text: str, style: ParagraphStyle, width: float, height: float) -> Paragraph | None:
     """The longest prefix of ``text`` (cut at a word, ending « … ») that fits in ``height``."""
+
     def para(n: int) -> Paragraph:
         if n >= len(text):
             return Paragraph(markup(text), style)
@@ -196,13 +211,18 @@ def _facts(fiche: Fiche, s: dict[str, ParagraphStyle], width: float) -> Table:
     segment = fiche.segment
     where = ", ".join(x for x in [fiche.departement_nom, fiche.region_nom] if x)
     facts = [
-        ("Population", f"{markup(fr_pop(fiche.population))} <font size=7 color='{palette.MUTED}'>("
-                       f"{markup(fiche.population_label)})</font>"
-                       + (f"<br/><font size=7.5>{markup(fiche.threshold_txt)}</font>" if fiche.threshold_txt else "")),
-        ("Segment de taille",
-         f"<font color='{segment.colour}'>■</font> <b>{markup(segment.label)}</b><br/>"
-         f"{markup(segment.bounds_label)}<br/>"
-         f"<font size=7.5 color='{palette.MUTED}'>{markup(segment.description)}</font>"),
+        (
+            "Population",
+            f"{markup(fr_pop(fiche.population))} <font size=7 color='{palette.MUTED}'>("
+            f"{markup(fiche.population_label)})</font>"
+            + (f"<br/><font size=7.5>{markup(fiche.threshold_txt)}</font>" if fiche.threshold_txt else ""),
+        ),
+        (
+            "Segment de taille",
+            f"<font color='{segment.colour}'>■</font> <b>{markup(segment.label)}</b><br/>"
+            f"{markup(segment.bounds_label)}<br/>"
+            f"<font size=7.5 color='{palette.MUTED}'>{markup(segment.description)}</font>",
+        ),
         ("Leviers activés", markup(f"{fiche.n_actives} sur {len(fiche.levers)}")),
         ("Dialogue de gouvernance", markup(fiche.date_dialogue or "date non renseignée")),
     ]
@@ -210,13 +230,17 @@ def _facts(fiche: Fiche, s: dict[str, ParagraphStyle], width: float) -> Table:
         facts.insert(0, ("Situation", markup(where)))
     data = [[Paragraph(markup(k), s["label"]), Paragraph(v, s["cell"])] for k, v in facts]
     table = Table(data, colWidths=[32 * mm, width - 32 * mm])
-    table.setStyle(TableStyle([
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LINEBELOW", (0, 0), (-1, -2), 0.4, RULE),
-        ("LEFTPADDING", (0, 0), (-1, -1), 2),
-        ("TOPPADDING", (0, 0), (-1, -1), 3),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-    ]))
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LINEBELOW", (0, 0), (-1, -2), 0.4, RULE),
+                ("LEFTPADDING", (0, 0), (-1, -1), 2),
+                ("TOPPADDING", (0, 0), (-1, -1), 3),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+            ]
+        )
+    )
     return table
 
 
@@ -226,33 +250,46 @@ def _levers_table(fiche: Fiche, definition: ProgrammeDefinition, s: dict[str, Pa
     shorts = {lever.id: lever.short or lever.description for lever in definition.levers}
     for lever in fiche.levers:
         dots = "●" * max(lever.level, 0) + "○" * max(lever.max_level - lever.level, 0)
-        rows.append([
-            Paragraph(f"<b>{markup(lever.id)} – {markup(lever.label)}</b>", s["cell"]),
-            Paragraph(f"<font color='{lever.colour if lever.active else palette.OUTLINE}'>{dots}</font><br/>"
-                      f"{markup(lever.level_label)} ({lever.level}/{lever.max_level})", s["cell"]),
-            Paragraph(markup(shorts[lever.id]), s["cell"]),
-        ])
+        rows.append(
+            [
+                Paragraph(f"<b>{markup(lever.id)} – {markup(lever.label)}</b>", s["cell"]),
+                Paragraph(
+                    f"<font color='{lever.colour if lever.active else palette.OUTLINE}'>{dots}</font><br/>"
+                    f"{markup(lever.level_label)} ({lever.level}/{lever.max_level})",
+                    s["cell"],
+                ),
+                Paragraph(markup(shorts[lever.id]), s["cell"]),
+            ]
+        )
     table = Table(rows, colWidths=[48 * mm, 28 * mm, FRAME_WIDTH - 76 * mm], repeatRows=1)
-    table.setStyle(TableStyle([
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LINEBELOW", (0, 0), (-1, 0), 0.8, TEXT),
-        ("LINEBELOW", (0, 1), (-1, -2), 0.4, RULE),
-        ("LEFTPADDING", (0, 0), (-1, -1), 2),
-        ("TOPPADDING", (0, 0), (-1, -1), 2.5),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
-    ]))
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LINEBELOW", (0, 0), (-1, 0), 0.8, TEXT),
+                ("LINEBELOW", (0, 1), (-1, -2), 0.4, RULE),
+                ("LEFTPADDING", (0, 0), (-1, -1), 2),
+                ("TOPPADDING", (0, 0), (-1, -1), 2.5),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
+            ]
+        )
+    )
     return table
 
 
 def _demo_box(s: dict[str, ParagraphStyle]) -> Table:
     box = Table([[Paragraph(markup(DEMO_TEXT), s["demo"])]], colWidths=[FRAME_WIDTH])
-    box.setStyle(TableStyle([
-        ("BACKGROUND", (0, 0), (-1, -1), DEMO_FILL),
-        ("BOX", (0, 0), (-1, -1), 0.8, DEMO_EDGE),
-        ("LEFTPADDING", (0, 0), (-1, -1), 6),
-        ("TOPPADDING", (0, 0), (-1, -1), 4),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
-    ]))
+    box.setStyle(
+        TableStyle(
+            [
+                ("BACKGROUND", (0, 0), (-1, -1), DEMO_FILL),
+                ("BOX", (0, 0), (-1, -1), 0.8, DEMO_EDGE),
+                ("LEFTPADDING", (0, 0), (-1, -1), 6),
+                ("TOPPADDING", (0, 0), (-1, -1), 4),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+            ]
+        )
+    )
     return box
 
 
@@ -266,8 +303,10 @@ def _footer_text(programme: Programme, today: dt.date) -> str:
     dates = f"Données du programme du {markup(fr_date(data_date))}. " if data_date else ""
     parts.append(f"{dates}Fiche éditée le {markup(fr_date(today))}.")
     if definition.proxy:
-        parts.append("Segments et leviers : approximation documentée (définitions exactes du RAMEAU non "
-                     "publiques), modifiable dans data/programme.toml.")
+        parts.append(
+            "Segments et leviers : approximation documentée (définitions exactes du RAMEAU non "
+            "publiques), modifiable dans data/programme.toml."
+        )
     if programme.is_demo:
         parts.append("<b>Données de démonstration</b> : niveaux d'activation illustratifs.")
     return " ".join(parts)
@@ -299,8 +338,11 @@ def fiche_pdf(programme: Programme, code: str, *, reference: Reference, today: d
     definition = programme.definition
 
     story: list[Flowable] = [
-        Paragraph(f"{markup(definition.name)} · {markup(definition.sponsor)} · {markup(definition.period)}"
-                  " — fiche territoire", s["kicker"]),
+        Paragraph(
+            f"{markup(definition.name)} · {markup(definition.sponsor)} · {markup(definition.period)}"
+            " — fiche territoire",
+            s["kicker"],
+        ),
         Paragraph(markup(fiche.nom), s["title"]),
         Paragraph(f"{markup(fiche.nature)} · {markup(fiche.code_kind)} {markup(code)}", s["subtitle"]),
         Spacer(0, 3 * mm),
@@ -310,21 +352,29 @@ def fiche_pdf(programme: Programme, code: str, *, reference: Reference, today: d
 
     map_size = 58 * mm
     facts_width = FRAME_WIDTH - map_size - 6 * mm
-    map_png = static_maps.territory_png(programme, code, reference=reference, width_in=map_size / 72,
-                                        height_in=map_size / 72, dpi=200)
+    map_png = static_maps.territory_png(
+        programme, code, reference=reference, width_in=map_size / 72, height_in=map_size / 72, dpi=200
+    )
     context = static_maps.territory_context(programme, code, reference=reference)
-    map_cell = [_image(map_png, map_size, map_size),
-                Paragraph(markup(f"Situation dans {context}"), s["small"])]
-    top = Table([[_facts(fiche, s, facts_width), map_cell]],
-                colWidths=[facts_width + 6 * mm, map_size])
-    top.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
-                             ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-                             ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]))
+    map_cell = [_image(map_png, map_size, map_size), Paragraph(markup(f"Situation dans {context}"), s["small"])]
+    top = Table([[_facts(fiche, s, facts_width), map_cell]], colWidths=[facts_width + 6 * mm, map_size])
+    top.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ("TOPPADDING", (0, 0), (-1, -1), 0),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+            ]
+        )
+    )
     story += [top, Paragraph("Leviers d'action prioritaires", s["h2"]), _levers_table(fiche, definition, s)]
 
     chart_w, chart_h = FRAME_WIDTH, 40 * mm
-    chart_png = static_maps.figure_png(peer_chart_figure(fiche, definition, width_in=chart_w / 72,
-                                                         height_in=chart_h / 72), dpi=160)
+    chart_png = static_maps.figure_png(
+        peer_chart_figure(fiche, definition, width_in=chart_w / 72, height_in=chart_h / 72), dpi=160
+    )
     story += [
         Paragraph(f"Comparaison avec les pairs du segment « {markup(fiche.segment.label)} »", s["h2"]),
         _image(chart_png, chart_w, chart_h),
@@ -344,10 +394,18 @@ def fiche_pdf(programme: Programme, code: str, *, reference: Reference, today: d
 
     buffer = io.BytesIO()
     doc = BaseDocTemplate(
-        buffer, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
-        bottomMargin=MARGIN + FOOTER_HEIGHT, title=f"Fiche territoire – {fiche.nom}",
-        author=definition.sponsor, subject=definition.name, creator="Tableau de bord territorial",
-        lang="fr-FR", displayDocTitle=True,
+        buffer,
+        pagesize=A4,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=MARGIN,
+        bottomMargin=MARGIN + FOOTER_HEIGHT,
+        title=f"Fiche territoire – {fiche.nom}",
+        author=definition.sponsor,
+        subject=definition.name,
+        creator="Tableau de bord territorial",
+        lang="fr-FR",
+        displayDocTitle=True,
     )
     footer = Paragraph(_footer_text(programme, today), s["small"])
 
@@ -360,8 +418,17 @@ def fiche_pdf(programme: Programme, code: str, *, reference: Reference, today: d
         footer.drawOn(canvas, MARGIN, MARGIN + FOOTER_HEIGHT - 4 * mm - h)
         canvas.restoreState()
 
-    frame = Frame(MARGIN, MARGIN + FOOTER_HEIGHT, FRAME_WIDTH, FRAME_HEIGHT, id="fiche",
-                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+    frame = Frame(
+        MARGIN,
+        MARGIN + FOOTER_HEIGHT,
+        FRAME_WIDTH,
+        FRAME_HEIGHT,
+        id="fiche",
+        leftPadding=0,
+        rightPadding=0,
+        topPadding=0,
+        bottomPadding=0,
+    )
     doc.addPageTemplates([PageTemplate(id="fiche", frames=[frame], onPage=on_page)])
     # Safety net: whatever the content, it is shrunk into the single frame of the page.
     doc.build([KeepInFrame(FRAME_WIDTH, FRAME_HEIGHT - 1, story, mode="shrink")])
@@ -375,8 +442,9 @@ def fiche_filename(programme: Programme, code: str) -> str:
     return f"fiche-{safe_code}-{name}.pdf" if name else f"fiche-{safe_code}.pdf"
 
 
-def all_fiches_zip(programme: Programme, *, reference: Reference, progress: Progress | None = None,
-                   today: dt.date | None = None) -> bytes:
+def all_fiches_zip(
+    programme: Programme, *, reference: Reference, progress: Progress | None = None, today: dt.date | None = None
+) -> bytes:
     """The fiches of every territory of the programme, one PDF each, in a ZIP archive.
 
     ``progress`` is called with (fraction done, French message) after each fiche.
@@ -385,8 +453,9 @@ def all_fiches_zip(programme: Programme, *, reference: Reference, progress: Prog
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for i, code in enumerate(codes, 1):
-            archive.writestr(fiche_filename(programme, code), fiche_pdf(programme, code, reference=reference,
-                                                                         today=today))
+            archive.writestr(
+                fiche_filename(programme, code), fiche_pdf(programme, code, reference=reference, today=today)
+            )
             if progress is not None:
                 progress(i / len(codes), f"Fiche {i} sur {len(codes)} : {programme.territories.at[code, 'nom']}")
     return buffer.getvalue()

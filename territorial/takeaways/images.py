@@ -78,16 +78,25 @@ def chart_spec(chart: Any, *, title: str | None = None) -> dict:
 
 def chart_png(chart: Any, *, title: str | None = None, scale: float = PNG_SCALE) -> bytes:
     """The chart as PNG bytes (French number formats, a title)."""
-    return vlc.vegalite_to_png(chart_spec(chart, title=title), vl_version=VL_VERSION, scale=scale,
-                               format_locale=FORMAT_LOCALE, time_format_locale=TIME_LOCALE,
-                               allowed_base_urls=[])
+    return vlc.vegalite_to_png(
+        chart_spec(chart, title=title),
+        vl_version=VL_VERSION,
+        scale=scale,
+        format_locale=FORMAT_LOCALE,
+        time_format_locale=TIME_LOCALE,
+        allowed_base_urls=[],
+    )
 
 
 def chart_svg(chart: Any, *, title: str | None = None) -> str:
     """The chart as an SVG document (text stays text; French number formats, a title)."""
-    return vlc.vegalite_to_svg(chart_spec(chart, title=title), vl_version=VL_VERSION,
-                               format_locale=FORMAT_LOCALE, time_format_locale=TIME_LOCALE,
-                               allowed_base_urls=[])
+    return vlc.vegalite_to_svg(
+        chart_spec(chart, title=title),
+        vl_version=VL_VERSION,
+        format_locale=FORMAT_LOCALE,
+        time_format_locale=TIME_LOCALE,
+        allowed_base_urls=[],
+    )
 
 
 def map_png(view: MapFrame, *, outlines: MapOutlines, heading: str | None = None, dpi: int = 150) -> bytes:

@@ -28,7 +28,9 @@ from territorial.model.reference import CREDIT, Reference
 MAP_HEIGHT = 640
 _VIEWPORT = re.compile(r'<meta name="viewport"[^>]*>', flags=re.DOTALL)
 
-PACK_CSS = palette.css_variables() + """
+PACK_CSS = (
+    palette.css_variables()
+    + """
 html, body { height: auto; }
 body { margin: 0; padding: 0; background: var(--fond); color: var(--texte);
   font: 18px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; }
@@ -60,6 +62,7 @@ footer { margin-top: 40px; border-top: 1px solid var(--filet); padding-top: 10px
 a { color: var(--lien); }
 @media print { .carte { page-break-inside: avoid; } h2 { page-break-after: avoid; } }
 """
+)
 
 
 def _chip(colour: str) -> str:
@@ -78,8 +81,10 @@ def _segments_table(programme: Programme) -> str:
         for lever in definition.levers:
             cell = matrix.loc[(segment.id, lever.id)]
             share = tables.share_text(cell["share"])
-            cells.append(f'<td class="nombre">{esc(share)}<br><span class="petit">'
-                         f'{esc(fr_int(cell["n_actives"]))} sur {esc(fr_int(n))}</span></td>')
+            cells.append(
+                f'<td class="nombre">{esc(share)}<br><span class="petit">'
+                f"{esc(fr_int(cell['n_actives']))} sur {esc(fr_int(n))}</span></td>"
+            )
         rows.append(
             f'<tr><th scope="row">{_chip(segment.colour)}{esc(segment.label)}<br>'
             f'<span class="petit">{esc(segment.bounds_label)}</span></th>'
@@ -99,15 +104,13 @@ def _levers_table(programme: Programme) -> str:
     definition = programme.definition
     data = programme.territories
     n = len(data)
-    head = "".join(f'<th scope="col" class="nombre">{esc(lv.value)} – {esc(lv.label)}</th>'
-                   for lv in definition.levels)
+    head = "".join(f'<th scope="col" class="nombre">{esc(lv.value)} – {esc(lv.label)}</th>' for lv in definition.levels)
     rows = []
     for lever in definition.levers:
         counts = data[lever.id].value_counts()
         active = int((data[lever.id] >= definition.active_from).sum())
         share = fr_pct(active / n) if n else "–"
-        levels = "".join(f'<td class="nombre">{esc(fr_int(counts.get(lv.value, 0)))}</td>'
-                         for lv in definition.levels)
+        levels = "".join(f'<td class="nombre">{esc(fr_int(counts.get(lv.value, 0)))}</td>' for lv in definition.levels)
         rows.append(
             f'<tr><th scope="row">{esc(lever.id)} – {esc(lever.label)}<br>'
             f'<span class="petit">{esc(lever.short or lever.description)}</span></th>'
@@ -150,13 +153,15 @@ def _key_figures(programme: Programme) -> str:
     figures = key_figures(programme)
     items = [
         (fr_int(figures.n), "territoires"),
-        (fr_pop(figures.population),
-         f"population couverte (somme des territoires ; {programme.population_label()})"),
+        (fr_pop(figures.population), f"population couverte (somme des territoires ; {programme.population_label()})"),
         (fr_int(len(programme.definition.segments)), "segments de taille"),
         (fr_int(figures.all_levers), "territoires activant les " + plural(len(programme.definition.levers), "levier")),
     ]
-    return '<ul class="chiffres">' + "".join(
-        f'<li><span class="valeur">{esc(value)}</span>{esc(label)}</li>' for value, label in items) + "</ul>"
+    return (
+        '<ul class="chiffres">'
+        + "".join(f'<li><span class="valeur">{esc(value)}</span>{esc(label)}</li>' for value, label in items)
+        + "</ul>"
+    )
 
 
 def workshop_pack_html(programme: Programme, *, outlines: MapOutlines, generated: dt.date | None = None) -> str:
@@ -184,11 +189,14 @@ def workshop_pack_html(programme: Programme, *, outlines: MapOutlines, generated
     doc = maps.standalone_html(territory_map.programme_map(view, outlines=outlines, height=MAP_HEIGHT))
     summary = territory_map.map_summary(programme, data, view)
     n_drawn, n_missing = len(view.shapes), len(data) - len(view.shapes)
-    missing = (f" {plural(n_missing, 'territoire')} sans contour ne figure pas sur la carte." if n_missing else "")
+    missing = f" {plural(n_missing, 'territoire')} sans contour ne figure pas sur la carte." if n_missing else ""
 
-    demo = ('<p class="demo" role="note">Données de démonstration — les territoires, leurs populations et leurs '
-            "contours sont réels, mais les niveaux d'activation des leviers sont illustratifs.</p>"
-            if programme.is_demo else "")
+    demo = (
+        '<p class="demo" role="note">Données de démonstration — les territoires, leurs populations et leurs '
+        "contours sont réels, mais les niveaux d'activation des leviers sont illustratifs.</p>"
+        if programme.is_demo
+        else ""
+    )
     before = (
         "<main>"
         f'<p class="surtitre">Dossier d\'atelier hors ligne · {esc(definition.sponsor)} · {esc(definition.period)}</p>'
@@ -197,13 +205,17 @@ def workshop_pack_html(programme: Programme, *, outlines: MapOutlines, generated
         "sans connexion ni serveur.</p>"
         f"{demo}"
         f"<h2>Chiffres clés</h2>{_key_figures(programme)}"
-        "<h2 id=\"carte-titre\">Carte des territoires par segment de taille</h2>"
+        '<h2 id="carte-titre">Carte des territoires par segment de taille</h2>'
         f'<p class="resume" id="carte-resume">{esc(summary)}{esc(missing)} Survolez un territoire pour '
         "afficher son nom ; le tableau en bas de page donne les mêmes informations.</p>"
         '<div class="carte" role="region" aria-labelledby="carte-titre" aria-describedby="carte-resume">'
     )
-    proxy = (" Les 4 segments et les 4 leviers sont une approximation documentée (les définitions exactes du "
-             "RAMEAU ne sont pas publiques) ; ils se modifient dans data/programme.toml." if definition.proxy else "")
+    proxy = (
+        " Les 4 segments et les 4 leviers sont une approximation documentée (les définitions exactes du "
+        "RAMEAU ne sont pas publiques) ; ils se modifient dans data/programme.toml."
+        if definition.proxy
+        else ""
+    )
     after = (
         "</div>"
         f"<h2>Les segments de taille</h2>{_segments_table(programme)}"
@@ -214,9 +226,11 @@ def workshop_pack_html(programme: Programme, *, outlines: MapOutlines, generated
         "dessinés sur les contours des départements et des régions, sans fond de carte en ligne.</p></footer>"
         "</main>"
     )
-    head = (f"<title>{esc(definition.name)} — dossier d'atelier</title>"
-            f'<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f"<style>{PACK_CSS}</style>")
+    head = (
+        f"<title>{esc(definition.name)} — dossier d'atelier</title>"
+        f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<style>{PACK_CSS}</style>"
+    )
     if doc.count("<body>") != 1 or doc.count("</body>") != 1 or "</head>" not in doc:
         raise ValueError("unexpected map document layout")
     doc = _VIEWPORT.sub("", doc)  # folium's forbids zooming (an accessibility failure)

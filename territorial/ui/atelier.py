@@ -62,8 +62,9 @@ def step_map_cached(programme: Programme, step: Step, *, height: int) -> folium.
 
 def current_step(n_steps: int) -> tuple[int, str | None]:
     """The step in the URL, clamped to 1..n (the URL is corrected), with a message if it was."""
-    number, message = url_state.integer(STEP_PARAM, default=1, low=1, high=n_steps, clamp=True,
-                                        label=lambda n: f"l'étape {n}")
+    number, message = url_state.integer(
+        STEP_PARAM, default=1, low=1, high=n_steps, clamp=True, label=lambda n: f"l'étape {n}"
+    )
     url_state.sync({STEP_PARAM: str(number)})
     if st.session_state.get(STEP_KEY) != number:  # the URL wins over the selector's memory
         st.session_state[STEP_KEY] = number
@@ -88,8 +89,14 @@ def _selected_step() -> None:
 def step_selector(sequence: list[Step]) -> None:
     """A selector to jump to any step (bound to ``?etape=``)."""
     labels = {step.number: step.label for step in sequence}
-    st.selectbox("Aller à l'étape", list(labels), format_func=labels.__getitem__, key=STEP_KEY,
-                 on_change=_selected_step, label_visibility="collapsed")
+    st.selectbox(
+        "Aller à l'étape",
+        list(labels),
+        format_func=labels.__getitem__,
+        key=STEP_KEY,
+        on_change=_selected_step,
+        label_visibility="collapsed",
+    )
 
 
 def _selected_territory() -> None:
@@ -100,8 +107,15 @@ def territory_selector(options: dict[str, str], code: str | None) -> None:
     """The territory shown at the last step (bound to ``?territoire=``)."""
     if st.session_state.get(TERRITORY_KEY) != code:
         st.session_state[TERRITORY_KEY] = code
-    st.selectbox("Territoire présenté", list(options), format_func=options.__getitem__, index=None,
-                 placeholder="Choisir un territoire…", key=TERRITORY_KEY, on_change=_selected_territory)
+    st.selectbox(
+        "Territoire présenté",
+        list(options),
+        format_func=options.__getitem__,
+        index=None,
+        placeholder="Choisir un territoire…",
+        key=TERRITORY_KEY,
+        on_change=_selected_territory,
+    )
 
 
 def clear() -> None:

@@ -37,15 +37,18 @@ def frame(programme: Programme, *, mode: str, codes: tuple[str, ...]) -> MapFram
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def _map(_programme: Programme, token: int, mode: str, codes: tuple[str, ...],
-         highlight: str | None, height: int) -> folium.Map:
+def _map(
+    _programme: Programme, token: int, mode: str, codes: tuple[str, ...], highlight: str | None, height: int
+) -> folium.Map:
     view = _frame(_programme, token, mode, codes)
-    return programme_map(view, outlines=data.base_outlines(), height=height, highlight=highlight,
-                         bounds=context_bounds(view.shapes))
+    return programme_map(
+        view, outlines=data.base_outlines(), height=height, highlight=highlight, bounds=context_bounds(view.shapes)
+    )
 
 
-def territories_map(programme: Programme, *, mode: str, codes: tuple[str, ...],
-                    highlight: str | None = None, height: int = 600) -> folium.Map:
+def territories_map(
+    programme: Programme, *, mode: str, codes: tuple[str, ...], highlight: str | None = None, height: int = 600
+) -> folium.Map:
     """The map of the territories ``codes`` coloured by ``mode``.
 
     Built once per set of inputs and shared: never mutate it
@@ -122,21 +125,36 @@ def table(programme: Programme, codes: tuple[str, ...]) -> pd.DataFrame:
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def _table_html(_programme: Programme, token: int, codes: tuple[str, ...], columns: tuple[str, ...] | None,
-                renamed: tuple[tuple[str, str], ...], caption: str, max_height: int) -> str:
+def _table_html(
+    _programme: Programme,
+    token: int,
+    codes: tuple[str, ...],
+    columns: tuple[str, ...] | None,
+    renamed: tuple[tuple[str, str], ...],
+    caption: str,
+    max_height: int,
+) -> str:
     table = _table(_programme, token, codes)
     if columns is not None:
         table = table[list(columns)]
-    return html_table(table.rename(columns=dict(renamed)), caption=caption, row_header="Territoire",
-                      max_height=max_height)
+    return html_table(
+        table.rename(columns=dict(renamed)), caption=caption, row_header="Territoire", max_height=max_height
+    )
 
 
-def table_html(programme: Programme, codes: tuple[str, ...], *, caption: str,
-               columns: tuple[str, ...] | None = None, renamed: dict[str, str] | None = None,
-               max_height: int = 480) -> str:
+def table_html(
+    programme: Programme,
+    codes: tuple[str, ...],
+    *,
+    caption: str,
+    columns: tuple[str, ...] | None = None,
+    renamed: dict[str, str] | None = None,
+    max_height: int = 480,
+) -> str:
     """:func:`table` as a plain HTML table (a map's text alternative; cached)."""
-    return _table_html(programme, programme.fingerprint, codes, columns, tuple((renamed or {}).items()),
-                       caption, max_height)
+    return _table_html(
+        programme, programme.fingerprint, codes, columns, tuple((renamed or {}).items()), caption, max_height
+    )
 
 
 def clear() -> None:

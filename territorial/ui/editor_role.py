@@ -59,8 +59,9 @@ def editor_gate() -> bool:
             st.rerun()
         return True
     with st.form("editeur_connexion"):
-        st.markdown("**Mode éditeur** — l'import, la modification et la restauration demandent "
-                    "le mot de passe d'éditeur.")
+        st.markdown(
+            "**Mode éditeur** — l'import, la modification et la restauration demandent le mot de passe d'éditeur."
+        )
         password = st.text_input("Mot de passe d'éditeur", type="password")
         submitted = st.form_submit_button("Se connecter")
     if submitted:

@@ -27,8 +27,7 @@ from branca.element import Element
 from territorial.cartography.maps import map_html
 
 #: streamlit-folium's private functions used here.
-PRIVATE_NAMES = ("_component_func", "_get_html", "_get_header", "_get_map_string", "generate_js_hash",
-                 "get_full_id")
+PRIVATE_NAMES = ("_component_func", "_get_html", "_get_header", "_get_map_string", "generate_js_hash", "get_full_id")
 
 
 _DOCUMENTS: weakref.WeakKeyDictionary[folium.Map, str] = weakref.WeakKeyDictionary()
@@ -89,11 +88,25 @@ def st_folium(m: folium.Map, *, key: str, height: int) -> dict | None:
         st.session_state[key] = st.session_state.get(hash_key, {})
 
     return streamlit_folium._component_func(
-        script=rendered.script, header=rendered.header, html=rendered.html, id=rendered.id,
-        key=hash_key, height=height, width=None, returned_objects=RETURNED,
-        default={name: None for name in RETURNED}, zoom=None, center=None, feature_group=None,
-        return_on_hover=False, layer_control=None, pixelated=False, css_links=rendered.css_links,
-        js_links=rendered.js_links, on_change=on_change, wrap_longitude=False,
+        script=rendered.script,
+        header=rendered.header,
+        html=rendered.html,
+        id=rendered.id,
+        key=hash_key,
+        height=height,
+        width=None,
+        returned_objects=RETURNED,
+        default={name: None for name in RETURNED},
+        zoom=None,
+        center=None,
+        feature_group=None,
+        return_on_hover=False,
+        layer_control=None,
+        pixelated=False,
+        css_links=rendered.css_links,
+        js_links=rendered.js_links,
+        on_change=on_change,
+        wrap_longitude=False,
     )
 
 
@@ -119,8 +132,14 @@ def _render(m: folium.Map) -> _Rendered:
             walk(child)
 
     walk(m)
-    return _Rendered(script=script, header=header, html=html, id=streamlit_folium.get_full_id(m),
-                     css_links=list(dict.fromkeys(css)), js_links=list(dict.fromkeys(js)))
+    return _Rendered(
+        script=script,
+        header=header,
+        html=html,
+        id=streamlit_folium.get_full_id(m),
+        css_links=list(dict.fromkeys(css)),
+        js_links=list(dict.fromkeys(js)),
+    )
 
 
 def _clone_map(m: folium.Map) -> folium.Map:

@@ -22,21 +22,28 @@ PENDING = "donnees_import"
 UPLOAD_ROUND = "donnees_fichier_tour"
 
 
-UPLOAD_HELP = (f"Limites : {MAX_BYTES // (1024 * 1024)} Mo, {fr_int(MAX_ROWS)} territoires, {MAX_COLUMNS} colonnes, "
-               f"{fr_int(MAX_CELL_CHARS)} caractères par cellule ; pour un classeur XLSX, "
-               f"{xlsx_reader.MAX_UNCOMPRESSED // (1024 * 1024)} Mo une fois décompressé. Un fichier plus grand "
-               "est refusé sans être lu.")
+UPLOAD_HELP = (
+    f"Limites : {MAX_BYTES // (1024 * 1024)} Mo, {fr_int(MAX_ROWS)} territoires, {MAX_COLUMNS} colonnes, "
+    f"{fr_int(MAX_CELL_CHARS)} caractères par cellule ; pour un classeur XLSX, "
+    f"{xlsx_reader.MAX_UNCOMPRESSED // (1024 * 1024)} Mo une fois décompressé. Un fichier plus grand "
+    "est refusé sans être lu."
+)
 
 
 def import_section(current: StoredVersion) -> None:
     """Upload, validate, preview and confirm a programme file."""
     round_ = st.session_state.setdefault(UPLOAD_ROUND, 0)  # a new key empties the uploader after a save
-    uploaded = st.file_uploader("Fichier du programme (CSV ou XLSX, 5 Mo au plus)", type=["csv", "xlsx", "txt"],
-                                key=f"donnees_fichier_{round_}", help=UPLOAD_HELP)
+    uploaded = st.file_uploader(
+        "Fichier du programme (CSV ou XLSX, 5 Mo au plus)",
+        type=["csv", "xlsx", "txt"],
+        key=f"donnees_fichier_{round_}",
+        help=UPLOAD_HELP,
+    )
     if uploaded is None:
-        st.caption("Colonnes attendues : code, type, L1…L4 ; facultatives : nom, membres, "
-                   "date_dialogue, notes, contact. Le plus simple est de partir d'un export ci-dessus. "
-                   + UPLOAD_HELP)
+        st.caption(
+            "Colonnes attendues : code, type, L1…L4 ; facultatives : nom, membres, "
+            "date_dialogue, notes, contact. Le plus simple est de partir d'un export ci-dessus. " + UPLOAD_HELP
+        )
         return
     content = uploaded.getvalue()
     sheets = editing.sheet_names(content, filename=uploaded.name)
@@ -49,8 +56,13 @@ def import_section(current: StoredVersion) -> None:
     if not pending or pending["key"] != key:
         with st.status("Lecture et validation du fichier…") as status:
             try:
-                table = editing.validate_upload(content, filename=uploaded.name, sheet=sheet,
-                                                definition=data.definition(), reference=data.reference())
+                table = editing.validate_upload(
+                    content,
+                    filename=uploaded.name,
+                    sheet=sheet,
+                    definition=data.definition(),
+                    reference=data.reference(),
+                )
                 result: ProgrammeTable | ProgrammeFileError = table
             except ProgrammeFileError as exc:
                 result = exc
@@ -76,9 +88,13 @@ def confirm_import(pending: dict, current: StoredVersion, *, filename: str) -> N
         author, comment = author_fields("import")
         confirmed = st.form_submit_button("Enregistrer comme nouvelle version", type="primary")
     if confirmed:
+
         def conflict(exc: ConflictError) -> None:
-            show_diff(data.version(pending["base"]).table, data.version(exc.current).table,
-                      title="Modifications enregistrées entre-temps")
+            show_diff(
+                data.version(pending["base"]).table,
+                data.version(exc.current).table,
+                title="Modifications enregistrées entre-temps",
+            )
             pending["base"] = exc.current
             st.info("Confirmez de nouveau pour remplacer la version en vigueur par votre fichier.")
 
@@ -87,5 +103,10 @@ def confirm_import(pending: dict, current: StoredVersion, *, filename: str) -> N
             st.session_state[UPLOAD_ROUND] = st.session_state.get(UPLOAD_ROUND, 0) + 1
 
         text = comment.strip() or f"Import du fichier « {filename} »"
-        save(lambda: data.store().save(result, author=author, comment=text, kind="import",
-                                       expected_parent=pending["base"]), on_conflict=conflict, on_success=done)
+        save(
+            lambda: data.store().save(
+                result, author=author, comment=text, kind="import", expected_parent=pending["base"]
+            ),
+            on_conflict=conflict,
+            on_success=done,
+        )

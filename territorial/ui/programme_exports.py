@@ -12,20 +12,34 @@ from territorial.takeaways import exports
 def export_buttons(programme: Programme, version: StoredVersion, *, key: str) -> None:
     """Download the programme of ``version`` as CSV, XLSX and GeoJSON (generated on click)."""
     stem = f"programme_v{version.id}_{version.created_at:%Y-%m-%d}"
-    info = {"version": str(version.id), "date (UTC)": f"{version.created_at:%Y-%m-%d %H:%M}",
-            "auteur": version.author, "commentaire": version.comment,
-            "données de démonstration": "oui" if programme.is_demo else "non",
-            "sources": "IGN – ADMIN EXPRESS ; INSEE"}
+    info = {
+        "version": str(version.id),
+        "date (UTC)": f"{version.created_at:%Y-%m-%d %H:%M}",
+        "auteur": version.author,
+        "commentaire": version.comment,
+        "données de démonstration": "oui" if programme.is_demo else "non",
+        "sources": "IGN – ADMIN EXPRESS ; INSEE",
+    }
     buttons = [
-        ("Programme (CSV, réimportable)", f"{stem}.csv", "text/csv",
-         lambda: exports.to_csv(exports.file_frame(programme), meta=programme.meta)),
-        ("Tableau des territoires (CSV)", f"{stem}_territoires.csv", "text/csv",
-         lambda: exports.to_csv(exports.table_frame(programme))),
-        ("Classeur (XLSX)", f"{stem}.xlsx",
-         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-         lambda: exports.to_xlsx(programme, info=info)),
+        (
+            "Programme (CSV, réimportable)",
+            f"{stem}.csv",
+            "text/csv",
+            lambda: exports.to_csv(exports.file_frame(programme), meta=programme.meta),
+        ),
+        (
+            "Tableau des territoires (CSV)",
+            f"{stem}_territoires.csv",
+            "text/csv",
+            lambda: exports.to_csv(exports.table_frame(programme)),
+        ),
+        (
+            "Classeur (XLSX)",
+            f"{stem}.xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            lambda: exports.to_xlsx(programme, info=info),
+        ),
         ("Carte (GeoJSON)", f"{stem}.geojson", "application/geo+json", lambda: exports.to_geojson(programme)),
     ]
     for col, (label, name, mime, make) in zip(st.columns(len(buttons)), buttons, strict=True):
-        col.download_button(label, data=make, file_name=name, mime=mime, key=f"{key}_{name}",
-                            on_click="ignore")
+        col.download_button(label, data=make, file_name=name, mime=mime, key=f"{key}_{name}", on_click="ignore")

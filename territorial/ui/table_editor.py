@@ -31,9 +31,14 @@ def _column_config(definition) -> dict:
     }
     for lever in definition.levers:
         config[lever.id] = st.column_config.SelectboxColumn(
-            lever.id, help=escape_markdown(lever.label), options=levels, default=definition.min_level, required=True,
+            lever.id,
+            help=escape_markdown(lever.label),
+            options=levels,
+            default=definition.min_level,
+            required=True,
             width="medium",
-            format_func=lambda v: f"{v} – {definition.level_label(v)}")
+            format_func=lambda v: f"{v} – {definition.level_label(v)}",
+        )
     return config
 
 
@@ -47,10 +52,12 @@ def edit_section(current: StoredVersion) -> None:
     base_id = st.session_state.setdefault(EDIT_BASE, current.id)
     behind = base_id != current.id
     if behind:
-        st.warning(f"La version {current.id} a été enregistrée depuis que vous avez commencé à partir "
-                   f"de la version {base_id}. Vos modifications ne seront pas perdues : « Valider et "
-                   "enregistrer » les reportera sur la version en vigueur, pour que vous les vérifiiez "
-                   "avant de les enregistrer.")
+        st.warning(
+            f"La version {current.id} a été enregistrée depuis que vous avez commencé à partir "
+            f"de la version {base_id}. Vos modifications ne seront pas perdues : « Valider et "
+            "enregistrer » les reportera sur la version en vigueur, pour que vous les vérifiiez "
+            "avant de les enregistrer."
+        )
     base = data.version(base_id)
     carried = st.session_state.get(CARRIED)
     if carried is not None and carried["base"] != base_id:
@@ -63,15 +70,20 @@ def edit_section(current: StoredVersion) -> None:
     frame = editing.editor_frame(start, definition=definition, names=names)
     key = f"donnees_editeur_{base_id}" + (f"_reporte_{carried['round']}" if carried is not None else "")
     with st.form("donnees_edition"):
-        edited = st.data_editor(frame, key=key, num_rows="dynamic", hide_index=True,
-                                column_config=_column_config(definition), width="stretch")
+        edited = st.data_editor(
+            frame,
+            key=key,
+            num_rows="dynamic",
+            hide_index=True,
+            column_config=_column_config(definition),
+            width="stretch",
+        )
         author, comment = author_fields("edition")
         submitted = st.form_submit_button("Valider et enregistrer", type="primary")
     if not submitted:
         return
     try:
-        table = editing.table_from_editor(edited, base=base.table, definition=definition,
-                                          reference=data.reference())
+        table = editing.table_from_editor(edited, base=base.table, definition=definition, reference=data.reference())
     except ProgrammeFileError as exc:
         show_problems(exc, what="Tableau modifié")
         return
@@ -84,40 +96,55 @@ def edit_section(current: StoredVersion) -> None:
         st.info("Aucune modification à enregistrer.")
         return
     text = comment.strip() or "Modification dans l'application"
-    save(lambda: data.store().save(table, author=author, comment=text, kind="edition", expected_parent=base.id),
-         on_conflict=lambda exc: _carry(base, table, data.version(exc.current)),
-         on_success=lambda _saved: st.session_state.pop(CARRIED, None))
+    save(
+        lambda: data.store().save(table, author=author, comment=text, kind="edition", expected_parent=base.id),
+        on_conflict=lambda exc: _carry(base, table, data.version(exc.current)),
+        on_success=lambda _saved: st.session_state.pop(CARRIED, None),
+    )
 
 
 def _carry(base: StoredVersion, table: ProgrammeTable, current: StoredVersion) -> None:
     """Carry this editor's table onto ``current`` and show it for review (rerun)."""
     rebased = editing.rebase(base.table, table, current.table)
     previous = st.session_state.get(CARRIED) or {}
-    st.session_state[CARRIED] = {"base": current.id, "from": base.id, "table": rebased.table,
-                                 "conflicts": rebased.conflicts, "mine": table,
-                                 "round": previous.get("round", 0) + 1}
+    st.session_state[CARRIED] = {
+        "base": current.id,
+        "from": base.id,
+        "table": rebased.table,
+        "conflicts": rebased.conflicts,
+        "mine": table,
+        "round": previous.get("round", 0) + 1,
+    }
     st.session_state[EDIT_BASE] = current.id
     st.rerun()
 
 
 def _show_carried(carried: dict, base: StoredVersion) -> None:
     """What was carried over, the conflicts, the editor's own table to download, and a way out."""
-    st.info(f"Rien n'a encore été enregistré : la version {base.id} a été enregistrée pendant que vous "
-            f"modifiiez la version {carried['from']}. Vos modifications ont été reportées sur la version "
-            "en vigueur, dans le tableau ci-dessous : vérifiez-les, puis validez pour les enregistrer.")
+    st.info(
+        f"Rien n'a encore été enregistré : la version {base.id} a été enregistrée pendant que vous "
+        f"modifiiez la version {carried['from']}. Vos modifications ont été reportées sur la version "
+        "en vigueur, dans le tableau ci-dessous : vérifiez-les, puis validez pour les enregistrer."
+    )
     show_diff(base.table, carried["table"], title="Vos modifications reportées (non enregistrées)")
     conflicts = carried["conflicts"]
     if len(conflicts):
-        st.warning(f"{plural(len(conflicts), 'valeur')} modifiée(s) des deux côtés : la valeur en vigueur "
-                   "est gardée dans le tableau ; la vôtre est rappelée ci-dessous, ressaisissez-la si elle "
-                   "doit l'emporter.")
+        st.warning(
+            f"{plural(len(conflicts), 'valeur')} modifiée(s) des deux côtés : la valeur en vigueur "
+            "est gardée dans le tableau ; la vôtre est rappelée ci-dessous, ressaisissez-la si elle "
+            "doit l'emporter."
+        )
         bounded_table(conflicts, what="valeurs")
     mine: ProgrammeTable = carried["mine"]
     left, right = st.columns(2)
-    left.download_button("Télécharger votre tableau modifié (CSV, réimportable)",
-                         data=lambda: exports.to_csv(mine.territories, meta=mine.meta),
-                         file_name=f"programme_modifications_depuis_v{carried['from']}.csv", mime="text/csv",
-                         key="donnees_reporte_telecharger", on_click="ignore")
+    left.download_button(
+        "Télécharger votre tableau modifié (CSV, réimportable)",
+        data=lambda: exports.to_csv(mine.territories, meta=mine.meta),
+        file_name=f"programme_modifications_depuis_v{carried['from']}.csv",
+        mime="text/csv",
+        key="donnees_reporte_telecharger",
+        on_click="ignore",
+    )
     if right.button("Abandonner mes modifications", key="donnees_reporte_abandonner"):
         st.session_state.pop(CARRIED, None)
         st.rerun()

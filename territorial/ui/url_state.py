@@ -61,8 +61,16 @@ def warn(notes: Iterable[str | None]) -> None:
             st.warning(note)
 
 
-def integer(param: str, *, default: int, low: int, high: int, allowed: Collection[int] | None = None,
-            clamp: bool = False, label: Callable[[int], str] = fr_int) -> tuple[int, str | None]:
+def integer(
+    param: str,
+    *,
+    default: int,
+    low: int,
+    high: int,
+    allowed: Collection[int] | None = None,
+    clamp: bool = False,
+    label: Callable[[int], str] = fr_int,
+) -> tuple[int, str | None]:
     """A whole number from ``low`` to ``high`` (and in ``allowed``); the default otherwise.
 
     With ``clamp``, a number out of range gives the nearest bound instead of the default.
@@ -73,16 +81,22 @@ def integer(param: str, *, default: int, low: int, high: int, allowed: Collectio
     if value is None or not value.strip():
         return default, None
     if not _INTEGER.fullmatch(value.strip()):
-        return default, message(param, [value], f"n'est pas un nombre entier d'au plus {MAX_DIGITS} chiffres",
-                                f"affichage de {label(default)}")
+        return default, message(
+            param,
+            [value],
+            f"n'est pas un nombre entier d'au plus {MAX_DIGITS} chiffres",
+            f"affichage de {label(default)}",
+        )
     number = int(value.strip())
     if not low <= number <= high:
         fixed = min(max(number, low), high) if clamp else default
-        return fixed, message(param, [value], f"est hors des limites ({fr_int(low)} à {fr_int(high)})",
-                              f"affichage de {label(fixed)}")
+        return fixed, message(
+            param, [value], f"est hors des limites ({fr_int(low)} à {fr_int(high)})", f"affichage de {label(fixed)}"
+        )
     if allowed is not None and number not in allowed:
-        return default, message(param, [value], "ne correspond à aucun choix possible",
-                                f"affichage de {label(default)}")
+        return default, message(
+            param, [value], "ne correspond à aucun choix possible", f"affichage de {label(default)}"
+        )
     return number, None
 
 
@@ -98,8 +112,7 @@ def code(param: str, *, codes: Collection[str] | None = None) -> tuple[str | Non
     if found is None:
         return None, message(param, [value], "n'est pas un code de territoire", "elle a été ignorée")
     if codes is not None and found not in codes:
-        return None, message(param, [value], "ne correspond à aucun territoire du programme",
-                             "elle a été ignorée")
+        return None, message(param, [value], "ne correspond à aucun territoire du programme", "elle a été ignorée")
     return found, None
 
 
@@ -108,8 +121,9 @@ def text(param: str, *, max_length: int = 100) -> tuple[str, str | None]:
     value = raw(param) or ""
     if len(value) <= max_length:
         return value, None
-    return value[:max_length], message(param, [value], f"dépasse {fr_int(max_length)} caractères",
-                                     "elle a été raccourcie")
+    return value[:max_length], message(
+        param, [value], f"dépasse {fr_int(max_length)} caractères", "elle a été raccourcie"
+    )
 
 
 def seed(key: str, param: str, *, options: Collection[str], multi: bool = False) -> str | None:
@@ -144,9 +158,11 @@ def seed(key: str, param: str, *, options: Collection[str], multi: bool = False)
         st.session_state[key] = list(dict.fromkeys(good)) if multi else good[0]
     if not bad:
         return None
-    return (message(param, bad, "ne correspond à aucun choix possible", "elle a été ignorée")
-            if len(bad) == 1 else
-            message(param, bad, "ne correspondent à aucun choix possible", "elles ont été ignorées"))
+    return (
+        message(param, bad, "ne correspond à aucun choix possible", "elle a été ignorée")
+        if len(bad) == 1
+        else message(param, bad, "ne correspondent à aucun choix possible", "elles ont été ignorées")
+    )
 
 
 def seed_code(key: str, param: str, *, codes: Collection[str]) -> str | None:

@@ -144,8 +144,10 @@ def test_no_serious_accessibility_violation(streamlit_server, watched_page: Watc
         print(f"  - {violation['id']} ({violation['impact']}): {len(violation['nodes'])} × {violation['help']}")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     (ARTIFACTS / f"axe-{_slug(path, mode)}.json").write_text(
-        json.dumps(violations, ensure_ascii=False, indent=1), encoding="utf-8")
+        json.dumps(violations, ensure_ascii=False, indent=1), encoding="utf-8"
+    )
     blocking = _blocking(violations)
     assert not blocking, "new serious/critical accessibility violations:\n" + "\n".join(
-        f"  {rule} ({impact}) at {selector}" for rule, impact, selector in blocking)
+        f"  {rule} ({impact}) at {selector}" for rule, impact, selector in blocking
+    )
     assert watched_page.external_requests == []

@@ -24,9 +24,26 @@ def test_viewers_get_whole_pages_while_versions_are_saved(tmp_path: Path) -> Non
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     # No speed target here (timings are the benchmark's business): a generous p95.
     run = subprocess.run(
-        [sys.executable, "bench/load.py", "-n", str(VIEWERS), "--edit", str(VERSIONS), "--edit-interval", INTERVAL,
-         "--target-p95", "170", "--timeout", "170", "--json", str(out)],
-        cwd=REPO_ROOT, capture_output=True, text=True, timeout=600,
+        [
+            sys.executable,
+            "bench/load.py",
+            "-n",
+            str(VIEWERS),
+            "--edit",
+            str(VERSIONS),
+            "--edit-interval",
+            INTERVAL,
+            "--target-p95",
+            "170",
+            "--timeout",
+            "170",
+            "--json",
+            str(out),
+        ],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     (ARTIFACTS / "load-edit.log").write_text(run.stdout + run.stderr)
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]

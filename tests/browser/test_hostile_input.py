@@ -26,10 +26,12 @@ LINK = "[Session expirée : reconnectez-vous](https://evil.example/login)"
 IMAGE = "![t](http://evil.example/x.png)"
 HTML = "<img src=http://evil.example/y.png onerror=alert(1)>"
 LANGRES = "PETR-LANGRES"
-NOTES = ("Compte rendu : https://evil.example/cr et www.evil.example\n"
-         "Contact : a@b.fr\n"
-         "===\n"
-         "&lt;i&gt; **gras** [lien](https://evil.example) ![image](http://evil.example/x.png)")
+NOTES = (
+    "Compte rendu : https://evil.example/cr et www.evil.example\n"
+    "Contact : a@b.fr\n"
+    "===\n"
+    "&lt;i&gt; **gras** [lien](https://evil.example) ![image](http://evil.example/x.png)"
+)
 RAISING_APP = Path("tests/browser/apps/raising_app.py")
 WAIT_MS = 60_000
 
@@ -38,18 +40,20 @@ WAIT_MS = 60_000
 def hostile_server(tmp_path_factory, reference, definition) -> Iterator[str]:
     """The dashboard over a store whose current version has hostile notes."""
     directory = tmp_path_factory.mktemp("donnees_hostiles")
-    table = load_programme_file(DEMO_FILE.read_bytes(), filename=DEMO_FILE.name, definition=definition,
-                                reference=reference)
+    table = load_programme_file(
+        DEMO_FILE.read_bytes(), filename=DEMO_FILE.name, definition=definition, reference=reference
+    )
     store = Store.open(sqlite_url(directory))
     store.ensure_initial(table)
     frame = table.territories.set_index("code", drop=False)
     frame.loc[LANGRES, "notes"] = NOTES
     table.territories = frame.reset_index(drop=True)
-    store.save(table, author="a@b.fr", comment=f"Voir https://evil.example {IMAGE}", kind="edition",
-               expected_parent=1)
+    store.save(table, author="a@b.fr", comment=f"Voir https://evil.example {IMAGE}", kind="edition", expected_parent=1)
     store.close()
-    server = Server(env={"TERRITORIAL_DATA_DIR": str(directory), "TERRITORIAL_DATABASE_URL": None},
-                    log=ARTIFACTS / "streamlit-hostile.log")
+    server = Server(
+        env={"TERRITORIAL_DATA_DIR": str(directory), "TERRITORIAL_DATABASE_URL": None},
+        log=ARTIFACTS / "streamlit-hostile.log",
+    )
     try:
         server.wait_healthy(SERVER_START_TIMEOUT)
     except RuntimeError as exc:
@@ -87,12 +91,15 @@ def _open(watched: WatchedPage, url: str, text: str) -> Page:
     return page
 
 
-@pytest.mark.parametrize(("path", "param"), [
-    ("/atelier?etape={}", "etape"),
-    ("/fiche?territoire={}", "territoire"),
-    ("/historique?version={}", "version"),
-    ("/carte?segment={}&q={}", "segment"),
-])
+@pytest.mark.parametrize(
+    ("path", "param"),
+    [
+        ("/atelier?etape={}", "etape"),
+        ("/fiche?territoire={}", "territoire"),
+        ("/historique?version={}", "version"),
+        ("/carte?segment={}&q={}", "segment"),
+    ],
+)
 @pytest.mark.parametrize("value", [LINK, IMAGE, HTML], ids=["lien", "image", "html"])
 def test_hostile_url_is_shown_as_text(hostile_server, watched_page: WatchedPage, path, param, value) -> None:
     url = hostile_server + path.format(quote(value), quote(value))

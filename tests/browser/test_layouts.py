@@ -82,8 +82,7 @@ def test_fiche_prints_without_sidebar_and_widgets(streamlit_server, watched_page
     page = watched_page.page
     page.goto(f"{streamlit_server(APP)}/fiche?territoire=04116")
     expect(page.get_by_role("heading", name="Les Mées")).to_be_visible(timeout=WAIT_MS)
-    expect(page.frame_locator(MAP_IFRAME).locator("path.territoire-selectionne")).to_have_count(
-        1, timeout=WAIT_MS)
+    expect(page.frame_locator(MAP_IFRAME).locator("path.territoire-selectionne")).to_have_count(1, timeout=WAIT_MS)
     expect(page.locator('[data-testid="stSidebar"]')).to_be_visible()
     expect(page.locator(".st-key-fiche_recherche")).to_be_visible()
     page.emulate_media(media="print")
@@ -105,7 +104,8 @@ def test_atelier_fills_a_projector(streamlit_server, watched_page: WatchedPage, 
     expect(page.get_by_role("heading", name="Territoires intermédiaires")).to_be_visible(timeout=WAIT_MS)
     frame = page.frame_locator(MAP_IFRAME)
     expect(frame.locator("path.territoire")).to_have_count(
-        int(demo.territories.geometry.notna().sum()), timeout=WAIT_MS)
+        int(demo.territories.geometry.notna().sum()), timeout=WAIT_MS
+    )
     expect(frame.locator(".carte-legende")).to_contain_text("Territoires intermédiaires : 26")
     page.wait_for_timeout(800)
     # No chrome: no sidebar, no Streamlit header or toolbar.
@@ -134,11 +134,11 @@ def test_atelier_fills_a_projector(streamlit_server, watched_page: WatchedPage, 
     expect(page.get_by_role("heading", name="Grands territoires")).to_be_visible(timeout=WAIT_MS)
     expect(page).to_have_url(re.compile(r"[?&]etape=4\b"))
     page.locator("body").press("PageDown")
-    expect(page.get_by_role("heading", name="Métropoles et très grands territoires")).to_be_visible(
-        timeout=WAIT_MS)
+    expect(page.get_by_role("heading", name="Métropoles et très grands territoires")).to_be_visible(timeout=WAIT_MS)
     expect(page).to_have_url(re.compile(r"[?&]etape=5\b"))
     expect(frame.locator("path.territoire")).to_have_count(
-        int(demo.territories.geometry.notna().sum()), timeout=WAIT_MS)
+        int(demo.territories.geometry.notna().sum()), timeout=WAIT_MS
+    )
     _clean(watched_page)
 
 
@@ -147,8 +147,7 @@ def test_atelier_last_step_on_a_projector(streamlit_server, watched_page: Watche
     page.set_viewport_size({"width": 1920, "height": 1080})
     page.goto(f"{streamlit_server(APP)}/atelier?etape=10&territoire={LYON}")
     expect(page.get_by_role("heading", name="Métropole de Lyon")).to_be_visible(timeout=WAIT_MS)
-    expect(page.frame_locator(MAP_IFRAME).locator("path.territoire-selectionne")).to_have_count(
-        1, timeout=WAIT_MS)
+    expect(page.frame_locator(MAP_IFRAME).locator("path.territoire-selectionne")).to_have_count(1, timeout=WAIT_MS)
     page.wait_for_timeout(800)
     _assert_no_horizontal_scroll(page, 1920)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
@@ -187,7 +186,8 @@ def test_atelier_on_a_small_projector(streamlit_server, watched_page: WatchedPag
     page.goto(f"{streamlit_server(APP)}/atelier")
     frame = page.frame_locator(MAP_IFRAME)
     expect(frame.locator("path.territoire")).to_have_count(
-        int(demo.territories.geometry.notna().sum()), timeout=WAIT_MS)
+        int(demo.territories.geometry.notna().sum()), timeout=WAIT_MS
+    )
     page.wait_for_timeout(1_500)  # the legend-aware fit runs again at 300 and 1,000 ms
     _assert_no_horizontal_scroll(page, 1280)
     for key, word in (("atelier_precedent", "Précédent"), ("atelier_suivant", "Suivant")):

@@ -27,14 +27,14 @@ WAIT_MS = 90_000  # 1,253 shapes on a 2-core machine shared with other tests
 
 @pytest.fixture(scope="module")
 def national_file(reference, definition, tmp_path_factory) -> Path:
-    return national_programme_path(reference, directory=tmp_path_factory.mktemp("national"),
-                                   definition=definition)
+    return national_programme_path(reference, directory=tmp_path_factory.mktemp("national"), definition=definition)
 
 
 @pytest.fixture(scope="module")
 def national_table(national_file, reference, definition):
-    return load_programme_file(national_file.read_bytes(), filename=national_file.name,
-                               definition=definition, reference=reference)
+    return load_programme_file(
+        national_file.read_bytes(), filename=national_file.name, definition=definition, reference=reference
+    )
 
 
 @pytest.fixture(scope="module")
@@ -50,8 +50,9 @@ def national_server(national_table, tmp_path_factory) -> Iterator[str]:
         mp.delenv(ENV_URL, raising=False)  # SQLite in data_dir, never a shared database
         shared = Store.open()
         try:
-            shared.save(national_table, author="Test national", comment="Toutes les EPCI",
-                        kind="import", expected_parent=None)
+            shared.save(
+                national_table, author="Test national", comment="Toutes les EPCI", kind="import", expected_parent=None
+            )
         finally:
             shared.close()
         server = _start_server(Path("app.py").resolve(), ARTIFACTS / "streamlit-national.log")
@@ -61,8 +62,7 @@ def national_server(national_table, tmp_path_factory) -> Iterator[str]:
         server.stop()
 
 
-def test_overview_draws_every_national_territory(national_server, national_territories,
-                                                 watched_page: WatchedPage):
+def test_overview_draws_every_national_territory(national_server, national_territories, watched_page: WatchedPage):
     drawable = national_territories.geometry.notna() & ~national_territories.geometry.is_empty
     expected = int(drawable.sum())
     assert expected == len(national_territories) == 1253

@@ -42,8 +42,12 @@ def offline_page(browser: Browser) -> Iterator[tuple[Page, list[str], list[str]]
 
     context.route("**/*", guard)
     page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on("requestfailed", lambda request: refused.append(f"failed: {request.url}")
-            if urlsplit(request.url).scheme not in {"file", "data"} else None)
+    page.on(
+        "requestfailed",
+        lambda request: (
+            refused.append(f"failed: {request.url}") if urlsplit(request.url).scheme not in {"file", "data"} else None
+        ),
+    )
     yield page, refused, errors
     context.close()
 
@@ -82,8 +86,10 @@ def test_pack_shows_data_text_as_text(demo, reference, tmp_path, offline_page):
     code = territories.index[0]
     territories.loc[code, "nom"] = "<img src=x onerror=alert(1)>"
     hostile = dataclasses.replace(demo, territories=territories)
-    outlines = MapOutlines(departements=outline_lines(reference.departements.iloc[:3], tolerance=0.02),
-                           regions=outline_lines(reference.regions.iloc[5:7], tolerance=0.02))
+    outlines = MapOutlines(
+        departements=outline_lines(reference.departements.iloc[:3], tolerance=0.02),
+        regions=outline_lines(reference.regions.iloc[5:7], tolerance=0.02),
+    )
     path = tmp_path / "pack.html"
     path.write_text(workshop_pack_html(hostile, outlines=outlines), encoding="utf-8")
     page, refused, errors = offline_page
