@@ -12,8 +12,6 @@ from territorial.model.definition import ProgrammeDefinition
 from territorial.model.programme import Programme
 
 COLOUR_SEGMENT = "segment"
-
-
 COLOUR_COUNT = "n_actives"
 
 

@@ -25,52 +25,30 @@ from territorial.model.problems import BoundedList, Problem, ProgrammeFileError
 #: within MAX_BYTES is accepted or refused within seconds and a bounded memory
 #: (bench/hostile_files.py); XLSX archives have their own limits (territorial/model/xlsx_reader.py).
 MAX_BYTES = 5 * 1024 * 1024
-
-
 #: Territories (non-blank rows), columns, characters in a cell (a spreadsheet's own limit).
 MAX_ROWS = 5_000
-
-
 MAX_COLUMNS = 50
-
-
 MAX_CELL_CHARS = 32_767
-
-
 #: ``#`` lines at the top of a CSV.
 MAX_META_LINES = 100
-
-
 SPREADSHEET_ROWS = xlsx_reader.SPREADSHEET_ROWS
-
-
 #: The sheet of an XLSX export that holds the metadata, as ``meta.clé`` / valeur rows.
 INFO_SHEET = "Informations"
-
-
 META_PREFIX = "meta."
-
 
 #: A table of strings, its metadata, the spreadsheet row of each of its rows, notes,
 #: and the number of blank rows left out.
 RawTable = tuple[pd.DataFrame, dict[str, str], list[int], list[Problem], int]
 
-
 _BINARY = (
     "ce fichier n'est pas un fichier texte (CSV) : il contient des données binaires. "
     "Exportez votre tableau en CSV ou en XLSX."
 )
-
-
 _UNREADABLE = (
     "ce fichier n'est pas un fichier texte lisible (ni UTF-8 ni Windows-1252). Exportez votre "
     "tableau en CSV UTF-8 ou en XLSX."
 )
-
-
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
-
-
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 

@@ -13,8 +13,6 @@ from territorial.core.spreadsheet_text import visible
 
 #: Problems (and warnings) listed; beyond, they are only counted.
 MAX_REPORTED = 200
-
-
 #: Characters of a value quoted in a problem.
 MAX_SHOWN_CHARS = 120
 

@@ -37,8 +37,6 @@ from territorial.model.vocabulary import (
 )
 
 DEMO_STATUS = "demonstration"
-
-
 _KIND_ALIASES = {
     "commune": "commune",
     "com": "commune",
@@ -61,8 +59,6 @@ _KIND_ALIASES = {
     "pays": "groupement",
     "pnr": "groupement",
 }
-
-
 _COLUMN_ALIASES = {
     "code": "code",
     "code_insee": "code",

@@ -20,8 +20,6 @@ from territorial.storage.store import ConflictError, StoredVersion, StoreError, 
 AUTHOR = "editeur_auteur"
 EDIT_BASE = "donnees_edition_base"  # the version an editing session started from
 FLASH = "donnees_message"
-
-
 #: Rows shown of a preview, of a list of changes or of conflicts (the rest is counted).
 SHOWN_ROWS = 500
 

@@ -17,11 +17,7 @@ from territorial.ui import data
 from territorial.ui.editor import author_fields, bounded_table, save, show_diff, show_problems, show_warnings
 
 PENDING = "donnees_import"
-
-
 UPLOAD_ROUND = "donnees_fichier_tour"
-
-
 UPLOAD_HELP = (
     f"Limites : {MAX_BYTES // (1024 * 1024)} Mo, {fr_int(MAX_ROWS)} territoires, {MAX_COLUMNS} colonnes, "
     f"{fr_int(MAX_CELL_CHARS)} caractères par cellule ; pour un classeur XLSX, "
