@@ -7,7 +7,7 @@ Run with ``streamlit run app.py``.
 import streamlit as st
 
 from territorial.ui import atelier, data
-from territorial.ui.layout import credits, demo_notice, inject_css
+from territorial.ui.layout import credits, demo_notice, inject_css, run_page
 from territorial.ui.router import mark_routed
 
 st.set_page_config(
@@ -33,5 +33,5 @@ atelier.apply_mode()  # ?mode=atelier: projection style on any page
 page = st.navigation(PAGES)
 programme = data.programme()
 demo_notice(programme)
-page.run()
+run_page(page)  # an unexpected error is told in French, its details logged
 credits(programme)

@@ -6,6 +6,7 @@ The reference cache is built once (about 15 s) in ``.cache/`` (or
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,10 @@ from territorial.model.definition import ProgrammeDefinition, load_definition
 from territorial.model.programme import Programme, resolve
 from territorial.model.programme_file import load_programme_file
 from territorial.model.reference import Reference, load_reference
+from territorial.ui.layout import ENV_RAISE
+
+# Tests see a page's exceptions (the app tells visitors in French and logs them instead).
+os.environ.setdefault(ENV_RAISE, "1")
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_FILE = ROOT / "data" / "demo_programme.csv"

@@ -33,3 +33,34 @@ def test_overview_shows_key_figures_and_the_map(folium_recorder, demo) -> None:
     assert f'<td class="nombre">{fr_int(lyon["population"])}</td>' in table
     # Credits are shown.
     assert any("IGN – ADMIN EXPRESS" in c.value for c in at.caption)
+
+
+def test_an_unexpected_error_is_told_in_french_and_logged(folium_recorder, monkeypatch, caplog) -> None:
+    """Visitors read a French message (no traceback, no server path); the log has the details."""
+    from territorial.content import levers
+    from territorial.ui.layout import ENV_RAISE, UNEXPECTED_ERROR
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("Fichier introuvable : /srv/secret/programme.sqlite")
+
+    monkeypatch.delenv(ENV_RAISE)
+    monkeypatch.setattr(levers, "key_figures", broken)
+    at = AppTest.from_file(APP, default_timeout=120).run()
+
+    assert not at.exception
+    assert [e.value for e in at.error] == [UNEXPECTED_ERROR]
+    assert not any("/srv/secret" in str(getattr(e, "value", "")) for e in at.main)
+    assert any(shown(c.value).startswith("Sources : ") for c in at.caption)  # the credits still follow
+    failure = next(r for r in caplog.records if r.getMessage().startswith("Erreur inattendue"))
+    assert failure.exc_info and "/srv/secret/programme.sqlite" in str(failure.exc_info[1])
+
+
+def test_tests_see_the_exception_itself(folium_recorder, monkeypatch) -> None:
+    """With TERRITORIAL_RAISE_ERRORS (set for the tests), the error is not turned into a message."""
+    from territorial.content import levers
+    from territorial.ui.layout import UNEXPECTED_ERROR
+
+    monkeypatch.setattr(levers, "key_figures", lambda *a, **k: 1 / 0)
+    at = AppTest.from_file(APP, default_timeout=120).run()
+    assert len(at.exception) == 1  # Streamlit's own (English, redacted) message: what visitors no longer see
+    assert UNEXPECTED_ERROR not in [e.value for e in at.error]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+import os
+
 import folium
 import streamlit as st
 
@@ -12,7 +15,17 @@ from territorial.model.programme import Programme
 from territorial.model.reference import CREDIT
 from territorial.ui.folium_component import map_document, st_folium
 
+log = logging.getLogger(__name__)
+
 CSS_FILE = ASSETS_DIR / "app.css"
+#: What a visitor reads when a page fails unexpectedly (the details go to the server's log).
+UNEXPECTED_ERROR = (
+    "Cette page a rencontré une erreur inattendue et n'a pas pu s'afficher entièrement. Rechargez la "
+    "page ; si l'erreur persiste, signalez-la à l'équipe du programme (le détail est dans le journal "
+    "du serveur)."
+)
+#: Set (to any value) to let a page's unexpected errors through, as the tests do.
+ENV_RAISE = "TERRITORIAL_RAISE_ERRORS"
 DEMO_NOTICE = (
     "**Données de démonstration** — les {n} territoires, leurs populations et leurs contours "
     "sont réels, mais les niveaux d'activation des leviers sont **illustratifs**. "
@@ -22,6 +35,22 @@ PROXY_NOTICE = (
     "Les 4 segments et les 4 leviers affichés sont une approximation documentée (les définitions "
     "exactes du RAMEAU ne sont pas publiques) ; ils se modifient dans `data/programme.toml`."
 )
+
+
+def run_page(page) -> None:
+    """Run the page; an unexpected error is logged with its traceback and told in French.
+
+    Streamlit's own message is in English, and its details would show server paths; with
+    ``client.showErrorDetails = "none"`` it says nothing useful. ``st.stop`` and ``st.rerun``
+    are not errors (they are not :class:`Exception`) and pass through.
+    """
+    try:
+        page.run()
+    except Exception:
+        if os.environ.get(ENV_RAISE):
+            raise
+        log.exception("Erreur inattendue sur la page « %s »", getattr(page, "url_path", "?"))
+        st.error(UNEXPECTED_ERROR)
 
 
 def inject_css(extra: str = "") -> None:
