@@ -31,7 +31,12 @@ mark_routed()
 inject_css()
 atelier.apply_mode()  # ?mode=atelier: projection style on any page
 page = st.navigation(PAGES)
-programme = data.programme()
-demo_notice(programme)
+if page.url_path == "historique":  # even a damaged current version can be replaced from there
+    programme = data.current_programme_or_none()
+else:
+    programme = data.programme()
+if programme is not None:
+    demo_notice(programme)
 run_page(page)  # an unexpected error is told in French, its details logged
-credits(programme)
+if programme is not None:
+    credits(programme)

@@ -99,3 +99,38 @@ def test_a_damaged_row_of_the_history_is_shown_as_unreadable(three_versions, fol
     text = _visible(at)
     for word in SECRET_WORDS:
         assert word not in text
+
+
+def test_a_damaged_current_version_can_be_replaced_from_the_history(three_versions, folium_recorder, monkeypatch):
+    """Every other page stops on a damaged current version; Historique says so and restores another."""
+    from territorial.storage import access
+
+    password_hash = access.hash_password("mot de passe du programme")
+
+    _damage(three_versions, "UPDATE version_rows SET levels = '{pas du json' WHERE version_id = 3 AND position = 0")
+    overview = open_page("pages/accueil.py")
+    assert not overview.exception and not overview.metric  # the overview stops, with a French message
+    assert overview.error
+
+    monkeypatch.setenv(access.ENV_HASH, password_hash)
+    at = open_page(PAGE, version="1")
+    assert not at.exception
+    errors = [e.value for e in at.error]
+    assert errors[0] == data.CURRENT_DAMAGED_TEXT.format(id=3)  # first, what happened and what to do
+    assert set(errors[1:]) <= {data.DAMAGED_TEXT.format(id=3)}  # compared with version 3: the same damage
+    assert at.dataframe[0].value["Version"].tolist() == [3, 2, 1]
+    next(t for t in at.text_input if t.label == "Mot de passe d'éditeur").input("mot de passe du programme")
+    next(b for b in at.button if b.label == "Se connecter").click()
+    at.run()
+    next(t for t in at.text_input if t.label == "Auteur de la modification").input("Anne")
+    next(b for b in at.button if b.label == "Restaurer la version 1").click()
+    at.run()
+    assert not at.exception
+    assert three_versions.current_id() == 4
+    assert len(three_versions.get(4).table.territories) == len(three_versions.get(1).table.territories)
+
+    for cached in (data._version, data._programme_at):
+        cached.clear()
+    overview = open_page("pages/accueil.py")
+    assert not overview.exception and not overview.error
+    assert {m.label: m.value for m in overview.metric}["Territoires"] == "81"

@@ -259,6 +259,30 @@ def programme_at(version_id: int) -> Programme:
     return _programme_at(_store_key(), version_id)
 
 
+CURRENT_DAMAGED_TEXT = (
+    "La version en vigueur ({id}) ne peut pas être lue : elle est peut-être endommagée dans le stockage "
+    "des données, et les autres pages du tableau de bord restent arrêtées. Un éditeur peut restaurer "
+    "ci-dessous une version lisible ; le détail de l'erreur est dans le journal du serveur."
+)
+
+
+def current_programme_or_none() -> Programme | None:
+    """The current programme, or None after a French error when it cannot be read.
+
+    For the « Historique » page, from which a damaged current version can be replaced;
+    every other page stops instead (:func:`programme`).
+    """
+    version_id = current_version_id()
+    reference()
+    try:
+        _version(_store_key(), version_id)
+        return _programme_at(_store_key(), version_id)
+    except Exception:
+        log.exception("La version en vigueur %s ne peut pas être lue.", version_id)
+        st.error(CURRENT_DAMAGED_TEXT.format(id=version_id))
+        return None
+
+
 def programme() -> Programme:
     """The programme shown by the dashboard: the current version of the store.
 
