@@ -111,6 +111,7 @@ def test_a_damaged_current_version_can_be_replaced_from_the_history(three_versio
     overview = open_page("pages/accueil.py")
     assert not overview.exception and not overview.metric  # the overview stops, with a French message
     assert overview.error
+    assert [link.label for link in overview.get("page_link")] == [data.HISTORY_HINT]  # the way out
 
     monkeypatch.setenv(access.ENV_HASH, password_hash)
     at = open_page(PAGE, version="1")

@@ -158,9 +158,16 @@ def _demo_table() -> ProgrammeTable:
     )
 
 
+HISTORY_HINT = (
+    "Historique des versions : si la version en vigueur est endommagée, un éditeur peut en restaurer une autre"
+)
+
+
 def unavailable(exc: StoreError) -> None:
-    """Stop the page with the storage's generic message (the details are in the server log)."""
+    """Stop the page with the storage's generic message (the details are in the server log),
+    and the way out when only the current version is damaged (the history page)."""
     st.error(str(exc))
+    st.page_link("pages/historique.py", label=HISTORY_HINT)
     st.stop()
 
 
