@@ -7,7 +7,8 @@ from __future__ import annotations
 import geopandas as gpd
 import pandas as pd
 
-from territorial.cartography.geometry import MapFrame, MapOutlines, simplify, tolerance_for, with_insets
+from territorial.cartography import maps
+from territorial.cartography.geometry import MapFrame, MapOutlines, bounds_of, simplify, tolerance_for, with_insets
 from territorial.content.colouring import colouring
 from territorial.core import palette
 from territorial.core.fmt import fr_pop, plural
@@ -85,9 +86,6 @@ def programme_map(
     bounds: tuple[float, float, float, float] | None = None,
 ):
     """A folium map of territories over département/région outlines, with its legend."""
-    from territorial.cartography import maps
-    from territorial.cartography.geometry import bounds_of
-
     bounds = bounds or (bounds_of(view.shapes) if len(view.shapes) else None)
     m = maps.new_map(bounds=bounds, height=height)
     styles = {
@@ -113,8 +111,6 @@ def context_bounds(frame: gpd.GeoDataFrame, *, min_span: float = 1.5) -> tuple[f
     A map of one small commune then shows it in its surroundings rather than
     filling the frame with its (simplified) outline. None when there is no shape.
     """
-    from territorial.cartography.geometry import bounds_of
-
     if frame.empty:
         return None
     minx, miny, maxx, maxy = bounds_of(frame)

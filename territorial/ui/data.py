@@ -242,16 +242,15 @@ def readable_version(version_id: int) -> StoredVersion | None:
         return None
 
 
-def readable_programme(version_id: int) -> Programme | None:
+def readable_programme(version_id: int, *, damaged_text: str = DAMAGED_TEXT) -> Programme | None:
     """The resolved programme of a version, or None after a French error (a damaged version)."""
-    if readable_version(version_id) is None:
-        return None
     reference()
     try:
+        _version(_store_key(), version_id)  # a damaged version is a failed read (the store logs it)
         return _programme_at(_store_key(), version_id)
     except Exception:
-        log.exception("La version %s du programme ne peut pas être résolue.", version_id)
-        st.error(DAMAGED_TEXT.format(id=version_id))
+        log.exception("La version %s du programme ne peut pas être lue.", version_id)
+        st.error(damaged_text.format(id=version_id))
         return None
 
 
@@ -279,15 +278,7 @@ def current_programme_or_none() -> Programme | None:
     For the « Historique » page, from which a damaged current version can be replaced;
     every other page stops instead (:func:`programme`).
     """
-    version_id = current_version_id()
-    reference()
-    try:
-        _version(_store_key(), version_id)
-        return _programme_at(_store_key(), version_id)
-    except Exception:
-        log.exception("La version en vigueur %s ne peut pas être lue.", version_id)
-        st.error(CURRENT_DAMAGED_TEXT.format(id=version_id))
-        return None
+    return readable_programme(current_version_id(), damaged_text=CURRENT_DAMAGED_TEXT)
 
 
 def programme() -> Programme:
