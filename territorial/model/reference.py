@@ -151,13 +151,49 @@ def load_reference(
     source = _populations.load(populations_dir)
     path = _cache_path(cache_dir or default_cache_dir(), source)
     if not (path / "meta.json").exists():
-        build_reference(path, progress=progress, source=source)
+        _build_once(path, progress=progress, source=source)
     layers = {name: gpd.read_parquet(path / f"{name}.parquet") for name in LAYERS}
     tables = {name: pd.read_parquet(path / f"{name}.parquet") for name in TABLES}
     return Reference(**layers, **tables, populations=source)
 
 
 # --------------------------------------------------------------------------- build
+
+#: How often a process that waits for another one's build reports that it waits.
+_LOCK_POLL = 0.5
+
+
+def _build_once(path: Path, *, progress: Progress | None, source: PopulationSource) -> bool:
+    """Build the cache at ``path`` unless another process is building it: then wait for it.
+
+    Several instances of the dashboard started together (behind a proxy) share one cache
+    folder: an exclusive lock on ``<path>.lock`` (``fcntl.flock``, released by the system
+    if the holder dies) lets the first build and the others wait, then read its result;
+    the build itself writes in a private folder renamed into place, so a reader never sees
+    a half-written cache. Returns True when this process built it.
+    """
+    import fcntl
+
+    step = progress or (lambda _f, _m: None)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.with_name(path.name + ".lock"), "a+b") as lock:
+        waited = False
+        while True:
+            try:
+                fcntl.flock(lock.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if not waited:
+                    step(0.01, "Un autre processus du tableau de bord prépare le référentiel : attente de sa fin…")
+                    waited = True
+                time.sleep(_LOCK_POLL)
+        try:
+            if (path / "meta.json").exists():  # built by the process we waited for
+                return False
+            build_reference(path, progress=progress, source=source)
+            return True
+        finally:
+            fcntl.flock(lock.fileno(), fcntl.LOCK_UN)
 
 
 def _read_source(name: str, usecols: list[str] | None = None) -> pd.DataFrame:
