@@ -13,8 +13,10 @@ dashboard's origin.
 
 from __future__ import annotations
 
+import ast
 import base64
 import html
+import inspect
 import json
 import math
 import re
@@ -27,7 +29,9 @@ import numpy as np
 import pandas as pd
 import shapely
 from branca.element import MacroElement
+from folium.template import Template as FoliumTemplate
 from jinja2 import Template
+from markupsafe import Markup
 
 from territorial.core import palette
 from territorial.core.paths import ASSETS_DIR
@@ -107,6 +111,125 @@ class _Legend(MacroElement):
         self._name = "Legend"
         self.markup = markup
         self.bounds = bounds
+
+
+#: The call by which folium's GeoJson template adds its data; replaced in :class:`_PackedGeoJson`.
+_FOLIUM_ADD = "{{ this.get_name() }}_add({{ this.data|tojson }});"
+#: Coarsest first: the quantum a layer's coordinates are written in (they are already rounded).
+_QUANTA = (1e-2, 1e-3, 1e-4)
+
+
+def _folium_geojson_template() -> str:
+    """The source of folium's ``GeoJson`` template (folium 0.20, pinned), read from its code."""
+    tree = ast.parse(inspect.getsource(folium.GeoJson).lstrip())
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Assign)
+            and any(isinstance(t, ast.Name) and t.id == "_template" for t in node.targets)
+            and isinstance(node.value, ast.Call)
+            and node.value.args
+            and isinstance(node.value.args[0], ast.Constant)
+        ):
+            source = node.value.args[0].value
+            if _FOLIUM_ADD in source:
+                return source
+    raise RuntimeError("folium.GeoJson's template changed: update territorial/cartography/maps.py (_PackedGeoJson)")
+
+
+class _PackedGeoJson(folium.GeoJson):
+    """folium's ``GeoJson`` whose coordinates travel as integers (quantised, delta-coded).
+
+    The layer's coordinates are already rounded (to 1e-4 degree for territories, 1e-2 for
+    outlines); written as ``[2.3145, 48.7304], `` they take most of a map's bytes. Here each
+    ring is a flat list of integer steps from the previous point in units of that rounding
+    (``-105,-215,``), and a few lines of script rebuild the same GeoJSON in the browser before
+    Leaflet sees it: the shapes drawn, their tooltips, styles and what a click returns are
+    those of the plain GeoJSON (``self.data``, which the Python side keeps as it was).
+    """
+
+    _template = FoliumTemplate(
+        _folium_geojson_template().replace(
+            _FOLIUM_ADD,
+            """(function () {
+            var scale = {{ this.scale }};
+            function ring(r) {
+                var out = [], x = 0, y = 0;
+                for (var i = 0; i < r.length; i += 2) { x += r[i]; y += r[i + 1]; out.push([x / scale, y / scale]); }
+                return out;
+            }
+            function geometry(g) {
+                if (!g) { return g; }
+                var c = g.coordinates;
+                if (g.type === "GeometryCollection") { g.geometries.forEach(geometry); }
+                else if (g.type === "Point") { g.coordinates = ring(c)[0]; }
+                else if (g.type === "LineString" || g.type === "MultiPoint") { g.coordinates = ring(c); }
+                else if (g.type === "Polygon" || g.type === "MultiLineString") { g.coordinates = c.map(ring); }
+                else if (g.type === "MultiPolygon") { g.coordinates = c.map(function (p) { return p.map(ring); }); }
+                return g;
+            }
+            var data = {{ this.packed_json }};
+            data.features.forEach(function (f) { geometry(f.geometry); });
+            {{ this.get_name() }}_add(data);
+        })();""",
+        )
+    )
+
+    def __init__(self, data: dict[str, Any], **kwargs: Any) -> None:
+        super().__init__(data, **kwargs)
+        self.scale, self.packed = _pack(self.data)
+        # As jinja's ``tojson`` writes it (safe inside a <script>), without the spaces.
+        self.packed_json = Markup(
+            json.dumps(self.packed, separators=(",", ":"), ensure_ascii=False)
+            .replace("<", "\\u003c")
+            .replace(">", "\\u003e")
+            .replace("&", "\\u0026")
+            .replace("'", "\\u0027")
+        )
+
+
+def _pack(collection: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+    """(scale, the collection with every coordinate list as integer steps of 1/scale degree)."""
+    every = [c for f in collection["features"] for c in _flat(f.get("geometry"))]
+    values = np.asarray(every, dtype=float)
+    quantum = next(q for q in _QUANTA if values.size == 0 or np.abs(values / q - np.round(values / q)).max() < 1e-6)
+    scale = round(1 / quantum)
+
+    def ring(points: list) -> list[int]:
+        cells = np.round(np.asarray(points, dtype=float).reshape(-1, 2) * scale).astype(np.int64)
+        steps = np.diff(cells, axis=0, prepend=np.zeros((1, 2), dtype=np.int64))
+        return steps.ravel().tolist()
+
+    def geometry(g: dict[str, Any] | None) -> dict[str, Any] | None:
+        if g is None:
+            return None
+        kind, c = g["type"], g.get("coordinates")
+        if kind == "GeometryCollection":
+            return {"type": kind, "geometries": [geometry(x) for x in g["geometries"]]}
+        if kind == "Point":
+            return {"type": kind, "coordinates": ring([c])}
+        if kind in ("LineString", "MultiPoint"):
+            return {"type": kind, "coordinates": ring(c)}
+        if kind in ("Polygon", "MultiLineString"):
+            return {"type": kind, "coordinates": [ring(r) for r in c]}
+        return {"type": kind, "coordinates": [[ring(r) for r in p] for p in c]}  # MultiPolygon
+
+    features = [{**f, "geometry": geometry(f.get("geometry"))} for f in collection["features"]]
+    return scale, {"type": "FeatureCollection", "features": features}
+
+
+def _flat(g: dict[str, Any] | None) -> list[float]:
+    """Every coordinate number of a GeoJSON geometry."""
+    if g is None:
+        return []
+    if g["type"] == "GeometryCollection":
+        return [v for x in g["geometries"] for v in _flat(x)]
+    return np.asarray(_nested(g["coordinates"]), dtype=float).ravel().tolist()
+
+
+def _nested(c: Any) -> list[float]:
+    if isinstance(c, (int, float)):
+        return [c]
+    return [v for x in c for v in _nested(x)]
 
 
 def new_map(
@@ -190,7 +313,7 @@ def add_outlines(
         "fill": False,
         "className": OUTLINE_CLASS,
     }
-    folium.GeoJson(
+    _PackedGeoJson(
         _feature_collection(gdf, columns=[]),
         name=html.escape(name),
         style_function=lambda _feature: style,
@@ -256,7 +379,7 @@ def add_territories(
 
     fields = list(tooltip)
     data = _feature_collection(gdf, columns=fields, id_column=id_column)
-    layer = folium.GeoJson(
+    layer = _PackedGeoJson(
         data,
         name=html.escape(name),
         style_function=style,
