@@ -43,7 +43,7 @@ def live_syntax(markdown: str) -> list[str]:
 #: Elements whose ``body`` is not Markdown (shown as text, or HTML checked apart).
 _NOT_MARKDOWN = {"html", "code", "text", "json", "exception", "dataframe", "arrow_data_frame", "table"}
 #: The app's own links: a fiche, by a code that follows the one rule.
-_OWN_LINK = re.compile(r"\]\(/fiche\?territoire=[0-9A-Z_-]{1,40}\)")
+_OWN_LINK = re.compile(r"\]\(fiche\?territoire=[0-9A-Z_-]{1,40}\)")
 
 
 def rendered(at) -> list[tuple[str, str]]:

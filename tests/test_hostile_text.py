@@ -90,7 +90,7 @@ def test_names_in_cards_links_and_captions_are_text(hostile_programme, folium_re
     at = open_page("pages/carte.py", territoire=LANGRES)
     card = next(m.value for m in at.markdown if m.value.startswith("###"))
     assert shown(card.splitlines()[0]) == f"### {NAME}"
-    assert card.endswith(f"[Ouvrir la fiche](/fiche?territoire={LANGRES})")  # the app's own link stays
+    assert card.endswith(f"[Ouvrir la fiche](fiche?territoire={LANGRES})")  # the app's own link stays
     at = open_page("pages/historique.py", version="2")
     caption = at.markdown[0].value
     assert shown(caption).endswith(f"par {NAME} : {COMMENT}")

@@ -109,7 +109,7 @@ def test_a_groupement_code_in_the_url_selects_it(folium_recorder, param) -> None
     assert at.selectbox(key="carte_territoire").value == "PETR-LANGRES"
     card = next(m.value for m in at.markdown if m.value.startswith("###"))
     assert card.startswith("### Pôle d'équilibre territorial et rural du Pays de Langres")
-    assert card.endswith("[Ouvrir la fiche](/fiche?territoire=PETR-LANGRES)")
+    assert card.endswith("[Ouvrir la fiche](fiche?territoire=PETR-LANGRES)")
     assert at.query_params["territoire"] == "PETR-LANGRES"
     assert _highlighted(folium_recorder) == ["PETR-LANGRES"]  # outlined on the map
 
@@ -150,7 +150,7 @@ def test_clicking_a_territory_shows_its_card_and_highlights_it(folium_recorder, 
     for lever in demo.definition.levers:
         level = demo.definition.level_label(int(row[lever.id]))
         assert f"- {escape_markdown(lever.label)} : **{escape_markdown(level)}**" in card
-    assert card.endswith(f"[Ouvrir la fiche](/fiche?territoire={LYON})")
+    assert card.endswith(f"[Ouvrir la fiche](fiche?territoire={LYON})")
     assert at.query_params["territoire"] == LYON
     assert at.selectbox(key="carte_territoire").value == LYON
     # The map drawn after the click outlines Lyon.
@@ -216,7 +216,7 @@ def test_cached_map_is_rendered_once_and_as_streamlit_folium_would(demo, monkeyp
     assert cached.get_name() == name  # the cached map was not renamed
     assert len(renders) == 1  # rendered once, sent three times
     assert len({(s["script"], s["header"], s["html"], s["key"]) for s in sent}) == 1
-    assert sent[0]["script"].count('"type": "Feature"') >= 20
+    assert sent[0]["script"].count('"type":"Feature"') >= 20  # packed: maps._PackedGeoJson
     # The same arguments as the library's own st_folium on a copy of the map.
     streamlit_folium.st_folium(
         folium_component._clone_map(cached),
@@ -251,7 +251,7 @@ def test_a_map_that_only_shows_is_one_document_rendered_once(demo, monkeypatch) 
     document, kwargs = frames[0]
     assert kwargs == {"height": 500, "alt": "Carte des territoires"}
     assert document.startswith("<!DOCTYPE html>")
-    assert document.count('"type": "Feature"') >= 20
+    assert document.count('"type":"Feature"') >= 20  # packed: maps._PackedGeoJson
     assert "/app/static/vendor/leaflet/leaflet.js" in document and "https://" not in document
     assert document == maps.map_html(folium_component._clone_map(cached))
 

@@ -70,10 +70,10 @@ def test_similar_territories_are_links_to_their_fiches(folium_recorder, demo) ->
     from territorial.content.levers import similar_territories
 
     at = _open(territoire=LYON)
-    (links,) = [m.value for m in at.markdown if "](/fiche?territoire=" in m.value]
+    (links,) = [m.value for m in at.markdown if "](fiche?territoire=" in m.value]
     expected = similar_territories(demo, LYON)
-    assert [line.split("](/fiche?territoire=")[1].split(")")[0] for line in links.splitlines()] == list(expected.index)
-    assert links.startswith(f"- [{expected['nom'].iloc[0]}](/fiche?territoire={expected.index[0]})")
+    assert [line.split("](fiche?territoire=")[1].split(")")[0] for line in links.splitlines()] == list(expected.index)
+    assert links.startswith(f"- [{expected['nom'].iloc[0]}](fiche?territoire={expected.index[0]})")
 
 
 def test_unknown_code_says_so_and_offers_the_search(folium_recorder) -> None:
@@ -102,9 +102,9 @@ def test_no_code_shows_the_search_box_and_examples(folium_recorder, demo) -> Non
     box = at.selectbox(key="fiche_choix")
     assert len(box.options) == len(demo.territories) == 81
     assert box.label == "Ou choisir parmi les 81 territoires du programme"
-    (examples,) = [m.value for m in at.markdown if "](/fiche?territoire=" in m.value]
-    assert examples.count("](/fiche?territoire=") == 4
-    assert "Métropole du Grand Paris](/fiche?territoire=200054781)" in examples
+    (examples,) = [m.value for m in at.markdown if "](fiche?territoire=" in m.value]
+    assert examples.count("](fiche?territoire=") == 4
+    assert "Métropole du Grand Paris](fiche?territoire=200054781)" in examples
 
 
 def test_search_then_choose_opens_the_fiche(folium_recorder) -> None:

@@ -23,7 +23,9 @@ RULE_TEXT = (
     f"un code de {MAX_LENGTH} caractères au plus, fait de lettres sans accent, de chiffres, "
     "de tirets (-) et de soulignés (_), ex. PETR-LANGRES"
 )
-FICHE_PATH = "/fiche"
+#: Relative to the current page (every page is one level under the dashboard's root), so that
+#: the link also works when the dashboard is published under a path (``/territoires/fiche``).
+FICHE_PATH = "fiche"
 
 
 _SPACES = re.compile(r"\s+")
@@ -57,14 +59,14 @@ def parse_code(raw: object) -> str | None:
 
 
 def fiche_url(code: str) -> str:
-    """The relative address of a territory's fiche; ``code`` must follow the rule."""
+    """The address of a territory's fiche relative to the current page; ``code`` must follow the rule."""
     if not is_code(code):
         raise ValueError(f"not a territory code: {code!r}")
     return f"{FICHE_PATH}?territoire={quote(code)}"
 
 
 def fiche_link(code: object, label: object) -> str:
-    """Markdown link ``[label](/fiche?territoire=CODE)``, the label escaped.
+    """Markdown link ``[label](fiche?territoire=CODE)`` (relative), the label escaped.
 
     A code that breaks the rule gives the escaped label alone, without a link.
     """

@@ -24,7 +24,7 @@ import streamlit as st
 import streamlit_folium
 from branca.element import Element
 
-from territorial.cartography.maps import map_html
+from territorial.cartography.maps import LEAFLET_CSS_URL, LEAFLET_JS_URL, map_html
 
 #: streamlit-folium's private functions used here.
 PRIVATE_NAMES = ("_component_func", "_get_html", "_get_header", "_get_map_string", "generate_js_hash", "get_full_id")
@@ -35,7 +35,27 @@ _DOCUMENTS: weakref.WeakKeyDictionary[folium.Map, str] = weakref.WeakKeyDictiona
 
 def map_document(m: folium.Map) -> str:
     """The full HTML document of a map (Leaflet by URL, data escaped), rendered once."""
-    return _once(_DOCUMENTS, m, map_html)
+    return _once(_DOCUMENTS, m, lambda twin: with_base_path(map_html(twin)))
+
+
+def base_path() -> str:
+    """``/territoires`` when the dashboard is published under a path (``server.baseUrlPath``), else ``""``."""
+    base = str(st.get_option("server.baseUrlPath") or "").strip("/")
+    return f"/{base}" if base else ""
+
+
+def with_base_path(text: str) -> str:
+    """``text`` with Leaflet's URLs (``/app/static/…``) under the dashboard's path.
+
+    The maps load Leaflet from the app's static files by an absolute path; published under
+    ``https://exemple.org/territoires/``, those files are at ``/territoires/app/static/…``.
+    """
+    base = base_path()
+    if not base:
+        return text
+    for url in (LEAFLET_JS_URL, LEAFLET_CSS_URL):
+        text = text.replace(f'"{url}"', f'"{base}{url}"')
+    return text
 
 
 def _once(cache: weakref.WeakKeyDictionary, m: folium.Map, render):
@@ -132,13 +152,14 @@ def _render(m: folium.Map) -> _Rendered:
             walk(child)
 
     walk(m)
+    base = base_path()
     return _Rendered(
         script=script,
-        header=header,
+        header=with_base_path(header),
         html=html,
         id=streamlit_folium.get_full_id(m),
-        css_links=list(dict.fromkeys(css)),
-        js_links=list(dict.fromkeys(js)),
+        css_links=[base + url if url.startswith("/") else url for url in dict.fromkeys(css)],
+        js_links=[base + url if url.startswith("/") else url for url in dict.fromkeys(js)],
     )
 
 
