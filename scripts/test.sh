@@ -2,7 +2,8 @@
 # Install everything the tests need and run them (this is what CI runs).
 #   bash scripts/test.sh [pytest options]
 # System packages (Debian): chromium for the browser tests, postgresql for the
-# PostgreSQL storage tests, npm for axe-core; installed with apt-get when missing (as root).
+# PostgreSQL storage tests, nginx (+ its brotli module) for the deployment test
+# (tests/browser/test_deploy.py), npm for axe-core; installed with apt-get when missing (as root).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-python3}
@@ -11,6 +12,8 @@ need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 command -v npm >/dev/null 2>&1 || need+=(nodejs npm)
+[ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1 || need+=(nginx)
+ls /usr/lib/nginx/modules/ngx_http_brotli_filter_module.so >/dev/null 2>&1 || need+=(libnginx-mod-http-brotli-filter)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     echo "Installation des paquets système : ${need[*]}"

@@ -48,7 +48,8 @@ class Server:
     """``streamlit run app.py`` on 127.0.0.1, started and stopped by this process only.
 
     ``env`` adds variables to this process's environment (a value None removes one);
-    ``port`` defaults to a free one; the server's output goes to ``log``.
+    ``port`` defaults to a free one; the server's output goes to ``log``; ``args`` are more
+    ``streamlit run`` options (``base_path`` must then repeat ``--server.baseUrlPath``).
     """
 
     def __init__(
@@ -58,9 +59,12 @@ class Server:
         log: Path | None = None,
         port: int | None = None,
         app: Path = APP,
+        args: list[str] | None = None,
+        base_path: str = "",
     ) -> None:
         self.port = port or free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
+        # With ``--server.baseUrlPath territoires`` (in ``args``), everything is under that path.
+        self.url = f"http://127.0.0.1:{self.port}" + (f"/{base_path.strip('/')}" if base_path.strip("/") else "")
         self.log = log or (LOGS / f"streamlit-{self.port}.log")
         self.log.parent.mkdir(parents=True, exist_ok=True)
         cmd = [
@@ -77,6 +81,7 @@ class Server:
             "true",
             "--browser.gatherUsageStats",
             "false",
+            *(args or []),
         ]  # the rest from .streamlit/config.toml
         full_env = dict(os.environ)
         for key, value in (env or {}).items():  # None removes a variable

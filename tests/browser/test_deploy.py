@@ -1,0 +1,208 @@
+"""The deployment of ``deploy/`` on localhost: nginx in front of 2 instances, one PostgreSQL,
+everything under ``/territoires/`` (territorial/harness/stack.py runs the repository's nginx
+site and the options of its systemd unit).
+
+Checked in Chromium through the proxy: every shape drawn with no request leaving localhost;
+scripts compressed; links, downloads and URL state under the sub-path; a version saved
+through one instance shown by the other at its next rerun; a visitor whose instance stops
+carries on with the other one.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, Route, expect
+
+from territorial.harness.chromium import LOCAL_HOSTS, MAP_IFRAME
+from territorial.harness.stack import Stack
+from territorial.storage import access
+from tests.postgres import create_database, postgres_cluster
+
+from .conftest import ARTIFACTS, REPO_ROOT
+
+PASSWORD = "mot de passe du déploiement"
+COOKIE = "territoires_instance"
+DEMO = REPO_ROOT / "data" / "demo_programme.csv"
+LYON = "200046977"
+WAIT_MS = 60_000
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory) -> Iterator[Stack]:
+    with postgres_cluster() as server:
+        url = create_database(server, "territoires")
+        env = {access.ENV_HASH: access.hash_password(PASSWORD), "TERRITORIAL_DATA_DIR": None}
+        with Stack(instances=2, database_url=url, env=env) as running:
+            yield running
+
+
+def _upstream_of(stack: Stack, key: str) -> str:
+    """The instance (host:port) nginx sends a visitor with cookie ``key`` to."""
+    before = stack.nginx.access_log.read_text().count("\n") if stack.nginx.access_log.exists() else 0
+    request = urllib.request.Request(f"{stack.url}/_stcore/health", headers={"Cookie": f"{COOKIE}={key}"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert response.status == 200
+    for _ in range(50):  # nginx writes the line when the request ends
+        lines = stack.nginx.access_log.read_text().splitlines()
+        if len(lines) > before:
+            return lines[-1].split()[2]
+        time.sleep(0.05)
+    raise AssertionError("nginx n'a pas journalisé la requête")
+
+
+@pytest.fixture(scope="module")
+def keys(stack: Stack) -> dict[int, str]:
+    """A cookie value that nginx routes to each instance (consistent hashing of the cookie)."""
+    found: dict[int, str] = {}
+    for i in range(200):
+        port = int(_upstream_of(stack, f"cle{i}").rsplit(":", 1)[1])
+        found.setdefault(port, f"cle{i}")
+        if len(found) == len(stack.instances):
+            return found
+    raise AssertionError(f"le cookie ne répartit pas les visiteurs : {found}")
+
+
+def _context(browser: Browser, stack: Stack, key: str, external: list[str]) -> BrowserContext:
+    """A visitor whose session cookie sends it to one instance; requests leaving localhost are refused."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR", accept_downloads=True)
+    context.set_default_timeout(WAIT_MS)
+    context.add_cookies([{"name": COOKIE, "value": key, "url": f"{stack.url}/"}])
+
+    def guard(route: Route) -> None:
+        host = urllib.parse.urlsplit(route.request.url).hostname
+        if route.request.url.startswith(("data:", "blob:", "about:")) or host in LOCAL_HOSTS:
+            route.continue_()
+        else:
+            external.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", guard)
+    return context
+
+
+def _shapes(page: Page, count: int) -> None:
+    expect(page.frame_locator(MAP_IFRAME).first.locator("path.territoire")).to_have_count(count, timeout=WAIT_MS)
+
+
+def _demo_minus_last() -> bytes:
+    lines = DEMO.read_bytes().rstrip(b"\n").split(b"\n")
+    return b"\n".join(lines[:-1]) + b"\n"
+
+
+def test_through_the_proxy_under_a_path(stack: Stack, keys: dict[int, str], browser: Browser) -> None:
+    external: list[str] = []
+    context = _context(browser, stack, keys[stack.instances[0].port], external)
+    page = context.new_page()
+    encodings: dict[str, str] = {}
+    page.on(
+        "response",
+        lambda r: (
+            encodings.__setitem__(r.url, r.headers.get("content-encoding", ""))
+            if r.url.endswith((".js", ".css"))
+            else None
+        ),
+    )
+    page.goto(f"{stack.url}/")
+    _shapes(page, 81)  # every territory of the demonstration programme
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "deploy_overview.png"))
+    # Streamlit's scripts and styles, and Leaflet, are all under /territoires/ and compressed.
+    big = {u: e for u, e in encodings.items() if "/static/js/index." in u}
+    assert big and all(e in ("br", "gzip") for e in big.values()), big
+    assert any("/territoires/app/static/vendor/leaflet/leaflet.js" in u for u in encodings), list(encodings)
+    assert all(urllib.parse.urlsplit(u).path.startswith("/territoires/") for u in encodings), list(encodings)
+    # Hashed static files: cacheable for a year.
+    js = next(iter(big))
+    with urllib.request.urlopen(urllib.request.Request(js, headers={"Accept-Encoding": "gzip"}), timeout=10) as r:
+        assert r.headers["Content-Encoding"] == "gzip"
+        assert "max-age=31536000" in r.headers["Cache-Control"]
+        compressed = len(r.read())
+    with urllib.request.urlopen(js, timeout=10) as r:
+        assert r.headers.get("Content-Encoding") is None
+        assert compressed < 0.4 * len(r.read())
+
+    # Links between pages, URL state, fiche links in the Markdown of a page, downloads.
+    page.goto(f"{stack.url}/fiche?territoire={LYON}")
+    expect(page.get_by_role("heading", name="Métropole de Lyon")).to_be_visible()
+    links = page.locator('a[href*="fiche?territoire="]')
+    expect(links.first).to_be_visible()
+    hrefs = links.evaluate_all("(as) => as.map((a) => a.href)")
+    assert hrefs and all(h.startswith(f"{stack.url}/fiche?territoire=") for h in hrefs), hrefs
+    links.first.click()
+    expect(page).to_have_url(re.compile(rf"^{re.escape(stack.url)}/fiche\?territoire=\w+"))
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Télécharger la fiche (PDF)").click()
+    pdf = Path(download.value.path()).read_bytes()
+    assert pdf.startswith(b"%PDF")
+    page.get_by_role("link", name="Carte").first.click()
+    expect(page).to_have_url(f"{stack.url}/carte")
+    _shapes(page, 81)
+    assert external == []
+    context.close()
+
+
+def test_a_version_saved_through_one_instance_is_shown_by_the_other(
+    stack: Stack, keys: dict[int, str], browser: Browser
+) -> None:
+    first, second = (s.port for s in stack.instances)
+    external: list[str] = []
+    viewer_context = _context(browser, stack, keys[second], external)
+    viewer = viewer_context.new_page()
+    viewer.goto(f"{stack.url}/")
+    _shapes(viewer, 81)
+
+    editor_context = _context(browser, stack, keys[first], external)
+    editor = editor_context.new_page()
+    editor.goto(f"{stack.url}/donnees")
+    editor.get_by_label("Mot de passe d'éditeur").fill(PASSWORD)
+    editor.get_by_role("button", name="Se connecter").click()
+    expect(editor.get_by_text("Vous êtes connecté en éditeur")).to_be_visible()
+    # The upload goes through the proxy (its body size limit, Streamlit's XSRF cookie).
+    editor.locator('input[type="file"]').set_input_files(
+        files=[{"name": "programme.csv", "mimeType": "text/csv", "buffer": _demo_minus_last()}]
+    )
+    expect(editor.get_by_text("Fichier valide : 80 territoires")).to_be_visible()
+    editor.locator('input[aria-label="Auteur de la modification"]:visible').fill("Claire, coordinatrice")
+    editor.get_by_role("button", name="Enregistrer comme nouvelle version").click()
+    expect(editor.get_by_text("Version 2 enregistrée : 80 territoires.")).to_be_visible()
+
+    # The viewer's instance never saw the save: its next rerun shows the new version.
+    viewer.locator("body").press("r")  # Streamlit's « rerun » shortcut
+    _shapes(viewer, 80)
+    assert external == []
+    editor_context.close()
+
+    # Its instance stops: the visitor reconnects through the proxy to the other one, which
+    # runs the page again from its address.
+    log_lines = len(stack.nginx.access_log.read_text().splitlines())
+    viewer.goto(f"{stack.url}/carte?segment=S4")
+    expect(viewer.frame_locator(MAP_IFRAME).first.locator("path.territoire").first).to_be_attached()
+    viewer.wait_for_timeout(500)
+    shown = viewer.frame_locator(MAP_IFRAME).first.locator("path.territoire").count()
+    assert 0 < shown < 80
+    stack.instances[1].stop()
+    viewer.wait_for_timeout(1500)
+    viewer.locator("body").press("r")
+    _shapes(viewer, shown)
+    expect(viewer).to_have_url(f"{stack.url}/carte?segment=S4")
+    # The session goes on: moving to another page is a request over the (new) websocket.
+    viewer.get_by_role("link", name="Vue d'ensemble").first.click()
+    expect(viewer).to_have_url(f"{stack.url}/")
+    _shapes(viewer, 80)
+    viewer.screenshot(path=str(ARTIFACTS / "deploy_failover.png"))
+    assert external == []
+    viewer_context.close()
+    time.sleep(1)  # nginx logs a websocket when it closes
+    later = stack.nginx.access_log.read_text().splitlines()[log_lines:]
+    # « $request_uri $status $upstream_addr … »: the reconnection was served by the first instance.
+    streams = [line for line in later if line.startswith("/territoires/_stcore/stream 101 ")]
+    assert streams and f"127.0.0.1:{first}" in streams[-1], later[-20:]
