@@ -63,7 +63,8 @@ async def protocol_viewer(base_url: str, path: str, index: int, timeout: float) 
     from streamlit.proto.BackMsg_pb2 import BackMsg
     from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-    parts = urlsplit(base_url + path)
+    base = urlsplit(base_url)  # may end with a path: http://127.0.0.1:PORT/territoires
+    parts = urlsplit(path)
     back = BackMsg()
     back.rerun_script.query_string = parts.query
     back.rerun_script.page_name = parts.path.strip("/")
@@ -72,11 +73,11 @@ async def protocol_viewer(base_url: str, path: str, index: int, timeout: float) 
 
     async def run() -> None:
         async with websockets.connect(
-            f"ws://{parts.netloc}/_stcore/stream",
+            f"ws://{base.netloc}{base.path.rstrip('/')}/_stcore/stream",
             subprotocols=["streamlit"],
             max_size=None,
             open_timeout=timeout,
-            additional_headers={"Origin": f"{parts.scheme}://{parts.netloc}"},
+            additional_headers={"Origin": f"{base.scheme}://{base.netloc}"},
         ) as ws:
             await ws.send(back.SerializeToString())
             finished = False

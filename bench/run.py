@@ -6,6 +6,7 @@ Usage::
     python bench/run.py --quick      # fewer runs (about 3 minutes)
     python bench/run.py --national   # also every EPCI of France (1,253 territories)
     python bench/run.py --json bench/results/bench.json
+    python bench/run.py --deploy     # also nginx + instances (bench/deploy.py); --deploy-only: just those
 
 Each figure is the median of several runs, with min and max, next to its budget
 (OK / DEPASSE). Measured:
@@ -477,12 +478,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="write every figure as JSON")
     parser.add_argument("--skip-build", action="store_true", help="skip the reference build (~16 s a run)")
     parser.add_argument("--skip-browser", action="store_true", help="AppTest figures only")
+    parser.add_argument(
+        "--deploy",
+        action="store_true",
+        help="also the deployment of deploy/ (nginx + instances): first visits on a 10 Mbit/s link, 100 sessions",
+    )
+    parser.add_argument("--deploy-only", action="store_true", help="only the deployment rows (bench/deploy.py)")
     args = parser.parse_args(argv)
     config = QUICK if args.quick else FULL
     started = time.perf_counter()
 
     rows: list[Row] = []
     problems: list[str] = []
+    if args.deploy_only:
+        from bench.deploy import deploy_rows
+
+        rows, problems = deploy_rows(Row, visits=config.browser_runs, log=log)
+        print(table(rows))
+        for problem in problems:
+            print(f"PROBLÈME : {problem}")
+        return 0 if not problems and all(r.verdict in ("", "OK") for r in rows) else 1
     if not args.skip_build:
         rows += bench_reference(config)
     rows += bench_import(config)
@@ -504,6 +519,12 @@ def main(argv: list[str] | None = None) -> int:
 
     if not args.skip_browser:
         rows += floor_rows(config)
+    if args.deploy:
+        from bench.deploy import deploy_rows
+
+        more_rows, more_problems = deploy_rows(Row, visits=config.browser_runs, log=log)
+        rows += more_rows
+        problems += more_problems
 
     print(table(rows))
     over = [r for r in rows if r.verdict in ("DEPASSE", "ABSENT")]

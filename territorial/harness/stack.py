@@ -172,7 +172,8 @@ class Stack:
     """nginx + ``instances`` Streamlit servers (the unit's options), one store, on 127.0.0.1.
 
     ``database_url``: the shared store (PostgreSQL in the tests); None keeps the environment's.
-    ``env``: more variables for every instance. ``url`` is the dashboard through the proxy
+    ``env``: more variables for every instance; ``app``: another script than app.py (the
+    benchmark's floor page). ``url`` is the dashboard through the proxy
     (``http://127.0.0.1:PORT/territoires``); ``instances[i].url`` each instance directly.
     """
 
@@ -183,6 +184,7 @@ class Stack:
         database_url: str | None = None,
         env: dict[str, str | None] | None = None,
         log_dir: Path = LOGS,
+        app: Path | None = None,
     ) -> None:
         self.options = unit_options()
         self.base = base_path(self.options)
@@ -199,6 +201,7 @@ class Stack:
                 port = free_port()
                 self.instances.append(
                     Server(
+                        **({"app": app} if app is not None else {}),
                         env=shared,
                         port=port,
                         args=[o.replace("%i", str(port)) for o in self.options],

@@ -34,7 +34,14 @@ OUTLINES = gpd.GeoDataFrame(
 )
 
 st.title("Carte hors ligne (test)")
-m = maps.new_map(bounds=tuple(OUTLINES.total_bounds), height=500)
+# Published under a path (the benchmark's floor behind nginx, bench/deploy.py): Leaflet is there too.
+BASE = "/" + str(st.get_option("server.baseUrlPath") or "").strip("/") if st.get_option("server.baseUrlPath") else ""
+m = maps.new_map(
+    bounds=tuple(OUTLINES.total_bounds),
+    height=500,
+    leaflet_js=BASE + maps.LEAFLET_JS_URL,
+    leaflet_css=BASE + maps.LEAFLET_CSS_URL,
+)
 maps.add_outlines(m, OUTLINES, name="Départements")
 maps.add_territories(
     m,
