@@ -216,7 +216,7 @@ def deploy_rows(row, *, visits: int = 3, sessions: int = SESSIONS, log=print) ->
                 samplers = [RssSampler(s.process.pid) for s in stack.instances]
                 for sampler in samplers:
                     sampler.__enter__()
-                started = time.perf_counter()
+                started, client_cpu = time.perf_counter(), time.process_time()
                 try:
                     results = asyncio.run(
                         run_protocol_viewers(stack.url, n=sessions, paths=["/"], timeout=SESSION_TIMEOUT)
@@ -224,7 +224,7 @@ def deploy_rows(row, *, visits: int = 3, sessions: int = SESSIONS, log=print) ->
                 finally:
                     for sampler in samplers:
                         sampler.__exit__(None, None, None)
-                wall = time.perf_counter() - started
+                wall, client_cpu = time.perf_counter() - started, time.process_time() - client_cpu
                 s = summary(results)
                 rows.append(
                     row(
@@ -234,7 +234,8 @@ def deploy_rows(row, *, visits: int = 3, sessions: int = SESSIONS, log=print) ->
                         Stats([s["p95"]] if s["served"] else []),
                         2.0,
                         note=f"servies {s['served']}/{s['viewers']}, erreurs {s['errors']}, p50 {s['p50']:.1f} s, "
-                        f"total {wall:.0f} s, CPU des instances {sum(x.cpu_seconds for x in samplers):.0f} s, "
+                        f"total {wall:.1f} s, CPU des instances {sum(x.cpu_seconds for x in samplers):.1f} s, "
+                        f"du client (sessions, même machine) {client_cpu:.1f} s, "
                         f"charge {os.getloadavg()[0]:.1f}",
                         extra={"summary": s},
                     )

@@ -114,6 +114,7 @@ def test_through_the_proxy_under_a_path(stack: Stack, keys: dict[int, str], brow
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "deploy_overview.png"))
+    page.locator(MAP_IFRAME).first.screenshot(path=str(ARTIFACTS / "deploy_overview_map.png"))
     # Streamlit's scripts and styles, and Leaflet, are all under /territoires/ and compressed.
     big = {u: e for u, e in encodings.items() if "/static/js/index." in u}
     assert big and all(e in ("br", "gzip") for e in big.values()), big
