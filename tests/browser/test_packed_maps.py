@@ -27,7 +27,8 @@ def _document(demo, reference, *, packed: bool, monkeypatch: pytest.MonkeyPatch)
     m = programme_map(view, outlines=national_outlines(None, reference.regions), bounds=context_bounds(view.shapes))
     doc = maps.standalone_html(m)  # Leaflet inlined: opens from a file
     monkeypatch.undo()
-    return doc.replace("</body>", f"<script>window.laCarte = {m.get_name()};</script></body>")
+    # The map's variable, for the département zoom (folium's script declares it globally).
+    return doc.replace("</head>", f'<meta name="carte" content="{m.get_name()}"></head>', 1)
 
 
 def _pictures(browser: Browser, path: Path) -> tuple[bytes, bytes, int]:
@@ -38,7 +39,9 @@ def _pictures(browser: Browser, path: Path) -> tuple[bytes, bytes, int]:
     shapes = page.locator("path.territoire").count()
     page.wait_for_timeout(1200)  # the legend-aware fits at 300 and 1000 ms
     national = page.screenshot()
-    page.evaluate(f"window.laCarte.fitBounds({RHONE}, {{animate: false}})")
+    page.evaluate(
+        "(b) => window[document.querySelector('meta[name=carte]').content].fitBounds(b, {animate: false})", RHONE
+    )
     page.wait_for_timeout(300)
     departement = page.screenshot()
     context.close()
