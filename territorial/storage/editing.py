@@ -20,7 +20,7 @@ import pandas as pd
 
 from territorial.model import file_reading
 from territorial.model.definition import ProgrammeDefinition
-from territorial.model.programme_file import ProgrammeTable, load_programme_file, validate_table
+from territorial.model.programme_file import ProgrammeTable, dialogue_key, load_programme_file, validate_table
 from territorial.model.reference import Reference
 from territorial.model.vocabulary import DIALOGUE_DATE, DIALOGUE_TEXTS, IDENTITY_COLUMNS
 
@@ -113,15 +113,15 @@ def _text(value: object) -> str:
     return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
 
 
-def _keyed(table: ProgrammeTable) -> dict[tuple[str, str], dict]:
-    return {(r["type"], r["code"]): r for r in table.territories.to_dict("records")}
+def _keyed(table: ProgrammeTable) -> dict[tuple[str, str, str], dict]:
+    return {dialogue_key(r): r for r in table.territories.to_dict("records")}
 
 
 class _Merge:
     """The three-way merge of :func:`rebase`: the current rows, changed by each of the editor's
     rows in turn, and the conflicts met on the way."""
 
-    def __init__(self, now: dict[tuple[str, str], dict], columns: list[str]) -> None:
+    def __init__(self, now: dict[tuple[str, str, str], dict], columns: list[str]) -> None:
         self.now = now
         self.columns = columns
         self.values = [c for c in columns if c not in ("code", "type")]
@@ -129,10 +129,10 @@ class _Merge:
         self.order = list(now)
         self.conflicts: list[tuple[str, str, str, str, str, str]] = []
 
-    def conflict(self, key: tuple[str, str], column: str, was: str, wanted: str, kept: str) -> None:
+    def conflict(self, key: tuple[str, str, str], column: str, was: str, wanted: str, kept: str) -> None:
         self.conflicts.append((key[1], key[0], column, was, wanted, kept))
 
-    def added(self, key: tuple[str, str], row: dict) -> None:
+    def added(self, key: tuple[str, str, str], row: dict) -> None:
         """A territory the editor added: added, unless one was added meanwhile (differences conflict)."""
         if key not in self.now:
             self.merged[key] = {c: row.get(c, "") for c in self.columns}
@@ -142,7 +142,7 @@ class _Merge:
             if _text(row.get(column)) != _text(self.now[key].get(column)):
                 self.conflict(key, column, ABSENT, _text(row.get(column)), _text(self.now[key].get(column)))
 
-    def changed(self, key: tuple[str, str], before: dict, row: dict) -> None:
+    def changed(self, key: tuple[str, str, str], before: dict, row: dict) -> None:
         """The editor's version of a territory: their changes carried where nobody else changed the cell."""
         changed = [c for c in self.values if _text(row.get(c)) != _text(before.get(c))]
         if key not in self.now:  # changed by the editor, removed meanwhile: stays removed
@@ -156,7 +156,7 @@ class _Merge:
             elif kept != wanted:
                 self.conflict(key, column, was, wanted, kept)
 
-    def removed(self, key: tuple[str, str], before: dict) -> None:
+    def removed(self, key: tuple[str, str, str], before: dict) -> None:
         """A territory the editor removed: removed, unless it was changed meanwhile (then it stays)."""
         if key not in self.now:
             return
@@ -171,7 +171,8 @@ class _Merge:
 def rebase(base: ProgrammeTable, mine: ProgrammeTable, current: ProgrammeTable) -> Rebased:
     """Carry the changes from ``base`` to ``mine`` onto ``current`` (three-way merge).
 
-    Territories are matched by type and code, values compared as text. A cell
+    Rows are matched by territory (type and code) and dialogue date, values compared
+    as text (changing a dialogue's date is removing it and adding another). A cell
     changed only by the editor takes the editor's value; a cell changed on both
     sides to different values keeps the current value and is a conflict. A
     territory the editor changed but that was removed meanwhile stays removed; one

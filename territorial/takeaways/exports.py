@@ -46,6 +46,10 @@ _RESOLVED = {
     "region_nom",
     "segment",
     "n_actives",
+    "evalue",
+    "n_dialogues",
+    "premier_dialogue",
+    "progression",
     "geometry",
 }
 
@@ -83,11 +87,15 @@ def extra_columns(programme: Programme) -> list[str]:
 
 
 def file_frame(programme: Programme) -> pd.DataFrame:
-    """The programme as an importable file (``nom`` holds the resolved name)."""
-    data = programme.territories
-    columns = [*programme_columns(programme.lever_ids)[1:], *extra_columns(programme)]  # code is the index
-    frame = pd.DataFrame(data[columns]).reset_index(names="code")
-    return frame.fillna("")
+    """The programme as an importable file: every dialogue, one row per territory and
+    dialogue, in the territories' order (``nom`` holds the resolved name)."""
+    identity = pd.DataFrame(programme.territories[["type", "nom", "membres"]])
+    dialogues = programme.assessments.drop(columns="n_actives")
+    order = pd.Series(range(len(identity)), index=identity.index)
+    dialogues = dialogues.assign(_order=dialogues["code"].map(order)).sort_values("_order", kind="stable")
+    frame = dialogues.join(identity, on="code")
+    columns = [*programme_columns(programme.lever_ids), *extra_columns(programme)]
+    return frame[columns].reset_index(drop=True).fillna("")
 
 
 def _resolved(programme: Programme) -> pd.DataFrame:

@@ -71,14 +71,26 @@ def show_warnings(table: ProgrammeTable) -> None:
         st.dataframe(problems_frame(table.warnings), hide_index=True, width="stretch")
 
 
+def size_text(table: ProgrammeTable) -> str:
+    """« 81 territoires, 255 dialogues »."""
+    rows = table.territories
+    return f"{plural(rows['code'].nunique(), 'territoire')}, {plural(len(rows), 'dialogue')}"
+
+
 def show_diff(before: ProgrammeTable, after: ProgrammeTable, *, title: str) -> pd.DataFrame:
     """A table of what changes between two versions (nothing if identical)."""
     changes = diff_tables(before, after)
     counts = changes["Changement"].value_counts()
+    dialogues = ""
+    if counts.get("dialogue ajouté", 0) or counts.get("dialogue retiré", 0):
+        dialogues = (
+            f" ; dialogues : {fr_int(counts.get('dialogue ajouté', 0))} ajouté(s), "
+            f"{fr_int(counts.get('dialogue retiré', 0))} retiré(s)"
+        )
     st.markdown(
         f"**{title}** : {fr_int(counts.get('ajouté', 0))} ajouté(s), "
         f"{fr_int(counts.get('retiré', 0))} retiré(s), "
-        f"{fr_int(changes.loc[changes['Changement'] == 'modifié', 'Code'].nunique())} modifié(s)."
+        f"{fr_int(changes.loc[changes['Changement'] == 'modifié', 'Code'].nunique())} modifié(s){dialogues}."
     )
     if len(changes):
         bounded_table(changes, what="lignes de changements")
@@ -105,7 +117,7 @@ def save(
         st.session_state[EDIT_BASE] = saved.id  # this session's own change is not a conflict
         if on_success is not None:
             on_success(saved)
-        flash(f"Version {saved.id} enregistrée : {plural(len(saved.table.territories), 'territoire')}.")
+        flash(f"Version {saved.id} enregistrée : {size_text(saved.table)}.")
         st.rerun()
 
 
