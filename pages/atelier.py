@@ -9,14 +9,14 @@ import streamlit as st
 
 from territorial.content.workshop import TERRITORY, map_caption, territory_options
 from territorial.core.fmt import escape_html, escape_markdown
-from territorial.ui import atelier, data, downloads, url_state
+from territorial.ui import as_of, atelier, downloads, url_state
 from territorial.ui.layout import show_map
 from territorial.ui.router import ensure_routed
 
 MAP_HEIGHT = 740
 
 ensure_routed()
-programme = data.programme()
+programme = as_of.programme()
 atelier.projection_style()
 
 code, code_note = atelier.territory(programme)

@@ -17,6 +17,7 @@ from branca.element import Element
 
 from territorial.cartography.geometry import MapFrame, MapOutlines
 from territorial.content.colouring import COLOUR_SEGMENT
+from territorial.content.dialogues import not_assessed_label
 from territorial.content.fiche_map import context_map
 from territorial.content.levers import segment_lever_matrix
 from territorial.content.selection import search_label
@@ -195,10 +196,12 @@ def _lever(programme: Programme, matrix: pd.DataFrame, lever_id: str) -> Step:
     data = programme.territories
     definition = programme.definition
     lever = definition.lever(lever_id)
+    data = data[data["evalue"]]  # the territories assessed at the day shown
     active = int((data[lever_id] >= definition.active_from).sum())
     top_level = definition.levels[-1]
+    share = f"{fr_pct(active / len(data))} des territoires évalués" if len(data) else "aucun territoire évalué"
     figures = [
-        Figure("Territoires qui l'activent", fr_int(active), f"{fr_pct(active / len(data))} du programme"),
+        Figure("Territoires qui l'activent", fr_int(active), share),
         Figure(f"Niveau « {top_level.label} »", fr_int(int((data[lever_id] == top_level.value).sum())), "territoires"),
     ]
     rows = matrix[(matrix["lever"] == lever_id) & (matrix["n"] > 0)].sort_values("share", kind="stable")
@@ -234,7 +237,8 @@ def _territory(programme: Programme, code: str | None) -> Step:
         )
     row = data.loc[code]
     segment = definition.segment(row["segment"])
-    actives = [lv.label for lv in definition.levers if row[lv.id] >= definition.active_from]
+    assessed = bool(row["evalue"])
+    actives = [lv.label for lv in definition.levers if assessed and row[lv.id] >= definition.active_from]
     place = ", ".join(
         p
         for p in (
@@ -245,7 +249,11 @@ def _territory(programme: Programme, code: str | None) -> Step:
     )
     subtitle = " – ".join(p for p in (str(row["nature"]), place) if p)
     body = f"Segment « {segment.label} » ({segment.bounds_label}). " + (
-        f"Leviers activés : {', '.join(actives)}." if actives else "Aucun levier activé."
+        f"Leviers activés : {', '.join(actives)}."
+        if actives
+        else "Aucun levier activé."
+        if assessed
+        else f"{not_assessed_label(programme)} : son premier dialogue est postérieur."
     )
     peers = int((data["segment"] == segment.id).sum()) - 1
     return Step(
@@ -259,7 +267,7 @@ def _territory(programme: Programme, code: str | None) -> Step:
             _population(
                 row["population"], programme.populations.short(str(row["annee_population"])), label="Habitants"
             ),
-            Figure("Leviers activés", f"{int(row['n_actives'])} / {len(definition.levers)}"),
+            Figure("Leviers activés", f"{int(row['n_actives'])} / {len(definition.levers)}" if assessed else "—"),
             Figure("Territoires de même taille", fr_int(peers), f"dans le segment « {segment.label} »"),
         ),
     )
