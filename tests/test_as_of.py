@@ -124,3 +124,22 @@ def test_lever_statistics_count_only_the_assessed_territories(demo):
     figures = key_figures(early)
     assert (figures.n, figures.n_assessed) == (81, len(assessed))
     assert figures.per_lever["L1"] == int((assessed["L1"] >= demo.definition.active_from).sum())
+
+
+def test_times_are_shown_in_paris_time_and_dates_in_french():
+    from territorial.core.fmt import fr_date, fr_datetime
+
+    winter = dt.datetime(2026, 12, 2, 3, 27, tzinfo=dt.UTC)
+    summer = dt.datetime(2026, 7, 1, 22, 5, tzinfo=dt.UTC)
+    assert fr_datetime(winter) == "2 décembre 2026 à 4 h 27"
+    assert fr_datetime(summer) == "2 juillet 2026 à 0 h 05"  # UTC+2, the next day in Paris
+    assert fr_date("2025-03-15") == "15 mars 2025"
+
+
+def test_the_history_shows_paris_time(tmp_path, monkeypatch):
+    monkeypatch.setenv("TERRITORIAL_DATA_DIR", str(tmp_path))
+    at = open_page("pages/historique.py")
+    assert not at.exception
+    caption = next(m.value for m in at.markdown if m.value.startswith("Version **1** du "))
+    assert "(heure de Paris)" in caption and "UTC" not in caption
+    assert str(at.dataframe[0].value["Date"].dt.tz) == "Europe/Paris"

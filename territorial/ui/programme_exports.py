@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from territorial.core.fmt import fr_datetime
 from territorial.model.programme import Programme
 from territorial.storage.store import StoredVersion
 from territorial.takeaways import exports
@@ -14,7 +15,7 @@ def export_buttons(programme: Programme, version: StoredVersion, *, key: str) ->
     stem = f"programme_v{version.id}_{version.created_at:%Y-%m-%d}"
     info = {
         "version": str(version.id),
-        "date (UTC)": f"{version.created_at:%Y-%m-%d %H:%M}",
+        "date (heure de Paris)": fr_datetime(version.created_at),
         "auteur": version.author,
         "commentaire": version.comment,
         "données de démonstration": "oui" if programme.is_demo else "non",
