@@ -33,6 +33,7 @@ st.caption(
     "« Programme » peut être modifié puis réimporté. Le GeoJSON contient les contours simplifiés."
 )
 programme_exports.export_buttons(programme, current, key="export_courant")
+programme_exports.as_of_button(programme, key="export_courant")
 st.caption("Les fiches PDF d'une page de tous les territoires, en un fichier ZIP :")
 downloads.all_fiches_zip_button(programme)
 

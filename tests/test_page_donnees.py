@@ -93,12 +93,13 @@ def test_without_secret_editing_is_disabled_with_the_explanation(env):
     assert not at.file_uploader and not at.data_editor and not at.tabs
     assert not [t for t in at.text_input if t.label == "Mot de passe d'éditeur"]
     labels = [b.label for b in at.get("download_button")]
-    assert labels == [
-        "Programme (CSV, réimportable)",
-        "Tableau des territoires (CSV)",
+    assert labels[:4] == [
+        "Programme, tous les dialogues (CSV, réimportable)",
+        "Tableau des territoires, dernier dialogue (CSV)",
         "Classeur (XLSX)",
         "Carte (GeoJSON)",
     ]
+    assert labels[4].startswith("Situation au ") and labels[4].endswith(" (CSV, un territoire par ligne)")
     assert at.markdown[0].value.startswith("Version **1** du ")
     assert current().current_id() == 1  # the demo became version 1
 
@@ -427,7 +428,7 @@ def test_history_restore_needs_the_editor_role(editor_env):
     assert next(s for s in at.selectbox if s.key == "historique_version").value == 1
     assert any(m.startswith("**De la version 2 à la version 1** : 71 ajouté(s)") for m in texts(at.markdown))
     assert not [b for b in at.button if b.label == "Restaurer la version 1"]
-    assert [b.label for b in at.get("download_button")][0] == "Programme (CSV, réimportable)"
+    assert [b.label for b in at.get("download_button")][0] == "Programme, tous les dialogues (CSV, réimportable)"
     login(at)
     next(t for t in at.text_input if t.key == "restauration_auteur").input("Marc")
     button(at, "Restaurer la version 1").click()

@@ -118,9 +118,13 @@ def _resolved(programme: Programme) -> pd.DataFrame:
             "departement_nom": data["departement_nom"].to_numpy(),
             "region": data["region"].fillna("").to_numpy(),
             "region_nom": data["region_nom"].to_numpy(),
-            **{lever: data[lever].astype("int64").to_numpy() for lever in definition.lever_ids},
-            "n_actives": data["n_actives"].astype("int64").to_numpy(),
+            # a territory not yet assessed at the programme's date has empty levels (never 0)
+            **{lever: data[lever].astype("Int64").array for lever in definition.lever_ids},
+            "n_actives": data["n_actives"].astype("Int64").array,
+            "evalue": data["evalue"].map({True: "oui", False: "non"}).to_numpy(),
             "date_dialogue": data["date_dialogue"].fillna("").to_numpy(),
+            "etape": data["etape"].fillna("").to_numpy(),
+            "n_dialogues": data["n_dialogues"].astype("int64").to_numpy(),
             "notes": data["notes"].fillna("").to_numpy(),
             "contact": data["contact"].fillna("").to_numpy(),
         },
@@ -129,7 +133,8 @@ def _resolved(programme: Programme) -> pd.DataFrame:
 
 
 def table_frame(programme: Programme) -> pd.DataFrame:
-    """The territories with what is resolved from the reference, French headers."""
+    """The territories with what is resolved from the reference, French headers: one row per
+    territory, at its latest dialogue up to the programme's date (the wide table)."""
     headers = {
         "code": "Code",
         "type_libelle": "Type",
@@ -145,7 +150,10 @@ def table_frame(programme: Programme) -> pd.DataFrame:
         "region_nom": "Nom de la région",
         **{lv.id: f"{lv.id} – {lv.label}" for lv in programme.definition.levers},
         "n_actives": "Leviers activés",
+        "evalue": "Évalué à cette date",
         "date_dialogue": "Date du dialogue",
+        "etape": "Étape",
+        "n_dialogues": "Dialogues à cette date",
         "notes": "Notes",
         "contact": "Contact",
     }
