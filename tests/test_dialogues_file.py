@@ -99,7 +99,7 @@ def test_every_bad_dialogue_is_reported_with_its_row_and_column(load):
             "date_dialogue",
             "2031-01-01",
             "date dans le futur (1er janvier 2031) : un dialogue s'enregistre une fois "
-            f"tenu (aujourd'hui : {fr_date(today_in_paris())}).",,
+            f"tenu (aujourd'hui : {fr_date(today_in_paris())}).",
         ),
         (5, "date_dialogue", "2023-12-31", "date antérieure au début du programme (2024) : vérifiez l'année."),
         (
