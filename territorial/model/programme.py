@@ -113,6 +113,13 @@ class Programme:
         territories = _situation(places, self.assessments, self.definition, day)
         return dataclasses.replace(self, territories=territories, as_of=day)
 
+    def at_first_dialogue(self) -> Programme:
+        """Each territory as assessed at its first dialogue (« T0 »), whatever its date."""
+        places = self.territories[_PLACE_COLUMNS + ["geometry"]]
+        first = self.assessments.groupby("code", sort=False).head(1)
+        territories = _situation(places, first, self.definition, None)
+        return dataclasses.replace(self, territories=territories, as_of=None)
+
     def history_of(self, code: str) -> pd.DataFrame:
         """The dialogues of one territory, oldest first (all of them, whatever :attr:`as_of`)."""
         return self.assessments[self.assessments["code"] == code]
