@@ -5,6 +5,7 @@ Usage::
     python bench/run.py              # 81-territory demo programme
     python bench/run.py --quick      # fewer runs (about 3 minutes)
     python bench/run.py --national   # also every EPCI of France (1,253 territories)
+    python bench/run.py --dialogues  # also each programme with 4 dialogues per territory
     python bench/run.py --json bench/results/bench.json
 
 Each figure is the median of several runs, with min and max, next to its budget
@@ -474,6 +475,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--national", action="store_true", help="also the national programme (every EPCI, 1,253 territories)"
     )
+    parser.add_argument(
+        "--dialogues",
+        action="store_true",
+        help="also each programme with 4 dialogues per territory (81 × 4, national × 4 with --national)",
+    )
     parser.add_argument("--json", type=Path, help="write every figure as JSON")
     parser.add_argument("--skip-build", action="store_true", help="skip the reference build (~16 s a run)")
     parser.add_argument("--skip-browser", action="store_true", help="AppTest figures only")
@@ -486,13 +492,15 @@ def main(argv: list[str] | None = None) -> int:
     if not args.skip_build:
         rows += bench_reference(config)
     rows += bench_import(config)
-    programmes = [("81", False)] + ([("national", True)] if args.national else [])
-    for label, national in programmes:
+    programmes = [("81", False, 1)] + ([("national", True, 1)] if args.national else [])
+    if args.dialogues:
+        programmes += [(f"{label} × 4", national, 4) for label, national, _ in programmes]
+    for label, national, dialogues in programmes:
         idx = 1 if national else 0
         budgets = {k: v[idx] for k, v in BUDGETS.items()}
-        with tempfile.TemporaryDirectory(prefix=f"bench-data-{label}-") as tmp:
+        with tempfile.TemporaryDirectory(prefix=f"bench-data-{label.replace(' × ', 'x')}-") as tmp:
             log(f"{label} : préparation des données ({tmp})…")
-            env, expected = prepare_data_dir(Path(tmp), national=national)
+            env, expected = prepare_data_dir(Path(tmp), national=national, dialogues=dialogues)
             result = bench_apptest(env, config, label)
             new_rows, new_problems = apptest_rows(result, label, budgets["rerun"], budgets["payload"], expected)
             rows += new_rows
