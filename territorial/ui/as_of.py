@@ -21,7 +21,7 @@ from territorial.ui import data, url_state
 
 KEY = "situation_au"
 PARAM = "au"
-LATEST = "Dernier dialogue de chaque territoire"
+LATEST = "Aujourd'hui"  # each territory at its latest dialogue
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
@@ -51,8 +51,8 @@ def programme() -> Programme:
             [*days, None],
             key=KEY,
             format_func=lambda d: LATEST if d is None else fr_date(d),
-            help="Chaque territoire est montré tel qu'évalué lors de son dernier dialogue à cette date ; "
-            "un territoire rencontré plus tard est « non encore évalué ».",
+            help="Chaque territoire est montré tel qu'évalué lors de son dernier dialogue à cette date "
+            "(« Aujourd'hui » : son dernier dialogue) ; un territoire rencontré plus tard est « non encore évalué ».",
         )
     day = st.session_state[KEY]
     url_state.sync({PARAM: day.isoformat() if day else None})
