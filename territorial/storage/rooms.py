@@ -596,11 +596,15 @@ class RoomStore:
                 .where(*conditions)
                 .order_by(room_answers.c.first_at, room_answers.c.id)
             ).all()
-        frame = pd.DataFrame([tuple(r) for r in rows], columns=ANSWER_COLUMNS)
-        frame["levels"] = [json.loads(v) if v else None for v in frame["levels"]]
-        for column in ("first_at", "updated_at"):
-            frame[column] = [_utc(v) for v in frame[column]]
-        return frame
+        records = []
+        for row in rows:
+            record = dict(zip(ANSWER_COLUMNS, row, strict=True))
+            record["levels"] = json.loads(record["levels"]) if record["levels"] else None
+            record["first_at"], record["updated_at"] = _utc(record["first_at"]), _utc(record["updated_at"])
+            records.append(record)
+        return pd.DataFrame(records, columns=ANSWER_COLUMNS, dtype=object).astype(
+            {"question": int, "round": int, "changes": int}
+        )
 
     def snapshot(self, code: str) -> tuple[Room, pd.DataFrame]:
         """The room and the answers to its current question in its current round (the projector)."""
