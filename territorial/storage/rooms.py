@@ -277,12 +277,12 @@ class RoomStore:
         self,
         engine: Engine,
         *,
-        limits: Limits = LIMITS,
+        limits: Limits | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         create: bool = True,
     ) -> None:
         self.engine = engine
-        self.limits = limits
+        self.limits = limits or LIMITS
         self.clock = clock
         if create:
             try:
