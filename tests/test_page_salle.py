@@ -211,7 +211,8 @@ def test_projector_without_the_editor_role_shows_but_does_not_drive(env, store) 
     assert at.metric[0].label == "Réponses" and at.metric[0].value == "1"
     assert any(f"<strong>{room.code}</strong>" in h.value for h in at.html)
     assert any("/participer?salle=" + room.code in h.value for h in at.html)
-    assert at.image[0].captions == ["QR code de la salle"]
+    qr = next(h.value for h in at.html if 'class="salle-qr"' in h.value)
+    assert 'src="data:image/png;base64,' in qr and f"/participer?salle={room.code}" in qr  # made here, no request
     assert not [b for b in at.button if b.label == "Clore la question"]
     assert any("Réponses par levier" in h.value for h in at.html)
 

@@ -9,6 +9,7 @@ The participant's token is carried in the page's address (``?jeton=``, through
 
 from __future__ import annotations
 
+import base64
 import fcntl
 import io
 import os
@@ -54,7 +55,7 @@ TOKEN_PARAM = "jeton"
 PUBLIC_URL_ENV, PUBLIC_URL_SECRET = "TERRITORIAL_PUBLIC_URL", "public_url"
 #: Seconds between two refreshes of the projector, and of a participant's page (new question?).
 PROJECTOR_EVERY, PARTICIPANT_EVERY = 1.5, 5.0
-MAP_HEIGHT = 620
+MAP_HEIGHT = 560
 PARIS = ZoneInfo("Europe/Paris")
 _TOKEN_KEY, _TERRITORY_KEY, _SEGMENT_KEY, _NAME_KEY = "salle_jeton", "salle_territoire", "salle_taille", "salle_nom"
 _SEEN_KEY, _FEEDBACK_KEY, _RESET_KEY = "salle_vu", "salle_retour", "salle_confirmer_rz"
@@ -166,14 +167,14 @@ def participant_page(programme: Programme) -> None:
         f"Question {room.question} sur {len(QUESTIONS)} : {live_room.question_title(room.question)}", anchor=False
     )
     mine = store.participant_answer(room, token)
-    feedback = st.session_state.pop(_FEEDBACK_KEY, None)
-    if feedback:
-        st.success(feedback)
     if not room.question_open:
         st.info("Cette question est close : l'animateur va passer à la suite. Votre réponse est gardée.")
         _show_answer(programme, mine)
     elif territory is not None:
         _answer_form(programme, store, room, token, territory, mine)
+    feedback = st.session_state.pop(_FEEDBACK_KEY, None)
+    if feedback:  # under the button just pressed
+        st.success(feedback)
     if mine is not None and room.question_open:
         _show_answer(programme, mine)
     st.caption(KEPT_TEXT)
@@ -437,9 +438,13 @@ def projector(programme: Programme, code: str) -> None:
     now = store.now()
     where = address()
     url = participation_url(where, room.code)
-    qr, join = st.columns([1, 3], vertical_alignment="center")
+    qr, join = st.columns([1, 5], vertical_alignment="center")
     with qr:
-        st.image(qr_png(url), width=260, caption="QR code de la salle")
+        picture = base64.b64encode(qr_png(url)).decode("ascii")
+        st.html(
+            f'<img class="salle-qr" src="data:image/png;base64,{picture}" width="190" height="190" '
+            f'alt="QR code de l\'adresse de participation : {escape_html(url)}">'
+        )
     with join:
         st.html(
             f'<p class="salle-code">Salle <strong>{escape_html(room.code)}</strong></p>'
@@ -480,7 +485,7 @@ def controls(store: RoomStore, room: Room) -> None:
     is_open = room.is_open(store.now())
     cells = st.columns(6)
     cells[0].button(
-        "◀ Question précédente",
+        "◀ Précédente",
         key="salle_precedente",
         on_click=_act,
         args=(store.previous_question, room.code),
@@ -498,7 +503,7 @@ def controls(store: RoomStore, room: Room) -> None:
         use_container_width=True,
     )
     cells[2].button(
-        "Question suivante ▶",
+        "Suivante ▶",
         key="salle_suivante",
         on_click=_act,
         args=(store.next_question, room.code),
@@ -633,8 +638,9 @@ PARTICIPANT_CSS = """
 
 #: Constant CSS of the projector (never data).
 PROJECTOR_CSS = """
-.salle-code { font-size: 44px; margin: 0; }
-.salle-code strong { letter-spacing: 0.12em; font-size: 60px; }
+.salle-qr { image-rendering: pixelated; display: block; }
+.salle-code { font-size: 40px; margin: 0; line-height: 1.1; }
+.salle-code strong { letter-spacing: 0.12em; font-size: 56px; }
 .salle-lien { font-size: 26px; margin: 0.3rem 0; word-break: break-all; }
 .salle-table { border-collapse: collapse; width: 100%; font-size: 22px; }
 .salle-table caption { text-align: left; font-weight: 700; font-size: 24px; padding-bottom: 6px; }
