@@ -532,12 +532,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="write every figure as JSON")
     parser.add_argument("--skip-build", action="store_true", help="skip the reference build (~16 s a run)")
     parser.add_argument("--skip-browser", action="store_true", help="AppTest figures only")
+    parser.add_argument("--only-room", action="store_true", help="only the live workshop room rows (~1 min)")
     args = parser.parse_args(argv)
     config = QUICK if args.quick else FULL
     started = time.perf_counter()
 
     rows: list[Row] = []
     problems: list[str] = []
+    if args.only_room:
+        rows, problems = room_rows(config)
+        print(table(rows))
+        for problem in problems:
+            print(f"PROBLÈME : {problem}")
+        return 0 if not problems and all(r.verdict == "OK" for r in rows) else 1
     if not args.skip_build:
         rows += bench_reference(config)
     rows += bench_import(config)
