@@ -85,15 +85,15 @@ def local(when: datetime) -> str:
 
 def _room_code() -> tuple[str | None, str | None]:
     """The room code of the URL (normalised), or None, with a French message when unusable."""
-    value, note = url_state.text(ROOM_PARAM, max_length=40)
+    value, _ = url_state.text(ROOM_PARAM, max_length=1_000_000)  # any length: one message, quoted and cut
     if not value.strip():
-        return None, note
+        return None, None
     code = normalise_code(value)
     if code is None:
         return None, url_state.message(
             ROOM_PARAM, [value], "n'est pas un code de salle (6 lettres et chiffres)", "elle a été ignorée"
         )
-    return code, note
+    return code, None
 
 
 def _join_form(key: str) -> None:
