@@ -137,7 +137,7 @@ def _token() -> tuple[str, str | None]:
 
 def participant_page(programme: Programme) -> None:
     """The whole participant page (phone first)."""
-    st.html(f"<style>{PARTICIPANT_CSS}</style>")
+    st.html(f"<style>{BUTTON_CSS}{PARTICIPANT_CSS}</style>")
     code, note = _room_code()
     url_state.warn([note])
     if code is None:
@@ -357,6 +357,7 @@ def qr_png(url: str) -> bytes:
 
 def facilitator_page(programme: Programme) -> None:
     """``/salle``: open a room (editor), the rooms kept as dated records, or one room's projector."""
+    st.html(f"<style>{BUTTON_CSS}</style>")
     code, note = _room_code()
     url_state.warn([note])
     if code is not None:
@@ -626,6 +627,10 @@ def priority_table(programme: Programme, results: RoomResults) -> str:
     )
 
 
+#: A primary button's text keeps the button's own colour (the projection style blackens paragraphs).
+BUTTON_CSS = """
+[data-testid^="stBaseButton-primary"] p { color: inherit !important; }
+"""
 #: Constant CSS of the participant page: large targets for a thumb (≥ 48 px), large type.
 PARTICIPANT_CSS = """
 [data-testid="stMain"] [data-testid="stRadio"] label { min-height: 48px; align-items: center; padding: 4px 0; }
