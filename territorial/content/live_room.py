@@ -167,13 +167,12 @@ def _comparison(programme: Programme, table: pd.DataFrame, segments: pd.Series) 
 
 
 def comparison_sentence(programme: Programme, results: RoomResults, lever: str) -> str:
-    """« Salle : 1,8 — programme, mêmes segments : 1,4 (niveau moyen, 0 à 3) »."""
+    """« Salle : 1,8 — programme, mêmes segments : 1,4 » (mean levels)."""
     row = results.comparison.loc[lever]
     if not row["n"]:
         return "Pas encore de réponse."
     reference = "–" if math.isnan(row["programme"]) else fr_float(row["programme"])
-    top = programme.definition.max_level
-    return f"Salle : {fr_float(row['room'])} — programme, mêmes segments : {reference} (niveau moyen, 0 à {top})"
+    return f"Salle : {fr_float(row['room'])} — programme, mêmes segments : {reference}"
 
 
 def results_sentence(programme: Programme, results: RoomResults) -> str:

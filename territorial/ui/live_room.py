@@ -608,7 +608,8 @@ def levels_table(programme: Programme, results: RoomResults) -> str:
         compare = escape_html(live_room.comparison_sentence(programme, results, lever.id))
         rows.append(f'<tr><th scope="row">{escape_html(lever.label)}<br><small>{compare}</small></th>{cells}</tr>')
     return (
-        '<table class="salle-table"><caption>Réponses par levier et par niveau d\'activation</caption>'
+        '<table class="salle-table"><caption>Réponses par levier et par niveau d\'activation ; niveau moyen '
+        f"(0 à {definition.max_level}) de la salle et des territoires du programme des mêmes segments</caption>"
         f'<thead><tr><th scope="col">Levier</th>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
     )
 
@@ -636,6 +637,8 @@ PARTICIPANT_CSS = """
 [data-testid="stMain"] [data-testid="stRadio"] label { min-height: 48px; align-items: center; padding: 4px 0; }
 [data-testid="stMain"] [data-testid="stRadio"] label p { font-size: 19px; }
 [data-testid="stMain"] [data-testid="stWidgetLabel"] p { font-size: 19px; font-weight: 600; }
+[data-testid="stMain"] h1 { font-size: 34px; }
+[data-testid="stMain"] h3 { font-size: 24px; }
 [data-testid="stMain"] button { min-height: 52px; }
 [data-testid="stMain"] button p { font-size: 20px; }
 [data-testid="stSelectbox"] [role="group"], [data-testid="stTextInput"] input { min-height: 52px; font-size: 19px; }
@@ -649,7 +652,7 @@ PROJECTOR_CSS = """
 .salle-lien { font-size: 26px; margin: 0.3rem 0; word-break: break-all; }
 .salle-table { border-collapse: collapse; width: 100%; font-size: 22px; }
 .salle-table caption { text-align: left; font-weight: 700; font-size: 24px; padding-bottom: 6px; }
-.salle-table th, .salle-table td { border-bottom: 1px solid var(--filet); padding: 8px 6px; text-align: left;
+.salle-table th, .salle-table td { border-bottom: 1px solid var(--filet); padding: 5px 6px; text-align: left;
   vertical-align: middle; }
 .salle-table th small { font-weight: 400; font-size: 17px; color: var(--texte); }
 .salle-table td { min-width: 90px; }
