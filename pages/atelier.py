@@ -82,6 +82,7 @@ with picture, st.container(key="atelier_carte"):  # its height follows the scree
     st.caption(escape_markdown(map_caption(programme, step)))
 
 st.page_link("pages/accueil.py", label="Quitter le mode atelier (retour à la vue d'ensemble)")
+st.page_link("pages/salle.py", label="Faire répondre la salle depuis les téléphones (salles et leurs résultats)")
 with st.expander("Préparer un atelier sans connexion"):
     st.caption(
         "Un seul fichier HTML (carte, chiffres clés par segment et par levier) qui s'ouvre "

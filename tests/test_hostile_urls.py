@@ -28,6 +28,8 @@ PARAMS = {
     "pages/donnees.py": {"mode"},
     "pages/historique.py": {"mode", "version"},
     "pages/accessibilite.py": {"mode"},
+    "pages/salle.py": {"mode", "salle"},
+    "pages/participer.py": {"mode", "salle"},
 }
 #: Parameters whose value may be anything short (a search): no warning for them.
 FREE_TEXT = {"q": 100}

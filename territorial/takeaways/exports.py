@@ -223,3 +223,14 @@ def to_geojson(programme: Programme, *, tolerance: float | None = None) -> bytes
     collection = json.loads(frame.to_json(na="null", show_bbox=False, drop_id=False))
     collection["metadata"] = {"source": "IGN – ADMIN EXPRESS ; INSEE", "demonstration": programme.is_demo}
     return json.dumps(collection, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def sheets_to_xlsx(sheets: dict[str, pd.DataFrame]) -> bytes:
+    """A workbook of the given sheets (title → frame), every text a text cell (live workshop rooms)."""
+    book = Workbook()
+    book.remove(book.active)
+    for title, frame in sheets.items():
+        _write_sheet(book, title, frame)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
