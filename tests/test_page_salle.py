@@ -267,3 +267,32 @@ def test_qr_code_is_a_png_made_locally() -> None:
         buffer, kind="png", scale=10, border=2, dark="#000000", light="#ffffff"
     )
     assert png == buffer.getvalue()  # the same QR code as segno's, nothing fetched
+
+
+def test_an_editor_turns_a_closed_room_into_dialogues_after_review(env, store, monkeypatch, password_hash) -> None:
+    monkeypatch.setenv(access.ENV_HASH, password_hash)
+    at = open_page("pages/salle.py")
+    at.text_input[0].input(PASSWORD)
+    run(next(b for b in at.button if b.label == "Se connecter").click())
+    run(next(b for b in at.button if b.label == "Ouvrir une salle").click())
+    code = at.query_params["salle"]
+    lyon = Territory(LYON, "epci", "Métropole de Lyon", "S4")
+    store.answer(code, new_token(), lyon, question=LEVELS, levels=LEVELS_A)
+    store.answer(code, new_token(), lyon, question=LEVELS, levels={"L1": 3, "L2": 2, "L3": 0, "L4": 3})
+    store.close_room(code)
+    run(at)
+    table = next(d.value for d in at.dataframe if "Réponses" in d.value.columns)
+    assert table.values.tolist() == [
+        ["Métropole de Lyon", LYON, "engagé", "engagé", "non activé", "structurant", 2]  # medians, rounded half up
+    ]
+    assert any("dialogues : 1 ajouté(s), 0 retiré(s)" in m.value for m in at.markdown)
+    store_now = data.store()
+    assert store_now.current_id() == 1  # nothing saved before the confirmation
+    next(t for t in at.text_input if t.key == f"salle_proposition_{code}_auteur").input("Animatrice")
+    run(next(b for b in at.button if b.label == "Enregistrer comme nouvelle version (1 dialogue)").click())
+    saved = store_now.current()
+    assert saved.id == 2 and saved.author == "Animatrice"
+    rows = saved.table.territories
+    added = rows[rows["code"] == LYON].iloc[-1]
+    assert (added["etape"], added["L1"], added["L4"]) == ("Atelier", 2, 3)
+    assert added["notes"] == f"Positionnement des participants en atelier (salle {code})."

@@ -251,3 +251,31 @@ def with_dialogue(
             if p.row in (None, at + 2)  # validate_table numbers the first row 2
         ]
         raise ProgrammeFileError(problems or list(exc.problems), filename="dialogue") from None
+
+
+def with_dialogues(
+    table: ProgrammeTable,
+    dialogues: pd.DataFrame,
+    *,
+    definition: ProgrammeDefinition,
+    reference: Reference,
+    stage: str = "",
+    notes: str = "",
+    today: dt.date | None = None,
+) -> ProgrammeTable:
+    """``table`` with one more dialogue per row of ``dialogues`` (columns code, type, the levers
+    and date, an ISO day), each checked as :func:`with_dialogue` does."""
+    for row in dialogues.to_dict("records"):
+        table = with_dialogue(
+            table,
+            code=str(row["code"]),
+            kind=str(row["type"]),
+            day=dt.date.fromisoformat(str(row["date"])),
+            levels={lever: int(row[lever]) for lever in definition.lever_ids},
+            definition=definition,
+            reference=reference,
+            stage=stage,
+            notes=notes,
+            today=today,
+        )
+    return table

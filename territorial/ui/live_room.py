@@ -48,7 +48,7 @@ from territorial.storage.rooms import (
 )
 from territorial.storage.store import StoreError
 from territorial.takeaways import room_exports
-from territorial.ui import data, editor_role, url_state
+from territorial.ui import data, editor_role, room_proposal, url_state
 from territorial.ui.layout import show_map
 
 TOKEN_PARAM = "jeton"
@@ -462,6 +462,8 @@ def projector(programme: Programme, code: str) -> None:
     if not room.is_open(now):
         st.info(f"Salle {room.status(now)} : les réponses ne sont plus acceptées. Ses résultats restent ici.")
         export_buttons(programme, store, room)
+        if room.closed_at is not None and editor_role.password_hash() and editor_role.is_editor():
+            room_proposal.proposal_section(programme, store, room)
     live(programme, room.code)
 
 
