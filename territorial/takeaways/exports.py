@@ -29,29 +29,12 @@ from openpyxl.cell.cell import TYPE_STRING
 
 from territorial.cartography.geometry import simplify, tolerance_for
 from territorial.core.spreadsheet_text import clean, neutralise
-from territorial.model.programme import Programme
+from territorial.model.programme import FOLLOW_UP_COLUMNS, PLACE_COLUMNS, Programme
 from territorial.model.vocabulary import NAMED_COLUMNS, programme_columns
 from territorial.model.xlsx_reader import escape
 
 CSV_SEPARATOR = ";"
-_RESOLVED = {
-    *NAMED_COLUMNS,
-    "type_label",
-    "nature",
-    "population",
-    "annee_population",
-    "departement",
-    "departement_nom",
-    "region",
-    "region_nom",
-    "segment",
-    "n_actives",
-    "evalue",
-    "n_dialogues",
-    "premier_dialogue",
-    "progression",
-    "geometry",
-}
+_RESOLVED = {*NAMED_COLUMNS, *PLACE_COLUMNS, *FOLLOW_UP_COLUMNS, "n_actives", "geometry"}
 
 
 def _text_cells(frame: pd.DataFrame, convert) -> pd.DataFrame:
