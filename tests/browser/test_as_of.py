@@ -33,10 +33,12 @@ def test_carte_at_a_date_greys_the_territories_not_yet_met(streamlit_server, wat
     page.get_by_role("slider", name="Situation au").focus()
     page.keyboard.press("End")
     expect(page.get_by_text("Situation au dernier dialogue de chaque territoire").first).to_be_visible(timeout=60_000)
-    expect(page.locator(MAP_IFRAME)).to_have_count(1, timeout=60_000)  # the map of the previous run is gone
-    expect(frame.locator(".carte-legende")).to_contain_text("4 leviers activés", timeout=60_000)
-    expect(frame.locator(".carte-legende")).not_to_contain_text("Non encore évalué")
-    expect(grey).to_have_count(0)
+    # the rerun is over (Streamlit's running indicator gone), and its map replaced the previous one
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
+    latest = page.frame_locator(MAP_IFRAME).last
+    expect(latest.locator(".carte-legende")).to_contain_text("4 leviers activés", timeout=60_000)
+    expect(latest.locator(".carte-legende")).not_to_contain_text("Non encore évalué", timeout=60_000)
+    expect(latest.locator('path.territoire[fill="#d4d4d4"]')).to_have_count(0)
     page.wait_for_timeout(500)
     assert "au=" not in page.url
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
