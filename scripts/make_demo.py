@@ -28,6 +28,17 @@ Level rule
     segment gets the table's level counts (largest remainder), shuffled among its
     territories by the RNG, so the size effect shows even in small segments. A third of
     the territories, drawn at random, get a dialogue date and a generic note.
+
+Dialogue rule (follow-up over time)
+    The levels dealt above are each territory's **latest** dialogue. Every territory was
+    first met (« T0 ») on a day drawn in ``FIRST_DIALOGUES``, then met again 12 and 24
+    months later (« T+12 », « T+24 », each ± ``JITTER_DAYS``) as long as that day is on or
+    before ``LAST_DIALOGUE`` (no T+36 has happened yet); a quarter of them, drawn at random,
+    also had a « T+6 » dialogue. That gives 2 to 4 dialogues per territory over 2024-2026.
+    Going back in time from the latest dialogue, each lever's level at the dialogue before
+    is lower by ``STEP_BACK`` levels (0, 1 or 2 with those probabilities, not below 0), and
+    with probability ``SETBACK`` it was one level *higher* instead (a lever can regress).
+    Each dialogue has a generic note of its stage.
 """
 
 from __future__ import annotations
@@ -54,7 +65,7 @@ PREAMBLE = (
     "# statut: demonstration\n# description: Programme de démonstration : 81 territoires réels,"
     " niveaux d'activation des leviers illustratifs (générés par scripts/make_demo.py).\n"
 )
-COLUMNS = ["code", "type", "nom", "membres", "L1", "L2", "L3", "L4", "date_dialogue", "notes", "contact"]
+COLUMNS = ["code", "type", "nom", "membres", "L1", "L2", "L3", "L4", "date_dialogue", "etape", "notes", "contact"]
 METRO_REGIONS = ("11", "24", "27", "28", "32", "44", "52", "53", "75", "76", "84", "93", "94")
 OVERSEAS_REGIONS = ("01", "02", "03", "04", "06")
 N_TERRITORIES = 81
@@ -116,15 +127,18 @@ LEVEL_PROBABILITIES: dict[str, dict[str, tuple[float, float, float, float]]] = {
         "L4": (0.20, 0.30, 0.35, 0.15),
     },
 }
-DIALOGUE_PERIOD = (date(2024, 9, 1), date(2026, 6, 30))
-NOTES = (
-    "Dialogue de gouvernance mené avec les élus et les acteurs économiques.",
-    "Premier atelier de diagnostic partagé réalisé ; suites à programmer.",
-    "Dialogue mené avec les services, les associations et les entreprises du territoire.",
-    "Restitution des enseignements prévue devant l'assemblée délibérante.",
-    "Coopération engagée avec les acteurs de l'économie sociale et solidaire.",
-    "Atelier de co-construction organisé avec les partenaires locaux.",
-)
+FIRST_DIALOGUES = (date(2024, 1, 15), date(2024, 10, 31))
+LAST_DIALOGUE = date(2026, 10, 31)
+JITTER_DAYS = 45
+HALF_YEAR_SHARE = 0.25
+STEP_BACK = (0.55, 0.40, 0.05)  # probability of 0, 1, 2 levels lower at the dialogue before
+SETBACK = 0.06
+STAGE_NOTES = {
+    "T0": "Premier dialogue de gouvernance : diagnostic partagé des quatre leviers.",
+    "T+6": "Point d'étape à six mois avec l'équipe projet.",
+    "T+12": "Deuxième dialogue : suites données au diagnostic, premières coopérations.",
+    "T+24": "Troisième dialogue : bilan des actions engagées avec les partenaires.",
+}
 
 
 @dataclass
@@ -139,8 +153,15 @@ class Territory:
     membres: tuple[str, ...] = ()
     segment: str = ""
     levels: dict[str, int] = field(default_factory=dict)
-    date_dialogue: str = ""
-    notes: str = ""
+    dialogues: list[Dialogue] = field(default_factory=list)
+
+
+@dataclass
+class Dialogue:
+    day: date
+    stage: str
+    levels: dict[str, int]
+    notes: str
 
 
 def _territory(ref: Reference, kind: str, code: str) -> Territory:
@@ -230,11 +251,33 @@ def assign(chosen: list[Territory], lever_ids: list[str], rng: np.random.Generat
         for lever in lever_ids:
             for t, level in zip(members, _deal(len(members), table[lever], rng), strict=True):
                 t.levels[lever] = int(level)
-    start, end = DIALOGUE_PERIOD
-    for i in sorted(rng.choice(len(chosen), size=round(len(chosen) / 3), replace=False)):
-        day = start + timedelta(days=int(rng.integers(0, (end - start).days + 1)))
-        chosen[i].date_dialogue = day.isoformat()
-        chosen[i].notes = str(rng.choice(NOTES))
+    for t in chosen:
+        t.dialogues = _dialogues(t.levels, rng)
+
+
+def _dialogues(latest: dict[str, int], rng: np.random.Generator) -> list[Dialogue]:
+    """The dialogues of one territory, oldest first, ending with the ``latest`` levels (see Dialogue rule)."""
+    start, end = FIRST_DIALOGUES
+    first = start + timedelta(days=int(rng.integers(0, (end - start).days + 1)))
+    half_year = rng.random() < HALF_YEAR_SHARE
+    days = [("T0", first)]
+    for stage, months in (("T+6", 6), ("T+12", 12), ("T+24", 24)):
+        if stage == "T+6" and not half_year:
+            continue
+        jitter = int(rng.integers(-JITTER_DAYS, JITTER_DAYS + 1)) if stage != "T+6" else 0
+        day = first + timedelta(days=round(months * 30.44) + jitter)
+        if day <= LAST_DIALOGUE:
+            days.append((stage, day))
+    levels = [dict(latest)]
+    for _ in days[1:]:
+        later, before = levels[0], {}
+        for lever, level in later.items():
+            if rng.random() < SETBACK:
+                before[lever] = min(level + 1, 3)
+            else:
+                before[lever] = max(level - int(rng.choice(len(STEP_BACK), p=STEP_BACK)), 0)
+        levels.insert(0, before)
+    return [Dialogue(day, stage, lv, STAGE_NOTES[stage]) for (stage, day), lv in zip(days, levels, strict=True)]
 
 
 def write(chosen: list[Territory], path: Path) -> None:
@@ -243,9 +286,20 @@ def write(chosen: list[Territory], path: Path) -> None:
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(COLUMNS)
         for t in chosen:
-            writer.writerow(
-                [t.code, t.type, t.nom, " ".join(t.membres), *t.levels.values(), t.date_dialogue, t.notes, ""]
-            )
+            for d in t.dialogues:
+                writer.writerow(
+                    [
+                        t.code,
+                        t.type,
+                        t.nom,
+                        " ".join(t.membres),
+                        *d.levels.values(),
+                        d.day.isoformat(),
+                        d.stage,
+                        d.notes,
+                        "",
+                    ]
+                )
 
 
 def summary(chosen: list[Territory], ref: Reference, lever_ids: list[str]) -> None:
@@ -269,7 +323,8 @@ def main() -> None:
     check(chosen, definition.segment_ids)
     assign(chosen, definition.lever_ids, rng)
     write(chosen, OUTPUT)
-    print(f"{OUTPUT.relative_to(ROOT)} : {len(chosen)} territoires écrits.")
+    n_dialogues = sum(len(t.dialogues) for t in chosen)
+    print(f"{OUTPUT.relative_to(ROOT)} : {len(chosen)} territoires, {n_dialogues} dialogues écrits.")
     summary(chosen, ref, definition.lever_ids)
 
 

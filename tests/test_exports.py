@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import dataclasses
 import io
 import json
 import zipfile
@@ -17,6 +16,7 @@ from territorial.model.programme import resolve
 from territorial.model.programme_file import load_programme_file
 from territorial.model.xlsx_reader import escape, unescape
 from territorial.takeaways import exports
+from tests.programmes import with_values
 
 DANGEROUS = {
     "75056": '=HYPERLINK("http://example.org";"clic")',
@@ -90,20 +90,21 @@ def test_csv_opens_in_french_excel(demo):
     text = data.decode("utf-8-sig")
     lines = text.split("\r\n")
     header = next(line for line in lines if not line.startswith("#"))
-    assert header == "code;type;nom;membres;L1;L2;L3;L4;date_dialogue;notes;contact"
+    assert header == "code;type;nom;membres;L1;L2;L3;L4;date_dialogue;etape;notes;contact"
     rows = list(csv.reader(io.StringIO("\r\n".join(lines[lines.index(header) :])), delimiter=";"))
-    corte = next(r for r in rows if r[0] == "2B096")
-    assert corte[:8] == ["2B096", "commune", "Corte", "", "0", "0", "1", "3"]
-    assert len(rows) == 1 + 81
+    corte = [r for r in rows if r[0] == "2B096"]
+    assert [r[8:10] for r in corte] == [["2024-07-05", "T0"], ["2025-06-19", "T+12"], ["2026-08-12", "T+24"]]
+    assert corte[-1][:8] == ["2B096", "commune", "Corte", "", "0", "0", "1", "3"]  # its latest dialogue
+    assert len(rows) == 1 + len(demo.assessments) == 1 + 255
 
 
 def test_csv_round_trip_through_the_import(demo, reference, definition):
     data = exports.to_csv(exports.file_frame(demo), meta=demo.meta)
     table = load_programme_file(data, filename="export.csv", definition=definition, reference=reference)
     assert table.is_demo
-    assert table.territories["code"].tolist() == demo.territories.index.tolist()
-    assert (table.territories[demo.lever_ids].to_numpy() == demo.territories[demo.lever_ids].to_numpy()).all()
-    assert table.territories["notes"].tolist() == demo.territories["notes"].tolist()
+    again = resolve(table, reference=reference, definition=definition)
+    assert again.territories.index.tolist() == demo.territories.index.tolist()
+    pd.testing.assert_frame_equal(again.assessments, demo.assessments)
     assert [w.message for w in table.warnings] == []
 
 
@@ -142,8 +143,9 @@ def test_xlsx_has_no_formula_cell_and_keeps_the_text_as_typed(risky):
 def test_xlsx_programme_sheet_is_importable(demo, reference, definition):
     data = exports.to_xlsx(demo)
     table = load_programme_file(data, filename="export.xlsx", definition=definition, reference=reference)
-    assert table.territories["code"].tolist() == demo.territories.index.tolist()
-    assert table.territories["L2"].tolist() == demo.territories["L2"].tolist()
+    again = resolve(table, reference=reference, definition=definition)
+    assert again.territories.index.tolist() == demo.territories.index.tolist()
+    pd.testing.assert_frame_equal(again.assessments, demo.assessments)
     territoires = load_workbook(io.BytesIO(data))["Territoires"]
     header = [c.value for c in territoires[1]]
     assert header[:8] == [
@@ -317,13 +319,10 @@ def test_csv_quotes_only_what_a_spreadsheet_would_run(hostile_table, reference, 
 
 def test_exports_survive_control_characters_stored_before_they_were_refused(demo):
     """Text stored by an earlier version (NUL, escape, U+FFFE) never breaks an export."""
-    territories = demo.territories.copy()
-    territories.loc["2B096", "notes"] = "avant\x00\x1b[31maprès\ufffe"
-    territories.loc["2B096", "contact"] = "x\x0by"
-    programme = dataclasses.replace(demo, territories=territories)
+    programme = with_values(demo, "2B096", notes="avant\x00\x1b[31maprès\ufffe", contact="x\x0by")
     book = load_workbook(io.BytesIO(exports.to_xlsx(programme, info={"commentaire": "v\x07"})))
     header = [c.value for c in book["Programme"][1]]
-    row = next(r for r in book["Programme"].iter_rows(min_row=2, values_only=True) if r[0] == "2B096")
+    row = [r for r in book["Programme"].iter_rows(min_row=2, values_only=True) if r[0] == "2B096"][-1]
     assert (row[header.index("notes")], row[header.index("contact")]) == ("avant[31maprès", "xy")
     text = exports.to_csv(exports.file_frame(programme)).decode("utf-8-sig")
     assert "avant[31maprès" in text and "\x00" not in text
@@ -347,3 +346,21 @@ def test_every_spreadsheet_file_is_written_here():
     found = {str(path.relative_to(root)) for path in sources if writer.search(path.read_text(encoding="utf-8"))}
     # national.py writes the reference's own EPCI list for the benchmarks, never data typed by someone
     assert found == {"territorial/takeaways/exports.py", "territorial/model/national.py"}
+
+
+def test_the_wide_table_as_of_a_date_leaves_levels_empty_where_not_yet_assessed(demo):
+    import datetime as dt
+
+    early = demo.at(dt.date(2024, 6, 30))
+    text = exports.to_csv(exports.table_frame(early)).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    header, body = rows[0], rows[1:]
+    assert len(body) == 81
+    assessed = header.index("Évalué à cette date")
+    level = header.index("L1 – Compétences & ingénierie")
+    missing = [r for r in body if r[assessed] == "non"]
+    assert len(missing) == int((~early.territories["evalue"]).sum()) > 0
+    assert all(r[level] == "" for r in missing)
+    lyon = next(r for r in body if r[0] == "200046977")  # met on 8 April 2024 (T0)
+    assert (lyon[assessed], lyon[level], lyon[header.index("Étape")]) == ("oui", "0", "T0")
+    assert lyon[header.index("Dialogues à cette date")] == "1"

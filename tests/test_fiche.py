@@ -58,8 +58,8 @@ def test_lyon_facts_segment_and_levels(demo) -> None:
     assert [lv.level_label for lv in fiche.levers] == ["émergent", "structurant", "structurant", "engagé"]
     assert fiche.n_actives == 4
     assert fiche.actives_txt == "4 leviers activés sur 4"
-    assert fiche.date_dialogue == "11 avril 2026"
-    assert fiche.notes.startswith("Coopération engagée")
+    assert fiche.date_dialogue == "23 mai 2026"  # its latest dialogue (T+24)
+    assert fiche.notes.startswith("Troisième dialogue")
 
 
 def test_peer_shares_match_an_independent_computation(demo) -> None:

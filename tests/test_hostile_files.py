@@ -22,6 +22,7 @@ from territorial.model.file_reading import MAX_CELL_CHARS, MAX_COLUMNS, MAX_ROWS
 from territorial.model.problems import MAX_REPORTED, ProgrammeFileError
 from territorial.model.programme import resolve
 from territorial.model.programme_file import ProgrammeTable, load_programme_file
+from territorial.model.vocabulary import NAMED_COLUMNS
 from territorial.storage import editing
 from territorial.takeaways import exports
 
@@ -123,7 +124,7 @@ def test_a_password_protected_workbook_says_what_to_do(load):
 def test_xlsx_rows_over_the_limit(load, reference):
     rows = hostile.rows_xml(hostile.max_valid_rows(MAX_ROWS + 1, 8, list(reference.communes.index)))
     _, _, _, message = only(refused(load, hostile.xlsx(rows), filename="programme.xlsx"))
-    assert message.startswith(f"le fichier a plus de {fr_int(MAX_ROWS)} lignes de territoires")
+    assert message.startswith(f"le fichier a plus de {fr_int(MAX_ROWS)} lignes de territoires et de dialogues")
 
 
 # --------------------------------------------------------------------------- CSV sizes (class 6)
@@ -143,7 +144,7 @@ def test_two_hundred_thousand_rows_are_refused(load):
     assert len(data) < 5 * 1024 * 1024
     _, _, _, message = only(refused(load, data))
     assert message == (
-        f"le fichier a plus de {fr_int(MAX_ROWS)} lignes de territoires ({fr_int(MAX_ROWS)} "
+        f"le fichier a plus de {fr_int(MAX_ROWS)} lignes de territoires et de dialogues ({fr_int(MAX_ROWS)} "
         "au plus) : découpez-le ou retirez les lignes inutiles."
     )
 
@@ -162,7 +163,7 @@ def test_millions_of_blank_lines_are_refused(load):
 
 #: Extra columns of the largest valid programme: 50 columns once stored (code, type, nom, membres,
 #: 4 levers, date_dialogue, notes, contact, extras), as its exports have.
-MOST_EXTRAS = MAX_COLUMNS - 11
+MOST_EXTRAS = MAX_COLUMNS - len(NAMED_COLUMNS) - 4  # the named columns and 4 levers
 
 
 def test_the_largest_valid_file_is_accepted_and_its_exports_too(load, reference, definition):
@@ -189,7 +190,7 @@ def test_the_largest_valid_file_is_accepted_and_its_exports_too(load, reference,
         f"extra{MOST_EXTRAS}",
         "",
         f"trop de colonnes non reconnues ({MOST_EXTRAS + 1} ; {MOST_EXTRAS} au plus, "
-        "avec les 11 colonnes du programme).",
+        "avec les 12 colonnes du programme).",
     )
 
 

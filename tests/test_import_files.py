@@ -316,7 +316,15 @@ def test_siren_with_spaces(load):
 
 def test_duplicate_territories(load):
     problems = refused(load, csv("04113,commune,0,0,0,0", "75056,commune,0,0,0,0", "4113,commune,1,1,1,1"))
-    assert problems == [(4, "code", "04113", "territoire en double : déjà présent ligne 2.")]
+    assert problems == [
+        (
+            4,
+            "code",
+            "04113",
+            "territoire en double : déjà présent ligne 2 (pour suivre plusieurs dialogues d'un territoire, "
+            "datez chaque ligne dans date_dialogue).",
+        )
+    ]
 
 
 def test_unknown_code(load):

@@ -93,12 +93,13 @@ def test_without_secret_editing_is_disabled_with_the_explanation(env):
     assert not at.file_uploader and not at.data_editor and not at.tabs
     assert not [t for t in at.text_input if t.label == "Mot de passe d'éditeur"]
     labels = [b.label for b in at.get("download_button")]
-    assert labels == [
-        "Programme (CSV, réimportable)",
-        "Tableau des territoires (CSV)",
+    assert labels[:4] == [
+        "Programme, tous les dialogues (CSV, réimportable)",
+        "Tableau des territoires, dernier dialogue (CSV)",
         "Classeur (XLSX)",
         "Carte (GeoJSON)",
     ]
+    assert labels[4].startswith("Situation au ") and labels[4].endswith(" (CSV, un territoire par ligne)")
     assert at.markdown[0].value.startswith("Version **1** du ")
     assert current().current_id() == 1  # the demo became version 1
 
@@ -187,7 +188,7 @@ def test_valid_upload_becomes_a_new_version(editor_env):
     next(t for t in at.text_input if t.label.startswith("Commentaire")).input("Fichier de novembre")
     button(at, "Enregistrer comme nouvelle version").click()
     run(at)
-    assert "Version 2 enregistrée : 2 territoires." in texts(at.success)
+    assert "Version 2 enregistrée : 2 territoires, 2 dialogues." in texts(at.success)
     version = current().current()
     assert (version.id, version.kind, version.author, version.comment) == (2, "import", "Claire", "Fichier de novembre")
     assert version.table.territories["notes"].tolist() == ["Atelier <b>Paris</b>", ""]
@@ -209,12 +210,15 @@ def test_import_conflict_shows_the_changes_then_needs_a_new_confirmation(editor_
     button(at, "Enregistrer comme nouvelle version").click()
     run(at)
     assert any(e.startswith("Conflit de modification") for e in texts(at.error))
-    assert "**Modifications enregistrées entre-temps** : 0 ajouté(s), 1 retiré(s), 0 modifié(s)." in texts(at.markdown)
+    assert (
+        "**Modifications enregistrées entre-temps** : 0 ajouté(s), 0 retiré(s), 0 modifié(s) ; "
+        "dialogues : 0 ajouté(s), 1 retiré(s)." in texts(at.markdown)
+    )
     assert texts(at.info)[-1] == "Confirmez de nouveau pour remplacer la version en vigueur par votre fichier."
     assert current().current_id() == 2
     button(at, "Enregistrer comme nouvelle version").click()
     run(at)
-    assert "Version 3 enregistrée : 2 territoires." in texts(at.success)
+    assert "Version 3 enregistrée : 2 territoires, 2 dialogues." in texts(at.success)
     assert (current().current().parent_id, current().current().author) == (2, "Claire")
 
 
@@ -267,14 +271,14 @@ def test_edit_levels_and_remove_a_territory(editor_env):
     assert len(at.data_editor) == 1
     first = current().current().table.territories.iloc[0]
     _edit(at, 1, {"edited_rows": {0: {"L1": 3, "notes": "Nouvelle note"}}, "deleted_rows": [1]})
-    assert "Version 2 enregistrée : 80 territoires." in texts(at.success)
+    assert "Version 2 enregistrée : 81 territoires, 254 dialogues." in texts(at.success)
     version = current().current()
     assert (version.kind, version.author, version.parent_id) == ("edition", "Lucie", 1)
     row = version.table.territories.iloc[0]
     assert (row["code"], row["L1"], row["notes"]) == (first["code"], 3, "Nouvelle note")
     assert version.is_demo  # the demo edited is still the demo
     diff = diff_tables(current().get(1).table, current().get(2).table)
-    assert sorted(diff["Changement"]) == ["modifié", "modifié", "retiré"]
+    assert sorted(diff["Changement"]) == ["dialogue retiré", "modifié", "modifié"]
 
 
 def test_an_invalid_edit_is_refused_like_a_file(editor_env):
@@ -282,7 +286,7 @@ def test_an_invalid_edit_is_refused_like_a_file(editor_env):
     _edit(at, 1, {"added_rows": [{"code": "99999", "type": "commune", "L1": 0, "L2": 0, "L3": 0, "L4": 0}]})
     assert texts(at.error) == ["Tableau modifié refusé : 1 problème à corriger. Rien n'a été modifié."]
     problems = problem_table(at)
-    assert problems[["Ligne", "Colonne", "Valeur"]].values.tolist() == [[82, "code", "99999"]]
+    assert problems[["Ligne", "Colonne", "Valeur"]].values.tolist() == [[256, "code", "99999"]]
     assert current().current_id() == 1
 
 
@@ -310,7 +314,7 @@ def test_conflict_keeps_the_second_editors_changes_on_top_of_the_current_version
     assert table.loc[0, "notes"] == "Changement d'un autre éditeur"
     assert (table.loc[2, "L2"], table.loc[3, "notes"]) == (3, "Ma note")
     _edit(at, "2_reporte_1", {})
-    assert "Version 3 enregistrée : 81 territoires." in texts(at.success)
+    assert "Version 3 enregistrée : 81 territoires, 255 dialogues." in texts(at.success)
     saved = current().current()
     assert (saved.author, saved.parent_id) == ("Lucie", 2)
     rows = saved.table.territories
@@ -358,7 +362,7 @@ def test_the_downloaded_table_is_the_editors_and_reimports(editor_env, load_csv)
     from territorial.takeaways import exports
 
     again = load_csv(exports.to_csv(carried["mine"].territories, meta=carried["mine"].meta))
-    assert len(again.territories) == 80 and again.territories.loc[1, "notes"] == 'Ma note, ; "guillemets"'
+    assert len(again.territories) == 254 and again.territories.loc[1, "notes"] == 'Ma note, ; "guillemets"'
     assert again.territories.loc[0, "notes"] != "Autre"  # the editor's own table, not the merge
 
 
@@ -408,7 +412,7 @@ def test_history_restore_needs_the_editor_role(editor_env):
     run(page())  # version 1 = demo
     store = current()
     table = store.get(1).table
-    table.territories = table.territories.iloc[:10]
+    table.territories = table.territories[table.territories["code"].isin(table.territories["code"].unique()[:10])]
     store.save(
         table,
         author="<script>alert(1)</script>",
@@ -424,7 +428,7 @@ def test_history_restore_needs_the_editor_role(editor_env):
     assert next(s for s in at.selectbox if s.key == "historique_version").value == 1
     assert any(m.startswith("**De la version 2 à la version 1** : 71 ajouté(s)") for m in texts(at.markdown))
     assert not [b for b in at.button if b.label == "Restaurer la version 1"]
-    assert [b.label for b in at.get("download_button")][0] == "Programme (CSV, réimportable)"
+    assert [b.label for b in at.get("download_button")][0] == "Programme, tous les dialogues (CSV, réimportable)"
     login(at)
     next(t for t in at.text_input if t.key == "restauration_auteur").input("Marc")
     button(at, "Restaurer la version 1").click()
@@ -456,7 +460,7 @@ def test_a_version_saved_elsewhere_is_seen_at_the_next_rerun(env):
     assert at.markdown[0].value.endswith("— 81 territoires.")
     store = current()
     table = store.get(1).table
-    table.territories = table.territories.iloc[:10]
+    table.territories = table.territories[table.territories["code"].isin(table.territories["code"].unique()[:10])]
     table.meta = {}
     store.save(table, author="Autre session", comment="", kind="import", expected_parent=1)
     run(at)
@@ -513,3 +517,60 @@ def test_preview_and_changes_of_a_large_file_are_bounded(editor_env, reference):
     captions = texts(at.caption)
     assert "… et 100 autres territoires : seules les 500 premières lignes sont affichées." in captions
     assert any(c.startswith("… et 181 autres lignes de changements") for c in captions)  # 600 added, 81 removed
+
+
+# --------------------------------------------------------------------------- recording a dialogue
+
+
+def test_recording_a_dialogue_adds_a_dated_row_and_keeps_the_others(editor_env):
+    import datetime as dt
+
+    at = login(run(page()))
+    before = current().current().table.territories
+    corte = before[before["code"] == "2B096"]
+    next(s for s in at.selectbox if s.key == "dialogue_territoire").set_value("2B096")
+    run(at)
+    # the form is prefilled with the latest levels
+    assert [
+        next(s for s in at.selectbox if s.key == f"dialogue_2B096_{lv}").value for lv in ("L1", "L2", "L3", "L4")
+    ] == [int(corte.iloc[-1][lv]) for lv in ("L1", "L2", "L3", "L4")]
+    next(d for d in at.date_input if d.label == "Date du dialogue").set_value(dt.date(2026, 11, 20))
+    next(t for t in at.text_input if t.label == "Étape (facultatif)").input("T+30")
+    next(s for s in at.selectbox if s.key == "dialogue_2B096_L2").set_value(2)
+    next(t for t in at.text_area if t.label == "Notes").input("Comité de pilotage élargi")
+    next(t for t in at.text_input if t.key == "dialogue_auteur").input("Chloé")
+    button(at, "Enregistrer ce dialogue").click()
+    run(at)
+    assert "Version 2 enregistrée : 81 territoires, 256 dialogues." in texts(at.success)
+    saved = current().current()
+    assert (saved.author, saved.comment) == ("Chloé", "Dialogue du 20 novembre 2026 : Corte")
+    rows = saved.table.territories
+    new = rows[rows["code"] == "2B096"]
+    assert new[["date_dialogue", "etape", "L2", "notes"]].values.tolist()[-1] == [
+        "2026-11-20",
+        "T+30",
+        2,
+        "Comité de pilotage élargi",
+    ]
+    assert len(new) == len(corte) + 1
+    diff = diff_tables(current().get(1).table, saved.table)
+    assert diff[["Code", "Dialogue", "Changement"]].values.tolist() == [
+        ["2B096", "20 novembre 2026", "dialogue ajouté"]
+    ]
+
+
+def test_a_dialogue_on_a_date_already_recorded_is_refused_by_field(editor_env):
+    import datetime as dt
+
+    at = login(run(page()))
+    next(s for s in at.selectbox if s.key == "dialogue_territoire").set_value("2B096")
+    run(at)
+    next(d for d in at.date_input if d.label == "Date du dialogue").set_value(dt.date(2025, 6, 19))  # its T+12
+    next(t for t in at.text_input if t.key == "dialogue_auteur").input("Chloé")
+    button(at, "Enregistrer ce dialogue").click()
+    run(at)
+    assert texts(at.error) == ["Dialogue refusé : 1 problème à corriger. Rien n'a été modifié."]
+    problems = problem_table(at)
+    assert problems[["Ligne", "Colonne"]].values.tolist()[0][1] == "date du dialogue"
+    assert "deux dialogues de ce territoire à la même date (19 juin 2025)" in problems["Problème"].iloc[0]
+    assert current().current_id() == 1

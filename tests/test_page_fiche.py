@@ -42,7 +42,7 @@ def test_the_url_code_opens_that_fiche(folium_recorder, demo) -> None:
         ("L1", "L2", "L3", "L4"), ("émergent", "structurant", "structurant", "engagé"), strict=True
     ):
         assert any(m.value.startswith(f"**{lever} – ") and f"**{label}**" in m.value for m in at.markdown)
-    assert "**Date du dialogue** : 11 avril 2026" in text
+    assert "**Date du dialogue** : 23 mai 2026" in text
     # The chip: the segment's colour and label.
     assert any("#1a1a5e" in h.value and "Métropoles et très grands territoires" in h.value for h in at.html)
     # The map: Lyon highlighted, filled with its segment's colour, in a frame named after it.

@@ -33,7 +33,7 @@ def test_every_problem_is_reported_at_once_with_row_and_column(load_csv) -> None
     assert "commune déléguée (Béon)" in messages[3] and "01138 (Culoz-Béon)" in messages[3]
     assert messages[4].startswith("Ligne 5, colonne « L2 » : niveau n'est pas un nombre entier")
     assert "Ligne 7, colonne « date_dialogue »" in messages[5]
-    assert "territoire en double : déjà présent ligne 6" in messages[6]
+    assert messages[6].startswith("Ligne 6, colonne « date_dialogue » : date manquante : ce territoire a plusieurs")
 
 
 def test_french_excel_csv_is_accepted(load_csv) -> None:

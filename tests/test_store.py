@@ -29,7 +29,7 @@ from territorial.storage.store import (
 )
 from tests.postgres import create_database
 
-HEADER = "code,type,nom,membres,L1,L2,L3,L4,date_dialogue,notes,contact,Référent"
+HEADER = "code,type,nom,membres,L1,L2,L3,L4,date_dialogue,etape,notes,contact,Référent"
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -51,16 +51,17 @@ def store(request, tmp_path):
 @pytest.fixture
 def tables(load_csv) -> dict[str, ProgrammeTable]:
     base = [
-        "75056,commune,,,1,0,2,3,2025-01-15,Premier atelier,,Mme A",
-        "200054781,epci,,,0,0,0,0,,,,",
-        "PETR-TEST,groupement,Pays test,200068658 200069664,3,3,3,3,,,contact@example.org,",
+        "75056,commune,,,1,0,2,3,2025-01-15,T0,Premier atelier,,Mme A",
+        "75056,commune,,,2,0,2,3,2026-01-20,T+12,Deuxième dialogue,,Mme A",
+        "200054781,epci,,,0,0,0,0,,,,,",
+        "PETR-TEST,groupement,Pays test,200068658 200069664,3,3,3,3,,,,contact@example.org,",
     ]
     changed = [
-        "75056,commune,,,3,0,2,3,2025-01-15,Deuxième atelier,,Mme A",
-        "PETR-TEST,groupement,Pays test,200068658 200069664,3,3,3,3,,,contact@example.org,",
-        "13055,commune,,,0,1,0,0,,,,M. B",
+        "75056,commune,,,3,0,2,3,2025-01-15,T0,Deuxième atelier,,Mme A",
+        "PETR-TEST,groupement,Pays test,200068658 200069664,3,3,3,3,,,,contact@example.org,",
+        "13055,commune,,,0,1,0,0,,,,,M. B",
     ]
-    other = ["04113,commune,,,0,0,0,1,,,,"]
+    other = ["04113,commune,,,0,0,0,1,,,,,"]
     return {
         name: load_csv("\n".join([HEADER, *rows]))
         for name, rows in (("base", base), ("changed", changed), ("other", other))
@@ -82,7 +83,8 @@ def test_demo_becomes_version_1_once(store, load_csv):
     assert store.ensure_initial(demo).id == 1
     assert store.current_id() == 1
     current = store.current()
-    assert current is not None and current.is_demo and len(current.table.territories) == 81
+    assert current is not None and current.is_demo and len(current.table.territories) == 255
+    assert current.table.territories["code"].nunique() == 81
     pd.testing.assert_frame_equal(current.table.territories, demo.territories)
     assert current.table.meta["statut"] == "demonstration"
 
@@ -120,12 +122,13 @@ def test_diff(store, tables):
     store.save(tables["changed"], author="B", comment="", kind="edition", expected_parent=1)
     diff = diff_tables(store.get(1).table, store.get(2).table)
     assert diff.values.tolist() == [
-        ["13055", "commune", "ajouté", "", "", ""],
-        ["200054781", "epci", "retiré", "", "", ""],
-        ["75056", "commune", "modifié", "L1", "1", "3"],
-        ["75056", "commune", "modifié", "notes", "Premier atelier", "Deuxième atelier"],
+        ["13055", "commune", "", "ajouté", "", "", ""],
+        ["200054781", "epci", "", "retiré", "", "", ""],
+        ["75056", "commune", "20 janvier 2026", "dialogue retiré", "", "", ""],
+        ["75056", "commune", "15 janvier 2025", "modifié", "L1", "1", "3"],
+        ["75056", "commune", "15 janvier 2025", "modifié", "notes", "Premier atelier", "Deuxième atelier"],
     ]
-    assert list(diff.columns) == ["Code", "Type", "Changement", "Colonne", "Avant", "Après"]
+    assert list(diff.columns) == ["Code", "Type", "Dialogue", "Changement", "Colonne", "Avant", "Après"]
     assert diff_tables(store.get(2).table, store.get(2).table).empty
 
 
@@ -227,7 +230,7 @@ def test_failure_mid_write_leaves_the_previous_version(store, tables, load_csv, 
             [
                 HEADER,
                 *(
-                    f"{c},commune,,,1,1,1,1,,,,"
+                    f"{c},commune,,,1,1,1,1,,,,,"
                     for c in ("75056", "13055", "69123", "31555", "06088", "44109", "34172")
                 ),
             ]

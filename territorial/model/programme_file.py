@@ -1,10 +1,14 @@
 """Validating a programme file (CSV or XLSX) once read (:mod:`file_reading`).
 
-A programme file lists the territories of the programme, one per row: ``code``,
-``type`` (commune, epci, departement, region, groupement), ``nom`` (used only for
-a groupement), ``membres`` (a groupement's member codes), one column per lever
-(``L1``…) holding its activation level, and the optional ``date_dialogue``,
-``notes`` and ``contact``. Other columns are kept as they are and reported.
+A programme file lists the territories of the programme and their governance
+dialogues, one row per territory and dialogue: ``code``, ``type`` (commune, epci,
+departement, region, groupement), ``nom`` (used only for a groupement), ``membres`` (a
+groupement's member codes), one column per lever (``L1``…) holding its activation
+level at that dialogue, the dialogue's ``date_dialogue``, and the optional ``etape``
+(« T0 », « T+12 »…), ``notes`` and ``contact``. Other columns are kept as they are and
+reported. A territory met several times has several rows, each dated (no two on the
+same date, none in the future nor before the programme's first year); a file with one
+row per territory (dated or not) is the same with one dialogue each.
 
 The file is validated once, here, and **every** problem is reported at once, in
 French, with the spreadsheet row and the column (:mod:`problems`). What can be
@@ -16,13 +20,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 
 import pandas as pd
 
 from territorial.core.codes import RULE_TEXT, is_code, normalise_code
 from territorial.core.fmt import fold as _fold
-from territorial.core.fmt import fr_int
+from territorial.core.fmt import fr_date, fr_int
 from territorial.model.definition import ProgrammeDefinition
+from territorial.model.dialogue_dates import ACCEPTED_TEXT, parse_dialogue_date, start_year, today_in_paris
 from territorial.model.file_reading import MAX_COLUMNS, cell_text_problem, read_file, stripped_cell
 from territorial.model.problems import BoundedList, Problem, ProgrammeFileError, more_text
 from territorial.model.reference import Reference
@@ -76,6 +82,10 @@ _COLUMN_ALIASES = {
     "date_dialogue": "date_dialogue",
     "date_du_dialogue": "date_dialogue",
     "date": "date_dialogue",
+    "etape": "etape",
+    "stade": "etape",
+    "jalon": "etape",
+    "stage": "etape",
     "notes": "notes",
     "note": "notes",
     "commentaire": "notes",
@@ -99,6 +109,11 @@ class ProgrammeTable:
     @property
     def is_demo(self) -> bool:
         return _fold(self.meta.get("statut", "")) == DEMO_STATUS
+
+
+def dialogue_key(record: dict) -> tuple[str, str, str]:
+    """What identifies a row of a programme table: the territory (type, code) and its dialogue's date."""
+    return (str(record["type"]), str(record["code"]), str(record.get(DIALOGUE_DATE) or ""))
 
 
 def _column_key(name: str) -> str:
@@ -265,20 +280,6 @@ def _parse_level(raw: str, definition: ProgrammeDefinition) -> int | None:
     return None
 
 
-def _parse_date(raw: str) -> str | None:
-    text = str(raw).strip()
-    for pattern, order in ((r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?", "ymd"), (r"(\d{1,2})/(\d{1,2})/(\d{4})", "dmy")):
-        match = re.fullmatch(pattern, text)
-        if match:
-            parts = match.groups()
-            y, m, d = parts if order == "ymd" else (parts[2], parts[1], parts[0])
-            try:
-                return pd.Timestamp(int(y), int(m), int(d)).date().isoformat()
-            except ValueError:
-                return None
-    return None
-
-
 def validate_table(
     table: pd.DataFrame,
     *,
@@ -290,12 +291,14 @@ def validate_table(
     filename: str = "",
     rows: list[int] | None = None,
     blank_rows: int = 0,
+    today: date | None = None,
 ) -> ProgrammeTable:
     """Validate a raw table of strings; raise :class:`ProgrammeFileError` listing the problems.
 
     Row numbers are ``first_row`` for the first row of ``table`` and so on, or ``rows``
     (the spreadsheet row of each row of ``table``). ``blank_rows``: blank rows already
-    left out by the reader (reported with those found here).
+    left out by the reader (reported with those found here). ``today`` (default: today
+    in France): no dialogue can be dated after it.
     """
     mapping, extras, header_problems = _map_columns(table, definition)
     warnings = BoundedList()
@@ -307,7 +310,8 @@ def validate_table(
     table = table.rename(columns=mapping)
     source_name = {v: k for k, v in mapping.items()}
     records: list[dict] = []
-    seen: dict[tuple[str, str], int] = {}
+    dialogues = _Dialogues()
+    calendar = _Calendar(start=start_year(definition.period), today=today or today_in_paris())
     blank = blank_rows
     names = list(table.columns)
     columns = [table.iloc[:, i].tolist() for i in range(len(names))]
@@ -317,16 +321,17 @@ def validate_table(
             blank += 1
             continue
         row = _Row(
-            rows[position] if rows is not None else first_row + position, values, source_name, problems, warnings
+            rows[position] if rows is not None else first_row + position,
+            values,
+            source_name,
+            problems,
+            warnings,
+            calendar,
         )
         record = row.record(definition, reference, extras)
-        if record["code"] and record["type"]:
-            key = (record["type"], record["code"])
-            if key in seen:
-                row.problem("code", record["code"], f"territoire en double : déjà présent ligne {seen[key]}.")
-            else:
-                seen[key] = row.number
+        dialogues.add(row, record)
         records.append(record)
+    dialogues.check()
     return _programme_table(
         records,
         problems,
@@ -349,6 +354,7 @@ class _Row:
     source_name: dict[str, str]  # canonical column -> the file's own header
     problems: BoundedList
     warnings: BoundedList
+    calendar: _Calendar
 
     def problem(self, column: str, value: str, message: str) -> None:
         self.problems.append(Problem(self.number, self.source_name.get(column, column), value, message))
@@ -435,10 +441,94 @@ class _Row:
 
     def date(self) -> str:
         raw = self.values.get(DIALOGUE_DATE, "")
-        parsed = _parse_date(raw) if raw else ""
+        if not raw:
+            return ""
+        parsed = parse_dialogue_date(raw)
         if parsed is None:
-            self.problem(DIALOGUE_DATE, raw, "date illisible : écrivez AAAA-MM-JJ ou JJ/MM/AAAA.")
-        return parsed or ""
+            self.problem(DIALOGUE_DATE, raw, f"date illisible : {ACCEPTED_TEXT}.")
+            return ""
+        day = parsed.day
+        if day > self.calendar.today:
+            self.problem(
+                DIALOGUE_DATE,
+                raw,
+                f"date dans le futur ({fr_date(day)}) : un dialogue s'enregistre une fois tenu "
+                f"(aujourd'hui : {fr_date(self.calendar.today)}).",
+            )
+        elif day.year < self.calendar.start:
+            self.problem(
+                DIALOGUE_DATE,
+                raw,
+                f"date antérieure au début du programme ({self.calendar.start}) : vérifiez l'année.",
+            )
+        elif parsed.month_only:
+            self.warning(DIALOGUE_DATE, raw, f"mois seul : dialogue enregistré au {fr_date(day)}.")
+        return day.isoformat()
+
+
+@dataclass(frozen=True)
+class _Calendar:
+    """The dates a dialogue can have: from January of the programme's first year to today."""
+
+    start: int
+    today: date
+
+
+class _Dialogues:
+    """The rows of each territory seen so far: one per dialogue, each dated when there are several."""
+
+    def __init__(self) -> None:
+        self.rows: dict[tuple[str, str], list[tuple[_Row, dict]]] = {}
+
+    def add(self, row: _Row, record: dict) -> None:
+        if not (record["code"] and record["type"]):
+            return
+        earlier = self.rows.setdefault((record["type"], record["code"]), [])
+        day = record[DIALOGUE_DATE]
+        twin = next((r for r, rec in earlier if rec[DIALOGUE_DATE] == day), None)
+        if twin is not None and day:
+            row.problem(
+                DIALOGUE_DATE,
+                row.values.get(DIALOGUE_DATE, ""),
+                f"deux dialogues de ce territoire à la même date ({fr_date(day)}) : déjà ligne {twin.number}.",
+            )
+        elif twin is not None and not row.values.get(DIALOGUE_DATE):
+            row.problem(
+                "code",
+                record["code"],
+                f"territoire en double : déjà présent ligne {twin.number} (pour suivre plusieurs "
+                "dialogues d'un territoire, datez chaque ligne dans date_dialogue).",
+            )
+        earlier.append((row, record))
+
+    def check(self) -> None:
+        """Several dialogues of one territory: each dated; a groupement keeps its name and members."""
+        for rows in self.rows.values():
+            if len(rows) < 2:
+                continue
+            first, first_record = rows[0]
+            if not any(record[DIALOGUE_DATE] or row.values.get(DIALOGUE_DATE) for row, record in rows):
+                continue  # the same undated row twice: « territoire en double », said by add()
+            numbers = ", ".join(str(r.number) for r, _ in rows[:6]) + (", …" if len(rows) > 6 else "")
+            for row, record in rows:
+                if not record[DIALOGUE_DATE] and not row.values.get(DIALOGUE_DATE):
+                    row.problem(
+                        DIALOGUE_DATE,
+                        "",
+                        f"date manquante : ce territoire a plusieurs dialogues (lignes {numbers}), "
+                        "chacun doit être daté.",
+                    )
+            if first_record["type"] != "groupement":
+                continue
+            for row, record in rows[1:]:
+                for column, what in (("nom", "nom différent de celui"), ("membres", "membres différents de ceux")):
+                    if record[column] and first_record[column] and record[column] != first_record[column]:
+                        row.problem(
+                            column,
+                            row.values.get(column, ""),
+                            f"{what} de la ligne {first.number} : un groupement garde son nom et ses membres "
+                            "d'un dialogue à l'autre (donnez-lui un autre code s'il a changé).",
+                        )
 
 
 def _programme_table(

@@ -27,10 +27,13 @@ KIND_IN_A_SENTENCE = {
 LAYER_OF_KIND = {"commune": "communes", "epci": "epci", "departement": "departements", "region": "regions"}
 
 #: Columns of a programme table, in file order: identity, the levers (from the
-#: definition), then the last dialogue.
+#: definition), then the dialogue they were assessed in. One row per territory and
+#: dialogue (long form); a file with one row per territory is the same with one dialogue each.
 IDENTITY_COLUMNS = ("code", "type", "nom", "membres")
 DIALOGUE_DATE = "date_dialogue"
-DIALOGUE_TEXTS = ("notes", "contact")
+#: Optional label of the dialogue's stage in the method (« T0 », « T+12 »…).
+DIALOGUE_STAGE = "etape"
+DIALOGUE_TEXTS = (DIALOGUE_STAGE, "notes", "contact")
 DIALOGUE_COLUMNS = (DIALOGUE_DATE, *DIALOGUE_TEXTS)
 #: The columns a programme file names itself (the levers' ids come from the definition).
 NAMED_COLUMNS = (*IDENTITY_COLUMNS, *DIALOGUE_COLUMNS)

@@ -20,9 +20,10 @@ import pandas as pd
 
 from territorial.model import file_reading
 from territorial.model.definition import ProgrammeDefinition
-from territorial.model.programme_file import ProgrammeTable, load_programme_file, validate_table
+from territorial.model.problems import Problem, ProgrammeFileError
+from territorial.model.programme_file import ProgrammeTable, dialogue_key, load_programme_file, validate_table
 from territorial.model.reference import Reference
-from territorial.model.vocabulary import DIALOGUE_DATE, DIALOGUE_TEXTS, IDENTITY_COLUMNS
+from territorial.model.vocabulary import DIALOGUE_DATE, DIALOGUE_STAGE, DIALOGUE_TEXTS, IDENTITY_COLUMNS
 
 #: Columns of the conflicts table of :func:`rebase`.
 CONFLICT_COLUMNS = ["Code", "Type", "Colonne", "Version de départ", "Votre valeur", "Valeur en vigueur (gardée)"]
@@ -113,15 +114,15 @@ def _text(value: object) -> str:
     return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
 
 
-def _keyed(table: ProgrammeTable) -> dict[tuple[str, str], dict]:
-    return {(r["type"], r["code"]): r for r in table.territories.to_dict("records")}
+def _keyed(table: ProgrammeTable) -> dict[tuple[str, str, str], dict]:
+    return {dialogue_key(r): r for r in table.territories.to_dict("records")}
 
 
 class _Merge:
     """The three-way merge of :func:`rebase`: the current rows, changed by each of the editor's
     rows in turn, and the conflicts met on the way."""
 
-    def __init__(self, now: dict[tuple[str, str], dict], columns: list[str]) -> None:
+    def __init__(self, now: dict[tuple[str, str, str], dict], columns: list[str]) -> None:
         self.now = now
         self.columns = columns
         self.values = [c for c in columns if c not in ("code", "type")]
@@ -129,10 +130,10 @@ class _Merge:
         self.order = list(now)
         self.conflicts: list[tuple[str, str, str, str, str, str]] = []
 
-    def conflict(self, key: tuple[str, str], column: str, was: str, wanted: str, kept: str) -> None:
+    def conflict(self, key: tuple[str, str, str], column: str, was: str, wanted: str, kept: str) -> None:
         self.conflicts.append((key[1], key[0], column, was, wanted, kept))
 
-    def added(self, key: tuple[str, str], row: dict) -> None:
+    def added(self, key: tuple[str, str, str], row: dict) -> None:
         """A territory the editor added: added, unless one was added meanwhile (differences conflict)."""
         if key not in self.now:
             self.merged[key] = {c: row.get(c, "") for c in self.columns}
@@ -142,7 +143,7 @@ class _Merge:
             if _text(row.get(column)) != _text(self.now[key].get(column)):
                 self.conflict(key, column, ABSENT, _text(row.get(column)), _text(self.now[key].get(column)))
 
-    def changed(self, key: tuple[str, str], before: dict, row: dict) -> None:
+    def changed(self, key: tuple[str, str, str], before: dict, row: dict) -> None:
         """The editor's version of a territory: their changes carried where nobody else changed the cell."""
         changed = [c for c in self.values if _text(row.get(c)) != _text(before.get(c))]
         if key not in self.now:  # changed by the editor, removed meanwhile: stays removed
@@ -156,7 +157,7 @@ class _Merge:
             elif kept != wanted:
                 self.conflict(key, column, was, wanted, kept)
 
-    def removed(self, key: tuple[str, str], before: dict) -> None:
+    def removed(self, key: tuple[str, str, str], before: dict) -> None:
         """A territory the editor removed: removed, unless it was changed meanwhile (then it stays)."""
         if key not in self.now:
             return
@@ -171,7 +172,8 @@ class _Merge:
 def rebase(base: ProgrammeTable, mine: ProgrammeTable, current: ProgrammeTable) -> Rebased:
     """Carry the changes from ``base`` to ``mine`` onto ``current`` (three-way merge).
 
-    Territories are matched by type and code, values compared as text. A cell
+    Rows are matched by territory (type and code) and dialogue date, values compared
+    as text (changing a dialogue's date is removing it and adding another). A cell
     changed only by the editor takes the editor's value; a cell changed on both
     sides to different values keeps the current value and is a conflict. A
     territory the editor changed but that was removed meanwhile stays removed; one
@@ -200,3 +202,80 @@ def rebase(base: ProgrammeTable, mine: ProgrammeTable, current: ProgrammeTable) 
     table = ProgrammeTable(frame.reset_index(drop=True), meta=dict(current.meta), extra_columns=extras)
     conflicts.sort(key=lambda r: (r[0], r[1], values.index(r[2]) if r[2] in values else -1))
     return Rebased(table, pd.DataFrame(conflicts, columns=CONFLICT_COLUMNS, dtype=str))
+
+
+# --------------------------------------------------------------------------- a new dialogue
+
+
+def with_dialogue(
+    table: ProgrammeTable,
+    *,
+    code: str,
+    kind: str,
+    day: dt.date,
+    levels: dict[str, int],
+    definition: ProgrammeDefinition,
+    reference: Reference,
+    stage: str = "",
+    notes: str = "",
+    contact: str = "",
+    today: dt.date | None = None,
+) -> ProgrammeTable:
+    """``table`` with one more dialogue of the territory (``kind``, ``code``), checked like a file.
+
+    The dialogue is a new row after the territory's others (its name and members copied);
+    the whole table is validated again (:func:`validate_table`), so a date already used by
+    this territory, in the future or before the programme started is refused the same way,
+    with a French message naming the field.
+    """
+    rows = table.territories
+    own = rows[(rows["code"] == code) & (rows["type"] == kind)]
+    if own.empty:
+        raise ProgrammeFileError([Problem(None, "territoire", code, "territoire inconnu du programme.")])
+    raw = raw_from_editor(editor_frame(table, definition=definition))
+    new = {column: "" for column in raw.columns}
+    new.update({"code": code, "type": kind, "nom": own.iloc[0]["nom"], "membres": own.iloc[0]["membres"]})
+    new.update({lever: str(int(level)) for lever, level in levels.items()})
+    new.update({DIALOGUE_DATE: day.isoformat(), DIALOGUE_STAGE: stage.strip(), "notes": notes, "contact": contact})
+    at = int(own.index[-1]) + 1
+    raw = pd.concat([raw.iloc[:at], pd.DataFrame([new], dtype=object), raw.iloc[at:]], ignore_index=True)
+    try:
+        return validate_table(
+            raw, definition=definition, reference=reference, meta=dict(table.meta), filename="dialogue", today=today
+        )
+    except ProgrammeFileError as exc:  # only the new row can be at fault: name its fields, not a row number
+        fields = {DIALOGUE_DATE: "date du dialogue", DIALOGUE_STAGE: "étape", "notes": "notes", "contact": "contact"}
+        problems = [
+            Problem(None, fields.get(p.column or "", p.column), p.value, p.message)
+            for p in exc.problems
+            if p.row in (None, at + 2)  # validate_table numbers the first row 2
+        ]
+        raise ProgrammeFileError(problems or list(exc.problems), filename="dialogue") from None
+
+
+def with_dialogues(
+    table: ProgrammeTable,
+    dialogues: pd.DataFrame,
+    *,
+    definition: ProgrammeDefinition,
+    reference: Reference,
+    stage: str = "",
+    notes: str = "",
+    today: dt.date | None = None,
+) -> ProgrammeTable:
+    """``table`` with one more dialogue per row of ``dialogues`` (columns code, type, the levers
+    and date, an ISO day), each checked as :func:`with_dialogue` does."""
+    for row in dialogues.to_dict("records"):
+        table = with_dialogue(
+            table,
+            code=str(row["code"]),
+            kind=str(row["type"]),
+            day=dt.date.fromisoformat(str(row["date"])),
+            levels={lever: int(row[lever]) for lever in definition.lever_ids},
+            definition=definition,
+            reference=reference,
+            stage=stage,
+            notes=notes,
+            today=today,
+        )
+    return table

@@ -36,10 +36,19 @@ Schema
     lever ids and extra columns, in order), n_territories, parent_id.
 ``version_rows``
     version_id, position, code, type, nom, membres, levels (JSON: lever id →
-    level, so that the levers stay configuration), date_dialogue, notes,
-    contact, extras (JSON).
+    level, so that the levers stay configuration), date_dialogue, etape, notes,
+    contact, extras (JSON). One row per territory and dialogue: a version holds every
+    dialogue of the programme, and restoring it restores them all.
 ``current_version``
     one row (id 1) pointing at the current version.
+
+Migration
+---------
+A storage created before the dialogues were followed over time (schema 1: no
+``etape`` column) is migrated in place when it is opened for writing: the column is
+added, empty for the rows already stored, and nothing else changes
+(:func:`migrate`). Two processes opening it at once both succeed. A storage that can
+only be read is read as it is.
 """
 
 from __future__ import annotations
@@ -63,9 +72,10 @@ import sqlalchemy as sa
 from sqlalchemy.engine import URL, Connection, Engine
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
+from territorial.core.fmt import fr_date
 from territorial.core.paths import ROOT
-from territorial.model.programme_file import ProgrammeTable
-from territorial.model.vocabulary import DIALOGUE_COLUMNS, IDENTITY_COLUMNS
+from territorial.model.programme_file import ProgrammeTable, dialogue_key
+from territorial.model.vocabulary import DIALOGUE_COLUMNS, DIALOGUE_DATE, IDENTITY_COLUMNS
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +91,7 @@ ENV_DATA_DIR = "TERRITORIAL_DATA_DIR"
 SQLITE_NAME = "programme.sqlite"
 #: Rows are inserted in chunks of this size (one transaction for all of them).
 CHUNK = 500
-_DIFF_COLUMNS = ["Code", "Type", "Changement", "Colonne", "Avant", "Après"]
+_DIFF_COLUMNS = ["Code", "Type", "Dialogue", "Changement", "Colonne", "Avant", "Après"]
 #: Seconds between two checks that a read-only store has become writable again.
 RECHECK = 30.0
 #: Seconds to wait for a PostgreSQL server before giving up (unless the URL says otherwise).
@@ -218,6 +228,7 @@ version_rows = sa.Table(
     sa.Column("membres", sa.Text, nullable=False),
     sa.Column("levels", sa.JSON, nullable=False),
     sa.Column("date_dialogue", sa.String(10), nullable=False),
+    sa.Column("etape", sa.Text, nullable=False, server_default=""),
     sa.Column("notes", sa.Text, nullable=False),
     sa.Column("contact", sa.Text, nullable=False),
     sa.Column("extras", sa.JSON, nullable=False),
@@ -230,6 +241,45 @@ current_version = sa.Table(
     sa.Column("version_id", sa.Integer, sa.ForeignKey("versions.id"), nullable=False),
     sa.CheckConstraint(sa.column("id") == 1, name="ck_current_version_single"),
 )
+
+
+#: Columns added since the first schema: name -> DDL type (with its default for the rows already stored).
+_ADDED_COLUMNS = {"version_rows": {"etape": "TEXT NOT NULL DEFAULT ''"}}
+
+
+def _missing_columns(conn: Connection) -> dict[str, list[str]]:
+    inspector = sa.inspect(conn)
+    missing: dict[str, list[str]] = {}
+    for table, added in _ADDED_COLUMNS.items():
+        present = {c["name"] for c in inspector.get_columns(table)}
+        if absent := [name for name in added if name not in present]:
+            missing[table] = absent
+    return missing
+
+
+def migrate(engine: Engine) -> list[str]:
+    """Bring a storage of an earlier schema up to date, in place; return what was added.
+
+    Adding a column keeps every stored row (filled with the column's default). When two
+    processes migrate at once, the second one finds the column already there.
+    """
+    done: list[str] = []
+    with engine.connect() as conn:
+        missing = _missing_columns(conn)
+    for table, columns in missing.items():
+        for column in columns:
+            ddl = f"ALTER TABLE {table} ADD COLUMN {column} {_ADDED_COLUMNS[table][column]}"
+            try:
+                with engine.begin() as conn:
+                    conn.exec_driver_sql(ddl)
+            except SQLAlchemyError:
+                with engine.connect() as conn:
+                    if column in _missing_columns(conn).get(table, []):
+                        raise
+                continue  # added by another process meanwhile
+            log.warning("Stockage du programme migré : colonne %s.%s ajoutée.", table, column)
+            done.append(f"{table}.{column}")
+    return done
 
 
 # --------------------------------------------------------------------------- engine
@@ -378,6 +428,7 @@ class Store:
             with engine.connect() as conn:
                 metadata.create_all(conn)
                 conn.commit()
+            migrate(engine)
         except SQLAlchemyError as exc:
             engine.dispose()
             if not sqlite and _never_connected(exc):
@@ -602,7 +653,7 @@ class Store:
                         is_demo=table.is_demo,
                         meta=dict(table.meta),
                         column_order=_columns_of(table),
-                        n_territories=len(rows),
+                        n_territories=len({(r["type"], r["code"]) for r in rows}),
                         parent_id=head,
                     )
                     .returning(versions.c.id)
@@ -715,15 +766,17 @@ def _read_version(conn: Connection, version_id: int) -> StoredVersion:
     head = conn.execute(sa.select(versions).where(versions.c.id == version_id)).one_or_none()
     if head is None:
         raise VersionNotFoundError(version_id)
+    missing = set(_missing_columns(conn).get("version_rows", []))  # a read-only store of an earlier schema
+    columns = [c for c in version_rows.c if c.name not in missing]
     rows = conn.execute(
-        sa.select(version_rows).where(version_rows.c.version_id == version_id).order_by(version_rows.c.position)
+        sa.select(*columns).where(version_rows.c.version_id == version_id).order_by(version_rows.c.position)
     ).all()
     levers, extras = head.column_order["levers"], head.column_order["extras"]
     records = [
         {
             **{name: getattr(r, name) for name in IDENTITY_COLUMNS},
             **{lv: r.levels[lv] for lv in levers},
-            **{name: getattr(r, name) for name in DIALOGUE_COLUMNS},
+            **{name: getattr(r, name, "") for name in DIALOGUE_COLUMNS},
             **{x: r.extras.get(x, "") for x in extras},
         }
         for r in rows
@@ -777,29 +830,40 @@ def _copy(table: ProgrammeTable) -> ProgrammeTable:
 
 
 def diff_tables(before: ProgrammeTable, after: ProgrammeTable) -> pd.DataFrame:
-    """Territories added, removed and changed between two tables.
+    """Territories and dialogues added, removed and changed between two tables.
 
-    One row per added or removed territory, and one row per changed column of a
-    territory present in both (identified by type and code). Columns: Code, Type,
-    Changement (« ajouté », « retiré », « modifié »), Colonne, Avant, Après.
+    One row per added or removed territory (« ajouté », « retiré »), per dialogue added to
+    or removed from a territory present in both (« dialogue ajouté », « dialogue retiré »),
+    and per changed column of a dialogue present in both (« modifié »), identified by
+    type, code and date. Columns: Code, Type, Dialogue (its date, French), Changement,
+    Colonne, Avant, Après.
     """
 
-    def keyed(table: ProgrammeTable) -> dict[tuple[str, str], dict]:
-        return {(r["type"], r["code"]): r for r in table.territories.to_dict("records")}
+    def keyed(table: ProgrammeTable) -> dict[tuple[str, str, str], dict]:
+        return {dialogue_key(r): r for r in table.territories.to_dict("records")}
 
     old, new = keyed(before), keyed(after)
-    columns = [c for c in after.territories.columns if c not in ("code", "type")]
-    columns += [c for c in before.territories.columns if c not in columns and c not in ("code", "type")]
-    out: list[tuple[str, str, str, str, str, str]] = []
+    places_old, places_new = {k[:2] for k in old}, {k[:2] for k in new}
+    columns = [c for c in after.territories.columns if c not in ("code", "type", DIALOGUE_DATE)]
+    columns += [c for c in before.territories.columns if c not in columns and c not in ("code", "type", DIALOGUE_DATE)]
+    out: list[tuple[str, ...]] = []
+    for place in places_new - places_old:
+        out.append((place[1], place[0], "", "ajouté", "", "", ""))
+    for place in places_old - places_new:
+        out.append((place[1], place[0], "", "retiré", "", "", ""))
     for key in new.keys() - old.keys():
-        out.append((key[1], key[0], "ajouté", "", "", ""))
+        if key[:2] in places_old:
+            out.append((key[1], key[0], key[2], "dialogue ajouté", "", "", ""))
     for key in old.keys() - new.keys():
-        out.append((key[1], key[0], "retiré", "", "", ""))
+        if key[:2] in places_new:
+            out.append((key[1], key[0], key[2], "dialogue retiré", "", "", ""))
     for key in old.keys() & new.keys():
         for column in columns:
             was, now = _text(old[key].get(column)), _text(new[key].get(column))
             if was != now:
-                out.append((key[1], key[0], "modifié", column, was, now))
-    order = {"ajouté": 0, "retiré": 1, "modifié": 2}
-    out.sort(key=lambda r: (order[r[2]], r[0], columns.index(r[3]) if r[3] in columns else -1))
-    return pd.DataFrame(out, columns=_DIFF_COLUMNS, dtype=str)
+                out.append((key[1], key[0], key[2], "modifié", column, was, now))
+    order = {"ajouté": 0, "retiré": 1, "dialogue ajouté": 2, "dialogue retiré": 3, "modifié": 4}
+    out.sort(key=lambda r: (order[r[3]], r[0], r[2], columns.index(r[4]) if r[4] in columns else -1))
+    frame = pd.DataFrame(out, columns=_DIFF_COLUMNS, dtype=str)
+    frame["Dialogue"] = frame["Dialogue"].map(fr_date)
+    return frame

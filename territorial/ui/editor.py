@@ -12,7 +12,7 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from territorial.core.fmt import escape_markdown, fr_int, plural
+from territorial.core.fmt import escape_markdown, fr_datetime, fr_int, plural
 from territorial.model.problems import MAX_REPORTED, ProgrammeFileError, more_text, problems_frame
 from territorial.model.programme_file import ProgrammeTable
 from territorial.storage.store import ConflictError, StoredVersion, StoreError, diff_tables
@@ -71,14 +71,26 @@ def show_warnings(table: ProgrammeTable) -> None:
         st.dataframe(problems_frame(table.warnings), hide_index=True, width="stretch")
 
 
+def size_text(table: ProgrammeTable) -> str:
+    """« 81 territoires, 255 dialogues »."""
+    rows = table.territories
+    return f"{plural(rows['code'].nunique(), 'territoire')}, {plural(len(rows), 'dialogue')}"
+
+
 def show_diff(before: ProgrammeTable, after: ProgrammeTable, *, title: str) -> pd.DataFrame:
     """A table of what changes between two versions (nothing if identical)."""
     changes = diff_tables(before, after)
     counts = changes["Changement"].value_counts()
+    dialogues = ""
+    if counts.get("dialogue ajouté", 0) or counts.get("dialogue retiré", 0):
+        dialogues = (
+            f" ; dialogues : {fr_int(counts.get('dialogue ajouté', 0))} ajouté(s), "
+            f"{fr_int(counts.get('dialogue retiré', 0))} retiré(s)"
+        )
     st.markdown(
         f"**{title}** : {fr_int(counts.get('ajouté', 0))} ajouté(s), "
         f"{fr_int(counts.get('retiré', 0))} retiré(s), "
-        f"{fr_int(changes.loc[changes['Changement'] == 'modifié', 'Code'].nunique())} modifié(s)."
+        f"{fr_int(changes.loc[changes['Changement'] == 'modifié', 'Code'].nunique())} modifié(s){dialogues}."
     )
     if len(changes):
         bounded_table(changes, what="lignes de changements")
@@ -105,14 +117,14 @@ def save(
         st.session_state[EDIT_BASE] = saved.id  # this session's own change is not a conflict
         if on_success is not None:
             on_success(saved)
-        flash(f"Version {saved.id} enregistrée : {plural(len(saved.table.territories), 'territoire')}.")
+        flash(f"Version {saved.id} enregistrée : {size_text(saved.table)}.")
         st.rerun()
 
 
 def version_caption(version: StoredVersion) -> str:
-    """« Version 3 du 26/11/2026 à 14:05 (UTC), par … : … » with the data escaped."""
+    """« Version 3 du 26 novembre 2026 à 15 h 05 (heure de Paris), par … : … », data escaped."""
     text = (
-        f"Version **{version.id}** du {version.created_at:%d/%m/%Y à %H:%M} (UTC), "
+        f"Version **{version.id}** du {fr_datetime(version.created_at)} (heure de Paris), "
         f"par {escape_markdown(version.author, limit=AUTHOR_CHARS)}"
     )
     return text + (f" : {escape_markdown(version.comment, limit=COMMENT_CHARS)}" if version.comment else "")
