@@ -188,6 +188,7 @@ class Stack:
     ) -> None:
         self.options = unit_options()
         self.base = base_path(self.options)
+        self.database_url = database_url
         shared = {
             # One cookie key for every instance (as in deploy/territorial.env.example).
             "STREAMLIT_SERVER_COOKIE_SECRET": secrets.token_hex(32),

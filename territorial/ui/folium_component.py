@@ -25,6 +25,7 @@ import streamlit_folium
 from branca.element import Element
 
 from territorial.cartography.maps import LEAFLET_CSS_URL, LEAFLET_JS_URL, map_html
+from territorial.ui.published import base_path
 
 #: streamlit-folium's private functions used here.
 PRIVATE_NAMES = ("_component_func", "_get_html", "_get_header", "_get_map_string", "generate_js_hash", "get_full_id")
@@ -36,12 +37,6 @@ _DOCUMENTS: weakref.WeakKeyDictionary[folium.Map, str] = weakref.WeakKeyDictiona
 def map_document(m: folium.Map) -> str:
     """The full HTML document of a map (Leaflet by URL, data escaped), rendered once."""
     return _once(_DOCUMENTS, m, lambda twin: with_base_path(map_html(twin)))
-
-
-def base_path() -> str:
-    """``/territoires`` when the dashboard is published under a path (``server.baseUrlPath``), else ``""``."""
-    base = str(st.get_option("server.baseUrlPath") or "").strip("/")
-    return f"/{base}" if base else ""
 
 
 def with_base_path(text: str) -> str:

@@ -10,6 +10,7 @@ The participant's token is carried in the page's address (``?jeton=``, through
 from __future__ import annotations
 
 import base64
+import dataclasses
 import fcntl
 import io
 import os
@@ -50,6 +51,7 @@ from territorial.storage.store import StoreError
 from territorial.takeaways import room_exports
 from territorial.ui import data, editor_role, room_proposal, url_state
 from territorial.ui.layout import show_map
+from territorial.ui.published import base_path
 
 TOKEN_PARAM = "jeton"
 PUBLIC_URL_ENV, PUBLIC_URL_SECRET = "TERRITORIAL_PUBLIC_URL", "public_url"
@@ -338,13 +340,16 @@ def address() -> Address:
     """Where phones reach this dashboard (see :func:`live_room.participation_address`)."""
     configured = os.environ.get(PUBLIC_URL_ENV, "").strip() or data.secret(PUBLIC_URL_SECRET)
     forwarded = st.context.headers.get("X-Forwarded-Proto")
-    return participation_address(
+    found = participation_address(
         configured=configured,
         host=st.context.headers.get("Host"),
         lan_ip=_lan_ip(),
         port=int(st.get_option("server.port")),
         scheme="https" if forwarded == "https" else "http",
     )
+    # Published under a path (behind nginx, /territoires/): the pages are there too. A configured
+    # public address already says where the dashboard is.
+    return found if configured else dataclasses.replace(found, base=found.base + base_path())
 
 
 @st.cache_data(show_spinner=False, max_entries=32)

@@ -92,8 +92,10 @@ def _shapes(page: Page, count: int) -> None:
 
 
 def _demo_minus_last() -> bytes:
+    """The demonstration file without its last territory (every row of it: one per dialogue)."""
     lines = DEMO.read_bytes().rstrip(b"\n").split(b"\n")
-    return b"\n".join(lines[:-1]) + b"\n"
+    last = lines[-1].split(b",")[0]
+    return b"\n".join(line for line in lines if line.split(b",")[0] != last) + b"\n"
 
 
 def test_through_the_proxy_under_a_path(stack: Stack, keys: dict[int, str], browser: Browser) -> None:
@@ -167,14 +169,15 @@ def test_a_version_saved_through_one_instance_is_shown_by_the_other(
     editor.get_by_label("Mot de passe d'éditeur").fill(PASSWORD)
     editor.get_by_role("button", name="Se connecter").click()
     expect(editor.get_by_text("Vous êtes connecté en éditeur")).to_be_visible()
+    editor.get_by_role("tab", name="Importer un fichier").click()
     # The upload goes through the proxy (its body size limit, Streamlit's XSRF cookie).
     editor.locator('input[type="file"]').set_input_files(
         files=[{"name": "programme.csv", "mimeType": "text/csv", "buffer": _demo_minus_last()}]
     )
-    expect(editor.get_by_text("Fichier valide : 80 territoires")).to_be_visible()
+    expect(editor.get_by_text("Fichier valide")).to_be_visible()
     editor.locator('input[aria-label="Auteur de la modification"]:visible').fill("Claire, coordinatrice")
     editor.get_by_role("button", name="Enregistrer comme nouvelle version").click()
-    expect(editor.get_by_text("Version 2 enregistrée : 80 territoires.")).to_be_visible()
+    expect(editor.get_by_text(re.compile(r"^Version 2 enregistrée"))).to_be_visible()
 
     # The viewer's instance never saw the save: its next rerun shows the new version.
     viewer.locator("body").press("r")  # Streamlit's « rerun » shortcut
@@ -207,3 +210,25 @@ def test_a_version_saved_through_one_instance_is_shown_by_the_other(
     # « $request_uri $status $upstream_addr … »: the reconnection was served by the first instance.
     streams = [line for line in later if line.startswith("/territoires/_stcore/stream 101 ")]
     assert streams and f"127.0.0.1:{first}" in streams[-1], later[-20:]
+
+
+def test_a_workshop_room_gives_phones_an_address_under_the_path(stack: Stack, browser: Browser) -> None:
+    """The projector's participation link (and QR code) points under /territoires/, on the
+    host and port the facilitator's browser used (nginx forwards them)."""
+    from territorial.storage.rooms import RoomStore
+
+    room = RoomStore.open(stack.database_url).open_room()
+    external: list[str] = []
+    context = _context(browser, stack, "salle", external)
+    page = context.new_page()
+    page.goto(f"{stack.url}/salle?salle={room.code}")
+    # Behind a proxy on this machine the browser's host is a loopback one: the page then offers the
+    # server's network address; in production TERRITORIAL_PUBLIC_URL gives the public one. Either
+    # way, under the path.
+    link = page.locator("strong", has_text=f"/territoires/participer?salle={room.code}")
+    expect(link.first).to_be_visible()
+    page.goto(f"{stack.url}/participer?salle={room.code}")
+    expect(page.get_by_role("heading", name=f"Atelier — salle {room.code}")).to_be_visible()
+    expect(page.get_by_role("combobox", name="Votre territoire (tapez son nom ou son code)")).to_be_visible()
+    assert external == []
+    context.close()
