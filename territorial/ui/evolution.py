@@ -18,6 +18,8 @@ from territorial.core.fmt import escape_html, escape_markdown, plural
 from territorial.model.programme import Programme
 
 MODE_KEY = "segments_evolution_mode"
+#: CSS class of the evolution tables (besides the tables of territories' class).
+TABLE_KIND = "tableau-evolution"
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
@@ -41,7 +43,12 @@ def fiche_timeline(programme: Programme, code: str, name: str) -> None:
         if len(table):
             with st.expander("Tableau des dialogues (alternative textuelle au graphique)"):
                 st.html(
-                    html_table(table, caption=f"Niveau des leviers à chaque dialogue : {name}", row_header="Dialogue")
+                    html_table(
+                        table,
+                        caption=f"Niveau des leviers à chaque dialogue : {name}",
+                        row_header="Dialogue",
+                        kind=TABLE_KIND,
+                    )
                 )
 
 
@@ -116,6 +123,7 @@ def segments_evolution(programme: Programme) -> None:
                         table,
                         caption="Part des territoires qui activent chaque levier, par segment et étape",
                         row_header="Segment",
+                        kind=TABLE_KIND,
                     )
                 )
 
