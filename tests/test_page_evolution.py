@@ -46,9 +46,12 @@ def test_fiche_shows_the_timeline_the_sentence_and_the_table(folium_recorder, de
         "progresse de « engagé » à « structurant » ; les autres leviers sont inchangés."
     )
     assert escape_markdown(sentence) in [m.value for m in at.markdown]
-    (timeline,) = [(spec, rows) for spec, rows in _charts(at) if _title(spec).startswith("Niveau des leviers")]
+    (timeline,) = [(spec, rows) for spec, rows in _charts(at) if "au fil de ses" in str(spec.get("description"))]
     spec, rows = timeline
-    assert _title(spec) == "Niveau des leviers de Corte à chaque dialogue"
+    assert spec["description"].startswith("Niveau de chaque levier de Corte au fil de ses 3 dialogues.")
+    assert escape_markdown("Niveau de chaque levier de Corte à chaque dialogue de gouvernance") in " ".join(
+        c.value for c in at.caption
+    )
     assert len(rows) == 3 * 4  # three dialogues, four levers
     l4 = sorted((r["date_txt"], r["level_txt"]) for r in rows if r["lever"] == "L4")
     assert l4 == sorted(

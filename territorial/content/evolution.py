@@ -178,7 +178,8 @@ def timeline_description(programme: Programme, code: str, data: pd.DataFrame) ->
 def timeline_chart(programme: Programme, code: str, *, height: int = 260) -> alt.LayerChart | None:
     """Lines and points: each lever's level (y, labelled from the definition) at each dialogue (x).
 
-    None when fewer than two dialogues are dated (nothing to follow yet).
+    None when fewer than two dialogues are dated (nothing to follow yet). No title: the page
+    names it in a heading that wraps on a phone (a chart's title would be cut).
     """
     definition = programme.definition
     data = timeline_data(programme, code)
@@ -233,18 +234,10 @@ def timeline_chart(programme: Programme, code: str, *, height: int = 260) -> alt
     base = alt.Chart(data).encode(x=x, y=y, color=colour)
     lines = base.mark_line(strokeWidth=2.5, interpolate="linear")
     points = base.mark_point(size=90, filled=True, opacity=1).encode(shape=shape, tooltip=tooltip)
-    name = programme.territories.at[code, "nom"]
     return alt.layer(lines, points).properties(
         width="container",
         height=height,
         autosize=_FIT_WIDTH,
-        title=alt.TitleParams(
-            f"Niveau des leviers de {name} à chaque dialogue",
-            subtitle="Un point par dialogue de gouvernance et par levier (survolez un point pour le détail).",
-            anchor="start",
-            fontSize=15,
-            subtitleFontSize=12,
-        ),
         description=timeline_description(programme, code, data),
     )
 

@@ -39,6 +39,12 @@ def fiche_timeline(programme: Programme, code: str, name: str) -> None:
     with st.container(key="fiche_evolution"):
         st.markdown(escape_markdown(sentence))
         if spec is not None:
+            st.caption(
+                escape_markdown(
+                    f"Niveau de chaque levier de {name} à chaque dialogue de gouvernance : un point par dialogue "
+                    "et par levier (survolez un point pour sa date, son étape et son niveau)."
+                )
+            )
             st.vega_lite_chart(copy.deepcopy(spec))
         if len(table):
             with st.expander("Tableau des dialogues (alternative textuelle au graphique)"):
