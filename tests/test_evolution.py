@@ -81,13 +81,13 @@ def segments(load_csv, reference, definition):
 
 
 def test_sentence_says_what_rose_and_what_fell(fiches) -> None:
-    assert ev.change_sentence(fiches, "04113") == (
+    assert _spaced(ev.change_sentence(fiches, "04113")) == (
         "Entre le 20 mars 2025 (T+12) et le 1er mars 2026 : "
         "L1 – Compétences & ingénierie recule de « engagé » à « émergent » ; "
         "L2 – Données & méthodes partagées progresse de « non activé » à « émergent » ; "
         "les autres leviers sont inchangés."
     )
-    assert ev.change_sentence(fiches, "25119") == (
+    assert _spaced(ev.change_sentence(fiches, "25119")) == (
         "Entre le 1er juin 2024 et le 1er juin 2025 : "
         "L2 – Données & méthodes partagées progresse de « non activé » à « émergent » ; "
         "L3 – Financement & investissement en commun progresse de « non activé » à « émergent » ; "
@@ -96,15 +96,19 @@ def test_sentence_says_what_rose_and_what_fell(fiches) -> None:
     )
 
 
+def test_quotes_hold_no_break_spaces(fiches) -> None:
+    assert "de «\u00a0engagé\u00a0» à «\u00a0émergent\u00a0»" in ev.change_sentence(fiches, "04113")
+
+
 def test_sentence_with_one_dialogue_none_or_no_change(fiches) -> None:
-    assert ev.change_sentence(fiches, "14097") == "Un seul dialogue à ce jour, le 2 mai 2024 (T0)."
+    assert _spaced(ev.change_sentence(fiches, "14097")) == "Un seul dialogue à ce jour, le 2 mai 2024 (T0)."
     # As of a date: only the dialogues up to that day count.
     early = fiches.at(date(2024, 4, 1))
-    assert ev.change_sentence(early, "04113") == "Un seul dialogue au 1er avril 2024, le 15 mars 2024 (T0)."
-    assert ev.change_sentence(early, "14097") == (
+    assert _spaced(ev.change_sentence(early, "04113")) == "Un seul dialogue au 1er avril 2024, le 15 mars 2024 (T0)."
+    assert _spaced(ev.change_sentence(early, "14097")) == (
         "Aucun dialogue de gouvernance au 1er avril 2024 : ce territoire n'est pas encore évalué."
     )
-    assert ev.change_sentence(fiches.at(date(2025, 12, 31)), "04113").startswith(
+    assert _spaced(ev.change_sentence(fiches.at(date(2025, 12, 31)), "04113")).startswith(
         "Entre le 15 mars 2024 (T0) et le 20 mars 2025 (T+12) : L1 – Compétences & ingénierie progresse"
     )
 
@@ -112,7 +116,7 @@ def test_sentence_with_one_dialogue_none_or_no_change(fiches) -> None:
 def test_sentence_when_nothing_changed(load_csv, reference, definition) -> None:
     text = FICHES.replace("25119,commune,,,0,1,1,1,2025-06-01", "25119,commune,,,0,0,0,0,2025-06-01")
     programme = resolve(load_csv(text), reference=reference, definition=definition)
-    assert ev.change_sentence(programme, "25119") == (
+    assert _spaced(ev.change_sentence(programme, "25119")) == (
         "Entre le 1er juin 2024 et le 1er juin 2025 : aucun levier n'a changé de niveau."
     )
 
@@ -182,6 +186,14 @@ def test_stage_labels(raw, months) -> None:
     assert ev.stage_month(raw) == months
 
 
+def _spaced(text: str | list[str]) -> str | list[str]:
+    """The sentences with the no-break spaces inside « » as plain spaces (easier to write)."""
+    if isinstance(text, list):
+        return [_spaced(t) for t in text]
+    assert "« " not in text and " »" not in text  # every quote holds no-break spaces
+    return text.replace("«\u00a0", "« ").replace("\u00a0»", " »")
+
+
 def _cell(data, segment: str, lever: str, stage: str) -> tuple[int, int, float]:
     row = data[(data["segment"] == segment) & (data["lever"] == lever) & (data["stage_label"] == stage)].iloc[0]
     return int(row["n"]), int(row["n_active"]), row["share"]
@@ -210,7 +222,7 @@ def test_segment_evolution_by_stage(segments) -> None:
 
 def test_sentences_name_the_segment_that_progressed_most_and_the_largest_fall(segments, definition) -> None:
     data, _ = ev.segment_evolution(segments)
-    assert ev.evolution_sentences(data, definition) == [
+    assert _spaced(ev.evolution_sentences(data, definition)) == [
         "Entre T0 et T+12, c'est le segment « Petits territoires » qui a le plus progressé, sur le levier "
         f"« L1 – Compétences & ingénierie » : 25{PCT} de ses territoires l'activaient à T0 (1 sur 4), "
         f"100{PCT} à T+12 (3 sur 3), soit +75 points.",
@@ -236,7 +248,7 @@ def test_segment_evolution_by_half_year(segments, definition) -> None:
     assert s1["share_txt"].tolist() == ["–", f"25{PCT}", f"75{PCT}", f"75{PCT}", f"50{PCT}"]
     s4 = data[(data["segment"] == "S4") & (data["lever"] == "L1")]
     assert s4["n_active"].tolist() == [0, 0, 2, 2, 3]  # 13 is at its unlabelled dialogue in 2024
-    assert ev.evolution_sentences(data, definition) == [
+    assert _spaced(ev.evolution_sentences(data, definition)) == [
         "Entre la fin du 1er semestre 2024 et la fin du 1er semestre 2026, c'est le segment « Métropoles et "
         "très grands territoires » qui a le plus progressé, sur le levier « L1 – Compétences & ingénierie » : "
         f"0{PCT} de ses territoires l'activaient à la fin du 1er semestre 2024 (0 sur 3), 100{PCT} à la fin "
@@ -251,7 +263,7 @@ def test_segment_evolution_by_half_year(segments, definition) -> None:
 def test_evolution_as_of_a_date_and_too_few_stages(segments, definition) -> None:
     data, _ = ev.segment_evolution(segments.at(date(2024, 12, 31)))
     assert list(data.drop_duplicates("order")["stage_label"]) == ["T0"]
-    assert ev.evolution_sentences(data, definition) == [
+    assert _spaced(ev.evolution_sentences(data, definition)) == [
         "Pas encore assez de territoires revus après T0 (au moins 3 par segment) pour mesurer une évolution."
     ]
 
@@ -301,7 +313,7 @@ def test_demo_progresses_by_stage(demo, definition) -> None:
     }
     gain = shares["T+24"] - shares["T0"]
     segment, lever = gain.idxmax()
-    (sentence,) = ev.evolution_sentences(data, definition)
+    (sentence,) = _spaced(ev.evolution_sentences(data, definition))
     assert sentence.startswith(
         f"Entre T0 et T+24, c'est le segment « {definition.segment(segment).label} » qui a le plus progressé, "
         f"sur le levier « {lever} – {definition.lever(lever).label} » : {fr_pct(shares['T0'][segment, lever])} "

@@ -73,9 +73,14 @@ def dialogue_label(row: pd.Series | dict) -> str:
     return f"{day} ({stage})" if stage else day
 
 
+def _q(text: str) -> str:
+    """« text », with no-break spaces inside the quotes (a quote never ends or starts a line alone)."""
+    return f"«\u00a0{text}\u00a0»"
+
+
 def _level_change(lever: str, before: int, after: int, definition: ProgrammeDefinition) -> str:
     verb = "progresse" if after > before else "recule"
-    return f"{lever} {verb} de « {definition.level_label(before)} » à « {definition.level_label(after)} »"
+    return f"{lever} {verb} de {_q(definition.level_label(before))} à {_q(definition.level_label(after))}"
 
 
 def change_sentence(programme: Programme, code: str) -> str:
@@ -556,8 +561,8 @@ def evolution_sentences(evolution: pd.DataFrame, definition: ProgrammeDefinition
     if gain[best] > 1e-9:
         segment, lever = best
         sentences.append(
-            f"{between}, c'est le segment « {labels[segment]} » qui a le plus progressé, sur le levier "
-            f"« {lever_title(lever, definition.lever(lever).label)} » : {figures(best)}, "
+            f"{between}, c'est le segment {_q(labels[segment])} qui a le plus progressé, sur le levier "
+            f"{_q(lever_title(lever, definition.lever(lever).label))} : {figures(best)}, "
             f"soit {points(gain[best])}."
         )
     else:
@@ -566,15 +571,15 @@ def evolution_sentences(evolution: pd.DataFrame, definition: ProgrammeDefinition
     if gain[worst] < -1e-9:
         segment, lever = worst
         sentences.append(
-            f"Plus fort recul : le levier « {lever_title(lever, definition.lever(lever).label)} » dans le segment "
-            f"« {labels[segment]} » : {figures(worst)}, soit {points(gain[worst])}."
+            f"Plus fort recul : le levier {_q(lever_title(lever, definition.lever(lever).label))} dans le segment "
+            f"{_q(labels[segment])} : {figures(worst)}, soit {points(gain[worst])}."
         )
     missing = [
         labels[s.id] for s in definition.segments if s.id not in eligible and (evolution["segment"] == s.id).any()
     ]
     missing = [m for m in missing if evolution.loc[evolution["segment_label"] == m, "n"].sum() > 0]
     if missing:
-        names = ", ".join(f"« {m} »" for m in missing)
+        names = ", ".join(_q(m) for m in missing)
         sentences.append(
             f"Non comparé{'s' if len(missing) > 1 else ''} faute de territoires (moins de {MIN_TERRITORIES} "
             f"{first['stage_at']}) : {names}."
