@@ -284,6 +284,8 @@ def test_evolution_chart_and_table(segments, definition) -> None:
     assert s1_t0["count_txt"] == "1 sur 4 territoires"
     points = spec["layer"][1]
     assert points["encoding"]["x"]["sort"] == ["T0", "T+12", "T+24"]
+    half = ev.evolution_chart(ev.segment_evolution(segments, by=ev.BY_HALF_YEAR)[0], definition, "L1").to_dict()
+    assert half["layer"][0]["encoding"]["x"]["sort"][:2] == ["1er sem.|2024", "2e sem.|2024"]  # two lines each
     assert points["encoding"]["color"]["scale"]["range"] == [s.colour for s in definition.segments]
     assert spec["title"]["text"] == "L1 – Compétences & ingénierie"
     assert f"Petits territoires : T0 25{PCT} (1 sur 4 territoires), T+12 100{PCT}" in spec["description"]

@@ -428,17 +428,20 @@ def evolution_chart(
     rows = evolution[evolution["lever"] == lever_id]
     stages = rows.drop_duplicates("order").sort_values("order")["stage_label"].tolist()
     data = rows[rows["share"].notna()].assign(
+        # « 1er sem.|2025 »: the axis writes a half-year on two lines (one would hide every other one).
+        stage_axis=lambda d: d["stage_label"].str.replace(r" (\d{4})$", r"|\1", regex=True),
         count_txt=lambda d: [
             f"{fr_int(a)} sur {plural(n, 'territoire')}" for a, n in zip(d["n_active"], d["n"], strict=True)
-        ]
+        ],
     )
     segments = [s.label for s in definition.segments]
+    axis_stages = [re.sub(r" (\d{4})$", r"|\1", stage) for stage in stages]
     x = alt.X(
-        "stage_label:N",
-        sort=stages,
+        "stage_axis:N",
+        sort=axis_stages,
         title=None,
-        scale=alt.Scale(domain=stages),
-        axis=alt.Axis(labelAngle=0, labelFontSize=12, labelOverlap="greedy"),
+        scale=alt.Scale(domain=axis_stages),
+        axis=alt.Axis(labelAngle=0, labelFontSize=12, labelOverlap="greedy", labelExpr="split(datum.label, '|')"),
     )
     y = alt.Y(
         "share:Q",

@@ -35,8 +35,8 @@ def _timeline(_programme: Programme, token: int, code: str) -> tuple[dict | None
 def fiche_timeline(programme: Programme, code: str, name: str) -> None:
     """The « Évolution des leviers » section of a fiche: sentence, chart, table of the dialogues."""
     spec, sentence, table = _timeline(programme, programme.fingerprint, code)
-    st.subheader("Évolution des leviers au fil des dialogues", anchor=False)
     with st.container(key="fiche_evolution"):
+        st.subheader("Évolution des leviers au fil des dialogues", anchor=False)
         st.markdown(escape_markdown(sentence))
         if spec is not None:
             st.caption(
@@ -68,7 +68,7 @@ def _segments(_programme: Programme, token: int, mode: str) -> tuple[list[dict],
         charts,
         evolution.evolution_sentences(data, definition),
         evolution.evolution_table(data, definition),
-        (left_out),
+        left_out,
         hidden,
     )
 
@@ -84,18 +84,18 @@ def _legend(programme: Programme) -> str:
 
 def segments_evolution(programme: Programme) -> None:
     """The « Évolution par segment » section: stages or half-years, summary, one chart per lever."""
-    st.subheader("Évolution par segment", anchor=False)
-    mode = st.radio(
-        "Découpage du temps",
-        list(evolution.MODES),
-        format_func=evolution.MODES.get,
-        horizontal=True,
-        key=MODE_KEY,
-        help="Étapes : T0, T+12, T+24… (l'étape du fichier, sinon les mois depuis le premier dialogue "
-        "arrondis à 12). Semestres : la situation de chaque territoire à la fin de chaque semestre.",
-    )
-    charts, sentences, table, left_out, hidden = _segments(programme, programme.fingerprint, mode)
     with st.container(key="segments_evolution"):
+        st.subheader("Évolution par segment", anchor=False)
+        mode = st.radio(
+            "Découpage du temps",
+            list(evolution.MODES),
+            format_func=evolution.MODES.get,
+            horizontal=True,
+            key=MODE_KEY,
+            help="Étapes : T0, T+12, T+24… (l'étape du fichier, sinon les mois depuis le premier dialogue "
+            "arrondis à 12). Semestres : la situation de chaque territoire à la fin de chaque semestre.",
+        )
+        charts, sentences, table, left_out, hidden = _segments(programme, programme.fingerprint, mode)
         intro = (
             "Part des territoires de chaque segment qui activent chaque levier, à chaque étape du suivi."
             if mode == evolution.BY_STAGE
@@ -114,7 +114,7 @@ def segments_evolution(programme: Programme) -> None:
             "(le nombre de territoires de chaque point est dans l'infobulle et le tableau)."
         ]
         if hidden:
-            notes.append(f"{plural(hidden, 'point masqué', 'points masqués')} pour cette raison.")
+            notes.append(f"{plural(hidden, 'point masqué', 'points masqués')} sur chaque graphique pour cette raison.")
         if left_out and mode == evolution.BY_STAGE:
             notes.append(
                 f"{plural(left_out, 'point d’étape intermédiaire', 'points d’étape intermédiaires')} (ex. T+6) "
