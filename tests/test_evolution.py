@@ -321,3 +321,18 @@ def test_demo_progresses_by_stage(demo, definition) -> None:
         f"sur le levier « {lever} – {definition.lever(lever).label} » : {fr_pct(shares['T0'][segment, lever])} "
     )
     assert sentence.endswith(f"soit +{round(100 * gain.max())} points.")
+
+
+def test_a_file_without_dates(load_csv, reference, definition) -> None:
+    """One undated dialogue each (the wide form): a sentence, no chart, no evolution."""
+    text = "code,type,nom,membres,L1,L2,L3,L4\n04113,commune,,,2,0,1,1\n14097,commune,,,1,0,1,0\n"
+    programme = resolve(load_csv(text), reference=reference, definition=definition)
+    assert ev.change_sentence(programme, "04113") == "Un seul dialogue à ce jour (date non renseignée)."
+    assert ev.timeline_chart(programme, "04113") is None
+    assert ev.timeline_table(programme, "04113")["Dialogue"].tolist() == ["non daté"]
+    for mode in ev.MODES:
+        data, _ = ev.segment_evolution(programme, by=mode)
+        assert data.empty
+        assert ev.evolution_sentences(data, definition) == [
+            "Aucun dialogue daté : l'évolution ne peut pas encore être calculée."
+        ]

@@ -62,7 +62,8 @@ def fiche_timeline(programme: Programme, code: str, name: str) -> None:
 def _segments(_programme: Programme, token: int, mode: str) -> tuple[list[dict], list[str], pd.DataFrame, int, int]:
     data, left_out = evolution.segment_evolution(_programme, by=mode)
     definition = _programme.definition
-    charts = [evolution.evolution_chart(data, definition, lever.id).to_dict() for lever in definition.levers]
+    drawn = data["share"].notna().any()  # no dated dialogue, or too few territories: words only
+    charts = [evolution.evolution_chart(data, definition, lv.id).to_dict() for lv in definition.levers] if drawn else []
     hidden = int(((data["n"] > 0) & data["share"].isna()).sum() // max(len(definition.levers), 1))
     return (
         charts,
@@ -104,7 +105,8 @@ def segments_evolution(programme: Programme) -> None:
         )
         st.markdown(intro)
         st.markdown("\n".join(f"- {escape_markdown(s)}" for s in sentences))
-        st.html(_legend(programme))
+        if charts:
+            st.html(_legend(programme))
         for row in range(0, len(charts), 2):
             for column, spec in zip(st.columns(2), charts[row : row + 2], strict=False):
                 with column:
