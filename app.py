@@ -22,6 +22,8 @@ PAGES = [
     st.Page("pages/segments.py", title="Segments et leviers", url_path="segments"),
     st.Page("pages/fiche.py", title="Fiche territoire", url_path="fiche"),
     st.Page("pages/atelier.py", title="Atelier", url_path="atelier"),
+    st.Page("pages/salle.py", title="Salle (atelier en direct)", url_path="salle"),
+    st.Page("pages/participer.py", title="Participer", url_path="participer"),
     st.Page("pages/donnees.py", title="Données", url_path="donnees"),
     st.Page("pages/historique.py", title="Historique", url_path="historique"),
     st.Page("pages/accessibilite.py", title="Accessibilité", url_path="accessibilite"),

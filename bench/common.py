@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import io
 import os
 import statistics
 import sys
@@ -111,13 +112,32 @@ def discover_pages(app: Path = APP) -> list[PageSpec]:
 # --------------------------------------------------------------------------- data
 
 
-def prepare_data_dir(directory: Path, *, national: bool) -> tuple[dict[str, str | None], int]:
-    """A data dir for the app; with ``national``, the national programme imported as current.
+def demo_with_dialogues(dialogues: int) -> bytes:
+    """The demo programme where every territory has ``dialogues`` dialogues: those it has, then
+    copies of its latest one on the 1st of the following months of 2026 (from September)."""
+    import pandas as pd
+
+    text = (ROOT / "data" / "demo_programme.csv").read_text(encoding="utf-8")
+    preamble = "".join(line + "\n" for line in text.splitlines() if line.startswith("#"))
+    frame = pd.read_csv(io.StringIO(text), comment="#", dtype=str, keep_default_na=False)
+    rows = []
+    for _, own in frame.groupby("code", sort=False):
+        rows.append(own)
+        for k in range(dialogues - len(own)):
+            extra = own.iloc[[-1]].copy()
+            extra["date_dialogue"], extra["etape"], extra["notes"] = f"2026-{9 + k:02d}-01", f"suivi {k + 1}", ""
+            rows.append(extra)
+    return (preamble + pd.concat(rows).to_csv(index=False)).encode("utf-8")
+
+
+def prepare_data_dir(directory: Path, *, national: bool, dialogues: int = 1) -> tuple[dict[str, str | None], int]:
+    """A data dir for the app; with ``national``, the national programme imported as current;
+    with ``dialogues`` > 1, a programme where each territory has that many dialogues.
 
     Returns the environment for the app and the number of territories it should show.
     """
     env: dict[str, str | None] = {ENV_DATA_DIR: str(directory), ENV_URL: None}
-    if not national:
+    if not national and dialogues <= 1:
         return env, 81
     from territorial.model.definition import load_definition
     from territorial.model.national import national_programme_csv
@@ -126,12 +146,12 @@ def prepare_data_dir(directory: Path, *, national: bool) -> tuple[dict[str, str 
     from territorial.storage.store import Store, default_url
 
     reference, definition = load_reference(), load_definition()
-    table = load_programme_file(
-        national_programme_csv(reference, definition=definition),
-        filename="national.csv",
-        definition=definition,
-        reference=reference,
+    data = (
+        national_programme_csv(reference, definition=definition, dialogues=dialogues)
+        if national
+        else demo_with_dialogues(dialogues)
     )
+    table = load_programme_file(data, filename="programme.csv", definition=definition, reference=reference)
     saved = dict(os.environ)
     os.environ[ENV_DATA_DIR] = str(directory)
     os.environ.pop(ENV_URL, None)
@@ -144,7 +164,7 @@ def prepare_data_dir(directory: Path, *, national: bool) -> tuple[dict[str, str 
     finally:
         os.environ.clear()
         os.environ.update(saved)
-    return env, len(table.territories)
+    return env, int(table.territories["code"].nunique())
 
 
 # --------------------------------------------------------------------------- server

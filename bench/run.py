@@ -5,6 +5,7 @@ Usage::
     python bench/run.py              # 81-territory demo programme
     python bench/run.py --quick      # fewer runs (about 3 minutes)
     python bench/run.py --national   # also every EPCI of France (1,253 territories)
+    python bench/run.py --dialogues  # also each programme with 4 dialogues per territory
     python bench/run.py --json bench/results/bench.json
 
 Each figure is the median of several runs, with min and max, next to its budget
@@ -18,6 +19,8 @@ Each figure is the median of several runs, with min and max, next to its budget
   empty cache), then a returning visitor (the context opened / first: warm HTTP cache);
 * map payload per page: bytes streamlit-folium sends (script + header + html);
 * peak resident memory of the server process tree with 1 viewer, then 20 viewers at once;
+* a live workshop room (bench/room.py): 1 then 60 participants answering over the protocol
+  while a real Chromium shows the projector, p95 from an answer saved to its count shown;
 * the floor: navigation and 20 viewers on a minimal Streamlit page with a 3-shape folium
   map (bench/common.py FLOOR_APP), what the framework alone costs on this machine.
 
@@ -46,6 +49,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.common import FLOOR_APP, ROOT, RssSampler, Server, Stats, prepare_data_dir, settle, timed
 from bench.load import run_viewers, sequential_viewers, summary
 from bench.protocol import run_protocol_viewers
+from bench.room import measure as measure_room
+from bench.room import summary as room_summary
 
 FICHE_CODE = "200046977"  # Métropole de Lyon: in the demo and in the national programme
 VIEWERS = 20
@@ -63,6 +68,9 @@ BUDGETS = {
     "memory_20": (1.5e9, 2.0e9),  # bytes
     "load_p95": (LOAD_TARGET_P95, LOAD_TARGET_P95),  # s
 }
+#: A live workshop room: participants over the protocol, the projector in Chromium (issue 14).
+ROOM_PARTICIPANTS = 60
+ROOM_TARGET_P95 = 3.0  # s, from an answer saved to its appearance on the projector
 
 
 @dataclass
@@ -139,9 +147,10 @@ def bench_import(config: Config) -> list[Row]:
     national = national_programme_csv(reference, definition=definition).rstrip(b"\n")
     national += b"\n48,departement,1,0,2,3\n23,departement,0,1,1,2\n"
     rows = []
-    for label, data in (("81", demo), ("1 255", national)):
+    national_4 = national_programme_csv(reference, definition=definition, dialogues=4)
+    for label, data in (("81", demo), ("1 255", national), ("1 253 × 4", national_4)):
         stats, size = Stats(), 0
-        log(f"import : fichier de {label} territoires ({config.warm_runs} fois)…")
+        log(f"import : fichier {label} ({config.warm_runs} fois)…")
         for _ in range(config.warm_runs):
             with tempfile.TemporaryDirectory(prefix="bench-import-") as tmp:
                 store = Store.open(f"sqlite:///{Path(tmp) / 'programme.sqlite'}")
@@ -152,12 +161,12 @@ def bench_import(config: Config) -> list[Row]:
                     )
                     resolve(table, reference=reference, definition=definition)
                     store.save(table, author="bench", comment="", kind="import", expected_parent=None)
-                    return len(table.territories)
+                    return f"{table.territories['code'].nunique()} territoires, {len(table.territories)} dialogues"
 
                 seconds, size = timed(run)
                 store.close()
                 stats.values.append(seconds)
-        rows.append(Row(f"Import d'un fichier programme ({size} territoires)", label, "s", stats))
+        rows.append(Row(f"Import d'un fichier programme ({size})", label, "s", stats))
     return rows
 
 
@@ -421,6 +430,54 @@ def floor_rows(config: Config) -> list[Row]:
     return rows
 
 
+def room_rows(config: Config) -> tuple[list[Row], list[str]]:
+    """A live workshop room (bench/room.py): 1 participant, then 60, answering while a real
+    Chromium shows the projector; p95 delay from an answer saved to its count on the projector."""
+    rows, problems = [], []
+    with tempfile.TemporaryDirectory(prefix="bench-salle-") as tmp:
+        env, _ = prepare_data_dir(Path(tmp), national=False)
+        server = Server(env=child_env(env), log=ROOT / "bench" / "results" / "streamlit-salle.log")
+        try:
+            server.wait_healthy()
+            log(f"salle : {config.browser_runs} salles d'un participant, charge moyenne {settle():.1f}…")
+            single = []
+            for run in range(config.browser_runs):
+                single += measure_room(server, Path(tmp), 1, spread=0.0, seed=run + 1).delays
+            one = Stats(single)
+            rows.append(
+                Row(
+                    "Salle d'atelier, 1 participant : réponse → projecteur, p95",
+                    "81",
+                    "s",
+                    Stats([one.percentile(95)] if one.n else []),
+                    ROOM_TARGET_P95,
+                    note=f"{one.n} salles l'une après l'autre, médiane {one.median:.2f} s "
+                    f"(le projecteur se rafraîchit toutes les 1,5 s)",
+                )
+            )
+            log(f"salle : {ROOM_PARTICIPANTS} participants (protocole) + projecteur Chromium, charge {settle():.1f}…")
+            crowd = measure_room(server, Path(tmp), ROOM_PARTICIPANTS, spread=20.0)
+            s = room_summary(crowd)
+            ratio = s["p95"] / one.percentile(95) if one.n else float("nan")
+            rows.append(
+                Row(
+                    f"Salle d'atelier, {ROOM_PARTICIPANTS} participants (protocole) : réponse → projecteur, p95",
+                    "81",
+                    "s",
+                    Stats([s["p95"]] if s["shown"] else []),
+                    ROOM_TARGET_P95,
+                    note=f"{ratio:.1f} × la salle d'un participant ; enregistrées {s['saved']}/{s['participants']}, "
+                    f"vues {s['shown']}, p50 {s['p50']:.2f} s, max {s['max']:.2f} s, arrivées sur 20 s, "
+                    f"durée {s['wall']:.0f} s, CPU serveur {s['server_cpu']:.0f} s",
+                    extra={"summary": s},
+                )
+            )
+            problems += [f"salle de {ROOM_PARTICIPANTS} : {e}" for e in s["errors"]]
+        finally:
+            server.stop()
+    return rows, problems
+
+
 # --------------------------------------------------------------------------- table
 
 
@@ -474,25 +531,39 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--national", action="store_true", help="also the national programme (every EPCI, 1,253 territories)"
     )
+    parser.add_argument(
+        "--dialogues",
+        action="store_true",
+        help="also each programme with 4 dialogues per territory (81 × 4, national × 4 with --national)",
+    )
     parser.add_argument("--json", type=Path, help="write every figure as JSON")
     parser.add_argument("--skip-build", action="store_true", help="skip the reference build (~16 s a run)")
     parser.add_argument("--skip-browser", action="store_true", help="AppTest figures only")
+    parser.add_argument("--only-room", action="store_true", help="only the live workshop room rows (~1 min)")
     args = parser.parse_args(argv)
     config = QUICK if args.quick else FULL
     started = time.perf_counter()
 
     rows: list[Row] = []
     problems: list[str] = []
+    if args.only_room:
+        rows, problems = room_rows(config)
+        print(table(rows))
+        for problem in problems:
+            print(f"PROBLÈME : {problem}")
+        return 0 if not problems and all(r.verdict == "OK" for r in rows) else 1
     if not args.skip_build:
         rows += bench_reference(config)
     rows += bench_import(config)
-    programmes = [("81", False)] + ([("national", True)] if args.national else [])
-    for label, national in programmes:
+    programmes = [("81", False, 1)] + ([("national", True, 1)] if args.national else [])
+    if args.dialogues:
+        programmes += [(f"{label} × 4", national, 4) for label, national, _ in programmes]
+    for label, national, dialogues in programmes:
         idx = 1 if national else 0
         budgets = {k: v[idx] for k, v in BUDGETS.items()}
-        with tempfile.TemporaryDirectory(prefix=f"bench-data-{label}-") as tmp:
+        with tempfile.TemporaryDirectory(prefix=f"bench-data-{label.replace(' × ', 'x')}-") as tmp:
             log(f"{label} : préparation des données ({tmp})…")
-            env, expected = prepare_data_dir(Path(tmp), national=national)
+            env, expected = prepare_data_dir(Path(tmp), national=national, dialogues=dialogues)
             result = bench_apptest(env, config, label)
             new_rows, new_problems = apptest_rows(result, label, budgets["rerun"], budgets["payload"], expected)
             rows += new_rows
@@ -503,6 +574,9 @@ def main(argv: list[str] | None = None) -> int:
                 problems += new_problems
 
     if not args.skip_browser:
+        new_rows, new_problems = room_rows(config)
+        rows += new_rows
+        problems += new_problems
         rows += floor_rows(config)
 
     print(table(rows))

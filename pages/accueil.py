@@ -6,12 +6,12 @@ from territorial.content.colouring import COLOUR_SEGMENT
 from territorial.content.levers import key_figures
 from territorial.content.territory_map import map_summary
 from territorial.core.fmt import escape_markdown, fr_int, fr_pop
-from territorial.ui import cached_views, data
+from territorial.ui import as_of, cached_views
 from territorial.ui.layout import show_map
 from territorial.ui.router import ensure_routed
 
 ensure_routed()
-programme = data.programme()
+programme = as_of.programme()
 definition = programme.definition
 figures = key_figures(programme)
 

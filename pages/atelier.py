@@ -1,22 +1,23 @@
 """Atelier: the projection sequence for a live workshop (1920×1080, works offline).
 
-Overview → each segment → each lever → a chosen territory, with big « Précédent » /
+Overview → each segment → each lever → what changed since the first dialogues (two maps
+side by side) → a chosen territory, with big « Précédent » /
 « Suivant » buttons (PageUp / PageDown, as sent by presentation clickers), a step
 selector, and the step in the URL (``?etape=3``).
 """
 
 import streamlit as st
 
-from territorial.content.workshop import TERRITORY, map_caption, territory_options
+from territorial.content.workshop import CHANGES, TERRITORY, after_label, map_caption, territory_options
 from territorial.core.fmt import escape_html, escape_markdown
-from territorial.ui import atelier, data, downloads, url_state
+from territorial.ui import as_of, atelier, downloads, url_state
 from territorial.ui.layout import show_map
 from territorial.ui.router import ensure_routed
 
 MAP_HEIGHT = 740
 
 ensure_routed()
-programme = data.programme()
+programme = as_of.programme()
 atelier.projection_style()
 
 code, code_note = atelier.territory(programme)
@@ -64,12 +65,24 @@ with text:
                 if figure.detail:
                     st.caption(escape_markdown(figure.detail))
 with picture, st.container(key="atelier_carte"):  # its height follows the screen's (atelier.css)
-    show_map(
-        atelier.step_map_cached(programme, step, height=MAP_HEIGHT), title=f"Carte : {step.title}", height=MAP_HEIGHT
-    )
+    if step.kind == CHANGES:
+        before, after = atelier.changes_maps_cached(programme, height=MAP_HEIGHT)
+        for column, m, label in zip(
+            st.columns(2), (before, after), ("Au premier dialogue", after_label(programme)), strict=True
+        ):
+            with column:
+                st.markdown(f"**{escape_markdown(label)}**")
+                show_map(m, title=f"Carte : {label}", height=MAP_HEIGHT)
+    else:
+        show_map(
+            atelier.step_map_cached(programme, step, height=MAP_HEIGHT),
+            title=f"Carte : {step.title}",
+            height=MAP_HEIGHT,
+        )
     st.caption(escape_markdown(map_caption(programme, step)))
 
 st.page_link("pages/accueil.py", label="Quitter le mode atelier (retour à la vue d'ensemble)")
+st.page_link("pages/salle.py", label="Faire répondre la salle depuis les téléphones (salles et leurs résultats)")
 with st.expander("Préparer un atelier sans connexion"):
     st.caption(
         "Un seul fichier HTML (carte, chiffres clés par segment et par levier) qui s'ouvre "

@@ -11,7 +11,7 @@ from territorial.content.selection import Filters, apply_filters, kinds_present,
 from territorial.content.tables import territory_card
 from territorial.content.territory_map import map_summary
 from territorial.core.fmt import escape_markdown, plural
-from territorial.ui import cached_views, data, downloads, url_state
+from territorial.ui import as_of, cached_views, downloads, url_state
 from territorial.ui.layout import clicked_code, show_clickable_map
 from territorial.ui.router import ensure_routed
 
@@ -21,7 +21,7 @@ LAST_CLICK = "carte_dernier_clic"
 MAX_MATCHES = 8
 
 ensure_routed()
-programme = data.programme()
+programme = as_of.programme()
 definition = programme.definition
 territories = programme.territories
 modes = colour_modes(programme)

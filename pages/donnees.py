@@ -6,7 +6,16 @@ role. Every change becomes a new version (see the « Historique » page).
 
 import streamlit as st
 
-from territorial.ui import data, downloads, editor, editor_role, importer, programme_exports, table_editor
+from territorial.ui import (
+    data,
+    dialogue_form,
+    downloads,
+    editor,
+    editor_role,
+    importer,
+    programme_exports,
+    table_editor,
+)
 from territorial.ui.router import ensure_routed
 
 ensure_routed()
@@ -33,12 +42,22 @@ st.caption(
     "« Programme » peut être modifié puis réimporté. Le GeoJSON contient les contours simplifiés."
 )
 programme_exports.export_buttons(programme, current, key="export_courant")
+programme_exports.as_of_button(programme, key="export_courant")
 st.caption("Les fiches PDF d'une page de tous les territoires, en un fichier ZIP :")
 downloads.all_fiches_zip_button(programme)
 
 st.subheader("Importer ou modifier")
 if editor_role.editor_gate():
-    tab_import, tab_edit = st.tabs(["Importer un fichier", "Modifier dans l'application"])
+    tab_dialogue, tab_import, tab_edit = st.tabs(
+        ["Enregistrer un dialogue", "Importer un fichier", "Modifier dans l'application"]
+    )
+    with tab_dialogue:
+        st.caption(
+            "Après un dialogue de gouvernance : choisissez le territoire, la date, les niveaux des "
+            "leviers constatés et vos notes. Les dialogues précédents sont gardés : le tableau de bord "
+            "montre l'évolution du territoire (fiche, segments, atelier)."
+        )
+        dialogue_form.record_section(current)
     with tab_import:
         st.caption(
             "Un fichier qui contient la moindre erreur ne change rien : tous les problèmes sont "
@@ -47,7 +66,8 @@ if editor_role.editor_gate():
         importer.import_section(current)
     with tab_edit:
         st.caption(
-            "Modifiez les niveaux, les dates et les notes ; ajoutez une ligne (code et type) ou "
-            "supprimez-en une. Le tableau est vérifié comme un fichier importé."
+            "Une ligne par territoire et par dialogue. Modifiez les niveaux, les dates et les notes ; "
+            "ajoutez une ligne (code, type et date) ou supprimez-en une. Le tableau est vérifié comme "
+            "un fichier importé."
         )
         table_editor.edit_section(current)

@@ -9,7 +9,7 @@ import streamlit as st
 from territorial.content.fiche import Fiche, examples, search
 from territorial.content.fiche_text import chip_html, facts_markdown, lever_markdown, peers_markdown, similar_markdown
 from territorial.core.fmt import escape_markdown, fr_int
-from territorial.ui import data, downloads, url_state
+from territorial.ui import as_of, downloads, url_state
 from territorial.ui.evolution import fiche_timeline
 from territorial.ui.fiche import fiche, fiche_map
 from territorial.ui.layout import show_map
@@ -115,7 +115,7 @@ def show(info: Fiche, map_caption: str) -> None:
 
 
 ensure_routed()
-programme = data.programme()
+programme = as_of.programme()
 code, note = url_state.code(PARAM, codes=programme.territories.index)
 with st.container(key="fiche"):
     if note:

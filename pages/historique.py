@@ -3,6 +3,7 @@
 import pandas as pd
 import streamlit as st
 
+from territorial.core.fmt import PARIS
 from territorial.ui import data, editor, editor_role, programme_exports, url_state
 from territorial.ui.router import ensure_routed
 
@@ -19,10 +20,12 @@ st.caption(
 )
 parents = history["Version de départ"].map(lambda v: "—" if pd.isna(v) else str(v))  # not "None"
 st.dataframe(
-    history.drop(columns=["Démonstration"]).assign(**{"Version de départ": parents}),
+    history.drop(columns=["Démonstration"]).assign(
+        **{"Version de départ": parents, "Date": history["Date"].dt.tz_convert(PARIS)}
+    ),
     hide_index=True,
     width="stretch",
-    column_config={"Date": st.column_config.DatetimeColumn("Date (UTC)", format="DD/MM/YYYY HH:mm")},
+    column_config={"Date": st.column_config.DatetimeColumn("Date (heure de Paris)", format="DD/MM/YYYY HH:mm")},
 )
 
 requested, note = url_state.integer(

@@ -11,7 +11,7 @@ from territorial.content.levers import segment_summary
 from territorial.content.selection import Filters, apply_filters
 from territorial.content.territory_map import map_summary
 from territorial.core.fmt import escape_markdown, fr_int, fr_pct, fr_pop, plural
-from territorial.ui import cached_views, data, downloads, url_state
+from territorial.ui import as_of, cached_views, downloads, url_state
 from territorial.ui.evolution import segments_evolution
 from territorial.ui.layout import show_map
 from territorial.ui.router import ensure_routed
@@ -20,7 +20,7 @@ SEGMENT, LEVER, CHART = "segments_segment", "segments_levier", "segments_heatmap
 LAST_CELL = "segments_derniere_case"
 
 ensure_routed()
-programme = data.programme()
+programme = as_of.programme()
 definition = programme.definition
 segments = {s.id: s.label for s in definition.segments}
 levers = {lv.id: f"{lv.id} – {lv.label}" for lv in definition.levers}

@@ -346,3 +346,21 @@ def test_every_spreadsheet_file_is_written_here():
     found = {str(path.relative_to(root)) for path in sources if writer.search(path.read_text(encoding="utf-8"))}
     # national.py writes the reference's own EPCI list for the benchmarks, never data typed by someone
     assert found == {"territorial/takeaways/exports.py", "territorial/model/national.py"}
+
+
+def test_the_wide_table_as_of_a_date_leaves_levels_empty_where_not_yet_assessed(demo):
+    import datetime as dt
+
+    early = demo.at(dt.date(2024, 6, 30))
+    text = exports.to_csv(exports.table_frame(early)).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    header, body = rows[0], rows[1:]
+    assert len(body) == 81
+    assessed = header.index("Évalué à cette date")
+    level = header.index("L1 – Compétences & ingénierie")
+    missing = [r for r in body if r[assessed] == "non"]
+    assert len(missing) == int((~early.territories["evalue"]).sum()) > 0
+    assert all(r[level] == "" for r in missing)
+    lyon = next(r for r in body if r[0] == "200046977")  # met on 8 April 2024 (T0)
+    assert (lyon[assessed], lyon[level], lyon[header.index("Étape")]) == ("oui", "0", "T0")
+    assert lyon[header.index("Dialogues à cette date")] == "1"

@@ -124,7 +124,7 @@ def test_a_password_protected_workbook_says_what_to_do(load):
 def test_xlsx_rows_over_the_limit(load, reference):
     rows = hostile.rows_xml(hostile.max_valid_rows(MAX_ROWS + 1, 8, list(reference.communes.index)))
     _, _, _, message = only(refused(load, hostile.xlsx(rows), filename="programme.xlsx"))
-    assert message.startswith(f"le fichier a plus de {fr_int(MAX_ROWS)} lignes de territoires")
+    assert message.startswith(f"le fichier a plus de {fr_int(MAX_ROWS)} lignes de territoires et de dialogues")
 
 
 # --------------------------------------------------------------------------- CSV sizes (class 6)
@@ -144,7 +144,7 @@ def test_two_hundred_thousand_rows_are_refused(load):
     assert len(data) < 5 * 1024 * 1024
     _, _, _, message = only(refused(load, data))
     assert message == (
-        f"le fichier a plus de {fr_int(MAX_ROWS)} lignes de territoires ({fr_int(MAX_ROWS)} "
+        f"le fichier a plus de {fr_int(MAX_ROWS)} lignes de territoires et de dialogues ({fr_int(MAX_ROWS)} "
         "au plus) : découpez-le ou retirez les lignes inutiles."
     )
 

@@ -57,7 +57,7 @@ VIEWS = [(page, {}) for page in PAGES] + [
     ("pages/carte.py", {"territoire": LANGRES}),
     ("pages/fiche.py", {"territoire": LANGRES}),
     ("pages/fiche.py", {"territoire": LYON}),
-    ("pages/atelier.py", {"etape": "10", "territoire": LANGRES}),
+    ("pages/atelier.py", {"etape": "11", "territoire": LANGRES}),
     ("pages/historique.py", {"version": "1"}),
 ]
 

@@ -20,14 +20,16 @@ from tests.markdown_text import rendered, unsafe
 
 #: The parameters each page reads (app.py reads ``mode`` on every page).
 PARAMS = {
-    "pages/accueil.py": {"mode"},
-    "pages/carte.py": {"mode", "couleur", "segment", "levier", "region", "type", "territoire", "q"},
-    "pages/segments.py": {"mode", "segment", "levier"},
-    "pages/fiche.py": {"mode", "territoire"},
-    "pages/atelier.py": {"mode", "etape", "territoire"},
+    "pages/accueil.py": {"mode", "au"},
+    "pages/carte.py": {"mode", "au", "couleur", "segment", "levier", "region", "type", "territoire", "q"},
+    "pages/segments.py": {"mode", "au", "segment", "levier"},
+    "pages/fiche.py": {"mode", "au", "territoire"},
+    "pages/atelier.py": {"mode", "au", "etape", "territoire"},
     "pages/donnees.py": {"mode"},
     "pages/historique.py": {"mode", "version"},
     "pages/accessibilite.py": {"mode"},
+    "pages/salle.py": {"mode", "salle"},
+    "pages/participer.py": {"mode", "salle"},
 }
 #: Parameters whose value may be anything short (a search): no warning for them.
 FREE_TEXT = {"q": 100}

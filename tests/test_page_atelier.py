@@ -41,7 +41,7 @@ def test_first_step_is_the_overview(folium_recorder, demo) -> None:
     assert _metrics(at)["Territoires"] == "81"
     assert at.button(key="atelier_precedent").disabled
     assert not at.button(key="atelier_suivant").disabled
-    assert any(c.value == "Étape 1 sur 10" for c in at.caption)
+    assert any(c.value == "Étape 1 sur 11" for c in at.caption)
     assert folium_recorder.maps[-1][1]["title"] == "Carte : Vue d'ensemble du programme"
     assert _projection_style(at)
 
@@ -91,10 +91,10 @@ def _url_notes(at: AppTest) -> list[str]:
 def test_step_out_of_range_is_clamped_with_a_message(folium_recorder) -> None:
     at = _open(etape="99")
     assert not at.exception
-    assert at.query_params["etape"] == "10"
+    assert at.query_params["etape"] == "11"
     assert _url_notes(at) == [
         "Adresse de la page : la valeur «\u00a099\u00a0» du paramètre «\u00a0etape\u00a0» est hors des "
-        "limites (1 à 10) ; affichage de l'étape 10."
+        "limites (1 à 11) ; affichage de l'étape 11."
     ]
     assert at.button(key="atelier_suivant").disabled
     at = _open(etape="trois")
@@ -107,14 +107,14 @@ def test_step_out_of_range_is_clamped_with_a_message(folium_recorder) -> None:
     assert at.query_params["etape"] == "1"
     assert _url_notes(at) == [
         "Adresse de la page : la valeur «\u00a00\u00a0» du paramètre «\u00a0etape\u00a0» est hors des "
-        "limites (1 à 10) ; affichage de l'étape 1.",
+        "limites (1 à 11) ; affichage de l'étape 1.",
         "Adresse de la page : la valeur «\u00a099999\u00a0» du paramètre «\u00a0territoire\u00a0» ne "
         "correspond à aucun territoire du programme ; elle a été ignorée.",
     ]
 
 
 def test_last_step_presents_the_territory_in_the_url(folium_recorder, demo) -> None:
-    at = _open(etape="10", territoire=LYON)
+    at = _open(etape="11", territoire=LYON)
     assert not at.exception
     assert [t.value for t in at.title] == ["Métropole de Lyon"]
     assert _metrics(at) == {"Habitants": "1,4 million", "Leviers activés": "4 / 4", "Territoires de même taille": "9"}
@@ -123,12 +123,12 @@ def test_last_step_presents_the_territory_in_the_url(folium_recorder, demo) -> N
 
     at.selectbox(key="atelier_territoire").select("04116").run()
     assert at.query_params["territoire"] == "04116"
-    assert at.query_params["etape"] == "10"
+    assert at.query_params["etape"] == "11"
     assert [t.value for t in at.title] == ["Les Mées"]
 
 
 def test_last_step_without_territory_asks_for_one(folium_recorder) -> None:
-    at = _open(etape="10")
+    at = _open(etape="11")
     assert not at.exception
     assert [t.value for t in at.title] == ["Un territoire du programme"]
     assert at.selectbox(key="atelier_territoire").value is None
@@ -143,3 +143,13 @@ def test_mode_atelier_on_another_page_hides_the_chrome(folium_recorder) -> None:
     assert _projection_style(at)
     plain = AppTest.from_file(APP, default_timeout=120).run()
     assert not _projection_style(plain)
+
+
+def test_the_what_changed_step_shows_two_maps_side_by_side(folium_recorder) -> None:
+    at = _open(etape="10", au="2025-06-30")
+    assert not at.exception
+    assert [t.value for t in at.title] == ["Ce qui a changé"]
+    titles = [kwargs["title"] for _, kwargs in folium_recorder.maps[-2:]]
+    assert titles == ["Carte : Au premier dialogue", "Carte : Au 30 juin 2025"]
+    assert any(c.value.startswith("Cartes \\: à gauche, le nombre de leviers activés") for c in at.caption)
+    assert not at.button(key="atelier_suivant").disabled  # PageDown goes on to the territory

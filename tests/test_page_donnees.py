@@ -93,12 +93,13 @@ def test_without_secret_editing_is_disabled_with_the_explanation(env):
     assert not at.file_uploader and not at.data_editor and not at.tabs
     assert not [t for t in at.text_input if t.label == "Mot de passe d'éditeur"]
     labels = [b.label for b in at.get("download_button")]
-    assert labels == [
-        "Programme (CSV, réimportable)",
-        "Tableau des territoires (CSV)",
+    assert labels[:4] == [
+        "Programme, tous les dialogues (CSV, réimportable)",
+        "Tableau des territoires, dernier dialogue (CSV)",
         "Classeur (XLSX)",
         "Carte (GeoJSON)",
     ]
+    assert labels[4].startswith("Situation au ") and labels[4].endswith(" (CSV, un territoire par ligne)")
     assert at.markdown[0].value.startswith("Version **1** du ")
     assert current().current_id() == 1  # the demo became version 1
 
@@ -427,7 +428,7 @@ def test_history_restore_needs_the_editor_role(editor_env):
     assert next(s for s in at.selectbox if s.key == "historique_version").value == 1
     assert any(m.startswith("**De la version 2 à la version 1** : 71 ajouté(s)") for m in texts(at.markdown))
     assert not [b for b in at.button if b.label == "Restaurer la version 1"]
-    assert [b.label for b in at.get("download_button")][0] == "Programme (CSV, réimportable)"
+    assert [b.label for b in at.get("download_button")][0] == "Programme, tous les dialogues (CSV, réimportable)"
     login(at)
     next(t for t in at.text_input if t.key == "restauration_auteur").input("Marc")
     button(at, "Restaurer la version 1").click()
@@ -516,3 +517,60 @@ def test_preview_and_changes_of_a_large_file_are_bounded(editor_env, reference):
     captions = texts(at.caption)
     assert "… et 100 autres territoires : seules les 500 premières lignes sont affichées." in captions
     assert any(c.startswith("… et 181 autres lignes de changements") for c in captions)  # 600 added, 81 removed
+
+
+# --------------------------------------------------------------------------- recording a dialogue
+
+
+def test_recording_a_dialogue_adds_a_dated_row_and_keeps_the_others(editor_env):
+    import datetime as dt
+
+    at = login(run(page()))
+    before = current().current().table.territories
+    corte = before[before["code"] == "2B096"]
+    next(s for s in at.selectbox if s.key == "dialogue_territoire").set_value("2B096")
+    run(at)
+    # the form is prefilled with the latest levels
+    assert [
+        next(s for s in at.selectbox if s.key == f"dialogue_2B096_{lv}").value for lv in ("L1", "L2", "L3", "L4")
+    ] == [int(corte.iloc[-1][lv]) for lv in ("L1", "L2", "L3", "L4")]
+    next(d for d in at.date_input if d.label == "Date du dialogue").set_value(dt.date(2026, 11, 20))
+    next(t for t in at.text_input if t.label == "Étape (facultatif)").input("T+30")
+    next(s for s in at.selectbox if s.key == "dialogue_2B096_L2").set_value(2)
+    next(t for t in at.text_area if t.label == "Notes").input("Comité de pilotage élargi")
+    next(t for t in at.text_input if t.key == "dialogue_auteur").input("Chloé")
+    button(at, "Enregistrer ce dialogue").click()
+    run(at)
+    assert "Version 2 enregistrée : 81 territoires, 256 dialogues." in texts(at.success)
+    saved = current().current()
+    assert (saved.author, saved.comment) == ("Chloé", "Dialogue du 20 novembre 2026 : Corte")
+    rows = saved.table.territories
+    new = rows[rows["code"] == "2B096"]
+    assert new[["date_dialogue", "etape", "L2", "notes"]].values.tolist()[-1] == [
+        "2026-11-20",
+        "T+30",
+        2,
+        "Comité de pilotage élargi",
+    ]
+    assert len(new) == len(corte) + 1
+    diff = diff_tables(current().get(1).table, saved.table)
+    assert diff[["Code", "Dialogue", "Changement"]].values.tolist() == [
+        ["2B096", "20 novembre 2026", "dialogue ajouté"]
+    ]
+
+
+def test_a_dialogue_on_a_date_already_recorded_is_refused_by_field(editor_env):
+    import datetime as dt
+
+    at = login(run(page()))
+    next(s for s in at.selectbox if s.key == "dialogue_territoire").set_value("2B096")
+    run(at)
+    next(d for d in at.date_input if d.label == "Date du dialogue").set_value(dt.date(2025, 6, 19))  # its T+12
+    next(t for t in at.text_input if t.key == "dialogue_auteur").input("Chloé")
+    button(at, "Enregistrer ce dialogue").click()
+    run(at)
+    assert texts(at.error) == ["Dialogue refusé : 1 problème à corriger. Rien n'a été modifié."]
+    problems = problem_table(at)
+    assert problems[["Ligne", "Colonne"]].values.tolist()[0][1] == "date du dialogue"
+    assert "deux dialogues de ce territoire à la même date (19 juin 2025)" in problems["Problème"].iloc[0]
+    assert current().current_id() == 1

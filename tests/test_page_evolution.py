@@ -101,3 +101,25 @@ def test_segments_page_shows_the_evolution_and_switches_to_half_years(folium_rec
     assert "\n".join(f"- {escape_markdown(s)}" for s in half_sentences) in [m.value for m in at.markdown]
     stages = {r["stage_label"] for spec, rows in _charts(at) if _title(spec) == titles[0] for r in rows}
     assert stages == {"1er sem. 2024", "2e sem. 2024", "1er sem. 2025", "2e sem. 2025", "1er sem. 2026", "2e sem. 2026"}
+
+
+def test_fiche_at_a_date_from_the_url_stops_at_that_date(folium_recorder, demo) -> None:
+    at = open_page("pages/fiche.py", territoire=CORTE, au="2025-01-01")
+    assert not at.exception
+    texts = [m.value for m in at.markdown]
+    assert escape_markdown("Un seul dialogue au 1er janvier 2025, le 5 juillet 2024 (T0).") in texts
+    assert not [spec for spec, _ in _charts(at) if "au fil de ses" in str(spec.get("description"))]
+    (table,) = [h.value for h in at.html if TABLE_KIND in h.value]
+    assert table.count("<tr>") == 1 + 1  # the one dialogue up to that day
+
+
+def test_segments_at_a_date_from_the_url_count_the_dialogues_up_to_it(folium_recorder, demo) -> None:
+    from datetime import date
+
+    at = open_page("pages/segments.py", au="2025-06-30")
+    assert not at.exception
+    data, _ = ev.segment_evolution(demo.at(date(2025, 6, 30)))
+    assert set(data["stage_label"]) == {"T0", "T+12"}
+    sentences = ev.evolution_sentences(data, demo.definition)
+    assert sentences[0].startswith("Entre T0 et T+12, ")
+    assert "\n".join(f"- {escape_markdown(s)}" for s in sentences) in [m.value for m in at.markdown]

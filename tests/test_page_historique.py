@@ -73,13 +73,13 @@ def test_a_damaged_version_is_told_in_french_and_the_rest_of_the_page_works(thre
     assert not at.exception and not at.error
     assert at.query_params["version"] == "1"
     assert any(m.value.startswith("**De la version 3 à la version 1**") for m in at.markdown)
-    assert "Programme (CSV, réimportable)" in _downloads(at)
+    assert "Programme, tous les dialogues (CSV, réimportable)" in _downloads(at)
 
     at.selectbox(key="historique_version").select(3).run()
     at.selectbox(key="historique_comparer").select(2).run()  # compared with the damaged version
     assert not at.exception
     assert [e.value for e in at.error] == [data.DAMAGED_TEXT.format(id=2)]
-    assert "Programme (CSV, réimportable)" in _downloads(at)
+    assert "Programme, tous les dialogues (CSV, réimportable)" in _downloads(at)
     assert at.markdown[0].value.startswith("Version **3** du ")
 
 

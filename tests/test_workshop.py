@@ -9,6 +9,7 @@ import pytest
 from territorial.cartography import maps
 from territorial.cartography.geometry import MapOutlines, national_outlines
 from territorial.content.workshop import (
+    CHANGES,
     LEVER,
     OVERVIEW,
     SEGMENT,
@@ -45,9 +46,9 @@ def _fr(n: int) -> str:
 def test_sequence_overview_segments_levers_territory(demo) -> None:
     definition = demo.definition
     sequence = steps(demo)
-    assert len(sequence) == 1 + len(definition.segments) + len(definition.levers) + 1 == 10
-    assert [s.number for s in sequence] == list(range(1, 11))
-    assert [s.kind for s in sequence] == [OVERVIEW] + [SEGMENT] * 4 + [LEVER] * 4 + [TERRITORY]
+    assert len(sequence) == 1 + len(definition.segments) + len(definition.levers) + 2 == 11
+    assert [s.number for s in sequence] == list(range(1, 12))
+    assert [s.kind for s in sequence] == [OVERVIEW] + [SEGMENT] * 4 + [LEVER] * 4 + [CHANGES, TERRITORY]
     assert [s.title for s in sequence] == [
         "Vue d'ensemble du programme",
         "Petits territoires",
@@ -58,6 +59,7 @@ def test_sequence_overview_segments_levers_territory(demo) -> None:
         "Levier L2 : Données & méthodes partagées",
         "Levier L3 : Financement & investissement en commun",
         "Levier L4 : Coopérations & gouvernance territoriale",
+        "Ce qui a changé",
         "Un territoire du programme",
     ]
     assert sequence[2].label == "3. Territoires intermédiaires"
@@ -149,3 +151,22 @@ def test_territory_step_map_is_its_context(demo, reference, outlines) -> None:
     m = step_map(demo, step, outlines=outlines, reference=reference, height=700)
     assert maps.HIGHLIGHT_CLASS in maps.map_html(m)
     assert _fills(m)[LYON] == demo.definition.segment("S4").colour
+
+
+def test_what_changed_since_the_first_dialogues(demo) -> None:
+    step = next(s for s in steps(demo) if s.kind == CHANGES)
+    data = demo.territories
+    progressed = int((data["progression"] > 0).sum())
+    receded = int((data["progression"] < 0).sum())
+    assert step.body.startswith(f"Depuis leur premier dialogue, {progressed} territoires ont activé au moins un levier")
+    assert f"{receded} territoires en ont perdu" in step.body or receded in (0, 1)
+    figures = {f.label: f for f in step.figures}
+    first = demo.at_first_dialogue().territories
+    mean_before = f"{first['n_actives'].mean():.1f}".replace(".", ",")
+    mean_after = f"{data['n_actives'].mean():.1f}".replace(".", ",")
+    assert figures["Leviers activés en moyenne"].value == f"{mean_before} → {mean_after}"
+    assert figures["Territoires en progression"].value == str(progressed)
+    gains = {lv: int((data[lv] >= 1).sum()) - int((first[lv] >= 1).sum()) for lv in demo.lever_ids}
+    top = max(gains, key=lambda k: gains[k])
+    assert figures["Levier le plus gagné"].value == f"+{gains[top]}"
+    assert figures["Levier le plus gagné"].detail.startswith(f"{top} – ")

@@ -194,7 +194,7 @@ def level_distribution_data(programme: Programme, lever_id: str) -> pd.DataFrame
     stacked bar (cumulated shares, levels in increasing order), ``mid`` its centre.
     """
     definition = programme.definition
-    data = programme.territories
+    data = programme.assessed  # a territory not yet assessed has no level
     rows = []
     for segment in definition.segments:
         levels = data.loc[data["segment"] == segment.id, lever_id]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from territorial.content.dialogues import not_assessed_label
 from territorial.core import palette
 from territorial.core.fmt import plural
 from territorial.model.definition import ProgrammeDefinition
@@ -13,6 +14,9 @@ from territorial.model.programme import Programme
 
 COLOUR_SEGMENT = "segment"
 COLOUR_COUNT = "n_actives"
+COLOUR_PROGRESSION = "progression"
+#: The fill of a territory not yet assessed at the day shown (as territories outside the programme).
+NOT_ASSESSED_FILL = palette.NOT_IN_PROGRAMME
 
 
 def colour_modes(programme: Programme) -> dict[str, str]:
@@ -21,11 +25,16 @@ def colour_modes(programme: Programme) -> dict[str, str]:
     for lever in programme.definition.levers:
         modes[lever.id] = f"Levier {lever.id} – {lever.label} (niveau)"
     modes[COLOUR_COUNT] = "Nombre de leviers activés"
+    modes[COLOUR_PROGRESSION] = "Progression depuis le premier dialogue (leviers gagnés)"
     return modes
 
 
 def colouring(programme: Programme, data: pd.DataFrame, mode: str) -> tuple[pd.Series, list[tuple[str, str]], str]:
-    """Fill colour per territory, legend items (colour, label with count) and legend title."""
+    """Fill colour per territory, legend items (colour, label with count) and legend title.
+
+    By segment, every territory has its colour; by lever, number of levers or progression,
+    a territory not yet assessed at the programme's date is grey, with its own legend entry.
+    """
     definition = programme.definition
     if mode == COLOUR_SEGMENT:
         colours = data["segment"].map({s.id: s.colour for s in definition.segments})
@@ -34,23 +43,44 @@ def colouring(programme: Programme, data: pd.DataFrame, mode: str) -> tuple[pd.S
         return colours, legend, "Segment de taille"
     if mode == COLOUR_COUNT:
         n = len(definition.levers)
-        colours_by_count = _ordinal(n + 1)
-        colours = data["n_actives"].map(lambda k: colours_by_count[int(k)])
-        counts = data["n_actives"].value_counts()
-        legend = [
-            (colours_by_count[k], f"{plural(k, 'levier activé', 'leviers activés')} : {counts.get(k, 0)}")
-            for k in range(n + 1)
-        ]
+        scale = dict(zip(range(n + 1), _ordinal(n + 1), strict=True))
+        labels = {k: plural(k, "levier activé", "leviers activés") for k in scale}
+        colours, legend = _scale(data, "n_actives", scale, labels, programme)
         return colours, legend, "Nombre de leviers activés"
+    if mode == COLOUR_PROGRESSION:
+        colours, legend = _progression(programme, data)
+        return colours, legend, "Leviers gagnés depuis le premier dialogue"
     lever = definition.lever(mode)
     values = [lv.value for lv in definition.levels]
-    colours_by_level = dict(zip(values, _ordinal(len(values)), strict=True))
-    colours = data[lever.id].map(colours_by_level)
-    counts = data[lever.id].value_counts()
-    legend = [
-        (colours_by_level[lv.value], f"{lv.value} – {lv.label} : {counts.get(lv.value, 0)}") for lv in definition.levels
-    ]
+    scale = dict(zip(values, _ordinal(len(values)), strict=True))
+    labels = {lv.value: f"{lv.value} – {lv.label}" for lv in definition.levels}
+    colours, legend = _scale(data, lever.id, scale, labels, programme)
     return colours, legend, f"{lever.label} : niveau d'activation"
+
+
+def _scale(
+    data: pd.DataFrame, column: str, scale: dict[int, str], labels: dict[int, str], programme: Programme
+) -> tuple[pd.Series, list[tuple[str, str]]]:
+    """Colours of an ordinal column, grey where not assessed; legend « label : count »."""
+    values = data[column]
+    colours = values.map(lambda v: NOT_ASSESSED_FILL if pd.isna(v) else scale[int(v)])
+    counts = values.value_counts()
+    legend = [(colour, f"{labels[value]} : {counts.get(value, 0)}") for value, colour in scale.items()]
+    missing = int(values.isna().sum())
+    if missing:
+        legend.append((NOT_ASSESSED_FILL, f"{not_assessed_label(programme)} : {missing}"))
+    return colours, legend
+
+
+def _progression(programme: Programme, data: pd.DataFrame) -> tuple[pd.Series, list[tuple[str, str]]]:
+    """Net levers gained since the first dialogue: lost (warm), none, gained (ordinal blues)."""
+    n = len(programme.definition.levers)
+    gains = _ordinal(n + 1)
+    scale = {-1: palette.SELECTED, 0: gains[0], **{k: gains[k] for k in range(1, n + 1)}}
+    labels = {-1: "En recul (leviers perdus)", 0: "Aucun levier gagné"}
+    labels.update({k: f"+{plural(k, 'levier gagné', 'leviers gagnés')}" for k in range(1, n + 1)})
+    clipped = data["progression"].clip(lower=-1)
+    return _scale(data.assign(progression=clipped), "progression", scale, labels, programme)
 
 
 def _ordinal(n: int) -> list[str]:

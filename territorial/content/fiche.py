@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from territorial.content.dialogues import NOT_ASSESSED
 from territorial.content.levers import peer_share, similar_territories
 from territorial.content.selection import search_label, search_mask
 from territorial.core.codes import fiche_link
@@ -40,7 +41,7 @@ class LeverLine:
     label: str
     description: str
     colour: str
-    level: int
+    level: int | None  # None: not yet assessed at the day shown
     level_label: str
     max_level: int
     active: bool
@@ -94,6 +95,10 @@ class Fiche:
     notes: str
     contact: str
     members: tuple[str, ...]
+    #: Whether the territory had been assessed at the day shown; « 30 juin 2024 » (empty: latest dialogues).
+    assessed: bool = True
+    as_of: str = ""
+    first_dialogue: str = ""
 
     @property
     def population_txt(self) -> str:
@@ -112,6 +117,8 @@ class Fiche:
 
     @property
     def actives_txt(self) -> str:
+        if not self.assessed:
+            return f"{NOT_ASSESSED} au {self.as_of} (premier dialogue le {self.first_dialogue})"
         return f"{plural(self.n_actives, 'levier activé', 'leviers activés')} sur {len(self.levers)}"
 
     @property
@@ -153,16 +160,18 @@ def fiche_data(programme: Programme, code: str, *, reference: Reference | None =
     definition = programme.definition
     segment = definition.segment(row["segment"])
     shares = peer_share(programme, code)
+    assessed = bool(row["evalue"])
+    levels = {lever.id: int(row[lever.id]) if assessed else None for lever in definition.levers}
     levers = tuple(
         LeverLine(
             id=lever.id,
             label=lever.label,
             description=lever.description,
             colour=lever.colour,
-            level=int(row[lever.id]),
-            level_label=definition.level_label(int(row[lever.id])),
+            level=levels[lever.id],
+            level_label=NOT_ASSESSED if levels[lever.id] is None else definition.level_label(levels[lever.id]),
             max_level=definition.max_level,
-            active=int(row[lever.id]) >= definition.active_from,
+            active=levels[lever.id] is not None and levels[lever.id] >= definition.active_from,
             peer_share=float(shares[lever.id]),
         )
         for lever in definition.levers
@@ -193,12 +202,15 @@ def fiche_data(programme: Programme, code: str, *, reference: Reference | None =
         segment=segment,
         n_peers=int((data["segment"] == segment.id).sum()) - 1,
         levers=levers,
-        n_actives=int(row["n_actives"]),
+        n_actives=int(row["n_actives"]) if assessed else 0,
         similar=similar,
         date_dialogue=fr_date(row.get("date_dialogue")),
         notes=text_of(row.get("notes")),
         contact=text_of(row.get("contact")),
         members=_members(row, reference),
+        assessed=assessed,
+        as_of=fr_date(programme.as_of) if programme.as_of else "",
+        first_dialogue=fr_date(programme.history_of(code)["date_dialogue"].iloc[0]) if not assessed else "",
     )
 
 

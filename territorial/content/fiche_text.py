@@ -39,6 +39,11 @@ def facts_markdown(fiche: Fiche) -> str:
 
 def lever_markdown(lever: LeverLine) -> str:
     """One lever: its name, its level as dots and words."""
+    if lever.level is None:
+        return (
+            f"**{escape_markdown(lever.id)} – {escape_markdown(lever.label)}**  \n"
+            f"{'○' * lever.max_level} **{escape_markdown(lever.level_label)}**"
+        )
     dots = "●" * lever.level + "○" * max(lever.max_level - lever.level, 0)
     return (
         f"**{escape_markdown(lever.id)} – {escape_markdown(lever.label)}**  \n"

@@ -12,10 +12,12 @@ from territorial.model.programme import Programme
 def segment_lever_matrix(programme: Programme, territories: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per (segment, lever): n, n_actives, share activating, mean level.
 
+    Only the territories assessed at the programme's date count (``n`` is their number).
     Every segment of the definition appears, even with no territory (n = 0,
     share and mean then NaN).
     """
     data = programme.territories if territories is None else territories
+    data = data[data["evalue"]]
     definition = programme.definition
     rows = []
     for segment in definition.segments:
@@ -58,6 +60,7 @@ class KeyFigures:
     per_segment: dict[str, int]  # territories per segment id, every segment present
     per_lever: dict[str, int]  # territories activating each lever id
     all_levers: int  # territories activating every lever
+    n_assessed: int  # territories assessed at the programme's date (the others count in no lever)
 
 
 def key_figures(programme: Programme, territories: pd.DataFrame | None = None) -> KeyFigures:
@@ -69,13 +72,14 @@ def key_figures(programme: Programme, territories: pd.DataFrame | None = None) -
     """
     data = programme.territories if territories is None else territories
     definition = programme.definition
-    active = data[definition.lever_ids] >= definition.active_from
+    active = (data[definition.lever_ids] >= definition.active_from).fillna(False).astype(bool)
     return KeyFigures(
         n=len(data),
         population=int(data["population"].sum()),
         per_segment=data["segment"].value_counts().reindex(definition.segment_ids, fill_value=0).to_dict(),
         per_lever=active.sum().astype(int).to_dict(),
         all_levers=int(active.all(axis=1).sum()),
+        n_assessed=int(data["evalue"].sum()),
     )
 
 
@@ -83,7 +87,7 @@ def peer_share(programme: Programme, code: str) -> pd.Series:
     """For the territory's segment: share of its peers (excluding itself) activating each lever."""
     data = programme.territories
     segment = data.at[code, "segment"]
-    peers = data[(data["segment"] == segment) & (data.index != code)]
+    peers = data[(data["segment"] == segment) & (data.index != code) & data["evalue"]]
     if peers.empty:
         return pd.Series(float("nan"), index=programme.lever_ids)
     return (peers[programme.lever_ids] >= programme.definition.active_from).mean()
@@ -93,7 +97,9 @@ def similar_territories(programme: Programme, code: str, *, n: int = 5) -> pd.Da
     """Territories of the same segment with the closest lever profile (Manhattan distance)."""
     data = programme.territories
     segment = data.at[code, "segment"]
-    peers = data[(data["segment"] == segment) & (data.index != code)]
+    peers = data[(data["segment"] == segment) & (data.index != code) & data["evalue"]]
+    if not data.at[code, "evalue"]:  # no profile yet to compare
+        return peers.iloc[:0].assign(distance=pd.Series(dtype="int64"))
     profile = data.loc[code, programme.lever_ids].astype(int)
     distance = (peers[programme.lever_ids] - profile).abs().sum(axis=1)
     gap = (peers["population"] - data.at[code, "population"]).abs()

@@ -32,7 +32,7 @@ def apply_filters(programme: Programme, filters: Filters) -> pd.DataFrame:
     if filters.segments:
         mask &= data["segment"].isin(filters.segments)
     if filters.lever:
-        mask &= data[filters.lever] >= programme.definition.active_from
+        mask &= (data[filters.lever] >= programme.definition.active_from).fillna(False).astype(bool)
     if filters.regions:
         mask &= data["region"].isin(filters.regions)
     if filters.kinds:

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from territorial.content.dialogues import NOT_ASSESSED, not_assessed_label
 from territorial.core.codes import fiche_link
-from territorial.core.fmt import escape_markdown, fr_pct, fr_pop, plural
+from territorial.core.fmt import escape_markdown, fr_date, fr_pct, fr_pop, plural
 from territorial.model.programme import Programme
 
 
@@ -24,10 +25,13 @@ def territory_table(programme: Programme, data: pd.DataFrame) -> pd.DataFrame:
             programme.population_column(data): data["population"].to_numpy(),
             "Segment": data["segment"].map({s.id: s.label for s in definition.segments}).to_numpy(),
             "Leviers activés": data["n_actives"].to_numpy(),
+            "Dernier dialogue": data["date_dialogue"].map(fr_date).to_numpy(),
         }
     )
     for lever in definition.levers:
-        table[f"{lever.id} – {lever.label}"] = data[lever.id].map(definition.level_label).to_numpy()
+        table[f"{lever.id} – {lever.label}"] = (
+            data[lever.id].map(lambda v: NOT_ASSESSED if pd.isna(v) else definition.level_label(int(v))).to_numpy()
+        )
     return table
 
 
@@ -44,10 +48,17 @@ def territory_card(programme: Programme, code: str) -> str:
         f"{row['departement_nom']} ({row['departement']})" if row["departement_nom"] else "",
         row["region_nom"] or "",
     ]
+    assessed = bool(row["evalue"])
     levers = [
         f"- {escape_markdown(lv.label)} : **{escape_markdown(definition.level_label(int(row[lv.id])))}**"
         for lv in definition.levers
+        if assessed
     ]
+    count = (
+        plural(int(row["n_actives"]), "levier activé", "leviers activés")
+        if assessed
+        else not_assessed_label(programme).lower()
+    )
     lines = [
         f"### {escape_markdown(row['nom'])}",
         f"{escape_markdown(row['nature'])} · {escape_markdown(fr_pop(row['population']))} "
@@ -55,7 +66,7 @@ def territory_card(programme: Programme, code: str) -> str:
         " · ".join(escape_markdown(w) for w in where if w) + "  ",
         f"Segment : **{escape_markdown(segment.label)}** ({escape_markdown(segment.bounds_label)})",
         "",
-        f"**Leviers** ({escape_markdown(plural(int(row['n_actives']), 'levier activé', 'leviers activés'))}) :",
+        f"**Leviers** ({escape_markdown(count)}) :",
         "",
         *levers,
         "",

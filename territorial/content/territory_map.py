@@ -10,6 +10,7 @@ import pandas as pd
 from territorial.cartography import maps
 from territorial.cartography.geometry import MapFrame, MapOutlines, bounds_of, simplify, tolerance_for, with_insets
 from territorial.content.colouring import colouring
+from territorial.content.dialogues import not_assessed_label
 from territorial.core import palette
 from territorial.core.fmt import fr_pop, plural
 from territorial.model.programme import Programme
@@ -18,8 +19,12 @@ from territorial.model.programme import Programme
 def _active_texts(programme: Programme, data: pd.DataFrame) -> list[str]:
     """« L1 label, L3 label » (or « aucun ») for each territory, in order."""
     labels = [lv.label for lv in programme.definition.levers]
-    active = (data[programme.lever_ids] >= programme.definition.active_from).to_numpy()
-    return [", ".join(label for label, on in zip(labels, row, strict=True) if on) or "aucun" for row in active]
+    active = (data[programme.lever_ids] >= programme.definition.active_from).fillna(False).to_numpy(dtype=bool)
+    missing = not_assessed_label(programme)
+    return [
+        (", ".join(label for label, on in zip(labels, row, strict=True) if on) or "aucun") if assessed else missing
+        for row, assessed in zip(active, data["evalue"].to_numpy(dtype=bool), strict=True)
+    ]
 
 
 def map_frame(programme: Programme, data: pd.DataFrame, *, mode: str, insets: bool = True) -> MapFrame:

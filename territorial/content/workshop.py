@@ -16,17 +16,18 @@ import pandas as pd
 from branca.element import Element
 
 from territorial.cartography.geometry import MapFrame, MapOutlines
-from territorial.content.colouring import COLOUR_SEGMENT
+from territorial.content.colouring import COLOUR_COUNT, COLOUR_SEGMENT
+from territorial.content.dialogues import not_assessed_label
 from territorial.content.fiche_map import context_map
 from territorial.content.levers import segment_lever_matrix
 from territorial.content.selection import search_label
 from territorial.content.territory_map import map_frame, programme_map
 from territorial.core import palette
-from territorial.core.fmt import fr_float, fr_int, fr_pct, fr_pop, plural
+from territorial.core.fmt import fr_date, fr_float, fr_int, fr_pct, fr_pop, plural
 from territorial.model.programme import Programme
 from territorial.model.reference import Reference
 
-OVERVIEW, SEGMENT, LEVER, TERRITORY = "overview", "segment", "lever", "territory"
+OVERVIEW, SEGMENT, LEVER, CHANGES, TERRITORY = "overview", "segment", "lever", "changes", "territory"
 #: Constant CSS added inside the projected maps: legend and tooltips readable from afar.
 MAP_CSS = (
     ".folium-map { height: 100vh !important; }"  # the frame's height: fits the projector (atelier.css)
@@ -68,12 +69,13 @@ class Step:
 
 
 def steps(programme: Programme, *, territory: str | None = None) -> list[Step]:
-    """The whole sequence: 1 + segments + levers + 1 (the chosen territory, possibly none)."""
+    """The whole sequence: 1 + segments + levers + what changed + 1 (the chosen territory, possibly none)."""
     definition = programme.definition
     matrix = segment_lever_matrix(programme)
     out = [_overview(programme)]
     out += [_segment(programme, matrix, segment.id) for segment in definition.segments]
     out += [_lever(programme, matrix, lever.id) for lever in definition.levers]
+    out.append(_changes(programme))
     out.append(_territory(programme, territory))
     return [Step(i, s.kind, s.key, s.title, s.subtitle, s.body, s.figures) for i, s in enumerate(out, 1)]
 
@@ -106,8 +108,35 @@ def _national_map(programme: Programme, step: Step, *, outlines: MapOutlines, he
     return programme_map(view, outlines=outlines, height=height)
 
 
+def before_after_views(programme: Programme) -> tuple[MapFrame, MapFrame]:
+    """The « Ce qui a changé » maps: levers activated at each territory's first dialogue, and at
+    the day shown (its latest dialogue by default), on one colour scale."""
+    before = programme.at_first_dialogue()
+    return (
+        map_frame(before, before.territories, mode=COLOUR_COUNT),
+        map_frame(programme, programme.territories, mode=COLOUR_COUNT),
+    )
+
+
+def changes_map(view: MapFrame, *, outlines: MapOutlines, height: int) -> folium.Map:
+    """One of the two maps of the « Ce qui a changé » step, styled for the projector."""
+    m = programme_map(view, outlines=outlines, height=height)
+    m.get_root().header.add_child(Element(f"<style>{MAP_CSS}</style>"), name="atelier_css")
+    return m
+
+
+def after_label(programme: Programme) -> str:
+    """« Au 30 juin 2025 » or « Au dernier dialogue »."""
+    return f"Au {fr_date(programme.as_of)}" if programme.as_of else "Au dernier dialogue"
+
+
 def map_caption(programme: Programme, step: Step) -> str:
     """What the step's map shows, in one sentence (its text alternative)."""
+    if step.kind == CHANGES:
+        return (
+            "Cartes : à gauche, le nombre de leviers activés par chaque territoire lors de son premier "
+            f"dialogue ; à droite, {after_label(programme).lower()} (même échelle de couleurs)."
+        )
     if step.kind == SEGMENT:
         segment = programme.definition.segment(step.key)
         return f"Carte : en couleur, les territoires du segment « {segment.label} » ; en gris, les autres."
@@ -195,10 +224,12 @@ def _lever(programme: Programme, matrix: pd.DataFrame, lever_id: str) -> Step:
     data = programme.territories
     definition = programme.definition
     lever = definition.lever(lever_id)
+    data = data[data["evalue"]]  # the territories assessed at the day shown
     active = int((data[lever_id] >= definition.active_from).sum())
     top_level = definition.levels[-1]
+    share = f"{fr_pct(active / len(data))} des territoires évalués" if len(data) else "aucun territoire évalué"
     figures = [
-        Figure("Territoires qui l'activent", fr_int(active), f"{fr_pct(active / len(data))} du programme"),
+        Figure("Territoires qui l'activent", fr_int(active), share),
         Figure(f"Niveau « {top_level.label} »", fr_int(int((data[lever_id] == top_level.value).sum())), "territoires"),
     ]
     rows = matrix[(matrix["lever"] == lever_id) & (matrix["n"] > 0)].sort_values("share", kind="stable")
@@ -219,6 +250,53 @@ def _lever(programme: Programme, matrix: pd.DataFrame, lever_id: str) -> Step:
     )
 
 
+def _changes(programme: Programme) -> Step:
+    """What changed since each territory's first dialogue: levers gained, territories that progressed."""
+    definition = programme.definition
+    data = programme.assessed
+    first = programme.at_first_dialogue().territories.loc[data.index]
+    n_levers = len(definition.levers)
+    if data.empty:
+        body = "Aucun territoire n'était encore évalué à cette date."
+        return Step(0, CHANGES, "", "Ce qui a changé", after_label(programme), body, ())
+    progressed = int((data["progression"] > 0).sum())
+    receded = int((data["progression"] < 0).sum())
+    again = int((data["n_dialogues"] > 1).sum())
+    gains = {
+        lever.id: int((data[lever.id] >= definition.active_from).sum())
+        - int((first[lever.id] >= definition.active_from).sum())
+        for lever in definition.levers
+    }
+    top = max(gains, key=lambda k: gains[k])  # first in definition order on a tie
+    lever = definition.lever(top)
+    body = (
+        f"Depuis leur premier dialogue, {plural(progressed, 'territoire a', 'territoires ont')} activé au moins "
+        f"un levier de plus"
+        + (f", {plural(receded, 'territoire en a', 'territoires en ont')} perdu" if receded else "")
+        + f". {plural(again, 'territoire a', 'territoires ont')} eu plusieurs dialogues."
+    )
+    figures = (
+        Figure(
+            "Leviers activés en moyenne",
+            f"{fr_float(first['n_actives'].mean())} → {fr_float(data['n_actives'].mean())}",
+            f"sur {n_levers}, du premier dialogue à aujourd'hui" if programme.as_of is None else f"sur {n_levers}",
+        ),
+        Figure(
+            "Territoires en progression",
+            fr_int(progressed),
+            f"sur {plural(len(data), 'territoire évalué', 'territoires évalués')}",
+        ),
+        Figure(
+            "Levier le plus gagné",
+            f"+{fr_int(gains[top])}" if gains[top] >= 0 else fr_int(gains[top]),
+            f"{lever.id} – {lever.label} (territoires qui l'activent)",
+        ),
+    )
+    return Step(
+        0, CHANGES, "", "Ce qui a changé", f"Du premier dialogue · {after_label(programme).lower()}", body, figures
+    )
+
+
 def _territory(programme: Programme, code: str | None) -> Step:
     data = programme.territories
     definition = programme.definition
@@ -234,7 +312,8 @@ def _territory(programme: Programme, code: str | None) -> Step:
         )
     row = data.loc[code]
     segment = definition.segment(row["segment"])
-    actives = [lv.label for lv in definition.levers if row[lv.id] >= definition.active_from]
+    assessed = bool(row["evalue"])
+    actives = [lv.label for lv in definition.levers if assessed and row[lv.id] >= definition.active_from]
     place = ", ".join(
         p
         for p in (
@@ -245,7 +324,11 @@ def _territory(programme: Programme, code: str | None) -> Step:
     )
     subtitle = " – ".join(p for p in (str(row["nature"]), place) if p)
     body = f"Segment « {segment.label} » ({segment.bounds_label}). " + (
-        f"Leviers activés : {', '.join(actives)}." if actives else "Aucun levier activé."
+        f"Leviers activés : {', '.join(actives)}."
+        if actives
+        else "Aucun levier activé."
+        if assessed
+        else f"{not_assessed_label(programme)} : son premier dialogue est postérieur."
     )
     peers = int((data["segment"] == segment.id).sum()) - 1
     return Step(
@@ -259,10 +342,20 @@ def _territory(programme: Programme, code: str | None) -> Step:
             _population(
                 row["population"], programme.populations.short(str(row["annee_population"])), label="Habitants"
             ),
-            Figure("Leviers activés", f"{int(row['n_actives'])} / {len(definition.levers)}"),
+            Figure("Leviers activés", f"{int(row['n_actives'])} / {len(definition.levers)}" if assessed else "—"),
             Figure("Territoires de même taille", fr_int(peers), f"dans le segment « {segment.label} »"),
         ),
     )
 
 
-__all__ = ["Figure", "Step", "map_caption", "step_map", "steps", "territory_options"]
+__all__ = [
+    "Figure",
+    "Step",
+    "after_label",
+    "before_after_views",
+    "changes_map",
+    "map_caption",
+    "step_map",
+    "steps",
+    "territory_options",
+]

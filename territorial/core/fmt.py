@@ -11,6 +11,7 @@ import datetime as dt
 import html
 import re
 import unicodedata
+from zoneinfo import ZoneInfo
 
 NBSP = "\u202f"  # narrow no-break space, the French thousands separator
 
@@ -56,6 +57,15 @@ def fr_date(value: object) -> str:
         except ValueError:
             return str(value).strip()
     return f"{'1er' if day.day == 1 else day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def fr_datetime(value: dt.datetime) -> str:
+    """An instant as people in France read it: « 2 décembre 2026 à 5 h 02 » (Europe/Paris time)."""
+    local = value.astimezone(PARIS) if value.tzinfo else value.replace(tzinfo=dt.UTC).astimezone(PARIS)
+    return f"{fr_date(local.date())} à {local.hour} h {local.minute:02d}"
 
 
 def fr_float(value: float, digits: int = 1) -> str:

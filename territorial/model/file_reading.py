@@ -26,7 +26,7 @@ from territorial.model.problems import BoundedList, Problem, ProgrammeFileError
 #: (bench/hostile_files.py); XLSX archives have their own limits (territorial/model/xlsx_reader.py).
 MAX_BYTES = 5 * 1024 * 1024
 #: Territories (non-blank rows), columns, characters in a cell (a spreadsheet's own limit).
-MAX_ROWS = 5_000
+MAX_ROWS = 20_000  # rows: one per territory and dialogue (every EPCI of France × 4 dialogues fits)
 MAX_COLUMNS = 50
 MAX_CELL_CHARS = 32_767
 #: ``#`` lines at the top of a CSV.
@@ -227,8 +227,8 @@ def _check_width(header: list, row: int, filename: str) -> None:
 def _check_rows(kept: int, filename: str) -> None:
     if kept >= MAX_ROWS:
         raise _refuse(
-            f"le fichier a plus de {fr_int(MAX_ROWS)} lignes de territoires ({fr_int(MAX_ROWS)} au "
-            "plus) : découpez-le ou retirez les lignes inutiles.",
+            f"le fichier a plus de {fr_int(MAX_ROWS)} lignes de territoires et de dialogues "
+            f"({fr_int(MAX_ROWS)} au plus) : découpez-le ou retirez les lignes inutiles.",
             filename,
         )
 

@@ -23,6 +23,8 @@ from territorial.model.definition import ProgrammeDefinition, load_definition
 from territorial.model.reference import Reference, default_cache_dir
 
 DEFAULT_SEED = 2026
+#: Dates of the dialogues of the national programme with several dialogues per EPCI.
+DIALOGUE_DATES = ("2024-02-01", "2024-11-01", "2025-08-01", "2026-05-01")
 PREAMBLE = (
     "# statut: demonstration\n"
     "# description: Programme national de test : toutes les intercommunalités (EPCI) de France, "
@@ -36,8 +38,13 @@ def national_programme_csv(
     seed: int = DEFAULT_SEED,
     *,
     definition: ProgrammeDefinition | None = None,
+    dialogues: int = 1,
 ) -> bytes:
     """A programme file (CSV, UTF-8) listing every EPCI of ``reference``.
+
+    With ``dialogues`` > 1, each EPCI has that many dialogues, 9 months apart from
+    February 2024 (``DIALOGUE_DATES``), each lever's level never lower than at the one
+    before (drawn, then cumulated and capped).
 
     Parameters
     ----------
@@ -61,9 +68,19 @@ def national_programme_csv(
     out = io.StringIO()
     out.write(PREAMBLE.format(seed=seed))
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["code", "type", *definition.lever_ids])
-    for code, row in zip(codes, drawn, strict=True):
-        writer.writerow([code, "epci", *(int(v) for v in row)])
+    if dialogues <= 1:
+        writer.writerow(["code", "type", *definition.lever_ids])
+        for code, row in zip(codes, drawn, strict=True):
+            writer.writerow([code, "epci", *(int(v) for v in row)])
+        return out.getvalue().encode("utf-8")
+    steps = rng.integers(0, 2, size=(dialogues - 1, len(codes), len(definition.lever_ids)))
+    writer.writerow(["code", "type", *definition.lever_ids, "date_dialogue", "etape"])
+    for i, code in enumerate(codes):
+        row = drawn[i].copy()
+        for k, day in enumerate(DIALOGUE_DATES[:dialogues]):
+            if k:
+                row = np.minimum(row + steps[k - 1, i], max(levels))
+            writer.writerow([code, "epci", *(int(v) for v in row), day, f"T+{9 * k}" if k else "T0"])
     return out.getvalue().encode("utf-8")
 
 

@@ -30,6 +30,8 @@ from territorial.model.vocabulary import (
 
 #: Whether a territory has been assessed at the programme's date (column of ``territories``).
 ASSESSED = "evalue"
+#: Columns computed from a territory's dialogues (besides its levels and n_actives).
+FOLLOW_UP_COLUMNS = (ASSESSED, "n_dialogues", "premier_dialogue", "progression")
 
 
 @dataclass(frozen=True)
@@ -109,17 +111,24 @@ class Programme:
         """The programme as of ``day``: each territory at its latest dialogue up to that day."""
         if day == self.as_of:
             return self
-        places = self.territories[_PLACE_COLUMNS + ["geometry"]]
+        places = self.territories[PLACE_COLUMNS + ["geometry"]]
         territories = _situation(places, self.assessments, self.definition, day)
         return dataclasses.replace(self, territories=territories, as_of=day)
+
+    def at_first_dialogue(self) -> Programme:
+        """Each territory as assessed at its first dialogue (« T0 »), whatever its date."""
+        places = self.territories[PLACE_COLUMNS + ["geometry"]]
+        first = self.assessments.groupby("code", sort=False).head(1)
+        territories = _situation(places, first, self.definition, None)
+        return dataclasses.replace(self, territories=territories, as_of=None)
 
     def history_of(self, code: str) -> pd.DataFrame:
         """The dialogues of one territory, oldest first (all of them, whatever :attr:`as_of`)."""
         return self.assessments[self.assessments["code"] == code]
 
 
-#: The columns of a territory that do not depend on its dialogues.
-_PLACE_COLUMNS = [
+#: The columns of a territory that do not depend on its dialogues (resolved from the reference).
+PLACE_COLUMNS = [
     "type",
     "type_label",
     "nom",
@@ -153,7 +162,7 @@ def resolve(table: ProgrammeTable, *, reference: Reference, definition: Programm
     frame["region_nom"] = frame["region"].map(reference.regions["nom"]).fillna("")
     frame["population"] = frame["population"].astype("int64")
     frame["segment"] = [definition.segment_of(p).id for p in frame["population"]]
-    places_frame = gpd.GeoDataFrame(frame[[*_PLACE_COLUMNS, "geometry"]], geometry="geometry", crs=4326)
+    places_frame = gpd.GeoDataFrame(frame[[*PLACE_COLUMNS, "geometry"]], geometry="geometry", crs=4326)
     assessments = _assessments(rows, definition)
     return Programme(
         territories=_situation(places_frame, assessments, definition, None),
@@ -202,7 +211,7 @@ def _situation(
     frame["progression"] = (frame["n_actives"] - first["n_actives"].reindex(frame.index)).astype(dtype)
     for column in (*DIALOGUE_COLUMNS, *(c for c in dialogue if c not in (*definition.lever_ids, *DIALOGUE_COLUMNS))):
         frame[column] = frame[column].fillna("")
-    order = [*_PLACE_COLUMNS, *definition.lever_ids, "n_actives", *dialogue[len(definition.lever_ids) :]]
+    order = [*PLACE_COLUMNS, *definition.lever_ids, "n_actives", *dialogue[len(definition.lever_ids) :]]
     order = [c for c in dict.fromkeys(order) if c in frame.columns]
     rest = [c for c in frame.columns if c not in order and c != "geometry"]
     return gpd.GeoDataFrame(frame[[*order, *rest, "geometry"]], geometry="geometry", crs=4326)

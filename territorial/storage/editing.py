@@ -20,9 +20,10 @@ import pandas as pd
 
 from territorial.model import file_reading
 from territorial.model.definition import ProgrammeDefinition
+from territorial.model.problems import Problem, ProgrammeFileError
 from territorial.model.programme_file import ProgrammeTable, dialogue_key, load_programme_file, validate_table
 from territorial.model.reference import Reference
-from territorial.model.vocabulary import DIALOGUE_DATE, DIALOGUE_TEXTS, IDENTITY_COLUMNS
+from territorial.model.vocabulary import DIALOGUE_DATE, DIALOGUE_STAGE, DIALOGUE_TEXTS, IDENTITY_COLUMNS
 
 #: Columns of the conflicts table of :func:`rebase`.
 CONFLICT_COLUMNS = ["Code", "Type", "Colonne", "Version de départ", "Votre valeur", "Valeur en vigueur (gardée)"]
@@ -201,3 +202,80 @@ def rebase(base: ProgrammeTable, mine: ProgrammeTable, current: ProgrammeTable) 
     table = ProgrammeTable(frame.reset_index(drop=True), meta=dict(current.meta), extra_columns=extras)
     conflicts.sort(key=lambda r: (r[0], r[1], values.index(r[2]) if r[2] in values else -1))
     return Rebased(table, pd.DataFrame(conflicts, columns=CONFLICT_COLUMNS, dtype=str))
+
+
+# --------------------------------------------------------------------------- a new dialogue
+
+
+def with_dialogue(
+    table: ProgrammeTable,
+    *,
+    code: str,
+    kind: str,
+    day: dt.date,
+    levels: dict[str, int],
+    definition: ProgrammeDefinition,
+    reference: Reference,
+    stage: str = "",
+    notes: str = "",
+    contact: str = "",
+    today: dt.date | None = None,
+) -> ProgrammeTable:
+    """``table`` with one more dialogue of the territory (``kind``, ``code``), checked like a file.
+
+    The dialogue is a new row after the territory's others (its name and members copied);
+    the whole table is validated again (:func:`validate_table`), so a date already used by
+    this territory, in the future or before the programme started is refused the same way,
+    with a French message naming the field.
+    """
+    rows = table.territories
+    own = rows[(rows["code"] == code) & (rows["type"] == kind)]
+    if own.empty:
+        raise ProgrammeFileError([Problem(None, "territoire", code, "territoire inconnu du programme.")])
+    raw = raw_from_editor(editor_frame(table, definition=definition))
+    new = {column: "" for column in raw.columns}
+    new.update({"code": code, "type": kind, "nom": own.iloc[0]["nom"], "membres": own.iloc[0]["membres"]})
+    new.update({lever: str(int(level)) for lever, level in levels.items()})
+    new.update({DIALOGUE_DATE: day.isoformat(), DIALOGUE_STAGE: stage.strip(), "notes": notes, "contact": contact})
+    at = int(own.index[-1]) + 1
+    raw = pd.concat([raw.iloc[:at], pd.DataFrame([new], dtype=object), raw.iloc[at:]], ignore_index=True)
+    try:
+        return validate_table(
+            raw, definition=definition, reference=reference, meta=dict(table.meta), filename="dialogue", today=today
+        )
+    except ProgrammeFileError as exc:  # only the new row can be at fault: name its fields, not a row number
+        fields = {DIALOGUE_DATE: "date du dialogue", DIALOGUE_STAGE: "étape", "notes": "notes", "contact": "contact"}
+        problems = [
+            Problem(None, fields.get(p.column or "", p.column), p.value, p.message)
+            for p in exc.problems
+            if p.row in (None, at + 2)  # validate_table numbers the first row 2
+        ]
+        raise ProgrammeFileError(problems or list(exc.problems), filename="dialogue") from None
+
+
+def with_dialogues(
+    table: ProgrammeTable,
+    dialogues: pd.DataFrame,
+    *,
+    definition: ProgrammeDefinition,
+    reference: Reference,
+    stage: str = "",
+    notes: str = "",
+    today: dt.date | None = None,
+) -> ProgrammeTable:
+    """``table`` with one more dialogue per row of ``dialogues`` (columns code, type, the levers
+    and date, an ISO day), each checked as :func:`with_dialogue` does."""
+    for row in dialogues.to_dict("records"):
+        table = with_dialogue(
+            table,
+            code=str(row["code"]),
+            kind=str(row["type"]),
+            day=dt.date.fromisoformat(str(row["date"])),
+            levels={lever: int(row[lever]) for lever in definition.lever_ids},
+            definition=definition,
+            reference=reference,
+            stage=stage,
+            notes=notes,
+            today=today,
+        )
+    return table

@@ -29,29 +29,12 @@ from openpyxl.cell.cell import TYPE_STRING
 
 from territorial.cartography.geometry import simplify, tolerance_for
 from territorial.core.spreadsheet_text import clean, neutralise
-from territorial.model.programme import Programme
+from territorial.model.programme import FOLLOW_UP_COLUMNS, PLACE_COLUMNS, Programme
 from territorial.model.vocabulary import NAMED_COLUMNS, programme_columns
 from territorial.model.xlsx_reader import escape
 
 CSV_SEPARATOR = ";"
-_RESOLVED = {
-    *NAMED_COLUMNS,
-    "type_label",
-    "nature",
-    "population",
-    "annee_population",
-    "departement",
-    "departement_nom",
-    "region",
-    "region_nom",
-    "segment",
-    "n_actives",
-    "evalue",
-    "n_dialogues",
-    "premier_dialogue",
-    "progression",
-    "geometry",
-}
+_RESOLVED = {*NAMED_COLUMNS, *PLACE_COLUMNS, *FOLLOW_UP_COLUMNS, "n_actives", "geometry"}
 
 
 def _text_cells(frame: pd.DataFrame, convert) -> pd.DataFrame:
@@ -118,9 +101,13 @@ def _resolved(programme: Programme) -> pd.DataFrame:
             "departement_nom": data["departement_nom"].to_numpy(),
             "region": data["region"].fillna("").to_numpy(),
             "region_nom": data["region_nom"].to_numpy(),
-            **{lever: data[lever].astype("int64").to_numpy() for lever in definition.lever_ids},
-            "n_actives": data["n_actives"].astype("int64").to_numpy(),
+            # a territory not yet assessed at the programme's date has empty levels (never 0)
+            **{lever: data[lever].astype("Int64").array for lever in definition.lever_ids},
+            "n_actives": data["n_actives"].astype("Int64").array,
+            "evalue": data["evalue"].map({True: "oui", False: "non"}).to_numpy(),
             "date_dialogue": data["date_dialogue"].fillna("").to_numpy(),
+            "etape": data["etape"].fillna("").to_numpy(),
+            "n_dialogues": data["n_dialogues"].astype("int64").to_numpy(),
             "notes": data["notes"].fillna("").to_numpy(),
             "contact": data["contact"].fillna("").to_numpy(),
         },
@@ -129,7 +116,8 @@ def _resolved(programme: Programme) -> pd.DataFrame:
 
 
 def table_frame(programme: Programme) -> pd.DataFrame:
-    """The territories with what is resolved from the reference, French headers."""
+    """The territories with what is resolved from the reference, French headers: one row per
+    territory, at its latest dialogue up to the programme's date (the wide table)."""
     headers = {
         "code": "Code",
         "type_libelle": "Type",
@@ -145,7 +133,10 @@ def table_frame(programme: Programme) -> pd.DataFrame:
         "region_nom": "Nom de la région",
         **{lv.id: f"{lv.id} – {lv.label}" for lv in programme.definition.levers},
         "n_actives": "Leviers activés",
+        "evalue": "Évalué à cette date",
         "date_dialogue": "Date du dialogue",
+        "etape": "Étape",
+        "n_dialogues": "Dialogues à cette date",
         "notes": "Notes",
         "contact": "Contact",
     }
@@ -215,3 +206,14 @@ def to_geojson(programme: Programme, *, tolerance: float | None = None) -> bytes
     collection = json.loads(frame.to_json(na="null", show_bbox=False, drop_id=False))
     collection["metadata"] = {"source": "IGN – ADMIN EXPRESS ; INSEE", "demonstration": programme.is_demo}
     return json.dumps(collection, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def sheets_to_xlsx(sheets: dict[str, pd.DataFrame]) -> bytes:
+    """A workbook of the given sheets (title → frame), every text a text cell (live workshop rooms)."""
+    book = Workbook()
+    book.remove(book.active)
+    for title, frame in sheets.items():
+        _write_sheet(book, title, frame)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

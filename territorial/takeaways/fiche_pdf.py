@@ -136,14 +136,14 @@ def peer_chart_figure(
     fig = static_maps.new_figure(width_in, height_in)
     left, right = fig.subplots(1, 2, sharey=True, gridspec_kw={"wspace": 0.08})
     fig.subplots_adjust(left=0.235, right=0.97, top=0.8, bottom=0.17)
-    levels = [lever.level for lever in levers]
+    levels = [lever.level or 0 for lever in levers]  # not yet assessed: no bar, its label says so
     left.barh(y, levels, color=fiche.segment.colour, height=0.6)
     left.set_xlim(0, definition.max_level * 1.4 + 0.01)  # room for the level's name
     left.set_xticks([lv.value for lv in definition.levels])
     left.set_yticks(y, [textwrap.fill(f"{lv.id} – {lv.label}", 25) for lv in levers], fontsize=7)
     left.set_title("Niveau de ce territoire", fontsize=8, loc="left", color=palette.TEXT)
     for yi, lever in zip(y, levers, strict=True):
-        left.text(lever.level + 0.05, yi, lever.level_label, va="center", fontsize=7, color=palette.TEXT)
+        left.text((lever.level or 0) + 0.05, yi, lever.level_label, va="center", fontsize=7, color=palette.TEXT)
     values = [0.0 if pd.isna(lever.peer_share) else lever.peer_share for lever in levers]
     right.barh(y, values, color=palette.DARK_OUTLINE, height=0.6)
     right.set_xlim(0, 1.0)
@@ -252,13 +252,15 @@ def _levers_table(fiche: Fiche, definition: ProgrammeDefinition, s: dict[str, Pa
     rows = [header]
     shorts = {lever.id: lever.short or lever.description for lever in definition.levers}
     for lever in fiche.levers:
-        dots = "●" * max(lever.level, 0) + "○" * max(lever.max_level - lever.level, 0)
+        level = lever.level or 0
+        dots = "●" * level + "○" * max(lever.max_level - level, 0)
+        out_of = "—" if lever.level is None else f"{lever.level}/{lever.max_level}"
         rows.append(
             [
                 Paragraph(f"<b>{markup(lever.id)} – {markup(lever.label)}</b>", s["cell"]),
                 Paragraph(
                     f"<font color='{lever.colour if lever.active else palette.OUTLINE}'>{dots}</font><br/>"
-                    f"{markup(lever.level_label)} ({lever.level}/{lever.max_level})",
+                    f"{markup(lever.level_label)} ({out_of})",
                     s["cell"],
                 ),
                 Paragraph(markup(shorts[lever.id]), s["cell"]),

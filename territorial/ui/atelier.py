@@ -11,7 +11,7 @@ from __future__ import annotations
 import folium
 import streamlit as st
 
-from territorial.content.workshop import Step, step_map, steps
+from territorial.content.workshop import Step, before_after_views, changes_map, step_map, steps
 from territorial.core.paths import ASSETS_DIR
 from territorial.model.programme import Programme
 from territorial.ui import data, url_state
@@ -47,6 +47,18 @@ def _steps(_programme: Programme, token: int, territory: str | None) -> list[Ste
 def _map(_programme: Programme, token: int, number: int, territory: str | None, height: int) -> folium.Map:
     step = _steps(_programme, token, territory)[number - 1]
     return step_map(_programme, step, outlines=data.base_outlines(), reference=data.reference(), height=height)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _changes_maps(_programme: Programme, token: int, height: int) -> tuple[folium.Map, folium.Map]:
+    before, after = before_after_views(_programme)
+    outlines = data.base_outlines()
+    return changes_map(before, outlines=outlines, height=height), changes_map(after, outlines=outlines, height=height)
+
+
+def changes_maps_cached(programme: Programme, *, height: int) -> tuple[folium.Map, folium.Map]:
+    """The « Ce qui a changé » maps, before and after (built once per programme; never mutate them)."""
+    return _changes_maps(programme, programme.fingerprint, height)
 
 
 def sequence(programme: Programme, territory: str | None) -> list[Step]:
@@ -122,3 +134,4 @@ def clear() -> None:
     """Forget every cached step sequence and map (tests)."""
     _steps.clear()
     _map.clear()
+    _changes_maps.clear()

@@ -12,7 +12,7 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from territorial.core.fmt import escape_markdown, fr_int, plural
+from territorial.core.fmt import escape_markdown, fr_datetime, fr_int, plural
 from territorial.model.problems import MAX_REPORTED, ProgrammeFileError, more_text, problems_frame
 from territorial.model.programme_file import ProgrammeTable
 from territorial.storage.store import ConflictError, StoredVersion, StoreError, diff_tables
@@ -122,9 +122,9 @@ def save(
 
 
 def version_caption(version: StoredVersion) -> str:
-    """« Version 3 du 26/11/2026 à 14:05 (UTC), par … : … » with the data escaped."""
+    """« Version 3 du 26 novembre 2026 à 15 h 05 (heure de Paris), par … : … », data escaped."""
     text = (
-        f"Version **{version.id}** du {version.created_at:%d/%m/%Y à %H:%M} (UTC), "
+        f"Version **{version.id}** du {fr_datetime(version.created_at)} (heure de Paris), "
         f"par {escape_markdown(version.author, limit=AUTHOR_CHARS)}"
     )
     return text + (f" : {escape_markdown(version.comment, limit=COMMENT_CHARS)}" if version.comment else "")

@@ -19,7 +19,8 @@ from territorial.ui.editor import author_fields, bounded_table, save, show_diff,
 PENDING = "donnees_import"
 UPLOAD_ROUND = "donnees_fichier_tour"
 UPLOAD_HELP = (
-    f"Limites : {MAX_BYTES // (1024 * 1024)} Mo, {fr_int(MAX_ROWS)} territoires, {MAX_COLUMNS} colonnes, "
+    f"Limites : {MAX_BYTES // (1024 * 1024)} Mo, {fr_int(MAX_ROWS)} lignes (territoires × dialogues), "
+    f"{MAX_COLUMNS} colonnes, "
     f"{fr_int(MAX_CELL_CHARS)} caractères par cellule ; pour un classeur XLSX, "
     f"{xlsx_reader.MAX_UNCOMPRESSED // (1024 * 1024)} Mo une fois décompressé. Un fichier plus grand "
     "est refusé sans être lu."

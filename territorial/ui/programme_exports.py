@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 
+from territorial.core.fmt import fr_date, fr_datetime
+from territorial.model.dialogue_dates import today_in_paris
 from territorial.model.programme import Programme
 from territorial.storage.store import StoredVersion
 from territorial.takeaways import exports
+from territorial.ui import as_of
 
 
 def export_buttons(programme: Programme, version: StoredVersion, *, key: str) -> None:
@@ -14,7 +17,7 @@ def export_buttons(programme: Programme, version: StoredVersion, *, key: str) ->
     stem = f"programme_v{version.id}_{version.created_at:%Y-%m-%d}"
     info = {
         "version": str(version.id),
-        "date (UTC)": f"{version.created_at:%Y-%m-%d %H:%M}",
+        "date (heure de Paris)": fr_datetime(version.created_at),
         "auteur": version.author,
         "commentaire": version.comment,
         "données de démonstration": "oui" if programme.is_demo else "non",
@@ -22,13 +25,13 @@ def export_buttons(programme: Programme, version: StoredVersion, *, key: str) ->
     }
     buttons = [
         (
-            "Programme (CSV, réimportable)",
+            "Programme, tous les dialogues (CSV, réimportable)",
             f"{stem}.csv",
             "text/csv",
             lambda: exports.to_csv(exports.file_frame(programme), meta=programme.meta),
         ),
         (
-            "Tableau des territoires (CSV)",
+            "Tableau des territoires, dernier dialogue (CSV)",
             f"{stem}_territoires.csv",
             "text/csv",
             lambda: exports.to_csv(exports.table_frame(programme)),
@@ -43,3 +46,27 @@ def export_buttons(programme: Programme, version: StoredVersion, *, key: str) ->
     ]
     for col, (label, name, mime, make) in zip(st.columns(len(buttons)), buttons, strict=True):
         col.download_button(label, data=make, file_name=name, mime=mime, key=f"{key}_{name}", on_click="ignore")
+
+
+def as_of_button(programme: Programme, *, key: str) -> None:
+    """The wide table (one row per territory) as of a day the visitor chooses."""
+    low = min(programme.dialogue_dates, default=today_in_paris())
+    day = st.date_input(
+        "Situation au",
+        value=today_in_paris(),
+        min_value=low,
+        max_value=today_in_paris(),
+        format="DD/MM/YYYY",
+        key=f"{key}_jour",
+        help="Chaque territoire tel qu'évalué lors de son dernier dialogue à cette date ; "
+        "ceux rencontrés plus tard sont « non encore évalués » (niveaux vides).",
+    )
+    shown = as_of.at(programme, day)
+    st.download_button(
+        f"Situation au {fr_date(day)} (CSV, un territoire par ligne)",
+        data=lambda: exports.to_csv(exports.table_frame(shown)),
+        file_name=f"situation_{day:%Y-%m-%d}.csv",
+        mime="text/csv",
+        key=f"{key}_situation",
+        on_click="ignore",
+    )

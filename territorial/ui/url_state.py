@@ -18,13 +18,14 @@ widgets.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable, Collection, Iterable, Mapping
 
 import streamlit as st
 
 from territorial.core.codes import parse_code
-from territorial.core.fmt import fr_int, quoted
+from territorial.core.fmt import fr_date, fr_int, quoted
 
 #: Longest value quoted in a message, and how many values a message quotes.
 SHOWN = 40
@@ -32,6 +33,7 @@ MAX_SHOWN_VALUES = 5
 #: Digits of a whole number read from a URL (a version, a step): at most 999 999 999.
 MAX_DIGITS = 9
 _INTEGER = re.compile(rf"-?[0-9]{{1,{MAX_DIGITS}}}")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 #: Values of a multiple choice read from one parameter.
 MAX_VALUES = 50
 
@@ -116,6 +118,31 @@ def code(param: str, *, codes: Collection[str] | None = None) -> tuple[str | Non
     return found, None
 
 
+def day(param: str, *, low: dt.date, high: dt.date) -> tuple[dt.date | None, str | None]:
+    """A date written AAAA-MM-JJ, from ``low`` to ``high``, or None.
+
+    Absent or empty: None, without message.
+    """
+    value = raw(param)
+    if value is None or not value.strip():
+        return None, None
+    text_value = value.strip()
+    try:
+        found = dt.date.fromisoformat(text_value) if _DATE.fullmatch(text_value) else None
+    except ValueError:
+        found = None
+    if found is None:
+        return None, message(param, [value], "n'est pas une date AAAA-MM-JJ", "affichage du dernier dialogue")
+    if not low <= found <= high:
+        return None, message(
+            param,
+            [value],
+            f"est hors de la période du programme ({fr_date(low)} – {fr_date(high)})",
+            "affichage du dernier dialogue",
+        )
+    return found, None
+
+
 def text(param: str, *, max_length: int = 100) -> tuple[str, str | None]:
     """Free text (a search), at most ``max_length`` characters; longer is cut, with a message."""
     value = raw(param) or ""
@@ -196,4 +223,4 @@ def sync(values: Mapping[str, str | None]) -> None:
             del st.query_params[param]
 
 
-__all__ = ["code", "integer", "message", "raw", "seed", "seed_code", "seed_text", "sync", "text", "warn"]
+__all__ = ["code", "day", "integer", "message", "raw", "seed", "seed_code", "seed_text", "sync", "text", "warn"]

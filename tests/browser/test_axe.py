@@ -36,6 +36,8 @@ PAGES = [
     "/segments",
     "/fiche?territoire=200046977",
     "/atelier",
+    "/salle",
+    "/participer",
     "/donnees",
     "/historique",
     "/accessibilite",

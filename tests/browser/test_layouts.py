@@ -145,7 +145,7 @@ def test_atelier_fills_a_projector(streamlit_server, watched_page: WatchedPage, 
 def test_atelier_last_step_on_a_projector(streamlit_server, watched_page: WatchedPage) -> None:
     page = watched_page.page
     page.set_viewport_size({"width": 1920, "height": 1080})
-    page.goto(f"{streamlit_server(APP)}/atelier?etape=10&territoire={LYON}")
+    page.goto(f"{streamlit_server(APP)}/atelier?etape=11&territoire={LYON}")
     expect(page.get_by_role("heading", name="Métropole de Lyon")).to_be_visible(timeout=WAIT_MS)
     expect(page.frame_locator(MAP_IFRAME).locator("path.territoire-selectionne")).to_have_count(1, timeout=WAIT_MS)
     page.wait_for_timeout(800)

@@ -1,0 +1,11 @@
+"""Participer: a participant answers the room's question from a phone (``/participer?salle=CODE``).
+
+No account, no personal data: the territory, the answers and a random token of this browser
+tab (``?jeton=``), so that a changed answer replaces the previous one.
+"""
+
+from territorial.ui import data, live_room
+from territorial.ui.router import ensure_routed
+
+ensure_routed()
+live_room.participant_page(data.programme())

@@ -1,0 +1,13 @@
+"""Salle: the facilitator opens a room; the projector shows its answers live (``/salle?salle=CODE``).
+
+Opening and driving a room need the editor role; the results refresh by themselves
+(``st.fragment(run_every=…)``) and every control has a keyboard shortcut.
+"""
+
+from territorial.ui import atelier, data, live_room
+from territorial.ui.router import ensure_routed
+
+ensure_routed()
+programme = data.programme()
+atelier.projection_style()
+live_room.facilitator_page(programme)
