@@ -63,9 +63,10 @@ class Editor:
                     self.errors.append("aucune version à modifier (le serveur n'a pas encore créé la démo)")
                     return
                 table = current.table
+                rows = table.territories
                 if self.initial_territories is None:
-                    self.initial_territories = len(table.territories)
-                table.territories = table.territories.iloc[:-1]
+                    self.initial_territories = int(rows["code"].nunique())
+                table.territories = rows[rows["code"] != rows["code"].iloc[-1]]  # the last territory, every dialogue
                 try:
                     saved = store.save(
                         table,
@@ -77,7 +78,9 @@ class Editor:
                 except ConflictError as exc:  # another editor: the store refused, nothing is lost
                     self.errors.append(f"conflit : {exc}")
                     continue
-                self.saved.append(SavedVersion(time.perf_counter() - started, saved.id, len(table.territories)))
+                self.saved.append(
+                    SavedVersion(time.perf_counter() - started, saved.id, int(table.territories["code"].nunique()))
+                )
                 if self._stop.wait(self.interval):
                     return
         except Exception as exc:  # noqa: BLE001 - reported in the load report

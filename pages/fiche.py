@@ -10,6 +10,7 @@ from territorial.content.fiche import Fiche, examples, search
 from territorial.content.fiche_text import chip_html, facts_markdown, lever_markdown, peers_markdown, similar_markdown
 from territorial.core.fmt import escape_markdown, fr_int
 from territorial.ui import as_of, downloads, url_state
+from territorial.ui.evolution import fiche_timeline
 from territorial.ui.fiche import fiche, fiche_map
 from territorial.ui.layout import show_map
 from territorial.ui.router import ensure_routed
@@ -88,6 +89,8 @@ def show(info: Fiche, map_caption: str) -> None:
             with column.container(border=True):
                 st.markdown(lever_markdown(lever))
                 st.caption(escape_markdown(lever.description))
+
+    fiche_timeline(programme, info.code, info.nom)
 
     st.subheader("Comparaison avec les territoires de même taille", anchor=False)
     st.markdown(

@@ -12,6 +12,7 @@ from territorial.content.selection import Filters, apply_filters
 from territorial.content.territory_map import map_summary
 from territorial.core.fmt import escape_markdown, fr_int, fr_pct, fr_pop, plural
 from territorial.ui import as_of, cached_views, downloads, url_state
+from territorial.ui.evolution import segments_evolution
 from territorial.ui.layout import show_map
 from territorial.ui.router import ensure_routed
 
@@ -100,3 +101,5 @@ with col_list:
 distribution = cached_views.level_distribution(programme, lever_id)
 st.vega_lite_chart(distribution)
 downloads.chart_downloads(distribution, f"Niveaux du levier {lever.id} par segment", key="img_niveaux")
+
+segments_evolution(programme)

@@ -87,10 +87,10 @@ def load_csv(reference: Reference, definition: ProgrammeDefinition):
 @pytest.fixture
 def fresh_view_caches():
     """Empty the pages' shared caches (maps, fiches, workshop steps) before and after a test."""
-    from territorial.ui import atelier, cached_views, fiche
+    from territorial.ui import atelier, cached_views, evolution, fiche
 
     def clear() -> None:
-        for module in (atelier, cached_views, fiche):
+        for module in (atelier, cached_views, evolution, fiche):
             module.clear()
 
     clear()

@@ -166,13 +166,18 @@ def test_millions_of_blank_lines_are_refused(load):
 MOST_EXTRAS = MAX_COLUMNS - len(NAMED_COLUMNS) - 4  # the named columns and 4 levers
 
 
-def test_the_largest_valid_file_is_accepted_and_its_exports_too(load, reference, definition):
+@pytest.mark.parametrize(
+    ("n_rows", "n_extras"),
+    [(MAX_ROWS, 4), (5_000, MOST_EXTRAS)],
+    ids=["most-rows", "most-columns"],  # both at once would pass 5 MB
+)
+def test_the_largest_valid_file_is_accepted_and_its_exports_too(load, reference, definition, n_rows, n_extras):
     codes = list(reference.communes.index)
-    rows = hostile.max_valid_rows(MAX_ROWS, MOST_EXTRAS, codes)
+    rows = hostile.max_valid_rows(n_rows, n_extras, codes)
     started = time.perf_counter()
     table = load(hostile.csv_text(rows))
     assert time.perf_counter() - started < 10
-    assert table.territories.shape == (MAX_ROWS, MAX_COLUMNS)
+    assert table.territories.shape == (n_rows, MAX_COLUMNS - MOST_EXTRAS + n_extras)
     programme = resolve(table, reference=reference, definition=definition)
     for data, name in [
         (exports.to_xlsx(programme), "export.xlsx"),
@@ -182,7 +187,7 @@ def test_the_largest_valid_file_is_accepted_and_its_exports_too(load, reference,
         again = load(data, filename=name)
         assert time.perf_counter() - started < 10
         pd.testing.assert_frame_equal(again.territories, table.territories)
-    too_many = hostile.max_valid_rows(MAX_ROWS + 1, MOST_EXTRAS, codes)
+    too_many = hostile.max_valid_rows(MAX_ROWS + 1, 4, codes)
     assert only(refused(load, hostile.csv_text(too_many)))[3].startswith("le fichier a plus de")
     too_wide = hostile.max_valid_rows(3, MOST_EXTRAS + 1, codes)
     assert only(refused(load, hostile.csv_text(too_wide))) == (

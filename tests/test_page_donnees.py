@@ -487,7 +487,9 @@ def test_own_import_does_not_block_the_editor(editor_env):
 
 def test_the_uploader_says_the_limits(editor_env):
     at = login(run(page()))
-    expected = "Limites : 5 Mo, 5\u202f000 territoires, 50 colonnes, 32\u202f767 caractères par cellule"
+    expected = (
+        "Limites : 5 Mo, 20\u202f000 lignes (territoires × dialogues), 50 colonnes, 32\u202f767 caractères par cellule"
+    )
     assert at.file_uploader[0].proto.help.startswith(expected)
     assert any(expected in c.value for c in at.caption)
 

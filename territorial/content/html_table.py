@@ -32,7 +32,9 @@ def _cell(value: object) -> tuple[str, bool]:
     return html.escape(str(value)), False
 
 
-def html_table(table: pd.DataFrame, *, caption: str, row_header: str | None = None, max_height: int = 480) -> str:
+def html_table(
+    table: pd.DataFrame, *, caption: str, row_header: str | None = None, max_height: int = 480, kind: str = ""
+) -> str:
     """``table`` as an HTML table in a scrolling box that takes the keyboard focus.
 
     Parameters
@@ -45,6 +47,9 @@ def html_table(table: pd.DataFrame, *, caption: str, row_header: str | None = No
         Column whose cells name their row (``<th scope="row">``), e.g. « Territoire ».
     max_height
         Height of the box in pixels; longer tables scroll inside it.
+    kind
+        A second CSS class of the table (e.g. ``tableau-evolution``), to tell it from the
+        tables of territories.
     """
     columns = list(table.columns)
     head = "".join(f'<th scope="col">{html.escape(str(c))}</th>' for c in columns)
@@ -62,6 +67,6 @@ def html_table(table: pd.DataFrame, *, caption: str, row_header: str | None = No
     return (
         f'<div class="{BOX_CLASS}" tabindex="0" role="region" aria-label="{name}" '
         f'style="max-height: {int(max_height)}px">'
-        f'<table class="{TABLE_CLASS}"><caption>{name}</caption>'
+        f'<table class="{TABLE_CLASS}{" " + html.escape(kind) if kind else ""}"><caption>{name}</caption>'
         f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
     )

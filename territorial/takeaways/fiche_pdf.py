@@ -47,18 +47,21 @@ from reportlab.platypus import (
 )
 
 from territorial.cartography import static_maps
+from territorial.content.evolution import change_sentence
 from territorial.content.fiche import Fiche, fiche_data
 from territorial.core import palette
 from territorial.core.fmt import fr_date, fr_int, fr_pop, slug
 from territorial.model.definition import ProgrammeDefinition
 from territorial.model.programme import Programme
 from territorial.model.reference import CREDIT, SOURCE_PACKAGE, SOURCE_VERSION, Reference
+from territorial.takeaways.timeline_drawing import timeline_drawing
 
 FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 FONT, FONT_BOLD, FONT_ITALIC = "DejaVuSans", "DejaVuSans-Bold", "DejaVuSans-Oblique"
 PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN = 14 * mm
 FOOTER_HEIGHT = 19 * mm
+TIMELINE_HEIGHT = 24 * mm
 MIN_NOTES_HEIGHT = 28 * mm  # long notes get at least this; the page then shrinks a little
 FRAME_WIDTH = PAGE_WIDTH - 2 * MARGIN
 FRAME_HEIGHT = PAGE_HEIGHT - 2 * MARGIN - FOOTER_HEIGHT
@@ -279,6 +282,32 @@ def _levers_table(fiche: Fiche, definition: ProgrammeDefinition, s: dict[str, Pa
     return table
 
 
+def _evolution(programme: Programme, code: str, s: dict[str, ParagraphStyle]) -> Table:
+    """« Évolution au fil des dialogues »: what changed (in words) beside the timeline of the levers."""
+    text_width = 72 * mm
+    heading = ParagraphStyle("h2-cell", parent=s["h2"], spaceBefore=0, spaceAfter=2)
+    words = [
+        Paragraph("Évolution au fil des dialogues", heading),
+        Paragraph(markup(change_sentence(programme, code)), s["small"]),
+    ]
+    timeline = timeline_drawing(programme, code, width=FRAME_WIDTH - text_width - 4 * mm, height=TIMELINE_HEIGHT)
+    row = [words, timeline] if timeline is not None else [words, ""]
+    table = Table([row], colWidths=[text_width + 4 * mm, FRAME_WIDTH - text_width - 4 * mm])
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (0, 0), 4 * mm),
+                ("RIGHTPADDING", (1, 0), (1, 0), 0),
+                ("TOPPADDING", (0, 0), (-1, -1), 2 * mm),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+            ]
+        )
+    )
+    return table
+
+
 def _demo_box(s: dict[str, ParagraphStyle]) -> Table:
     box = Table([[Paragraph(markup(DEMO_TEXT), s["demo"])]], colWidths=[FRAME_WIDTH])
     box.setStyle(
@@ -372,6 +401,7 @@ def fiche_pdf(programme: Programme, code: str, *, reference: Reference, today: d
         )
     )
     story += [top, Paragraph("Leviers d'action prioritaires", s["h2"]), _levers_table(fiche, definition, s)]
+    story.append(_evolution(programme, code, s))
 
     chart_w, chart_h = FRAME_WIDTH, 40 * mm
     chart_png = static_maps.figure_png(

@@ -1,0 +1,142 @@
+"""The dialogues over time on the pages: the fiche's timeline and the segments' evolution.
+
+Built by :mod:`territorial.content.evolution`; the charts are cached as Vega-Lite specs
+keyed on the programme's fingerprint (which includes its date), like
+:mod:`territorial.ui.cached_views`.
+"""
+
+from __future__ import annotations
+
+import copy
+
+import pandas as pd
+import streamlit as st
+
+from territorial.content import evolution
+from territorial.content.html_table import html_table
+from territorial.core.fmt import escape_html, escape_markdown, plural
+from territorial.model.programme import Programme
+
+MODE_KEY = "segments_evolution_mode"
+#: CSS class of the evolution tables (besides the tables of territories' class).
+TABLE_KIND = "tableau-evolution"
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _timeline(_programme: Programme, token: int, code: str) -> tuple[dict | None, str, pd.DataFrame]:
+    chart = evolution.timeline_chart(_programme, code)
+    return (
+        None if chart is None else chart.to_dict(),
+        evolution.change_sentence(_programme, code),
+        evolution.timeline_table(_programme, code),
+    )
+
+
+def fiche_timeline(programme: Programme, code: str, name: str) -> None:
+    """The « Évolution des leviers » section of a fiche: sentence, chart, table of the dialogues."""
+    spec, sentence, table = _timeline(programme, programme.fingerprint, code)
+    with st.container(key="fiche_evolution"):
+        st.subheader("Évolution des leviers au fil des dialogues", anchor=False)
+        st.markdown(escape_markdown(sentence))
+        if spec is not None:
+            st.caption(
+                escape_markdown(
+                    f"Niveau de chaque levier de {name} à chaque dialogue de gouvernance : un point par dialogue "
+                    "et par levier (survolez un point pour sa date, son étape et son niveau)."
+                )
+            )
+            st.vega_lite_chart(copy.deepcopy(spec))
+        if len(table):
+            with st.expander("Tableau des dialogues (alternative textuelle au graphique)"):
+                st.html(
+                    html_table(
+                        table,
+                        caption=f"Niveau des leviers à chaque dialogue : {name}",
+                        row_header="Dialogue",
+                        kind=TABLE_KIND,
+                    )
+                )
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _segments(_programme: Programme, token: int, mode: str) -> tuple[list[dict], list[str], pd.DataFrame, int, int]:
+    data, left_out = evolution.segment_evolution(_programme, by=mode)
+    definition = _programme.definition
+    drawn = data["share"].notna().any()  # no dated dialogue, or too few territories: words only
+    charts = [evolution.evolution_chart(data, definition, lv.id).to_dict() for lv in definition.levers] if drawn else []
+    hidden = int(((data["n"] > 0) & data["share"].isna()).sum() // max(len(definition.levers), 1))
+    return (
+        charts,
+        evolution.evolution_sentences(data, definition),
+        evolution.evolution_table(data, definition),
+        left_out,
+        hidden,
+    )
+
+
+def _legend(programme: Programme) -> str:
+    items = "".join(
+        f'<span style="margin-right: 1.2em; white-space: nowrap;"><span aria-hidden="true" '
+        f'style="color: {colour}; font-size: 1.1em;">{symbol}</span> {escape_html(label)}</span>'
+        for label, colour, symbol in evolution.evolution_legend(programme.definition)
+    )
+    return f'<p class="evolution-legende" style="margin: 0; line-height: 1.8;">{items}</p>'
+
+
+def segments_evolution(programme: Programme) -> None:
+    """The « Évolution par segment » section: stages or half-years, summary, one chart per lever."""
+    with st.container(key="segments_evolution"):
+        st.subheader("Évolution par segment", anchor=False)
+        mode = st.radio(
+            "Découpage du temps",
+            list(evolution.MODES),
+            format_func=evolution.MODES.get,
+            horizontal=True,
+            key=MODE_KEY,
+            help="Étapes : T0, T+12, T+24… (l'étape du fichier, sinon les mois depuis le premier dialogue "
+            "arrondis à 12). Semestres : la situation de chaque territoire à la fin de chaque semestre.",
+        )
+        charts, sentences, table, left_out, hidden = _segments(programme, programme.fingerprint, mode)
+        intro = (
+            "Part des territoires de chaque segment qui activent chaque levier, à chaque étape du suivi."
+            if mode == evolution.BY_STAGE
+            else "Part des territoires de chaque segment qui activent chaque levier, à la fin de chaque semestre "
+            "(chaque territoire à son dernier dialogue)."
+        )
+        st.markdown(intro)
+        st.markdown("\n".join(f"- {escape_markdown(s)}" for s in sentences))
+        if charts:
+            st.html(_legend(programme))
+        for row in range(0, len(charts), 2):
+            for column, spec in zip(st.columns(2), charts[row : row + 2], strict=False):
+                with column:
+                    st.vega_lite_chart(copy.deepcopy(spec))
+        notes = [
+            f"Pas de point quand moins de {evolution.MIN_TERRITORIES} territoires d'un segment sont derrière "
+            "(le nombre de territoires de chaque point est dans l'infobulle et le tableau)."
+        ]
+        if hidden:
+            notes.append(f"{plural(hidden, 'point masqué', 'points masqués')} sur chaque graphique pour cette raison.")
+        if left_out and mode == evolution.BY_STAGE:
+            notes.append(
+                f"{plural(left_out, 'point d’étape intermédiaire', 'points d’étape intermédiaires')} (ex. T+6) "
+                + ("n'est pas compté" if left_out == 1 else "ne sont pas comptés")
+                + " dans les étapes."
+            )
+        st.caption(escape_markdown(" ".join(notes)))
+        if len(table):
+            with st.expander("Tableau des valeurs (alternative textuelle aux graphiques)"):
+                st.html(
+                    html_table(
+                        table,
+                        caption="Part des territoires qui activent chaque levier, par segment et étape",
+                        row_header="Segment",
+                        kind=TABLE_KIND,
+                    )
+                )
+
+
+def clear() -> None:
+    """Forget the cached charts (tests)."""
+    _timeline.clear()
+    _segments.clear()
