@@ -36,9 +36,9 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import FLOOR_APP, ROOT, SHAPE, RssSampler, Server, Stats, settle
-from bench.load import summary
+from bench.load import local_only, summary
 from bench.protocol import run_protocol_viewers
-from territorial.harness.chromium import CHROMIUM_ARGS, CHROMIUM_PATH, LOCAL_HOSTS, MAP_IFRAME
+from territorial.harness.chromium import CHROMIUM_ARGS, CHROMIUM_PATH, MAP_IFRAME
 from territorial.harness.stack import Stack
 
 #: DevTools' network conditions: 10 Mbit/s each way, 40 ms of latency.
@@ -61,7 +61,6 @@ class Visit:
 
 async def emulated_visits(url: str, count: int, *, timeout: float = VISIT_TIMEOUT) -> list[Visit]:
     """``count`` first visits of ``url`` (fresh context each) on the emulated link."""
-    from urllib.parse import urlsplit
 
     from playwright.async_api import async_playwright
 
@@ -72,16 +71,7 @@ async def emulated_visits(url: str, count: int, *, timeout: float = VISIT_TIMEOU
             for _ in range(count):
                 context = await browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR")
                 blocked: list[str] = []
-
-                async def guard(route, blocked=blocked):
-                    parts = urlsplit(route.request.url)
-                    if parts.scheme in {"data", "blob", "about"} or parts.hostname in LOCAL_HOSTS:
-                        await route.continue_()
-                    else:
-                        blocked.append(route.request.url)
-                        await route.abort()
-
-                await context.route("**/*", guard)
+                await context.route("**/*", local_only(blocked))
                 page = await context.new_page()
                 cdp = await context.new_cdp_session(page)
                 counted = {"http": 0, "ws": 0}

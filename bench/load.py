@@ -108,7 +108,7 @@ async def _stage(context) -> str:
     )
 
 
-def _local_only(blocked: list[str]):
+def local_only(blocked: list[str]):
     """A route handler that lets only this machine's requests through, noting the others."""
 
     async def guard(route):
@@ -144,7 +144,7 @@ async def _viewer(
     blocked: list[str] = []
     started = time.perf_counter()
     try:
-        await context.route("**/*", _local_only(blocked))
+        await context.route("**/*", local_only(blocked))
         page = await context.new_page()
         page.on("pageerror", lambda error: page_errors.append(str(error)))
 
