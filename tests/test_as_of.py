@@ -63,6 +63,7 @@ def test_each_page_at_a_date_from_its_url(page, folium_recorder):
     assert at.query_params["au"] == "2024-06-30"
     caption = next(c.value for c in at.sidebar.caption if c.value.startswith("Situation au"))
     assert caption.startswith("Situation au 30 juin 2024 : ") and "non encore évalués" in caption
+    assert any(i.value.startswith(caption) for i in at.info)  # said on the page too, not only in the sidebar
 
 
 def test_a_bad_date_in_the_url_is_told_and_ignored(folium_recorder):
@@ -71,6 +72,7 @@ def test_a_bad_date_in_the_url_is_told_and_ignored(folium_recorder):
     assert any("paramètre «\xa0au\xa0»" in w.value and "hors de la période du programme" in w.value for w in at.warning)
     assert next(s for s in at.select_slider if s.key == "situation_au").value is None
     assert "au" not in at.query_params
+    assert not [i for i in at.info if i.value.startswith("Situation au")]  # the latest dialogues: no notice
     at = open_page("pages/carte.py", au="30/06/2025")
     assert any("n'est pas une date AAAA-MM-JJ" in w.value for w in at.warning)
 

@@ -59,4 +59,6 @@ def programme() -> Programme:
     shown = at(base, day)
     st.sidebar.caption(as_of_text(shown))
     url_state.warn([note])
+    if day is not None:  # a past situation is said on the page itself (the sidebar is folded on phones)
+        st.info(f"{as_of_text(shown)} Pour la situation actuelle, choisissez « {LATEST} » dans « Situation au ».")
     return shown
