@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 import pytest
 
 from territorial.core.fmt import fr_date
@@ -158,3 +159,29 @@ def test_a_new_dialogue_in_the_future_is_refused_by_field(load, reference, defin
         ["2025-03-15", "T0", 0],
         ["2026-01-05", "T+12", 1],
     ]
+
+
+def test_several_new_dialogues_are_checked_at_once_and_named(load, reference, definition):
+    from territorial.storage.editing import with_dialogues
+
+    table = load("75056,commune,,,0,1,0,1,2025-03-15,T0,", "13055,commune,,,1,1,1,1,2025-04-01,T0,")
+    levels = {"L1": 2, "L2": 1, "L3": 0, "L4": 1}
+    new = pd.DataFrame(
+        [
+            {"code": "13055", "type": "commune", "date": "2026-02-01", **levels},
+            {"code": "75056", "type": "commune", "date": "2026-02-01", **levels},
+        ]
+    )
+    added = with_dialogues(table, new, definition=definition, reference=reference, stage="Atelier", today=TODAY)
+    assert added.territories[["code", "date_dialogue", "etape"]].values.tolist() == [
+        ["75056", "2025-03-15", "T0"],
+        ["75056", "2026-02-01", "Atelier"],
+        ["13055", "2025-04-01", "T0"],
+        ["13055", "2026-02-01", "Atelier"],
+    ]
+    new.loc[1, "date"] = "2025-03-15"  # Paris already had a dialogue that day
+    with pytest.raises(ProgrammeFileError) as caught:
+        with_dialogues(table, new, definition=definition, reference=reference, today=TODAY)
+    [problem] = caught.value.problems
+    assert (problem.row, problem.column) == (None, "date du dialogue")
+    assert problem.message == "75056 : deux dialogues de ce territoire à la même date (15 mars 2025)."

@@ -14,6 +14,7 @@ those conflicts for the editor to settle before saving again.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 import pandas as pd
@@ -207,6 +208,10 @@ def rebase(base: ProgrammeTable, mine: ProgrammeTable, current: ProgrammeTable) 
 # --------------------------------------------------------------------------- a new dialogue
 
 
+#: « : déjà ligne 12. » — a row number means nothing in a form.
+_NO_ROW = re.compile(r" : déjà ligne \d+\.$")
+
+
 def with_dialogue(
     table: ProgrammeTable,
     *,
@@ -221,36 +226,9 @@ def with_dialogue(
     contact: str = "",
     today: dt.date | None = None,
 ) -> ProgrammeTable:
-    """``table`` with one more dialogue of the territory (``kind``, ``code``), checked like a file.
-
-    The dialogue is a new row after the territory's others (its name and members copied);
-    the whole table is validated again (:func:`validate_table`), so a date already used by
-    this territory, in the future or before the programme started is refused the same way,
-    with a French message naming the field.
-    """
-    rows = table.territories
-    own = rows[(rows["code"] == code) & (rows["type"] == kind)]
-    if own.empty:
-        raise ProgrammeFileError([Problem(None, "territoire", code, "territoire inconnu du programme.")])
-    raw = raw_from_editor(editor_frame(table, definition=definition))
-    new = {column: "" for column in raw.columns}
-    new.update({"code": code, "type": kind, "nom": own.iloc[0]["nom"], "membres": own.iloc[0]["membres"]})
-    new.update({lever: str(int(level)) for lever, level in levels.items()})
-    new.update({DIALOGUE_DATE: day.isoformat(), DIALOGUE_STAGE: stage.strip(), "notes": notes, "contact": contact})
-    at = int(own.index[-1]) + 1
-    raw = pd.concat([raw.iloc[:at], pd.DataFrame([new], dtype=object), raw.iloc[at:]], ignore_index=True)
-    try:
-        return validate_table(
-            raw, definition=definition, reference=reference, meta=dict(table.meta), filename="dialogue", today=today
-        )
-    except ProgrammeFileError as exc:  # only the new row can be at fault: name its fields, not a row number
-        fields = {DIALOGUE_DATE: "date du dialogue", DIALOGUE_STAGE: "étape", "notes": "notes", "contact": "contact"}
-        problems = [
-            Problem(None, fields.get(p.column or "", p.column), p.value, p.message)
-            for p in exc.problems
-            if p.row in (None, at + 2)  # validate_table numbers the first row 2
-        ]
-        raise ProgrammeFileError(problems or list(exc.problems), filename="dialogue") from None
+    """``table`` with one more dialogue of the territory (``kind``, ``code``): see :func:`with_dialogues`."""
+    new = pd.DataFrame([{"code": code, "type": kind, "date": day.isoformat(), **levels, "contact": contact}])
+    return with_dialogues(table, new, definition=definition, reference=reference, stage=stage, notes=notes, today=today)
 
 
 def with_dialogues(
@@ -263,19 +241,51 @@ def with_dialogues(
     notes: str = "",
     today: dt.date | None = None,
 ) -> ProgrammeTable:
-    """``table`` with one more dialogue per row of ``dialogues`` (columns code, type, the levers
-    and date, an ISO day), each checked as :func:`with_dialogue` does."""
-    for row in dialogues.to_dict("records"):
-        table = with_dialogue(
-            table,
-            code=str(row["code"]),
-            kind=str(row["type"]),
-            day=dt.date.fromisoformat(str(row["date"])),
-            levels={lever: int(row[lever]) for lever in definition.lever_ids},
-            definition=definition,
-            reference=reference,
-            stage=stage,
-            notes=notes,
-            today=today,
+    """``table`` with one more dialogue per row of ``dialogues`` (columns code, type, the levers,
+    date as an ISO day, optionally contact), checked like a file, in one validation.
+
+    Each dialogue is a new row after its territory's others (name and members copied); the
+    whole table is validated again (:func:`validate_table`), so a date already used by the
+    territory, in the future or before the programme started is refused the same way, with
+    a French message naming the field (and the territory, when there are several).
+    """
+    rows = table.territories
+    raw = raw_from_editor(editor_frame(table, definition=definition))
+    order = pd.Series(range(len(raw)), dtype=float)  # a new row goes right after its territory's last
+    added = []
+    for k, item in enumerate(dialogues.to_dict("records")):
+        code, kind = str(item["code"]), str(item["type"])
+        own = rows[(rows["code"] == code) & (rows["type"] == kind)]
+        if own.empty:
+            raise ProgrammeFileError([Problem(None, "territoire", code, "territoire inconnu du programme.")])
+        new = {column: "" for column in raw.columns}
+        new.update({"code": code, "type": kind, "nom": own.iloc[0]["nom"], "membres": own.iloc[0]["membres"]})
+        new.update({lever: str(int(item[lever])) for lever in definition.lever_ids})
+        new.update(
+            {DIALOGUE_DATE: str(item["date"]), DIALOGUE_STAGE: stage.strip(), "notes": notes}
+            | {"contact": str(item.get("contact") or "")}
         )
-    return table
+        added.append(new)
+        order[len(raw) + k] = int(own.index[-1]) + 0.5 + k / (len(dialogues) + 1)
+    raw = pd.concat([raw, pd.DataFrame(added, columns=raw.columns, dtype=object)], ignore_index=True)
+    ranks = order.sort_values(kind="stable").index
+    new_rows = {int(position) + 2 for position, source in enumerate(ranks) if source >= len(rows)}
+    raw = raw.loc[ranks].reset_index(drop=True)
+    try:
+        return validate_table(
+            raw, definition=definition, reference=reference, meta=dict(table.meta), filename="dialogue", today=today
+        )
+    except ProgrammeFileError as exc:  # only the new rows can be at fault: name their fields, not row numbers
+        fields = {DIALOGUE_DATE: "date du dialogue", DIALOGUE_STAGE: "étape", "notes": "notes", "contact": "contact"}
+        several = len(dialogues) > 1
+        problems = [
+            Problem(
+                None,
+                fields.get(p.column or "", p.column),
+                p.value,
+                (f"{raw.at[p.row - 2, 'code']} : " if several and p.row else "") + _NO_ROW.sub(".", p.message),
+            )
+            for p in exc.problems
+            if p.row is None or p.row in new_rows  # validate_table numbers the first row 2
+        ]
+        raise ProgrammeFileError(problems or list(exc.problems), filename="dialogue") from None
