@@ -33,12 +33,11 @@ mark_routed()
 inject_css()
 atelier.apply_mode()  # ?mode=atelier: projection style on any page
 page = st.navigation(PAGES)
-if page.url_path == "historique":  # even a damaged current version can be replaced from there
-    programme = data.current_programme_or_none()
-else:
-    programme = data.programme()
-if programme is not None:
-    demo_notice(programme)
-run_page(page)  # an unexpected error is told in French, its details logged
-if programme is not None:
-    credits(programme)
+# Read once per run, for the notices and the page; even a damaged current version can be
+# replaced from « Historique ».
+with data.this_run(damaged_ok=page.url_path == "historique") as programme:
+    if programme is not None:
+        demo_notice(programme)
+    run_page(page)  # an unexpected error is told in French, its details logged
+    if programme is not None:
+        credits(programme)

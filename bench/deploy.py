@@ -164,38 +164,39 @@ def deploy_rows(row, *, visits: int = 3, sessions: int = SESSIONS, log=print) ->
     with db, tempfile.TemporaryDirectory(prefix="bench-deploy-") as tmp:
         env = {"TERRITORIAL_DATA_DIR": tmp, "TERRITORIAL_DATABASE_URL": url or None}
         floor_direct = floor_proxy = None
-        # The floor page, direct then through the proxy.
-        server = Server(app=FLOOR_APP, log=LOGS / "deploy-plancher-direct.log")
-        try:
-            server.wait_healthy()
-            asyncio.run(emulated_visits(server.url + "/", 1))  # server caches
-            log(f"déploiement : plancher direct, {visits} visites sur le {LINK_LABEL}…")
-            got = asyncio.run(emulated_visits(server.url + "/", visits))
-            floor_direct = Stats([v.seconds for v in got if not v.error]).median
-            rows += _visit_rows(row, "3 formes", "page minimale (plancher), directe", got)
-        finally:
-            server.stop()
-        with Stack(instances=2, env=env, app=FLOOR_APP, log_dir=LOGS) as stack:
-            _warm(stack)
-            asyncio.run(emulated_visits(stack.url + "/", 1))
-            log(f"déploiement : plancher via nginx, {visits} visites…")
-            got = asyncio.run(emulated_visits(stack.url + "/", visits))
-            floor_proxy = Stats([v.seconds for v in got if not v.error]).median
-            rows += _visit_rows(row, "3 formes", "page minimale (plancher), via nginx + 2 instances", got)
-        # The dashboard, direct then through the proxy.
-        server = Server(env=env, log=LOGS / "deploy-direct.log")
-        try:
-            server.wait_healthy()
-            asyncio.run(emulated_visits(server.url + "/", 1))
-            log(f"déploiement : tableau de bord direct, {visits} visites…")
-            got = asyncio.run(emulated_visits(server.url + "/", visits))
-            rows += _visit_rows(row, "81", "directe (streamlit run, sans compression)", got, floor_direct)
-        finally:
-            server.stop()
+        if visits:  # 0: only the sessions
+            # The floor page, direct then through the proxy.
+            server = Server(app=FLOOR_APP, log=LOGS / "deploy-plancher-direct.log")
+            try:
+                server.wait_healthy()
+                asyncio.run(emulated_visits(server.url + "/", 1))  # server caches
+                log(f"déploiement : plancher direct, {visits} visites sur le {LINK_LABEL}…")
+                got = asyncio.run(emulated_visits(server.url + "/", visits))
+                floor_direct = Stats([v.seconds for v in got if not v.error]).median
+                rows += _visit_rows(row, "3 formes", "page minimale (plancher), directe", got)
+            finally:
+                server.stop()
+            with Stack(instances=2, env=env, app=FLOOR_APP, log_dir=LOGS) as stack:
+                _warm(stack)
+                asyncio.run(emulated_visits(stack.url + "/", 1))
+                log(f"déploiement : plancher via nginx, {visits} visites…")
+                got = asyncio.run(emulated_visits(stack.url + "/", visits))
+                floor_proxy = Stats([v.seconds for v in got if not v.error]).median
+                rows += _visit_rows(row, "3 formes", "page minimale (plancher), via nginx + 2 instances", got)
+            # The dashboard, direct then through the proxy.
+            server = Server(env=env, log=LOGS / "deploy-direct.log")
+            try:
+                server.wait_healthy()
+                asyncio.run(emulated_visits(server.url + "/", 1))
+                log(f"déploiement : tableau de bord direct, {visits} visites…")
+                got = asyncio.run(emulated_visits(server.url + "/", visits))
+                rows += _visit_rows(row, "81", "directe (streamlit run, sans compression)", got, floor_direct)
+            finally:
+                server.stop()
         for n in (1, 2):
             with Stack(instances=n, env=env, log_dir=LOGS) as stack:
                 _warm(stack)
-                if n == 2:
+                if n == 2 and visits:
                     asyncio.run(emulated_visits(stack.url + "/", 1))
                     log(f"déploiement : tableau de bord via nginx, {visits} visites…")
                     got = asyncio.run(emulated_visits(stack.url + "/", visits))
@@ -248,7 +249,7 @@ def main() -> int:
     from bench.run import Row, table
 
     parser = argparse.ArgumentParser(description="Le déploiement (nginx + instances) mesuré.")
-    parser.add_argument("--visits", type=int, default=3)
+    parser.add_argument("--visits", type=int, default=3, help="premières visites (0 : les sessions seules)")
     parser.add_argument("--sessions", type=int, default=SESSIONS)
     args = parser.parse_args()
     rows, problems = deploy_rows(Row, visits=args.visits, sessions=args.sessions)

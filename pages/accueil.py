@@ -3,8 +3,6 @@
 import streamlit as st
 
 from territorial.content.colouring import COLOUR_SEGMENT
-from territorial.content.levers import key_figures
-from territorial.content.territory_map import map_summary
 from territorial.core.fmt import escape_markdown, fr_int, fr_pop
 from territorial.ui import as_of, cached_views
 from territorial.ui.layout import show_map
@@ -13,7 +11,7 @@ from territorial.ui.router import ensure_routed
 ensure_routed()
 programme = as_of.programme()
 definition = programme.definition
-figures = key_figures(programme)
+figures = cached_views.key_figures(programme)
 
 st.title(escape_markdown(definition.name))
 st.caption(
@@ -48,8 +46,7 @@ for col, lever in zip(st.columns(len(definition.levers)), definition.levers, str
 
 st.subheader("Carte des territoires par segment")
 codes = tuple(programme.territories.index)
-view = cached_views.frame(programme, mode=COLOUR_SEGMENT, codes=codes)
-st.caption(escape_markdown(map_summary(programme, programme.territories, view)))
+st.caption(cached_views.map_caption(programme, mode=COLOUR_SEGMENT, codes=codes))
 show_map(
     cached_views.territories_map(programme, mode=COLOUR_SEGMENT, codes=codes, height=620),
     title="Carte des territoires par segment de taille",

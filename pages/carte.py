@@ -9,7 +9,6 @@ import streamlit as st
 from territorial.content.colouring import COLOUR_SEGMENT, colour_modes
 from territorial.content.selection import Filters, apply_filters, kinds_present, valid_code
 from territorial.content.tables import territory_card
-from territorial.content.territory_map import map_summary
 from territorial.core.fmt import escape_markdown, plural
 from territorial.ui import as_of, cached_views, downloads, url_state
 from territorial.ui.layout import clicked_code, show_clickable_map
@@ -92,7 +91,7 @@ st.title("Carte des territoires")
 url_state.warn(notes)
 codes = tuple(shown.index)
 view = cached_views.frame(programme, mode=mode, codes=codes)
-st.caption(escape_markdown(map_summary(programme, shown, view)))
+st.caption(cached_views.map_caption(programme, mode=mode, codes=codes))
 if shown.empty:
     st.warning("Aucun territoire ne correspond aux filtres choisis.")
 

@@ -9,7 +9,6 @@ import streamlit as st
 from territorial.content.charts import CELL_SELECTION
 from territorial.content.levers import segment_summary
 from territorial.content.selection import Filters, apply_filters
-from territorial.content.territory_map import map_summary
 from territorial.core.fmt import escape_markdown, fr_int, fr_pct, fr_pop, plural
 from territorial.ui import as_of, cached_views, downloads, url_state
 from territorial.ui.evolution import segments_evolution
@@ -80,7 +79,7 @@ codes = tuple(active.index)
 view = cached_views.frame(programme, mode=lever_id, codes=codes)
 col_map, col_list = st.columns([3, 2])
 with col_map:
-    st.caption(escape_markdown(map_summary(programme, active, view)))
+    st.caption(cached_views.map_caption(programme, mode=lever_id, codes=codes))
     show_map(
         cached_views.territories_map(programme, mode=lever_id, codes=codes, height=520),
         title=f"Carte : {view.title}",

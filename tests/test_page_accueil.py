@@ -37,14 +37,14 @@ def test_overview_shows_key_figures_and_the_map(folium_recorder, demo) -> None:
 
 def test_an_unexpected_error_is_told_in_french_and_logged(folium_recorder, monkeypatch, caplog) -> None:
     """Visitors read a French message (no traceback, no server path); the log has the details."""
-    from territorial.content import levers
+    from territorial.ui import cached_views
     from territorial.ui.layout import ENV_RAISE, UNEXPECTED_ERROR
 
     def broken(*args, **kwargs):
         raise RuntimeError("Fichier introuvable : /srv/secret/programme.sqlite")
 
     monkeypatch.delenv(ENV_RAISE)
-    monkeypatch.setattr(levers, "key_figures", broken)
+    monkeypatch.setattr(cached_views, "key_figures", broken)
     at = AppTest.from_file(APP, default_timeout=120).run()
 
     assert not at.exception
@@ -57,10 +57,26 @@ def test_an_unexpected_error_is_told_in_french_and_logged(folium_recorder, monke
 
 def test_tests_see_the_exception_itself(folium_recorder, monkeypatch) -> None:
     """With TERRITORIAL_RAISE_ERRORS (set for the tests), the error is not turned into a message."""
-    from territorial.content import levers
+    from territorial.ui import cached_views
     from territorial.ui.layout import UNEXPECTED_ERROR
 
-    monkeypatch.setattr(levers, "key_figures", lambda *a, **k: 1 / 0)
+    monkeypatch.setattr(cached_views, "key_figures", lambda *a, **k: 1 / 0)
     at = AppTest.from_file(APP, default_timeout=120).run()
     assert len(at.exception) == 1  # Streamlit's own (English, redacted) message: what visitors no longer see
     assert UNEXPECTED_ERROR not in [e.value for e in at.error]
+
+
+def test_the_router_and_the_page_read_the_store_once_per_run(folium_recorder, monkeypatch) -> None:
+    """One query for the current version per page view: the page shows what the router read."""
+    from territorial.storage.store import Store
+    from territorial.ui import data
+
+    reads = []
+    current_id = Store.current_id
+    monkeypatch.setattr(Store, "current_id", lambda self: reads.append(1) or current_id(self))
+    at = AppTest.from_file(APP, default_timeout=120).run()
+    assert not at.exception
+    assert len(reads) == 1
+    at.run()
+    assert len(reads) == 2  # and again at the next run: a version saved elsewhere is seen
+    assert data.THIS_RUN not in at.session_state  # dropped when the run ends (callbacks read the store)

@@ -125,10 +125,34 @@ def years_text(years: object) -> str:
 # --------------------------------------------------------------------- reading
 
 
+#: The last setting read, per file: (its stat signature, what was read). Every page run
+#: asks for the setting (through the reference cache's name); reading and parsing the TOML
+#: each time cost a page about 1 ms, a stat costs microseconds.
+_READ: dict[Path, tuple[tuple[int, int, int], PopulationSource]] = {}
+
+
 def load(directory: Path | None = None) -> PopulationSource:
-    """Read and check ``populations.toml`` (not the data files: see :func:`read_communes`)."""
+    """Read and check ``populations.toml`` (not the data files: see :func:`read_communes`).
+
+    Read again only when the file changes (its size, modification time or inode).
+    """
     directory = Path(directory or DEFAULT_DIR)
     path = directory / SETTING_FILE
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        info = None
+    signature = (info.st_mtime_ns, info.st_size, info.st_ino) if info else None
+    known = _READ.get(path)
+    if known is not None and signature is not None and known[0] == signature:
+        return known[1]
+    source = _read(directory, path)
+    if signature is not None:
+        _READ[path] = (signature, source)
+    return source
+
+
+def _read(directory: Path, path: Path) -> PopulationSource:
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:

@@ -66,8 +66,11 @@ class Programme:
 
     def population_years(self, data: pd.DataFrame | None = None) -> str:
         """The years of the populations of ``data`` (default: all territories), « 2023 »."""
-        frame = self.territories if data is None else data
-        return years_text(frame["annee_population"])
+        return self._all_years if data is None else years_text(data["annee_population"])
+
+    @cached_property
+    def _all_years(self) -> str:
+        return years_text(self.territories["annee_population"])
 
     def population_label(self, data: pd.DataFrame | None = None) -> str:
         """« population municipale 2023 en vigueur au 1er janvier 2026, INSEE » for ``data``."""

@@ -15,6 +15,7 @@ import streamlit as st
 
 from territorial.content.dialogues import as_of_text, half_year_ends
 from territorial.core.fmt import fr_date
+from territorial.core.memo import shared
 from territorial.model.dialogue_dates import start_year, today_in_paris
 from territorial.model.programme import Programme
 from territorial.ui import data, url_state
@@ -24,14 +25,15 @@ PARAM = "au"
 LATEST = "Aujourd'hui"  # each territory at its latest dialogue
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)
-def _at(_programme: Programme, token: int, day: dt.date | None) -> Programme:
-    return _programme.at(day)
+@shared(max_entries=16)
+def _at(_programme: Programme, token: int, day: dt.date | None) -> tuple[Programme, str]:
+    shown = _programme.at(day)
+    return shown, as_of_text(shown)
 
 
 def at(programme: Programme, day: dt.date | None) -> Programme:
     """``programme`` as of ``day`` (cached per programme content and day)."""
-    return _at(programme, programme.fingerprint, day)
+    return _at(programme, programme.fingerprint, day)[0]
 
 
 def programme() -> Programme:
@@ -56,9 +58,9 @@ def programme() -> Programme:
         )
     day = st.session_state[KEY]
     url_state.sync({PARAM: day.isoformat() if day else None})
-    shown = at(base, day)
-    st.sidebar.caption(as_of_text(shown))
+    shown, text = _at(base, base.fingerprint, day)
+    st.sidebar.caption(text)
     url_state.warn([note])
     if day is not None:  # a past situation is said on the page itself (the sidebar is folded on phones)
-        st.info(f"{as_of_text(shown)} Pour la situation actuelle, choisissez « {LATEST} » dans « Situation au ».")
+        st.info(f"{text} Pour la situation actuelle, choisissez « {LATEST} » dans « Situation au ».")
     return shown

@@ -12,6 +12,7 @@ import folium
 import streamlit as st
 
 from territorial.content.workshop import Step, before_after_views, changes_map, step_map, steps
+from territorial.core.memo import shared
 from territorial.core.paths import ASSETS_DIR
 from territorial.model.programme import Programme
 from territorial.ui import data, url_state
@@ -38,18 +39,18 @@ def projection_style() -> None:
     st.html(f"<style>{CSS_FILE.read_text(encoding='utf-8')}</style>")
 
 
-@st.cache_resource(show_spinner=False, max_entries=128)
+@shared(max_entries=128)
 def _steps(_programme: Programme, token: int, territory: str | None) -> list[Step]:
     return steps(_programme, territory=territory)
 
 
-@st.cache_resource(show_spinner=False, max_entries=64)
+@shared(max_entries=64)
 def _map(_programme: Programme, token: int, number: int, territory: str | None, height: int) -> folium.Map:
     step = _steps(_programme, token, territory)[number - 1]
     return step_map(_programme, step, outlines=data.base_outlines(), reference=data.reference(), height=height)
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)
+@shared(max_entries=16)
 def _changes_maps(_programme: Programme, token: int, height: int) -> tuple[folium.Map, folium.Map]:
     before, after = before_after_views(_programme)
     outlines = data.base_outlines()

@@ -1,7 +1,7 @@
 """Cached maps, charts, tables and texts of the Carte and Segments pages.
 
 A rerun whose inputs did not change reuses what was built before
-(``st.cache_resource``, shared by the sessions and never mutated by the pages): the
+(:func:`territorial.core.memo.shared`, shared by the sessions and never mutated by the pages): the
 key is the programme's content token plus what the view shows (colouring, codes
 shown, highlighted territory or cell).
 """
@@ -12,21 +12,23 @@ import copy
 
 import folium
 import pandas as pd
-import streamlit as st
 
 from territorial.cartography.geometry import MapFrame
 from territorial.content import charts
 from territorial.content.html_table import html_table
-from territorial.content.levers import segment_lever_matrix
+from territorial.content.levers import KeyFigures, segment_lever_matrix
+from territorial.content.levers import key_figures as _key_figures
 from territorial.content.selection import regions_present, search_label
 from territorial.content.summary import contrasts as _contrasts
 from territorial.content.tables import territory_table
-from territorial.content.territory_map import context_bounds, map_frame, programme_map
+from territorial.content.territory_map import context_bounds, map_frame, map_summary, programme_map
+from territorial.core.fmt import escape_markdown
+from territorial.core.memo import shared
 from territorial.model.programme import Programme
 from territorial.ui import data
 
 
-@st.cache_resource(show_spinner=False, max_entries=64)
+@shared(max_entries=64)
 def _frame(_programme: Programme, token: int, mode: str, codes: tuple[str, ...]) -> MapFrame:
     return map_frame(_programme, _programme.territories.loc[list(codes)], mode=mode)
 
@@ -36,7 +38,18 @@ def frame(programme: Programme, *, mode: str, codes: tuple[str, ...]) -> MapFram
     return _frame(programme, programme.fingerprint, mode, codes)
 
 
-@st.cache_resource(show_spinner=False, max_entries=64)
+@shared(max_entries=64)
+def _caption(_programme: Programme, token: int, mode: str, codes: tuple[str, ...]) -> str:
+    view = _frame(_programme, token, mode, codes)
+    return escape_markdown(map_summary(_programme, _programme.territories.loc[list(codes)], view))
+
+
+def map_caption(programme: Programme, *, mode: str, codes: tuple[str, ...]) -> str:
+    """The sentence saying what the map of ``codes`` coloured by ``mode`` shows, as Markdown (cached)."""
+    return _caption(programme, programme.fingerprint, mode, codes)
+
+
+@shared(max_entries=64)
 def _map(
     _programme: Programme, token: int, mode: str, codes: tuple[str, ...], highlight: str | None, height: int
 ) -> folium.Map:
@@ -57,7 +70,7 @@ def territories_map(
     return _map(programme, programme.fingerprint, mode, codes, highlight, height)
 
 
-@st.cache_resource(show_spinner=False, max_entries=32)
+@shared(max_entries=32)
 def _heatmap(_programme: Programme, token: int, segment: str | None, lever: str | None) -> dict:
     matrix = segment_lever_matrix(_programme)
     return charts.segment_lever_heatmap(matrix, _programme.definition, selected=(segment, lever)).to_dict()
@@ -73,7 +86,7 @@ def heatmap(programme: Programme, *, segment: str | None, lever: str | None) -> 
     return copy.deepcopy(_heatmap(programme, programme.fingerprint, segment, lever))
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)
+@shared(max_entries=16)
 def _levels(_programme: Programme, token: int, lever: str) -> dict:
     return charts.level_distribution(_programme, lever).to_dict()
 
@@ -83,7 +96,17 @@ def level_distribution(programme: Programme, lever: str) -> dict:
     return copy.deepcopy(_levels(programme, programme.fingerprint, lever))
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
+@shared(max_entries=16)
+def _figures(_programme: Programme, token: int) -> KeyFigures:
+    return _key_figures(_programme)
+
+
+def key_figures(programme: Programme) -> KeyFigures:
+    """:func:`territorial.content.levers.key_figures` of the whole programme (cached)."""
+    return _figures(programme, programme.fingerprint)
+
+
+@shared(max_entries=4)
 def _contrasts_of(_programme: Programme, token: int) -> list[str]:
     return _contrasts(_programme)
 
@@ -93,7 +116,7 @@ def contrasts(programme: Programme) -> list[str]:
     return _contrasts_of(programme, programme.fingerprint)
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
+@shared(max_entries=4)
 def _labels(_programme: Programme, token: int) -> dict[str, str]:
     data = _programme.territories.sort_values("nom")
     return {code: search_label(row) for code, row in data.iterrows()}
@@ -104,7 +127,7 @@ def search_labels(programme: Programme) -> dict[str, str]:
     return _labels(programme, programme.fingerprint)
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
+@shared(max_entries=4)
 def _regions(_programme: Programme, token: int) -> dict[str, str]:
     return regions_present(_programme)
 
@@ -114,7 +137,7 @@ def regions(programme: Programme) -> dict[str, str]:
     return _regions(programme, programme.fingerprint)
 
 
-@st.cache_resource(show_spinner=False, max_entries=64)
+@shared(max_entries=64)
 def _table(_programme: Programme, token: int, codes: tuple[str, ...]) -> pd.DataFrame:
     return territory_table(_programme, _programme.territories.loc[list(codes)])
 
@@ -124,7 +147,7 @@ def table(programme: Programme, codes: tuple[str, ...]) -> pd.DataFrame:
     return _table(programme, programme.fingerprint, codes)
 
 
-@st.cache_resource(show_spinner=False, max_entries=64)
+@shared(max_entries=64)
 def _table_html(
     _programme: Programme,
     token: int,
@@ -159,5 +182,17 @@ def table_html(
 
 def clear() -> None:
     """Forget every cached view (tests)."""
-    for cached in (_frame, _map, _heatmap, _levels, _contrasts_of, _labels, _regions, _table, _table_html):
+    for cached in (
+        _figures,
+        _frame,
+        _caption,
+        _map,
+        _heatmap,
+        _levels,
+        _contrasts_of,
+        _labels,
+        _regions,
+        _table,
+        _table_html,
+    ):
         cached.clear()

@@ -1,19 +1,25 @@
 """Cached access to the reference, the definition and the current programme.
 
 Everything that does not change between reruns is computed once per process and
-shared by every session (``st.cache_resource``): the reference geography, the
-definition, the current programme and its display geometry.
+shared by every session (:func:`territorial.core.memo.shared`): the reference geography,
+the definition, the current programme and its display geometry.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import time
+import weakref
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from territorial.cartography.geometry import MapOutlines, national_outlines
+from territorial.core.memo import shared
 from territorial.core.paths import DATA_DIR
 from territorial.model.build import OneBuild
 from territorial.model.definition import ProgrammeDefinition, load_definition
@@ -34,7 +40,7 @@ log = logging.getLogger(__name__)
 DEMO_FILE = DATA_DIR / "demo_programme.csv"
 
 
-@st.cache_resource(show_spinner=False)
+@shared()
 def _reference() -> Reference:
     return load_reference()
 
@@ -70,7 +76,7 @@ def reference() -> Reference:
     return _reference()
 
 
-@st.cache_resource(show_spinner=False)
+@shared()
 def definition() -> ProgrammeDefinition:
     """The programme definition (data/programme.toml)."""
     return load_definition()
@@ -80,11 +86,27 @@ def definition() -> ProgrammeDefinition:
 DATABASE_SECRET = "database_url"
 
 
+#: The secrets object last found without any secrets file, and when. Streamlit looks for its
+#: files again at every access while there is none (about 4 ms a page run, under a lock
+#: shared by every session), so their absence is only checked again after
+#: :data:`SECRETS_RECHECK` seconds.
+_no_secrets_file: tuple[weakref.ref, float] | None = None
+SECRETS_RECHECK = 30.0
+
+
 def secret(key: str) -> str | None:
     """A top-level Streamlit secret, or None (also when there is no secrets file); a list is comma-joined."""
+    global _no_secrets_file
+    holder = st.secrets
+    known = _no_secrets_file
+    if known is not None and known[0]() is holder and time.monotonic() - known[1] < SECRETS_RECHECK:
+        return None
     try:
-        value = st.secrets.get(key)
-    except (FileNotFoundError, KeyError):
+        value = holder.get(key)
+    except FileNotFoundError:
+        _no_secrets_file = (weakref.ref(holder), time.monotonic())
+        return None
+    except KeyError:
         return None
     if value is None:
         return None
@@ -119,7 +141,7 @@ def _open(url: str | None) -> Store | None:
     return opened
 
 
-@st.cache_resource(show_spinner=False)
+@shared()
 def _store(url: str | None, data_dir: str) -> Store:
     """The storage, opened once per process (read-only if it cannot be written).
 
@@ -151,7 +173,7 @@ def store() -> Store:
     return opened
 
 
-@st.cache_resource(show_spinner=False)
+@shared()
 def _demo_table() -> ProgrammeTable:
     return load_programme_file(
         DEMO_FILE.read_bytes(), filename=DEMO_FILE.name, definition=definition(), reference=_reference()
@@ -210,7 +232,7 @@ def history() -> pd.DataFrame:
         unavailable(exc)
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
+@shared(max_entries=8)
 def _version(key: str, version_id: int) -> StoredVersion:
     return store().get(version_id)
 
@@ -254,15 +276,19 @@ def readable_programme(version_id: int, *, damaged_text: str = DAMAGED_TEXT) -> 
         return None
 
 
-@st.cache_resource(show_spinner="Chargement du programme…", max_entries=4)
+@shared(max_entries=4)
 def _programme_at(key: str, version_id: int) -> Programme:
     return resolve(version(version_id).table, reference=_reference(), definition=definition())
 
 
 def programme_at(version_id: int) -> Programme:
-    """The resolved programme of one version (cached by id)."""
+    """The resolved programme of one version (cached by id; a spinner while it is resolved)."""
     reference()
-    return _programme_at(_store_key(), version_id)
+    key = _store_key()
+    if _programme_at.has(key, version_id):
+        return _programme_at(key, version_id)
+    with st.spinner("Chargement du programme…"):
+        return _programme_at(key, version_id)
 
 
 CURRENT_DAMAGED_TEXT = (
@@ -285,10 +311,45 @@ def programme() -> Programme:
     """The programme shown by the dashboard: the current version of the store.
 
     The current version id is checked at every rerun (one small query), so a
-    version saved by anyone is seen by every session at its next rerun.
+    version saved by anyone is seen by every session at its next rerun. The router
+    reads it once at the start of each run (:func:`this_run`): the page gets the same
+    programme, with no second query, and never another version than the notices
+    around it.
     """
+    held = st.session_state.get(THIS_RUN)
+    if held is not None and not _in_fragment():
+        return held
     reference()
     return programme_at(current_version_id())
+
+
+#: Session-state key of the programme the router read for the run under way.
+THIS_RUN = "_territorial_programme_du_passage"
+
+
+def _in_fragment() -> bool:
+    """Whether only a fragment is rerunning (the router did not run: nothing was read for it)."""
+    ctx = get_script_run_ctx()
+    return bool(ctx and ctx.fragment_ids_this_run)
+
+
+@contextmanager
+def this_run(*, damaged_ok: bool = False) -> Iterator[Programme | None]:
+    """The router's reading of the current programme, held for the page of this run.
+
+    ``damaged_ok``: a current version that cannot be read gives None after a French error
+    (the « Historique » page, from which it can be replaced) instead of stopping. Widget
+    callbacks run before the router, so the programme is dropped when the run ends, however
+    it ends: a callback reads the store itself.
+    """
+    st.session_state.pop(THIS_RUN, None)
+    shown = current_programme_or_none() if damaged_ok else programme()
+    if shown is not None:
+        st.session_state[THIS_RUN] = shown
+    try:
+        yield shown
+    finally:
+        st.session_state.pop(THIS_RUN, None)
 
 
 def _store_key() -> str:
@@ -300,7 +361,7 @@ def _store_key() -> str:
     return f"{database_url() or ''}|{store_module.data_dir()}|{token}"
 
 
-@st.cache_resource(show_spinner=False)
+@shared()
 def base_outlines(insets: bool = True) -> MapOutlines:
     """The national map's base: région borders as lines, plus overseas inset frames.
 

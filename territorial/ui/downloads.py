@@ -17,6 +17,7 @@ import streamlit as st
 from territorial.content.colouring import COLOUR_SEGMENT
 from territorial.content.territory_map import map_frame
 from territorial.core.fmt import escape_markdown, fr_float, fr_int, slug
+from territorial.core.memo import shared
 from territorial.model.programme import Programme
 from territorial.model.reference import Reference
 from territorial.takeaways import images
@@ -28,7 +29,7 @@ PDF, PNG, SVG, HTML, ZIP = "application/pdf", "image/png", "image/svg+xml", "tex
 _ZIP_STATE = "telechargements_zip_fiches"
 
 
-@st.cache_resource(show_spinner=False)
+@shared()
 def _export_outlines(_reference: Reference) -> dict:
     return export_outlines(_reference)
 

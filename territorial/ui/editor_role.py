@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import streamlit as st
 
+from territorial.core.memo import shared
 from territorial.storage import access
 from territorial.ui import data
 
 ROLE = "editeur_empreinte"
 
 
-@st.cache_resource(show_spinner=False)
+@shared()
 def login_guard() -> access.LoginGuard:
     """Failures of every session of this process, per client address (a new tab does not reset them)."""
     return access.LoginGuard()

@@ -15,6 +15,7 @@ import streamlit as st
 from territorial.content import evolution
 from territorial.content.html_table import html_table
 from territorial.core.fmt import escape_html, escape_markdown, plural
+from territorial.core.memo import shared
 from territorial.model.programme import Programme
 
 MODE_KEY = "segments_evolution_mode"
@@ -22,7 +23,7 @@ MODE_KEY = "segments_evolution_mode"
 TABLE_KIND = "tableau-evolution"
 
 
-@st.cache_resource(show_spinner=False, max_entries=64)
+@shared(max_entries=64)
 def _timeline(_programme: Programme, token: int, code: str) -> tuple[dict | None, str, pd.DataFrame]:
     chart = evolution.timeline_chart(_programme, code)
     return (
@@ -58,7 +59,7 @@ def fiche_timeline(programme: Programme, code: str, name: str) -> None:
                 )
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)
+@shared(max_entries=16)
 def _segments(_programme: Programme, token: int, mode: str) -> tuple[list[dict], list[str], pd.DataFrame, int, int]:
     data, left_out = evolution.segment_evolution(_programme, by=mode)
     definition = _programme.definition

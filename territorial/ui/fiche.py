@@ -3,21 +3,21 @@
 from __future__ import annotations
 
 import folium
-import streamlit as st
 
 from territorial.content.fiche import Fiche, fiche_data
 from territorial.content.fiche_map import context_caption, context_map
+from territorial.core.memo import shared
 from territorial.model.programme import Programme
 from territorial.ui import data
 
 
-@st.cache_resource(show_spinner=False, max_entries=256)
+@shared(max_entries=256)
 def _fiche(_programme: Programme, token: int, code: str) -> tuple[Fiche, str]:
     fiche = fiche_data(_programme, code, reference=data.reference())
     return fiche, context_caption(_programme, data.reference(), fiche)
 
 
-@st.cache_resource(show_spinner=False, max_entries=64)
+@shared(max_entries=64)
 def _context_map(_programme: Programme, token: int, code: str, height: int) -> folium.Map:
     return context_map(_programme, data.reference(), code, height=height)
 

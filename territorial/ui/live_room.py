@@ -35,6 +35,7 @@ from territorial.content.live_room import (
     participation_url,
 )
 from territorial.core.fmt import escape_html, escape_markdown, fr_int, plural
+from territorial.core.memo import shared
 from territorial.model.programme import Programme
 from territorial.storage.rooms import (
     LEVELS,
@@ -66,7 +67,7 @@ _SEEN_KEY, _FEEDBACK_KEY, _RESET_KEY = "salle_vu", "salle_retour", "salle_confir
 # --------------------------------------------------------------------------- shared
 
 
-@st.cache_resource(show_spinner=False)
+@shared()
 def _rooms(key: str) -> RoomStore:
     return RoomStore(data.store().engine)
 
@@ -553,7 +554,7 @@ def controls(store: RoomStore, room: Room) -> None:
         st.error(escape_markdown(error))
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)
+@shared(max_entries=16)
 def _room_map(_programme: Programme, fingerprint: int, codes: tuple[str, ...], height: int) -> folium.Map:
     return live_room.room_map(_programme, pd.Series(1, index=list(codes)), outlines=data.base_outlines(), height=height)
 

@@ -1,0 +1,100 @@
+"""A process-wide memo for what every session shares: built once, kept while it is used.
+
+Like ``st.cache_resource`` (same rule: parameters whose name starts with ``_`` are not part
+of the key, so a programme is passed as ``_programme`` next to its content token), but
+keyed by Python's own hashing of the arguments. ``st.cache_resource`` hashes each argument
+with its own recursive hasher and inspects the function's signature at every call: about
+0.5 ms a call, a dozen calls in every page run, so a quarter of the server's time per
+visit when a hundred people open the overview at once (bench/deploy.py).
+
+Each key is computed once, even when many sessions ask for it at the same moment (the
+others wait for the first); the least recently used entries are dropped beyond
+``max_entries``. What is returned is shared: callers never mutate it.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+
+class Shared:
+    """The memo of one function (see :func:`shared`)."""
+
+    def __init__(self, func: Callable[..., Any], max_entries: int | None) -> None:
+        self._signature = inspect.signature(func)
+        names = list(self._signature.parameters)
+        self._keyed = tuple(i for i, name in enumerate(names) if not name.startswith("_"))
+        self._func = func
+        self._max = max_entries
+        self._entries: OrderedDict[Hashable, Any] = OrderedDict()
+        self._computing: dict[Hashable, threading.Lock] = {}
+        self._lock = threading.Lock()
+        functools.update_wrapper(self, func)
+
+    def _arguments(self, args: tuple, kwargs: dict) -> tuple:
+        """Every argument, in the order of the parameters (defaults filled in)."""
+        if kwargs or len(args) != len(self._signature.parameters):
+            bound = self._signature.bind(*args, **kwargs)
+            bound.apply_defaults()
+            args = tuple(bound.arguments.values())
+        return args
+
+    def _key(self, args: tuple) -> Hashable:
+        return tuple(args[i] for i in self._keyed)
+
+    def has(self, *args: Any, **kwargs: Any) -> bool:
+        """Whether the value for these arguments is already there (nothing is computed)."""
+        key = self._key(self._arguments(args, kwargs))
+        with self._lock:
+            return key in self._entries
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        args = self._arguments(args, kwargs)
+        key = self._key(args)
+        with self._lock:
+            if key in self._entries:
+                self._entries.move_to_end(key)
+                return self._entries[key]
+            computing = self._computing.setdefault(key, threading.Lock())
+        with computing:  # one computation per key; the others wait for it
+            with self._lock:
+                if key in self._entries:
+                    self._entries.move_to_end(key)
+                    return self._entries[key]
+            try:
+                value = self._func(*args)
+            except BaseException:
+                self._done(key, computing)
+                raise
+            with self._lock:
+                self._entries[key] = value
+                while self._max is not None and len(self._entries) > self._max:
+                    self._entries.popitem(last=False)
+            self._done(key, computing)
+        return value
+
+    def _done(self, key: Hashable, computing: threading.Lock) -> None:
+        with self._lock:
+            if self._computing.get(key) is computing:
+                del self._computing[key]
+
+    def clear(self) -> None:
+        """Forget every entry (tests, and a storage that changed place)."""
+        with self._lock:
+            self._entries.clear()
+
+
+def shared(max_entries: int | None = None) -> Callable[[Callable[..., T]], Callable[..., T]]:
+    """Decorator: memoise a function of hashable arguments for the whole process."""
+
+    def decorate(func: Callable[..., T]) -> Shared:
+        return Shared(func, max_entries)
+
+    return decorate
