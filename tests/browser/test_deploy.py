@@ -17,6 +17,7 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
+import brotli
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Route, expect
 
@@ -91,6 +92,15 @@ def _shapes(page: Page, count: int) -> None:
     expect(page.frame_locator(MAP_IFRAME).first.locator("path.territoire")).to_have_count(count, timeout=WAIT_MS)
 
 
+def _until(page: Page, predicate, seconds: float = 20.0) -> bool:
+    """Whether ``predicate`` becomes true within ``seconds`` (a projector refreshes every few seconds)."""
+    for _ in range(int(seconds / 0.25)):
+        if predicate():
+            return True
+        page.wait_for_timeout(250)
+    return predicate()
+
+
 def _demo_minus_last() -> bytes:
     """The demonstration file without its last territory (every row of it: one per dialogue)."""
     lines = DEMO.read_bytes().rstrip(b"\n").split(b"\n")
@@ -130,7 +140,14 @@ def test_through_the_proxy_under_a_path(stack: Stack, keys: dict[int, str], brow
         compressed = len(r.read())
     with urllib.request.urlopen(js, timeout=10) as r:
         assert r.headers.get("Content-Encoding") is None
-        assert compressed < 0.4 * len(r.read())
+        plain = r.read()
+        assert compressed < 0.4 * len(plain)
+    # brotli (what browsers ask for over HTTPS): smaller still, and decodes to the same script.
+    with urllib.request.urlopen(urllib.request.Request(js, headers={"Accept-Encoding": "br, gzip"}), timeout=10) as r:
+        assert r.headers["Content-Encoding"] == "br"
+        squeezed = r.read()
+    assert brotli.decompress(squeezed) == plain
+    assert len(squeezed) < compressed
 
     # Links between pages, URL state, fiche links in the Markdown of a page, downloads.
     page.goto(f"{stack.url}/fiche?territoire={LYON}")
@@ -151,6 +168,51 @@ def test_through_the_proxy_under_a_path(stack: Stack, keys: dict[int, str], brow
     _shapes(page, 81)
     assert external == []
     context.close()
+
+
+def test_a_room_gathers_phones_served_by_both_instances(stack: Stack, keys: dict[int, str], browser: Browser) -> None:
+    """The projector on one instance counts the answers of phones sent to either instance
+    (rooms live in the shared PostgreSQL), without a reload."""
+    from territorial.harness import room as driver
+    from territorial.storage.rooms import RoomStore
+
+    first, second = (s.port for s in stack.instances)
+    room = RoomStore.open(stack.database_url).open_room()
+    external: list[str] = []
+    projector_context = _context(browser, stack, keys[first], external)
+    projector = projector_context.new_page()
+    projector.goto(f"{stack.url}/salle?salle={room.code}")
+    projector.wait_for_function(driver.COUNT_JS, timeout=WAIT_MS)
+    projector.evaluate("() => { window.__sans_rechargement = 'oui'; }")
+    contexts = [projector_context]
+    for count, (port, search, levels) in enumerate(
+        [
+            (second, "Métropole de Lyon", [2, 1, 3, 2]),
+            (first, "Ardèche", [0, 1, 2, 3]),
+            (second, "Ardèche", [1, 1, 1, 1]),
+        ],
+        start=1,
+    ):
+        context = _context(browser, stack, keys[port], external)
+        contexts.append(context)
+        phone = context.new_page()
+        phone.set_viewport_size({"width": 390, "height": 844})
+        phone.goto(f"{stack.url}/participer?salle={room.code}")
+        phone.get_by_text("Choisissez d'abord votre territoire").wait_for(timeout=WAIT_MS)
+        driver.choose_territory(phone, search)
+        driver.answer_levels(phone, levels)
+        assert _until(projector, lambda n=count: driver.projector_count(projector) == n), count
+    assert _until(projector, lambda: driver.projector_answered(projector) == 2)  # Lyon and Ardèche
+    assert projector.evaluate("() => window.__sans_rechargement") == "oui"
+    assert external == []
+    for context in contexts:
+        context.close()
+    # Both instances served phones (nginx's log: « $request_uri $status $upstream_addr … »).
+    time.sleep(1)
+    streams = [
+        line.split()[2] for line in stack.nginx.access_log.read_text().splitlines() if "_stcore/stream 101" in line
+    ]
+    assert {f"127.0.0.1:{first}", f"127.0.0.1:{second}"} <= set(streams)
 
 
 def test_a_version_saved_through_one_instance_is_shown_by_the_other(
