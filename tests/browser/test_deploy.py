@@ -166,6 +166,15 @@ def test_through_the_proxy_under_a_path(stack: Stack, keys: dict[int, str], brow
     page.get_by_role("link", name="Carte").first.click()
     expect(page).to_have_url(f"{stack.url}/carte")
     _shapes(page, 81)
+    # The workshop pack, downloaded through the proxy: one file with Leaflet and the map inside.
+    page.goto(f"{stack.url}/atelier")
+    page.get_by_text("Préparer un atelier sans connexion").click()
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Télécharger le dossier d'atelier hors ligne (HTML)").click()
+    pack = Path(download.value.path()).read_text(encoding="utf-8")
+    assert pack.startswith("<!DOCTYPE html>") and "L.map(" in pack and "Métropole de Lyon" in pack
+    assert "/territoires/" not in pack and "<script src=" not in pack  # nothing to fetch, from anywhere
+    assert "Données de démonstration" in pack
     assert external == []
     context.close()
 
