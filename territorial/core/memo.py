@@ -4,7 +4,7 @@ Like ``st.cache_resource`` (same rule: parameters whose name starts with ``_`` a
 of the key, so a programme is passed as ``_programme`` next to its content token), but
 keyed by Python's own hashing of the arguments. ``st.cache_resource`` hashes each argument
 with its own recursive hasher and inspects the function's signature at every call: about
-0.5 ms a call, a dozen calls in every page run, so a quarter of the server's time per
+0.5 ms a call, a dozen calls in every page run: a fifth of the server's time per
 visit when a hundred people open the overview at once (bench/deploy.py).
 
 Each key is computed once, even when many sessions ask for it at the same moment (the
