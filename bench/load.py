@@ -64,6 +64,7 @@ from bench.common import (
     prepare_data_dir,
 )
 from bench.editing import Editor
+from territorial.harness.chromium import is_local
 
 DEFAULT_VIEWERS = 20
 VIEWER_TIMEOUT = 60.0
@@ -112,8 +113,7 @@ def local_only(blocked: list[str]):
     """A route handler that lets only this machine's requests through, noting the others."""
 
     async def guard(route):
-        parts = urlsplit(route.request.url)
-        if parts.scheme in {"data", "blob", "about"} or parts.hostname in LOCAL_HOSTS:
+        if is_local(route.request.url):
             await route.continue_()
         else:
             blocked.append(route.request.url)

@@ -14,12 +14,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, Dialog, Page, Route, sync_playwright
+from playwright.sync_api import Browser, Dialog, Page, sync_playwright
 
-from territorial.harness.chromium import CHROMIUM_ARGS, CHROMIUM_PATH, LOCAL_HOSTS
+from territorial.harness.chromium import CHROMIUM_ARGS, CHROMIUM_PATH, local_only
 from territorial.harness.server import Server
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -101,20 +100,11 @@ def watched_page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[W
     page = context.new_page()
     watched = WatchedPage(page)
 
-    def guard(route: Route) -> None:
-        url = route.request.url
-        parts = urlsplit(url)
-        if parts.scheme in {"data", "blob", "about"} or parts.hostname in LOCAL_HOSTS:
-            route.continue_()
-        else:
-            watched.external_requests.append(url)
-            route.abort()
-
     def on_dialog(dialog: Dialog) -> None:
         watched.dialogs.append(f"{dialog.type}: {dialog.message}")
         dialog.dismiss()
 
-    context.route("**/*", guard)
+    context.route("**/*", local_only(watched.external_requests))
     page.on("dialog", on_dialog)
     page.on("pageerror", lambda error: watched.page_errors.append(str(error)))
     yield watched

@@ -19,9 +19,9 @@ from pathlib import Path
 
 import brotli
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, Route, expect
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from territorial.harness.chromium import LOCAL_HOSTS, MAP_IFRAME
+from territorial.harness.chromium import MAP_IFRAME, local_only
 from territorial.harness.stack import Stack
 from territorial.storage import access
 from tests.postgres import create_database, postgres_cluster
@@ -76,15 +76,7 @@ def _context(browser: Browser, stack: Stack, key: str, external: list[str]) -> B
     context.set_default_timeout(WAIT_MS)
     context.add_cookies([{"name": COOKIE, "value": key, "url": f"{stack.url}/"}])
 
-    def guard(route: Route) -> None:
-        host = urllib.parse.urlsplit(route.request.url).hostname
-        if route.request.url.startswith(("data:", "blob:", "about:")) or host in LOCAL_HOSTS:
-            route.continue_()
-        else:
-            external.append(route.request.url)
-            route.abort()
-
-    context.route("**/*", guard)
+    context.route("**/*", local_only(external))
     return context
 
 

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Route
+from playwright.sync_api import Browser, BrowserContext
 
 from territorial.harness import room as driver
-from territorial.harness.chromium import LOCAL_HOSTS
+from territorial.harness.chromium import local_only
 from territorial.storage import store as store_module
 from territorial.storage.rooms import RoomStore
 
@@ -47,15 +46,7 @@ def _context(browser: Browser, blocked: list[str], **options) -> BrowserContext:
     context = browser.new_context(locale="fr-FR", **options)
     context.set_default_timeout(60_000)
 
-    def guard(route: Route) -> None:
-        parts = urlsplit(route.request.url)
-        if parts.scheme in {"data", "blob", "about"} or parts.hostname in LOCAL_HOSTS:
-            route.continue_()
-        else:
-            blocked.append(route.request.url)
-            route.abort()
-
-    context.route("**/*", guard)
+    context.route("**/*", local_only(blocked))
     return context
 
 
