@@ -6,10 +6,10 @@ on a phone (columns stack) and printable (the search box and widgets are hidden)
 
 import streamlit as st
 
-from territorial.content.fiche import Fiche, examples, search
+from territorial.content.fiche import Fiche, examples
 from territorial.content.fiche_text import chip_html, facts_markdown, lever_markdown, peers_markdown, similar_markdown
 from territorial.core.fmt import escape_markdown, fr_int
-from territorial.ui import as_of, downloads, url_state
+from territorial.ui import as_of, cached_views, downloads, url_state
 from territorial.ui.evolution import fiche_timeline
 from territorial.ui.fiche import fiche, fiche_map
 from territorial.ui.layout import show_map
@@ -30,7 +30,7 @@ def search_box(*, expanded: bool) -> None:
         query = st.text_input(
             "Nom ou code du territoire", key="fiche_requete", placeholder="ex. Lyon, 69123, Saint-Étienne…"
         )
-        found = search(programme, query, limit=200)
+        found = cached_views.search(programme, query, limit=200)
         if not found:
             st.info("Aucun territoire du programme ne correspond à cette recherche.")
             return

@@ -15,6 +15,7 @@ import pandas as pd
 
 from territorial.cartography.geometry import MapFrame
 from territorial.content import charts
+from territorial.content.fiche import search as fiche_search
 from territorial.content.html_table import html_table
 from territorial.content.levers import KeyFigures, segment_lever_matrix
 from territorial.content.levers import key_figures as _key_figures
@@ -127,6 +128,17 @@ def search_labels(programme: Programme) -> dict[str, str]:
     return _labels(programme, programme.fingerprint)
 
 
+@shared(max_entries=64)
+def _search(_programme: Programme, token: int, query: str, limit: int) -> dict[str, str]:
+    return fiche_search(_programme, query, limit=limit)
+
+
+def search(programme: Programme, query: str, *, limit: int = 50) -> dict[str, str]:
+    """:func:`territorial.content.fiche.search` (cached: the list of every territory, the fiche's
+    search box with nothing typed, is built once, not at every view of a fiche)."""
+    return _search(programme, programme.fingerprint, query.strip(), limit)
+
+
 @shared(max_entries=4)
 def _regions(_programme: Programme, token: int) -> dict[str, str]:
     return regions_present(_programme)
@@ -191,6 +203,7 @@ def clear() -> None:
         _levels,
         _contrasts_of,
         _labels,
+        _search,
         _regions,
         _table,
         _table_html,
