@@ -90,7 +90,6 @@ url_state.sync(
 st.title("Carte des territoires")
 url_state.warn(notes)
 codes = tuple(shown.index)
-view = cached_views.frame(programme, mode=mode, codes=codes)
 st.caption(cached_views.map_caption(programme, mode=mode, codes=codes))
 if shown.empty:
     st.warning("Aucun territoire ne correspond aux filtres choisis.")

@@ -1,4 +1,4 @@
-"""Cached maps, charts, tables and texts of the Carte and Segments pages.
+"""Cached maps, charts, tables, figures and texts of the pages (overview, Carte, Segments, fiche search).
 
 A rerun whose inputs did not change reuses what was built before
 (:func:`territorial.core.memo.shared`, shared by the sessions and never mutated by the pages): the
