@@ -160,9 +160,13 @@ def test_through_the_proxy_under_a_path(stack: Stack, keys: dict[int, str], brow
     _shapes(page, 81)
     # The workshop pack, downloaded through the proxy: one file with Leaflet and the map inside.
     page.goto(f"{stack.url}/atelier")
+    _shapes(page, 81)  # the page has run to its end: its widgets are the final ones
     page.get_by_text("Préparer un atelier sans connexion").click()
-    with page.expect_download() as download:
-        page.get_by_role("button", name="Télécharger le dossier d'atelier hors ligne (HTML)").click()
+    button = page.get_by_role("button", name="Télécharger le dossier d'atelier hors ligne (HTML)")
+    expect(button).to_be_visible()
+    expect(button).to_be_enabled()
+    with page.expect_download(timeout=2 * WAIT_MS) as download:  # the file is made on the click
+        button.click()
     pack = Path(download.value.path()).read_text(encoding="utf-8")
     assert pack.startswith("<!DOCTYPE html>") and "L.map(" in pack and "Métropole de Lyon" in pack
     assert "/territoires/" not in pack and "<script src=" not in pack  # nothing to fetch, from anywhere
