@@ -87,6 +87,7 @@ class ProgrammeDefinition:
     levers: tuple[Lever, ...]
     levels: tuple[Level, ...]
     active_from: int
+    follow_up_months: int = 12
 
     @property
     def lever_ids(self) -> list[str]:
@@ -182,6 +183,10 @@ def parse_definition(data: dict, *, source: str = "") -> ProgrammeDefinition:
     active_from = activation.get("seuil_active", 1)
     if not isinstance(active_from, int) or (levels and not any(lv.value == active_from for lv in levels)):
         problems.append(f"activation.seuil_active = {active_from!r} : doit être la valeur d'un des niveaux")
+    follow_up = data.get("suivi", {})
+    follow_up_months = follow_up.get("intervalle_mois", 12)
+    if not isinstance(follow_up_months, int) or isinstance(follow_up_months, bool) or not 1 <= follow_up_months <= 60:
+        problems.append(f"suivi.intervalle_mois = {follow_up_months!r} : doit être un nombre de mois entre 1 et 60")
     if problems:
         raise DefinitionError(problems, source=source)
     return ProgrammeDefinition(
@@ -193,6 +198,7 @@ def parse_definition(data: dict, *, source: str = "") -> ProgrammeDefinition:
         levers=tuple(levers),
         levels=tuple(sorted(levels, key=lambda lv: lv.value)),
         active_from=active_from,
+        follow_up_months=follow_up_months,
     )
 
 
