@@ -90,11 +90,11 @@ def test_csv_opens_in_french_excel(demo):
     text = data.decode("utf-8-sig")
     lines = text.split("\r\n")
     header = next(line for line in lines if not line.startswith("#"))
-    assert header == "code;type;nom;membres;L1;L2;L3;L4;date_dialogue;etape;notes;contact"
+    assert header == "code;type;nom;membres;segment;L1;L2;L3;L4;date_dialogue;etape;notes;contact"
     rows = list(csv.reader(io.StringIO("\r\n".join(lines[lines.index(header) :])), delimiter=";"))
     corte = [r for r in rows if r[0] == "2B096"]
-    assert [r[8:10] for r in corte] == [["2024-07-05", "T0"], ["2025-06-19", "T+12"], ["2026-08-12", "T+24"]]
-    assert corte[-1][:8] == ["2B096", "commune", "Corte", "", "0", "0", "1", "3"]  # its latest dialogue
+    assert [r[9:11] for r in corte] == [["2024-07-05", "T0"], ["2025-06-19", "T+12"], ["2026-08-12", "T+24"]]
+    assert corte[-1][:9] == ["2B096", "commune", "Corte", "", "", "0", "0", "1", "3"]  # its latest dialogue
     assert len(rows) == 1 + len(demo.assessments) == 1 + 255
 
 

@@ -195,7 +195,7 @@ def test_the_largest_valid_file_is_accepted_and_its_exports_too(load, reference,
         f"extra{MOST_EXTRAS}",
         "",
         f"trop de colonnes non reconnues ({MOST_EXTRAS + 1} ; {MOST_EXTRAS} au plus, "
-        "avec les 12 colonnes du programme).",
+        "avec les 13 colonnes du programme).",
     )
 
 

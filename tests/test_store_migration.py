@@ -96,7 +96,7 @@ def test_migration_by_two_processes_at_once_succeeds(tmp_path, monkeypatch):
     path = tmp_path / "programme.sqlite"
     shutil.copy(DATA / "store_schema_v1.sqlite", path)
     engine = store_module.make_engine(f"sqlite:///{path}")
-    assert store_module.migrate(engine) == ["version_rows.etape"]
+    assert store_module.migrate(engine) == ["version_rows.etape", "version_rows.segment"]
     real = store_module._missing_columns
     calls = []
 

@@ -14,6 +14,7 @@ import pandas as pd
 
 from territorial.content.dialogues import NOT_ASSESSED
 from territorial.content.levers import peer_share, similar_territories
+from territorial.content.segment_text import segment_note
 from territorial.content.selection import search_label, search_mask
 from territorial.core.codes import fiche_link
 from territorial.core.fmt import fold, fr_date, fr_pct, fr_pop, plural
@@ -82,6 +83,7 @@ class Fiche:
     population_label: str
     #: « À 412 habitants du seuil des 50 000 habitants… » within 2 % of a threshold, else empty
     threshold_txt: str
+    segment_note: str
     departement: str
     departement_nom: str
     region: str
@@ -194,7 +196,9 @@ def fiche_data(programme: Programme, code: str, *, reference: Reference | None =
         nature=str(row["nature"]),
         population=int(row["population"]),
         population_label=programme.populations.label(str(row["annee_population"])),
-        threshold_txt=definition.threshold_note(int(row["population"])),
+        # a threshold means nothing for a territory the programme placed itself
+        threshold_txt="" if row["segment_attribue"] else definition.threshold_note(int(row["population"])),
+        segment_note=segment_note(row, definition),
         departement=text_of(row["departement"]),
         departement_nom=text_of(row["departement_nom"]),
         region=text_of(row["region"]),

@@ -29,7 +29,8 @@ def facts_markdown(fiche: Fiche) -> str:
         lines.append(f"**Situation** : {escape_markdown(fiche.place_txt)}")
     lines += [
         f"**Segment de taille** : {escape_markdown(fiche.segment.label)} "
-        f"({escape_markdown(fiche.segment.bounds_label)})",
+        f"({escape_markdown(fiche.segment.bounds_label)})"
+        + (f" — {escape_markdown(fiche.segment_note)}" if fiche.segment_note else ""),
         f"**Leviers activés** : {fiche.actives_txt}",
     ]
     if fiche.members:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pandas as pd
 
 from territorial.content.dialogues import NOT_ASSESSED, not_assessed_label
+from territorial.content.segment_text import segment_note, segment_short
 from territorial.core.codes import fiche_link
 from territorial.core.fmt import escape_markdown, fr_date, fr_pct, fr_pop, plural
 from territorial.model.programme import Programme
@@ -23,7 +24,7 @@ def territory_table(programme: Programme, data: pd.DataFrame) -> pd.DataFrame:
             "Département": data["departement_nom"].to_numpy(),
             "Région": data["region_nom"].to_numpy(),
             programme.population_column(data): data["population"].to_numpy(),
-            "Segment": data["segment"].map({s.id: s.label for s in definition.segments}).to_numpy(),
+            "Segment": [segment_short(row, definition) for _, row in data.iterrows()],
             "Leviers activés": data["n_actives"].to_numpy(),
             "Dernier dialogue": data["date_dialogue"].map(fr_date).to_numpy(),
         }
@@ -64,7 +65,8 @@ def territory_card(programme: Programme, code: str) -> str:
         f"{escape_markdown(row['nature'])} · {escape_markdown(fr_pop(row['population']))} "
         f"(population {escape_markdown(row['annee_population'])})  ",
         " · ".join(escape_markdown(w) for w in where if w) + "  ",
-        f"Segment : **{escape_markdown(segment.label)}** ({escape_markdown(segment.bounds_label)})",
+        f"Segment : **{escape_markdown(segment.label)}** ({escape_markdown(segment.bounds_label)})"
+        + (f"  \n{escape_markdown(note)}" if (note := segment_note(row, definition)) else ""),
         "",
         f"**Leviers** ({escape_markdown(count)}) :",
         "",

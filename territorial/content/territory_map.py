@@ -43,7 +43,10 @@ def map_frame(programme: Programme, data: pd.DataFrame, *, mode: str, insets: bo
             "population_txt": [
                 f"{fr_pop(p)} ({y})" for p, y in zip(data["population"], data["annee_population"], strict=True)
             ],
-            "segment_txt": data["segment"].map(segment_labels).to_numpy(),
+            "segment_txt": data["segment"]
+            .map(segment_labels)
+            .where(~data["segment_attribue"], data["segment"].map(segment_labels) + " (attribué par le programme)")
+            .to_numpy(),
             "leviers_txt": _active_texts(programme, data),
             "couleur": colours.to_numpy(),
             "region": data["region"].to_numpy(),

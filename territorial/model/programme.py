@@ -41,8 +41,11 @@ class Programme:
     ``territories`` is a GeoDataFrame indexed by code with: type, type_label, nom,
     nature (e.g. « Communauté d'agglomération »), population, annee_population (the
     year of that population: « 2023 », « 2017 » in Mayotte), departement,
-    departement_nom, region, region_nom, segment, one int column per lever,
-    n_actives, date_dialogue, etape, notes, contact, the file's extra columns, geometry
+    departement_nom, region, region_nom, segment (the programme's own when it sets one, else
+    the one its population gives), segment_population (the one its population gives),
+    segment_attribue (whether the programme set it), one int column per lever,
+    n_actives, date_dialogue, etape, notes, contact, the file's extra columns (under
+    :func:`kept_name`: never mixed with a computed column), geometry
     (stored resolution), and the follow-up of the dialogues: evalue (assessed at
     ``as_of``), n_dialogues (up to ``as_of``), premier_dialogue (date of the first),
     progression (active levers now minus at the first dialogue).
@@ -144,12 +147,39 @@ PLACE_COLUMNS = [
     "region",
     "region_nom",
     "segment",
+    "segment_population",
+    "segment_attribue",
 ]
+
+#: Every column the programme computes or reads from the reference: a file's own column of the same
+#: name is kept under :func:`kept_name` (its name in the programme's frames), never mixed with it.
+COMPUTED_COLUMNS = frozenset(
+    {"code", *IDENTITY_COLUMNS, *PLACE_COLUMNS, *DIALOGUE_COLUMNS, *FOLLOW_UP_COLUMNS, "n_actives", "geometry"}
+)
+#: Prefix of a file's column renamed because its name is one the programme computes.
+FILE_PREFIX = "fichier · "
+
+
+def kept_name(column: str, lever_ids: list[str]) -> str:
+    """The name under which a file's extra column is kept in the programme's frames.
+
+    A name the programme computes (``population``, ``departement``, ``geometry``…) gets
+    :data:`FILE_PREFIX`, and so does one that already starts with it, so that
+    :func:`file_name` gives the file's name back, always.
+    """
+    if column in COMPUTED_COLUMNS or column in lever_ids or column.startswith(FILE_PREFIX):
+        return FILE_PREFIX + column
+    return column
+
+
+def file_name(column: str) -> str:
+    """The file's own name of an extra column kept under :func:`kept_name`."""
+    return column.removeprefix(FILE_PREFIX)
 
 
 def resolve(table: ProgrammeTable, *, reference: Reference, definition: ProgrammeDefinition) -> Programme:
     """Resolve a validated programme table against the reference geography."""
-    rows = table.territories
+    rows = table.territories.rename(columns={c: kept_name(c, definition.lever_ids) for c in table.extra_columns})
     first_rows = rows.drop_duplicates("code", keep="first")
     places = []
     for record in first_rows[list(IDENTITY_COLUMNS)].to_dict("records"):
@@ -164,7 +194,9 @@ def resolve(table: ProgrammeTable, *, reference: Reference, definition: Programm
     frame["departement_nom"] = frame["departement"].map(reference.departements["nom"]).fillna("")
     frame["region_nom"] = frame["region"].map(reference.regions["nom"]).fillna("")
     frame["population"] = frame["population"].astype("int64")
-    frame["segment"] = [definition.segment_of(p).id for p in frame["population"]]
+    frame["segment_population"] = [definition.segment_of(p).id for p in frame["population"]]
+    frame["segment_attribue"] = frame["segment"].fillna("").astype(str).ne("")
+    frame["segment"] = frame["segment"].where(frame["segment_attribue"], frame["segment_population"])
     places_frame = gpd.GeoDataFrame(frame[[*PLACE_COLUMNS, "geometry"]], geometry="geometry", crs=4326)
     assessments = _assessments(rows, definition)
     return Programme(
@@ -179,7 +211,7 @@ def resolve(table: ProgrammeTable, *, reference: Reference, definition: Programm
 
 def _assessments(rows: pd.DataFrame, definition: ProgrammeDefinition) -> pd.DataFrame:
     """Every dialogue, one row each, by code then date (an undated one first)."""
-    columns = [c for c in rows.columns if c not in ("type", "nom", "membres")]
+    columns = [c for c in rows.columns if c == "code" or c not in IDENTITY_COLUMNS]
     frame = rows[columns].copy()
     frame[DIALOGUE_DATE] = frame[DIALOGUE_DATE].fillna("").astype(str)
     frame["n_actives"] = (frame[definition.lever_ids] >= definition.active_from).sum(axis=1).astype("int64")

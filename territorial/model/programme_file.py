@@ -38,6 +38,7 @@ from territorial.model.vocabulary import (
     KIND_IN_A_SENTENCE,
     LAYER_OF_KIND,
     NAMED_COLUMNS,
+    PROGRAMME_SEGMENT,
     TERRITORY_KINDS,
     programme_columns,
 )
@@ -90,6 +91,24 @@ _COLUMN_ALIASES = {
     "note": "notes",
     "commentaire": "notes",
     "contact": "contact",
+    "segment": "segment",
+    "segment_de_taille": "segment",
+    "segment_du_programme": "segment",
+    "segment_programme": "segment",
+    "classe_de_taille": "segment",
+}
+#: A population as people write it: « 12345 », « 12 345 », « 12.345 », « 12 345 hab. ».
+_POPULATION_TEXT = re.compile(r"\s*\d{1,3}(?:[\s\u00a0\u202f.]?\d{3})*\s*(?:hab\.?|habitants)?\s*", re.IGNORECASE)
+#: Headers of a population column (never used: the official population is; a difference is noted).
+_POPULATION_KEYS = {
+    "population",
+    "pop",
+    "population_municipale",
+    "population_totale",
+    "habitants",
+    "nb_habitants",
+    "nombre_d'habitants",
+    "nombre_habitants",
 }
 
 
@@ -270,6 +289,15 @@ def _resolve_code(
     return None
 
 
+def segment_id(raw: str, definition: ProgrammeDefinition) -> str | None:
+    """The id of the segment named ``raw`` (its id or its label, in any case), or None."""
+    key = _fold(" ".join(str(raw).split()))
+    for segment in definition.segments:
+        if key in (_fold(segment.id), _fold(segment.label)):
+            return segment.id
+    return None
+
+
 def _parse_level(raw: str, definition: ProgrammeDefinition) -> int | None:
     text = str(raw).strip().replace(",", ".")
     if re.fullmatch(r"-?\d+(\.0+)?", text):
@@ -332,6 +360,7 @@ def validate_table(
         dialogues.add(row, record)
         records.append(record)
     dialogues.check()
+    _population_notes(dialogues, table, extras, reference, warnings)
     return _programme_table(
         records,
         problems,
@@ -373,6 +402,7 @@ class _Row:
             "type": self.kind(),
             "nom": "",
             "membres": "",
+            PROGRAMME_SEGMENT: self.segment(definition),
             DIALOGUE_DATE: "",
             **{name: self.values.get(name, "") for name in (*DIALOGUE_TEXTS, *extras)},
         }
@@ -420,6 +450,23 @@ class _Row:
             )
             if self.values.get("membres"):
                 self.warning("membres", self.values["membres"], "membres ignorés : seuls les groupements en ont.")
+
+    def segment(self, definition: ProgrammeDefinition) -> str:
+        """The programme's own segment (its id), from an id or a label in any case; empty: none."""
+        raw = self.values.get(PROGRAMME_SEGMENT, "")
+        if not raw:
+            return ""
+        found = segment_id(raw, definition)
+        if found is None:
+            allowed = ", ".join(f"{s.id} ({s.label})" for s in definition.segments)
+            self.problem(
+                PROGRAMME_SEGMENT,
+                raw,
+                f"segment inconnu : indiquez {allowed}, ou laissez la cellule vide pour que la "
+                "population du territoire le place.",
+            )
+            return ""
+        return found
 
     def level(self, lever_id: str, definition: ProgrammeDefinition) -> int | None:
         raw = self.values.get(lever_id, "")
@@ -507,6 +554,7 @@ class _Dialogues:
             if len(rows) < 2:
                 continue
             first, first_record = rows[0]
+            _one_segment(rows)
             if not any(record[DIALOGUE_DATE] or row.values.get(DIALOGUE_DATE) for row, record in rows):
                 continue  # the same undated row twice: « territoire en double », said by add()
             numbers = ", ".join(str(r.number) for r, _ in rows[:6]) + (", …" if len(rows) > 6 else "")
@@ -529,6 +577,70 @@ class _Dialogues:
                             f"{what} de la ligne {first.number} : un groupement garde son nom et ses membres "
                             "d'un dialogue à l'autre (donnez-lui un autre code s'il a changé).",
                         )
+
+
+def _official_population(record: dict, reference: Reference) -> tuple[int, str] | None:
+    """The official population of a record's territory and its year (a groupement: its members')."""
+    kind, code = record["type"], record["code"]
+    if kind == "groupement":
+        members = record["membres"].split()
+        if not members:
+            return None
+        rows = [reference.layer("epci" if len(c) == 9 else "communes").loc[c] for c in members]
+        years = sorted({str(r["annee_population"]) for r in rows})
+        return int(sum(int(r["population"]) for r in rows)), ", ".join(years)
+    row = reference.layer(LAYER_OF_KIND[kind]).loc[code]
+    return int(row["population"]), str(row["annee_population"])
+
+
+def _population_notes(
+    dialogues: _Dialogues, table: pd.DataFrame, extras: list[str], reference: Reference, warnings: BoundedList
+) -> None:
+    """A file's population column is not used: say so, and note each territory whose figure differs."""
+    columns = [c for c in extras if _column_key(c) in _POPULATION_KEYS]
+    for column in columns:
+        warnings.append(
+            Problem(
+                1,
+                column,
+                "",
+                "population du fichier conservée mais non utilisée : le tableau de bord utilise la population "
+                "municipale officielle (INSEE) de chaque territoire.",
+            )
+        )
+        for rows in dialogues.rows.values():
+            row, record = rows[0]
+            raw = row.values.get(column, "")
+            if not _POPULATION_TEXT.fullmatch(raw):
+                continue
+            digits = re.sub(r"\D", "", raw)
+            official = _official_population(record, reference)
+            if official is None or official[0] == int(digits):
+                continue
+            row.warning(
+                column,
+                raw,
+                f"population du fichier ({fr_int(int(digits))}) différente de la population officielle "
+                f"utilisée : {fr_int(official[0])} habitants (population municipale {official[1]}, INSEE).",
+            )
+
+
+def _one_segment(rows: list[tuple[_Row, dict]]) -> None:
+    """A territory has one programme segment: the rows that give one agree, the others take it."""
+    given = [(row, record) for row, record in rows if record[PROGRAMME_SEGMENT]]
+    if not given:
+        return
+    first, first_record = given[0]
+    for row, record in given[1:]:
+        if record[PROGRAMME_SEGMENT] != first_record[PROGRAMME_SEGMENT]:
+            row.problem(
+                PROGRAMME_SEGMENT,
+                row.values.get(PROGRAMME_SEGMENT, ""),
+                f"segment différent de celui de la ligne {first.number} "
+                f"({first.values.get(PROGRAMME_SEGMENT, '')}) : un territoire a un seul segment.",
+            )
+    for _row, record in rows:
+        record[PROGRAMME_SEGMENT] = first_record[PROGRAMME_SEGMENT]
 
 
 def _programme_table(

@@ -29,7 +29,10 @@ LAYER_OF_KIND = {"commune": "communes", "epci": "epci", "departement": "departem
 #: Columns of a programme table, in file order: identity, the levers (from the
 #: definition), then the dialogue they were assessed in. One row per territory and
 #: dialogue (long form); a file with one row per territory is the same with one dialogue each.
-IDENTITY_COLUMNS = ("code", "type", "nom", "membres")
+IDENTITY_COLUMNS = ("code", "type", "nom", "membres", "segment")
+#: The programme's own segment of a territory (an id of the definition), whatever its population;
+#: empty: the population rule of the definition places it.
+PROGRAMME_SEGMENT = "segment"
 DIALOGUE_DATE = "date_dialogue"
 #: Optional label of the dialogue's stage in the method (« T0 », « T+12 »…).
 DIALOGUE_STAGE = "etape"

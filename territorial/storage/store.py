@@ -35,7 +35,8 @@ Schema
     restauration), is_demo, meta (JSON: the file's metadata), column_order (JSON: the
     lever ids and extra columns, in order), n_territories, parent_id.
 ``version_rows``
-    version_id, position, code, type, nom, membres, levels (JSON: lever id →
+    version_id, position, code, type, nom, membres, segment (the programme's own, or empty),
+    levels (JSON: lever id →
     level, so that the levers stay configuration), date_dialogue, etape, notes,
     contact, extras (JSON). One row per territory and dialogue: a version holds every
     dialogue of the programme, and restoring it restores them all.
@@ -226,6 +227,7 @@ version_rows = sa.Table(
     sa.Column("type", sa.String(20), nullable=False),
     sa.Column("nom", sa.Text, nullable=False),
     sa.Column("membres", sa.Text, nullable=False),
+    sa.Column("segment", sa.Text, nullable=False, server_default=""),
     sa.Column("levels", sa.JSON, nullable=False),
     sa.Column("date_dialogue", sa.String(10), nullable=False),
     sa.Column("etape", sa.Text, nullable=False, server_default=""),
@@ -244,7 +246,7 @@ current_version = sa.Table(
 
 
 #: Columns added since the first schema: name -> DDL type (with its default for the rows already stored).
-_ADDED_COLUMNS = {"version_rows": {"etape": "TEXT NOT NULL DEFAULT ''"}}
+_ADDED_COLUMNS = {"version_rows": {"etape": "TEXT NOT NULL DEFAULT ''", "segment": "TEXT NOT NULL DEFAULT ''"}}
 
 
 def _missing_columns(conn: Connection) -> dict[str, list[str]]:
@@ -774,7 +776,7 @@ def _read_version(conn: Connection, version_id: int) -> StoredVersion:
     levers, extras = head.column_order["levers"], head.column_order["extras"]
     records = [
         {
-            **{name: getattr(r, name) for name in IDENTITY_COLUMNS},
+            **{name: getattr(r, name, "") for name in IDENTITY_COLUMNS},
             **{lv: r.levels[lv] for lv in levers},
             **{name: getattr(r, name, "") for name in DIALOGUE_COLUMNS},
             **{x: r.extras.get(x, "") for x in extras},

@@ -29,8 +29,8 @@ from openpyxl.cell.cell import TYPE_STRING
 
 from territorial.cartography.geometry import simplify, tolerance_for
 from territorial.core.spreadsheet_text import clean, neutralise
-from territorial.model.programme import FOLLOW_UP_COLUMNS, PLACE_COLUMNS, Programme
-from territorial.model.vocabulary import NAMED_COLUMNS, programme_columns
+from territorial.model.programme import FOLLOW_UP_COLUMNS, PLACE_COLUMNS, Programme, file_name
+from territorial.model.vocabulary import NAMED_COLUMNS, PROGRAMME_SEGMENT, programme_columns
 from territorial.model.xlsx_reader import escape
 
 CSV_SEPARATOR = ";"
@@ -64,21 +64,26 @@ def _xlsx_text(value: object) -> object:
 
 
 def extra_columns(programme: Programme) -> list[str]:
-    """The programme file's extra columns, in their order."""
+    """The programme file's extra columns, in their order, as kept in the programme's frames
+    (:func:`~territorial.model.programme.file_name` gives each one's name in the file)."""
     known = _RESOLVED | set(programme.lever_ids)
     return [c for c in programme.territories.columns if c not in known]
 
 
 def file_frame(programme: Programme) -> pd.DataFrame:
     """The programme as an importable file: every dialogue, one row per territory and
-    dialogue, in the territories' order (``nom`` holds the resolved name)."""
-    identity = pd.DataFrame(programme.territories[["type", "nom", "membres"]])
+    dialogue, in the territories' order (``nom`` holds the resolved name, ``segment`` the
+    programme's own segment, empty where the population places the territory)."""
+    data = programme.territories
+    identity = pd.DataFrame(data[["type", "nom", "membres"]])
+    identity[PROGRAMME_SEGMENT] = data["segment"].where(data["segment_attribue"], "")
     dialogues = programme.assessments.drop(columns="n_actives")
     order = pd.Series(range(len(identity)), index=identity.index)
     dialogues = dialogues.assign(_order=dialogues["code"].map(order)).sort_values("_order", kind="stable")
     frame = dialogues.join(identity, on="code")
-    columns = [*programme_columns(programme.lever_ids), *extra_columns(programme)]
-    return frame[columns].reset_index(drop=True).fillna("")
+    extras = extra_columns(programme)
+    frame = frame[[*programme_columns(programme.lever_ids), *extras]].reset_index(drop=True).fillna("")
+    return frame.rename(columns={c: file_name(c) for c in extras})
 
 
 def _resolved(programme: Programme) -> pd.DataFrame:
@@ -97,6 +102,9 @@ def _resolved(programme: Programme) -> pd.DataFrame:
             "annee_population": data["annee_population"].to_numpy(),
             "segment": data["segment"].to_numpy(),
             "segment_libelle": data["segment"].map(segments).to_numpy(),
+            "segment_attribue": data["segment_attribue"].map({True: "oui", False: "non"}).to_numpy(),
+            "segment_population": data["segment_population"].to_numpy(),
+            "segment_population_libelle": data["segment_population"].map(segments).to_numpy(),
             "departement": data["departement"].fillna("").to_numpy(),
             "departement_nom": data["departement_nom"].to_numpy(),
             "region": data["region"].fillna("").to_numpy(),
@@ -127,6 +135,8 @@ def table_frame(programme: Programme) -> pd.DataFrame:
         "annee_population": "Année de la population",
         "segment": "Segment",
         "segment_libelle": "Libellé du segment",
+        "segment_attribue": "Segment attribué par le programme",
+        "segment_population_libelle": "Segment selon sa population",
         "departement": "Département",
         "departement_nom": "Nom du département",
         "region": "Région",
@@ -142,7 +152,10 @@ def table_frame(programme: Programme) -> pd.DataFrame:
     }
     frame = _resolved(programme)[list(headers)].rename(columns=headers).reset_index(drop=True)
     for extra in extra_columns(programme):
-        frame[extra] = programme.territories[extra].fillna("").to_numpy()
+        name = file_name(extra)
+        frame[f"{name} (fichier)" if name in frame.columns else name] = (
+            programme.territories[extra].fillna("").to_numpy()
+        )
     return frame
 
 

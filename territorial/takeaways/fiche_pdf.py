@@ -224,7 +224,8 @@ def _facts(fiche: Fiche, s: dict[str, ParagraphStyle], width: float) -> Table:
             "Segment de taille",
             f"<font color='{segment.colour}'>■</font> <b>{markup(segment.label)}</b><br/>"
             f"{markup(segment.bounds_label)}<br/>"
-            f"<font size=7.5 color='{palette.MUTED}'>{markup(segment.description)}</font>",
+            + (f"<i>{markup(fiche.segment_note)}</i><br/>" if fiche.segment_note else "")
+            + f"<font size=7.5 color='{palette.MUTED}'>{markup(segment.description)}</font>",
         ),
         ("Leviers activés", markup(f"{fiche.n_actives} sur {len(fiche.levers)}")),
         ("Dialogue de gouvernance", markup(fiche.date_dialogue or "date non renseignée")),

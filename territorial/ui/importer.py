@@ -38,7 +38,7 @@ def import_section(current: StoredVersion) -> None:
     )
     if uploaded is None:
         st.caption(
-            "Colonnes attendues : code, type, L1…L4 ; facultatives : nom, membres, "
+            "Colonnes attendues : code, type, L1…L4 ; facultatives : nom, membres, segment, "
             "date_dialogue, notes, contact. Le plus simple est de partir d'un export ci-dessus. " + UPLOAD_HELP
         )
         return

@@ -27,6 +27,11 @@ def _column_config(definition) -> dict:
         "type": st.column_config.SelectboxColumn("type", options=list(TERRITORY_KINDS), required=True),
         "nom": st.column_config.TextColumn("nom", help="Nom d'un groupement (ignoré sinon)"),
         "membres": st.column_config.TextColumn("membres", help="Codes des membres d'un groupement"),
+        "segment": st.column_config.SelectboxColumn(
+            "segment",
+            options=definition.segment_ids,
+            help="Segment attribué par le programme ; vide : celui que donne la population",
+        ),
         "date_dialogue": st.column_config.DateColumn("date_dialogue", format="DD/MM/YYYY"),
     }
     for lever in definition.levers:
