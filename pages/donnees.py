@@ -47,6 +47,12 @@ st.caption("Les fiches PDF d'une page de tous les territoires, en un fichier ZIP
 downloads.all_fiches_zip_button(programme)
 
 st.subheader("Importer ou modifier")
+st.caption(
+    "Pour partir de votre tableur : le modèle donne les colonnes, un exemple par nature de territoire "
+    "(dont un territoire donné par son seul nom) et, dans le classeur, une feuille « Instructions » "
+    "qui dit ce que prend chaque colonne."
+)
+programme_exports.template_buttons(programme.definition, key="donnees")
 if editor_role.editor_gate():
     tab_dialogue, tab_import, tab_edit = st.tabs(
         ["Enregistrer un dialogue", "Importer un fichier", "Modifier dans l'application"]

@@ -2,8 +2,8 @@
 name of a computed one (``population``, ``departement``, ``geometry``…).
 
 Real territories: Métropole de Lyon (200046977, about 1.4 million inhabitants, S4 by
-population), Marcoux (04113, a few hundred, S1), Gironde (33, S4), the CC du Pays de
-Lunel (243400694).
+population), Marcoux (04113, a few hundred, S1), Gironde (33, S4), the Communauté de
+communes Vallée de l'Hérault (243400694).
 """
 
 from __future__ import annotations
@@ -16,14 +16,14 @@ from territorial.content.fiche_text import facts_markdown
 from territorial.content.tables import territory_card, territory_table
 from territorial.content.territory_map import map_frame
 from territorial.model.problems import ProgrammeFileError
-from territorial.model.programme_file import _COLUMN_ALIASES
 from territorial.model.programme import COMPUTED_COLUMNS, FILE_PREFIX, file_name, kept_name, resolve
+from territorial.model.programme_file import _COLUMN_ALIASES
 from territorial.model.vocabulary import NAMED_COLUMNS
 from territorial.storage.store import Store
 from territorial.takeaways import exports
 from territorial.takeaways.fiche_pdf import fiche_pdf
 
-LYON, MARCOUX, GIRONDE, LUNEL = "200046977", "04113", "33", "243400694"
+LYON, MARCOUX, GIRONDE, VALLEE_HERAULT = "200046977", "04113", "33", "243400694"
 
 
 def _csv(header: str, *rows: str) -> str:
@@ -188,7 +188,7 @@ def test_a_population_column_is_noted_where_it_differs(load_csv, reference):
             "code,type,L1,L2,L3,L4,Population",
             f"{LYON},epci,1,2,0,3,1 000",
             f"{MARCOUX},commune,0,1,0,0,{official}",
-            f"{LUNEL},epci,0,1,0,0,pas connue",
+            f"{VALLEE_HERAULT},epci,0,1,0,0,pas connue",
         )
     )
     notes = [(w.row, w.column, w.value, w.message) for w in table.warnings if w.column == "Population"]

@@ -5,10 +5,11 @@ from __future__ import annotations
 import streamlit as st
 
 from territorial.core.fmt import fr_date, fr_datetime
+from territorial.model.definition import ProgrammeDefinition
 from territorial.model.dialogue_dates import today_in_paris
 from territorial.model.programme import Programme
 from territorial.storage.store import StoredVersion
-from territorial.takeaways import exports
+from territorial.takeaways import exports, template
 from territorial.ui import as_of
 
 
@@ -68,5 +69,26 @@ def as_of_button(programme: Programme, *, key: str) -> None:
         file_name=f"situation_{day:%Y-%m-%d}.csv",
         mime="text/csv",
         key=f"{key}_situation",
+        on_click="ignore",
+    )
+
+
+def template_buttons(definition: ProgrammeDefinition, *, key: str) -> None:
+    """The template of a programme file, CSV and XLSX (with its « Instructions » sheet)."""
+    left, right = st.columns(2)
+    left.download_button(
+        "Modèle de fichier (XLSX, avec instructions)",
+        data=lambda: template.template_xlsx(definition),
+        file_name="modele_programme.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=f"{key}_modele_xlsx",
+        on_click="ignore",
+    )
+    right.download_button(
+        "Modèle de fichier (CSV)",
+        data=lambda: template.template_csv(definition),
+        file_name="modele_programme.csv",
+        mime="text/csv",
+        key=f"{key}_modele_csv",
         on_click="ignore",
     )
