@@ -73,6 +73,8 @@ def show(info: Fiche, map_caption: str) -> None:
     search_box(expanded=False)
     st.title(escape_markdown(info.nom), anchor=False)
     st.html(chip_html(info.segment))
+    if info.segment_note:  # the bounds beside the chip are not what placed it
+        st.caption(escape_markdown(info.segment_note[0].upper() + info.segment_note[1:]) + ".")
     downloads.pdf_button(programme, info.code)
     facts, place = st.columns([2, 3], gap="medium")
     with facts:
