@@ -614,3 +614,32 @@ def match_frame(frame: pd.DataFrame, index: NameIndex, *, columns: dict[str, str
         return frame[columns[name]].tolist() if name in columns else None
 
     return index.match_all(values("nom") or [], values("departement"), values("type"))
+
+
+#: Columns the resolution adds after the input's (``code`` and ``type`` fill the input's own when it has them).
+RESULT_COLUMNS = ("code", "type", "nom_officiel", "statut", "candidats")
+
+
+def with_resolution(
+    frame: pd.DataFrame, matches: Sequence[Match], *, columns: dict[str, str] | None = None
+) -> pd.DataFrame:
+    """``frame`` with, for each row, the code, type, official name, status and candidates of its match.
+
+    The input's columns keep their names and order. A ``code`` or ``type`` column the input
+    already has is filled in place where the match is certain (its own value is kept
+    otherwise); the columns it does not have are added after its own, in the order of
+    :data:`RESULT_COLUMNS`. ``candidats``: ``type:code`` best first, separated by spaces.
+    """
+    columns = columns or find_columns(frame.columns)
+    out = frame.copy()
+    for canonical in ("code", "type"):
+        header = columns.get(canonical, canonical)
+        own = out[header].map(_cell).tolist() if header in out.columns else [""] * len(out)
+        index = 0 if canonical == "code" else 1
+        out[header] = [
+            (m.chosen.code, m.chosen.kind)[index] if m.chosen else value for m, value in zip(matches, own, strict=True)
+        ]
+    out["nom_officiel"] = [m.chosen.name if m.chosen else "" for m in matches]
+    out["statut"] = [m.status for m in matches]
+    out["candidats"] = [" ".join(c.key for c in m.candidates) for m in matches]
+    return out
