@@ -162,3 +162,11 @@ def test_search_finds_names_that_start_like_the_text(index: NameIndex) -> None:
     assert found[0] == "commune:34145"  # Lunel itself, then names that start or contain « lunel »
     assert {"commune:34146", "epci:243400520"} <= set(found)
     assert index.search("x") == []
+
+
+def test_official_names_that_look_like_prefixes_or_brackets_stay_whole(index: NameIndex) -> None:
+    # « Ville-aux-Bois » is a name, not « Ville » + « aux Bois »; « (Ville) » is part of Château-Chinon (Ville)
+    assert certain(index, "Ville-aux-Bois") == "commune:10411"
+    assert certain(index, "Ville-la-Grand") == "commune:74305"
+    assert certain(index, "Château-Chinon (Ville)") == "commune:58062"
+    assert certain(index, "Région Grand Est") == "region:44"

@@ -46,8 +46,9 @@ NOT_FOUND = "introuvable"
 STATUSES = (CERTAIN, AMBIGUOUS, NOT_FOUND)
 #: The kinds of the reference, in the order a tie is shown.
 KINDS = ("commune", "epci", "departement", "region")
-#: How many candidates a match lists at most.
-MAX_CANDIDATES = 12
+#: How many candidates a match lists at most (all the homonyms of a name, a few close names).
+MAX_CANDIDATES = 40
+MAX_CLOSE = 8
 #: Similarity (difflib ratio of normalised names) from which an inexact name is proposed.
 CLOSE = 0.8
 
@@ -227,6 +228,8 @@ class NameIndex:
         self._full: dict[str, list[int]] = defaultdict(list)  # official name, normalised
         self._loose: dict[str, list[int]] = defaultdict(list)  # without article or kind words
         self._by_code: dict[tuple[str, str], int] = {}
+        self._keys: list[str] = []  # the official name of each territory, normalised
+        self._match_keys: list[list[str]] = []  # and every name it is known by
         departements = reference.departements["nom"].astype(str).to_dict()
         dep_regions = reference.departements["region"].astype(str).to_dict()
         for kind in KINDS:
@@ -252,13 +255,18 @@ class NameIndex:
                 self._by_code[(kind, code)] = position
                 full = normalise(name)
                 self._full[full].append(position)
-                for loose in self._loose_keys(full, kind):
+                loose_keys = self._loose_keys(full, kind)
+                for loose in loose_keys:
                     self._loose[loose].append(position)
+                self._keys.append(full)
+                self._match_keys.append(sorted({full, *loose_keys}))
         self._dep_by_name = {normalise(n): c for c, n in departements.items()}
-        self._owner: list[int] = []
-        self._match_keys: list[list[str]] = []
-        self._grams: dict[str, list[int]] | None = None
-        self._keys: list[str] = []
+        # trigrams of every name, for the names close to an inexact one
+        grams: dict[str, list[int]] = defaultdict(list)
+        for position, names in enumerate(self._match_keys):
+            for gram in set().union(*(_trigrams(k) for k in names)):
+                grams[gram].append(position)
+        self._grams = dict(grams)
 
     @staticmethod
     def _loose_keys(full: str, kind: str) -> set[str]:
@@ -345,7 +353,7 @@ class NameIndex:
         seen = {c.key for c in found}
         starts, contains = [], []
         for position, candidate in enumerate(self._candidates):
-            name = self._key_of(position)
+            name = self._keys[position]
             if candidate.key in seen:
                 continue
             if name.startswith(key) or _drop_article(name).startswith(key):
@@ -360,11 +368,6 @@ class NameIndex:
         return found[:limit]
 
     # ------------------------------------------------------------------ internals
-
-    def _key_of(self, position: int) -> str:
-        if not self._keys:
-            self._keys = [normalise(c.name) for c in self._candidates]
-        return self._keys[position]
 
     def _by_code_match(self, text: str, kind_cell: object) -> Match | None:
         """A code written in the name column (SIREN, INSEE code of a commune, département or région)."""
@@ -395,7 +398,8 @@ class NameIndex:
         query = _Query("")
         raw = text
         inverted = _INVERTED.match(raw)
-        for _ in range(3):  # « Havre (Le) (76) », « Valence (Drôme) »
+        # « Havre (Le) (76) », « Valence (Drôme) »; not « Château-Chinon (Ville) », an official name
+        for _ in range(0 if normalise(raw) in self._full else 3):
             inverted = _INVERTED.match(raw)
             if inverted:
                 article = inverted.group(2).replace("’", "'")
@@ -417,7 +421,9 @@ class NameIndex:
                 break  # part of the name (« Communauté de communes … (CCPL) »)
             raw = brackets.group(1)
         key = normalise(raw)
-        for prefix, kind, nature in _PREFIXES:
+        # « Ville-aux-Bois », « Ville-la-Grand », or any official name: no prefix word to drop
+        hyphenated = re.match(r"^[^\s'’-]+-", raw) is not None
+        for prefix, kind, nature in [] if hyphenated or key in self._full else _PREFIXES:
             if key == prefix or key.startswith(prefix + " "):
                 rest = key[len(prefix) :].lstrip()
                 if kind == "region" and rest.startswith("de corse"):  # « Collectivité de Corse »
@@ -524,46 +530,32 @@ class NameIndex:
 
     def _close(self, query: _Query) -> list[Candidate]:
         """Names close to the query's (a typo), or sharing its distinctive words: proposals only."""
-        grams = self._gram_index()
+        grams = self._grams
         counts: Counter[int] = Counter()
         query_grams = _trigrams(query.key)
         for gram in query_grams:
             counts.update(grams.get(gram, ()))
         scored: dict[int, float] = {}
         need = max(1, len(query_grams) // 3)
+        matcher = difflib.SequenceMatcher(None, "", query.key)  # the query's side is analysed once
         for position, shared in counts.most_common(400):
             if shared < need:
                 break
-            candidate_key = self._match_keys[position]
-            ratio = max(difflib.SequenceMatcher(None, query.key, k).ratio() for k in candidate_key)
-            if ratio >= CLOSE:
-                scored[self._owner[position]] = max(scored.get(self._owner[position], 0), ratio)
+            for key in self._match_keys[position]:
+                matcher.set_seq1(key)
+                if matcher.real_quick_ratio() < CLOSE or matcher.quick_ratio() < CLOSE:
+                    continue  # upper bounds of the ratio, much cheaper
+                ratio = matcher.ratio()
+                if ratio >= CLOSE:
+                    scored[position] = max(scored.get(position, 0), ratio)
         words = set(query.key.split()) - _COMMON_WORDS
         if words and not scored:
             for position, keys in enumerate(self._match_keys):
-                owner = self._owner[position]
                 if any(words <= set(k.split()) for k in keys):
-                    scored.setdefault(owner, 0.5)
+                    scored.setdefault(position, 0.5)
         kept = [p for p in scored if self._allowed(p, query)]
         kept.sort(key=lambda p: (-round(scored[p], 2), -self._candidates[p].population))
-        return [self._candidates[p] for p in kept[:MAX_CANDIDATES]]
-
-    def _gram_index(self) -> dict[str, list[int]]:
-        """Trigrams of every name (built at the first inexact name)."""
-        if self._grams is None:
-            keys: dict[int, set[str]] = defaultdict(set)
-            for table in (self._full, self._loose):
-                for key, positions in table.items():
-                    for p in positions:
-                        keys[p].add(key)
-            self._owner = list(range(len(self._candidates)))
-            self._match_keys = [sorted(keys[p]) for p in self._owner]
-            grams: dict[str, list[int]] = defaultdict(list)
-            for p, names in enumerate(self._match_keys):
-                for gram in set().union(*(_trigrams(k) for k in names)):
-                    grams[gram].append(p)
-            self._grams = dict(grams)
-        return self._grams
+        return [self._candidates[p] for p in kept[:MAX_CLOSE]]
 
 
 def _trigrams(key: str) -> set[str]:
