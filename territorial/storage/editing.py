@@ -21,6 +21,8 @@ import pandas as pd
 
 from territorial.model import file_reading
 from territorial.model.definition import ProgrammeDefinition
+from territorial.model.names import Candidate, NameIndex
+from territorial.model.names_file import Groupement, NamesFile, read_names_file
 from territorial.model.problems import Problem, ProgrammeFileError
 from territorial.model.programme_file import ProgrammeTable, dialogue_key, load_programme_file, validate_table
 from territorial.model.reference import Reference
@@ -45,6 +47,34 @@ def validate_upload(
 ) -> ProgrammeTable:
     """Read and validate an uploaded file; :class:`ProgrammeFileError` lists every problem."""
     return load_programme_file(data, filename=filename, sheet=sheet, definition=definition, reference=reference)
+
+
+def names_to_review(data: bytes, *, filename: str, sheet: str | None, index: NameIndex) -> NamesFile | None:
+    """The rows of an uploaded file given by name, matched to the reference, or None when every
+    row has a code (then :func:`validate_upload` as usual)."""
+    return read_names_file(data, filename=filename, sheet=sheet, index=index)
+
+
+def validate_settled(
+    found: NamesFile,
+    choices: dict[int, Candidate | Groupement],
+    *,
+    filename: str,
+    definition: ProgrammeDefinition,
+    reference: Reference,
+) -> ProgrammeTable:
+    """Validate a file of names once every row is settled, exactly like a file with codes
+    (same spreadsheet rows in its problems)."""
+    return validate_table(
+        found.settled(choices),
+        definition=definition,
+        reference=reference,
+        rows=found.rows,
+        blank_rows=found.blank,
+        meta=found.meta,
+        notes=found.notes,
+        filename=filename,
+    )
 
 
 def editor_frame(

@@ -13,7 +13,7 @@ from territorial.model.problems import ProgrammeFileError
 from territorial.model.programme_file import ProgrammeTable
 from territorial.storage import editing
 from territorial.storage.store import ConflictError, StoredVersion
-from territorial.ui import data
+from territorial.ui import data, name_review
 from territorial.ui.editor import author_fields, bounded_table, save, show_diff, show_problems, show_warnings
 
 PENDING = "donnees_import"
@@ -39,7 +39,10 @@ def import_section(current: StoredVersion) -> None:
     if uploaded is None:
         st.caption(
             "Colonnes attendues : code, type, L1…L4 ; facultatives : nom, membres, segment, "
-            "date_dialogue, notes, contact. Le plus simple est de partir d'un export ci-dessus. " + UPLOAD_HELP
+            "date_dialogue, notes, contact. Le plus simple est de partir d'un export ci-dessus. "
+            "Un fichier qui donne les territoires par leur nom (colonne nom, et si besoin departement "
+            "et type) est accepté : chaque nom est rapproché du référentiel et vérifié avec vous "
+            "avant l'import. " + UPLOAD_HELP
         )
         return
     content = uploaded.getvalue()
@@ -50,6 +53,16 @@ def import_section(current: StoredVersion) -> None:
         sheet = st.selectbox("Feuille à lire", sheets, index=preferred, key="donnees_feuille")
     key = (uploaded.file_id, uploaded.name, len(content), sheet)
     pending = st.session_state.get(PENDING)
+    if not pending or pending["key"] != key:
+        # territories given by name: a review first, then the same validation (name_review)
+        found = editing.names_to_review(content, filename=uploaded.name, sheet=sheet, index=name_review.name_index())
+        if found is not None:
+            pending = {"key": key, "names": found, "result": None, "base": current.id}
+            st.session_state[PENDING] = pending
+    if pending and pending.get("names") is not None:
+        if name_review.review_section(pending, filename=uploaded.name):
+            confirm_import(pending, current, filename=uploaded.name)
+        return
     if not pending or pending["key"] != key:
         with st.status("Lecture et validation du fichier…") as status:
             try:
