@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
+from territorial.model.definition import DEFAULT_DEFINITION
 from territorial.storage import store as store_module
 from territorial.storage.store import Store
 from tests.postgres import create_database
@@ -22,9 +23,9 @@ from tests.postgres import create_database
 DATA = Path(__file__).parent / "data"
 
 
-def _columns(store: Store) -> set[str]:
+def _columns(store: Store, table: str = "version_rows") -> set[str]:
     with store.engine.connect() as conn:
-        return {c["name"] for c in sa.inspect(conn).get_columns("version_rows")}
+        return {c["name"] for c in sa.inspect(conn).get_columns(table)}
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -60,7 +61,10 @@ def test_an_old_storage_is_migrated_in_place_with_nothing_lost(old_store_url):
     try:
         assert not store.read_only
         assert "etape" in _columns(store)
+        assert "definition" in _columns(store, "versions")
         assert _old_rows(old_store_url) == before  # every stored row kept as it was
+        assert store.get(2).stored_definition is None  # an old version uses data/programme.toml
+        assert store.get(2).definition_toml == DEFAULT_DEFINITION.read_text(encoding="utf-8")
         history = store.history()
         assert history["Version"].tolist() == [2, 1]
         assert history["Auteur"].tolist() == ["Camille (schéma v1)", "Application"]
@@ -96,7 +100,7 @@ def test_migration_by_two_processes_at_once_succeeds(tmp_path, monkeypatch):
     path = tmp_path / "programme.sqlite"
     shutil.copy(DATA / "store_schema_v1.sqlite", path)
     engine = store_module.make_engine(f"sqlite:///{path}")
-    assert store_module.migrate(engine) == ["version_rows.etape"]
+    assert store_module.migrate(engine) == ["version_rows.etape", "versions.definition"]
     real = store_module._missing_columns
     calls = []
 
