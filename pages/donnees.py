@@ -8,6 +8,7 @@ import streamlit as st
 
 from territorial.ui import (
     data,
+    definition_editor,
     dialogue_form,
     downloads,
     editor,
@@ -48,8 +49,8 @@ downloads.all_fiches_zip_button(programme)
 
 st.subheader("Importer ou modifier")
 if editor_role.editor_gate():
-    tab_dialogue, tab_import, tab_edit = st.tabs(
-        ["Enregistrer un dialogue", "Importer un fichier", "Modifier dans l'application"]
+    tab_dialogue, tab_import, tab_edit, tab_definition = st.tabs(
+        ["Enregistrer un dialogue", "Importer un fichier", "Modifier dans l'application", "Définition du programme"]
     )
     with tab_dialogue:
         st.caption(
@@ -71,3 +72,11 @@ if editor_role.editor_gate():
             "un fichier importé."
         )
         table_editor.edit_section(current)
+    with tab_definition:
+        st.caption(
+            "Les noms, seuils, couleurs et descriptions des segments et des leviers, les niveaux "
+            "d'activation et l'intervalle de suivi. Avant l'enregistrement, la page montre les "
+            "territoires qui changent de segment ; la définition est enregistrée avec les données, "
+            "comme une nouvelle version (page « Historique »)."
+        )
+        definition_editor.definition_section(current)

@@ -57,7 +57,7 @@ def import_section(current: StoredVersion) -> None:
                     content,
                     filename=uploaded.name,
                     sheet=sheet,
-                    definition=data.definition(),
+                    definition=data.definition_of(current),
                     reference=data.reference(),
                 )
                 result: ProgrammeTable | ProgrammeFileError = table
