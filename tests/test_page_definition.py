@@ -3,6 +3,7 @@ the definition in « Historique »: preview, save as a version, comparison, rest
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from territorial.model.definition import DEFAULT_DEFINITION, parse_definition
@@ -140,3 +141,33 @@ def test_a_toml_file_exported_then_imported_changed_becomes_the_definition(defin
     button(at, "Enregistrer la définition comme nouvelle version").click()
     run(at)
     assert data.programme_at(2).definition.level_label(2) == "impliqué"
+
+
+def test_an_xlsx_export_moves_the_whole_programme_with_its_definition(definition, demo):
+    import dataclasses
+
+    from territorial.takeaways import exports
+
+    raw = definition_data(definition)
+    raw["leviers"][3]["libelle"] = "Alliances territoriales"
+    raw["segments"][1]["min"] = raw["segments"][0]["max"] = 47_000
+    other = parse_definition(raw)
+    workbook = exports.to_xlsx(dataclasses.replace(demo, definition=other))  # from another installation
+    at = login(run(page()))
+    at.file_uploader[0].set_value(("programme.xlsx", workbook, "application/octet-stream"))
+    run(at)
+    assert any("feuille « Définition »" in i for i in texts(at.info))
+    assert any(
+        "Levier L4 : libellé « Coopérations & gouvernance territoriale » → « Alliances territoriales »" in m
+        for m in texts(at.markdown)
+    )
+    moves = next(d.value for d in at.dataframe if "Segment après" in d.value.columns)
+    assert moves["Code"].tolist() == [MORMAL, COUTANCES]
+    at.text_input(key="import_auteur").input("Claire")
+    button(at, "Enregistrer comme nouvelle version").click()
+    run(at)
+    saved = current().current()
+    assert (saved.id, saved.kind) == (2, "import")
+    assert definition_from_text(saved.definition_toml) == other
+    assert data.programme_at(2).definition.lever("L4").label == "Alliances territoriales"
+    pd.testing.assert_frame_equal(data.programme_at(2).assessments, demo.assessments)
