@@ -171,3 +171,15 @@ def test_an_xlsx_export_moves_the_whole_programme_with_its_definition(definition
     assert definition_from_text(saved.definition_toml) == other
     assert data.programme_at(2).definition.lever("L4").label == "Alliances territoriales"
     pd.testing.assert_frame_equal(data.programme_at(2).assessments, demo.assessments)
+
+
+def test_the_form_checked_after_a_file_keeps_its_own_proposal():
+    at = login(run(page()))
+    definition = data.definition()
+    _upload_definition(at, render_definition(definition).replace('libelle = "engagé"', 'libelle = "impliqué"'))
+    assert any("import du fichier" in s for s in texts(at.success))
+    _field(at.text_input, "Libellé du levier L3").input("Financement partagé")
+    _check(at)
+    run(at)  # another run (the file is still in its uploader): the form's proposal stays
+    assert any(s.startswith("Définition valide (formulaire).") for s in texts(at.success))
+    assert any("Levier L3 : libellé" in m for m in texts(at.markdown))

@@ -27,6 +27,8 @@ from territorial.ui.editor import author_fields, bounded_table, save
 
 #: Session key of the definition checked and waiting for confirmation.
 PENDING = "definition_en_attente"
+#: Session key of the last definition file proposed (uploader file id, version).
+READ_FILE = "definition_fichier_lu"
 #: Longest TOML file read (a definition is a few kilobytes).
 MAX_TOML_BYTES = 200_000
 
@@ -79,8 +81,13 @@ def _import(current: StoredVersion, definition: ProgrammeDefinition) -> None:
     except DefinitionError as exc:
         show_definition_problems(exc.problems, what="Définition")
         return
+    problems = usage_problems(current.table, definition, new)
+    if problems:  # said at every run while the file is there
+        show_definition_problems(problems, what="Définition")
+        return
     key = (uploaded.file_id, current.id)
-    if st.session_state.get(PENDING, {}).get("key") != key:
+    if st.session_state.get(READ_FILE) != key:  # proposed once: the form may replace it afterwards
+        st.session_state[READ_FILE] = key
         _propose(current, definition, new, key=key, origin=f"import du fichier « {uploaded.name} »")
 
 
