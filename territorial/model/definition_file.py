@@ -8,9 +8,9 @@ editor's form changes before it is validated again by :func:`parse_definition`.
 
 from __future__ import annotations
 
-import json
 import tomllib
 
+from territorial.core.fmt import toml_string
 from territorial.model.definition import DefinitionError, ProgrammeDefinition, parse_definition
 
 HEADER = (
@@ -60,11 +60,6 @@ def definition_data(definition: ProgrammeDefinition) -> dict:
     }
 
 
-def toml_string(text: str) -> str:
-    """A TOML basic string: quotes, backslashes and control characters escaped."""
-    return json.dumps(str(text), ensure_ascii=False).replace("\x7f", "\\u007f")
-
-
 def _value(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -97,4 +92,4 @@ def render_definition(definition: ProgrammeDefinition) -> str:
     return "\n".join(lines)
 
 
-__all__ = ["HEADER", "definition_data", "definition_from_text", "render_definition", "toml_string"]
+__all__ = ["HEADER", "definition_data", "definition_from_text", "render_definition"]
