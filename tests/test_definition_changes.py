@@ -10,6 +10,7 @@ from territorial.content.definition_changes import (
     definition_changes,
     segment_counts,
     segment_moves,
+    stale_mentions,
     usage_problems,
 )
 from territorial.model.definition import parse_definition
@@ -93,3 +94,21 @@ def test_moves_and_counts_compare_two_resolutions(demo, definition):
     ]
     counts = segment_counts(demo, after)
     assert counts["Avant"].tolist() == [29, 26, 16, 10] and counts["Après"].tolist() == [27, 28, 16, 10]
+
+
+def test_a_description_that_still_cites_a_moved_threshold_is_pointed_out(definition):
+    def move(raw):
+        raw["segments"][1]["min"] = raw["segments"][0]["max"] = 47_000
+
+    moved = _changed(definition, move)
+    assert stale_mentions(definition, moved) == [
+        "la description du segment S1 cite encore « 50 000 », un seuil déplacé : à vérifier",
+        "la description du segment S2 cite encore « 50 000 », un seuil déplacé : à vérifier",
+    ]
+
+    def rewrite(raw):
+        move(raw)
+        raw["segments"][0]["description"] = "Moins de 47 000 habitants."
+        raw["segments"][1]["description"] = "De 47 000 à 199 999 habitants."
+
+    assert stale_mentions(definition, _changed(definition, rewrite)) == []

@@ -49,6 +49,8 @@ def test_renaming_a_lever_and_moving_a_threshold_shows_what_changes_then_saves_a
     changes = next(m for m in texts(at.markdown) if "→" in m)
     assert "Levier L1 : libellé « Compétences & ingénierie » → « Ingénierie partagée »" in changes
     assert "Segment S1 : " not in changes and "Segment S2 : seuil (borne basse) 50\u202f000 → 47\u202f000" in changes
+    [guess] = texts(at.warning)
+    assert "la description du segment S2 cite encore « 50 000 », un seuil déplacé : à vérifier" in guess
     moves = next(d.value for d in at.dataframe if "Segment après" in d.value.columns)
     assert moves["Code"].tolist() == [MORMAL, COUTANCES]  # largest first
     assert moves["Segment avant"].tolist() == ["Petits territoires"] * 2

@@ -70,6 +70,27 @@ def definition_changes(before: ProgrammeDefinition, after: ProgrammeDefinition) 
     return out
 
 
+def _written(value: int) -> set[str]:
+    """How a number of inhabitants may be written in a description (« 50 000 », « 50000 »…)."""
+    grouped = f"{value:,}"
+    return {str(value), *(grouped.replace(",", sep) for sep in (" ", "\u00a0", "\u202f", "."))}
+
+
+def stale_mentions(before: ProgrammeDefinition, after: ProgrammeDefinition) -> list[str]:
+    """Descriptions of ``after`` that still write a threshold the change moved (a guess, said as one)."""
+    old = {s.id: s.minimum for s in before.segments}
+    moved = {old[s.id] for s in after.segments if s.id in old and old[s.id] != s.minimum and old[s.id] > 0}
+    out = []
+    for segment in after.segments:
+        for value in sorted(moved):
+            cited = sorted(w for v in (value, value - 1) for w in _written(v) if w in segment.description)
+            if cited:
+                out.append(
+                    f"la description du segment {segment.id} cite encore « {cited[0]} », un seuil déplacé : à vérifier"
+                )
+    return out
+
+
 def change_summary(changes: list[str], *, limit: int = 3) -> str:
     """The first changes for a version's comment (« …, et 4 autres »)."""
     head = " ; ".join(changes[:limit])
@@ -172,5 +193,6 @@ __all__ = [
     "definition_changes",
     "segment_counts",
     "segment_moves",
+    "stale_mentions",
     "usage_problems",
 ]

@@ -15,6 +15,7 @@ from territorial.content.definition_changes import (
     definition_changes,
     segment_counts,
     segment_moves,
+    stale_mentions,
     usage_problems,
 )
 from territorial.core.fmt import escape_markdown, plural
@@ -187,6 +188,12 @@ def show_effect(before: Programme, after: Programme) -> None:
     changes = definition_changes(before.definition, after.definition)
     st.markdown(f"**Ce que la modification change** ({plural(len(changes), 'changement')}) :")
     st.markdown("\n".join(f"- {escape_markdown(c)}" for c in changes))
+    stale = stale_mentions(before.definition, after.definition)
+    if stale:
+        st.warning(
+            "Le tableau de bord le devine, à vérifier avant d'enregistrer :\n\n"
+            + "\n".join(f"- {escape_markdown(m)}" for m in stale)
+        )
     moves = segment_moves(before, after)
     if moves.empty:
         st.markdown("Aucun territoire ne change de segment.")
