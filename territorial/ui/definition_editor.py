@@ -30,8 +30,8 @@ from territorial.ui.editor import author_fields, bounded_table, save
 PENDING = "definition_en_attente"
 #: Session key of the last definition file proposed (uploader file id, version).
 READ_FILE = "definition_fichier_lu"
-#: Longest TOML file read (a definition is a few kilobytes).
-MAX_TOML_BYTES = 200_000
+#: Longest TOML file read, in megabytes (a definition is a few kilobytes).
+MAX_TOML_MB = 1
 
 
 def definition_section(current: StoredVersion) -> None:
@@ -65,14 +65,14 @@ def _import(current: StoredVersion, definition: ProgrammeDefinition) -> None:
         "Importer une définition (fichier TOML, au format de data/programme.toml)",
         type=["toml"],
         key=f"definition_fichier_{current.id}",
+        max_upload_size=MAX_TOML_MB,
+        help="Le plus simple est de partir de la définition téléchargée ci-dessus.",
     )
     if uploaded is None:
         return
     content = uploaded.getvalue()
-    if len(content) > MAX_TOML_BYTES:
-        show_definition_problems(
-            [f"fichier trop grand ({len(content)} octets, {MAX_TOML_BYTES} au plus)"], what="Définition"
-        )
+    if len(content) > MAX_TOML_MB * 1024 * 1024:  # the uploader refuses it first
+        show_definition_problems([f"fichier trop grand ({MAX_TOML_MB} Mo au plus)"], what="Définition")
         return
     try:
         new = definition_from_text(content.decode("utf-8-sig"), source=uploaded.name)
