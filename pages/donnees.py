@@ -1,4 +1,4 @@
-"""Données : exporter le programme, importer un fichier, le modifier dans l'application.
+"""Données : exporter le programme, importer un fichier, le modifier dans l'application, et sa définition.
 
 Viewing and exporting are open to anyone; importing and editing need the editor
 role. Every change becomes a new version (see the « Historique » page).
