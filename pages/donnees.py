@@ -1,4 +1,4 @@
-"""Données : exporter le programme, importer un fichier, le modifier dans l'application.
+"""Données : exporter le programme, importer un fichier, le modifier dans l'application, et sa définition.
 
 Viewing and exporting are open to anyone; importing and editing need the editor
 role. Every change becomes a new version (see the « Historique » page).
@@ -8,6 +8,7 @@ import streamlit as st
 
 from territorial.ui import (
     data,
+    definition_editor,
     dialogue_form,
     downloads,
     editor,
@@ -54,8 +55,8 @@ st.caption(
 )
 programme_exports.template_buttons(programme.definition, key="donnees")
 if editor_role.editor_gate():
-    tab_dialogue, tab_import, tab_edit = st.tabs(
-        ["Enregistrer un dialogue", "Importer un fichier", "Modifier dans l'application"]
+    tab_dialogue, tab_import, tab_edit, tab_definition = st.tabs(
+        ["Enregistrer un dialogue", "Importer un fichier", "Modifier dans l'application", "Définition du programme"]
     )
     with tab_dialogue:
         st.caption(
@@ -77,3 +78,11 @@ if editor_role.editor_gate():
             "un fichier importé."
         )
         table_editor.edit_section(current)
+    with tab_definition:
+        st.caption(
+            "Les noms, seuils, couleurs et descriptions des segments et des leviers, les niveaux "
+            "d'activation et l'intervalle de suivi. Avant l'enregistrement, la page montre les "
+            "territoires qui changent de segment ; la définition est enregistrée avec les données, "
+            "comme une nouvelle version (page « Historique »)."
+        )
+        definition_editor.definition_section(current)

@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from territorial.core.fmt import PARIS
-from territorial.ui import data, editor, editor_role, programme_exports, url_state
+from territorial.ui import data, definition_editor, editor, editor_role, programme_exports, url_state
 from territorial.ui.router import ensure_routed
 
 ensure_routed()
@@ -16,7 +16,8 @@ st.title("Historique des versions")
 editor.flash()
 st.caption(
     "Chaque import, modification ou restauration crée une nouvelle version ; aucune n'est "
-    "jamais effacée. Restaurer une version en crée une nouvelle, identique à celle-ci."
+    "jamais effacée. Restaurer une version en crée une nouvelle, identique à celle-ci, définition "
+    "du programme comprise."
 )
 parents = history["Version de départ"].map(lambda v: "—" if pd.isna(v) else str(v))  # not "None"
 st.dataframe(
@@ -56,6 +57,7 @@ if compare == selected:
     st.caption("Choisissez une autre version à comparer.")
 elif version is not None and (before := data.readable_version(compare)) is not None:
     editor.show_diff(before.table, version.table, title=f"De la version {compare} à la version {selected}")
+    definition_editor.show_definition_diff(before, version)
 
 st.subheader(f"Exporter la version {selected}")
 programme = data.readable_programme(selected) if version is not None else None

@@ -47,3 +47,23 @@ def test_the_css_takes_its_colours_from_the_palette():
         body = css.replace(palette.css_variables(), "")
         repeated = {value for value in re.findall(r"#[0-9a-fA-F]{6}", body) if value.lower() in named}
         assert repeated == set(), (name, repeated)
+
+
+def test_text_on_a_configured_colour_reads_at_4_5_to_1(definition):
+    """Black or white text, whichever reads best, on every default colour and on custom ones."""
+    defaults = [s.colour for s in definition.segments] + [lv.colour for lv in definition.levers]
+    for colour in [*defaults, *palette.ORDINAL, palette.DARK_OUTLINE, "#fff3b0", "#0b0b2a"]:
+        assert palette.text_on(colour) in (palette.WHITE, palette.BLACK)
+        assert contrast_ratio(colour, palette.text_on(colour)) >= 4.5, colour
+    assert palette.text_on("#fff3b0") == palette.BLACK  # a pale custom colour
+    assert palette.text_on("#0b0b2a") == palette.WHITE  # a dark one
+    petits = definition.segment("S1").colour  # white on it was 3.29:1 (issue 22, point 12)
+    assert contrast_ratio(petits, palette.WHITE) < 4.5 and palette.text_on(petits) == palette.BLACK
+
+
+def test_the_segment_badge_takes_its_text_colour_from_the_background(definition):
+    from territorial.content.fiche_text import chip_html
+
+    html = chip_html(definition.segment("S1"))
+    assert "background: #3a9e7e; color: #000000;" in html
+    assert "color: #ffffff;" in chip_html(definition.segment("S4"))

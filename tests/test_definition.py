@@ -80,3 +80,35 @@ def test_first_segment_must_start_at_zero_and_last_be_open() -> None:
     message = _problems(raw)
     assert "doit commencer à 0" in message
     assert "ne doit pas avoir de maximum" in message
+
+
+def test_the_toml_writer_round_trips(definition):
+    from territorial.model.definition_file import definition_data, definition_from_text, render_definition
+
+    assert definition_from_text(render_definition(definition)) == definition
+    data = definition_data(definition)
+    data["programme"]["nom"] = 'Programme « test » \\ avec "guillemets"'
+    data["segments"][1]["description"] = "Deux lignes\net une tabulation\t, fin."
+    data["leviers"][2]["libelle"] = "Levier = 3 ; # pas un commentaire"
+    data["activation"]["niveaux"][0]["libelle"] = "zéro"
+    data["suivi"]["intervalle_mois"] = 6
+    changed = parse_definition(data)
+    text = render_definition(changed)
+    assert text.startswith("# Définition du programme")
+    again = definition_from_text(text)
+    assert again == changed
+    assert again.segments[1].description == "Deux lignes\net une tabulation\t, fin."
+    assert again.follow_up_months == 6
+
+
+def test_a_colour_too_pale_for_the_map_is_refused_naming_the_field(definition):
+    from territorial.model.definition_file import definition_data
+
+    data = definition_data(definition)
+    data["leviers"][1]["couleur"] = "#ffe680"
+    with pytest.raises(DefinitionError) as caught:
+        parse_definition(data)
+    assert caught.value.problems == [
+        "levier n°2 (L2) : couleur #ffe680 trop pâle pour la carte (contraste de 1,24:1 sur le fond blanc, "
+        "il en faut au moins 3:1) : choisissez une teinte plus foncée"
+    ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import zipfile
@@ -123,7 +124,7 @@ def test_csv_neutralises_formulas(risky):
 def test_xlsx_has_no_formula_cell_and_keeps_the_text_as_typed(risky):
     data = exports.to_xlsx(risky, info={"auteur": "=cmd|' /C calc'!A0"})
     book = load_workbook(io.BytesIO(data))
-    assert book.sheetnames == ["Programme", "Territoires", "Informations"]
+    assert book.sheetnames == ["Programme", "Territoires", "Informations", "Définition"]
     cells = [cell for sheet in book for row in sheet.iter_rows() for cell in row]
     assert not [c.coordinate for c in cells if c.data_type == "f"]
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -364,3 +365,31 @@ def test_the_wide_table_as_of_a_date_leaves_levels_empty_where_not_yet_assessed(
     lyon = next(r for r in body if r[0] == "200046977")  # met on 8 April 2024 (T0)
     assert (lyon[assessed], lyon[level], lyon[header.index("Étape")]) == ("oui", "0", "T0")
     assert lyon[header.index("Dialogues à cette date")] == "1"
+
+
+def test_xlsx_carries_the_definition_and_it_comes_back_identical(demo, definition, reference):
+    from territorial.model.definition import parse_definition
+    from territorial.model.definition_file import definition_data, definition_from_text
+    from territorial.model.file_reading import definition_sheet_text
+
+    raw = definition_data(definition)
+    raw["leviers"][0]["libelle"] = 'Ingénierie « partagée » = 1 ; # "citée"'
+    raw["segments"][1]["min"], raw["segments"][0]["max"] = 47_000, 47_000
+    raw["segments"][2]["description"] = "Deux lignes\nde description"
+    changed = parse_definition(raw)
+    programme = dataclasses.replace(demo, definition=changed)
+    data = exports.to_xlsx(programme)
+    book = load_workbook(io.BytesIO(data))
+    assert book.sheetnames == ["Programme", "Territoires", "Informations", "Définition"]
+    sheet = book["Définition"]
+    assert sheet["A1"].value == exports.DEFINITION_HEADER
+    assert all(c.data_type == "s" for row in sheet.iter_rows() for c in row if c.value is not None)
+    text = definition_sheet_text(data, filename="export.xlsx")
+    assert definition_from_text(text) == changed
+    assert definition_sheet_text(exports.to_csv(exports.file_frame(demo)), filename="export.csv") is None
+    # the whole programme comes back: its table, read with the definition it carries
+    table = load_programme_file(data, filename="export.xlsx", definition=changed, reference=reference)
+    again = resolve(table, reference=reference, definition=definition_from_text(text))
+    assert again.definition == changed
+    pd.testing.assert_frame_equal(again.assessments, demo.assessments)
+    assert again.territories.loc["200067023", "segment"] == "S2"  # 47 611 inhabitants, above the moved threshold

@@ -149,7 +149,7 @@ def test_failures_from_other_addresses_do_not_lock_the_editor_out(editor_env, ad
     at.session_state["editeur_tentatives"] = access.Throttle()
     login(at)
     assert at.success[0].value.startswith("Vous êtes connecté en éditeur")
-    assert len(at.file_uploader) == 1
+    assert len(at.file_uploader) == 2  # a programme file, a definition (TOML)
     assert 0 < pauses[-1] <= 2.0  # the crowd only delays the right password, briefly
 
 
@@ -172,7 +172,7 @@ def test_password_from_the_streamlit_secret(env, password_hash):
     run(at)
     login(at)
     assert at.success[0].value.startswith("Vous êtes connecté en éditeur")
-    assert len(at.file_uploader) == 1
+    assert len(at.file_uploader) == 2  # a programme file, a definition (TOML)
 
 
 # --------------------------------------------------------------------------- import

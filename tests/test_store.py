@@ -15,6 +15,8 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
+from territorial.model.definition import DEFAULT_DEFINITION, parse_definition
+from territorial.model.definition_file import definition_data, definition_from_text, render_definition
 from territorial.model.programme_file import ProgrammeTable
 from territorial.storage import store as store_module
 from territorial.storage.store import (
@@ -29,6 +31,7 @@ from territorial.storage.store import (
 )
 from tests.postgres import create_database
 
+DEMO_CSV = Path(__file__).parent.parent / "data" / "demo_programme.csv"
 HEADER = "code,type,nom,membres,L1,L2,L3,L4,date_dialogue,etape,notes,contact,Référent"
 
 
@@ -353,3 +356,34 @@ def test_unreachable_database_is_reported_without_saying_where(caplog):
 def _count(store: Store, table: sa.Table) -> int:
     with store.engine.connect() as conn:
         return conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
+
+
+# --------------------------------------------------------------------------- definition
+
+
+def _renamed(definition, label: str) -> str:
+    data = definition_data(definition)
+    data["leviers"][0]["libelle"] = label
+    return render_definition(parse_definition(data))
+
+
+def test_a_version_keeps_its_definition_a_plain_save_keeps_the_parents_and_restore_brings_it_back(
+    store, load_csv, definition
+):
+    table = load_csv(DEMO_CSV.read_bytes())
+    first = store.ensure_initial(table)
+    assert first.stored_definition is None
+    assert first.definition_toml == DEFAULT_DEFINITION.read_text(encoding="utf-8")  # a new store: the file's
+
+    renamed = _renamed(definition, "Ingénierie partagée")
+    second = store.save(table, author="A", comment="", kind="edition", expected_parent=first.id, definition=renamed)
+    assert store.get(second.id).definition_toml == renamed
+    assert definition_from_text(store.get(second.id).definition_toml).levers[0].label == "Ingénierie partagée"
+
+    third = store.save(table, author="B", comment="données", kind="edition", expected_parent=second.id)
+    assert store.get(third.id).definition_toml == renamed  # kept from its parent
+    assert store.get(first.id).definition_toml == DEFAULT_DEFINITION.read_text(encoding="utf-8")
+
+    restored = store.restore(first.id, author="C", expected_parent=third.id)
+    assert definition_from_text(store.get(restored.id).definition_toml) == definition
+    assert definition_from_text(store.current().definition_toml).levers[0].label == definition.levers[0].label

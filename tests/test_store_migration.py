@@ -15,16 +15,19 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
+from territorial.model.definition import DEFAULT_DEFINITION
+from territorial.model.definition_file import definition_from_text
 from territorial.storage import store as store_module
 from territorial.storage.store import Store
 from tests.postgres import create_database
+from tests.test_store import _renamed
 
 DATA = Path(__file__).parent / "data"
 
 
-def _columns(store: Store) -> set[str]:
+def _columns(store: Store, table: str = "version_rows") -> set[str]:
     with store.engine.connect() as conn:
-        return {c["name"] for c in sa.inspect(conn).get_columns("version_rows")}
+        return {c["name"] for c in sa.inspect(conn).get_columns(table)}
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -60,7 +63,10 @@ def test_an_old_storage_is_migrated_in_place_with_nothing_lost(old_store_url):
     try:
         assert not store.read_only
         assert "etape" in _columns(store)
+        assert "definition" in _columns(store, "versions")
         assert _old_rows(old_store_url) == before  # every stored row kept as it was
+        assert store.get(2).stored_definition is None  # an old version uses data/programme.toml
+        assert store.get(2).definition_toml == DEFAULT_DEFINITION.read_text(encoding="utf-8")
         history = store.history()
         assert history["Version"].tolist() == [2, 1]
         assert history["Auteur"].tolist() == ["Camille (schéma v1)", "Application"]
@@ -96,7 +102,7 @@ def test_migration_by_two_processes_at_once_succeeds(tmp_path, monkeypatch):
     path = tmp_path / "programme.sqlite"
     shutil.copy(DATA / "store_schema_v1.sqlite", path)
     engine = store_module.make_engine(f"sqlite:///{path}")
-    assert store_module.migrate(engine) == ["version_rows.etape", "version_rows.segment"]
+    assert store_module.migrate(engine) == ["version_rows.etape", "version_rows.segment", "versions.definition"]
     real = store_module._missing_columns
     calls = []
 
@@ -120,5 +126,37 @@ def test_an_old_storage_that_can_only_be_read_is_read_as_it_is(tmp_path):
         v2 = store.get(2).table.territories.set_index("code")
         assert v2.loc["2B096", "L1"] == 3 and (v2["etape"] == "").all()
         assert "etape" not in _columns(store)
+    finally:
+        store.close()
+
+
+def _definition_column(url: str) -> bool:
+    engine = sa.create_engine(url)
+    with engine.connect() as conn:
+        present = "definition" in {c["name"] for c in sa.inspect(conn).get_columns("versions")}
+    engine.dispose()
+    return present
+
+
+def test_an_old_storage_gains_the_definition_column_and_its_versions_use_the_file(tmp_path, definition):
+    path = tmp_path / "programme.sqlite"
+    shutil.copy(DATA / "store_schema_v1.sqlite", path)
+    url = f"sqlite:///{path}"
+    read_only = Store(store_module._read_only_engines(url)[0], url=url, read_only=True)
+    try:  # read as it is while it cannot be written
+        assert definition_from_text(read_only.get(2).definition_toml) == definition
+        assert not _definition_column(url)
+    finally:
+        read_only.close()
+    store = Store.open(url)
+    try:
+        assert _definition_column(url)
+        assert store.get(2).stored_definition is None
+        assert definition_from_text(store.get(2).definition_toml) == definition
+        renamed = _renamed(definition, "Levier renommé")
+        saved = store.save(
+            store.get(2).table, author="A", comment="", kind="edition", expected_parent=2, definition=renamed
+        )
+        assert store.get(saved.id).definition_toml == renamed
     finally:
         store.close()

@@ -26,12 +26,12 @@ _FR_PERCENT_AXIS = "format(datum.value * 100, '.0f') + '\u00a0%'"
 
 
 def _text_colour() -> dict:
-    """White text on dark cells, dark text elsewhere (``text_colour`` column).
+    """White text on dark cells, black text elsewhere (``text_colour`` column, see ``palette.text_on``).
 
     A condition, not ``scale=None``: Streamlit's chart theme fails on a colour
     channel without a scale.
     """
-    return alt.condition(f"datum.text_colour == '{palette.WHITE}'", alt.value(palette.WHITE), alt.value(palette.TEXT))
+    return alt.condition(f"datum.text_colour == '{palette.WHITE}'", alt.value(palette.WHITE), alt.value(palette.BLACK))
 
 
 def lever_title(lever_id: str, label: str) -> str:
@@ -246,8 +246,10 @@ def level_distribution(programme: Programme, lever_id: str, *, bar_height: int =
     level_colours = [level_palette(definition)[lv.value] for lv in definition.levels]
     level_labels = [f"{lv.value} – {lv.label}" for lv in definition.levels]
     segments = [s.label for s in definition.segments]
-    dark_levels = [f"{lv.value} – {lv.label}" for lv in definition.levels[len(definition.levels) // 2 :]]
-    text_colours = [palette.WHITE if label in dark_levels else palette.TEXT for label in data["level_label"]]
+    text_of_level = {
+        f"{lv.value} – {lv.label}": palette.text_on(c) for lv, c in zip(definition.levels, level_colours, strict=True)
+    }
+    text_colours = [text_of_level[label] for label in data["level_label"]]
     data = data.assign(text_colour=text_colours)
     y = alt.Y("segment_label:N", sort=segments, title=None, axis=alt.Axis(labelLimit=260, labelFontSize=13))
     x = alt.X(

@@ -12,7 +12,7 @@ def chip_html(segment: Segment) -> str:
     """The segment as a coloured chip followed by its bounds (HTML, escaped)."""
     return (
         f'<p class="fiche-entete"><span class="fiche-segment" style="background: {segment.colour};'
-        f' color: {palette.WHITE};">{escape_html(segment.label)}</span> '
+        f' color: {palette.text_on(segment.colour)};">{escape_html(segment.label)}</span> '
         f"<span>{escape_html(segment.bounds_label)}</span></p>"
     )
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import json
 import re
 import unicodedata
 from zoneinfo import ZoneInfo
@@ -156,3 +157,8 @@ def fold(text: object) -> str:
     norm = unicodedata.normalize("NFKD", "" if text is None else str(text))
     norm = "".join(ch for ch in norm if not unicodedata.combining(ch))
     return " ".join(norm.lower().replace("’", "'").split())
+
+
+def toml_string(text: object) -> str:
+    """A TOML basic string: quotes, backslashes and control characters escaped."""
+    return json.dumps(str(text), ensure_ascii=False).replace("\x7f", "\\u007f")

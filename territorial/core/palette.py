@@ -4,9 +4,12 @@ the workshop pack all take them from here; CSS reads them as custom properties
 
 from __future__ import annotations
 
+import re
+
 TEXT = "#1a2633"  # body text, dark outlines and the selected territory's edge
 MUTED = "#4a5663"  # secondary text (sources, captions)
 WHITE = "#ffffff"
+BLACK = "#000000"  # text on a pale configured colour (see text_on)
 RULE = "#c3ccd5"  # table rules, département borders, light outlines
 OUTLINE = "#7b8794"  # région borders, axes, inactive marks
 BORDER = "#9aa5b1"  # frames around maps and legends
@@ -39,6 +42,7 @@ def css_variables() -> str:
         "texte": TEXT,
         "discret": MUTED,
         "fond": WHITE,
+        "noir": BLACK,
         "filet": RULE,
         "cadre": BORDER,
         "contour": OUTLINE,
@@ -48,3 +52,38 @@ def css_variables() -> str:
         "demo-texte": DEMO_TEXT,
     }
     return ":root { " + " ".join(f"--{name}: {value};" for name, value in names.items()) + " }"
+
+
+#: Least contrast of a colour drawn on the white map (a shape, a bar, a swatch: WCAG 1.4.11).
+MIN_GRAPHIC_CONTRAST = 3.0
+#: Least contrast of text on a colour (WCAG 1.4.3, normal text).
+MIN_TEXT_CONTRAST = 4.5
+_HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+def relative_luminance(colour: str) -> float:
+    """Relative luminance of an sRGB colour ``#rrggbb`` (0 black … 1 white)."""
+    if not _HEX.match(colour):
+        raise ValueError(f"colour must be #rrggbb, got {colour!r}")
+
+    def channel(value: int) -> float:
+        c = value / 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+
+
+def contrast_ratio(colour: str, other: str = WHITE) -> float:
+    """WCAG contrast ratio between two colours, from 1 (none) to 21 (black on white)."""
+    a, b = relative_luminance(colour), relative_luminance(other)
+    return (max(a, b) + 0.05) / (min(a, b) + 0.05)
+
+
+def text_on(background: str) -> str:
+    """White or black, whichever reads best on ``background`` (always at least 4.5:1).
+
+    The better of the two always reaches √21 ≈ 4.58:1; every text shown on a configured
+    colour (segment badge, legends, PDF) takes its colour from here.
+    """
+    return WHITE if contrast_ratio(background, WHITE) >= contrast_ratio(background, BLACK) else BLACK

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from territorial.core.fmt import fr_int, plural
+from territorial.core.palette import MIN_GRAPHIC_CONTRAST, contrast_ratio
 from territorial.core.paths import DATA_DIR
 
 DEFAULT_DEFINITION = DATA_DIR / "programme.toml"
@@ -215,6 +216,13 @@ def _colour(raw: dict, where: str, problems: list[str]) -> str:
     if not isinstance(colour, str) or not _COLOUR.match(colour):
         problems.append(f"{where} : couleur {colour!r} invalide (attendu #rrggbb, ex. #1f78b4)")
         return "#000000"
+    ratio = contrast_ratio(colour)
+    if ratio < MIN_GRAPHIC_CONTRAST:
+        shown = f"{ratio:.2f}".replace(".", ",")
+        problems.append(
+            f"{where} : couleur {colour.lower()} trop pâle pour la carte (contraste de {shown}:1 sur le "
+            "fond blanc, il en faut au moins 3:1) : choisissez une teinte plus foncée"
+        )
     return colour.lower()
 
 
@@ -241,7 +249,7 @@ def _segment(i: int, raw: dict, problems: list[str]) -> Segment | None:
         label=_text(raw, "libelle", where, problems),
         minimum=minimum if minimum is not None else -1,
         maximum=maximum,
-        colour=_colour(raw, where, problems),
+        colour=_colour(raw, f"{where} ({ident})", problems),
         description=_text(raw, "description", where, problems, required=False),
     )
     return segment if minimum is not None else None
@@ -249,12 +257,13 @@ def _segment(i: int, raw: dict, problems: list[str]) -> Segment | None:
 
 def _lever(i: int, raw: dict, problems: list[str]) -> Lever:
     where = f"levier n°{i}"
+    ident = _identifier(raw, where, problems)
     return Lever(
-        id=_identifier(raw, where, problems),
+        id=ident,
         label=_text(raw, "libelle", where, problems),
         short=_text(raw, "court", where, problems, required=False),
         description=_text(raw, "description", where, problems, required=False),
-        colour=_colour(raw, where, problems),
+        colour=_colour(raw, f"{where} ({ident})", problems),
     )
 
 

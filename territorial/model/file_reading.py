@@ -34,6 +34,8 @@ MAX_META_LINES = 100
 SPREADSHEET_ROWS = xlsx_reader.SPREADSHEET_ROWS
 #: The sheet of an XLSX export that holds the metadata, as ``meta.clé`` / valeur rows.
 INFO_SHEET = "Informations"
+#: Sheet of an XLSX export holding the programme's definition, one TOML line per row after a header.
+DEFINITION_SHEET = "Définition"
 META_PREFIX = "meta."
 
 #: A table of strings, its metadata, the spreadsheet row of each of its rows, notes,
@@ -258,7 +260,7 @@ def _read_xlsx(data: bytes, *, filename: str, sheet: str | None) -> RawTable:
         raise _refuse(f"feuille introuvable ; feuilles du classeur : {', '.join(names)}.", filename, value=sheet)
     if sheet is None:
         preferred = [n for n in names if _fold(n) in {"programme", "territoires"}]
-        sheet = preferred[0] if preferred else names[0]
+        sheet = preferred[0] if preferred else next((n for n in names if n != DEFINITION_SHEET), names[0])
         if len(names) > 1:
             notes.append(
                 Problem(
@@ -309,6 +311,24 @@ def _xlsx_meta(workbook: xlsx_reader.Workbook, sheet: str) -> dict[str, str]:
     except xlsx_reader.WorkbookRefused:  # a side sheet that cannot be read only loses its information
         return {}
     return meta
+
+
+def definition_sheet_text(data: bytes, *, filename: str) -> str | None:
+    """The TOML text of the « Définition » sheet of an XLSX export (None: no such sheet, or a CSV).
+
+    The sheet holds a header, then one line of the definition per row, in its first column.
+    """
+    if DEFINITION_SHEET not in sheet_names(data, filename=filename):
+        return None
+    workbook = _workbook(data, filename)
+    lines: list[str] = []
+    try:
+        for index, (_, cells) in enumerate(xlsx_reader.read_sheet(workbook, DEFINITION_SHEET, max_columns=1)):
+            if index:  # the first row is the header
+                lines.append(cells[0] if cells else "")
+    except xlsx_reader.WorkbookRefused as exc:
+        raise _refuse(str(exc), filename) from None
+    return "\n".join(lines) + "\n"
 
 
 def stripped_cell(value: object) -> str:

@@ -29,7 +29,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from territorial.core.fmt import fr_date
+from territorial.core.fmt import fr_date, toml_string
 from territorial.core.paths import DATA_DIR
 
 DEFAULT_DIR = DATA_DIR / "reference"
@@ -278,20 +278,16 @@ def render_setting(
         lines += [
             f'[exceptions."{code}"]',
             f"annee = {int(value['annee'])}",
-            f"motif = {_toml_str(value['motif'])}",
+            f"motif = {toml_string(value['motif'])}",
             "",
         ]
     lines += [
         "[paquet]",
-        f"nom = {_toml_str(package)}",
-        f"version = {_toml_str(version)}",
-        f"sha256 = {_toml_str(tarball_sha256)}",
+        f"nom = {toml_string(package)}",
+        f"version = {toml_string(version)}",
+        f"sha256 = {toml_string(tarball_sha256)}",
         "",
     ]
     for name in sorted(files):
-        lines += [f'[fichiers."{name}"]', f"sha256 = {_toml_str(files[name])}", f"lignes = {int(rows[name])}", ""]
+        lines += [f'[fichiers."{name}"]', f"sha256 = {toml_string(files[name])}", f"lignes = {int(rows[name])}", ""]
     return "\n".join(lines)
-
-
-def _toml_str(text: str) -> str:
-    return '"' + str(text).replace("\\", "\\\\").replace('"', '\\"') + '"'

@@ -21,6 +21,7 @@ import pandas as pd
 
 from territorial.model import file_reading
 from territorial.model.definition import ProgrammeDefinition
+from territorial.model.definition_file import definition_from_text
 from territorial.model.names import Candidate, NameIndex
 from territorial.model.names_file import Groupement, NamesFile, read_names_file
 from territorial.model.problems import Problem, ProgrammeFileError
@@ -40,6 +41,20 @@ NAME_COLUMN = "Territoire (référentiel)"
 def sheet_names(data: bytes, *, filename: str) -> list[str]:
     """The sheets of an XLSX workbook ([] for a CSV or a refused file: the import says why)."""
     return file_reading.sheet_names(data, filename=filename)
+
+
+def upload_definition(data: bytes, *, filename: str) -> ProgrammeDefinition | None:
+    """The definition carried by an XLSX export (its « Définition » sheet), validated; None if it has none.
+
+    Raises :class:`DefinitionError` (every problem, in French) when the sheet is invalid.
+    """
+    try:
+        text = file_reading.definition_sheet_text(data, filename=filename)
+    except ProgrammeFileError:
+        return None  # the workbook itself is refused: the import of its table says why
+    if text is None:
+        return None
+    return definition_from_text(text, source=f"feuille « {file_reading.DEFINITION_SHEET} »")
 
 
 def validate_upload(

@@ -33,7 +33,9 @@ Schema
 ``versions``
     id, created_at (UTC), author, comment, kind (initial, import, edition,
     restauration), is_demo, meta (JSON: the file's metadata), column_order (JSON: the
-    lever ids and extra columns, in order), n_territories, parent_id.
+    lever ids and extra columns, in order), n_territories, parent_id, definition (the
+    programme's definition as TOML text, in the format of ``data/programme.toml``; empty
+    for a version stored before definitions were versioned: it uses that file).
 ``version_rows``
     version_id, position, code, type, nom, membres, segment (the programme's own, or empty),
     levels (JSON: lever id →
@@ -46,10 +48,10 @@ Schema
 Migration
 ---------
 A storage created before the dialogues were followed over time (schema 1: no
-``etape`` column) is migrated in place when it is opened for writing: the column is
-added, empty for the rows already stored, and nothing else changes
-(:func:`migrate`). Two processes opening it at once both succeed. A storage that can
-only be read is read as it is.
+``etape`` column) or before the definition was versioned (no ``versions.definition``)
+is migrated in place when it is opened for writing: the column is added, empty for the
+rows already stored, and nothing else changes (:func:`migrate`). Two processes opening
+it at once both succeed. A storage that can only be read is read as it is.
 """
 
 from __future__ import annotations
@@ -75,6 +77,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from territorial.core.fmt import fr_date
 from territorial.core.paths import ROOT
+from territorial.model.definition import DEFAULT_DEFINITION
 from territorial.model.programme_file import ProgrammeTable, dialogue_key
 from territorial.model.vocabulary import DIALOGUE_COLUMNS, DIALOGUE_DATE, IDENTITY_COLUMNS
 
@@ -192,10 +195,25 @@ class StoredVersion:
     comment: str
     kind: str
     parent_id: int | None
+    #: The definition stored with this version (TOML text); None: stored before definitions
+    #: were versioned, or never changed since the store was created (``data/programme.toml``).
+    stored_definition: str | None = None
 
     @property
     def is_demo(self) -> bool:
         return self.table.is_demo
+
+    @property
+    def definition_toml(self) -> str:
+        """The programme's definition of this version, as TOML text (the default file's if none stored)."""
+        if self.stored_definition:
+            return self.stored_definition
+        return default_definition_text()
+
+
+def default_definition_text() -> str:
+    """The text of ``data/programme.toml``: the definition of a version that stores none."""
+    return DEFAULT_DEFINITION.read_text(encoding="utf-8")
 
 
 # --------------------------------------------------------------------------- schema
@@ -215,6 +233,7 @@ versions = sa.Table(
     sa.Column("column_order", sa.JSON, nullable=False),
     sa.Column("n_territories", sa.Integer, nullable=False),
     sa.Column("parent_id", sa.Integer, sa.ForeignKey("versions.id"), nullable=True),
+    sa.Column("definition", sa.Text, nullable=True),
     sa.CheckConstraint(sa.column("kind").in_(VERSION_KINDS), name="ck_versions_kind"),
 )
 
@@ -246,7 +265,10 @@ current_version = sa.Table(
 
 
 #: Columns added since the first schema: name -> DDL type (with its default for the rows already stored).
-_ADDED_COLUMNS = {"version_rows": {"etape": "TEXT NOT NULL DEFAULT ''", "segment": "TEXT NOT NULL DEFAULT ''"}}
+_ADDED_COLUMNS = {
+    "version_rows": {"etape": "TEXT NOT NULL DEFAULT ''", "segment": "TEXT NOT NULL DEFAULT ''"},
+    "versions": {"definition": "TEXT"},
+}
 
 
 def _missing_columns(conn: Connection) -> dict[str, list[str]]:
@@ -621,6 +643,7 @@ class Store:
         comment: str,
         kind: str,
         expected_parent: int | None | _Any,
+        definition: str | None = None,
     ) -> StoredVersion:
         """Store ``table`` as a new current version, in one transaction.
 
@@ -630,6 +653,9 @@ class Store:
             The version the change started from (None: the storage was empty). If
             another version became current meanwhile, :class:`ConflictError` is
             raised and nothing is written. ``ANY`` skips the check.
+        definition
+            The programme's definition of the new version (TOML text, validated by the
+            caller); None keeps the definition of the version it replaces.
         """
         if kind not in VERSION_KINDS:
             raise ValueError(f"Nature de version inconnue « {kind} » : {', '.join(VERSION_KINDS)}.")
@@ -645,6 +671,10 @@ class Store:
                 head = _head(conn)
                 if expected_parent is not ANY and expected_parent != head:
                     raise ConflictError(expected=expected_parent, current=head)  # type: ignore[arg-type]
+                if definition is None and head is not None:
+                    definition = conn.execute(
+                        sa.select(versions.c.definition).where(versions.c.id == head)
+                    ).scalar_one()
                 version_id = conn.execute(
                     sa.insert(versions)
                     .values(
@@ -657,6 +687,7 @@ class Store:
                         column_order=_columns_of(table),
                         n_territories=len({(r["type"], r["code"]) for r in rows}),
                         parent_id=head,
+                        definition=definition,
                     )
                     .returning(versions.c.id)
                 ).scalar_one()
@@ -680,15 +711,23 @@ class Store:
             comment=(comment or "").strip(),
             kind=kind,
             parent_id=head,
+            stored_definition=definition,
         )
 
     def restore(
         self, version_id: int, *, author: str, comment: str = "", expected_parent: int | None | _Any = ANY
     ) -> StoredVersion:
-        """Make an old version current again, as a new version (nothing is deleted)."""
+        """Make an old version current again, its definition too, as a new version (nothing is deleted)."""
         old = self.get(version_id)
         text = (comment or "").strip() or f"Restauration de la version {old.id}"
-        return self.save(old.table, author=author, comment=text, kind="restauration", expected_parent=expected_parent)
+        return self.save(
+            old.table,
+            author=author,
+            comment=text,
+            kind="restauration",
+            expected_parent=expected_parent,
+            definition=old.definition_toml,
+        )
 
     def ensure_initial(self, demo_table: ProgrammeTable) -> StoredVersion:
         """Store ``demo_table`` as version 1 when the storage is empty; return the current version."""
@@ -765,10 +804,12 @@ def _row_records(table: ProgrammeTable) -> Iterator[dict]:
 
 
 def _read_version(conn: Connection, version_id: int) -> StoredVersion:
-    head = conn.execute(sa.select(versions).where(versions.c.id == version_id)).one_or_none()
+    absent = _missing_columns(conn)  # a read-only store of an earlier schema
+    heading = [c for c in versions.c if c.name not in absent.get("versions", [])]
+    head = conn.execute(sa.select(*heading).where(versions.c.id == version_id)).one_or_none()
     if head is None:
         raise VersionNotFoundError(version_id)
-    missing = set(_missing_columns(conn).get("version_rows", []))  # a read-only store of an earlier schema
+    missing = set(absent.get("version_rows", []))
     columns = [c for c in version_rows.c if c.name not in missing]
     rows = conn.execute(
         sa.select(*columns).where(version_rows.c.version_id == version_id).order_by(version_rows.c.position)
@@ -795,6 +836,7 @@ def _read_version(conn: Connection, version_id: int) -> StoredVersion:
         comment=head.comment,
         kind=head.kind,
         parent_id=head.parent_id,
+        stored_definition=getattr(head, "definition", None) or None,
     )
 
 

@@ -29,11 +29,16 @@ from openpyxl.cell.cell import TYPE_STRING
 
 from territorial.cartography.geometry import simplify, tolerance_for
 from territorial.core.spreadsheet_text import clean, neutralise
+from territorial.model.definition import ProgrammeDefinition
+from territorial.model.definition_file import render_definition
+from territorial.model.file_reading import DEFINITION_SHEET
 from territorial.model.programme import FOLLOW_UP_COLUMNS, PLACE_COLUMNS, Programme, file_name
 from territorial.model.vocabulary import NAMED_COLUMNS, PROGRAMME_SEGMENT, programme_columns
 from territorial.model.xlsx_reader import escape
 
 CSV_SEPARATOR = ";"
+#: Header of the « Définition » sheet (its first column: one line of TOML per row).
+DEFINITION_HEADER = "Définition du programme (format TOML de data/programme.toml, une ligne par cellule)"
 _RESOLVED = {*NAMED_COLUMNS, *PLACE_COLUMNS, *FOLLOW_UP_COLUMNS, "n_actives", "geometry"}
 
 
@@ -195,8 +200,14 @@ def _write_sheet(book: Workbook, title: str, frame: pd.DataFrame) -> None:
     sheet.freeze_panes = "A2"
 
 
+def definition_frame(definition: ProgrammeDefinition) -> pd.DataFrame:
+    """The « Définition » sheet: the definition's TOML text, one line per row (read back on import)."""
+    return pd.DataFrame({DEFINITION_HEADER: render_definition(definition).splitlines()}, dtype=object)
+
+
 def to_xlsx(programme: Programme, *, info: dict[str, str] | None = None) -> bytes:
-    """Workbook: « Programme » (importable), « Territoires » (resolved), « Informations »."""
+    """Workbook: « Programme » (importable), « Territoires » (resolved), « Informations », « Définition »
+    (the programme's definition: importing the workbook applies it too)."""
     book = Workbook()
     book.remove(book.active)
     _write_sheet(book, "Programme", file_frame(programme))
@@ -205,6 +216,7 @@ def to_xlsx(programme: Programme, *, info: dict[str, str] | None = None) -> byte
     _write_sheet(
         book, "Informations", pd.DataFrame({"Clé": list(details), "Valeur": list(details.values())}, dtype=object)
     )
+    _write_sheet(book, DEFINITION_SHEET, definition_frame(programme.definition))
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -153,8 +153,16 @@ def peer_chart_figure(
         f"Part des {fr_int(fiche.n_peers)} pairs du segment qui l'activent", fontsize=8, loc="left", color=palette.TEXT
     )
     for yi, value, lever in zip(y, values, levers, strict=True):
-        if value > 0.8:  # inside the bar, in white
-            right.text(value - 0.02, yi, lever.peer_share_txt, va="center", ha="right", fontsize=7, color="white")
+        if value > 0.8:  # inside the bar, in the colour that reads on it
+            right.text(
+                value - 0.02,
+                yi,
+                lever.peer_share_txt,
+                va="center",
+                ha="right",
+                fontsize=7,
+                color=palette.text_on(palette.DARK_OUTLINE),
+            )
         else:
             right.text(value + 0.02, yi, lever.peer_share_txt, va="center", fontsize=7, color=palette.TEXT)
     for ax in (left, right):

@@ -19,10 +19,12 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from territorial.cartography.geometry import MapOutlines, national_outlines
+from territorial.content.definition_changes import adapted_table
 from territorial.core.memo import shared
 from territorial.core.paths import DATA_DIR
 from territorial.model.build import OneBuild
 from territorial.model.definition import ProgrammeDefinition, load_definition
+from territorial.model.definition_file import definition_from_text, render_definition
 from territorial.model.programme import Programme, resolve
 from territorial.model.programme_file import ProgrammeTable, load_programme_file
 from territorial.model.reference import Reference, is_cached, load_reference
@@ -78,8 +80,21 @@ def reference() -> Reference:
 
 @shared()
 def definition() -> ProgrammeDefinition:
-    """The programme definition (data/programme.toml)."""
+    """The definition of a new, empty store (data/programme.toml); a version has its own
+    (:func:`definition_of`)."""
     return load_definition()
+
+
+@shared(max_entries=8)
+def _definition_text(text: str) -> ProgrammeDefinition:
+    return definition_from_text(text, source="définition de la version")
+
+
+def definition_of(version: StoredVersion) -> ProgrammeDefinition:
+    """The programme's definition stored with ``version`` (parsed once per text)."""
+    if version.stored_definition is None:
+        return definition()
+    return _definition_text(version.stored_definition)
 
 
 #: Streamlit secret holding the database URL (the environment variable wins).
@@ -278,7 +293,22 @@ def readable_programme(version_id: int, *, damaged_text: str = DAMAGED_TEXT) -> 
 
 @shared(max_entries=4)
 def _programme_at(key: str, version_id: int) -> Programme:
-    return resolve(version(version_id).table, reference=_reference(), definition=definition())
+    stored = version(version_id)
+    return resolve(stored.table, reference=_reference(), definition=definition_of(stored))
+
+
+@shared(max_entries=2)
+def _programme_with(key: str, version_id: int, text: str) -> Programme:
+    stored = version(version_id)
+    new = _definition_text(text)
+    table = adapted_table(stored.table, definition_of(stored), new)
+    return resolve(table, reference=_reference(), definition=new)
+
+
+def programme_with(version_id: int, new: ProgrammeDefinition) -> Programme:
+    """The table of a version resolved with another definition (the preview of a change of definition)."""
+    reference()
+    return _programme_with(_store_key(), version_id, render_definition(new))
 
 
 def programme_at(version_id: int) -> Programme:

@@ -8,12 +8,15 @@ import streamlit as st
 
 from territorial.core.fmt import fr_int, plural
 from territorial.model import xlsx_reader
+from territorial.model.definition import DefinitionError
+from territorial.model.definition_file import render_definition
 from territorial.model.file_reading import MAX_BYTES, MAX_CELL_CHARS, MAX_COLUMNS, MAX_ROWS
 from territorial.model.problems import ProgrammeFileError
+from territorial.model.programme import resolve
 from territorial.model.programme_file import ProgrammeTable
 from territorial.storage import editing
 from territorial.storage.store import ConflictError, StoredVersion
-from territorial.ui import data, name_review
+from territorial.ui import data, definition_editor, name_review
 from territorial.ui.editor import author_fields, bounded_table, save, show_diff, show_problems, show_warnings
 
 PENDING = "donnees_import"
@@ -65,19 +68,26 @@ def import_section(current: StoredVersion) -> None:
         return
     if not pending or pending["key"] != key:
         with st.status("Lecture et validation du fichier…") as status:
+            pending = {"key": key, "base": current.id, "definition": None, "after": None}
             try:
+                carried = editing.upload_definition(content, filename=uploaded.name)
+                if carried == data.definition_of(current):
+                    carried = None  # the same definition: nothing of it to save
                 table = editing.validate_upload(
                     content,
                     filename=uploaded.name,
                     sheet=sheet,
-                    definition=data.definition(),
+                    definition=carried or data.definition_of(current),
                     reference=data.reference(),
                 )
-                result: ProgrammeTable | ProgrammeFileError = table
-            except ProgrammeFileError as exc:
+                result: ProgrammeTable | ProgrammeFileError | DefinitionError = table
+                if carried is not None:  # what the new definition does, shown before saving
+                    pending["definition"] = carried
+                    pending["after"] = resolve(table, reference=data.reference(), definition=carried)
+            except (ProgrammeFileError, DefinitionError) as exc:
                 result = exc
             status.update(label="Fichier lu.", state="complete")
-        pending = {"key": key, "result": result, "base": current.id}
+        pending["result"] = result
         st.session_state[PENDING] = pending
     confirm_import(pending, current, filename=uploaded.name)
 
@@ -88,12 +98,22 @@ def confirm_import(pending: dict, current: StoredVersion, *, filename: str) -> N
     if isinstance(result, ProgrammeFileError):
         show_problems(result, what="Fichier")
         return
+    if isinstance(result, DefinitionError):
+        definition_editor.show_definition_problems(result.problems, what="Définition du classeur")
+        return
     n = len(result.territories)
     st.success(f"Fichier valide : {plural(n, 'territoire')}. Vérifiez l'aperçu, puis confirmez.")
     show_warnings(result)
     with st.expander("Aperçu du fichier validé", expanded=False):
         bounded_table(result.territories, what="territoires")
     show_diff(current.table, result, title=f"Par rapport à la version en vigueur ({current.id})")
+    carried = pending.get("definition")
+    if carried is not None:
+        st.info(
+            "Le classeur porte sa définition du programme (feuille « Définition ») : elle sera "
+            "enregistrée avec ses données."
+        )
+        definition_editor.show_effect(data.programme_at(current.id), pending["after"])
     with st.form("donnees_import_confirmation"):
         author, comment = author_fields("import")
         confirmed = st.form_submit_button("Enregistrer comme nouvelle version", type="primary")
@@ -115,7 +135,12 @@ def confirm_import(pending: dict, current: StoredVersion, *, filename: str) -> N
         text = comment.strip() or f"Import du fichier « {filename} »"
         save(
             lambda: data.store().save(
-                result, author=author, comment=text, kind="import", expected_parent=pending["base"]
+                result,
+                author=author,
+                comment=text,
+                kind="import",
+                expected_parent=pending["base"],
+                definition=None if carried is None else render_definition(carried),
             ),
             on_conflict=conflict,
             on_success=done,

@@ -132,7 +132,7 @@ def review_section(pending: dict, *, filename: str) -> bool:
     (``pending["result"]`` then holds the validated table or its problems)."""
     found: NamesFile = pending["names"]
     index = name_index()
-    definition, reference = data.definition(), data.reference()
+    definition, reference = data.definition_of(data.version(pending["base"])), data.reference()
     prefix = "noms_" + hashlib.sha1(repr(pending["key"]).encode()).hexdigest()[:10]
     total, sure = len(found.review), certain_count(found)
     st.info(

@@ -69,7 +69,7 @@ def edit_section(current: StoredVersion) -> None:
         carried = None
     if carried is not None:
         _show_carried(carried, base)
-    definition = data.definition()
+    definition = data.definition_of(base)
     names = data.programme_at(base_id).territories["nom"].to_dict()
     start = carried["table"] if carried is not None else base.table
     frame = editing.editor_frame(start, definition=definition, names=names)
