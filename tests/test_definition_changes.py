@@ -66,7 +66,7 @@ def test_a_new_lever_starts_at_the_lowest_level_and_a_used_level_cannot_go(defin
     with_l5 = _changed(definition, add)
     table = load_csv("code,type,L1,L2,L3,L4,date_dialogue\n75056,commune,1,0,2,3,2025-01-15\n")
     adapted = adapted_table(table, definition, with_l5)
-    assert adapted.territories.columns.tolist()[:7] == ["code", "type", "nom", "membres", "L1", "L2", "L3"]
+    assert adapted.territories.columns.tolist()[:8] == ["code", "type", "nom", "membres", "segment", "L1", "L2", "L3"]
     assert adapted.territories[["L4", "L5"]].values.tolist() == [[3, 0]]
     assert adapted.territories["L5"].dtype == "int64"
 
