@@ -22,13 +22,13 @@ from .conftest import ARTIFACTS, SERVER_START_TIMEOUT
 PASSWORD = "mot de passe du programme"
 LE_HAVRE = "76351"  # 166 687 inhabitants: « Territoires intermédiaires » by population, S1 by the programme
 NAMES = (
-    "nom;segment;L1;L2;L3;L4;date_dialogue\n"
-    "Ville du Havre;petits territoires;1;1;0;0;2025-03-14\n"
-    "Saint-Denis (974);;1;1;1;1;2025-04-01\n"
-    "Vienne;;0;1;2;3;2025-05-02\n"
-    "PETR du Pays de Langres;;1;0;0;1;2025-06-03\n"
-    "Bordaux;;2;2;2;2;2025-07-04\n"
-).encode()
+    b"nom;segment;L1;L2;L3;L4;date_dialogue\n"
+    b"Ville du Havre;petits territoires;1;1;0;0;2025-03-14\n"
+    b"Saint-Denis (974);;1;1;1;1;2025-04-01\n"
+    b"Vienne;;0;1;2;3;2025-05-02\n"
+    b"PETR du Pays de Langres;;1;0;0;1;2025-06-03\n"
+    b"Bordaux;;2;2;2;2;2025-07-04\n"
+)
 
 
 @pytest.fixture
