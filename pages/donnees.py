@@ -55,8 +55,12 @@ st.caption(
 )
 programme_exports.template_buttons(programme.definition, key="donnees")
 if editor_role.editor_gate():
+    # The tabs keep their selection (key, state tracked): a save above them changes the page, and
+    # without a key the browser would show the first tab again in the middle of the work.
     tab_dialogue, tab_import, tab_edit, tab_definition = st.tabs(
-        ["Enregistrer un dialogue", "Importer un fichier", "Modifier dans l'application", "Définition du programme"]
+        ["Enregistrer un dialogue", "Importer un fichier", "Modifier dans l'application", "Définition du programme"],
+        key="donnees_onglet",
+        on_change="rerun",
     )
     with tab_dialogue:
         st.caption(

@@ -211,8 +211,8 @@ def workshop_pack_html(programme: Programme, *, outlines: MapOutlines, generated
         '<div class="carte" role="region" aria-labelledby="carte-titre" aria-describedby="carte-resume">'
     )
     proxy = (
-        " Les 4 segments et les 4 leviers sont une approximation documentée (les définitions exactes du "
-        "RAMEAU ne sont pas publiques) ; ils se modifient dans data/programme.toml."
+        " Les segments et les leviers sont une approximation documentée (les définitions exactes du "
+        "RAMEAU ne sont pas publiques)."
         if definition.proxy
         else ""
     )

@@ -171,6 +171,13 @@ def _form(current: StoredVersion, definition: ProgrammeDefinition) -> None:
                 key=f"{prefix}_intervalle",
             )
         )
+        raw["programme"]["proxy"] = st.checkbox(
+            "Ces segments et leviers sont une approximation, pas encore ceux du programme",
+            value=bool(raw["programme"].get("proxy", False)),
+            key=f"{prefix}_proxy",
+            help="Coché, chaque page le rappelle en bas de page ; décochez-le une fois la définition du "
+            "programme saisie.",
+        )
         submitted = st.form_submit_button("Vérifier la modification")
     if not submitted:
         return

@@ -32,8 +32,9 @@ DEMO_NOTICE = (
     "Importez le fichier du programme (page « Données ») pour afficher les données réelles."
 )
 PROXY_NOTICE = (
-    "Les 4 segments et les 4 leviers affichés sont une approximation documentée (les définitions "
-    "exactes du RAMEAU ne sont pas publiques) ; ils se modifient dans `data/programme.toml`."
+    "Les segments et les leviers affichés sont une approximation documentée (les définitions "
+    "exactes du RAMEAU ne sont pas publiques) ; un éditeur les change dans l'onglet « Définition du "
+    "programme » de la page Données."
 )
 
 
