@@ -30,10 +30,11 @@ from datetime import date
 import altair as alt
 import pandas as pd
 
-from territorial.content.evolution import stage_label, stage_month
+from territorial.core import palette
 from territorial.core.fmt import MONTHS, fr_date, plural
 from territorial.model.dialogue_dates import parse_iso, today_in_paris
 from territorial.model.programme import Programme
+from territorial.model.stages import stage_label, stage_month
 from territorial.model.vocabulary import DIALOGUE_DATE, DIALOGUE_STAGE
 
 #: The follow-up lasts this many months (the seed: « 36 mois minimum »).
@@ -58,14 +59,15 @@ STATUS_LABELS = {
     NOT_STARTED: "à engager",
     UNDATED: "date inconnue",
 }
-#: Status key → fill colour (colour-blind safe: red/orange/blue/teal/grey-purple, plus the words).
+#: Status key → fill colour (ColorBrewer « RdBu », colour-blind safe: warm = to act on, blue = fine;
+#: never met: the grey of territories not yet assessed). The legend always says the words.
 STATUS_COLOURS = {
     LATE: "#b2182b",
-    DUE: "#e08214",
-    UP_TO_DATE: "#4393c3",
-    DONE: "#1b7837",
-    NOT_STARTED: "#8073ac",
-    UNDATED: "#bdbdbd",
+    DUE: "#ef8a62",
+    UP_TO_DATE: "#67a9cf",
+    DONE: "#2166ac",
+    NOT_STARTED: palette.NOT_IN_PROGRAMME,
+    UNDATED: "#9970ab",
 }
 #: Columns of :func:`follow_up_table`.
 COLUMNS = (
@@ -208,6 +210,12 @@ def follow_ups(programme: Programme, *, today: date | None = None) -> dict[str, 
     }
 
 
+def follow_up_of(programme: Programme, code: str, *, today: date | None = None) -> FollowUp:
+    """One territory's follow-up at :func:`reference_day` (its fiche)."""
+    day = reference_day(programme, today)
+    return territory_follow_up(programme.history_of(code), interval=programme.definition.follow_up_months, day=day)
+
+
 def follow_up_table(programme: Programme, *, today: date | None = None) -> pd.DataFrame:
     """:func:`follow_ups` as a frame indexed by code (:data:`COLUMNS`, plus ``statut_txt`` and ``prochain_txt``)."""
     rows = {
@@ -226,6 +234,23 @@ def follow_up_table(programme: Programme, *, today: date | None = None) -> pd.Da
     frame = pd.DataFrame.from_dict(rows, orient="index")
     frame.index.name = "code"
     return frame
+
+
+def status_colouring(programme: Programme, data: pd.DataFrame) -> tuple[pd.Series, list[tuple[str, str]], str]:
+    """Fill per territory of ``data`` by follow-up status, legend (colour, « En retard : 3 »), title.
+
+    The four statuses of a started cycle always have their legend line; « à engager » and
+    « date inconnue » only when some territory has them.
+    """
+    status = follow_up_table(programme)["statut"].reindex(data.index)
+    counts = status.value_counts()
+    legend = [
+        (STATUS_COLOURS[key], f"{label.capitalize()} : {int(counts.get(key, 0))}")
+        for key, label in STATUS_LABELS.items()
+        if key in (LATE, DUE, UP_TO_DATE, DONE) or counts.get(key, 0)
+    ]
+    title = f"Statut du suivi au {fr_date(reference_day(programme))}"
+    return status.map(STATUS_COLOURS), legend, title
 
 
 # --------------------------------------------------------------------------- the coordinators' view
