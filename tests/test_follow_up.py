@@ -164,5 +164,7 @@ def test_cycle_progress_counts_territories_that_reached_each_step(demo) -> None:
     wide = fu.progress_table(progress)
     assert list(wide.columns) == ["Territoires", "T0", "T+12", "T+24", "T+36"]
     assert wide.iloc[0]["T0"] == "81 sur 81"
-    chart = fu.progress_chart(progress, {"Programme": "#333333"}).to_dict()
-    assert chart["facet"]["field"] == "groupe"
+    chart = fu.progress_chart(progress, {s.label: s.colour for s in demo.definition.segments}).to_dict()
+    bars, totals = chart["layer"]
+    assert bars["encoding"]["color"]["scale"]["range"] == [s.colour for s in demo.definition.segments]
+    assert [r["n"] for r in chart["datasets"][totals["data"]["name"]]] == list(programme["n"])

@@ -23,6 +23,7 @@ No Streamlit here; texts are plain (escape them before Markdown or HTML).
 from __future__ import annotations
 
 import calendar
+import json
 import math
 from dataclasses import dataclass
 from datetime import date
@@ -324,33 +325,40 @@ def progress_table(progress: pd.DataFrame) -> pd.DataFrame:
     return wide.reset_index()
 
 
-def progress_chart(progress: pd.DataFrame, colours: dict[str, str]) -> alt.Chart:
-    """Bars: territories that reached each step, one small panel per group (programme, segments).
+def progress_chart(progress: pd.DataFrame, colours: dict[str, str]) -> alt.LayerChart:
+    """Stacked bars: per step, the territories that reached it, by segment; the programme's total on top.
 
-    ``colours``: group name → colour (the segments' colours; the programme in dark grey).
+    ``colours``: segment label → colour. The width follows the container (phones included).
     """
-    order = list(dict.fromkeys(progress["groupe"]))
-    data = progress.assign(libelle=[f"{n} / {t}" for n, t in zip(progress["n"], progress["total"], strict=True)])
-    base = alt.Chart().encode(
-        x=alt.X("etape:N", sort=alt.SortField("ordre"), title=None, axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("n:Q", title="Territoires", axis=alt.Axis(format="d", tickMinStep=1)),
+    segments = progress[progress["groupe"] != "Programme"]
+    order = list(dict.fromkeys(segments["groupe"]))
+    totals = progress[progress["groupe"] == "Programme"]
+    x = alt.X("etape:N", sort=alt.SortField("ordre"), title="Étape du suivi", axis=alt.Axis(labelAngle=0))
+    bars = (
+        alt.Chart(
+            segments.assign(libelle=[f"{n} sur {t}" for n, t in zip(segments["n"], segments["total"], strict=True)])
+        )
+        .mark_bar()
+        .encode(
+            x=x,
+            y=alt.Y("n:Q", title="Territoires ayant atteint l'étape", axis=alt.Axis(format="d", tickMinStep=1)),
+            color=alt.Color(
+                "groupe:N",
+                scale=alt.Scale(domain=order, range=[colours.get(g, "#444444") for g in order]),
+                legend=alt.Legend(title="Segment", orient="bottom", direction="vertical"),
+            ),
+            order=alt.Order("segment_rang:Q"),
+            tooltip=[
+                alt.Tooltip("groupe:N", title="Segment"),
+                alt.Tooltip("etape:N", title="Étape"),
+                alt.Tooltip("libelle:N", title="L'ont atteinte"),
+            ],
+        )
+        .transform_calculate(segment_rang=f"indexof({json.dumps(order)}, datum.groupe)")
     )
-    bars = base.mark_bar().encode(
-        color=alt.Color(
-            "groupe:N",
-            scale=alt.Scale(domain=order, range=[colours.get(g, "#444444") for g in order]),
-            legend=None,
-        ),
-        tooltip=[
-            alt.Tooltip("groupe:N", title="Territoires"),
-            alt.Tooltip("etape:N", title="Étape"),
-            alt.Tooltip("libelle:N", title="L'ont atteinte"),
-        ],
+    text = (
+        alt.Chart(totals)
+        .mark_text(dy=-8, fontSize=13, fontWeight="bold")
+        .encode(x=x, y=alt.Y("n:Q"), text=alt.Text("n:Q"))
     )
-    text = base.mark_text(dy=-6, fontSize=11).encode(text="n:Q")
-    return (
-        alt.layer(bars, text, data=data)
-        .properties(width=150, height=120)
-        .facet(facet=alt.Facet("groupe:N", sort=order, title=None), columns=5)
-        .resolve_scale(y="independent")
-    )
+    return alt.layer(bars, text).properties(width="container", height=260)
