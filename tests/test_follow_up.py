@@ -168,3 +168,19 @@ def test_cycle_progress_counts_territories_that_reached_each_step(demo) -> None:
     bars, totals = chart["layer"]
     assert bars["encoding"]["color"]["scale"]["range"] == [s.colour for s in demo.definition.segments]
     assert [r["n"] for r in chart["datasets"][totals["data"]["name"]]] == list(programme["n"])
+
+
+def test_demo_shows_every_status_of_a_started_cycle(demo) -> None:
+    """The demo's follow-up rule (scripts/make_demo.py): some late, some due soon, some complete."""
+    counts = fu.status_counts(demo, today=date(2026, 12, 7))
+    assert counts == {
+        fu.LATE: 5,
+        fu.DUE: 6,
+        fu.UP_TO_DATE: 67,
+        fu.DONE: 3,
+        fu.NOT_STARTED: 0,
+        fu.UNDATED: 0,
+    }
+    table = fu.follow_up_table(demo, today=date(2026, 12, 7))
+    assert set(table.index[table["statut"] == fu.DONE]) == {"246200364", "57", "200066116"}
+    assert sorted(table["retard_mois"].dropna().astype(int)) == [1, 1, 2, 3, 3]

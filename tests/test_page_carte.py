@@ -300,7 +300,7 @@ def test_follow_up_colouring_legend_counts_and_table_columns(folium_recorder, de
     past = demo.at(date.fromisoformat(day))
     table = fu.follow_up_table(past)
     counts = fu.status_counts(past)
-    assert counts[fu.LATE] == 4 and counts[fu.DUE] == 14 and counts[fu.UP_TO_DATE] == 63
+    assert counts[fu.LATE] == 2 and counts[fu.DUE] == 12 and counts[fu.UP_TO_DATE] == 67
     # every territory filled with its status's colour
     features = {f["id"]: f for f in folium_recorder.features()}
     layer = next(
@@ -310,9 +310,9 @@ def test_follow_up_colouring_legend_counts_and_table_columns(folium_recorder, de
     )
     fills = {code: layer.style_function(f)["fillColor"] for code, f in features.items()}
     assert len(fills) >= 80 and all(fills[c] == fu.STATUS_COLOURS[table.at[c, "statut"]] for c in fills)
-    assert sum(colour == fu.STATUS_COLOURS[fu.LATE] for colour in fills.values()) == 4
+    assert sum(colour == fu.STATUS_COLOURS[fu.LATE] for colour in fills.values()) == 2
     caption = next(c.value for c in at.caption if c.value.startswith("La carte montre")).replace("\\", "")
-    assert "En retard : 4" in caption and "À prévoir : 14" in caption and "À jour : 63" in caption
+    assert "En retard : 2" in caption and "À prévoir : 12" in caption and "À jour : 67" in caption
     assert "Statut du suivi au 31 décembre 2025" in caption and "Suivi achevé : 0" in caption
     shown = _shown(at).set_index("Code")
     late = table.index[table["statut"] == fu.LATE]

@@ -24,15 +24,15 @@ def test_late_and_due_territories_sorted_with_the_cycle_progress(demo) -> None:
     past = demo.at(dt.date.fromisoformat(DAY))
     counts = fu.status_counts(past)
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics == {"En retard": "4", "À prévoir": "14", "À jour": "63", "Suivi achevé": "0"}
-    assert counts[fu.LATE] == 4 and counts[fu.DUE] == 14
+    assert metrics == {"En retard": "2", "À prévoir": "12", "À jour": "67", "Suivi achevé": "0"}
+    assert counts[fu.LATE] == 2 and counts[fu.DUE] == 12
     plan, progress = at.dataframe
     table = plan.value
-    assert len(table) == 18
+    assert len(table) == 14
     expected = fu.to_plan(past)
     assert list(table["Code"]) == list(expected.index)
     assert list(table["Prochain dialogue"]) == [fr_date(d) for d in expected["Prochain dialogue"]]
-    assert list(table["Statut"][:4].str.startswith("en retard")) == [True] * 4  # the oldest first
+    assert list(table["Statut"][:3].str.startswith("en retard")) == [True, True, False]  # the oldest first
     assert (table["Fiche"] == "/fiche?territoire=" + table["Code"]).all()
     assert any("Situation au **31 décembre 2025**" in m.value for m in at.markdown)
     # the cycle: every territory did T0; T+12 done by those whose T+12 was before the day
