@@ -45,7 +45,7 @@ def test_late_and_due_territories_sorted_with_the_cycle_progress(demo) -> None:
     assert [b.label for b in at.get("download_button")] == ["Calendrier (.ics)", "Tableau (CSV)"]
     specs = [getattr(getattr(e, "proto", None), "spec", "") for e in at.main]
     (chart,) = [json.loads(spec) for spec in specs if spec and "vega-lite" in spec]
-    assert chart["layer"][0]["encoding"]["y"]["title"] == "Territoires ayant atteint l'étape"
+    assert chart["layer"][0]["encoding"]["x"]["sort"] == ["T0", "T+12", "T+24", "T+36"]
 
 
 def test_before_any_dialogue_every_territory_is_to_engage(demo) -> None:

@@ -23,7 +23,6 @@ No Streamlit here; texts are plain (escape them before Markdown or HTML).
 from __future__ import annotations
 
 import calendar
-import json
 import math
 from dataclasses import dataclass
 from datetime import date
@@ -328,37 +327,43 @@ def progress_table(progress: pd.DataFrame) -> pd.DataFrame:
 def progress_chart(progress: pd.DataFrame, colours: dict[str, str]) -> alt.LayerChart:
     """Stacked bars: per step, the territories that reached it, by segment; the programme's total on top.
 
-    ``colours``: segment label → colour. The width follows the container (phones included).
+    ``colours``: segment label → colour. One dataset for both layers (the width is the page's).
     """
-    segments = progress[progress["groupe"] != "Programme"]
-    order = list(dict.fromkeys(segments["groupe"]))
-    totals = progress[progress["groupe"] == "Programme"]
-    x = alt.X("etape:N", sort=alt.SortField("ordre"), title="Étape du suivi", axis=alt.Axis(labelAngle=0))
+    order = [g for g in dict.fromkeys(progress["groupe"]) if g != "Programme"]
+    steps = list(dict.fromkeys(progress.sort_values("ordre", kind="stable")["etape"]))
+    data = progress.assign(
+        rang=progress["groupe"].map({g: i for i, g in enumerate(order)}).fillna(-1).astype(int),
+        libelle=[f"{n} sur {t}" for n, t in zip(progress["n"], progress["total"], strict=True)],
+    )
+    x = alt.X("etape:N", sort=steps, title="Étape du suivi", axis=alt.Axis(labelAngle=0))
     bars = (
-        alt.Chart(
-            segments.assign(libelle=[f"{n} sur {t}" for n, t in zip(segments["n"], segments["total"], strict=True)])
-        )
+        alt.Chart()
+        .transform_filter(alt.datum.rang >= 0)
         .mark_bar()
         .encode(
             x=x,
-            y=alt.Y("n:Q", title="Territoires ayant atteint l'étape", axis=alt.Axis(format="d", tickMinStep=1)),
+            y=alt.Y("n:Q", title="Territoires", axis=alt.Axis(format="d", tickMinStep=1)),
             color=alt.Color(
                 "groupe:N",
+                sort=order,
                 scale=alt.Scale(domain=order, range=[colours.get(g, "#444444") for g in order]),
-                legend=alt.Legend(title="Segment", orient="bottom", direction="vertical"),
+                legend=alt.Legend(title="Segment", orient="bottom", direction="vertical", labelLimit=400),
             ),
-            order=alt.Order("segment_rang:Q"),
+            order=alt.Order("rang:Q"),
             tooltip=[
                 alt.Tooltip("groupe:N", title="Segment"),
                 alt.Tooltip("etape:N", title="Étape"),
                 alt.Tooltip("libelle:N", title="L'ont atteinte"),
             ],
         )
-        .transform_calculate(segment_rang=f"indexof({json.dumps(order)}, datum.groupe)")
     )
     text = (
-        alt.Chart(totals)
+        alt.Chart()
+        .transform_filter(alt.datum.rang < 0)
         .mark_text(dy=-8, fontSize=13, fontWeight="bold")
         .encode(x=x, y=alt.Y("n:Q"), text=alt.Text("n:Q"))
     )
-    return alt.layer(bars, text).properties(width="container", height=260)
+    # the width follows the page, ``height`` is the plot's (Streamlit's default « fit » squeezes it)
+    return alt.layer(bars, text, data=data).properties(
+        height=240, autosize=alt.AutoSizeParams(type="fit-x", contains="padding")
+    )

@@ -63,8 +63,9 @@ def show(programme: Programme) -> None:
         table["Prochain dialogue"] = table["Prochain dialogue"].map(fr_date)
         table["Dernier dialogue"] = table["Dernier dialogue"].map(fr_date)
         table["Fiche"] = [f"{base_path()}/fiche?territoire={code}" for code in table["Code"]]
+        order = ["Prochain dialogue", "Statut", "Territoire", "Étape attendue", "Dernier dialogue", "Contact"]
         st.dataframe(
-            table,
+            table[[*order, "Fiche", "Segment", "Code"]],
             hide_index=True,
             column_config={"Fiche": st.column_config.LinkColumn("Fiche", display_text="Ouvrir la fiche")},
         )
