@@ -78,23 +78,19 @@ def show(programme: Programme) -> None:
     )
     base = _public_base()
     stem = f"dialogues_attendus_{day:%Y-%m-%d}"
-    ics_col, csv_col = st.columns(2)
-    ics_col.download_button(
-        "Calendrier (.ics)",
-        data=lambda: follow_up_calendar.to_ics(programme, base_url=base, today=day),
-        file_name=f"{stem}.ics",
-        mime="text/calendar",
-        on_click="ignore",
-        key="suivi_ics",
+    files = (
+        ("Calendrier (.ics)", "ics", "text/calendar", follow_up_calendar.to_ics),
+        ("Tableau (CSV)", "csv", "text/csv", follow_up_calendar.to_calendar_csv),
     )
-    csv_col.download_button(
-        "Tableau (CSV)",
-        data=lambda: follow_up_calendar.to_calendar_csv(programme, base_url=base, today=day),
-        file_name=f"{stem}.csv",
-        mime="text/csv",
-        on_click="ignore",
-        key="suivi_csv",
-    )
+    for column, (label, extension, mime, make) in zip(st.columns(len(files)), files, strict=True):
+        column.download_button(
+            label,
+            data=lambda make=make: make(programme, base_url=base, today=day),
+            file_name=f"{stem}.{extension}",
+            mime=mime,
+            on_click="ignore",
+            key=f"suivi_{extension}",
+        )
 
     st.subheader("Avancement du cycle", anchor=False)
     programme_row = progress[progress["groupe"] == "Programme"]
