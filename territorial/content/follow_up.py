@@ -163,14 +163,20 @@ def territory_follow_up(dialogues: pd.DataFrame, *, interval: int, day: date, cy
 
     Dialogues after ``day`` do not exist yet; undated ones count as met, without a date.
     """
+    stages = dialogues[DIALOGUE_STAGE] if DIALOGUE_STAGE in dialogues else [""] * len(dialogues)
+    return _follow_up(list(zip(dialogues[DIALOGUE_DATE], stages, strict=True)), interval, day, cycle)
+
+
+def _follow_up(dialogues: list[tuple[object, object]], interval: int, day: date, cycle: int) -> FollowUp:
+    """:func:`territory_follow_up` of (stored date, étape) pairs."""
     dated: list[tuple[date, object]] = []
     undated = 0
-    for _, row in dialogues.iterrows():
-        when = parse_iso(row.get(DIALOGUE_DATE))
+    for raw, stage in dialogues:
+        when = parse_iso(raw)
         if when is None:
             undated += 1
         elif when <= day:
-            dated.append((when, row.get(DIALOGUE_STAGE, "")))
+            dated.append((when, stage))
     if not dated:
         if undated:
             return FollowUp(UNDATED, None, None, None, None, None)
@@ -202,11 +208,14 @@ def follow_ups(programme: Programme, *, today: date | None = None) -> dict[str, 
     """Each territory's follow-up (by code, in the programme's order) at :func:`reference_day`."""
     day = reference_day(programme, today)
     interval = programme.definition.follow_up_months
-    by_code = dict(tuple(programme.assessments.groupby("code", sort=False))) if len(programme.assessments) else {}
-    empty = pd.DataFrame(columns=[DIALOGUE_DATE])
+    history = programme.assessments
+    by_code: dict[str, list[tuple[object, object]]] = {}
+    if len(history):
+        stages = history[DIALOGUE_STAGE] if DIALOGUE_STAGE in history else [""] * len(history)
+        for code, raw, stage in zip(history["code"], history[DIALOGUE_DATE], stages, strict=True):
+            by_code.setdefault(code, []).append((raw, stage))
     return {
-        code: territory_follow_up(by_code.get(code, empty), interval=interval, day=day)
-        for code in programme.territories.index
+        code: _follow_up(by_code.get(code, []), interval, day, CYCLE_MONTHS) for code in programme.territories.index
     }
 
 
