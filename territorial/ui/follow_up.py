@@ -28,8 +28,8 @@ def _views(_programme: Programme, token: int, day: dt.date) -> tuple[dict[str, i
 
 
 def _public_base() -> str:
-    """Where the fiches are reached from outside: TERRITORIAL_PUBLIC_URL, else this browser's address."""
-    return live_room.address().base
+    """Where the fiches are reached: TERRITORIAL_PUBLIC_URL, else the address this browser used."""
+    return live_room.address(lan=False).base
 
 
 def show(programme: Programme) -> None:
