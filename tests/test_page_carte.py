@@ -294,8 +294,10 @@ def test_follow_up_colouring_legend_counts_and_table_columns(folium_recorder, de
     from territorial.content import follow_up as fu
 
     day = "2025-12-31"
-    at = _open(couleur="suivi", au=day)
+    at = _open(couleur="suivi", au=day, territoire=LYON)
     assert not at.exception
+    card = next(m.value for m in at.markdown if m.value.startswith("###"))
+    assert "\n\nProchain dialogue attendu \\: mars 2026 \\(T\\+24\\)\n\n[Ouvrir la fiche]" in card
     assert at.selectbox(key="carte_couleur").value == "suivi"
     past = demo.at(date.fromisoformat(day))
     table = fu.follow_up_table(past)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 
 from territorial.content.dialogues import NOT_ASSESSED, not_assessed_label
-from territorial.content.follow_up import follow_up_table
+from territorial.content.follow_up import follow_up_of, follow_up_table
 from territorial.core.codes import fiche_link
 from territorial.core.fmt import escape_markdown, fr_date, fr_pct, fr_pop, plural
 from territorial.model.programme import Programme
@@ -73,6 +73,8 @@ def territory_card(programme: Programme, code: str) -> str:
         f"**Leviers** ({escape_markdown(count)}) :",
         "",
         *levers,
+        "",
+        escape_markdown(follow_up_of(programme, code).sentence()),
         "",
         fiche_link(code, "Ouvrir la fiche"),
     ]
