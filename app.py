@@ -21,6 +21,7 @@ PAGES = [
     st.Page("pages/carte.py", title="Carte", url_path="carte"),
     st.Page("pages/segments.py", title="Segments et leviers", url_path="segments"),
     st.Page("pages/fiche.py", title="Fiche territoire", url_path="fiche"),
+    st.Page("pages/suivi.py", title="Suivi des dialogues", url_path="suivi"),
     st.Page("pages/atelier.py", title="Atelier", url_path="atelier"),
     st.Page("pages/salle.py", title="Salle (atelier en direct)", url_path="salle"),
     st.Page("pages/participer.py", title="Participer", url_path="participer"),

@@ -39,6 +39,17 @@ Dialogue rule (follow-up over time)
     is lower by ``STEP_BACK`` levels (0, 1 or 2 with those probabilities, not below 0), and
     with probability ``SETBACK`` it was one level *higher* instead (a lever can regress).
     Each dialogue has a generic note of its stage.
+
+Follow-up rule (so that the « Suivi » page shows every status; no random draw, so the rest
+of the file is unchanged)
+    The three territories of ``EARLY_CYCLE`` ran their cycle ahead of time: their « T+6 »,
+    « T+12 » and « T+24 » dialogues are the T+12, T+24 and T+36 of the cycle, on the days of
+    the T+12, the T+24 and ``EARLY_CYCLE_MONTHS`` months after it (at the latest on
+    ``LAST_DIALOGUE``), with the same levels in the same order: their follow-up is
+    « achevé ». The four territories of ``STALLED`` held their T+24 early,
+    ``STALLED_GAP_DAYS`` days after their T+12, and nobody has met them since: at the end
+    of 2026 their T+36 is late. Every territory keeps its levels and its number of
+    dialogues.
 """
 
 from __future__ import annotations
@@ -133,11 +144,16 @@ JITTER_DAYS = 45
 HALF_YEAR_SHARE = 0.25
 STEP_BACK = (0.55, 0.40, 0.05)  # probability of 0, 1, 2 levels lower at the dialogue before
 SETBACK = 0.06
+EARLY_CYCLE = ("246200364", "57", "200066116")  # CA de Lens - Liévin, Moselle, CC Argonne-Meuse
+EARLY_CYCLE_MONTHS = 7
+STALLED = ("246100663", "243700754", "200084952", "200085728")  # T+24 early, then no dialogue
+STALLED_GAP_DAYS = 245  # about 8 months
 STAGE_NOTES = {
     "T0": "Premier dialogue de gouvernance : diagnostic partagé des quatre leviers.",
     "T+6": "Point d'étape à six mois avec l'équipe projet.",
     "T+12": "Deuxième dialogue : suites données au diagnostic, premières coopérations.",
     "T+24": "Troisième dialogue : bilan des actions engagées avec les partenaires.",
+    "T+36": "Quatrième dialogue : bilan du cycle de trente-six mois et suites à donner.",
 }
 
 
@@ -280,6 +296,22 @@ def _dialogues(latest: dict[str, int], rng: np.random.Generator) -> list[Dialogu
     return [Dialogue(day, stage, lv, STAGE_NOTES[stage]) for (stage, day), lv in zip(days, levels, strict=True)]
 
 
+def follow_up_examples(chosen: list[Territory]) -> None:
+    """The follow-up rule (see the module's docstring): a few complete cycles, a few late ones."""
+    by_code = {t.code: t for t in chosen}
+    for code in EARLY_CYCLE:
+        dialogues = by_code[code].dialogues
+        assert [d.stage for d in dialogues] == ["T0", "T+6", "T+12", "T+24"], code
+        t12, t24 = dialogues[2].day, dialogues[3].day
+        end = min(t24 + timedelta(days=round(EARLY_CYCLE_MONTHS * 30.44)), LAST_DIALOGUE)
+        for dialogue, stage, day in zip(dialogues[1:], ("T+12", "T+24", "T+36"), (t12, t24, end), strict=True):
+            dialogue.stage, dialogue.day, dialogue.notes = stage, day, STAGE_NOTES[stage]
+    for code in STALLED:
+        dialogues = by_code[code].dialogues
+        assert [d.stage for d in dialogues] == ["T0", "T+12", "T+24"], code
+        dialogues[-1].day = dialogues[1].day + timedelta(days=STALLED_GAP_DAYS)
+
+
 def write(chosen: list[Territory], path: Path) -> None:
     with path.open("w", encoding="utf-8", newline="") as out:
         out.write(PREAMBLE)
@@ -322,6 +354,7 @@ def main() -> None:
     chosen = select(ref, definition.segment_of, rng)
     check(chosen, definition.segment_ids)
     assign(chosen, definition.lever_ids, rng)
+    follow_up_examples(chosen)
     write(chosen, OUTPUT)
     n_dialogues = sum(len(t.dialogues) for t in chosen)
     print(f"{OUTPUT.relative_to(ROOT)} : {len(chosen)} territoires, {n_dialogues} dialogues écrits.")

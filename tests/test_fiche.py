@@ -243,3 +243,19 @@ def test_context_caption_says_what_the_map_shows(demo, reference) -> None:
         "Carte : Creuse (en couleur, contour foncé) dans sa région (Nouvelle-Aquitaine) ; "
         "en gris, les autres départements du programme situés dans la zone."
     )
+
+
+def test_follow_up_line_on_the_fiche(demo) -> None:
+    import datetime as dt
+
+    # Lyon's latest dialogue: T+24 on 23 May 2026, so T+36 is expected in May 2027.
+    fiche = fiche_data(demo, LYON, today=dt.date(2026, 12, 7))
+    assert fiche.follow_up == "Prochain dialogue attendu : mai 2027 (T+36)"
+    assert "- **Prochain dialogue attendu** : mai 2027 \\(T\\+36\\)" in facts_markdown(fiche)
+    late = fiche_data(demo, LYON, today=dt.date(2027, 8, 1))
+    assert late.follow_up == "Prochain dialogue attendu : mai 2027 (T+36), en retard de 2 mois"
+    # at a past day shown (?au=), the dialogues after it do not exist yet
+    past = fiche_data(demo.at(dt.date(2025, 12, 31)), LYON)
+    assert past.follow_up == "Prochain dialogue attendu : mars 2026 (T+24)"  # T+12 on 25 March 2025
+    before = fiche_data(demo.at(dt.date(2024, 1, 31)), LYON)
+    assert before.follow_up == "Suivi à engager : premier dialogue (T0) à programmer"

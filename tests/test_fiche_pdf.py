@@ -130,3 +130,8 @@ def test_file_names_are_ascii_slugs(demo):
     assert slug("漢字") == ""
     assert slug("a" * 70 + " b", limit=60) == "a" * 60
     assert fiche_filename(demo, "04116") == "fiche-04116-les-mees.pdf"
+
+
+def test_follow_up_line_on_the_pdf(demo, reference):
+    text = _flat(_text(fiche_pdf(demo, CODE, reference=reference, today=dt.date(2027, 8, 1))))
+    assert "Prochain dialogue attendu : mai 2027 (T+36), en retard de 2 mois" in text

@@ -24,6 +24,7 @@ PARAMS = {
     "pages/carte.py": {"mode", "au", "couleur", "segment", "levier", "region", "type", "territoire", "q"},
     "pages/segments.py": {"mode", "au", "segment", "levier"},
     "pages/fiche.py": {"mode", "au", "territoire"},
+    "pages/suivi.py": {"mode", "au"},
     "pages/atelier.py": {"mode", "au", "etape", "territoire"},
     "pages/donnees.py": {"mode"},
     "pages/historique.py": {"mode", "version"},

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -286,3 +288,38 @@ def test_card_escapes_data_and_links_only_valid_codes(demo) -> None:
     minx, miny, maxx, maxy = context_bounds(frame)
     assert maxx - minx == pytest.approx(1.5) and maxy - miny == pytest.approx(1.5)
     assert context_bounds(frame.iloc[:0]) is None
+
+
+def test_follow_up_colouring_legend_counts_and_table_columns(folium_recorder, demo) -> None:
+    from territorial.content import follow_up as fu
+
+    day = "2025-12-31"
+    at = _open(couleur="suivi", au=day, territoire=LYON)
+    assert not at.exception
+    card = next(m.value for m in at.markdown if m.value.startswith("###"))
+    assert "\n\nProchain dialogue attendu \\: mars 2026 \\(T\\+24\\)\n\n[Ouvrir la fiche]" in card
+    assert at.selectbox(key="carte_couleur").value == "suivi"
+    past = demo.at(date.fromisoformat(day))
+    table = fu.follow_up_table(past)
+    counts = fu.status_counts(past)
+    assert counts[fu.LATE] == 2 and counts[fu.DUE] == 12 and counts[fu.UP_TO_DATE] == 67
+    # every territory filled with its status's colour
+    features = {f["id"]: f for f in folium_recorder.features()}
+    layer = next(
+        c
+        for c in folium_recorder.maps[-1][0]._children.values()
+        if getattr(c, "data", {}).get("features") and {f["id"] for f in c.data["features"]} == set(features)
+    )
+    fills = {code: layer.style_function(f)["fillColor"] for code, f in features.items()}
+    assert len(fills) >= 80 and all(fills[c] == fu.STATUS_COLOURS[table.at[c, "statut"]] for c in fills)
+    assert sum(colour == fu.STATUS_COLOURS[fu.LATE] for colour in fills.values()) == 2
+    caption = next(c.value for c in at.caption if c.value.startswith("La carte montre")).replace("\\", "")
+    assert "En retard : 2" in caption and "À prévoir : 12" in caption and "À jour : 67" in caption
+    assert "Statut du suivi au 31 décembre 2025" in caption and "Suivi achevé : 0" in caption
+    shown = _shown(at).set_index("Code")
+    late = table.index[table["statut"] == fu.LATE]
+    assert list(shown.columns[-2:]) == ["Prochain dialogue", "Statut du suivi"]
+    for code in late:
+        assert shown.at[code, "Statut du suivi"].startswith("en retard")
+        assert shown.at[code, "Prochain dialogue"] == table.at[code, "prochain_txt"]
+    assert at.query_params["couleur"] == "suivi"

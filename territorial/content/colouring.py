@@ -7,6 +7,7 @@ from __future__ import annotations
 import pandas as pd
 
 from territorial.content.dialogues import not_assessed_label
+from territorial.content.follow_up import status_colouring
 from territorial.core import palette
 from territorial.core.fmt import plural
 from territorial.model.definition import ProgrammeDefinition
@@ -15,6 +16,7 @@ from territorial.model.programme import Programme
 COLOUR_SEGMENT = "segment"
 COLOUR_COUNT = "n_actives"
 COLOUR_PROGRESSION = "progression"
+COLOUR_FOLLOW_UP = "suivi"  # by the follow-up's status (territorial.content.follow_up)
 #: The fill of a territory not yet assessed at the day shown (as territories outside the programme).
 NOT_ASSESSED_FILL = palette.NOT_IN_PROGRAMME
 
@@ -26,6 +28,7 @@ def colour_modes(programme: Programme) -> dict[str, str]:
         modes[lever.id] = f"Levier {lever.id} – {lever.label} (niveau)"
     modes[COLOUR_COUNT] = "Nombre de leviers activés"
     modes[COLOUR_PROGRESSION] = "Progression depuis le premier dialogue (leviers gagnés)"
+    modes[COLOUR_FOLLOW_UP] = "Statut du suivi (prochain dialogue)"
     return modes
 
 
@@ -50,6 +53,8 @@ def colouring(programme: Programme, data: pd.DataFrame, mode: str) -> tuple[pd.S
     if mode == COLOUR_PROGRESSION:
         colours, legend = _progression(programme, data)
         return colours, legend, "Leviers gagnés depuis le premier dialogue"
+    if mode == COLOUR_FOLLOW_UP:
+        return status_colouring(programme, data)
     lever = definition.lever(mode)
     values = [lv.value for lv in definition.levels]
     scale = dict(zip(values, _ordinal(len(values)), strict=True))

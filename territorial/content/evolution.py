@@ -31,10 +31,11 @@ import altair as alt
 import pandas as pd
 
 from territorial.content.charts import lever_title
-from territorial.core.fmt import fold, fr_date, fr_float, fr_int, fr_pct, plural
+from territorial.core.fmt import fr_date, fr_float, fr_int, fr_pct, plural
 from territorial.model.definition import ProgrammeDefinition
 from territorial.model.dialogue_dates import parse_iso
 from territorial.model.programme import Programme
+from territorial.model.stages import stage_label, stage_month
 from territorial.model.vocabulary import DIALOGUE_DATE, DIALOGUE_STAGE
 
 #: Fewer territories than this behind a point of the segments' evolution: no point.
@@ -46,7 +47,6 @@ MODES = {BY_STAGE: "Étapes du suivi (T0, T+12, T+24…)", BY_HALF_YEAR: "Semest
 SHORT_MONTHS = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc.")
 #: Point shapes of the levers (and of the segments), so that colour is never the only cue.
 SHAPES = ("circle", "square", "triangle-up", "diamond", "cross", "triangle-down", "wedge", "stroke")
-_STAGE = re.compile(r"t ?(?:0|\+ ?(\d{1,3}))(?: ?mois)?")
 _DAYS_PER_MONTH = 365.25 / 12
 _FR_PERCENT_AXIS = "format(datum.value * 100, '.0f') + '\u00a0%'"
 #: The width follows the container, ``height`` is the plot's (Streamlit's default « fit »
@@ -264,19 +264,6 @@ def timeline_table(programme: Programme, code: str) -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------- segments over time
-
-
-def stage_month(stage: object) -> int | None:
-    """Months of a stage label: « T0 » → 0, « T+12 » → 12, « t + 24 mois » → 24; None otherwise."""
-    match = _STAGE.fullmatch(fold(stage))
-    if not match:
-        return None
-    return int(match.group(1) or 0)
-
-
-def stage_label(months: int) -> str:
-    """0 → « T0 », 12 → « T+12 »."""
-    return "T0" if months == 0 else f"T+{months}"
 
 
 def half_year_label(year: int, half: int, *, short: bool = False) -> str:

@@ -9,10 +9,12 @@ page, :mod:`~territorial.content.fiche_map` draws the territory in its area and
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 import pandas as pd
 
 from territorial.content.dialogues import NOT_ASSESSED
+from territorial.content.follow_up import follow_up_of
 from territorial.content.levers import peer_share, similar_territories
 from territorial.content.segment_text import segment_note
 from territorial.content.selection import search_label, search_mask
@@ -101,6 +103,8 @@ class Fiche:
     assessed: bool = True
     as_of: str = ""
     first_dialogue: str = ""
+    #: « Prochain dialogue attendu : mars 2027 (T+36) », « …, en retard de 2 mois », « Suivi achevé : … ».
+    follow_up: str = ""
 
     @property
     def population_txt(self) -> str:
@@ -136,7 +140,14 @@ class Fiche:
         return f"{plural(self.n_peers, 'autre territoire', 'autres territoires')} du segment « {self.segment.label} »"
 
 
-def fiche_data(programme: Programme, code: str, *, reference: Reference | None = None, n_similar: int = 5) -> Fiche:
+def fiche_data(
+    programme: Programme,
+    code: str,
+    *,
+    reference: Reference | None = None,
+    n_similar: int = 5,
+    today: date | None = None,
+) -> Fiche:
     """Gather what the fiche of territory ``code`` shows.
 
     Parameters
@@ -149,6 +160,9 @@ def fiche_data(programme: Programme, code: str, *, reference: Reference | None =
         Reference geography, used to name a groupement's members.
     n_similar
         How many similar territories to list.
+    today
+        The day of the follow-up's line when the programme shows the latest dialogues
+        (default: today in Paris).
 
     Raises
     ------
@@ -215,6 +229,7 @@ def fiche_data(programme: Programme, code: str, *, reference: Reference | None =
         assessed=assessed,
         as_of=fr_date(programme.as_of) if programme.as_of else "",
         first_dialogue=fr_date(programme.history_of(code)["date_dialogue"].iloc[0]) if not assessed else "",
+        follow_up=follow_up_of(programme, code, today=today).sentence(),
     )
 
 

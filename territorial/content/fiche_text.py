@@ -33,6 +33,9 @@ def facts_markdown(fiche: Fiche) -> str:
         + (f" — {escape_markdown(fiche.segment_note)}" if fiche.segment_note else ""),
         f"**Leviers activés** : {fiche.actives_txt}",
     ]
+    if fiche.follow_up:
+        head, _, tail = fiche.follow_up.partition(" : ")
+        lines.append(f"**{escape_markdown(head)}** : {escape_markdown(tail)}")
     if fiche.members:
         lines.append("**Membres** : " + " ; ".join(escape_markdown(m) for m in fiche.members))
     return "\n".join(f"- {line}" for line in lines)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pandas as pd
 
 from territorial.content.dialogues import NOT_ASSESSED, not_assessed_label
+from territorial.content.follow_up import follow_up_of, follow_up_table
 from territorial.content.segment_text import segment_note, segment_short
 from territorial.core.codes import fiche_link
 from territorial.core.fmt import escape_markdown, fr_date, fr_pct, fr_pop, plural
@@ -33,6 +34,9 @@ def territory_table(programme: Programme, data: pd.DataFrame) -> pd.DataFrame:
         table[f"{lever.id} – {lever.label}"] = (
             data[lever.id].map(lambda v: NOT_ASSESSED if pd.isna(v) else definition.level_label(int(v))).to_numpy()
         )
+    follow = follow_up_table(programme).reindex(data.index)
+    table["Prochain dialogue"] = follow["prochain_txt"].to_numpy()
+    table["Statut du suivi"] = follow["statut_txt"].to_numpy()
     return table
 
 
@@ -71,6 +75,8 @@ def territory_card(programme: Programme, code: str) -> str:
         f"**Leviers** ({escape_markdown(count)}) :",
         "",
         *levers,
+        "",
+        escape_markdown(follow_up_of(programme, code).sentence()),
         "",
         fiche_link(code, "Ouvrir la fiche"),
     ]

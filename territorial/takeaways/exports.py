@@ -5,7 +5,8 @@
   ``date_dialogue``, ``notes``, ``contact``, extra columns): it can be edited in
   a spreadsheet and imported again.
 * The **table of territories** adds what is resolved from the reference: name,
-  nature, population and its year, segment, département, région (French headers).
+  nature, population and its year, segment, département, région (French headers), and the
+  follow-up: next dialogue expected (ISO date), its step and the status (:mod:`territorial.content.follow_up`).
 * The **GeoJSON** has the same properties plus the simplified geometry.
 
 CSV files are UTF-8 with a BOM and ``;`` separators, so that a French Excel
@@ -28,6 +29,7 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import TYPE_STRING
 
 from territorial.cartography.geometry import simplify, tolerance_for
+from territorial.content.follow_up import follow_up_table
 from territorial.core.spreadsheet_text import clean, neutralise
 from territorial.model.definition import ProgrammeDefinition
 from territorial.model.definition_file import render_definition
@@ -156,6 +158,10 @@ def table_frame(programme: Programme) -> pd.DataFrame:
         "contact": "Contact",
     }
     frame = _resolved(programme)[list(headers)].rename(columns=headers).reset_index(drop=True)
+    follow = follow_up_table(programme).reindex(programme.territories.index)
+    frame["Prochain dialogue"] = follow["prochain_dialogue"].map(lambda d: d.isoformat() if d else "").to_numpy()
+    frame["Étape attendue"] = follow["prochaine_etape"].to_numpy()
+    frame["Statut du suivi"] = follow["statut_txt"].to_numpy()
     for extra in extra_columns(programme):
         name = file_name(extra)
         frame[f"{name} (fichier)" if name in frame.columns else name] = (

@@ -52,6 +52,7 @@ from territorial.content.fiche import Fiche, fiche_data
 from territorial.core import palette
 from territorial.core.fmt import fr_date, fr_int, fr_pop, slug
 from territorial.model.definition import ProgrammeDefinition
+from territorial.model.dialogue_dates import today_in_paris
 from territorial.model.programme import Programme
 from territorial.model.reference import CREDIT, SOURCE_PACKAGE, SOURCE_VERSION, Reference
 from territorial.takeaways.timeline_drawing import timeline_drawing
@@ -236,7 +237,11 @@ def _facts(fiche: Fiche, s: dict[str, ParagraphStyle], width: float) -> Table:
             + f"<font size=7.5 color='{palette.MUTED}'>{markup(segment.description)}</font>",
         ),
         ("Leviers activés", markup(f"{fiche.n_actives} sur {len(fiche.levers)}")),
-        ("Dialogue de gouvernance", markup(fiche.date_dialogue or "date non renseignée")),
+        (
+            "Dialogue de gouvernance",
+            markup(fiche.date_dialogue or "date non renseignée")
+            + (f"<br/><font size=7.5>{markup(fiche.follow_up)}</font>" if fiche.follow_up else ""),
+        ),
     ]
     if where:
         facts.insert(0, ("Situation", markup(where)))
@@ -364,7 +369,8 @@ def fiche_pdf(programme: Programme, code: str, *, reference: Reference, today: d
     reference
         Reference geography (outlines of the map around the territory).
     today
-        Date printed as the edition date (default: today).
+        Date printed as the edition date, and of the follow-up's line when the fiche shows the
+        latest dialogues (default: today in Paris).
 
     Returns
     -------
@@ -372,8 +378,8 @@ def fiche_pdf(programme: Programme, code: str, *, reference: Reference, today: d
         A one-page PDF. Long notes are cut (ending « … ») so that the page never overflows.
     """
     _register_fonts()
-    fiche = fiche_data(programme, code, reference=reference)
-    today = today or dt.date.today()
+    today = today or today_in_paris()
+    fiche = fiche_data(programme, code, reference=reference, today=today)
     s = _styles()
     definition = programme.definition
 

@@ -9,6 +9,7 @@ shown, highlighted territory or cell).
 from __future__ import annotations
 
 import copy
+import datetime as dt
 
 import folium
 import pandas as pd
@@ -25,36 +26,48 @@ from territorial.content.tables import territory_table
 from territorial.content.territory_map import context_bounds, map_frame, map_summary, programme_map
 from territorial.core.fmt import escape_markdown
 from territorial.core.memo import shared
+from territorial.model.dialogue_dates import today_in_paris
 from territorial.model.programme import Programme
 from territorial.ui import data
 
 
+def _today(programme: Programme) -> dt.date | None:
+    """Today in Paris when what is shown depends on it (the follow-up's status, at the latest dialogues)."""
+    return today_in_paris() if programme.as_of is None else None
+
+
 @shared(max_entries=64)
-def _frame(_programme: Programme, token: int, mode: str, codes: tuple[str, ...]) -> MapFrame:
+def _frame(_programme: Programme, token: int, mode: str, codes: tuple[str, ...], day: dt.date | None) -> MapFrame:
     return map_frame(_programme, _programme.territories.loc[list(codes)], mode=mode)
 
 
 def frame(programme: Programme, *, mode: str, codes: tuple[str, ...]) -> MapFrame:
     """:func:`territorial.content.territory_map.map_frame` of the territories ``codes`` (cached)."""
-    return _frame(programme, programme.fingerprint, mode, codes)
+    return _frame(programme, programme.fingerprint, mode, codes, _today(programme))
 
 
 @shared(max_entries=64)
-def _caption(_programme: Programme, token: int, mode: str, codes: tuple[str, ...]) -> str:
-    view = _frame(_programme, token, mode, codes)
+def _caption(_programme: Programme, token: int, mode: str, codes: tuple[str, ...], day: dt.date | None) -> str:
+    view = _frame(_programme, token, mode, codes, day)
     return escape_markdown(map_summary(_programme, _programme.territories.loc[list(codes)], view))
 
 
 def map_caption(programme: Programme, *, mode: str, codes: tuple[str, ...]) -> str:
     """The sentence saying what the map of ``codes`` coloured by ``mode`` shows, as Markdown (cached)."""
-    return _caption(programme, programme.fingerprint, mode, codes)
+    return _caption(programme, programme.fingerprint, mode, codes, _today(programme))
 
 
 @shared(max_entries=64)
 def _map(
-    _programme: Programme, token: int, mode: str, codes: tuple[str, ...], highlight: str | None, height: int
+    _programme: Programme,
+    token: int,
+    mode: str,
+    codes: tuple[str, ...],
+    highlight: str | None,
+    height: int,
+    day: dt.date | None,
 ) -> folium.Map:
-    view = _frame(_programme, token, mode, codes)
+    view = _frame(_programme, token, mode, codes, day)
     return programme_map(
         view, outlines=data.base_outlines(), height=height, highlight=highlight, bounds=context_bounds(view.shapes)
     )
@@ -68,7 +81,7 @@ def territories_map(
     Built once per set of inputs and shared: never mutate it
     (:func:`territorial.ui.layout.show_map` renders a copy).
     """
-    return _map(programme, programme.fingerprint, mode, codes, highlight, height)
+    return _map(programme, programme.fingerprint, mode, codes, highlight, height, _today(programme))
 
 
 @shared(max_entries=32)
@@ -150,13 +163,13 @@ def regions(programme: Programme) -> dict[str, str]:
 
 
 @shared(max_entries=64)
-def _table(_programme: Programme, token: int, codes: tuple[str, ...]) -> pd.DataFrame:
+def _table(_programme: Programme, token: int, codes: tuple[str, ...], day: dt.date | None) -> pd.DataFrame:
     return territory_table(_programme, _programme.territories.loc[list(codes)])
 
 
 def table(programme: Programme, codes: tuple[str, ...]) -> pd.DataFrame:
     """:func:`territorial.content.tables.territory_table` of the territories ``codes`` (cached; do not modify)."""
-    return _table(programme, programme.fingerprint, codes)
+    return _table(programme, programme.fingerprint, codes, _today(programme))
 
 
 @shared(max_entries=64)
@@ -168,8 +181,9 @@ def _table_html(
     renamed: tuple[tuple[str, str], ...],
     caption: str,
     max_height: int,
+    day: dt.date | None,
 ) -> str:
-    table = _table(_programme, token, codes)
+    table = _table(_programme, token, codes, day)
     if columns is not None:
         table = table[list(columns)]
     return html_table(
@@ -188,7 +202,14 @@ def table_html(
 ) -> str:
     """:func:`table` as a plain HTML table (a map's text alternative; cached)."""
     return _table_html(
-        programme, programme.fingerprint, codes, columns, tuple((renamed or {}).items()), caption, max_height
+        programme,
+        programme.fingerprint,
+        codes,
+        columns,
+        tuple((renamed or {}).items()),
+        caption,
+        max_height,
+        _today(programme),
     )
 
 

@@ -337,14 +337,15 @@ def _lan_ip() -> str | None:
     return None
 
 
-def address() -> Address:
-    """Where phones reach this dashboard (see :func:`live_room.participation_address`)."""
+def address(*, lan: bool = True) -> Address:
+    """Where phones reach this dashboard (see :func:`live_room.participation_address`); without
+    ``lan``, the address this browser used rather than the machine's address on the local network."""
     configured = os.environ.get(PUBLIC_URL_ENV, "").strip() or data.secret(PUBLIC_URL_SECRET)
     forwarded = st.context.headers.get("X-Forwarded-Proto")
     found = participation_address(
         configured=configured,
         host=st.context.headers.get("Host"),
-        lan_ip=_lan_ip(),
+        lan_ip=_lan_ip() if lan else None,
         port=int(st.get_option("server.port")),
         scheme="https" if forwarded == "https" else "http",
     )

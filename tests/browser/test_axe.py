@@ -35,6 +35,8 @@ PAGES = [
     "/carte",
     "/segments",
     "/fiche?territoire=200046977",
+    "/suivi",
+    "/carte?couleur=suivi",
     "/atelier",
     "/salle",
     "/participer",

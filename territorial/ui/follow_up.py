@@ -1,0 +1,106 @@
+"""The coordinators' follow-up view (page « Suivi »): statuses, territories to contact, the
+cycle's progress, the calendar of expected dialogues."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from territorial.content import follow_up as fu
+from territorial.core.fmt import escape_markdown, fr_date, plural
+from territorial.core.memo import shared
+from territorial.model.programme import Programme
+from territorial.model.stages import stage_label
+from territorial.takeaways import follow_up_calendar
+from territorial.ui import live_room
+from territorial.ui.published import base_path
+
+
+@shared(max_entries=16)
+def _views(_programme: Programme, token: int, day: dt.date) -> tuple[dict[str, int], pd.DataFrame, pd.DataFrame]:
+    return (
+        fu.status_counts(_programme, today=day),
+        fu.to_plan(_programme, today=day),
+        fu.cycle_progress(_programme, today=day),
+    )
+
+
+def _public_base() -> str:
+    """Where the fiches are reached: TERRITORIAL_PUBLIC_URL, else the address this browser used."""
+    return live_room.address(lan=False).base
+
+
+def show(programme: Programme) -> None:
+    """The whole view, for the programme at the day shown (``?au=``, else today in Paris)."""
+    day = fu.reference_day(programme)
+    counts, plan, progress = _views(programme, programme.fingerprint, day)
+    months = programme.definition.follow_up_months
+    st.markdown(
+        f"Chaque territoire est revu tous les **{plural(months, 'mois', 'mois')}** après son dernier dialogue "
+        f"(étapes {', '.join(stage_label(m) for m in fu.cycle_steps(programme))}), jusqu'à "
+        f"{stage_label(fu.CYCLE_MONTHS)}. Situation au **{fr_date(day)}**."
+    )
+    st.caption(
+        "L'intervalle se règle dans la définition du programme (`[suivi] intervalle_mois`). L'étape est celle "
+        "de la colonne « etape » du fichier, sinon les mois écoulés depuis le premier dialogue arrondis à "
+        f"l'intervalle. « À prévoir » : attendu d'ici {fu.DUE_WITHIN_MONTHS} mois."
+    )
+    shown = [k for k in fu.STATUS_LABELS if k in (fu.LATE, fu.DUE, fu.UP_TO_DATE, fu.DONE) or counts[k]]
+    for column, key in zip(st.columns(len(shown)), shown, strict=True):
+        column.metric(fu.STATUS_LABELS[key].capitalize(), counts[key])
+
+    st.subheader("À relancer : en retard ou à prévoir", anchor=False)
+    if plan.empty:
+        st.success(f"Aucun territoire en retard ni attendu d'ici {fu.DUE_WITHIN_MONTHS} mois.")
+    else:
+        st.caption(
+            f"{plural(len(plan), 'territoire')}, du dialogue attendu le plus ancien au plus lointain, "
+            "avec leur dernier dialogue et leur contact."
+        )
+        table = plan.reset_index()
+        table["Prochain dialogue"] = table["Prochain dialogue"].map(fr_date)
+        table["Dernier dialogue"] = table["Dernier dialogue"].map(fr_date)
+        table["Fiche"] = [f"{base_path()}/fiche?territoire={code}" for code in table["Code"]]
+        order = ["Prochain dialogue", "Statut", "Territoire", "Étape attendue", "Dernier dialogue", "Contact"]
+        st.dataframe(
+            table[[*order, "Fiche", "Segment", "Code"]],
+            hide_index=True,
+            column_config={"Fiche": st.column_config.LinkColumn("Fiche", display_text="Ouvrir la fiche")},
+        )
+
+    st.subheader("Calendrier des dialogues attendus", anchor=False)
+    st.caption(
+        "Un événement d'une journée par territoire, le jour où son prochain dialogue est attendu (ceux en "
+        "retard gardent leur date passée), avec l'adresse de sa fiche ; à importer dans Outlook, Thunderbird "
+        "ou Google Agenda (réimporter un fichier plus récent met les événements à jour)."
+    )
+    base = _public_base()
+    stem = f"dialogues_attendus_{day:%Y-%m-%d}"
+    files = (
+        ("Calendrier (.ics)", "ics", "text/calendar", follow_up_calendar.to_ics),
+        ("Tableau (CSV)", "csv", "text/csv", follow_up_calendar.to_calendar_csv),
+    )
+    for column, (label, extension, mime, make) in zip(st.columns(len(files)), files, strict=True):
+        column.download_button(
+            label,
+            data=lambda make=make: make(programme, base_url=base, today=day),
+            file_name=f"{stem}.{extension}",
+            mime=mime,
+            on_click="ignore",
+            key=f"suivi_{extension}",
+        )
+
+    st.subheader("Avancement du cycle", anchor=False)
+    programme_row = progress[progress["groupe"] == "Programme"]
+    reached = ", ".join(f"{e} : {n}" for e, n in zip(programme_row["etape"], programme_row["n"], strict=True))
+    st.caption(
+        escape_markdown(
+            f"Territoires ayant atteint chaque étape au {fr_date(day)}, pour le programme puis par segment "
+            f"(programme : {reached} sur {len(programme.territories)})."
+        )
+    )
+    colours = {s.label: s.colour for s in programme.definition.segments}
+    st.altair_chart(fu.progress_chart(progress, colours), width="stretch")
+    st.dataframe(fu.progress_table(progress), hide_index=True)
