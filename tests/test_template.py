@@ -55,3 +55,14 @@ def test_the_workbook_says_what_each_column_takes(definition):
 def test_the_csv_opens_in_french_excel(definition):
     data = template_csv(definition)
     assert data.startswith(b"\xef\xbb\xbfcode;type;nom;departement;")
+
+
+def test_the_row_by_name_is_found_with_its_departement(definition, reference):
+    """The template's last row names its territory only: the review finds it, sure of it."""
+    from territorial.model.names import CERTAIN, NameIndex
+    from territorial.model.names_file import read_names_file
+
+    found = read_names_file(template_csv(definition), filename="modele.csv", sheet=None, index=NameIndex(reference))
+    assert found is not None and found.review == [5]  # the five coded rows are kept as they are
+    match = found.matches[5]
+    assert match.status == CERTAIN and match.candidates[0].key == "commune:26362"  # Valence, Drôme
