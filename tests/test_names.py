@@ -170,3 +170,50 @@ def test_official_names_that_look_like_prefixes_or_brackets_stay_whole(index: Na
     assert certain(index, "Ville-la-Grand") == "commune:74305"
     assert certain(index, "Château-Chinon (Ville)") == "commune:58062"
     assert certain(index, "Région Grand Est") == "region:44"
+
+
+# --------------------------------------------------------------------------- a file of names
+
+
+def test_rows_without_a_code_or_with_a_name_in_the_code_column_are_reviewed(index: NameIndex) -> None:
+    from territorial.model.names_file import holds_a_name, read_names_file
+
+    assert [holds_a_name(c) for c in ("Le Havre", "LE HAVRE", "200 046 977", "75056", "PETR-LANGRES", "")] == [
+        True,
+        True,
+        False,
+        False,
+        False,
+        False,
+    ]
+    data = (
+        b"code;type;nom;membres;L1;L2;L3;L4\n"
+        b"75056;commune;Paris;;1;1;1;1\n"  # a code: the usual validation
+        b"Ville du Havre;;;;1;1;1;1\n"  # a name in the code column
+        b";;Valence (26);;1;1;1;1\n"  # no code, a name
+        b"PETR-LANGRES;groupement;PETR du Pays de Langres;200072999;1;1;1;1\n"  # a groupement with its code
+        b";groupement;Pays de Test;200072999 200070332;1;1;1;1\n"  # a groupement to declare
+    )
+    found = read_names_file(data, filename="f.csv", sheet=None, index=index)
+    assert found.review == [1, 2, 4]
+    assert [found.matches[p].status for p in found.review] == ["certain", "certain", "introuvable"]
+    assert found.members == {4: "200072999 200070332"}
+    assert (
+        read_names_file(b"code;type;L1;L2;L3;L4\n75056;commune;1;1;1;1\n", filename="f.csv", sheet=None, index=index)
+        is None
+    )
+
+
+def test_a_groupements_members_by_name_or_code(index: NameIndex) -> None:
+    from territorial.model.names_file import groupement_code, members_of
+
+    members, problems = members_of("CC du Grand Langres\n200070332 200027308\nVienne\nBordaux\nNulle part", index)
+    # « Vienne »: a commune and a département, but a member is a commune or an EPCI
+    assert [m.key for m in members] == ["epci:200072999", "epci:200070332", "epci:200027308", "commune:38544"]
+    assert problems[0].startswith(
+        "« Bordaux » : plusieurs territoires possibles — "
+        "Bordeaux Métropole (intercommunalité, 33), Bordeaux (commune, 33)"
+    )
+    assert problems[1] == "« Nulle part » : ni commune ni EPCI de ce nom."
+    assert members_of("Gironde", index)[1] == ["« Gironde » : ni commune ni EPCI de ce nom."]
+    assert groupement_code("PETR du Pays de Langres") == "PETR-DU-PAYS-DE-LANGRES"

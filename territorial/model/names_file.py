@@ -56,6 +56,7 @@ class NamesFile:
     review: list[int] = field(default_factory=list)
     matches: dict[int, Match] = field(default_factory=dict)
     written: dict[int, str] = field(default_factory=dict)
+    members: dict[int, str] = field(default_factory=dict)  # a row's ``membres`` cell, when it has one
 
     def settled(self, choices: dict[int, Candidate | Groupement]) -> pd.DataFrame:
         """The table with the code and type of each reviewed row (a certain match or ``choices``).
@@ -119,6 +120,8 @@ def read_names_file(data: bytes, *, filename: str, sheet: str | None, index: Nam
         if written:
             found.review.append(position)
             found.written[position] = written
+            if "membres" in table.columns and stripped_cell(table.at[position, "membres"]):
+                found.members[position] = stripped_cell(table.at[position, "membres"])
     if not found.review:
         return None
     written = [found.written[p] for p in found.review]
@@ -133,11 +136,24 @@ def certain_count(found: NamesFile) -> int:
     return sum(m.status == CERTAIN for m in found.matches.values())
 
 
+def _member_lines(text: str) -> list[str]:
+    """One member per line (or per « ; »); a line of codes only (« 200072999 200070332 ») is split."""
+    lines = []
+    for line in re.split(r"[\n;]+", text):
+        words = line.split()
+        lines += (
+            words
+            if words and all(is_code(normalise_code(w)) and any(c.isdigit() for c in w) for w in words)
+            else [line]
+        )
+    return lines
+
+
 def members_of(text: str, index: NameIndex) -> tuple[list[Candidate], list[str]]:
     """A groupement's members typed one per line (a name or a code): those found, and what is wrong."""
     members: list[Candidate] = []
     problems: list[str] = []
-    for line in (part.strip() for part in re.split(r"[\n;]+", text)):
+    for line in (part.strip() for part in _member_lines(text)):
         if not line:
             continue
         match = index.match(line)

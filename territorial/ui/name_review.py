@@ -28,6 +28,7 @@ from territorial.model.reference import Reference
 from territorial.storage import editing
 from territorial.takeaways.exports import to_csv
 from territorial.ui import data
+from territorial.ui.editor import bounded_table
 
 #: How sure a match is, as the review says it.
 SURENESS = {CERTAIN: "sûr", AMBIGUOUS: "à choisir", "introuvable": "introuvable"}
@@ -149,11 +150,7 @@ def review_section(pending: dict, *, filename: str) -> bool:
         if position in chosen or position in waiting:
             _settle_row(found, position, prefix, index)
     choices = _choices(found, prefix, index)
-    st.dataframe(
-        review_frame(found, choices, index=index, definition=definition, reference=reference),
-        hide_index=True,
-        width="stretch",
-    )
+    bounded_table(review_frame(found, choices, index=index, definition=definition, reference=reference), what="lignes")
     left = [p for p in unsettled if p not in choices]
     if left:
         st.warning(f"Encore {plural(len(left), 'ligne')} à régler avant la validation du fichier.")
@@ -213,9 +210,12 @@ def _settle_row(found: NamesFile, position: int, prefix: str, index: NameIndex) 
         st.text_input(f"Code du groupement (ligne {row})", value=groupement_code(written), key=code_key, max_chars=40)
         if not is_code(normalise_code(st.session_state.get(code_key, ""))):
             st.caption("Code : lettres sans accent, chiffres, tirets (-) ; 40 caractères au plus.")
+        members_key = f"{prefix}_{position}_membres"
+        if members_key not in st.session_state and position in found.members:  # the file's own membres
+            st.session_state[members_key] = "\n".join(found.members[position].split())
         members = st.text_area(
             f"Membres du groupement (ligne {row}) : un nom ou un code de commune ou d'EPCI par ligne",
-            key=f"{prefix}_{position}_membres",
+            key=members_key,
         )
         found_members, problems = members_of(members, index)
         if found_members:
