@@ -133,3 +133,29 @@ def test_a_file_with_codes_keeps_the_usual_flow(editor_env):
     run(at)
     assert not [d for d in at.dataframe if "Nom écrit" in d.value.columns]
     assert texts(at.success)[-1] == "Fichier valide : 1 territoire. Vérifiez l'aperçu, puis confirmez."
+
+
+def test_a_sure_row_can_be_corrected_before_saving(editor_env):
+    at = login(run(page()))
+    data = b"nom;L1;L2;L3;L4\nLyon;1;1;1;1\nVienne (38);0;0;0;0\n"
+    at.file_uploader[0].set_value(("noms.csv", data, "text/csv"))
+    run(at)
+    assert review_table(at)["Sûreté"].tolist() == ["sûr", "sûr"]
+    assert texts(at.success)[-1] == "Fichier valide : 2 territoires. Vérifiez l'aperçu, puis confirmez."
+    # « Lyon » is the commune's official name; the coordinator meant the Métropole
+    fix = next(m for m in at.multiselect if m.label == "Corriger une ligne sûre")
+    assert fix.options == ["Ligne 2 : Lyon → Lyon", "Ligne 3 : Vienne (38) → Vienne"]
+    fix.select(0)
+    run(at)
+    selectbox(at, "Territoire de la ligne 2").select("__chercher__")
+    run(at)
+    next(t for t in at.text_input if t.label == "Chercher par nom (ligne 2)").input("Métropole de Lyon")
+    run(at)
+    selectbox(at, "Résultats (ligne 2)").select("epci:200046977")
+    run(at)
+    table = review_table(at)
+    assert (table.loc[0, "Territoire retenu"], table.loc[0, "Sûreté"]) == ("Métropole de Lyon", "sûr → choisi")
+    next(t for t in at.text_input if t.label == "Auteur de la modification").input("Claire")
+    button(at, "Enregistrer comme nouvelle version").click()
+    run(at)
+    assert current().current().table.territories["code"].tolist() == ["200046977", "38544"]

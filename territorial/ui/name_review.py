@@ -111,7 +111,7 @@ def review_frame(
             name, kind = choice.name, choice.kind_label
             where = f"{choice.departement_name} ({choice.departement})" if choice.departement else ""
         else:
-            name, kind, where = "—", "", ""
+            name, kind, where = f"— ({plural(len(match.candidates), 'candidat')})", "", ""
         rows.append(
             {
                 "Ligne": found.rows[position],
@@ -144,13 +144,30 @@ def review_section(pending: dict, *, filename: str) -> bool:
     if others:
         st.caption(f"{plural(others, 'autre ligne')} du fichier ont déjà un code : elles sont gardées telles quelles.")
     unsettled = [p for p in found.review if found.matches[p].status != CERTAIN]
-    chosen = _choices(found, prefix, index)
+    _prefill(found, prefix)
+    sure = [p for p in found.review if p not in unsettled]
+    kept = set(unsettled) | set(st.session_state.get(f"{prefix}_corriger", []))  # a sure row once reopened
+    chosen = {p: c for p, c in _choices(found, prefix, index).items() if p in kept}  # this run's state already
+    bounded_table(review_frame(found, chosen, index=index, definition=definition, reference=reference), what="lignes")
+    reopened = (
+        st.multiselect(
+            "Corriger une ligne sûre",
+            sure,
+            format_func=lambda p: f"Ligne {found.rows[p]} : {found.written[p]} → {found.matches[p].chosen.name}",
+            key=f"{prefix}_corriger",
+            help="Une ligne reconnue sans doute possible peut quand même désigner un autre territoire "
+            "(« Lyon » pour la Métropole de Lyon) : choisissez-la pour la corriger.",
+        )
+        if sure
+        else []
+    )
     waiting = [p for p in unsettled if p not in chosen][:SHOWN]
-    for position in unsettled:  # a choice's widgets stay, or Streamlit would forget it
-        if position in chosen or position in waiting:
+    if unsettled or reopened:
+        st.markdown("**Lignes à régler**")
+    for position in found.review:  # a choice's widgets stay, or Streamlit would forget it
+        if position in reopened or position in unsettled and (position in chosen or position in waiting):
             _settle_row(found, position, prefix, index)
-    choices = _choices(found, prefix, index)
-    bounded_table(review_frame(found, choices, index=index, definition=definition, reference=reference), what="lignes")
+    choices = {p: c for p, c in _choices(found, prefix, index).items() if p in unsettled or p in reopened}
     left = [p for p in unsettled if p not in choices]
     if left:
         st.warning(f"Encore {plural(len(left), 'ligne')} à régler avant la validation du fichier.")
@@ -173,6 +190,16 @@ def review_section(pending: dict, *, filename: str) -> bool:
         help="Le même fichier, les codes et les types remplis : le prochain import sera exact.",
     )
     return True
+
+
+def _prefill(found: NamesFile, prefix: str) -> None:
+    """A groupement being declared starts with a code made from its name and the file's own members."""
+    for position in found.review:
+        if st.session_state.get(f"{prefix}_{position}") == GROUPEMENT:
+            st.session_state.setdefault(f"{prefix}_{position}_code", groupement_code(found.written[position]))
+            st.session_state.setdefault(
+                f"{prefix}_{position}_membres", "\n".join(found.members.get(position, "").split())
+            )
 
 
 def _settle_row(found: NamesFile, position: int, prefix: str, index: NameIndex) -> None:
@@ -207,12 +234,10 @@ def _settle_row(found: NamesFile, position: int, prefix: str, index: NameIndex) 
             )
     elif choice == GROUPEMENT:
         code_key = f"{prefix}_{position}_code"
-        st.text_input(f"Code du groupement (ligne {row})", value=groupement_code(written), key=code_key, max_chars=40)
+        st.text_input(f"Code du groupement (ligne {row})", key=code_key, max_chars=40)
         if not is_code(normalise_code(st.session_state.get(code_key, ""))):
             st.caption("Code : lettres sans accent, chiffres, tirets (-) ; 40 caractères au plus.")
         members_key = f"{prefix}_{position}_membres"
-        if members_key not in st.session_state and position in found.members:  # the file's own membres
-            st.session_state[members_key] = "\n".join(found.members[position].split())
         members = st.text_area(
             f"Membres du groupement (ligne {row}) : un nom ou un code de commune ou d'EPCI par ligne",
             key=members_key,
