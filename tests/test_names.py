@@ -85,15 +85,27 @@ def test_st_and_ste_and_no_accents(index: NameIndex) -> None:
     assert certain(index, "SAINT ETIENNE DU ROUVRAY") == "commune:76575"
 
 
-def test_epci_prefixes_and_their_own_kind_words(index: NameIndex) -> None:
-    assert certain(index, "CA Pays Basque") == "epci:200067106"
-    assert certain(index, "Communauté d'agglomération du Pays Basque") == "epci:200067106"
-    assert certain(index, "Métropole de Bordeaux") == "epci:243300316"
-    assert certain(index, "Bordeaux Métropole") == "epci:243300316"
-    assert certain(index, "Métropole de Lyon") == "epci:200046977"
-    assert certain(index, "CU Le Havre Seine Métropole") == "epci:200084952"
-    # « Lyon » as written is the commune's official name: it wins over the métropole's name without its kind
-    assert certain(index, "Lyon") == "commune:69123"
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("CA Pays Basque", "epci:200067106"),
+        ("Communauté d'agglomération du Pays Basque", "epci:200067106"),
+        ("Métropole de Bordeaux", "epci:243300316"),
+        ("Bordeaux Métropole", "epci:243300316"),
+        ("Métropole de Lyon", "epci:200046977"),
+        ("CU Le Havre Seine Métropole", "epci:200084952"),
+        # « Lyon » as written is the commune's official name: it wins over the métropole's name without its kind
+        ("Lyon", "commune:69123"),
+        ("Département de la Gironde", "departement:33"),
+        ("Conseil départemental du Nord", "departement:59"),
+        ("Région Bretagne", "region:53"),
+        ("Conseil régional de Bretagne", "region:53"),
+        ("Région Île-de-France", "region:11"),
+        ("Collectivité de Corse", "region:94"),
+    ],
+)
+def test_kind_words_before_or_in_a_name(index: NameIndex, written: str, expected: str) -> None:
+    assert certain(index, written) == expected
 
 
 def test_cc_du_pays_de_lunel_is_only_proposed(index: NameIndex) -> None:
@@ -102,13 +114,7 @@ def test_cc_du_pays_de_lunel_is_only_proposed(index: NameIndex) -> None:
     assert match.status == AMBIGUOUS and keys(match) == ["epci:243400520"]
 
 
-def test_departements_and_regions_with_their_words(index: NameIndex) -> None:
-    assert certain(index, "Département de la Gironde") == "departement:33"
-    assert certain(index, "Conseil départemental du Nord") == "departement:59"
-    assert certain(index, "Région Bretagne") == "region:53"
-    assert certain(index, "Conseil régional de Bretagne") == "region:53"
-    assert certain(index, "Région Île-de-France") == "region:11"
-    assert certain(index, "Collectivité de Corse") == "region:94"
+def test_a_departement_and_a_region_of_one_name(index: NameIndex) -> None:
     # a département and a région share the name of La Réunion: a word decides
     assert index.match("La Réunion").status == AMBIGUOUS
     assert certain(index, "Région La Réunion") == "region:04"
