@@ -137,14 +137,15 @@ def test_a_file_with_codes_keeps_the_usual_flow(editor_env):
 
 def test_a_sure_row_can_be_corrected_before_saving(editor_env):
     at = login(run(page()))
-    data = b"nom;L1;L2;L3;L4\nLyon;1;1;1;1\nVienne (38);0;0;0;0\n"
+    data = "nom;Département;L1;L2;L3;L4\nLyon;;1;1;1;1\nVienne;Isère;0;0;0;0\n".encode()
     at.file_uploader[0].set_value(("noms.csv", data, "text/csv"))
     run(at)
     assert review_table(at)["Sûreté"].tolist() == ["sûr", "sûr"]
+    assert any(c.startswith("La colonne « Département » sert à reconnaître les noms") for c in texts(at.caption))
     assert texts(at.success)[-1] == "Fichier valide : 2 territoires. Vérifiez l'aperçu, puis confirmez."
     # « Lyon » is the commune's official name; the coordinator meant the Métropole
     fix = next(m for m in at.multiselect if m.label == "Corriger une ligne sûre")
-    assert fix.options == ["Ligne 2 : Lyon → Lyon", "Ligne 3 : Vienne (38) → Vienne"]
+    assert fix.options == ["Ligne 2 : Lyon → Lyon", "Ligne 3 : Vienne → Vienne"]
     fix.select(0)
     run(at)
     selectbox(at, "Territoire de la ligne 2").select("__chercher__")

@@ -55,7 +55,10 @@ def import_section(current: StoredVersion) -> None:
     pending = st.session_state.get(PENDING)
     if not pending or pending["key"] != key:
         # territories given by name: a review first, then the same validation (name_review)
-        found = editing.names_to_review(content, filename=uploaded.name, sheet=sheet, index=name_review.name_index())
+        with st.spinner("Recherche des territoires donnés par leur nom…"):
+            found = editing.names_to_review(
+                content, filename=uploaded.name, sheet=sheet, index=name_review.name_index()
+            )
         if found is not None:
             pending = {"key": key, "names": found, "result": None, "base": current.id}
             st.session_state[PENDING] = pending

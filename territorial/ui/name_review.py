@@ -143,6 +143,11 @@ def review_section(pending: dict, *, filename: str) -> bool:
     others = len(found.table) - total
     if others:
         st.caption(f"{plural(others, 'autre ligne')} du fichier ont déjà un code : elles sont gardées telles quelles.")
+    if "departement" in found.columns:
+        st.caption(
+            f"La colonne « {escape_markdown(found.columns['departement'])} » sert à reconnaître les noms ; "
+            "le fichier validé ne la garde pas (le code dit le département)."
+        )
     unsettled = [p for p in found.review if found.matches[p].status != CERTAIN]
     _prefill(found, prefix)
     sure = [p for p in found.review if p not in unsettled]
