@@ -130,7 +130,9 @@ def test_a_typo_is_proposed_never_accepted(index: NameIndex) -> None:
 
 def test_a_name_found_nowhere_is_not_found(index: NameIndex) -> None:
     petr = index.match("PETR du Pays de Langres")
-    assert petr.status == NOT_FOUND and not petr.candidates and "groupement" in petr.reason
+    assert petr.status == NOT_FOUND and not petr.candidates and petr.groupement
+    assert index.match("Pays de Test", kind="groupement").groupement
+    assert not index.match("Xyzzyville-sur-Plouf").groupement
     assert index.match("Xyzzyville-sur-Plouf").status == NOT_FOUND
     assert index.match("  ").status == NOT_FOUND
 

@@ -62,6 +62,11 @@ def test_a_file_of_names_is_reviewed_then_validated_then_saved(editor_env, refer
     assert not [b for b in at.button if b.label == "Enregistrer comme nouvelle version"]
     assert not [s for s in at.success if s.value.startswith("Fichier valide")]
 
+    # a PETR is a groupement: declared as one from the start, its code made from its name
+    assert selectbox(at, "Territoire de la ligne 4").value == "__groupement__"
+    assert (
+        next(t for t in at.text_input if t.label == "Code du groupement (ligne 4)").value == "PETR-DU-PAYS-DE-LANGRES"
+    )
     # an ambiguous row: its candidates, largest first, with département and population
     vienne = selectbox(at, "Territoire de la ligne 3")
     assert vienne.options[:2] == [

@@ -198,6 +198,8 @@ class Match:
     status: str
     candidates: tuple[Candidate, ...] = ()
     reason: str = ""
+    #: The name or its type says it is a groupement (PETR, pays, parc…): not in the reference.
+    groupement: bool = False
 
     @property
     def chosen(self) -> Candidate | None:
@@ -303,6 +305,7 @@ class NameIndex:
                 NOT_FOUND,
                 (),
                 "groupement (PETR, pays, parc…) : il n'est pas dans le référentiel ; déclarez-le avec ses membres.",
+                groupement=True,
             )
         if not query.key:
             return Match(text, NOT_FOUND, (), "aucun nom après les mots « " + text + " ».")

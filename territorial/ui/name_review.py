@@ -200,6 +200,8 @@ def review_section(pending: dict, *, filename: str) -> bool:
 def _prefill(found: NamesFile, prefix: str) -> None:
     """A groupement being declared starts with a code made from its name and the file's own members."""
     for position in found.review:
+        if found.matches[position].groupement:  # a PETR, a park… or the type column says so
+            st.session_state.setdefault(f"{prefix}_{position}", GROUPEMENT)
         if st.session_state.get(f"{prefix}_{position}") == GROUPEMENT:
             st.session_state.setdefault(f"{prefix}_{position}_code", groupement_code(found.written[position]))
             st.session_state.setdefault(
