@@ -225,3 +225,14 @@ def test_a_groupements_members_by_name_or_code(index: NameIndex) -> None:
     assert problems[1] == "« Nulle part » : ni commune ni EPCI de ce nom."
     assert members_of("Gironde", index)[1] == ["« Gironde » : ni commune ni EPCI de ce nom."]
     assert groupement_code("PETR du Pays de Langres") == "PETR-DU-PAYS-DE-LANGRES"
+
+
+def test_close_names_are_searched_for_a_bounded_number_of_inexact_names(index: NameIndex, monkeypatch) -> None:
+    from territorial.model import names
+
+    monkeypatch.setattr(names, "MAX_CLOSE_SEARCHES", 2)
+    matches = index.match_all(["Bordaux", "Marseile", "Toulousse", "Bordaux", "Lyon"])
+    assert [m.status for m in matches] == [AMBIGUOUS, AMBIGUOUS, NOT_FOUND, AMBIGUOUS, CERTAIN]
+    assert "au-delà des 2 premiers noms inexacts" in matches[2].reason
+    assert index.match("Toulousse").status == AMBIGUOUS  # one name at a time: always searched
+    assert index.match("x" * 301).status == NOT_FOUND
