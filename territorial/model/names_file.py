@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from territorial.core.codes import is_code, normalise_code
-from territorial.model.file_reading import read_file, stripped_cell
+from territorial.model.file_reading import RawTable, read_file, stripped_cell
 from territorial.model.names import CERTAIN, Candidate, Match, NameIndex, find_columns, header_key, normalise
 from territorial.model.problems import Problem, ProgrammeFileError
 
@@ -102,9 +102,15 @@ def read_names_file(data: bytes, *, filename: str, sheet: str | None, index: Nam
     A file that cannot be read gives None too: the usual import says why.
     """
     try:
-        table, meta, rows, notes, blank = read_file(data, filename=filename, sheet=sheet)
+        raw = read_file(data, filename=filename, sheet=sheet)
     except ProgrammeFileError:
         return None
+    return names_in(raw, index=index)
+
+
+def names_in(raw: RawTable, *, index: NameIndex) -> NamesFile | None:
+    """The rows by name of a file already read, matched; None when every row has a code."""
+    table, meta, rows, notes, blank = raw
     columns = find_columns(table.columns)
     if "nom" not in columns and "code" not in columns:
         return None

@@ -10,7 +10,6 @@ from territorial.core.fmt import fr_int, plural
 from territorial.model import xlsx_reader
 from territorial.model.file_reading import MAX_BYTES, MAX_CELL_CHARS, MAX_COLUMNS, MAX_ROWS
 from territorial.model.problems import ProgrammeFileError
-from territorial.model.programme_file import ProgrammeTable
 from territorial.storage import editing
 from territorial.storage.store import ConflictError, StoredVersion
 from territorial.ui import data, name_review
@@ -54,34 +53,24 @@ def import_section(current: StoredVersion) -> None:
     key = (uploaded.file_id, uploaded.name, len(content), sheet)
     pending = st.session_state.get(PENDING)
     if not pending or pending["key"] != key:
-        # territories given by name: a review first, then the same validation (name_review)
-        with st.spinner("Recherche des territoires donnés par leur nom…"):
-            found = editing.names_to_review(
-                content, filename=uploaded.name, sheet=sheet, index=name_review.name_index()
-            )
-        if found is not None:
-            pending = {"key": key, "names": found, "result": None, "base": current.id}
-            st.session_state[PENDING] = pending
-    if pending and pending.get("names") is not None:
+        pending = {"key": key, "result": None, "names": None, "base": current.id}
+        with st.status("Lecture et validation du fichier…") as status:
+            try:
+                raw = editing.read_upload(content, filename=uploaded.name, sheet=sheet)
+                # territories given by name: a review first, then the same validation (name_review)
+                pending["names"] = editing.names_to_review(raw, index=name_review.name_index())
+                if pending["names"] is None:
+                    pending["result"] = editing.validate_read(
+                        raw, filename=uploaded.name, definition=data.definition(), reference=data.reference()
+                    )
+            except ProgrammeFileError as exc:
+                pending["result"] = exc
+            status.update(label="Fichier lu.", state="complete")
+        st.session_state[PENDING] = pending
+    if pending.get("names") is not None:
         if name_review.review_section(pending, filename=uploaded.name):
             confirm_import(pending, current, filename=uploaded.name)
         return
-    if not pending or pending["key"] != key:
-        with st.status("Lecture et validation du fichier…") as status:
-            try:
-                table = editing.validate_upload(
-                    content,
-                    filename=uploaded.name,
-                    sheet=sheet,
-                    definition=data.definition(),
-                    reference=data.reference(),
-                )
-                result: ProgrammeTable | ProgrammeFileError = table
-            except ProgrammeFileError as exc:
-                result = exc
-            status.update(label="Fichier lu.", state="complete")
-        pending = {"key": key, "result": result, "base": current.id}
-        st.session_state[PENDING] = pending
     confirm_import(pending, current, filename=uploaded.name)
 
 
