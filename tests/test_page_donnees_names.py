@@ -151,6 +151,7 @@ def test_a_sure_row_can_be_corrected_before_saving(editor_env):
     # « Lyon » is the commune's official name; the coordinator meant the Métropole
     fix = next(m for m in at.multiselect if m.label == "Corriger une ligne sûre")
     assert fix.options == ["Ligne 2 : Lyon → Lyon", "Ligne 3 : Vienne → Vienne"]
+    assert fix.placeholder == "Choisir une ou plusieurs lignes…"
     fix.select(0)
     run(at)
     selectbox(at, "Territoire de la ligne 2").select("__chercher__")

@@ -160,6 +160,7 @@ def review_section(pending: dict, *, filename: str) -> bool:
             sure,
             format_func=lambda p: f"Ligne {found.rows[p]} : {found.written[p]} → {found.matches[p].chosen.name}",
             key=f"{prefix}_corriger",
+            placeholder="Choisir une ou plusieurs lignes…",
             help="Une ligne reconnue sans doute possible peut quand même désigner un autre territoire "
             "(« Lyon » pour la Métropole de Lyon) : choisissez-la pour la corriger.",
         )
