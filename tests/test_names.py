@@ -85,15 +85,27 @@ def test_st_and_ste_and_no_accents(index: NameIndex) -> None:
     assert certain(index, "SAINT ETIENNE DU ROUVRAY") == "commune:76575"
 
 
-def test_epci_prefixes_and_their_own_kind_words(index: NameIndex) -> None:
-    assert certain(index, "CA Pays Basque") == "epci:200067106"
-    assert certain(index, "Communauté d'agglomération du Pays Basque") == "epci:200067106"
-    assert certain(index, "Métropole de Bordeaux") == "epci:243300316"
-    assert certain(index, "Bordeaux Métropole") == "epci:243300316"
-    assert certain(index, "Métropole de Lyon") == "epci:200046977"
-    assert certain(index, "CU Le Havre Seine Métropole") == "epci:200084952"
-    # « Lyon » as written is the commune's official name: it wins over the métropole's name without its kind
-    assert certain(index, "Lyon") == "commune:69123"
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("CA Pays Basque", "epci:200067106"),
+        ("Communauté d'agglomération du Pays Basque", "epci:200067106"),
+        ("Métropole de Bordeaux", "epci:243300316"),
+        ("Bordeaux Métropole", "epci:243300316"),
+        ("Métropole de Lyon", "epci:200046977"),
+        ("CU Le Havre Seine Métropole", "epci:200084952"),
+        # « Lyon » as written is the commune's official name: it wins over the métropole's name without its kind
+        ("Lyon", "commune:69123"),
+        ("Département de la Gironde", "departement:33"),
+        ("Conseil départemental du Nord", "departement:59"),
+        ("Région Bretagne", "region:53"),
+        ("Conseil régional de Bretagne", "region:53"),
+        ("Région Île-de-France", "region:11"),
+        ("Collectivité de Corse", "region:94"),
+    ],
+)
+def test_kind_words_before_or_in_a_name(index: NameIndex, written: str, expected: str) -> None:
+    assert certain(index, written) == expected
 
 
 def test_cc_du_pays_de_lunel_is_only_proposed(index: NameIndex) -> None:
@@ -102,13 +114,7 @@ def test_cc_du_pays_de_lunel_is_only_proposed(index: NameIndex) -> None:
     assert match.status == AMBIGUOUS and keys(match) == ["epci:243400520"]
 
 
-def test_departements_and_regions_with_their_words(index: NameIndex) -> None:
-    assert certain(index, "Département de la Gironde") == "departement:33"
-    assert certain(index, "Conseil départemental du Nord") == "departement:59"
-    assert certain(index, "Région Bretagne") == "region:53"
-    assert certain(index, "Conseil régional de Bretagne") == "region:53"
-    assert certain(index, "Région Île-de-France") == "region:11"
-    assert certain(index, "Collectivité de Corse") == "region:94"
+def test_a_departement_and_a_region_of_one_name(index: NameIndex) -> None:
     # a département and a région share the name of La Réunion: a word decides
     assert index.match("La Réunion").status == AMBIGUOUS
     assert certain(index, "Région La Réunion") == "region:04"
@@ -124,7 +130,9 @@ def test_a_typo_is_proposed_never_accepted(index: NameIndex) -> None:
 
 def test_a_name_found_nowhere_is_not_found(index: NameIndex) -> None:
     petr = index.match("PETR du Pays de Langres")
-    assert petr.status == NOT_FOUND and not petr.candidates and "groupement" in petr.reason
+    assert petr.status == NOT_FOUND and not petr.candidates and petr.groupement
+    assert index.match("Pays de Test", kind="groupement").groupement
+    assert not index.match("Xyzzyville-sur-Plouf").groupement
     assert index.match("Xyzzyville-sur-Plouf").status == NOT_FOUND
     assert index.match("  ").status == NOT_FOUND
 
@@ -170,3 +178,61 @@ def test_official_names_that_look_like_prefixes_or_brackets_stay_whole(index: Na
     assert certain(index, "Ville-la-Grand") == "commune:74305"
     assert certain(index, "Château-Chinon (Ville)") == "commune:58062"
     assert certain(index, "Région Grand Est") == "region:44"
+
+
+# --------------------------------------------------------------------------- a file of names
+
+
+def test_rows_without_a_code_or_with_a_name_in_the_code_column_are_reviewed(index: NameIndex) -> None:
+    from territorial.model.names_file import holds_a_name, read_names_file
+
+    assert [holds_a_name(c) for c in ("Le Havre", "LE HAVRE", "200 046 977", "75056", "PETR-LANGRES", "")] == [
+        True,
+        True,
+        False,
+        False,
+        False,
+        False,
+    ]
+    data = (
+        b"code;type;nom;membres;L1;L2;L3;L4\n"
+        b"75056;commune;Paris;;1;1;1;1\n"  # a code: the usual validation
+        b"Ville du Havre;;;;1;1;1;1\n"  # a name in the code column
+        b";;Valence (26);;1;1;1;1\n"  # no code, a name
+        b"PETR-LANGRES;groupement;PETR du Pays de Langres;200072999;1;1;1;1\n"  # a groupement with its code
+        b";groupement;Pays de Test;200072999 200070332;1;1;1;1\n"  # a groupement to declare
+    )
+    found = read_names_file(data, filename="f.csv", sheet=None, index=index)
+    assert found.review == [1, 2, 4]
+    assert [found.matches[p].status for p in found.review] == ["certain", "certain", "introuvable"]
+    assert found.members == {4: "200072999 200070332"}
+    assert (
+        read_names_file(b"code;type;L1;L2;L3;L4\n75056;commune;1;1;1;1\n", filename="f.csv", sheet=None, index=index)
+        is None
+    )
+
+
+def test_a_groupements_members_by_name_or_code(index: NameIndex) -> None:
+    from territorial.model.names_file import groupement_code, members_of
+
+    members, problems = members_of("CC du Grand Langres\n200070332 200027308\nVienne\nBordaux\nNulle part", index)
+    # « Vienne »: a commune and a département, but a member is a commune or an EPCI
+    assert [m.key for m in members] == ["epci:200072999", "epci:200070332", "epci:200027308", "commune:38544"]
+    assert problems[0].startswith(
+        "« Bordaux » : plusieurs territoires possibles — "
+        "Bordeaux Métropole (intercommunalité, 33), Bordeaux (commune, 33)"
+    )
+    assert problems[1] == "« Nulle part » : ni commune ni EPCI de ce nom."
+    assert members_of("Gironde", index)[1] == ["« Gironde » : ni commune ni EPCI de ce nom."]
+    assert groupement_code("PETR du Pays de Langres") == "PETR-DU-PAYS-DE-LANGRES"
+
+
+def test_close_names_are_searched_for_a_bounded_number_of_inexact_names(index: NameIndex, monkeypatch) -> None:
+    from territorial.model import names
+
+    monkeypatch.setattr(names, "MAX_CLOSE_SEARCHES", 2)
+    matches = index.match_all(["Bordaux", "Marseile", "Toulousse", "Bordaux", "Lyon"])
+    assert [m.status for m in matches] == [AMBIGUOUS, AMBIGUOUS, NOT_FOUND, AMBIGUOUS, CERTAIN]
+    assert "au-delà des 2 premiers noms inexacts" in matches[2].reason
+    assert index.match("Toulousse").status == AMBIGUOUS  # one name at a time: always searched
+    assert index.match("x" * 301).status == NOT_FOUND

@@ -62,6 +62,11 @@ def test_a_file_of_names_is_reviewed_then_validated_then_saved(editor_env, refer
     assert not [b for b in at.button if b.label == "Enregistrer comme nouvelle version"]
     assert not [s for s in at.success if s.value.startswith("Fichier valide")]
 
+    # a PETR is a groupement: declared as one from the start, its code made from its name
+    assert selectbox(at, "Territoire de la ligne 4").value == "__groupement__"
+    assert (
+        next(t for t in at.text_input if t.label == "Code du groupement (ligne 4)").value == "PETR-DU-PAYS-DE-LANGRES"
+    )
     # an ambiguous row: its candidates, largest first, with département and population
     vienne = selectbox(at, "Territoire de la ligne 3")
     assert vienne.options[:2] == [
@@ -133,3 +138,31 @@ def test_a_file_with_codes_keeps_the_usual_flow(editor_env):
     run(at)
     assert not [d for d in at.dataframe if "Nom écrit" in d.value.columns]
     assert texts(at.success)[-1] == "Fichier valide : 1 territoire. Vérifiez l'aperçu, puis confirmez."
+
+
+def test_a_sure_row_can_be_corrected_before_saving(editor_env):
+    at = login(run(page()))
+    data = "nom;Département;L1;L2;L3;L4\nLyon;;1;1;1;1\nVienne;Isère;0;0;0;0\n".encode()
+    at.file_uploader[0].set_value(("noms.csv", data, "text/csv"))
+    run(at)
+    assert review_table(at)["Sûreté"].tolist() == ["sûr", "sûr"]
+    assert any(c.startswith("La colonne « Département » sert à reconnaître les noms") for c in texts(at.caption))
+    assert texts(at.success)[-1] == "Fichier valide : 2 territoires. Vérifiez l'aperçu, puis confirmez."
+    # « Lyon » is the commune's official name; the coordinator meant the Métropole
+    fix = next(m for m in at.multiselect if m.label == "Corriger une ligne sûre")
+    assert fix.options == ["Ligne 2 : Lyon → Lyon", "Ligne 3 : Vienne → Vienne"]
+    assert fix.placeholder == "Choisir une ou plusieurs lignes…"
+    fix.select(0)
+    run(at)
+    selectbox(at, "Territoire de la ligne 2").select("__chercher__")
+    run(at)
+    next(t for t in at.text_input if t.label == "Chercher par nom (ligne 2)").input("Métropole de Lyon")
+    run(at)
+    selectbox(at, "Résultats (ligne 2)").select("epci:200046977")
+    run(at)
+    table = review_table(at)
+    assert (table.loc[0, "Territoire retenu"], table.loc[0, "Sûreté"]) == ("Métropole de Lyon", "sûr → choisi")
+    next(t for t in at.text_input if t.label == "Auteur de la modification").input("Claire")
+    button(at, "Enregistrer comme nouvelle version").click()
+    run(at)
+    assert current().current().table.territories["code"].tolist() == ["200046977", "38544"]

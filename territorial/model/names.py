@@ -49,6 +49,10 @@ KINDS = ("commune", "epci", "departement", "region")
 #: How many candidates a match lists at most (all the homonyms of a name, a few close names).
 MAX_CANDIDATES = 40
 MAX_CLOSE = 8
+#: Longest name matched (a longer cell is « introuvable »).
+MAX_NAME = 300
+#: Inexact names of one table for which close names are searched (about 20 ms each).
+MAX_CLOSE_SEARCHES = 1000
 #: Similarity (difflib ratio of normalised names) from which an inexact name is proposed.
 CLOSE = 0.8
 
@@ -198,6 +202,8 @@ class Match:
     status: str
     candidates: tuple[Candidate, ...] = ()
     reason: str = ""
+    #: The name or its type says it is a groupement (PETR, pays, parc…): not in the reference.
+    groupement: bool = False
 
     @property
     def chosen(self) -> Candidate | None:
@@ -267,6 +273,11 @@ class NameIndex:
             for gram in set().union(*(_trigrams(k) for k in names)):
                 grams[gram].append(position)
         self._grams = dict(grams)
+        words: dict[str, list[int]] = defaultdict(list)
+        for position, names in enumerate(self._match_keys):
+            for word in {w for k in names for w in k.split()} - _COMMON_WORDS:
+                words[word].append(position)
+        self._words = dict(words)
 
     @staticmethod
     def _loose_keys(full: str, kind: str) -> set[str]:
@@ -287,12 +298,18 @@ class NameIndex:
         position = self._by_code.get((kind, code))
         return None if position is None else self._candidates[position]
 
-    def match(self, written: object, *, departement: object = "", kind: object = "") -> Match:
-        """Match one written name (with its optional ``departement`` and ``type`` cells)."""
+    def match(self, written: object, *, departement: object = "", kind: object = "", close: bool = True) -> Match:
+        """Match one written name (with its optional ``departement`` and ``type`` cells).
+
+        ``close=False``: no search of close names for an inexact one (about 20 ms each), which
+        is then « introuvable » (see :data:`MAX_CLOSE_SEARCHES`).
+        """
         text = "" if written is None or (not isinstance(written, str) and pd.isna(written)) else str(written)
         text = " ".join(text.split())
         if not text:
             return Match(text, NOT_FOUND, (), "nom vide.")
+        if len(text) > MAX_NAME:
+            return Match(text, NOT_FOUND, (), f"nom trop long ({len(text)} caractères ; {MAX_NAME} au plus).")
         by_code = self._by_code_match(text, kind)
         if by_code is not None:
             return by_code
@@ -303,6 +320,7 @@ class NameIndex:
                 NOT_FOUND,
                 (),
                 "groupement (PETR, pays, parc…) : il n'est pas dans le référentiel ; déclarez-le avec ses membres.",
+                groupement=True,
             )
         if not query.key:
             return Match(text, NOT_FOUND, (), "aucun nom après les mots « " + text + " ».")
@@ -314,6 +332,14 @@ class NameIndex:
             if len(ranked) == 1:
                 return Match(text, AMBIGUOUS, tuple(ranked), " ; ".join(query.notes) + " : à confirmer.")
             return Match(text, AMBIGUOUS, tuple(ranked[:MAX_CANDIDATES]), self._homonyms_reason(ranked))
+        if not close:
+            return Match(
+                text,
+                NOT_FOUND,
+                (),
+                f"aucun territoire ne porte exactement ce nom ; pas de recherche de noms proches au-delà des "
+                f"{MAX_CLOSE_SEARCHES} premiers noms inexacts du fichier : cherchez-le dans le référentiel.",
+            )
         close = self._close(query)
         if close:
             return Match(
@@ -336,10 +362,15 @@ class NameIndex:
         types = kinds if kinds is not None else [""] * n
         seen: dict[tuple[str, str, str], Match] = {}
         out = []
+        searches = 0
         for name, dep, kind in zip(names, deps, types, strict=True):
             key = (_cell(name), _cell(dep), _cell(kind))
             if key not in seen:
-                seen[key] = self.match(*key[:1], departement=key[1], kind=key[2])
+                match = self.match(*key[:1], departement=key[1], kind=key[2], close=False)
+                if match.status == NOT_FOUND and not match.groupement and searches < MAX_CLOSE_SEARCHES:
+                    searches += 1
+                    match = self.match(*key[:1], departement=key[1], kind=key[2])
+                seen[key] = match
             out.append(seen[key])
         return out
 
@@ -536,11 +567,11 @@ class NameIndex:
         for gram in query_grams:
             counts.update(grams.get(gram, ()))
         scored: dict[int, float] = {}
-        need = max(1, len(query_grams) // 3)
+        # a name at a ratio of 0.8 shares at least about half the query's trigrams
+        need = max(1, len(query_grams) // 2)
+        likely = sorted(((n, p) for p, n in counts.items() if n >= need), reverse=True)[:400]
         matcher = difflib.SequenceMatcher(None, "", query.key)  # the query's side is analysed once
-        for position, shared in counts.most_common(400):
-            if shared < need:
-                break
+        for _shared, position in likely:
             for key in self._match_keys[position]:
                 matcher.set_seq1(key)
                 if matcher.real_quick_ratio() < CLOSE or matcher.quick_ratio() < CLOSE:
@@ -549,10 +580,10 @@ class NameIndex:
                 if ratio >= CLOSE:
                     scored[position] = max(scored.get(position, 0), ratio)
         words = set(query.key.split()) - _COMMON_WORDS
-        if words and not scored:
-            for position, keys in enumerate(self._match_keys):
-                if any(words <= set(k.split()) for k in keys):
-                    scored.setdefault(position, 0.5)
+        if words and not scored:  # names that hold every distinctive word of the query
+            sharing = set.intersection(*(set(self._words.get(w, ())) for w in words))
+            for position in sharing:
+                scored.setdefault(position, 0.5)
         kept = [p for p in scored if self._allowed(p, query)]
         kept.sort(key=lambda p: (-round(scored[p], 2), -self._candidates[p].population))
         return [self._candidates[p] for p in kept[:MAX_CLOSE]]

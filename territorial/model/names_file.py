@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from territorial.core.codes import is_code, normalise_code
-from territorial.model.file_reading import read_file, stripped_cell
+from territorial.model.file_reading import RawTable, read_file, stripped_cell
 from territorial.model.names import CERTAIN, Candidate, Match, NameIndex, find_columns, header_key, normalise
 from territorial.model.problems import Problem, ProgrammeFileError
 
@@ -56,6 +56,7 @@ class NamesFile:
     review: list[int] = field(default_factory=list)
     matches: dict[int, Match] = field(default_factory=dict)
     written: dict[int, str] = field(default_factory=dict)
+    members: dict[int, str] = field(default_factory=dict)  # a row's ``membres`` cell, when it has one
 
     def settled(self, choices: dict[int, Candidate | Groupement]) -> pd.DataFrame:
         """The table with the code and type of each reviewed row (a certain match or ``choices``).
@@ -101,9 +102,15 @@ def read_names_file(data: bytes, *, filename: str, sheet: str | None, index: Nam
     A file that cannot be read gives None too: the usual import says why.
     """
     try:
-        table, meta, rows, notes, blank = read_file(data, filename=filename, sheet=sheet)
+        raw = read_file(data, filename=filename, sheet=sheet)
     except ProgrammeFileError:
         return None
+    return names_in(raw, index=index)
+
+
+def names_in(raw: RawTable, *, index: NameIndex) -> NamesFile | None:
+    """The rows by name of a file already read, matched; None when every row has a code."""
+    table, meta, rows, notes, blank = raw
     columns = find_columns(table.columns)
     if "nom" not in columns and "code" not in columns:
         return None
@@ -119,6 +126,8 @@ def read_names_file(data: bytes, *, filename: str, sheet: str | None, index: Nam
         if written:
             found.review.append(position)
             found.written[position] = written
+            if "membres" in table.columns and stripped_cell(table.at[position, "membres"]):
+                found.members[position] = stripped_cell(table.at[position, "membres"])
     if not found.review:
         return None
     written = [found.written[p] for p in found.review]
@@ -133,11 +142,24 @@ def certain_count(found: NamesFile) -> int:
     return sum(m.status == CERTAIN for m in found.matches.values())
 
 
+def _member_lines(text: str) -> list[str]:
+    """One member per line (or per « ; »); a line of codes only (« 200072999 200070332 ») is split."""
+    lines = []
+    for line in re.split(r"[\n;]+", text):
+        words = line.split()
+        lines += (
+            words
+            if words and all(is_code(normalise_code(w)) and any(c.isdigit() for c in w) for w in words)
+            else [line]
+        )
+    return lines
+
+
 def members_of(text: str, index: NameIndex) -> tuple[list[Candidate], list[str]]:
     """A groupement's members typed one per line (a name or a code): those found, and what is wrong."""
     members: list[Candidate] = []
     problems: list[str] = []
-    for line in (part.strip() for part in re.split(r"[\n;]+", text)):
+    for line in (part.strip() for part in _member_lines(text)):
         if not line:
             continue
         match = index.match(line)

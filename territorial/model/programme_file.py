@@ -29,7 +29,7 @@ from territorial.core.fmt import fold as _fold
 from territorial.core.fmt import fr_date, fr_int
 from territorial.model.definition import ProgrammeDefinition
 from territorial.model.dialogue_dates import ACCEPTED_TEXT, parse_dialogue_date, start_year, today_in_paris
-from territorial.model.file_reading import MAX_COLUMNS, cell_text_problem, read_file, stripped_cell
+from territorial.model.file_reading import MAX_COLUMNS, RawTable, cell_text_problem, read_file, stripped_cell
 from territorial.model.problems import BoundedList, Problem, ProgrammeFileError, more_text
 from territorial.model.reference import Reference
 from territorial.model.vocabulary import (
@@ -738,7 +738,15 @@ def load_programme_file(
     sheet: str | None = None,
 ) -> ProgrammeTable:
     """Read and validate a programme file; raise :class:`ProgrammeFileError` on any problem."""
-    table, meta, rows, notes, blank = read_file(data, filename=filename, sheet=sheet)
+    raw = read_file(data, filename=filename, sheet=sheet)
+    return validate_read(raw, filename=filename, definition=definition, reference=reference)
+
+
+def validate_read(
+    raw: RawTable, *, filename: str, definition: ProgrammeDefinition, reference: Reference
+) -> ProgrammeTable:
+    """Validate a file already read by :func:`read_file` (the import reads it once, then looks for names)."""
+    table, meta, rows, notes, blank = raw
     if len(table.columns) == 0:
         raise ProgrammeFileError([Problem(1, None, "", "aucune colonne trouvée.")], filename=filename)
     return validate_table(

@@ -22,10 +22,11 @@ import pandas as pd
 from territorial.model import file_reading
 from territorial.model.definition import ProgrammeDefinition
 from territorial.model.definition_file import definition_from_text
+from territorial.model.file_reading import RawTable
 from territorial.model.names import Candidate, NameIndex
-from territorial.model.names_file import Groupement, NamesFile, read_names_file
+from territorial.model.names_file import Groupement, NamesFile, names_in
 from territorial.model.problems import Problem, ProgrammeFileError
-from territorial.model.programme_file import ProgrammeTable, dialogue_key, load_programme_file, validate_table
+from territorial.model.programme_file import ProgrammeTable, dialogue_key, validate_read, validate_table
 from territorial.model.reference import Reference
 from territorial.model.vocabulary import DIALOGUE_DATE, DIALOGUE_STAGE, DIALOGUE_TEXTS, IDENTITY_COLUMNS
 
@@ -61,13 +62,19 @@ def validate_upload(
     data: bytes, *, filename: str, sheet: str | None, definition: ProgrammeDefinition, reference: Reference
 ) -> ProgrammeTable:
     """Read and validate an uploaded file; :class:`ProgrammeFileError` lists every problem."""
-    return load_programme_file(data, filename=filename, sheet=sheet, definition=definition, reference=reference)
+    raw = read_upload(data, filename=filename, sheet=sheet)
+    return validate_read(raw, filename=filename, definition=definition, reference=reference)
 
 
-def names_to_review(data: bytes, *, filename: str, sheet: str | None, index: NameIndex) -> NamesFile | None:
-    """The rows of an uploaded file given by name, matched to the reference, or None when every
-    row has a code (then :func:`validate_upload` as usual)."""
-    return read_names_file(data, filename=filename, sheet=sheet, index=index)
+def read_upload(data: bytes, *, filename: str, sheet: str | None) -> RawTable:
+    """Read an uploaded file within the limits (:class:`ProgrammeFileError` if it cannot be)."""
+    return file_reading.read_file(data, filename=filename, sheet=sheet)
+
+
+def names_to_review(raw: RawTable, *, index: NameIndex) -> NamesFile | None:
+    """The rows of a file read given by name, matched to the reference, or None when every
+    row has a code (then :func:`~territorial.model.programme_file.validate_read` as usual)."""
+    return names_in(raw, index=index)
 
 
 def validate_settled(
@@ -80,16 +87,8 @@ def validate_settled(
 ) -> ProgrammeTable:
     """Validate a file of names once every row is settled, exactly like a file with codes
     (same spreadsheet rows in its problems)."""
-    return validate_table(
-        found.settled(choices),
-        definition=definition,
-        reference=reference,
-        rows=found.rows,
-        blank_rows=found.blank,
-        meta=found.meta,
-        notes=found.notes,
-        filename=filename,
-    )
+    raw = (found.settled(choices), found.meta, found.rows, found.notes, found.blank)
+    return validate_read(raw, filename=filename, definition=definition, reference=reference)
 
 
 def editor_frame(

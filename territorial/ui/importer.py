@@ -13,7 +13,6 @@ from territorial.model.definition_file import render_definition
 from territorial.model.file_reading import MAX_BYTES, MAX_CELL_CHARS, MAX_COLUMNS, MAX_ROWS
 from territorial.model.problems import ProgrammeFileError
 from territorial.model.programme import resolve
-from territorial.model.programme_file import ProgrammeTable
 from territorial.storage import editing
 from territorial.storage.store import ConflictError, StoredVersion
 from territorial.ui import data, definition_editor, name_review
@@ -57,38 +56,31 @@ def import_section(current: StoredVersion) -> None:
     key = (uploaded.file_id, uploaded.name, len(content), sheet)
     pending = st.session_state.get(PENDING)
     if not pending or pending["key"] != key:
-        # territories given by name: a review first, then the same validation (name_review)
-        found = editing.names_to_review(content, filename=uploaded.name, sheet=sheet, index=name_review.name_index())
-        if found is not None:
-            pending = {"key": key, "names": found, "result": None, "base": current.id}
-            st.session_state[PENDING] = pending
-    if pending and pending.get("names") is not None:
+        pending = {"key": key, "result": None, "names": None, "base": current.id, "definition": None}
+        with st.status("Lecture et validation du fichier…") as status:
+            try:
+                # a workbook exported by another installation carries its definition (« Définition »)
+                carried = editing.upload_definition(content, filename=uploaded.name)
+                if carried != data.definition_of(current):
+                    pending["definition"] = carried  # None: no definition in the file, or the same one
+                raw = editing.read_upload(content, filename=uploaded.name, sheet=sheet)
+                # territories given by name: a review first, then the same validation (name_review)
+                pending["names"] = editing.names_to_review(raw, index=name_review.name_index())
+                if pending["names"] is None:
+                    pending["result"] = editing.validate_read(
+                        raw,
+                        filename=uploaded.name,
+                        definition=pending["definition"] or data.definition_of(current),
+                        reference=data.reference(),
+                    )
+            except (ProgrammeFileError, DefinitionError) as exc:
+                pending["result"] = exc
+            status.update(label="Fichier lu.", state="complete")
+        st.session_state[PENDING] = pending
+    if pending.get("names") is not None:
         if name_review.review_section(pending, filename=uploaded.name):
             confirm_import(pending, current, filename=uploaded.name)
         return
-    if not pending or pending["key"] != key:
-        with st.status("Lecture et validation du fichier…") as status:
-            pending = {"key": key, "base": current.id, "definition": None, "after": None}
-            try:
-                carried = editing.upload_definition(content, filename=uploaded.name)
-                if carried == data.definition_of(current):
-                    carried = None  # the same definition: nothing of it to save
-                table = editing.validate_upload(
-                    content,
-                    filename=uploaded.name,
-                    sheet=sheet,
-                    definition=carried or data.definition_of(current),
-                    reference=data.reference(),
-                )
-                result: ProgrammeTable | ProgrammeFileError | DefinitionError = table
-                if carried is not None:  # what the new definition does, shown before saving
-                    pending["definition"] = carried
-                    pending["after"] = resolve(table, reference=data.reference(), definition=carried)
-            except (ProgrammeFileError, DefinitionError) as exc:
-                result = exc
-            status.update(label="Fichier lu.", state="complete")
-        pending["result"] = result
-        st.session_state[PENDING] = pending
     confirm_import(pending, current, filename=uploaded.name)
 
 
@@ -113,7 +105,8 @@ def confirm_import(pending: dict, current: StoredVersion, *, filename: str) -> N
             "Le classeur porte sa définition du programme (feuille « Définition ») : elle sera "
             "enregistrée avec ses données."
         )
-        definition_editor.show_effect(data.programme_at(current.id), pending["after"])
+        after = resolve(result, reference=data.reference(), definition=carried)  # what it does, before saving
+        definition_editor.show_effect(data.programme_at(current.id), after)
     with st.form("donnees_import_confirmation"):
         author, comment = author_fields("import")
         confirmed = st.form_submit_button("Enregistrer comme nouvelle version", type="primary")

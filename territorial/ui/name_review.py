@@ -28,6 +28,7 @@ from territorial.model.reference import Reference
 from territorial.storage import editing
 from territorial.takeaways.exports import to_csv
 from territorial.ui import data
+from territorial.ui.editor import bounded_table
 
 #: How sure a match is, as the review says it.
 SURENESS = {CERTAIN: "sûr", AMBIGUOUS: "à choisir", "introuvable": "introuvable"}
@@ -110,7 +111,7 @@ def review_frame(
             name, kind = choice.name, choice.kind_label
             where = f"{choice.departement_name} ({choice.departement})" if choice.departement else ""
         else:
-            name, kind, where = "—", "", ""
+            name, kind, where = f"— ({plural(len(match.candidates), 'candidat')})", "", ""
         rows.append(
             {
                 "Ligne": found.rows[position],
@@ -132,7 +133,8 @@ def review_section(pending: dict, *, filename: str) -> bool:
     (``pending["result"]`` then holds the validated table or its problems)."""
     found: NamesFile = pending["names"]
     index = name_index()
-    definition, reference = data.definition_of(data.version(pending["base"])), data.reference()
+    definition = pending.get("definition") or data.definition_of(data.version(pending["base"]))
+    reference = data.reference()
     prefix = "noms_" + hashlib.sha1(repr(pending["key"]).encode()).hexdigest()[:10]
     total, sure = len(found.review), certain_count(found)
     st.info(
@@ -142,18 +144,37 @@ def review_section(pending: dict, *, filename: str) -> bool:
     others = len(found.table) - total
     if others:
         st.caption(f"{plural(others, 'autre ligne')} du fichier ont déjà un code : elles sont gardées telles quelles.")
+    if "departement" in found.columns:
+        st.caption(
+            f"La colonne « {escape_markdown(found.columns['departement'])} » sert à reconnaître les noms ; "
+            "le fichier validé ne la garde pas (le code dit le département)."
+        )
     unsettled = [p for p in found.review if found.matches[p].status != CERTAIN]
-    chosen = _choices(found, prefix, index)
-    waiting = [p for p in unsettled if p not in chosen][:SHOWN]
-    for position in unsettled:  # a choice's widgets stay, or Streamlit would forget it
-        if position in chosen or position in waiting:
-            _settle_row(found, position, prefix, index)
-    choices = _choices(found, prefix, index)
-    st.dataframe(
-        review_frame(found, choices, index=index, definition=definition, reference=reference),
-        hide_index=True,
-        width="stretch",
+    _prefill(found, prefix)
+    sure = [p for p in found.review if p not in unsettled]
+    kept = set(unsettled) | set(st.session_state.get(f"{prefix}_corriger", []))  # a sure row once reopened
+    chosen = {p: c for p, c in _choices(found, prefix, index).items() if p in kept}  # this run's state already
+    bounded_table(review_frame(found, chosen, index=index, definition=definition, reference=reference), what="lignes")
+    reopened = (
+        st.multiselect(
+            "Corriger une ligne sûre",
+            sure,
+            format_func=lambda p: f"Ligne {found.rows[p]} : {found.written[p]} → {found.matches[p].chosen.name}",
+            key=f"{prefix}_corriger",
+            placeholder="Choisir une ou plusieurs lignes…",
+            help="Une ligne reconnue sans doute possible peut quand même désigner un autre territoire "
+            "(« Lyon » pour la Métropole de Lyon) : choisissez-la pour la corriger.",
+        )
+        if sure
+        else []
     )
+    waiting = [p for p in unsettled if p not in chosen][:SHOWN]
+    if unsettled or reopened:
+        st.markdown("**Lignes à régler**")
+    for position in found.review:  # a choice's widgets stay, or Streamlit would forget it
+        if position in reopened or position in unsettled and (position in chosen or position in waiting):
+            _settle_row(found, position, prefix, index)
+    choices = {p: c for p, c in _choices(found, prefix, index).items() if p in unsettled or p in reopened}
     left = [p for p in unsettled if p not in choices]
     if left:
         st.warning(f"Encore {plural(len(left), 'ligne')} à régler avant la validation du fichier.")
@@ -176,6 +197,18 @@ def review_section(pending: dict, *, filename: str) -> bool:
         help="Le même fichier, les codes et les types remplis : le prochain import sera exact.",
     )
     return True
+
+
+def _prefill(found: NamesFile, prefix: str) -> None:
+    """A groupement being declared starts with a code made from its name and the file's own members."""
+    for position in found.review:
+        if found.matches[position].groupement:  # a PETR, a park… or the type column says so
+            st.session_state.setdefault(f"{prefix}_{position}", GROUPEMENT)
+        if st.session_state.get(f"{prefix}_{position}") == GROUPEMENT:
+            st.session_state.setdefault(f"{prefix}_{position}_code", groupement_code(found.written[position]))
+            st.session_state.setdefault(
+                f"{prefix}_{position}_membres", "\n".join(found.members.get(position, "").split())
+            )
 
 
 def _settle_row(found: NamesFile, position: int, prefix: str, index: NameIndex) -> None:
@@ -210,12 +243,13 @@ def _settle_row(found: NamesFile, position: int, prefix: str, index: NameIndex) 
             )
     elif choice == GROUPEMENT:
         code_key = f"{prefix}_{position}_code"
-        st.text_input(f"Code du groupement (ligne {row})", value=groupement_code(written), key=code_key, max_chars=40)
+        st.text_input(f"Code du groupement (ligne {row})", key=code_key, max_chars=40)
         if not is_code(normalise_code(st.session_state.get(code_key, ""))):
             st.caption("Code : lettres sans accent, chiffres, tirets (-) ; 40 caractères au plus.")
+        members_key = f"{prefix}_{position}_membres"
         members = st.text_area(
             f"Membres du groupement (ligne {row}) : un nom ou un code de commune ou d'EPCI par ligne",
-            key=f"{prefix}_{position}_membres",
+            key=members_key,
         )
         found_members, problems = members_of(members, index)
         if found_members:
