@@ -221,3 +221,15 @@ def test_share_interval_in_french() -> None:
     assert text.share_interval(0.45, 0.29, 0.62) == "45\u00a0% [29–62\u00a0%]"
     assert text.share_interval(float("nan"), float("nan"), float("nan")) == "–"
     assert np.isclose(stats.wilson(0, 0)[0], np.nan, equal_nan=True)
+
+
+def test_fiche_compares_with_its_segment_with_an_interval() -> None:
+    from territorial.content.fiche import LeverLine
+
+    def line(share: float, n: int) -> LeverLine:
+        return LeverLine("L1", "Compétences", "", "#000000", 1, "émergent", 3, True, share, n)
+
+    assert line(4 / 20, 20).peer_interval_txt == "20\u00a0% [8–42\u00a0%]"  # Wilson 4/20: 0.0807–0.4160
+    assert line(2 / 3, 3).peer_interval_txt == "2 sur 3"  # below the minimum: counts only
+    assert line(2 / 3, 3).peer_interval is None
+    assert line(float("nan"), 0).peer_interval_txt == "–"

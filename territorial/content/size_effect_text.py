@@ -17,6 +17,7 @@ import pandas as pd
 
 from territorial.content.size_effect import ALPHA, MIN_TERRITORIES, PROGRESSION, Question, SizeEffect
 from territorial.core.fmt import fr_float, fr_int, fr_pct, plural
+from territorial.core.stats import wilson
 from territorial.model.definition import ProgrammeDefinition
 
 CLEAR, TREND, INCONCLUSIVE, UNIFORM, TOO_FEW, SMALL_SEGMENT, DETECTABLE = (
@@ -51,6 +52,15 @@ def interval_text(low: float, high: float) -> str:
     if low is None or math.isnan(low):
         return "–"
     return f"{fr_float(100 * low, 0)} à {fr_pct(high)}"
+
+
+def interval_texts(actives: pd.Series, sizes: pd.Series) -> list[str]:
+    """« 29 à 62 % » (Wilson 95 %) for each share, « trop peu de territoires » below the minimum."""
+    low, high = wilson(actives.to_numpy(dtype=float), sizes.to_numpy(dtype=float))
+    return [
+        interval_text(lo, hi) if n >= MIN_TERRITORIES else ("trop peu de territoires" if n else "–")
+        for lo, hi, n in zip(low, high, sizes, strict=True)
+    ]
 
 
 def chance(p: float) -> str:

@@ -150,9 +150,23 @@ def peer_chart_figure(
     right.tick_params(axis="y", length=0)
     right.set_xticks([0, 0.5, 1.0], ["0\u00a0%", "50\u00a0%", "100\u00a0%"])
     right.set_title(
-        f"Part des {fr_int(fiche.n_peers)} pairs du segment qui l'activent", fontsize=8, loc="left", color=palette.TEXT
+        f"Part des {fr_int(fiche.n_peers)} pairs du segment qui l'activent (trait : intervalle à 95 %)",
+        fontsize=8,
+        loc="left",
+        color=palette.TEXT,
     )
     for yi, value, lever in zip(y, values, levers, strict=True):
+        if lever.peer_interval is not None:  # Wilson 95 % interval as a thin line
+            low, high = lever.peer_interval
+            right.errorbar(
+                value,
+                yi,
+                xerr=[[max(value - low, 0.0)], [max(high - value, 0.0)]],
+                fmt="none",
+                ecolor=palette.TEXT,
+                elinewidth=0.8,
+                capsize=2,
+            )
         if value > 0.8:  # inside the bar, in white
             right.text(value - 0.02, yi, lever.peer_share_txt, va="center", ha="right", fontsize=7, color="white")
         else:
@@ -168,7 +182,7 @@ def peer_chart_figure(
 
 def peer_sentence(fiche: Fiche) -> str:
     """The chart in words (its text alternative)."""
-    parts = [f"{lever.id} : {lever.level_label} ; pairs {lever.peer_share_txt}" for lever in fiche.levers]
+    parts = [f"{lever.id} : {lever.level_label} ; pairs {lever.peer_interval_txt}" for lever in fiche.levers]
     return "Niveau de ce territoire et part des pairs qui activent le levier — " + " · ".join(parts) + "."
 
 

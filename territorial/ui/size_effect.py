@@ -1,0 +1,102 @@
+"""The size effect on the Segments page: computed sentences, Méthode, intervals chart and table, downloads.
+
+Everything is computed once per programme (its fingerprint includes its date and definition)
+and shared by the sessions (:func:`territorial.core.memo.shared`), like
+:mod:`territorial.ui.cached_views`: a warm rerun of the page computes no statistic.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+
+import streamlit as st
+
+from territorial.content import size_effect_charts
+from territorial.content.html_table import html_table
+from territorial.content.size_effect import SizeEffect, size_effect
+from territorial.content.size_effect_text import Finding, findings, method_text
+from territorial.core.fmt import escape_markdown
+from territorial.core.memo import shared
+from territorial.model.programme import Programme
+from territorial.takeaways.size_effect_export import size_effect_csv, size_effect_xlsx
+
+#: CSS class of the table of shares and intervals (besides the tables of territories' class).
+TABLE_KIND = "tableau-effet-taille"
+CSV, XLSX = "text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@dataclass(frozen=True)
+class SizeEffectView:
+    """What the page shows of the size effect (shared: never mutate it)."""
+
+    effect: SizeEffect
+    findings: tuple[Finding, ...]
+    chart: dict
+    table_html: str
+
+
+@shared(max_entries=8)
+def _view(_programme: Programme, token: int) -> SizeEffectView:
+    effect = size_effect(_programme)
+    definition = _programme.definition
+    table = size_effect_charts.intervals_table(effect, definition)
+    return SizeEffectView(
+        effect=effect,
+        findings=tuple(findings(effect, definition)),
+        chart=size_effect_charts.intervals_chart(effect, definition).to_dict(),
+        table_html=html_table(
+            table,
+            caption="Part des territoires de chaque segment qui activent chaque levier, intervalle à 95 % "
+            "et effectifs (actifs sur évalués)",
+            row_header="Segment",
+            max_height=420,
+            kind=TABLE_KIND,
+        ),
+    )
+
+
+def view(programme: Programme) -> SizeEffectView:
+    """The programme's size effect (computed once per programme and date)."""
+    return _view(programme, programme.fingerprint)
+
+
+def findings_section(programme: Programme) -> None:
+    """The sentences that claim only what the data supports, and the « Méthode » expander."""
+    shown = view(programme)
+    st.markdown("\n".join(f"- {escape_markdown(f.text)}" for f in shown.findings))
+    with st.expander("Méthode : intervalles, tests, minimum de territoires"):
+        st.markdown("\n\n".join(escape_markdown(paragraph) for paragraph in method_text(programme.definition)))
+
+
+def details_section(programme: Programme) -> None:
+    """The shares with their intervals (chart with error bars, table) and the researchers' downloads."""
+    shown = view(programme)
+    st.subheader("L'effet de taille en détail : parts et intervalles")
+    st.vega_lite_chart(copy.deepcopy(shown.chart))
+    st.html(shown.table_html)
+    effect = shown.effect
+    csv_col, xlsx_col = st.columns(2)
+    csv_col.download_button(
+        "Télécharger les chiffres (CSV)",
+        data=lambda: size_effect_csv(effect, programme),
+        file_name="effet-de-taille.csv",
+        mime=CSV,
+        on_click="ignore",
+        key="effet_taille_csv",
+        help="Une ligne par levier et segment : effectifs, part, intervalle à 95 %, p-valeurs, V de Cramér.",
+    )
+    xlsx_col.download_button(
+        "Télécharger les chiffres (XLSX)",
+        data=lambda: size_effect_xlsx(effect, programme),
+        file_name="effet-de-taille.xlsx",
+        mime=XLSX,
+        on_click="ignore",
+        key="effet_taille_xlsx",
+        help="Les parts, les tests de chaque levier, les phrases et la méthode.",
+    )
+
+
+def clear() -> None:
+    """Forget the cached size effects (tests)."""
+    _view.clear()
