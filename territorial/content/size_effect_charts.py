@@ -33,13 +33,23 @@ def intervals_data(effect: SizeEffect, definition: ProgrammeDefinition) -> pd.Da
     return data
 
 
-def intervals_chart(effect: SizeEffect, definition: ProgrammeDefinition, *, bar_height: int = 16) -> alt.LayerChart:
-    """Bars of each segment's share per lever (grouped by lever) with their Wilson 95 % interval."""
+def intervals_chart(
+    effect: SizeEffect, definition: ProgrammeDefinition, *, bar_height: int = 16, font_size: int = 13
+) -> alt.LayerChart:
+    """Bars of each segment's share per lever (grouped by lever) with their Wilson 95 % interval.
+
+    ``bar_height`` is one segment's bar, ``font_size`` the labels' size (larger for the projector).
+    """
     data = intervals_data(effect, definition)
     segments = [s.label for s in definition.segments]
     colours = [s.colour for s in definition.segments]
     titles = [lever_title(lv.id, lv.label) for lv in definition.levers]
-    y = alt.Y("lever_title:N", sort=titles, title=None, axis=alt.Axis(labelLimit=220, labelFontSize=13))
+    y = alt.Y(
+        "lever_title:N",
+        sort=titles,
+        title=None,
+        axis=alt.Axis(labelLimit=220 * font_size // 13, labelFontSize=font_size, labelExpr="split(datum.label, ' – ')"),
+    )
     offset = alt.YOffset("segment_label:N", sort=segments)
     x_scale = alt.Scale(domain=[0, 1])
     tooltip = [
@@ -56,7 +66,9 @@ def intervals_chart(effect: SizeEffect, definition: ProgrammeDefinition, *, bar_
                 "part:Q",
                 title="Part des territoires du segment qui activent le levier",
                 scale=x_scale,
-                axis=alt.Axis(labelExpr=_FR_PERCENT_AXIS, tickCount=5),
+                axis=alt.Axis(
+                    labelExpr=_FR_PERCENT_AXIS, tickCount=5, labelFontSize=font_size, titleFontSize=font_size
+                ),
             ),
             y=y,
             yOffset=offset,
@@ -64,7 +76,14 @@ def intervals_chart(effect: SizeEffect, definition: ProgrammeDefinition, *, bar_
                 "segment_label:N",
                 title="Segment",
                 scale=alt.Scale(domain=segments, range=colours),
-                legend=alt.Legend(orient="bottom", columns=2, labelLimit=320),
+                legend=alt.Legend(
+                    orient="bottom",
+                    columns=2,
+                    labelLimit=320 * font_size // 13,
+                    labelFontSize=font_size,
+                    titleFontSize=font_size,
+                    symbolSize=10 * font_size,
+                ),
             ),
             tooltip=tooltip,
         )
@@ -86,8 +105,8 @@ def intervals_chart(effect: SizeEffect, definition: ProgrammeDefinition, *, bar_
                 f"Un segment de moins de {MIN_TERRITORIES} territoires évalués n'a pas de barre.",
             ],
             anchor="start",
-            fontSize=16,
-            subtitleFontSize=13,
+            fontSize=font_size + 3,
+            subtitleFontSize=font_size,
         ),
         description="Barres horizontales avec intervalles de confiance à 95 %. " + " ; ".join(parts) + ".",
     )

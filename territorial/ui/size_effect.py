@@ -56,6 +56,17 @@ def _view(_programme: Programme, token: int) -> SizeEffectView:
     )
 
 
+@shared(max_entries=8)
+def _projection_chart(_programme: Programme, token: int) -> dict:
+    effect = _view(_programme, token).effect
+    return size_effect_charts.intervals_chart(effect, _programme.definition, bar_height=30, font_size=22).to_dict()
+
+
+def projection_chart(programme: Programme) -> dict:
+    """The intervals chart in large type, for the Atelier's projector (a copy, cached per programme)."""
+    return copy.deepcopy(_projection_chart(programme, programme.fingerprint))
+
+
 def view(programme: Programme) -> SizeEffectView:
     """The programme's size effect (computed once per programme and date)."""
     return _view(programme, programme.fingerprint)
@@ -100,3 +111,4 @@ def details_section(programme: Programme) -> None:
 def clear() -> None:
     """Forget the cached size effects (tests)."""
     _view.clear()
+    _projection_chart.clear()
