@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
-import html
 import datetime as dt
+import html
 import re
 from html.parser import HTMLParser
 
