@@ -48,7 +48,7 @@ forward.button(
 )
 url_state.warn([step_note, code_note])
 
-text, picture = st.columns([1, 1] if step.kind == EVIDENCE else [1, 2], gap="large")
+text, picture = st.columns([3, 2] if step.kind == EVIDENCE else [1, 2], gap="large")
 with text:
     st.caption(f"Étape {number} sur {len(sequence)}")
     st.title(escape_markdown(step.title), anchor=False)
@@ -57,8 +57,10 @@ with text:
     if step.kind == TERRITORY:
         atelier.territory_selector(territory_options(programme), code)
     with st.container(key="atelier_corps"):
-        st.markdown(escape_markdown(step.body))
-        if step.points:
+        if step.body:
+            st.markdown(escape_markdown(step.body))
+    if step.points:
+        with st.container(key="atelier_constats"):
             st.markdown("\n".join(f"- {escape_markdown(point)}" for point in step.points))
     for row in range(0, len(step.figures), 2):
         for column, figure in zip(st.columns(2), step.figures[row : row + 2], strict=False):

@@ -181,7 +181,7 @@ def test_evidence_step_says_what_the_data_shows(demo) -> None:
     step = steps(demo)[-1]
     assert (step.kind, step.number, step.title) == (EVIDENCE, 12, "Ce que montrent les données")
     assert step.points == tuple(f.text for f in findings(size_effect(demo), demo.definition))
-    assert step.body.startswith("Ce que les 81 territoires évalués permettent d'affirmer")
+    assert step.subtitle.startswith("Ce que les 81 territoires évalués permettent d'affirmer")
     assert any("moins d'une chance sur" in p for p in step.points)
     assert any("on ne peut pas conclure" in p for p in step.points)
     assert map_caption(demo, step).startswith("Graphique : la part des territoires de chaque segment")

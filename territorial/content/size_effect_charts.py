@@ -10,7 +10,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from territorial.content.charts import lever_title
+from territorial.content.charts import axis_label, lever_title
 from territorial.content.size_effect import MIN_TERRITORIES, SizeEffect
 from territorial.content.size_effect_text import share_interval
 from territorial.core import palette
@@ -25,6 +25,7 @@ def intervals_data(effect: SizeEffect, definition: ProgrammeDefinition) -> pd.Da
     levers = definition.lever_ids
     data = effect.table[effect.table["question"].isin(levers) & effect.table["enough"]].copy()
     data["lever_title"] = [lever_title(k, definition.lever(k).label) for k in data["question"]]
+    data["lever_axis"] = [axis_label(k, definition.lever(k).label, width=22) for k in data["question"]]
     data["share_txt"] = [share_interval(p, lo, hi) for p, lo, hi in data[["part", "ic_bas", "ic_haut"]].to_numpy()]
     data["count_txt"] = [
         f"{a} sur {plural(n, 'territoire évalué', 'territoires évalués')}"
@@ -34,7 +35,7 @@ def intervals_data(effect: SizeEffect, definition: ProgrammeDefinition) -> pd.Da
 
 
 def intervals_chart(
-    effect: SizeEffect, definition: ProgrammeDefinition, *, bar_height: int = 16, font_size: int = 13
+    effect: SizeEffect, definition: ProgrammeDefinition, *, bar_height: int = 18, font_size: int = 13
 ) -> alt.LayerChart:
     """Bars of each segment's share per lever (grouped by lever) with their Wilson 95 % interval.
 
@@ -43,12 +44,12 @@ def intervals_chart(
     data = intervals_data(effect, definition)
     segments = [s.label for s in definition.segments]
     colours = [s.colour for s in definition.segments]
-    titles = [lever_title(lv.id, lv.label) for lv in definition.levers]
+    titles = [axis_label(lv.id, lv.label, width=22) for lv in definition.levers]
     y = alt.Y(
-        "lever_title:N",
+        "lever_axis:N",
         sort=titles,
         title=None,
-        axis=alt.Axis(labelLimit=220 * font_size // 13, labelFontSize=font_size, labelExpr="split(datum.label, ' – ')"),
+        axis=alt.Axis(labelLimit=260 * font_size // 13, labelFontSize=font_size, labelExpr="split(datum.label, '|')"),
     )
     offset = alt.YOffset("segment_label:N", sort=segments)
     x_scale = alt.Scale(domain=[0, 1])
@@ -60,7 +61,7 @@ def intervals_chart(
     ]
     bars = (
         alt.Chart(data)
-        .mark_bar(opacity=0.85)
+        .mark_bar(opacity=0.6)  # light enough for the black interval to read on the darkest segment
         .encode(
             x=alt.X(
                 "part:Q",
@@ -78,7 +79,7 @@ def intervals_chart(
                 scale=alt.Scale(domain=segments, range=colours),
                 legend=alt.Legend(
                     orient="bottom",
-                    columns=2,
+                    columns=1,
                     labelLimit=320 * font_size // 13,
                     labelFontSize=font_size,
                     titleFontSize=font_size,
@@ -97,19 +98,17 @@ def intervals_chart(
     return alt.layer(bars, errors).properties(
         width="container",
         height=alt.Step(bar_height),
-        title=alt.TitleParams(
-            "Part qui active chaque levier, avec son intervalle à 95 %",
-            subtitle=[
-                "Le trait noir couvre les valeurs compatibles avec les données : deux traits qui se chevauchent "
-                "largement ne montrent pas d'écart net.",
-                f"Un segment de moins de {MIN_TERRITORIES} territoires évalués n'a pas de barre.",
-            ],
-            anchor="start",
-            fontSize=font_size + 3,
-            subtitleFontSize=font_size,
-        ),
+        title=alt.TitleParams("Parts et intervalles à 95 %", anchor="start", fontSize=font_size + 3),
         description="Barres horizontales avec intervalles de confiance à 95 %. " + " ; ".join(parts) + ".",
     )
+
+
+#: What the chart shows, said next to it (a caption wraps on a phone; a chart's subtitle does not).
+CHART_CAPTION = (
+    "Chaque barre est la part des territoires du segment qui activent le levier ; le trait noir couvre les "
+    "valeurs compatibles avec les données (intervalle à 95 %). Deux traits qui se chevauchent largement ne "
+    f"montrent pas d'écart net. Un segment de moins de {MIN_TERRITORIES} territoires évalués n'a pas de barre."
+)
 
 
 def intervals_table(effect: SizeEffect, definition: ProgrammeDefinition) -> pd.DataFrame:
@@ -120,7 +119,11 @@ def intervals_table(effect: SizeEffect, definition: ProgrammeDefinition) -> pd.D
         row: dict[str, object] = {"Segment": segment.label}
         for key in keys:
             line = effect.rows(key).set_index("segment").loc[segment.id]
-            name = lever_title(key, definition.lever(key).label) if key in definition.lever_ids else "Progression"
+            name = (
+                lever_title(key, definition.lever(key).label)
+                if key in definition.lever_ids
+                else "Progression (territoires suivis)"
+            )
             counts = f"{fr_int(line['actifs'])} sur {fr_int(line['n'])}"
             row[name] = (
                 f"{share_interval(line['part'], line['ic_bas'], line['ic_haut'])} ({counts})"

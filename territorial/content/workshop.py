@@ -363,12 +363,11 @@ def _evidence(programme: Programme) -> Step:
     """What the data shows about size, and what it cannot show (computed sentences)."""
     effect = size_effect(programme)
     sentences = tuple(f.text for f in findings(effect, programme.definition))
-    body = (
-        f"Ce que les {plural(effect.n_assessed, 'territoire évalué', 'territoires évalués')} permettent d'affirmer "
-        "sur l'effet de taille — et ce qu'ils ne permettent pas encore."
+    subtitle = (
+        f"Ce que les {plural(effect.n_assessed, 'territoire évalué', 'territoires évalués')} permettent "
+        f"d'affirmer sur l'effet de taille, et ce qu'ils ne permettent pas encore · {after_label(programme).lower()}"
     )
-    subtitle = f"L'effet de taille, avec son incertitude · {after_label(programme).lower()}"
-    return Step(0, EVIDENCE, "", "Ce que montrent les données", subtitle, body, (), sentences)
+    return Step(0, EVIDENCE, "", "Ce que montrent les données", subtitle, "", (), sentences)
 
 
 __all__ = [

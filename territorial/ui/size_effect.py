@@ -59,7 +59,7 @@ def _view(_programme: Programme, token: int) -> SizeEffectView:
 @shared(max_entries=8)
 def _projection_chart(_programme: Programme, token: int) -> dict:
     effect = _view(_programme, token).effect
-    return size_effect_charts.intervals_chart(effect, _programme.definition, bar_height=30, font_size=22).to_dict()
+    return size_effect_charts.intervals_chart(effect, _programme.definition, bar_height=26, font_size=22).to_dict()
 
 
 def projection_chart(programme: Programme) -> dict:
@@ -84,6 +84,7 @@ def details_section(programme: Programme) -> None:
     """The shares with their intervals (chart with error bars, table) and the researchers' downloads."""
     shown = view(programme)
     st.subheader("L'effet de taille en détail : parts et intervalles")
+    st.caption(size_effect_charts.CHART_CAPTION)
     st.vega_lite_chart(copy.deepcopy(shown.chart))
     st.html(shown.table_html)
     effect = shown.effect
