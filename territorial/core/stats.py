@@ -147,6 +147,8 @@ def _upper_tail(sizes: list[int], total: int, stats: list[np.ndarray], threshold
     left, right, _ = _best_split(sizes)
     s1, w1, f1 = _partials(left, sizes, stats, logc, total)
     s2, w2, f2 = _partials(right, sizes, stats, logc, total)
+    if len(np.unique(s1)) > len(np.unique(s2)):  # loop over the half with fewer sums, vectorise the other
+        s1, w1, f1, s2, w2, f2 = s2, w2, f2, s1, w1, f1
     p, tables = 0.0, 0
     for s in np.unique(s1):
         lo1, hi1 = np.searchsorted(s1, [s, s + 1])
