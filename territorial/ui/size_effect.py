@@ -88,25 +88,25 @@ def details_section(programme: Programme) -> None:
     st.vega_lite_chart(copy.deepcopy(shown.chart))
     st.html(shown.table_html)
     effect = shown.effect
-    csv_col, xlsx_col = st.columns(2)
-    csv_col.download_button(
-        "Télécharger les chiffres (CSV)",
-        data=lambda: size_effect_csv(effect, programme),
-        file_name="effet-de-taille.csv",
-        mime=CSV,
-        on_click="ignore",
-        key="effet_taille_csv",
-        help="Une ligne par levier et segment : effectifs, part, intervalle à 95 %, p-valeurs, V de Cramér.",
+    files = (
+        (
+            "CSV",
+            CSV,
+            size_effect_csv,
+            "Une ligne par levier et segment : effectifs, part, intervalle à 95 %, p-valeurs, V de Cramér.",
+        ),
+        ("XLSX", XLSX, size_effect_xlsx, "Les parts, les tests de chaque levier, les phrases et la méthode."),
     )
-    xlsx_col.download_button(
-        "Télécharger les chiffres (XLSX)",
-        data=lambda: size_effect_xlsx(effect, programme),
-        file_name="effet-de-taille.xlsx",
-        mime=XLSX,
-        on_click="ignore",
-        key="effet_taille_xlsx",
-        help="Les parts, les tests de chaque levier, les phrases et la méthode.",
-    )
+    for column, (kind, mime, make, description) in zip(st.columns(len(files)), files, strict=True):
+        column.download_button(
+            f"Télécharger les chiffres ({kind})",
+            data=lambda make=make: make(effect, programme),
+            file_name=f"effet-de-taille.{kind.lower()}",
+            mime=mime,
+            on_click="ignore",
+            key=f"effet_taille_{kind.lower()}",
+            help=description,
+        )
 
 
 def clear() -> None:
