@@ -191,8 +191,12 @@ def test_too_few_territories_computes_nothing(definition) -> None:
     programme = _programme(definition, {"S1": [(6, 1, 0)], "S3": [(2, 0, 0)]})
     effect = size_effect(programme)
     found = {f.key: f for f in text.findings(effect, definition)}
-    assert found["L1"].kind == text.TOO_FEW
-    assert found["L1"].text.startswith("Sur « Compétences & ingénierie », trop peu de territoires évalués")
+    assert "L1" not in found and found[text.LEVERS].kind == text.TOO_FEW  # one sentence for every lever
+    assert found[text.LEVERS].text == (
+        "Trop peu de territoires évalués pour comparer les segments sur les leviers (il en faut au moins 5 "
+        "dans deux segments au moins) : aucun test n'est fait."
+    )
+    assert found["S3"].text.startswith("Le segment « Grands territoires » ne compte que 2 territoires évalués")
     assert math.isnan(effect.questions["L1"].p) and math.isnan(effect.detectable)
     assert not any(f.kind == text.DETECTABLE for f in found.values())
 
@@ -233,3 +237,8 @@ def test_fiche_compares_with_its_segment_with_an_interval() -> None:
     assert line(2 / 3, 3).peer_interval_txt == "2 sur 3"  # below the minimum: counts only
     assert line(2 / 3, 3).peer_interval is None
     assert line(float("nan"), 0).peer_interval_txt == "–"
+
+
+def test_heat_map_interval_texts() -> None:
+    texts = text.interval_texts(pd.Series([4, 2, 0]), pd.Series([20, 3, 0]))
+    assert texts == ["8 à 42\u00a0%", "trop peu de territoires", "–"]

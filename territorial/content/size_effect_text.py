@@ -31,6 +31,10 @@ CLEAR, TREND, INCONCLUSIVE, UNIFORM, TOO_FEW, SMALL_SEGMENT, DETECTABLE = (
 )
 
 
+#: Key of the one sentence saying that no lever can be tested.
+LEVERS = "leviers"
+
+
 @dataclass(frozen=True)
 class Finding:
     """One sentence, what kind of claim it makes (``CLEAR``…) and what it is about (a lever id…)."""
@@ -74,7 +78,17 @@ def chance(p: float) -> str:
 
 def findings(effect: SizeEffect, definition: ProgrammeDefinition) -> list[Finding]:
     """Every sentence: one per lever, one for the progression, small segments, detectable difference."""
-    out = [_lever(effect, definition, lever.id) for lever in definition.levers]
+    if any(effect.questions[lever.id].computed for lever in definition.levers):
+        out = [_lever(effect, definition, lever.id) for lever in definition.levers]
+    else:  # the same territories for every lever: one sentence, not one per lever
+        out = [
+            Finding(
+                TOO_FEW,
+                LEVERS,
+                "Trop peu de territoires évalués pour comparer les segments sur les leviers (il en faut au "
+                f"moins {MIN_TERRITORIES} dans deux segments au moins) : aucun test n'est fait.",
+            )
+        ]
     out.append(_progression(effect, definition))
     for segment_id in effect.small:
         segment = definition.segment(segment_id)
@@ -83,8 +97,7 @@ def findings(effect: SizeEffect, definition: ProgrammeDefinition) -> list[Findin
             Finding(
                 SMALL_SEGMENT,
                 segment_id,
-                f"Le segment « {segment.label} » ne compte que "
-                f"{plural(n, 'territoire évalué', 'territoires évalués')} : "
+                f"Le segment « {segment.label} » ne compte {_only(n)} : "
                 f"trop peu pour calculer une part qui ait un sens (il en faut au moins {MIN_TERRITORIES}) ; "
                 "il est laissé hors des comparaisons.",
             )
@@ -103,6 +116,11 @@ def findings(effect: SizeEffect, definition: ProgrammeDefinition) -> list[Findin
             )
         )
     return out
+
+
+def _only(n: int) -> str:
+    """« qu'un territoire évalué », « que 3 territoires évalués »."""
+    return "qu'un territoire évalué" if n == 1 else f"que {plural(n, 'territoire évalué', 'territoires évalués')}"
 
 
 def _extremes(rows: pd.DataFrame, question: Question) -> tuple[pd.Series, pd.Series]:
