@@ -149,23 +149,22 @@ def peer_chart_figure(
     right.set_xlim(0, 1.0)
     right.tick_params(axis="y", length=0)
     right.set_xticks([0, 0.5, 1.0], ["0\u00a0%", "50\u00a0%", "100\u00a0%"])
+    if any(lever.peer_interval is not None for lever in levers):
+        right.set_xlabel("trait : intervalle à 95 %", fontsize=6, color=palette.MUTED, labelpad=1)
     right.set_title(
-        f"Part des {fr_int(fiche.n_peers)} pairs du segment qui l'activent (trait : intervalle à 95 %)",
-        fontsize=8,
-        loc="left",
-        color=palette.TEXT,
+        f"Part des {fr_int(fiche.n_peers)} pairs du segment qui l'activent", fontsize=8, loc="left", color=palette.TEXT
     )
     for yi, value, lever in zip(y, values, levers, strict=True):
-        if lever.peer_interval is not None:  # Wilson 95 % interval as a thin line
+        if lever.peer_interval is not None:  # Wilson 95 % interval: a thin line under the share's text
             low, high = lever.peer_interval
             right.errorbar(
                 value,
-                yi,
+                yi - 0.2,
                 xerr=[[max(value - low, 0.0)], [max(high - value, 0.0)]],
                 fmt="none",
                 ecolor=palette.TEXT,
                 elinewidth=0.8,
-                capsize=2,
+                capsize=1.5,
             )
         if value > 0.8:  # inside the bar, in white
             right.text(value - 0.02, yi, lever.peer_share_txt, va="center", ha="right", fontsize=7, color="white")
