@@ -8,9 +8,9 @@ selector, and the step in the URL (``?etape=3``).
 
 import streamlit as st
 
-from territorial.content.workshop import CHANGES, TERRITORY, after_label, map_caption, territory_options
+from territorial.content.workshop import CHANGES, EVIDENCE, TERRITORY, after_label, map_caption, territory_options
 from territorial.core.fmt import escape_html, escape_markdown
-from territorial.ui import as_of, atelier, downloads, url_state
+from territorial.ui import as_of, atelier, downloads, size_effect, url_state
 from territorial.ui.layout import show_map
 from territorial.ui.router import ensure_routed
 
@@ -48,7 +48,7 @@ forward.button(
 )
 url_state.warn([step_note, code_note])
 
-text, picture = st.columns([1, 2], gap="large")
+text, picture = st.columns([3, 2] if step.kind == EVIDENCE else [1, 2], gap="large")
 with text:
     st.caption(f"Étape {number} sur {len(sequence)}")
     st.title(escape_markdown(step.title), anchor=False)
@@ -57,7 +57,11 @@ with text:
     if step.kind == TERRITORY:
         atelier.territory_selector(territory_options(programme), code)
     with st.container(key="atelier_corps"):
-        st.markdown(escape_markdown(step.body))
+        if step.body:
+            st.markdown(escape_markdown(step.body))
+    if step.points:
+        with st.container(key="atelier_constats"):
+            st.markdown("\n".join(f"- {escape_markdown(point)}" for point in step.points))
     for row in range(0, len(step.figures), 2):
         for column, figure in zip(st.columns(2), step.figures[row : row + 2], strict=False):
             with column:
@@ -73,6 +77,8 @@ with picture, st.container(key="atelier_carte"):  # its height follows the scree
             with column:
                 st.markdown(f"**{escape_markdown(label)}**")
                 show_map(m, title=f"Carte : {label}", height=MAP_HEIGHT)
+    elif step.kind == EVIDENCE:
+        st.vega_lite_chart(size_effect.projection_chart(programme))
     else:
         show_map(
             atelier.step_map_cached(programme, step, height=MAP_HEIGHT),

@@ -10,7 +10,7 @@ from territorial.content.charts import CELL_SELECTION
 from territorial.content.levers import segment_summary
 from territorial.content.selection import Filters, apply_filters
 from territorial.core.fmt import escape_markdown, fr_int, fr_pct, fr_pop, plural
-from territorial.ui import as_of, cached_views, downloads, url_state
+from territorial.ui import as_of, cached_views, downloads, size_effect, url_state
 from territorial.ui.evolution import segments_evolution
 from territorial.ui.layout import show_map
 from territorial.ui.router import ensure_routed
@@ -43,6 +43,8 @@ for col, segment in zip(st.columns(len(definition.segments)), definition.segment
         st.caption(escape_markdown(segment.description))
 
 st.subheader("Ce que montrent les données")
+size_effect.findings_section(programme)
+st.caption("Repères descriptifs (sans test) :")
 st.markdown("\n".join(f"- {escape_markdown(sentence)}" for sentence in cached_views.contrasts(programme)))
 
 # A click on a cell (new since the last run) selects its segment and lever.
@@ -100,5 +102,7 @@ with col_list:
 distribution = cached_views.level_distribution(programme, lever_id)
 st.vega_lite_chart(distribution)
 downloads.chart_downloads(distribution, f"Niveaux du levier {lever.id} par segment", key="img_niveaux")
+
+size_effect.details_section(programme)
 
 segments_evolution(programme)

@@ -87,10 +87,10 @@ def load_csv(reference: Reference, definition: ProgrammeDefinition):
 @pytest.fixture
 def fresh_view_caches():
     """Empty the pages' shared caches (maps, fiches, workshop steps) before and after a test."""
-    from territorial.ui import atelier, cached_views, evolution, fiche
+    from territorial.ui import atelier, cached_views, evolution, fiche, size_effect
 
     def clear() -> None:
-        for module in (atelier, cached_views, evolution, fiche):
+        for module in (atelier, cached_views, evolution, fiche, size_effect):
             module.clear()
 
     clear()

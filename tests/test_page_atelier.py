@@ -41,7 +41,7 @@ def test_first_step_is_the_overview(folium_recorder, demo) -> None:
     assert _metrics(at)["Territoires"] == "81"
     assert at.button(key="atelier_precedent").disabled
     assert not at.button(key="atelier_suivant").disabled
-    assert any(c.value == "Étape 1 sur 11" for c in at.caption)
+    assert any(c.value == "Étape 1 sur 12" for c in at.caption)
     assert folium_recorder.maps[-1][1]["title"] == "Carte : Vue d'ensemble du programme"
     assert _projection_style(at)
 
@@ -91,10 +91,10 @@ def _url_notes(at: AppTest) -> list[str]:
 def test_step_out_of_range_is_clamped_with_a_message(folium_recorder) -> None:
     at = _open(etape="99")
     assert not at.exception
-    assert at.query_params["etape"] == "11"
+    assert at.query_params["etape"] == "12"
     assert _url_notes(at) == [
         "Adresse de la page : la valeur «\u00a099\u00a0» du paramètre «\u00a0etape\u00a0» est hors des "
-        "limites (1 à 11) ; affichage de l'étape 11."
+        "limites (1 à 12) ; affichage de l'étape 12."
     ]
     assert at.button(key="atelier_suivant").disabled
     at = _open(etape="trois")
@@ -107,13 +107,13 @@ def test_step_out_of_range_is_clamped_with_a_message(folium_recorder) -> None:
     assert at.query_params["etape"] == "1"
     assert _url_notes(at) == [
         "Adresse de la page : la valeur «\u00a00\u00a0» du paramètre «\u00a0etape\u00a0» est hors des "
-        "limites (1 à 11) ; affichage de l'étape 1.",
+        "limites (1 à 12) ; affichage de l'étape 1.",
         "Adresse de la page : la valeur «\u00a099999\u00a0» du paramètre «\u00a0territoire\u00a0» ne "
         "correspond à aucun territoire du programme ; elle a été ignorée.",
     ]
 
 
-def test_last_step_presents_the_territory_in_the_url(folium_recorder, demo) -> None:
+def test_territory_step_presents_the_territory_in_the_url(folium_recorder, demo) -> None:
     at = _open(etape="11", territoire=LYON)
     assert not at.exception
     assert [t.value for t in at.title] == ["Métropole de Lyon"]
@@ -127,7 +127,7 @@ def test_last_step_presents_the_territory_in_the_url(folium_recorder, demo) -> N
     assert [t.value for t in at.title] == ["Les Mées"]
 
 
-def test_last_step_without_territory_asks_for_one(folium_recorder) -> None:
+def test_territory_step_without_territory_asks_for_one(folium_recorder) -> None:
     at = _open(etape="11")
     assert not at.exception
     assert [t.value for t in at.title] == ["Un territoire du programme"]
@@ -153,3 +153,15 @@ def test_the_what_changed_step_shows_two_maps_side_by_side(folium_recorder) -> N
     assert titles == ["Carte : Au premier dialogue", "Carte : Au 30 juin 2025"]
     assert any(c.value.startswith("Cartes \\: à gauche, le nombre de leviers activés") for c in at.caption)
     assert not at.button(key="atelier_suivant").disabled  # PageDown goes on to the territory
+
+
+def test_evidence_step_projects_the_sentences_and_the_intervals(folium_recorder, demo) -> None:
+    from territorial.content.size_effect import size_effect
+    from territorial.content.size_effect_text import findings
+
+    at = _open(etape="12")
+    assert not at.exception
+    assert at.title[0].value == "Ce que montrent les données"
+    expected = "\n".join(f"- {escape_markdown(f.text)}" for f in findings(size_effect(demo), demo.definition))
+    assert expected in [m.value for m in at.markdown]
+    assert not folium_recorder.maps  # a chart of the shares with their intervals instead of a map

@@ -7,6 +7,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from territorial.cartography import maps
+from territorial.core.stats import wilson
 from tests.conftest import open_page
 from tests.markdown_text import shown
 
@@ -62,7 +63,10 @@ def test_peer_table_shows_the_shares_of_the_segment(folium_recorder, demo) -> No
     rows = table.splitlines()[2:]
     assert len(rows) == 4
     for row, lever in zip(rows, ["L1", "L2", "L3", "L4"], strict=True):
-        assert row.endswith(f"| {round(100 * shares[lever])}\u00a0% |")
+        low, high = wilson(round(shares[lever] * len(peers)), len(peers))  # 28 peers: with its interval
+        assert row.endswith(
+            f"| {round(100 * shares[lever])}\u00a0% [{round(100 * float(low))}–{round(100 * float(high))}\u00a0%] |"
+        )
     assert "Part des 28 autres territoires du segment « Petits territoires »" in _text(at)
 
 

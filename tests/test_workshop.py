@@ -10,6 +10,7 @@ from territorial.cartography import maps
 from territorial.cartography.geometry import MapOutlines, national_outlines
 from territorial.content.workshop import (
     CHANGES,
+    EVIDENCE,
     LEVER,
     OVERVIEW,
     SEGMENT,
@@ -46,9 +47,9 @@ def _fr(n: int) -> str:
 def test_sequence_overview_segments_levers_territory(demo) -> None:
     definition = demo.definition
     sequence = steps(demo)
-    assert len(sequence) == 1 + len(definition.segments) + len(definition.levers) + 2 == 11
-    assert [s.number for s in sequence] == list(range(1, 12))
-    assert [s.kind for s in sequence] == [OVERVIEW] + [SEGMENT] * 4 + [LEVER] * 4 + [CHANGES, TERRITORY]
+    assert len(sequence) == 1 + len(definition.segments) + len(definition.levers) + 3 == 12
+    assert [s.number for s in sequence] == list(range(1, 13))
+    assert [s.kind for s in sequence] == [OVERVIEW] + [SEGMENT] * 4 + [LEVER] * 4 + [CHANGES, TERRITORY, EVIDENCE]
     assert [s.title for s in sequence] == [
         "Vue d'ensemble du programme",
         "Petits territoires",
@@ -61,12 +62,13 @@ def test_sequence_overview_segments_levers_territory(demo) -> None:
         "Levier L4 : Coopérations & gouvernance territoriale",
         "Ce qui a changé",
         "Un territoire du programme",
+        "Ce que montrent les données",
     ]
     assert sequence[2].label == "3. Territoires intermédiaires"
     assert sequence[2].subtitle == "Segment de taille : 50\u202f000 à 199\u202f999 hab."
     assert [s.key for s in sequence[1:5]] == ["S1", "S2", "S3", "S4"]
     assert [s.key for s in sequence[5:9]] == ["L1", "L2", "L3", "L4"]
-    assert all(2 <= len(s.figures) <= 4 for s in sequence[:-1])
+    assert all(2 <= len(s.figures) <= 4 for s in sequence[:-2])  # the last two: a territory to choose, sentences
 
 
 def test_overview_figures(demo) -> None:
@@ -110,12 +112,12 @@ def test_lever_figures_match_pandas(demo) -> None:
 
 
 def test_territory_step(demo) -> None:
-    step = steps(demo, territory=LYON)[-1]
+    step = steps(demo, territory=LYON)[-2]
     assert (step.kind, step.key, step.title) == (TERRITORY, LYON, "Métropole de Lyon")
     assert step.subtitle == "Métropole – Rhône, Auvergne-Rhône-Alpes"
     figures = {f.label: f.value for f in step.figures}
     assert figures == {"Habitants": "1,4 million", "Leviers activés": "4 / 4", "Territoires de même taille": "9"}
-    assert steps(demo, territory="inconnu")[-1].key == ""
+    assert steps(demo, territory="inconnu")[-2].key == ""
     assert "Métropole de Lyon (Intercommunalité, 69)" in territory_options(demo).values()
 
 
@@ -147,7 +149,7 @@ def test_overview_map_by_segment(demo, reference, outlines) -> None:
 
 
 def test_territory_step_map_is_its_context(demo, reference, outlines) -> None:
-    step = steps(demo, territory=LYON)[-1]
+    step = steps(demo, territory=LYON)[-2]
     m = step_map(demo, step, outlines=outlines, reference=reference, height=700)
     assert maps.HIGHLIGHT_CLASS in maps.map_html(m)
     assert _fills(m)[LYON] == demo.definition.segment("S4").colour
@@ -170,3 +172,16 @@ def test_what_changed_since_the_first_dialogues(demo) -> None:
     top = max(gains, key=lambda k: gains[k])
     assert figures["Levier le plus gagné"].value == f"+{gains[top]}"
     assert figures["Levier le plus gagné"].detail.startswith(f"{top} – ")
+
+
+def test_evidence_step_says_what_the_data_shows(demo) -> None:
+    from territorial.content.size_effect import size_effect
+    from territorial.content.size_effect_text import findings
+
+    step = steps(demo)[-1]
+    assert (step.kind, step.number, step.title) == (EVIDENCE, 12, "Ce que montrent les données")
+    assert step.points == tuple(f.text for f in findings(size_effect(demo), demo.definition))
+    assert step.subtitle.startswith("Ce que les 81 territoires évalués permettent d'affirmer")
+    assert any("moins d'une chance sur" in p for p in step.points)
+    assert any("on ne peut pas conclure" in p for p in step.points)
+    assert map_caption(demo, step).startswith("Graphique : la part des territoires de chaque segment")

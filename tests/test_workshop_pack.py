@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import html
 import re
 from html.parser import HTMLParser
 
@@ -53,7 +54,7 @@ def test_nothing_is_loaded_from_outside(pack):
 def test_content_and_accessibility_basics(pack, demo):
     assert '<html lang="fr">' in pack
     assert "user-scalable=no" not in pack and "maximum-scale" not in pack
-    assert pack.count('class="donnees"') == 3
+    assert pack.count('class="donnees"') == 4  # segments, levers, shares with their intervals, territories
     assert "Données de démonstration" in pack
     assert "IGN – ADMIN EXPRESS ; INSEE ; DGCL" in pack
     assert "population municipale 2023 (Mayotte : 2017) en vigueur au 1er janvier 2026, INSEE" in pack
@@ -85,3 +86,14 @@ def test_data_text_is_escaped(demo, outlines):
 
 def test_filename():
     assert pack_filename(dt.date(2026, 2, 7)) == "atelier-territoires-2026-02-07.html"
+
+
+def test_pack_says_what_the_data_shows(pack, demo):
+    from territorial.content.size_effect import size_effect
+    from territorial.content.size_effect_text import findings
+
+    assert "<h2>Ce que montrent les données</h2>" in pack
+    for finding in findings(size_effect(demo), demo.definition):
+        assert f"<li>{html.escape(finding.text)}</li>" in pack
+    assert html.escape("45\u00a0% [28–62\u00a0%] (13 sur 29)") in pack  # L3 among small territories
+    assert "<details><summary>Méthode</summary>" in pack

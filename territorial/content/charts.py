@@ -14,6 +14,7 @@ import altair as alt
 import pandas as pd
 
 from territorial.content.colouring import level_palette
+from territorial.content.size_effect_text import interval_texts
 from territorial.core import palette
 from territorial.core.fmt import fr_float, fr_pct, plural
 from territorial.model.definition import ProgrammeDefinition
@@ -80,6 +81,7 @@ def heatmap_data(
         f"{a} sur {plural(n, 'territoire')}" for a, n in zip(data["n_actives"], data["n"], strict=True)
     ]
     data["text_colour"] = [palette.WHITE if pd.notna(s) and s >= 0.65 else palette.TEXT for s in data["share"]]
+    data["ci_txt"] = interval_texts(data["n_actives"], data["n"])
     segment, lever = selected
     data["selected"] = ((data["segment"] == segment) if segment else False) & (
         (data["lever"] == lever) if lever else False
@@ -162,6 +164,7 @@ def segment_lever_heatmap(
                 alt.Tooltip("segment_label:N", title="Segment"),
                 alt.Tooltip("lever_title:N", title="Levier"),
                 alt.Tooltip("share_txt:N", title="Part qui l'active"),
+                alt.Tooltip("ci_txt:N", title="Intervalle à 95 %"),
                 alt.Tooltip("count_txt:N", title="Territoires"),
                 alt.Tooltip("mean_txt:N", title="Niveau"),
             ],

@@ -18,8 +18,11 @@ from territorial.content.follow_up import follow_up_of
 from territorial.content.levers import peer_share, similar_territories
 from territorial.content.segment_text import segment_note
 from territorial.content.selection import search_label, search_mask
+from territorial.content.size_effect import MIN_TERRITORIES
+from territorial.content.size_effect_text import share_interval
 from territorial.core.codes import fiche_link
 from territorial.core.fmt import fold, fr_date, fr_pct, fr_pop, plural
+from territorial.core.stats import wilson
 from territorial.model.definition import Segment
 from territorial.model.programme import Programme
 from territorial.model.reference import Reference
@@ -49,10 +52,29 @@ class LeverLine:
     max_level: int
     active: bool
     peer_share: float
+    peer_n: int = 0  # the peers assessed at the day shown (the share's denominator)
 
     @property
     def peer_share_txt(self) -> str:
         return "–" if pd.isna(self.peer_share) else fr_pct(self.peer_share)
+
+    @property
+    def peer_interval(self) -> tuple[float, float] | None:
+        """Wilson 95 % interval of the peers' share; None below the minimum of territories."""
+        if pd.isna(self.peer_share) or self.peer_n < MIN_TERRITORIES:
+            return None
+        low, high = wilson(round(self.peer_share * self.peer_n), self.peer_n)
+        return float(low), float(high)
+
+    @property
+    def peer_interval_txt(self) -> str:
+        """« 45 % [29–62 %] »; « 2 sur 3 » below the minimum of territories; « – » without peers."""
+        if pd.isna(self.peer_share) or not self.peer_n:
+            return "–"
+        interval = self.peer_interval
+        if interval is None:
+            return f"{round(self.peer_share * self.peer_n)} sur {self.peer_n}"
+        return share_interval(self.peer_share, *interval)
 
 
 @dataclass(frozen=True)
@@ -176,6 +198,7 @@ def fiche_data(
     definition = programme.definition
     segment = definition.segment(row["segment"])
     shares = peer_share(programme, code)
+    peer_n = int(((data["segment"] == segment.id) & (data.index != code) & data["evalue"]).sum())
     assessed = bool(row["evalue"])
     levels = {lever.id: int(row[lever.id]) if assessed else None for lever in definition.levers}
     levers = tuple(
@@ -189,6 +212,7 @@ def fiche_data(
             max_level=definition.max_level,
             active=levels[lever.id] is not None and levels[lever.id] >= definition.active_from,
             peer_share=float(shares[lever.id]),
+            peer_n=peer_n,
         )
         for lever in definition.levers
     )

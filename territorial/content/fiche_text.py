@@ -57,10 +57,10 @@ def lever_markdown(lever: LeverLine) -> str:
 
 def peers_markdown(fiche: Fiche) -> str:
     """Table: each lever, this territory's level, the share of its peers activating it."""
-    rows = ["| Levier | Ce territoire | Pairs qui l'activent |", "|---|---|---|"]
+    rows = ["| Levier | Ce territoire | Pairs qui l'activent [intervalle à 95 %] |", "|---|---|---|"]
     rows += [
         f"| {escape_markdown(lv.id)} – {escape_markdown(lv.label)} | {escape_markdown(lv.level_label)} "
-        f"| {lv.peer_share_txt} |"
+        f"| {lv.peer_interval_txt} |"
         for lv in fiche.levers
     ]
     return "\n".join(rows)

@@ -21,6 +21,8 @@ from territorial.content.dialogues import not_assessed_label
 from territorial.content.fiche_map import context_map
 from territorial.content.levers import segment_lever_matrix
 from territorial.content.selection import search_label
+from territorial.content.size_effect import size_effect
+from territorial.content.size_effect_text import findings
 from territorial.content.territory_map import map_frame, programme_map
 from territorial.core import palette
 from territorial.core.fmt import fr_date, fr_float, fr_int, fr_pct, fr_pop, plural
@@ -28,6 +30,7 @@ from territorial.model.programme import Programme
 from territorial.model.reference import Reference
 
 OVERVIEW, SEGMENT, LEVER, CHANGES, TERRITORY = "overview", "segment", "lever", "changes", "territory"
+EVIDENCE = "evidence"
 #: Constant CSS added inside the projected maps: legend and tooltips readable from afar.
 MAP_CSS = (
     ".folium-map { height: 100vh !important; }"  # the frame's height: fits the projector (atelier.css)
@@ -61,6 +64,7 @@ class Step:
     subtitle: str
     body: str
     figures: tuple[Figure, ...]
+    points: tuple[str, ...] = ()  # sentences shown as a list under the body
 
     @property
     def label(self) -> str:
@@ -69,7 +73,8 @@ class Step:
 
 
 def steps(programme: Programme, *, territory: str | None = None) -> list[Step]:
-    """The whole sequence: 1 + segments + levers + what changed + 1 (the chosen territory, possibly none)."""
+    """The whole sequence: 1 + segments + levers + what changed + 1 (the chosen territory, possibly none)
+    + what the data shows (last, so that the earlier steps keep their numbers in saved links)."""
     definition = programme.definition
     matrix = segment_lever_matrix(programme)
     out = [_overview(programme)]
@@ -77,7 +82,8 @@ def steps(programme: Programme, *, territory: str | None = None) -> list[Step]:
     out += [_lever(programme, matrix, lever.id) for lever in definition.levers]
     out.append(_changes(programme))
     out.append(_territory(programme, territory))
-    return [Step(i, s.kind, s.key, s.title, s.subtitle, s.body, s.figures) for i, s in enumerate(out, 1)]
+    out.append(_evidence(programme))
+    return [Step(i, s.kind, s.key, s.title, s.subtitle, s.body, s.figures, s.points) for i, s in enumerate(out, 1)]
 
 
 def step_map(
@@ -147,6 +153,11 @@ def map_caption(programme: Programme, step: Step) -> str:
         )
     if step.kind == TERRITORY and step.key:
         return f"Carte : {programme.territories.at[step.key, 'nom']} (contour foncé) et les territoires voisins."
+    if step.kind == EVIDENCE:
+        return (
+            "Graphique : la part des territoires de chaque segment qui activent chaque levier, et son "
+            "intervalle à 95 % (trait noir)."
+        )
     return "Carte : les territoires du programme colorés selon leur segment de taille."
 
 
@@ -348,7 +359,19 @@ def _territory(programme: Programme, code: str | None) -> Step:
     )
 
 
+def _evidence(programme: Programme) -> Step:
+    """What the data shows about size, and what it cannot show (computed sentences)."""
+    effect = size_effect(programme)
+    sentences = tuple(f.text for f in findings(effect, programme.definition))
+    subtitle = (
+        f"Ce que les {plural(effect.n_assessed, 'territoire évalué', 'territoires évalués')} permettent "
+        f"d'affirmer sur l'effet de taille, et ce qu'ils ne permettent pas encore · {after_label(programme).lower()}"
+    )
+    return Step(0, EVIDENCE, "", "Ce que montrent les données", subtitle, "", (), sentences)
+
+
 __all__ = [
+    "EVIDENCE",
     "Figure",
     "Step",
     "after_label",

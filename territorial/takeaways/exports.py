@@ -170,15 +170,16 @@ def table_frame(programme: Programme) -> pd.DataFrame:
     return frame
 
 
-def to_csv(frame: pd.DataFrame, *, meta: dict[str, str] | None = None) -> bytes:
+def to_csv(frame: pd.DataFrame, *, meta: dict[str, str] | None = None, decimal: str = ".") -> bytes:
     """CSV for a French Excel: UTF-8 with BOM, ``;`` separator, formulas neutralised.
 
-    ``meta`` is written first as ``# clé: valeur`` lines (read back by an import).
+    ``meta`` is written first as ``# clé: valeur`` lines (read back by an import);
+    ``decimal`` is the decimal mark of the numbers (« , » for figures read in a French Excel).
     """
     buffer = io.StringIO()
     for key, value in (meta or {}).items():
         buffer.write(meta_line(key, value) + "\r\n")
-    neutralise_frame(frame).to_csv(buffer, sep=CSV_SEPARATOR, index=False, lineterminator="\r\n")
+    neutralise_frame(frame).to_csv(buffer, sep=CSV_SEPARATOR, decimal=decimal, index=False, lineterminator="\r\n")
     return buffer.getvalue().encode("utf-8-sig")
 
 

@@ -150,10 +150,23 @@ def peer_chart_figure(
     right.set_xlim(0, 1.0)
     right.tick_params(axis="y", length=0)
     right.set_xticks([0, 0.5, 1.0], ["0\u00a0%", "50\u00a0%", "100\u00a0%"])
+    if any(lever.peer_interval is not None for lever in levers):
+        right.set_xlabel("trait : intervalle à 95 %", fontsize=6, color=palette.MUTED, labelpad=1)
     right.set_title(
         f"Part des {fr_int(fiche.n_peers)} pairs du segment qui l'activent", fontsize=8, loc="left", color=palette.TEXT
     )
     for yi, value, lever in zip(y, values, levers, strict=True):
+        if lever.peer_interval is not None:  # Wilson 95 % interval: a thin line under the share's text
+            low, high = lever.peer_interval
+            right.errorbar(
+                value,
+                yi - 0.2,
+                xerr=[[max(value - low, 0.0)], [max(high - value, 0.0)]],
+                fmt="none",
+                ecolor=palette.TEXT,
+                elinewidth=0.8,
+                capsize=1.5,
+            )
         if value > 0.8:  # inside the bar, in the colour that reads on it
             right.text(
                 value - 0.02,
@@ -177,7 +190,7 @@ def peer_chart_figure(
 
 def peer_sentence(fiche: Fiche) -> str:
     """The chart in words (its text alternative)."""
-    parts = [f"{lever.id} : {lever.level_label} ; pairs {lever.peer_share_txt}" for lever in fiche.levers]
+    parts = [f"{lever.id} : {lever.level_label} ; pairs {lever.peer_interval_txt}" for lever in fiche.levers]
     return "Niveau de ce territoire et part des pairs qui activent le levier — " + " · ".join(parts) + "."
 
 

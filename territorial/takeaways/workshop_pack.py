@@ -19,6 +19,9 @@ from territorial.cartography import maps
 from territorial.cartography.geometry import MapOutlines, national_outlines
 from territorial.content import colouring, tables, territory_map
 from territorial.content.levers import key_figures, segment_lever_matrix, segment_summary
+from territorial.content.size_effect import size_effect
+from territorial.content.size_effect_charts import intervals_table
+from territorial.content.size_effect_text import findings, method_text
 from territorial.core import palette
 from territorial.core.fmt import escape_html as esc
 from territorial.core.fmt import fr_date, fr_int, fr_pct, fr_pop, plural
@@ -59,6 +62,8 @@ table.donnees { border-collapse: collapse; width: 100%; margin: 8px 0 4px; font-
 footer { margin-top: 40px; border-top: 1px solid var(--filet); padding-top: 10px; font-size: 15px;
   color: var(--discret); }
 .tableau-defilant { overflow-x: auto; }
+.constats li { margin-bottom: 8px; }
+details { margin: 12px 0; } summary { cursor: pointer; font-weight: 700; }
 a { color: var(--lien); }
 @media print { .carte { page-break-inside: avoid; } h2 { page-break-after: avoid; } }
 """
@@ -149,6 +154,27 @@ def _territories_table(programme: Programme) -> str:
     )
 
 
+def _evidence(programme: Programme) -> str:
+    """« Ce que montrent les données »: the computed sentences, the shares with their intervals, the method."""
+    definition = programme.definition
+    effect = size_effect(programme)
+    items = "".join(f"<li>{esc(f.text)}</li>" for f in findings(effect, definition))
+    table = intervals_table(effect, definition)
+    head = "".join(f'<th scope="col">{esc(c)}</th>' for c in table.columns)
+    rows = "".join(
+        f'<tr><th scope="row">{esc(record[0])}</th>{"".join(f"<td>{esc(v)}</td>" for v in record[1:])}</tr>'
+        for record in table.itertuples(index=False, name=None)
+    )
+    method = "".join(f"<p>{esc(paragraph)}</p>" for paragraph in method_text(definition))
+    return (
+        f'<ul class="constats">{items}</ul>'
+        '<div class="tableau-defilant"><table class="donnees"><caption>Part des territoires de chaque segment '
+        "qui activent chaque levier, intervalle à 95 % et effectifs (actifs sur évalués)</caption>"
+        f"<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></div>"
+        f"<details><summary>Méthode</summary>{method}</details>"
+    )
+
+
 def _key_figures(programme: Programme) -> str:
     figures = key_figures(programme)
     items = [
@@ -220,6 +246,7 @@ def workshop_pack_html(programme: Programme, *, outlines: MapOutlines, generated
         "</div>"
         f"<h2>Les segments de taille</h2>{_segments_table(programme)}"
         f"<h2>Les leviers d'action prioritaires</h2>{_levers_table(programme)}"
+        f"<h2>Ce que montrent les données</h2>{_evidence(programme)}"
         f"<h2>Liste des territoires</h2>{_territories_table(programme)}"
         f"<footer><p>Sources : {esc(CREDIT)}. {esc(programme.populations.sources())}{esc(proxy)}</p>"
         f"<p>Carte : Leaflet (BSD-2-Clause), incluse dans ce fichier ; {esc(fr_int(n_drawn))} territoires "

@@ -65,9 +65,9 @@ def test_pack_draws_every_territory_offline(pack_file, demo, offline_page):
     expect(legend).to_contain_text("Segment de taille")
     expect(page.locator("h1")).to_contain_text(demo.definition.name)
     expect(page.locator(".demo")).to_contain_text("Données de démonstration")
-    expect(page.locator("table")).to_have_count(3)
+    expect(page.locator("table")).to_have_count(4)  # segments, levers, shares with their intervals, territories
     # One row per territory in the list, each name as text.
-    rows = page.locator("table").nth(2).locator("tbody tr")
+    rows = page.locator("table").nth(3).locator("tbody tr")
     expect(rows).to_have_count(len(demo.territories))
     page.locator("path.territoire").last.dispatch_event("mouseover")
     expect(page.locator(".leaflet-tooltip")).to_contain_text("Population", timeout=WAIT_MS)

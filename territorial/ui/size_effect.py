@@ -1,0 +1,115 @@
+"""The size effect on the Segments page: computed sentences, Méthode, intervals chart and table, downloads.
+
+Everything is computed once per programme (its fingerprint includes its date and definition)
+and shared by the sessions (:func:`territorial.core.memo.shared`), like
+:mod:`territorial.ui.cached_views`: a warm rerun of the page computes no statistic.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+
+import streamlit as st
+
+from territorial.content import size_effect_charts
+from territorial.content.html_table import html_table
+from territorial.content.size_effect import SizeEffect, size_effect
+from territorial.content.size_effect_text import Finding, findings, method_text
+from territorial.core.fmt import escape_markdown
+from territorial.core.memo import shared
+from territorial.model.programme import Programme
+from territorial.takeaways.size_effect_export import size_effect_csv, size_effect_xlsx
+
+#: CSS class of the table of shares and intervals (besides the tables of territories' class).
+TABLE_KIND = "tableau-effet-taille"
+CSV, XLSX = "text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@dataclass(frozen=True)
+class SizeEffectView:
+    """What the page shows of the size effect (shared: never mutate it)."""
+
+    effect: SizeEffect
+    findings: tuple[Finding, ...]
+    chart: dict
+    table_html: str
+
+
+@shared(max_entries=8)
+def _view(_programme: Programme, token: int) -> SizeEffectView:
+    effect = size_effect(_programme)
+    definition = _programme.definition
+    table = size_effect_charts.intervals_table(effect, definition)
+    return SizeEffectView(
+        effect=effect,
+        findings=tuple(findings(effect, definition)),
+        chart=size_effect_charts.intervals_chart(effect, definition).to_dict(),
+        table_html=html_table(
+            table,
+            caption="Part des territoires de chaque segment qui activent chaque levier, intervalle à 95 % "
+            "et effectifs (actifs sur évalués)",
+            row_header="Segment",
+            max_height=420,
+            kind=TABLE_KIND,
+        ),
+    )
+
+
+@shared(max_entries=8)
+def _projection_chart(_programme: Programme, token: int) -> dict:
+    effect = _view(_programme, token).effect
+    return size_effect_charts.intervals_chart(effect, _programme.definition, bar_height=26, font_size=22).to_dict()
+
+
+def projection_chart(programme: Programme) -> dict:
+    """The intervals chart in large type, for the Atelier's projector (a copy, cached per programme)."""
+    return copy.deepcopy(_projection_chart(programme, programme.fingerprint))
+
+
+def view(programme: Programme) -> SizeEffectView:
+    """The programme's size effect (computed once per programme and date)."""
+    return _view(programme, programme.fingerprint)
+
+
+def findings_section(programme: Programme) -> None:
+    """The sentences that claim only what the data supports, and the « Méthode » expander."""
+    shown = view(programme)
+    st.markdown("\n".join(f"- {escape_markdown(f.text)}" for f in shown.findings))
+    with st.expander("Méthode : intervalles, tests, minimum de territoires"):
+        st.markdown("\n\n".join(escape_markdown(paragraph) for paragraph in method_text(programme.definition)))
+
+
+def details_section(programme: Programme) -> None:
+    """The shares with their intervals (chart with error bars, table) and the researchers' downloads."""
+    shown = view(programme)
+    st.subheader("L'effet de taille en détail : parts et intervalles")
+    st.caption(size_effect_charts.CHART_CAPTION)
+    st.vega_lite_chart(copy.deepcopy(shown.chart))
+    st.html(shown.table_html)
+    effect = shown.effect
+    files = (
+        (
+            "CSV",
+            CSV,
+            size_effect_csv,
+            "Une ligne par levier et segment : effectifs, part, intervalle à 95 %, p-valeurs, V de Cramér.",
+        ),
+        ("XLSX", XLSX, size_effect_xlsx, "Les parts, les tests de chaque levier, les phrases et la méthode."),
+    )
+    for column, (kind, mime, make, description) in zip(st.columns(len(files)), files, strict=True):
+        column.download_button(
+            f"Télécharger les chiffres ({kind})",
+            data=lambda make=make: make(effect, programme),
+            file_name=f"effet-de-taille.{kind.lower()}",
+            mime=mime,
+            on_click="ignore",
+            key=f"effet_taille_{kind.lower()}",
+            help=description,
+        )
+
+
+def clear() -> None:
+    """Forget the cached size effects (tests)."""
+    _view.clear()
+    _projection_chart.clear()
