@@ -111,7 +111,8 @@ def review_frame(
             name, kind = choice.name, choice.kind_label
             where = f"{choice.departement_name} ({choice.departement})" if choice.departement else ""
         else:
-            name, kind, where = f"— ({plural(len(match.candidates), 'candidat')})", "", ""
+            n = len(match.candidates)
+            name, kind, where = (f"— ({plural(n, 'candidat')})" if n else "—"), "", ""
         rows.append(
             {
                 "Ligne": found.rows[position],
