@@ -23,11 +23,13 @@ sys.path.insert(0, str(ROOT))
 from territorial.content.size_effect import size_effect  # noqa: E402
 from territorial.content.size_effect_text import findings  # noqa: E402
 from territorial.core.paths import DATA_DIR  # noqa: E402
-from territorial.model.definition import load_definition  # noqa: E402
+from territorial.model.definition import DefinitionError, load_definition  # noqa: E402
+from territorial.model.definition_file import definition_from_text  # noqa: E402
 from territorial.model.problems import ProgrammeFileError  # noqa: E402
 from territorial.model.programme import Programme, resolve  # noqa: E402
 from territorial.model.programme_file import load_programme_file  # noqa: E402
 from territorial.model.reference import load_reference  # noqa: E402
+from territorial.storage.editing import upload_definition  # noqa: E402
 from territorial.storage.store import Store, StoreError  # noqa: E402
 from territorial.takeaways.size_effect_export import size_effect_csv  # noqa: E402
 
@@ -35,9 +37,13 @@ DEMO_FILE = DATA_DIR / "demo_programme.csv"
 
 
 def _programme(path: Path | None) -> Programme:
+    """The programme of a file (with the definition its workbook carries, if any) or of the storage
+    (with the definition of its current version)."""
     reference, definition = load_reference(), load_definition()
     if path is not None:
-        table = load_programme_file(path.read_bytes(), filename=path.name, definition=definition, reference=reference)
+        data = path.read_bytes()
+        definition = upload_definition(data, filename=path.name) or definition
+        table = load_programme_file(data, filename=path.name, definition=definition, reference=reference)
     else:
         store = Store.open()
         try:
@@ -51,6 +57,7 @@ def _programme(path: Path | None) -> Programme:
             )
         else:
             table = version.table
+            definition = definition_from_text(version.definition_toml, source="définition de la version")
     return resolve(table, reference=reference, definition=definition)
 
 
@@ -69,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         programme = _programme(args.programme)
-    except (ProgrammeFileError, StoreError, OSError) as exc:
+    except (ProgrammeFileError, DefinitionError, StoreError, OSError) as exc:
         print(exc, file=sys.stderr)
         return 1
     if args.au is not None:

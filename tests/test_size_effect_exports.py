@@ -81,3 +81,33 @@ def test_csv_and_xlsx_of_the_demo(demo) -> None:
     assert tests.cell(row=3, column=4).value == pytest.approx(effect.questions["L2"].p)
     sentences = [c.value for c in book["Ce que montrent les données"]["A"]][1:]
     assert any(s.startswith("Sur « Coopérations & gouvernance territoriale », les écarts") for s in sentences)
+
+
+def test_script_reads_the_storage_with_its_version_definition(demo, tmp_path, load_csv) -> None:
+    """Without --programme: the current version of the storage, named as its own definition says."""
+    import os
+
+    from territorial.model.definition_file import render_definition
+    from territorial.storage.store import Store, sqlite_url
+
+    renamed = render_definition(demo.definition).replace("Données & méthodes partagées", "Observatoire commun")
+    store = Store.open(sqlite_url(tmp_path))
+    try:
+        table = load_csv(DEMO_FILE.read_bytes(), filename=DEMO_FILE.name)
+        store.save(table, author="test", comment="", kind="import", expected_parent=None, definition=renamed)
+    finally:
+        store.close()
+    out = tmp_path / "effet.csv"
+    env = {**os.environ, "TERRITORIAL_DATA_DIR": str(tmp_path)}
+    env.pop("TERRITORIAL_DATABASE_URL", None)
+    run = subprocess.run(
+        [sys.executable, "scripts/size_effect.py", "--csv", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
+    )
+    assert run.returncode == 0, run.stderr
+    levers = set(_read(out.read_bytes())["levier"])
+    assert "L2 – Observatoire commun" in levers and "L2 – Données & méthodes partagées" not in levers
