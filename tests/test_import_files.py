@@ -378,8 +378,8 @@ def test_code_of_the_wrong_kind(load):
 
 
 def test_unknown_type(load):
-    assert refused(load, csv("75056,ville,0,0,0,0")) == [
-        (2, "type", "ville", "type inconnu : utilisez commune, epci, departement, region, groupement.")
+    assert refused(load, csv("75056,quartier,0,0,0,0")) == [
+        (2, "type", "quartier", "type inconnu : utilisez commune, epci, departement, region, groupement.")
     ]
 
 

@@ -38,7 +38,7 @@ import pandas as pd
 from territorial.core.codes import normalise_code
 from territorial.core.fmt import fold
 from territorial.model.reference import Reference
-from territorial.model.vocabulary import KIND_LABELS, LAYER_OF_KIND
+from territorial.model.vocabulary import KIND_LABELS, KIND_WORDS, LAYER_OF_KIND
 
 CERTAIN = "certain"
 AMBIGUOUS = "ambigu"
@@ -56,33 +56,6 @@ MAX_CLOSE_SEARCHES = 1000
 #: Similarity (difflib ratio of normalised names) from which an inexact name is proposed.
 CLOSE = 0.8
 
-#: A ``type`` cell (or a kind in brackets), folded, and the kind (and EPCI nature) it means.
-KIND_WORDS: dict[str, tuple[str, str]] = {
-    "commune": ("commune", ""),
-    "com": ("commune", ""),
-    "ville": ("commune", ""),
-    "epci": ("epci", ""),
-    "intercommunalite": ("epci", ""),
-    "interco": ("epci", ""),
-    "cc": ("epci", "CC"),
-    "communaute de communes": ("epci", "CC"),
-    "ca": ("epci", "CA"),
-    "communaute d'agglomeration": ("epci", "CA"),
-    "agglomeration": ("epci", "CA"),
-    "cu": ("epci", "CU"),
-    "communaute urbaine": ("epci", "CU"),
-    "me": ("epci", "ME"),
-    "metropole": ("epci", "ME"),
-    "departement": ("departement", ""),
-    "dep": ("departement", ""),
-    "dept": ("departement", ""),
-    "region": ("region", ""),
-    "reg": ("region", ""),
-    "groupement": ("groupement", ""),
-    "petr": ("groupement", ""),
-    "pays": ("groupement", ""),
-    "pnr": ("groupement", ""),
-}
 
 # Words written before a name (normalised text), longest first, with the kind they hint.
 _PREFIXES: list[tuple[str, str, str]] = sorted(

@@ -36,6 +36,7 @@ from territorial.model.vocabulary import (
     DIALOGUE_DATE,
     DIALOGUE_TEXTS,
     KIND_IN_A_SENTENCE,
+    KIND_WORDS,
     LAYER_OF_KIND,
     NAMED_COLUMNS,
     PROGRAMME_SEGMENT,
@@ -44,28 +45,8 @@ from territorial.model.vocabulary import (
 )
 
 DEMO_STATUS = "demonstration"
-_KIND_ALIASES = {
-    "commune": "commune",
-    "com": "commune",
-    "epci": "epci",
-    "intercommunalite": "epci",
-    "cc": "epci",
-    "ca": "epci",
-    "cu": "epci",
-    "metropole": "epci",
-    "me": "epci",
-    "communaute de communes": "epci",
-    "communaute d'agglomeration": "epci",
-    "communaute urbaine": "epci",
-    "departement": "departement",
-    "dep": "departement",
-    "region": "region",
-    "reg": "region",
-    "groupement": "groupement",
-    "petr": "groupement",
-    "pays": "groupement",
-    "pnr": "groupement",
-}
+#: A ``type`` cell, folded, and the kind it means (the same words as a name's, see :mod:`names`).
+_KIND_ALIASES = {word: kind for word, (kind, _nature) in KIND_WORDS.items()}
 _COLUMN_ALIASES = {
     "code": "code",
     "code_insee": "code",

@@ -23,6 +23,34 @@ KIND_IN_A_SENTENCE = {
     "region": "une région",
     "groupement": "un groupement",
 }
+#: A ``type`` cell (or a kind in brackets), folded, and the kind (and EPCI nature) it means.
+KIND_WORDS: dict[str, tuple[str, str]] = {
+    "commune": ("commune", ""),
+    "com": ("commune", ""),
+    "ville": ("commune", ""),
+    "epci": ("epci", ""),
+    "intercommunalite": ("epci", ""),
+    "interco": ("epci", ""),
+    "cc": ("epci", "CC"),
+    "communaute de communes": ("epci", "CC"),
+    "ca": ("epci", "CA"),
+    "communaute d'agglomeration": ("epci", "CA"),
+    "agglomeration": ("epci", "CA"),
+    "cu": ("epci", "CU"),
+    "communaute urbaine": ("epci", "CU"),
+    "me": ("epci", "ME"),
+    "metropole": ("epci", "ME"),
+    "departement": ("departement", ""),
+    "dep": ("departement", ""),
+    "dept": ("departement", ""),
+    "region": ("region", ""),
+    "reg": ("region", ""),
+    "groupement": ("groupement", ""),
+    "petr": ("groupement", ""),
+    "pays": ("groupement", ""),
+    "pnr": ("groupement", ""),
+}
+
 #: The reference layer holding the codes of a kind (a groupement is made of members).
 LAYER_OF_KIND = {"commune": "communes", "epci": "epci", "departement": "departements", "region": "regions"}
 
