@@ -495,7 +495,7 @@ def test_the_uploader_says_the_limits(editor_env):
 
 
 def test_thousands_of_problems_list_the_first_ones_and_count_the_others(editor_env):
-    rows = "".join(f"9{i:04d};ville;9;9;9;9\n" for i in range(1_000))
+    rows = "".join(f"9{i:04d};quartier;9;9;9;9\n" for i in range(1_000))
     at = login(run(page()))
     at.file_uploader[0].set_value(("programme.csv", f"code;type;L1;L2;L3;L4\n{rows}".encode(), "text/csv"))
     run(at)

@@ -85,7 +85,7 @@ def test_sqlite_first_start_in_a_read_only_directory_serves_the_demo_read_only(t
         assert not shown["login"], page
         _visible(json.dumps(shown, ensure_ascii=False))
     assert result["pages"]["pages/donnees.py"]["warnings"][1:] == [FALLBACK_TEXT]
-    assert result["pages"]["pages/donnees.py"]["downloads"] == 5  # exports still work
+    assert result["pages"]["pages/donnees.py"]["downloads"] == 7  # exports and the template still work
     assert result["pages"]["pages/historique.py"]["title"] == ["Historique des versions"]
 
 
@@ -99,7 +99,7 @@ def test_sqlite_read_only_store_at_start_is_read_and_refuses_saving(tmp_path):
         assert shown["exceptions"] == [] and shown["errors"] == [], page
         _visible(json.dumps(shown, ensure_ascii=False))
     donnees = result["pages"]["pages/donnees.py"]
-    assert donnees["warnings"][1:] == [READ_ONLY_TEXT] and not donnees["login"] and donnees["downloads"] == 5
+    assert donnees["warnings"][1:] == [READ_ONLY_TEXT] and not donnees["login"] and donnees["downloads"] == 7  # exports, template
 
 
 def test_sqlite_store_left_in_wal_mode_is_read_from_a_read_only_directory(tmp_path):
@@ -302,7 +302,7 @@ def test_pages_with_a_read_only_postgresql(app_env, pg):
     at = _page("pages/donnees.py")
     assert READ_ONLY_TEXT in [w.value for w in at.warning]
     assert not [t for t in at.text_input if t.label == "Mot de passe d'éditeur"]
-    assert len(at.get("download_button")) == 5
+    assert len(at.get("download_button")) == 7  # the 5 exports and the 2 templates
     assert at.markdown[0].value.endswith("— 2 territoires.")  # the stored programme, not the demo
 
 

@@ -206,7 +206,7 @@ def big_cell_csv(size: int = 1024 * 1024) -> bytes:
 
 def many_problems_csv(rows: int = 4_999) -> bytes:
     """Every cell of every row wrong: unknown code, unknown type, levels out of range."""
-    return csv_text([HEADER, *[[f"9{i:04d}", "ville", "9", "x", "-1", "7"] for i in range(rows)]])
+    return csv_text([HEADER, *[[f"9{i:04d}", "quartier", "9", "x", "-1", "7"] for i in range(rows)]])
 
 
 def blank_lines_csv(size: int = 5 * 1024 * 1024 - 100) -> bytes:
