@@ -38,3 +38,21 @@ def test_visitors_never_see_error_details() -> None:
 
     value = CONFIG["client"]["showErrorDetails"]
     assert value == ShowErrorDetailsConfigOptions.NONE == "none"  # a value this Streamlit knows
+
+
+def test_the_secrets_file_is_never_committed() -> None:
+    """The README has the editor's password hash written to .streamlit/secrets.toml: one
+    ``git add -A`` must not put it in the repository."""
+    import subprocess
+
+    root = Path(__file__).resolve().parents[1]
+    ignored = subprocess.run(
+        ["git", "check-ignore", "--no-index", "-q", ".streamlit/secrets.toml"], cwd=root, check=False
+    )
+    assert ignored.returncode == 0, ".streamlit/secrets.toml is not in .gitignore"
+    assert (
+        subprocess.run(
+            ["git", "check-ignore", "--no-index", "-q", ".streamlit/config.toml"], cwd=root, check=False
+        ).returncode
+        == 1
+    )  # the server configuration stays versioned
