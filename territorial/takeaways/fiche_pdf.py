@@ -50,6 +50,7 @@ from territorial.cartography import static_maps
 from territorial.content.evolution import change_sentence
 from territorial.content.fiche import Fiche, fiche_data
 from territorial.core import palette
+from territorial.core.clock import today_in_paris
 from territorial.core.fmt import fr_date, fr_int, fr_pop, slug
 from territorial.model.definition import ProgrammeDefinition
 from territorial.model.programme import Programme
@@ -355,7 +356,7 @@ def fiche_pdf(programme: Programme, code: str, *, reference: Reference, today: d
     reference
         Reference geography (outlines of the map around the territory).
     today
-        Date printed as the edition date (default: today).
+        Date printed as the edition date (default: today in Paris).
 
     Returns
     -------
@@ -364,7 +365,7 @@ def fiche_pdf(programme: Programme, code: str, *, reference: Reference, today: d
     """
     _register_fonts()
     fiche = fiche_data(programme, code, reference=reference)
-    today = today or dt.date.today()
+    today = today or today_in_paris()
     s = _styles()
     definition = programme.definition
 

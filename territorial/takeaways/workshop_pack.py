@@ -20,6 +20,7 @@ from territorial.cartography.geometry import MapOutlines, national_outlines
 from territorial.content import colouring, tables, territory_map
 from territorial.content.levers import key_figures, segment_lever_matrix, segment_summary
 from territorial.core import palette
+from territorial.core.clock import today_in_paris
 from territorial.core.fmt import escape_html as esc
 from territorial.core.fmt import fr_date, fr_int, fr_pct, fr_pop, plural
 from territorial.model.programme import Programme
@@ -175,7 +176,7 @@ def workshop_pack_html(programme: Programme, *, outlines: MapOutlines, generated
         ``departements`` and ``regions`` outline lines and the overseas ``insets``
         (``territorial.ui.data.base_outlines()``).
     generated
-        Date printed as the generation date (default: today).
+        Date printed as the generation date (default: today in Paris).
 
     Returns
     -------
@@ -183,7 +184,7 @@ def workshop_pack_html(programme: Programme, *, outlines: MapOutlines, generated
         A complete HTML document that needs no server and no network.
     """
     definition = programme.definition
-    generated = generated or dt.date.today()
+    generated = generated or today_in_paris()
     data = programme.territories
     view = territory_map.map_frame(programme, data, mode=colouring.COLOUR_SEGMENT)
     doc = maps.standalone_html(territory_map.programme_map(view, outlines=outlines, height=MAP_HEIGHT))
@@ -251,7 +252,7 @@ def export_outlines(reference: Reference) -> MapOutlines:
 
 def pack_filename(generated: dt.date | None = None) -> str:
     """« atelier-territoires-2026-02-07.html »."""
-    return f"atelier-territoires-{(generated or dt.date.today()).isoformat()}.html"
+    return f"atelier-territoires-{(generated or today_in_paris()).isoformat()}.html"
 
 
 __all__ = ["export_outlines", "pack_filename", "workshop_pack_html"]
