@@ -343,3 +343,16 @@ def test_a_saved_proposal_says_what_was_saved_and_is_not_checked_again(env, stor
         "tiré des réponses de cette salle."
     ]
     assert data.store().current_id() == 2
+
+
+def _page_links(at: AppTest) -> list[str]:
+    return [element.proto.label for element in at.get("page_link")]
+
+
+@pytest.mark.parametrize("with_room", [False, True])
+def test_the_projected_salle_leads_back_to_the_other_pages(env, store, with_room) -> None:
+    """Projection hides the sidebar: a row of links leads back to the other pages."""
+    params = {"salle": store.open_room().code} if with_room else {}
+    at = open_page("pages/salle.py", **params)
+    assert _page_links(at)[:4] == ["Vue d'ensemble", "Carte", "Atelier", "Données"]
+    assert any('[data-testid="stSidebar"]' in s.value and "display: none" in s.value for s in at.html)

@@ -32,11 +32,28 @@ def apply_mode() -> None:
     """Called by the router on every page: projection style when ``?mode=atelier``."""
     if is_atelier_mode():
         projection_style()
+        way_out()
 
 
 def projection_style() -> None:
     """Hide the sidebar and Streamlit's chrome, enlarge the type (constant CSS)."""
     st.html(f"<style>{CSS_FILE.read_text(encoding='utf-8')}</style>")
+
+
+#: Where a projected page leads back to (the projection hides the sidebar).
+EXITS = (
+    ("pages/accueil.py", "Vue d'ensemble"),
+    ("pages/carte.py", "Carte"),
+    ("pages/atelier.py", "Atelier"),
+    ("pages/donnees.py", "Données"),
+)
+
+
+def way_out() -> None:
+    """A discreet row of links to the other pages, for a projected page with no sidebar."""
+    with st.container(horizontal=True, gap="small", key="sortie_projection"):
+        for page, label in EXITS:
+            st.page_link(page, label=label, icon=":material/arrow_back:" if page == EXITS[0][0] else None)
 
 
 @shared(max_entries=128)
