@@ -82,7 +82,8 @@ Progress = Callable[[float, str], None]
 
 
 @cache
-def _register_fonts() -> None:
+def register_fonts() -> None:
+    """DejaVu (accents, « », narrow no-break spaces) for the PDF and its drawings (once)."""
     for name, file in [
         (FONT, "DejaVuSans.ttf"),
         (FONT_BOLD, "DejaVuSans-Bold.ttf"),
@@ -363,7 +364,7 @@ def fiche_pdf(programme: Programme, code: str, *, reference: Reference, today: d
     bytes
         A one-page PDF. Long notes are cut (ending « … ») so that the page never overflows.
     """
-    _register_fonts()
+    register_fonts()
     fiche = fiche_data(programme, code, reference=reference)
     today = today or today_in_paris()
     s = _styles()
