@@ -244,7 +244,12 @@ def territory_png(
 
 
 def programme_figure(
-    view: MapFrame, *, outlines: MapOutlines, heading: str | None = None, width_in: float = 8.0
+    view: MapFrame,
+    *,
+    outlines: MapOutlines,
+    heading: str | None = None,
+    width_in: float = 8.0,
+    hatched_fill: str | None = None,
 ) -> Figure:
     """A national map of territories as :func:`territorial.content.territory_map.map_frame` gives them.
 
@@ -261,6 +266,8 @@ def programme_figure(
         Title of the image; defaults to « Territoires du programme — {title} ».
     width_in
         Width of the figure in inches.
+    hatched_fill
+        Territories of this fill (and its legend item) are hatched, as on the interactive map.
     """
     frame, legend, title = view.shapes, view.legend, view.title
     insets = outlines.insets
@@ -296,8 +303,26 @@ def programme_figure(
     draw_polygons(
         ax, list(frame.geometry), facecolors=list(frame["couleur"]), edgecolor=palette.WHITE, linewidth=0.4, zorder=3
     )
+    hatched = [g for g, c in zip(frame.geometry, frame["couleur"], strict=True) if c == hatched_fill]
+    paths = [p for p in map(geometry_path, hatched) if p is not None]
+    if paths:
+        ax.add_collection(
+            PathCollection(
+                paths, facecolors="none", edgecolors=palette.NOT_ASSESSED_HATCH, linewidths=0, hatch="////", zorder=3.5
+            ),
+            autolim=False,
+        )
     _frame_view(ax, (minx, miny, maxx, maxy), margin=0.02)
-    handles = [Patch(facecolor=c, edgecolor=palette.TEXT, linewidth=0.6, label=label) for c, label in legend]
+    handles = [
+        Patch(
+            facecolor=c,
+            edgecolor=palette.TEXT,
+            linewidth=0.6,
+            label=label,
+            hatch="////" if c == hatched_fill else None,
+        )
+        for c, label in legend
+    ]
     fig.legend(
         handles=handles,
         title=title,

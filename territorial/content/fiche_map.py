@@ -12,7 +12,7 @@ import shapely
 
 from territorial.cartography import maps
 from territorial.cartography.geometry import INSET_BOXES, bounds_of, outline_lines, simplify
-from territorial.content.colouring import COLOUR_SEGMENT
+from territorial.content.colouring import COLOUR_SEGMENT, NOT_ASSESSED_FILL
 from territorial.content.fiche import Fiche, text_of
 from territorial.content.territory_map import TOOLTIP_FIELDS, map_frame
 from territorial.core import palette
@@ -82,7 +82,15 @@ def context_map(programme: Programme, reference: Reference, code: str, *, height
         color=palette.DARK_OUTLINE,
         weight=1.5,
     )
-    maps.add_territories(m, frame, id_column="code", fill_column="couleur", tooltip=TOOLTIP_FIELDS, highlight=code)
+    maps.add_territories(
+        m,
+        frame,
+        id_column="code",
+        fill_column="couleur",
+        tooltip=TOOLTIP_FIELDS,
+        highlight=code,
+        hatched_fill=NOT_ASSESSED_FILL,
+    )
     return m
 
 
