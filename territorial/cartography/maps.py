@@ -121,6 +121,30 @@ class _Legend(MacroElement):
         self.bounds = bounds
 
 
+class _FocusWithoutScroll(MacroElement):
+    """Leaflet focuses the map on mousedown (for its keyboard controls), which scrolls the page
+    around the map's frame on a phone between mousedown and mouseup: the tap then lands
+    elsewhere and selects nothing. The same focus, without scrolling."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+(function () {
+    var keyboard = {{ this._parent.get_name() }}.keyboard;
+    if (!keyboard) { return; }
+    keyboard.disable();
+    keyboard._onMouseDown = function () {
+        if (!this._focused) { this._map._container.focus({preventScroll: true}); }
+    };
+    keyboard.enable();
+})();
+{% endmacro %}"""
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "FocusWithoutScroll"
+
+
 class _Hatch(MacroElement):
     """The hatch pattern (constant SVG) in the map's vector layer, for ``url(#territoire-hachures)``."""
 
@@ -357,6 +381,7 @@ def new_map(
     m.default_js = [("leaflet", leaflet_js)]
     m.default_css = [("leaflet_css", leaflet_css)]
     _HeaderStyle(f"div.leaflet-container {{ background: {palette.MAP_BACKGROUND}; }}").add_to(m)
+    _FocusWithoutScroll().add_to(m)
     if online_tiles:
         folium.TileLayer("OpenStreetMap", name="Fond OpenStreetMap (en ligne)").add_to(m)
     if bounds is not None:
