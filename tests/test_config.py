@@ -56,3 +56,12 @@ def test_the_secrets_file_is_never_committed() -> None:
         ).returncode
         == 1
     )  # the server configuration stays versioned
+
+
+def test_the_readme_says_how_to_choose_the_port_and_run_sh_passes_it_on() -> None:
+    root = Path(__file__).resolve().parents[1]
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    assert "bash scripts/run.sh --server.port 8701" in readme
+    assert "≈ 15 s" not in readme  # the old first-start figure, never measured on a fresh clone
+    last = (root / "scripts" / "run.sh").read_text(encoding="utf-8").strip().splitlines()[-1]
+    assert last.endswith('streamlit run app.py "$@"')  # the options reach streamlit
