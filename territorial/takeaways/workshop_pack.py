@@ -138,8 +138,8 @@ def _territories_table(programme: Programme) -> str:
                 cells.append(f'<th scope="row">{esc(value)}</th>')
             elif column == population:
                 cells.append(f'<td class="nombre">{esc(fr_pop(value))}</td>')
-            elif column in numeric:
-                cells.append(f'<td class="nombre">{esc(fr_int(value))}</td>')
+            elif column in numeric:  # no count for a territory not yet assessed (pack made at a date)
+                cells.append(f'<td class="nombre">{esc("–" if pd.isna(value) else fr_int(value))}</td>')
             else:
                 cells.append(f"<td>{esc('' if pd.isna(value) else value)}</td>")
         rows.append(f"<tr>{''.join(cells)}</tr>")
