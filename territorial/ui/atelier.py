@@ -32,7 +32,6 @@ def apply_mode() -> None:
     """Called by the router on every page: projection style when ``?mode=atelier``."""
     if is_atelier_mode():
         projection_style()
-        way_out()
 
 
 def projection_style() -> None:
@@ -50,7 +49,8 @@ EXITS = (
 
 
 def way_out() -> None:
-    """A discreet row of links to the other pages, for a projected page with no sidebar."""
+    """A discreet row of links to the other pages, for a projected page with no sidebar
+    (after ``st.navigation``: the links need the pages registered)."""
     with st.container(horizontal=True, gap="small", key="sortie_projection"):
         for page, label in EXITS:
             st.page_link(page, label=label, icon=":material/arrow_back:" if page == EXITS[0][0] else None)
