@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
@@ -60,6 +61,26 @@ def _naive_clock_calls(path: Path) -> list[str]:
     return found
 
 
+#: A stored instant (UTC) turned into a day without going through Paris.
+_UTC_DAY = re.compile(r"created_at(:%|\.date\(\)|\.strftime\()")
+
+
 def test_no_date_follows_the_servers_clock() -> None:
     files = [ROOT / "app.py", *(ROOT / "pages").glob("*.py"), *(ROOT / "territorial").rglob("*.py")]
     assert [call for path in files for call in _naive_clock_calls(path)] == []
+    utc_days = [
+        f"{path.relative_to(ROOT)}:{n}"
+        for path in files
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if _UTC_DAY.search(line)
+    ]
+    assert utc_days == []  # use territorial.core.clock.paris_day
+
+
+def test_file_names_carry_the_day_in_paris() -> None:
+    from territorial.storage.rooms import Room
+    from territorial.takeaways.room_exports import filename
+
+    fields = {name: None for name in Room.__dataclass_fields__}
+    room = Room(**(fields | {"code": "K7M4QX", "created_at": JUST_AFTER_MIDNIGHT}))
+    assert filename(room, "csv") == "salle-K7M4QX-2026-12-07.csv"

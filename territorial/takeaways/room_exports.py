@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from territorial.content.live_room import question_title
-from territorial.core.clock import in_paris
+from territorial.core.clock import in_paris, paris_day
 from territorial.model.definition import ProgrammeDefinition
 from territorial.storage.rooms import LEVELS, OTHER, Room
 from territorial.takeaways import exports
@@ -84,4 +84,4 @@ def to_xlsx(definition: ProgrammeDefinition, room: Room, answers: pd.DataFrame) 
 
 
 def filename(room: Room, extension: str) -> str:
-    return f"salle-{room.code}-{room.created_at:%Y-%m-%d}.{extension}"
+    return f"salle-{room.code}-{paris_day(room.created_at).isoformat()}.{extension}"  # the day in Paris
