@@ -34,6 +34,8 @@ mark_routed()
 inject_css()
 atelier.apply_mode()  # ?mode=atelier: projection style on any page
 page = st.navigation(PAGES)
+if atelier.is_atelier_mode() and page.url_path not in ("salle", "atelier"):  # those have their own
+    atelier.way_out()  # no sidebar in projection: a way back to the other pages
 # Read once per run, for the notices and the page; even a damaged current version can be
 # replaced from « Historique ».
 with data.this_run(damaged_ok=page.url_path == "historique") as programme:

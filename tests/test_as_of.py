@@ -78,7 +78,7 @@ def test_a_bad_date_in_the_url_is_told_and_ignored(folium_recorder):
 
 
 def test_maps_grey_the_territories_not_yet_assessed_with_a_legend_entry(demo):
-    from territorial.content.colouring import NOT_ASSESSED_FILL, colouring
+    from territorial.content.colouring import NOT_ASSESSED_FILL, colour_modes, colouring
     from territorial.content.territory_map import map_frame
 
     early = demo.at(dt.date(2024, 6, 30))
@@ -94,9 +94,25 @@ def test_maps_grey_the_territories_not_yet_assessed_with_a_legend_entry(demo):
     view = map_frame(early, data, mode="n_actives")
     lyon_texts = view.shapes.set_index("code").loc["200054781", "leviers_txt"]  # Paris, first met later
     assert data.loc["200054781", "evalue"] == (lyon_texts != "Non encore évalué au 30 juin 2024")
-    # by segment, every territory keeps its colour
+    # by segment too (the default colouring), a territory not yet assessed does not look assessed:
+    # same fill and legend entry, and each segment counts only the territories drawn in its colour
     colours, legend, _ = colouring(early, data, "segment")
-    assert NOT_ASSESSED_FILL not in set(colours) and len(legend) == 4
+    assert (colours[~data["evalue"]] == NOT_ASSESSED_FILL).all()
+    assert NOT_ASSESSED_FILL not in set(colours[data["evalue"]])
+    assert legend[-1] == (NOT_ASSESSED_FILL, f"Non encore évalué au 30 juin 2024 : {missing}")
+    for segment, (colour, label) in zip(early.definition.segments, legend, strict=False):
+        assert colour == segment.colour
+        assert label.endswith(f" : {int((data.loc[data['evalue'], 'segment'] == segment.id).sum())}")
+    # every colouring, the same fill and the same count
+    for mode in colour_modes(early):
+        colours, legend, _ = colouring(early, data, mode)
+        assert (colours[~data["evalue"]] == NOT_ASSESSED_FILL).all(), mode
+        assert legend[-1][1].endswith(f" : {missing}"), mode
+    # the two greys of a map, « non activé » and « non encore évalué », are told apart (3:1 at least)
+    from territorial.content.colouring import level_palette
+    from territorial.content.contrast import contrast_ratio
+
+    assert contrast_ratio(level_palette(early.definition)[0], NOT_ASSESSED_FILL) >= 3.0
 
 
 def test_progression_colouring(demo):

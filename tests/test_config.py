@@ -38,3 +38,30 @@ def test_visitors_never_see_error_details() -> None:
 
     value = CONFIG["client"]["showErrorDetails"]
     assert value == ShowErrorDetailsConfigOptions.NONE == "none"  # a value this Streamlit knows
+
+
+def test_the_secrets_file_is_never_committed() -> None:
+    """The README has the editor's password hash written to .streamlit/secrets.toml: one
+    ``git add -A`` must not put it in the repository."""
+    import subprocess
+
+    root = Path(__file__).resolve().parents[1]
+    ignored = subprocess.run(
+        ["git", "check-ignore", "--no-index", "-q", ".streamlit/secrets.toml"], cwd=root, check=False
+    )
+    assert ignored.returncode == 0, ".streamlit/secrets.toml is not in .gitignore"
+    assert (
+        subprocess.run(
+            ["git", "check-ignore", "--no-index", "-q", ".streamlit/config.toml"], cwd=root, check=False
+        ).returncode
+        == 1
+    )  # the server configuration stays versioned
+
+
+def test_the_readme_says_how_to_choose_the_port_and_run_sh_passes_it_on() -> None:
+    root = Path(__file__).resolve().parents[1]
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    assert "bash scripts/run.sh --server.port 8701" in readme
+    assert "≈ 15 s" not in readme  # the old first-start figure, never measured on a fresh clone
+    last = (root / "scripts" / "run.sh").read_text(encoding="utf-8").strip().splitlines()[-1]
+    assert last.endswith('streamlit run app.py "$@"')  # the options reach streamlit

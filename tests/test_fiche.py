@@ -237,12 +237,27 @@ def test_context_map_of_a_region_shows_france(demo, reference) -> None:
 
 
 def test_context_caption_says_what_the_map_shows(demo, reference) -> None:
-    fiche = fiche_data(demo, "23")
-    text = context_caption(demo, reference, fiche)
-    assert text == (
+    # No other département of the programme in Nouvelle-Aquitaine: the caption says so.
+    assert context_caption(demo, reference, fiche_data(demo, "23")) == (
         "Carte : Creuse (en couleur, contour foncé) dans sa région (Nouvelle-Aquitaine) ; "
-        "en gris, les autres départements du programme situés dans la zone."
+        "aucun autre département du programme n'y figure."
     )
+    # A région's fiche (France): no grey territory is drawn, none is mentioned.
+    assert context_caption(demo, reference, fiche_data(demo, "53")) == (
+        "Carte : Bretagne (en couleur, contour foncé) dans la France métropolitaine ; "
+        "aucune autre région du programme n'y figure."
+    )
+    # Ardèche: Isère, of the programme too, is drawn in grey in Auvergne-Rhône-Alpes.
+    assert context_caption(demo, reference, fiche_data(demo, "07")).endswith(
+        "; en gris, les autres départements du programme situés dans la zone."
+    )
+
+
+@pytest.mark.parametrize("code", ["53", "02", "23", "07", "45085", LES_MEES, "200033090"])
+def test_the_caption_mentions_grey_territories_only_when_the_map_draws_some(demo, reference, code) -> None:
+    layer = _territory_layer(context_map(demo, reference, code, height=360))
+    grey = [f for f in layer.data["features"] if layer.style_function(f)["fillColor"] == palette.NOT_IN_PROGRAMME]
+    assert ("en gris" in context_caption(demo, reference, fiche_data(demo, code))) == bool(grey)
 
 
 def test_follow_up_line_on_the_fiche(demo) -> None:

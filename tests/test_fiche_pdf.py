@@ -132,6 +132,25 @@ def test_file_names_are_ascii_slugs(demo):
     assert fiche_filename(demo, "04116") == "fiche-04116-les-mees.pdf"
 
 
+def test_a_fiche_at_a_date_before_the_first_dialogue_hatches_its_territory(demo, reference):
+    """Not yet assessed on the day shown: the PDF's map does not show it in its segment's colour."""
+    from territorial.core import palette
+
+    early = demo.at(dt.date(2024, 6, 1))
+    code = next(c for c, ok in early.territories["evalue"].items() if not ok)
+    pdf = fiche_pdf(early, code, reference=reference, today=TODAY)
+    images = [img.image.convert("RGB") for img in PdfReader(io.BytesIO(pdf)).pages[0].images]
+    (image,) = [img for img in images if abs(img.width / img.height - 1) < 0.05]
+    pixels = np.asarray(image).reshape(-1, 3).astype(int)
+
+    def count(hex_colour: str) -> int:
+        rgb = np.array([int(hex_colour[i : i + 2], 16) for i in (1, 3, 5)])
+        return int((np.abs(pixels - rgb).sum(axis=1) <= 6).sum())
+
+    assert count(demo.definition.segment(early.territories.at[code, "segment"]).colour) == 0
+    assert count(palette.NOT_ASSESSED) > 50  # its light fill, under the stripes
+
+
 def test_follow_up_line_on_the_pdf(demo, reference):
     text = _flat(_text(fiche_pdf(demo, CODE, reference=reference, today=dt.date(2027, 8, 1))))
     assert "Prochain dialogue attendu : mai 2027 (T+36), en retard de 2 mois" in text

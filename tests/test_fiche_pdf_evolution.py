@@ -6,6 +6,7 @@ import datetime as dt
 import io
 import re
 
+import pytest
 from pypdf import PdfReader
 from reportlab.graphics.shapes import PolyLine, String
 from reportlab.lib import colors
@@ -86,3 +87,67 @@ def test_the_fiche_as_of_a_date_stops_at_that_date(demo, reference) -> None:
     stages = history["etape"].tolist()
     assert sentence.startswith(f"Entre le {fr_date(first)} ({stages[0]}) et le {fr_date(second)} ({stages[1]}) : ")
     assert _plain(sentence) in text
+
+
+@pytest.fixture(autouse=True)
+def _fonts() -> None:
+    """The drawings measure their text in the PDF's fonts."""
+    from territorial.takeaways.fiche_pdf import register_fonts
+
+    register_fonts()
+
+
+def _text_boxes(drawing) -> list[tuple[str, float, float, float, float]]:
+    """(text, x0, y0, x1, y1) of every string of the drawing, as reportlab lays it out."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    boxes = []
+    for s in drawing.contents:
+        if isinstance(s, String):
+            w = stringWidth(s.text, s.fontName, s.fontSize)
+            x0 = {"start": s.x, "middle": s.x - w / 2, "end": s.x - w}[s.textAnchor]
+            boxes.append((s.text, x0, s.y - 0.25 * s.fontSize, x0 + w, s.y + 0.8 * s.fontSize))
+    return boxes
+
+
+def _overlaps(boxes) -> list[tuple[str, str]]:
+    return [
+        (a[0], b[0])
+        for i, a in enumerate(boxes)
+        for b in boxes[i + 1 :]
+        if a[1] < b[3] and b[1] < a[3] and a[2] < b[4] and b[2] < a[4]
+    ]
+
+
+def test_close_dialogues_do_not_overlap_their_date_labels(demo) -> None:
+    """Châtillon-Coligny (45085): « 6 août 2024 » was drawn over « 25 déc. 2024 »."""
+    from reportlab.lib.units import mm
+
+    from territorial.takeaways import fiche_pdf as pdf_module
+
+    # The fiche's size: the frame less the sentence's column (72 mm) and the gap (4 mm).
+    size = {"width": pdf_module.FRAME_WIDTH - 76 * mm, "height": pdf_module.TIMELINE_HEIGHT}
+    drawing = timeline_drawing(demo, "45085", **size)
+    boxes = _text_boxes(drawing)
+    dates = [b for b in boxes if re.search(r"\b20\d\d$", b[0])]
+    assert {"6 août 2024", "25 déc. 2024"} <= {b[0] for b in dates}
+    assert _overlaps(boxes) == []
+    assert all(0 <= b[1] and b[3] <= size["width"] and b[2] >= 0 for b in boxes)  # inside the drawing
+    # Every territory of the demo, at the fiche's size: no text over another.
+    for code in demo.territories.index:
+        drawing = timeline_drawing(demo, code, **size)
+        if drawing is not None:
+            assert _overlaps(_text_boxes(drawing)) == [], code
+
+
+def test_many_close_dialogues_are_staggered_inside_the_drawing(load_csv, reference, definition) -> None:
+    days = ["2024-05-02", "2024-05-20", "2024-06-03", "2024-06-17", "2024-07-01", "2025-05-02"]
+    rows = "".join(f"04113,commune,,,1,{k % 4},2,1,{day},T{k},,\n" for k, day in enumerate(days))
+    programme = resolve(
+        load_csv(ONE_DIALOGUE.splitlines()[0] + "\n" + rows), reference=reference, definition=definition
+    )
+    drawing = timeline_drawing(programme, "04113", width=220, height=68)
+    boxes = _text_boxes(drawing)
+    assert _overlaps(boxes) == []
+    assert all(0 <= b[1] and b[3] <= 220 and b[2] >= 0 for b in boxes)
+    assert len({round(b[2]) for b in boxes if b[0] in ("2 mai 2024", "20 mai 2024")}) == 2  # two rows

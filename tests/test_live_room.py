@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+import re
 from datetime import UTC, datetime, timedelta
 
 import pandas as pd
@@ -197,7 +198,9 @@ def test_export_one_row_per_answer_formulas_neutralised(demo, definition, store)
     assert rows[1]["Territoire"].startswith("'=HYPERLINK")  # neutralised
     assert rows[2]["Levier prioritaire"] == "Données & méthodes partagées"
     assert (
-        rows[0]["Première réponse"].endswith(" UTC") and rows[0]["Dernière modification"] > rows[0]["Première réponse"]
+        # Paris time with its offset (the store's clock says 2026-12-01 09:00 UTC), sortable as text
+        re.fullmatch(r"2026-12-01 10:00:\d\d\+01:00", rows[0]["Première réponse"])
+        and rows[0]["Dernière modification"] > rows[0]["Première réponse"]
     )
     assert me not in text  # the tokens are not exported
 

@@ -141,8 +141,11 @@ def test_mode_atelier_on_another_page_hides_the_chrome(folium_recorder) -> None:
     at.run()
     assert not at.exception
     assert _projection_style(at)
+    # no sidebar: a discreet row of links leads back to the other pages
+    assert [e.proto.label for e in at.get("page_link")][:4] == ["Vue d'ensemble", "Carte", "Atelier", "Données"]
     plain = AppTest.from_file(APP, default_timeout=120).run()
     assert not _projection_style(plain)
+    assert not [e for e in plain.get("page_link") if e.proto.label == "Données"]
 
 
 def test_the_what_changed_step_shows_two_maps_side_by_side(folium_recorder) -> None:

@@ -296,3 +296,63 @@ def test_an_editor_turns_a_closed_room_into_dialogues_after_review(env, store, m
     added = rows[rows["code"] == LYON].iloc[-1]
     assert (added["etape"], added["L1"], added["L4"]) == ("Atelier", 2, 3)
     assert added["notes"] == f"Positionnement des participants en atelier (salle {code})."
+
+
+def test_a_saved_proposal_says_what_was_saved_and_is_not_checked_again(env, store, monkeypatch, password_hash) -> None:
+    """Saved just after midnight in Paris (23:30 UTC): the dialogues are dated the day in Paris,
+    the page says which version was made, and never re-checks the saved proposal (which would
+    find its own dialogues « à la même date » and say « refusée »)."""
+    import datetime as dt
+
+    from territorial.core import clock
+
+    utc = dt.datetime(2026, 12, 6, 23, 30, tzinfo=dt.UTC)
+    monkeypatch.setattr(clock, "now_utc", lambda: utc)
+    monkeypatch.setenv(access.ENV_HASH, password_hash)
+    late = RoomStore.open(store_module.sqlite_url(env / "var"), clock=lambda: utc)
+    room = late.open_room(opened_by="animateur", programme_version=1)
+    lyon = Territory(LYON, "epci", "Métropole de Lyon", "S4")
+    late.answer(room.code, new_token(), lyon, question=LEVELS, levels=LEVELS_A)
+    late.close_room(room.code)
+
+    at = open_page("pages/salle.py", salle=room.code)
+    at.text_input[0].input(PASSWORD)
+    run(next(b for b in at.button if b.label == "Se connecter").click())
+    assert any("dialogue du 7 décembre 2026" in c for c in texts(at, "caption"))  # Paris, not UTC's 6th
+    next(t for t in at.text_input if t.key == f"salle_proposition_{room.code}_auteur").input("Animatrice")
+    run(next(b for b in at.button if b.label == "Enregistrer comme nouvelle version (1 dialogue)").click())
+
+    saved = data.store().current()
+    assert saved.id == 2
+    rows = saved.table.territories
+    assert rows[rows["code"] == LYON].iloc[-1]["date_dialogue"] == "2026-12-07"
+    assert texts(at, "error") == []  # nothing « refusé(e) »
+    assert texts(at, "success") == [
+        "Version 2 enregistrée : 1 dialogue du 7 décembre 2026 (étape « Atelier »), tiré des réponses de la salle."
+    ]
+    assert [(link.label, link.page) for link in at.get("page_link")][-1][0] == "Voir l'historique des versions"
+    assert not [b for b in at.button if b.label.startswith("Enregistrer comme nouvelle version")]
+
+    # Another session (or a reload) finds the dialogues in the current version: no proposal, no error.
+    again = open_page("pages/salle.py", salle=room.code)
+    again.text_input[0].input(PASSWORD)
+    run(next(b for b in again.button if b.label == "Se connecter").click())
+    assert texts(again, "error") == []
+    assert texts(again, "success") == [
+        "Déjà enregistré : la version en vigueur (2) contient 1 dialogue du 7 décembre 2026 "
+        "tiré des réponses de cette salle."
+    ]
+    assert data.store().current_id() == 2
+
+
+def _page_links(at: AppTest) -> list[str]:
+    return [element.proto.label for element in at.get("page_link")]
+
+
+@pytest.mark.parametrize("with_room", [False, True])
+def test_the_projected_salle_leads_back_to_the_other_pages(env, store, with_room) -> None:
+    """Projection hides the sidebar: a row of links leads back to the other pages."""
+    params = {"salle": store.open_room().code} if with_room else {}
+    at = open_page("pages/salle.py", **params)
+    assert _page_links(at)[:4] == ["Vue d'ensemble", "Carte", "Atelier", "Données"]
+    assert any('[data-testid="stSidebar"]' in s.value and "display: none" in s.value for s in at.html)

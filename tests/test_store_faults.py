@@ -99,7 +99,9 @@ def test_sqlite_read_only_store_at_start_is_read_and_refuses_saving(tmp_path):
         assert shown["exceptions"] == [] and shown["errors"] == [], page
         _visible(json.dumps(shown, ensure_ascii=False))
     donnees = result["pages"]["pages/donnees.py"]
-    assert donnees["warnings"][1:] == [READ_ONLY_TEXT] and not donnees["login"] and donnees["downloads"] == 7  # exports, template
+    assert (
+        donnees["warnings"][1:] == [READ_ONLY_TEXT] and not donnees["login"] and donnees["downloads"] == 7
+    )  # exports, template
 
 
 def test_sqlite_store_left_in_wal_mode_is_read_from_a_read_only_directory(tmp_path):

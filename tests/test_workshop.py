@@ -174,6 +174,28 @@ def test_what_changed_since_the_first_dialogues(demo) -> None:
     assert figures["Levier le plus gagné"].detail.startswith(f"{top} – ")
 
 
+def test_at_a_date_every_step_map_hatches_the_territories_not_yet_assessed(demo, reference, outlines) -> None:
+    import datetime as dt
+
+    from territorial.content.colouring import NOT_ASSESSED_FILL
+
+    early = demo.at(dt.date(2024, 6, 1))
+    data = early.territories
+    waiting = set(data.index[~data["evalue"]])
+    for number in (0, 2, 8):  # overview (by segment), segment S2, lever L4
+        step = steps(early)[number]
+        m = step_map(early, step, outlines=outlines, reference=reference, height=700)
+        fills = _fills(m)
+        hatched = {code for code, fill in fills.items() if fill == f"url(#{maps.HATCH_ID})"}
+        expected = waiting if number != 2 else waiting & set(data.index[data["segment"] == "S2"])
+        assert hatched == expected, step.title
+        html = maps.map_html(m)
+        assert f'id="{maps.HATCH_ID}"' in html.replace('\\"', '"')  # the pattern travels with the map
+        legend = next(c.markup for c in m._children.values() if type(c).__name__ == "_Legend")
+        assert f"Non encore évalué au 1er juin 2024 : {len(expected)}" in legend, step.title
+    assert NOT_ASSESSED_FILL not in {s.colour for s in early.definition.segments}
+
+
 def test_evidence_step_says_what_the_data_shows(demo) -> None:
     from territorial.content.size_effect import size_effect
     from territorial.content.size_effect_text import findings

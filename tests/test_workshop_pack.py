@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import html
+import json
 import re
 from html.parser import HTMLParser
 
@@ -86,6 +87,18 @@ def test_data_text_is_escaped(demo, outlines):
 
 def test_filename():
     assert pack_filename(dt.date(2026, 2, 7)) == "atelier-territoires-2026-02-07.html"
+
+
+def test_a_pack_made_at_a_date_hatches_the_territories_not_yet_assessed(demo, outlines):
+    from territorial.cartography import maps
+
+    early = demo.at(dt.date(2024, 6, 1))
+    pack = workshop_pack_html(early, outlines=outlines, generated=dt.date(2026, 12, 7))
+    assert maps.HATCH_ID in pack and maps.HATCHED_CLASS in pack  # the pattern and the hatched shapes
+    assert maps.MARKER_CLASS in pack  # small territories get their marker offline too
+    waiting = int((~early.territories["evalue"]).sum())
+    line = f"Non encore évalué au 1er juin 2024 : {waiting}"  # the legend's line, in the map's script
+    assert line in pack or json.dumps(line)[1:-1] in pack
 
 
 def test_pack_says_what_the_data_shows(pack, demo):

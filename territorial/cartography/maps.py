@@ -44,6 +44,14 @@ COORD_PRECISION = 1e-4  # degrees, about 10 m
 TERRITORY_CLASS = "territoire"
 HIGHLIGHT_CLASS = "territoire-selectionne"
 OUTLINE_CLASS = "contour"
+#: A territory drawn hatched (not yet assessed at the day shown), and its pattern's id.
+HATCHED_CLASS = "territoire-hachure"
+HATCH_ID = "territoire-hachures"
+#: Stripes of the hatch, over the hatched territories' own fill: unlike any flat colour.
+HATCH_STRIPE = palette.NOT_ASSESSED_HATCH
+#: The round marker drawn over a territory smaller than SMALL_SHAPE_PX at the zoom shown.
+MARKER_CLASS = "territoire-repere"
+SMALL_SHAPE_PX, MARKER_RADIUS_PX = 8, 6
 
 _FRANCE_CENTRE = (46.6, 2.4)
 _HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
@@ -111,6 +119,106 @@ class _Legend(MacroElement):
         self._name = "Legend"
         self.markup = markup
         self.bounds = bounds
+
+
+class _FocusWithoutScroll(MacroElement):
+    """Leaflet focuses the map on mousedown (for its keyboard controls), which scrolls the page
+    around the map's frame on a phone between mousedown and mouseup: the tap then lands
+    elsewhere and selects nothing. The same focus, without scrolling."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+(function () {
+    var keyboard = {{ this._parent.get_name() }}.keyboard;
+    if (!keyboard) { return; }
+    keyboard.disable();
+    keyboard._onMouseDown = function () {
+        if (!this._focused) { this._map._container.focus({preventScroll: true}); }
+    };
+    keyboard.enable();
+})();
+{% endmacro %}"""
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "FocusWithoutScroll"
+
+
+class _Hatch(MacroElement):
+    """The hatch pattern (constant SVG) in the map's vector layer, for ``url(#territoire-hachures)``."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+(function () {
+    var map = {{ this._parent.get_name() }};
+    function define() {
+        var svg = map.getPanes().overlayPane.querySelector("svg");
+        if (!svg || svg.getElementById("{{ this.id }}")) { return; }
+        var defs = document.createElementNS("http://www.w3.org/2000/svg", "defs");
+        defs.innerHTML = {{ this.pattern | tojson }};
+        svg.insertBefore(defs, svg.firstChild);
+    }
+    define();
+    map.on("layeradd", define);
+})();
+{% endmacro %}"""
+    )
+
+    def __init__(self, base: str) -> None:
+        super().__init__()
+        self._name = "Hatch"
+        self.id = HATCH_ID
+        self.pattern = (
+            f'<pattern id="{HATCH_ID}" patternUnits="userSpaceOnUse" width="6" height="6" '
+            f'patternTransform="rotate(45)"><rect width="6" height="6" fill="{_check_colour(base)}"/>'
+            f'<rect width="2" height="6" fill="{HATCH_STRIPE}"/></pattern>'
+        )
+
+
+class _SmallShapes(MacroElement):
+    """A round marker over each territory smaller than ``SMALL_SHAPE_PX`` on screen, at every zoom.
+
+    The marker is added to the territories' layer with the territory's feature: it has its
+    fill, its tooltip, and a click on it reports the territory, like a click on its shape.
+    """
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+(function () {
+    var map = {{ this._parent.get_name() }}, layer = {{ this.layer_name }};
+    var markers = [];
+    function update() {
+        markers.forEach(function (m) { layer.removeLayer(m); });
+        markers = [];
+        var shapes = [];
+        layer.eachLayer(function (shape) { if (shape.feature && shape.getBounds) { shapes.push(shape); } });
+        shapes.forEach(function (shape) {
+            var b = shape.getBounds();
+            var sw = map.latLngToLayerPoint(b.getSouthWest()), ne = map.latLngToLayerPoint(b.getNorthEast());
+            if (Math.max(ne.x - sw.x, sw.y - ne.y) >= {{ this.min_px }}) { return; }
+            var o = shape.options, selected = (o.className || "").indexOf("{{ this.selected }}") >= 0;
+            var m = L.circleMarker(b.getCenter(), {
+                radius: {{ this.radius }}, fillColor: o.fillColor, fillOpacity: 1, color: {{ this.edge | tojson }},
+                weight: selected ? 3 : 1.5, className: "{{ this.marker }}"
+            });
+            m.feature = shape.feature;
+            markers.push(m);
+            layer.addLayer(m);
+        });
+    }
+    update();
+    map.on("zoomend", update);
+})();
+{% endmacro %}"""
+    )
+
+    def __init__(self, layer: folium.GeoJson) -> None:
+        super().__init__()
+        self._name = "SmallShapes"
+        self.layer_name = layer.get_name()
+        self.min_px, self.radius = SMALL_SHAPE_PX, MARKER_RADIUS_PX
+        self.edge, self.selected, self.marker = palette.TEXT, HIGHLIGHT_CLASS, MARKER_CLASS
 
 
 #: The call by which folium's GeoJson template adds its data; replaced in :class:`_PackedGeoJson`.
@@ -273,6 +381,7 @@ def new_map(
     m.default_js = [("leaflet", leaflet_js)]
     m.default_css = [("leaflet_css", leaflet_css)]
     _HeaderStyle(f"div.leaflet-container {{ background: {palette.MAP_BACKGROUND}; }}").add_to(m)
+    _FocusWithoutScroll().add_to(m)
     if online_tiles:
         folium.TileLayer("OpenStreetMap", name="Fond OpenStreetMap (en ligne)").add_to(m)
     if bounds is not None:
@@ -330,8 +439,12 @@ def add_territories(
     tooltip: Mapping[str, str],
     name: str = "Territoires",
     highlight: str | None = None,
+    hatched_fill: str | None = None,
 ) -> folium.GeoJson:
     """Draw one filled shape per territory, with an escaped tooltip.
+
+    A territory too small to be seen or clicked at the zoom shown (under ``SMALL_SHAPE_PX``
+    pixels) also gets a round marker of its colour, with its tooltip and click.
 
     Parameters
     ----------
@@ -350,6 +463,8 @@ def add_territories(
         Layer name.
     highlight
         Code of a territory to outline in dark (drawn last, on top).
+    hatched_fill
+        Territories of this fill are drawn hatched instead (class ``territoire-hachure``).
 
     Returns
     -------
@@ -369,12 +484,14 @@ def add_territories(
 
     def style(feature: dict[str, Any]) -> dict[str, Any]:
         selected = feature["id"] == highlight
+        hatched = hatched_fill is not None and fills[feature["id"]] == hatched_fill
+        classes = [TERRITORY_CLASS, *([HIGHLIGHT_CLASS] if selected else []), *([HATCHED_CLASS] if hatched else [])]
         return {
-            "fillColor": fills[feature["id"]],
+            "fillColor": f"url(#{HATCH_ID})" if hatched else fills[feature["id"]],
             "fillOpacity": 0.75,
             "color": palette.TEXT if selected else palette.WHITE,
             "weight": 3.5 if selected else 0.8,
-            "className": f"{TERRITORY_CLASS} {HIGHLIGHT_CLASS}" if selected else TERRITORY_CLASS,
+            "className": " ".join(classes),
         }
 
     fields = list(tooltip)
@@ -396,6 +513,10 @@ def add_territories(
         ),
     )
     layer.add_to(m)
+    if hatched_fill is not None and hatched_fill in fills.values():
+        _Hatch(hatched_fill).add_to(m)
+    if data["features"]:
+        _SmallShapes(layer).add_to(m)
     return layer
 
 
@@ -405,6 +526,7 @@ def add_legend(
     *,
     title: str,
     bounds: tuple[float, float, float, float] | None = None,
+    hatched_fill: str | None = None,
 ) -> None:
     """Add a legend box at the bottom left of the map (over the Atlantic on national maps).
 
@@ -420,13 +542,17 @@ def add_legend(
         (colour ``#rrggbb``, label) pairs, in display order; labels are escaped.
     title
         Legend title, escaped.
+    hatched_fill
+        The item of this colour has a hatched swatch (as :func:`add_territories` draws it).
     """
     swatch = (
         "display: inline-block; width: 16px; height: 16px; margin-right: 8px;"
         f" vertical-align: -3px; border: 1px solid {palette.DARK_OUTLINE}; background: "
     )
+    hatch = f"repeating-linear-gradient(45deg, {HATCH_STRIPE} 0 1.5px, {hatched_fill} 1.5px 4.5px)"
     rows = "".join(
-        f'<div style="margin: 2px 0;"><span style="{swatch}{_check_colour(colour)};"></span>{html.escape(label)}</div>'
+        f'<div style="margin: 2px 0;"><span style="{swatch}'
+        f'{hatch if colour == hatched_fill else _check_colour(colour)};"></span>{html.escape(label)}</div>'
         for colour, label in items
     )
     markup = (

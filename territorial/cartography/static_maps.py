@@ -95,6 +95,16 @@ def draw_polygons(
         )
 
 
+def _hatch(ax, geoms: Sequence, *, zorder: float) -> None:
+    """Stripes over shapes already filled (a territory not yet assessed)."""
+    paths = [p for p in map(geometry_path, geoms) if p is not None]
+    if paths:
+        collection = PathCollection(
+            paths, facecolors="none", edgecolors=palette.NOT_ASSESSED_HATCH, linewidths=0, hatch="////", zorder=zorder
+        )
+        ax.add_collection(collection, autolim=False)
+
+
 def draw_lines(ax, geoms: Iterable, *, colour: str, linewidth: float, zorder: float = 2) -> None:
     """Draw lines (or polygon boundaries) without fill."""
     parts = [part for geom in geoms for part in _line_parts(geom)]
@@ -188,7 +198,8 @@ def territory_figure(
     this scale is circled.
     """
     row = programme.territories.loc[code]
-    colour = programme.definition.segment(row["segment"]).colour
+    waiting = not bool(row.get("evalue", True))  # not yet assessed at the day shown: hatched, as on maps
+    colour = palette.NOT_ASSESSED if waiting else programme.definition.segment(row["segment"]).colour
     context, _, _ = _context(programme, code, reference)
     geom = row.geometry
     parts = [g for g in [*context.geometry, geom] if g is not None and not g.is_empty]
@@ -215,6 +226,8 @@ def territory_figure(
     if geom is not None and not geom.is_empty:
         shape = shapely.simplify(geom, tolerance, preserve_topology=True)
         draw_polygons(ax, [shape], facecolors=colour, edgecolor=palette.TEXT, linewidth=0.8, zorder=4)
+        if waiting:
+            _hatch(ax, [shape], zorder=4.5)
         gminx, gminy, gmaxx, gmaxy = geom.bounds
         if max(gmaxx - gminx, gmaxy - gminy) < extent * 0.06:
             point = geom.representative_point()
@@ -244,7 +257,12 @@ def territory_png(
 
 
 def programme_figure(
-    view: MapFrame, *, outlines: MapOutlines, heading: str | None = None, width_in: float = 8.0
+    view: MapFrame,
+    *,
+    outlines: MapOutlines,
+    heading: str | None = None,
+    width_in: float = 8.0,
+    hatched_fill: str | None = None,
 ) -> Figure:
     """A national map of territories as :func:`territorial.content.territory_map.map_frame` gives them.
 
@@ -261,6 +279,8 @@ def programme_figure(
         Title of the image; defaults to « Territoires du programme — {title} ».
     width_in
         Width of the figure in inches.
+    hatched_fill
+        Territories of this fill (and its legend item) are hatched, as on the interactive map.
     """
     frame, legend, title = view.shapes, view.legend, view.title
     insets = outlines.insets
@@ -296,8 +316,18 @@ def programme_figure(
     draw_polygons(
         ax, list(frame.geometry), facecolors=list(frame["couleur"]), edgecolor=palette.WHITE, linewidth=0.4, zorder=3
     )
+    _hatch(ax, [g for g, c in zip(frame.geometry, frame["couleur"], strict=True) if c == hatched_fill], zorder=3.5)
     _frame_view(ax, (minx, miny, maxx, maxy), margin=0.02)
-    handles = [Patch(facecolor=c, edgecolor=palette.TEXT, linewidth=0.6, label=label) for c, label in legend]
+    handles = [
+        Patch(
+            facecolor=c,
+            edgecolor=palette.TEXT,
+            linewidth=0.6,
+            label=label,
+            hatch="////" if c == hatched_fill else None,
+        )
+        for c, label in legend
+    ]
     fig.legend(
         handles=handles,
         title=title,

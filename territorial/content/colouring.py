@@ -17,8 +17,8 @@ COLOUR_SEGMENT = "segment"
 COLOUR_COUNT = "n_actives"
 COLOUR_PROGRESSION = "progression"
 COLOUR_FOLLOW_UP = "suivi"  # by the follow-up's status (territorial.content.follow_up)
-#: The fill of a territory not yet assessed at the day shown (as territories outside the programme).
-NOT_ASSESSED_FILL = palette.NOT_IN_PROGRAMME
+#: The fill of a territory not yet assessed at the day shown, whatever the colouring (hatched on maps).
+NOT_ASSESSED_FILL = palette.NOT_ASSESSED
 
 
 def colour_modes(programme: Programme) -> dict[str, str]:
@@ -35,14 +35,19 @@ def colour_modes(programme: Programme) -> dict[str, str]:
 def colouring(programme: Programme, data: pd.DataFrame, mode: str) -> tuple[pd.Series, list[tuple[str, str]], str]:
     """Fill colour per territory, legend items (colour, label with count) and legend title.
 
-    By segment, every territory has its colour; by lever, number of levers or progression,
-    a territory not yet assessed at the programme's date is grey, with its own legend entry.
+    Whatever the colouring, a territory not yet assessed at the programme's date has
+    ``NOT_ASSESSED_FILL``, with its own legend entry and count (the other entries count only
+    the territories drawn in their colour).
     """
     definition = programme.definition
     if mode == COLOUR_SEGMENT:
-        colours = data["segment"].map({s.id: s.colour for s in definition.segments})
-        counts = data["segment"].value_counts()
+        assessed = data["evalue"].astype(bool)
+        colours = data["segment"].map({s.id: s.colour for s in definition.segments}).where(assessed, NOT_ASSESSED_FILL)
+        counts = data.loc[assessed, "segment"].value_counts()
         legend = [(s.colour, f"{s.label} ({s.bounds_label}) : {counts.get(s.id, 0)}") for s in definition.segments]
+        missing = int((~assessed).sum())
+        if missing:
+            legend.append((NOT_ASSESSED_FILL, f"{not_assessed_label(programme)} : {missing}"))
         return colours, legend, "Segment de taille"
     if mode == COLOUR_COUNT:
         n = len(definition.levers)

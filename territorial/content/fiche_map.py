@@ -12,7 +12,7 @@ import shapely
 
 from territorial.cartography import maps
 from territorial.cartography.geometry import INSET_BOXES, bounds_of, outline_lines, simplify
-from territorial.content.colouring import COLOUR_SEGMENT
+from territorial.content.colouring import COLOUR_SEGMENT, NOT_ASSESSED_FILL
 from territorial.content.fiche import Fiche, text_of
 from territorial.content.territory_map import TOOLTIP_FIELDS, map_frame
 from territorial.core import palette
@@ -59,11 +59,8 @@ def context_map(programme: Programme, reference: Reference, code: str, *, height
     """
     area = context_area(programme, reference, code)
     inner, outer, shape = _context_layers(reference, area)
-    data = programme.territories
-    own = data.loc[[code]]
-    near = data[(data["type"] == own["type"].iloc[0]) & (data.index != code) & data.geometry.notna()]
-    if shape is not None and len(near):
-        near = near[near.geometry.intersects(shape)]
+    own = programme.territories.loc[[code]]
+    near = _near(programme, code, _area_shape(reference, area))
     frame = map_frame(programme, pd.concat([near, own]), mode=COLOUR_SEGMENT, insets=False).shapes
     frame.loc[frame["code"] != code, "couleur"] = palette.NOT_IN_PROGRAMME
     bounds = _union_bounds(frame[frame["code"] == code], shape)
@@ -85,18 +82,55 @@ def context_map(programme: Programme, reference: Reference, code: str, *, height
         color=palette.DARK_OUTLINE,
         weight=1.5,
     )
-    maps.add_territories(m, frame, id_column="code", fill_column="couleur", tooltip=TOOLTIP_FIELDS, highlight=code)
+    maps.add_territories(
+        m,
+        frame,
+        id_column="code",
+        fill_column="couleur",
+        tooltip=TOOLTIP_FIELDS,
+        highlight=code,
+        hatched_fill=NOT_ASSESSED_FILL,
+    )
     return m
 
 
+#: Metropolitan France (with Corsica), far from every overseas territory.
+_METRO_BOX = shapely.box(-5.5, 41.0, 10.0, 51.5)
+_NONE_OTHER = {
+    "commune": "aucune autre commune",
+    "epci": "aucune autre intercommunalité",
+    "departement": "aucun autre département",
+    "region": "aucune autre région",
+    "groupement": "aucun autre groupement",
+}
+
+
+def _area_shape(reference: Reference, area: ContextArea) -> object:
+    if area.level == "departement":
+        return reference.departements.at[area.code, "geometry"]
+    if area.level == "region":
+        return reference.regions.at[area.code, "geometry"]
+    return _METRO_BOX
+
+
+def _near(programme: Programme, code: str, shape: object) -> gpd.GeoDataFrame:
+    """The programme's other territories of the same kind drawn (in grey) in the area ``shape``."""
+    data = programme.territories
+    near = data[(data["type"] == data.at[code, "type"]) & (data.index != code) & data.geometry.notna()]
+    if shape is not None and len(near):
+        near = near[near.geometry.intersects(shape)]
+    return near
+
+
 def context_caption(programme: Programme, reference: Reference, fiche: Fiche) -> str:
-    """What the context map shows, in one sentence (its text alternative)."""
+    """What the context map shows, in one sentence (its text alternative): the grey territories
+    only when some are drawn."""
     area = context_area(programme, reference, fiche.code)
     kinds, located = _KIND_PLURALS.get(fiche.kind, ("territoires", "situés"))
-    return (
-        f"Carte : {fiche.nom} (en couleur, contour foncé) dans {area.label} ; en gris, "
-        f"les autres {kinds} du programme {located} dans la zone."
-    )
+    head = f"Carte : {fiche.nom} (en couleur, contour foncé) dans {area.label}"
+    if len(_near(programme, fiche.code, _area_shape(reference, area))):
+        return f"{head} ; en gris, les autres {kinds} du programme {located} dans la zone."
+    return f"{head} ; {_NONE_OTHER.get(fiche.kind, 'aucun autre territoire')} du programme n'y figure."
 
 
 def _context_layers(reference: Reference, area: ContextArea) -> tuple[gpd.GeoSeries | None, gpd.GeoSeries, object]:

@@ -29,6 +29,7 @@ from territorial.content.colouring import COLOUR_SEGMENT
 from territorial.content.territory_map import map_frame, programme_map
 from territorial.content.workshop import MAP_CSS
 from territorial.core import palette
+from territorial.core.clock import paris_day
 from territorial.core.fmt import fr_float, fr_int, plural
 from territorial.model.programme import Programme
 from territorial.storage.rooms import LEVELS, OTHER, PRIORITY, Room, RoomError, Territory
@@ -222,7 +223,7 @@ def proposed_assessments(programme: Programme, room: Room, answers: pd.DataFrame
     """For a **closed** room: one proposed row per programme territory that answered the levels question.
 
     Columns: code, type, one per lever (the median of the answers, rounded half up), n_answers
-    (answers for this territory), room_date (the room's opening date, ISO). Answers of the
+    (answers for this territory), room_date (the room's opening day in Paris, ISO). Answers of the
     latest round only; « autre territoire » answers are left out (no code). A proposal, for an
     editor to review before it becomes a new version.
     """
@@ -240,7 +241,7 @@ def proposed_assessments(programme: Programme, room: Room, answers: pd.DataFrame
         table = pd.DataFrame(list(group["levels"]), columns=levers)
         row = {"code": code, "type": programme.territories.at[code, "type"]}
         row |= {lever: int(math.floor(table[lever].median() + 0.5)) for lever in levers}
-        row |= {"n_answers": len(group), "room_date": room.created_at.date().isoformat()}
+        row |= {"n_answers": len(group), "room_date": paris_day(room.created_at).isoformat()}
         rows.append(row)
     return pd.DataFrame(rows, columns=columns)
 

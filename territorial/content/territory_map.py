@@ -9,7 +9,7 @@ import pandas as pd
 
 from territorial.cartography import maps
 from territorial.cartography.geometry import MapFrame, MapOutlines, bounds_of, simplify, tolerance_for, with_insets
-from territorial.content.colouring import colouring
+from territorial.content.colouring import NOT_ASSESSED_FILL, colouring
 from territorial.content.dialogues import not_assessed_label
 from territorial.core import palette
 from territorial.core.fmt import fr_pop, plural
@@ -107,9 +107,15 @@ def programme_map(
             layer = layer if isinstance(layer, gpd.GeoDataFrame) else gpd.GeoDataFrame(geometry=layer)
             maps.add_outlines(m, layer, name=name, color=colour, weight=weight)
     maps.add_territories(
-        m, view.shapes, id_column="code", fill_column="couleur", tooltip=TOOLTIP_FIELDS, highlight=highlight
+        m,
+        view.shapes,
+        id_column="code",
+        fill_column="couleur",
+        tooltip=TOOLTIP_FIELDS,
+        highlight=highlight,
+        hatched_fill=NOT_ASSESSED_FILL,
     )
-    maps.add_legend(m, view.legend, title=view.title, bounds=bounds)
+    maps.add_legend(m, view.legend, title=view.title, bounds=bounds, hatched_fill=NOT_ASSESSED_FILL)
     return m
 
 

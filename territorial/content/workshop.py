@@ -16,7 +16,7 @@ import pandas as pd
 from branca.element import Element
 
 from territorial.cartography.geometry import MapFrame, MapOutlines
-from territorial.content.colouring import COLOUR_COUNT, COLOUR_SEGMENT
+from territorial.content.colouring import COLOUR_COUNT, COLOUR_SEGMENT, NOT_ASSESSED_FILL
 from territorial.content.dialogues import not_assessed_label
 from territorial.content.fiche_map import context_map
 from territorial.content.levers import segment_lever_matrix
@@ -106,10 +106,14 @@ def _national_map(programme: Programme, step: Step, *, outlines: MapOutlines, he
         segment = programme.definition.segment(step.key)
         inside = view.shapes["code"].map(data["segment"]) == segment.id
         view.shapes.loc[~inside, "couleur"] = palette.NOT_IN_PROGRAMME
+        assessed = view.shapes["code"].map(data["evalue"]).astype(bool)
         legend = [
-            (segment.colour, f"{segment.label} : {int(inside.sum())}"),
+            (segment.colour, f"{segment.label} : {int((inside & assessed).sum())}"),
             (palette.NOT_IN_PROGRAMME, f"Autres segments : {int((~inside).sum())}"),
         ]
+        waiting = int((inside & ~assessed).sum())  # this segment's territories not yet assessed (hatched)
+        if waiting:
+            legend.append((NOT_ASSESSED_FILL, f"{not_assessed_label(programme)} : {waiting}"))
         view = MapFrame(view.shapes, legend, "Segment de taille")
     return programme_map(view, outlines=outlines, height=height)
 

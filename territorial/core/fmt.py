@@ -12,7 +12,8 @@ import html
 import json
 import re
 import unicodedata
-from zoneinfo import ZoneInfo
+
+from territorial.core.clock import PARIS, in_paris  # noqa: F401 (PARIS re-exported)
 
 NBSP = "\u202f"  # narrow no-break space, the French thousands separator
 
@@ -60,12 +61,9 @@ def fr_date(value: object) -> str:
     return f"{'1er' if day.day == 1 else day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
-PARIS = ZoneInfo("Europe/Paris")
-
-
 def fr_datetime(value: dt.datetime) -> str:
     """An instant as people in France read it: « 2 décembre 2026 à 5 h 02 » (Europe/Paris time)."""
-    local = value.astimezone(PARIS) if value.tzinfo else value.replace(tzinfo=dt.UTC).astimezone(PARIS)
+    local = in_paris(value)
     return f"{fr_date(local.date())} à {local.hour} h {local.minute:02d}"
 
 

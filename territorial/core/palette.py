@@ -18,6 +18,10 @@ INNER_OUTLINE = "#a3adb8"  # inner contours of a territory (its communes)
 LINK = "#1f4e79"  # links and headings' rules
 SELECTED = "#f28e2b"  # a selected cell in a chart
 NOT_IN_PROGRAMME = "#d4d4d4"  # territories outside the programme, other shapes
+#: A territory not yet assessed at the day shown: a lighter grey than the lowest level's
+#: (ORDINAL[0], 3.0:1 between them), hatched with OUTLINE stripes on maps and in legends.
+NOT_ASSESSED = "#f2f2f2"
+NOT_ASSESSED_HATCH = OUTLINE
 MAP_BACKGROUND = "#eef3f7"
 CONTEXT_FILL = "#e4e9ee"  # the département / région a territory sits in
 NEIGHBOUR_FILL = "#f6f7f9"

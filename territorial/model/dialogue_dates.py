@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
+from territorial.core.clock import today_in_paris  # noqa: F401 (re-exported: French calendar days)
 from territorial.core.fmt import MONTHS, fold
 
-PARIS = ZoneInfo("Europe/Paris")
 #: The year the programme started, when its definition does not say (« periode = "2024-2026" »).
 DEFAULT_START_YEAR = 2024
 
@@ -65,11 +64,6 @@ def parse_dialogue_date(raw: str) -> DialogueDate | None:
         except ValueError:
             return None
     return None
-
-
-def today_in_paris() -> date:
-    """Today's date in France (the programme's dates are French calendar days)."""
-    return datetime.now(PARIS).date()
 
 
 def start_year(period: str) -> int:

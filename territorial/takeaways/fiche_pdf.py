@@ -50,9 +50,9 @@ from territorial.cartography import static_maps
 from territorial.content.evolution import change_sentence
 from territorial.content.fiche import Fiche, fiche_data
 from territorial.core import palette
+from territorial.core.clock import today_in_paris
 from territorial.core.fmt import fr_date, fr_int, fr_pop, slug
 from territorial.model.definition import ProgrammeDefinition
-from territorial.model.dialogue_dates import today_in_paris
 from territorial.model.programme import Programme
 from territorial.model.reference import CREDIT, SOURCE_PACKAGE, SOURCE_VERSION, Reference
 from territorial.takeaways.timeline_drawing import timeline_drawing
@@ -82,7 +82,8 @@ Progress = Callable[[float, str], None]
 
 
 @cache
-def _register_fonts() -> None:
+def register_fonts() -> None:
+    """DejaVu (accents, « », narrow no-break spaces) for the PDF and its drawings (once)."""
     for name, file in [
         (FONT, "DejaVuSans.ttf"),
         (FONT_BOLD, "DejaVuSans-Bold.ttf"),
@@ -390,7 +391,7 @@ def fiche_pdf(programme: Programme, code: str, *, reference: Reference, today: d
     bytes
         A one-page PDF. Long notes are cut (ending « … ») so that the page never overflows.
     """
-    _register_fonts()
+    register_fonts()
     today = today or today_in_paris()
     fiche = fiche_data(programme, code, reference=reference, today=today)
     s = _styles()

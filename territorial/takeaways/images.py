@@ -15,6 +15,7 @@ import vl_convert as vlc
 
 from territorial.cartography import static_maps
 from territorial.cartography.geometry import MapFrame, MapOutlines
+from territorial.core import palette
 
 #: d3-format locale: « 12 345,6 » and « 42 % », like :mod:`territorial.core.fmt`.
 FORMAT_LOCALE = {
@@ -111,7 +112,7 @@ def map_png(view: MapFrame, *, outlines: MapOutlines, heading: str | None = None
     heading
         The image's title; defaults to « Territoires du programme — {title} ».
     """
-    fig = static_maps.programme_figure(view, outlines=outlines, heading=heading)
+    fig = static_maps.programme_figure(view, outlines=outlines, heading=heading, hatched_fill=palette.NOT_ASSESSED)
     return static_maps.figure_png(fig, dpi=dpi)
 
 

@@ -11,13 +11,15 @@ from __future__ import annotations
 import pandas as pd
 
 from territorial.content.live_room import question_title
+from territorial.core.clock import in_paris, paris_day
 from territorial.model.definition import ProgrammeDefinition
 from territorial.storage.rooms import LEVELS, OTHER, Room
 from territorial.takeaways import exports
 
 
 def _when(value) -> str:
-    return value.strftime("%Y-%m-%d %H:%M:%S UTC")
+    """Paris time with its offset, sortable: « 2026-12-07 00:30:00+01:00 »."""
+    return in_paris(value).isoformat(sep=" ", timespec="seconds")
 
 
 def answers_frame(definition: ProgrammeDefinition, room: Room, answers: pd.DataFrame) -> pd.DataFrame:
@@ -82,4 +84,4 @@ def to_xlsx(definition: ProgrammeDefinition, room: Room, answers: pd.DataFrame) 
 
 
 def filename(room: Room, extension: str) -> str:
-    return f"salle-{room.code}-{room.created_at:%Y-%m-%d}.{extension}"
+    return f"salle-{room.code}-{paris_day(room.created_at).isoformat()}.{extension}"  # the day in Paris

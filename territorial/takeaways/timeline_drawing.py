@@ -52,6 +52,36 @@ def _fit(text: str, width: float, size: float = FONT_SIZE) -> str:
     return text.rstrip() + "…"
 
 
+GAP = 4.0  # least room between two dates' labels
+
+
+def place_labels(centres: list[float], widths: list[float], *, low: float, high: float) -> list[float]:
+    """Label centres as near their ticks as possible with no two labels overlapping.
+
+    Labels keep their order; each is pushed right of the previous one (``GAP`` apart), then the
+    row is pulled back inside [``low``, ``high``] from the right. When they cannot all fit side by
+    side, the row is as tight as possible (the caller then staggers them on two rows).
+    """
+    placed: list[float] = []
+    for centre, width in zip(centres, widths, strict=True):
+        if placed:
+            centre = max(centre, placed[-1] + widths[len(placed) - 1] / 2 + GAP + width / 2)
+        placed.append(max(centre, low + width / 2))
+    limit = high
+    for i in range(len(placed) - 1, -1, -1):
+        placed[i] = min(placed[i], limit - widths[i] / 2)
+        limit = placed[i] - widths[i] / 2 - GAP
+    return placed
+
+
+def _fits(centres: list[float], widths: list[float], *, low: float, high: float) -> bool:
+    """Whether labels so placed stay inside [low, high] and apart."""
+    inside = centres[0] - widths[0] / 2 >= low - 0.01 and centres[-1] + widths[-1] / 2 <= high + 0.01
+    return inside and all(
+        centres[i] + widths[i] / 2 + GAP / 2 <= centres[i + 1] - widths[i + 1] / 2 for i in range(len(centres) - 1)
+    )
+
+
 def timeline_drawing(programme: Programme, code: str, *, width: float, height: float) -> Drawing | None:
     """Each lever's level at each dated dialogue of ``code``; None below two dated dialogues.
 
@@ -85,6 +115,25 @@ def timeline_drawing(programme: Programme, code: str, *, width: float, height: f
     def y_of(value: float) -> float:
         return bottom + (value - low) / (high - low) * (top - bottom)
 
+    # Each dialogue's date and stage under its tick; close dialogues (« 6 août 2024 » and
+    # « 25 déc. 2024 ») have their labels moved apart, with a short line to their tick, and on
+    # two alternate rows when side by side is not enough.
+    ticks = [x_of(day) for day in days]
+    labels = []
+    for day in days:
+        stage = data.loc[data["when"] == day, "etape"].iloc[0]
+        labels.append((_axis_date(date.fromordinal(int(day))), "" if stage == "–" else _fit(stage, 50)))
+    widths = [max(stringWidth(text, FONT, FONT_SIZE) for text in pair) for pair in labels]
+    centres = place_labels(ticks, widths, low=0, high=width)
+    staggered = not _fits(centres, widths, low=0, high=width)
+    if staggered:  # every other label one row lower: each row only needs room for half of them
+        centres = [0.0] * len(days)
+        for parity in (0, 1):
+            chosen = list(range(parity, len(days), 2))
+            row = place_labels([ticks[i] for i in chosen], [widths[i] for i in chosen], low=0, high=width)
+            for i, centre in zip(chosen, row, strict=True):
+                centres[i] = centre
+        bottom += 2 * FONT_SIZE + 2  # room for the second row
     for level in definition.levels:
         y = y_of(level.value)
         drawing.add(Line(left, y, right, y, strokeColor=rule, strokeWidth=0.4))
@@ -94,35 +143,16 @@ def timeline_drawing(programme: Programme, code: str, *, width: float, height: f
                 left - 3, y - FONT_SIZE / 3, label, fontName=FONT, fontSize=FONT_SIZE, fillColor=muted, textAnchor="end"
             )
         )
-    for day in days:
-        x = x_of(day)
+    for k, (x, centre, (when, stage)) in enumerate(zip(ticks, centres, labels, strict=True)):
         drawing.add(Line(x, bottom, x, top, strokeColor=rule, strokeWidth=0.3))
-        rows = data[data["when"] == day]
-        label = _axis_date(date.fromordinal(int(day)))
-        drawing.add(
-            String(
-                x,
-                bottom - FONT_SIZE - 2,
-                label,
-                fontName=FONT,
-                fontSize=FONT_SIZE,
-                fillColor=muted,
-                textAnchor="middle",
-            )
-        )
-        stage = rows["etape"].iloc[0]
-        if stage != "–":
-            drawing.add(
-                String(
-                    x,
-                    bottom - 2 * FONT_SIZE - 3,
-                    _fit(stage, 50),
-                    fontName=FONT,
-                    fontSize=FONT_SIZE,
-                    fillColor=muted,
-                    textAnchor="middle",
+        baseline = bottom - FONT_SIZE - 2 - (2 * FONT_SIZE + 2 if staggered and k % 2 else 0)
+        if abs(centre - x) > 0.5 or baseline < bottom - FONT_SIZE - 2:
+            drawing.add(Line(x, bottom, centre, baseline + FONT_SIZE, strokeColor=rule, strokeWidth=0.3))
+        for text, y in ((when, baseline), (stage, baseline - FONT_SIZE - 1)):
+            if text:
+                drawing.add(
+                    String(centre, y, text, fontName=FONT, fontSize=FONT_SIZE, fillColor=muted, textAnchor="middle")
                 )
-            )
     drawing.add(Line(left, bottom, right, bottom, strokeColor=colors.HexColor(palette.OUTLINE), strokeWidth=0.6))
     for i, lever in enumerate(definition.levers):
         colour = colors.HexColor(lever.colour)

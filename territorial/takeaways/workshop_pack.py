@@ -23,6 +23,7 @@ from territorial.content.size_effect import size_effect
 from territorial.content.size_effect_charts import intervals_table
 from territorial.content.size_effect_text import findings, method_text
 from territorial.core import palette
+from territorial.core.clock import today_in_paris
 from territorial.core.fmt import escape_html as esc
 from territorial.core.fmt import fr_date, fr_int, fr_pct, fr_pop, plural
 from territorial.model.programme import Programme
@@ -142,8 +143,8 @@ def _territories_table(programme: Programme) -> str:
                 cells.append(f'<th scope="row">{esc(value)}</th>')
             elif column == population:
                 cells.append(f'<td class="nombre">{esc(fr_pop(value))}</td>')
-            elif column in numeric:
-                cells.append(f'<td class="nombre">{esc(fr_int(value))}</td>')
+            elif column in numeric:  # no count for a territory not yet assessed (pack made at a date)
+                cells.append(f'<td class="nombre">{esc("–" if pd.isna(value) else fr_int(value))}</td>')
             else:
                 cells.append(f"<td>{esc('' if pd.isna(value) else value)}</td>")
         rows.append(f"<tr>{''.join(cells)}</tr>")
@@ -201,7 +202,7 @@ def workshop_pack_html(programme: Programme, *, outlines: MapOutlines, generated
         ``departements`` and ``regions`` outline lines and the overseas ``insets``
         (``territorial.ui.data.base_outlines()``).
     generated
-        Date printed as the generation date (default: today).
+        Date printed as the generation date (default: today in Paris).
 
     Returns
     -------
@@ -209,7 +210,7 @@ def workshop_pack_html(programme: Programme, *, outlines: MapOutlines, generated
         A complete HTML document that needs no server and no network.
     """
     definition = programme.definition
-    generated = generated or dt.date.today()
+    generated = generated or today_in_paris()
     data = programme.territories
     view = territory_map.map_frame(programme, data, mode=colouring.COLOUR_SEGMENT)
     doc = maps.standalone_html(territory_map.programme_map(view, outlines=outlines, height=MAP_HEIGHT))
@@ -278,7 +279,7 @@ def export_outlines(reference: Reference) -> MapOutlines:
 
 def pack_filename(generated: dt.date | None = None) -> str:
     """« atelier-territoires-2026-02-07.html »."""
-    return f"atelier-territoires-{(generated or dt.date.today()).isoformat()}.html"
+    return f"atelier-territoires-{(generated or today_in_paris()).isoformat()}.html"
 
 
 __all__ = ["export_outlines", "pack_filename", "workshop_pack_html"]

@@ -39,6 +39,23 @@ def projection_style() -> None:
     st.html(f"<style>{CSS_FILE.read_text(encoding='utf-8')}</style>")
 
 
+#: Where a projected page leads back to (the projection hides the sidebar).
+EXITS = (
+    ("pages/accueil.py", "Vue d'ensemble"),
+    ("pages/carte.py", "Carte"),
+    ("pages/atelier.py", "Atelier"),
+    ("pages/donnees.py", "Données"),
+)
+
+
+def way_out() -> None:
+    """A discreet row of links to the other pages, for a projected page with no sidebar
+    (after ``st.navigation``: the links need the pages registered)."""
+    with st.container(horizontal=True, gap="small", key="sortie_projection"):
+        for page, label in EXITS:
+            st.page_link(page, label=label, icon=":material/arrow_back:" if page == EXITS[0][0] else None)
+
+
 @shared(max_entries=128)
 def _steps(_programme: Programme, token: int, territory: str | None) -> list[Step]:
     return steps(_programme, territory=territory)

@@ -47,9 +47,13 @@ def author_fields(key: str) -> tuple[str, str]:
     return author, comment
 
 
-def show_problems(error: ProgrammeFileError, *, what: str) -> None:
-    """The problems of a refused file or edit, in a table (the first ones, and how many others)."""
-    st.error(f"{what} refusé : {plural(error.total, 'problème')} à corriger. Rien n'a été modifié.")
+def show_problems(error: ProgrammeFileError, *, what: str, feminine: bool = False) -> None:
+    """The problems of a refused file or edit, in a table (the first ones, and how many others).
+
+    ``what`` is the refused thing (« Fichier »; « Proposition » with ``feminine``: « refusée »).
+    """
+    refused = "refusée" if feminine else "refusé"
+    st.error(f"{what} {refused} : {plural(error.total, 'problème')} à corriger. Rien n'a été modifié.")
     st.dataframe(error.as_frame(), hide_index=True, width="stretch")
     if error.more:
         st.caption(f"{error.more} : corrigez d'abord ceux-ci, puis importez de nouveau le fichier.")

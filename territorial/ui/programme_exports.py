@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from territorial.core.clock import paris_day
 from territorial.core.fmt import fr_date, fr_datetime
 from territorial.model.definition import ProgrammeDefinition
 from territorial.model.dialogue_dates import today_in_paris
@@ -15,7 +16,7 @@ from territorial.ui import as_of
 
 def export_buttons(programme: Programme, version: StoredVersion, *, key: str) -> None:
     """Download the programme of ``version`` as CSV, XLSX and GeoJSON (generated on click)."""
-    stem = f"programme_v{version.id}_{version.created_at:%Y-%m-%d}"
+    stem = f"programme_v{version.id}_{paris_day(version.created_at).isoformat()}"  # the day in Paris
     info = {
         "version": str(version.id),
         "date (heure de Paris)": fr_datetime(version.created_at),

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from playwright.sync_api import expect
 
+from territorial.cartography import maps
 from territorial.harness.chromium import MAP_IFRAME
 
 from .conftest import ARTIFACTS, WatchedPage
@@ -26,8 +27,7 @@ def test_carte_at_a_date_greys_the_territories_not_yet_met(streamlit_server, wat
     expect(frame.locator("path.territoire")).to_have_count(int(demo.territories.geometry.notna().sum()), timeout=60_000)
     legend = frame.locator(".carte-legende")
     expect(legend).to_contain_text(f"Non encore évalué au 30 juin 2024 : {missing}")
-    grey = frame.locator('path.territoire[fill="#d4d4d4"]')
-    expect(grey).to_have_count(missing)
+    expect(frame.locator(f"path.{maps.HATCHED_CLASS}")).to_have_count(missing)  # hatched, not yet assessed
     assert "au=2024-06-30" in page.url
     # moving the slider to the latest dialogues greys nothing and removes the date from the URL
     page.get_by_role("slider", name="Situation au").focus()
@@ -38,7 +38,7 @@ def test_carte_at_a_date_greys_the_territories_not_yet_met(streamlit_server, wat
     latest = page.frame_locator(MAP_IFRAME).last
     expect(latest.locator(".carte-legende")).to_contain_text("4 leviers activés", timeout=60_000)
     expect(latest.locator(".carte-legende")).not_to_contain_text("Non encore évalué", timeout=60_000)
-    expect(latest.locator('path.territoire[fill="#d4d4d4"]')).to_have_count(0)
+    expect(latest.locator(f"path.{maps.HATCHED_CLASS}")).to_have_count(0)
     page.wait_for_timeout(500)
     assert "au=" not in page.url
     ARTIFACTS.mkdir(parents=True, exist_ok=True)

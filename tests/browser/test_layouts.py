@@ -163,6 +163,7 @@ def test_mode_atelier_on_the_overview(streamlit_server, watched_page: WatchedPag
     expect(page.frame_locator(MAP_IFRAME).locator("path.territoire").first).to_be_attached(timeout=WAIT_MS)
     expect(page.locator('[data-testid="stSidebar"]')).to_be_hidden()
     expect(page.locator('[data-testid="stHeader"]')).to_be_hidden()
+    expect(page.locator(".st-key-sortie_projection").get_by_role("link", name="Données")).to_be_visible()  # a way out
     assert _font_px(page, '[data-testid="stMetricValue"]') >= 32
     _assert_no_horizontal_scroll(page, 1920)
     _clean(watched_page)
