@@ -66,7 +66,7 @@ STATUS_COLOURS = {
     DUE: "#ef8a62",
     UP_TO_DATE: "#67a9cf",
     DONE: "#2166ac",
-    NOT_STARTED: palette.NOT_IN_PROGRAMME,
+    NOT_STARTED: palette.NOT_ASSESSED,
     UNDATED: "#9970ab",
 }
 #: Columns of :func:`follow_up_table`.
