@@ -6,7 +6,7 @@ import streamlit as st
 
 from territorial.core.memo import shared
 from territorial.storage import access
-from territorial.ui import data
+from territorial.ui import data, upload_guard
 
 ROLE = "editeur_empreinte"
 
@@ -57,8 +57,10 @@ def editor_gate() -> bool:
         left.success("Vous êtes connecté en éditeur : import, modification et restauration autorisés.")
         if right.button("Se déconnecter", key="editeur_deconnexion"):
             del st.session_state[ROLE]
+            upload_guard.revoke()
             st.rerun()
         return True
+    upload_guard.revoke()
     with st.form("editeur_connexion"):
         st.markdown(
             "**Mode éditeur** — l'import, la modification et la restauration demandent le mot de passe d'éditeur."
