@@ -385,3 +385,12 @@ def test_limits_hold_under_concurrent_joins_and_openings(url, clock) -> None:
         t.join(120)
     assert len(made) == 4  # 1 already open + 4 = 5
     opened.engine.dispose()
+
+
+def test_a_participant_name_loses_its_bidi_controls(store) -> None:
+    room = store.open_room()
+    token = new_token()
+    store.answer(
+        room.code, token, Territory(None, "autre", "Ville\u202e enidroc\u2066", "S1"), question=LEVELS, levels=LEVELS_A
+    )
+    assert store.last_territory(store.get(room.code), token).name == "Ville enidroc"

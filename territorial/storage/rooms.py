@@ -51,7 +51,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
-from territorial.core.fmt import fr_int
+from territorial.core.fmt import fr_int, strip_bidi
 from territorial.storage.store import make_engine
 
 log = logging.getLogger(__name__)
@@ -629,7 +629,7 @@ class RoomStore:
         raise RoomUnavailableError()
 
     def _checked_territory(self, territory: Territory) -> Territory:
-        name = " ".join(str(territory.name or "").split())
+        name = " ".join(strip_bidi(territory.name).split())
         if territory.code is None:
             if len(name) > self.limits.name_length:
                 raise RoomError(
