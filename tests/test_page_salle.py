@@ -351,3 +351,13 @@ def test_an_editor_turns_a_closed_room_into_dialogues_after_review(env, store, m
     added = rows[rows["code"] == LYON].iloc[-1]
     assert (added["etape"], added["L1"], added["L4"]) == ("Atelier", 2, 3)
     assert added["notes"] == f"Positionnement des participants en atelier (salle {code})."
+
+
+def test_a_wrong_password_is_cleared_from_the_field(env, store, monkeypatch, password_hash) -> None:
+    """Issue 23.12: the typed password stayed in the login field after a failed attempt."""
+    monkeypatch.setenv(access.ENV_HASH, password_hash)
+    at = open_page("pages/salle.py")
+    at.text_input[0].input("mauvais mot de passe")
+    run(next(b for b in at.button if b.label == "Se connecter").click())
+    assert any("Mot de passe incorrect" in e for e in texts(at, "error"))
+    assert at.text_input[0].value == ""
