@@ -22,8 +22,50 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import RssSampler, Server
+from territorial.harness.outsider import put_file, xsrf_cookie
 
 MB = 1024 * 1024
+
+
+async def open_session(base_url: str, query: str = "", *, until_finished: bool = True, timeout: float = 60.0):
+    """A websocket session asking for the home page with ``query``: (socket, session id, outcome).
+
+    The outcome is « fini » (the run ended), « fermé <code> » (the server closed the
+    connection) or « sans fin » (nothing more for ``timeout`` seconds). With
+    ``until_finished=False``, it returns as soon as the session id is known.
+    """
+    import websockets
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    ws = await websockets.connect(
+        f"ws://{base_url.removeprefix('http://')}/_stcore/stream",
+        subprotocols=["streamlit"],
+        max_size=None,
+        open_timeout=timeout,
+        additional_headers={"Origin": base_url},
+    )
+    back = BackMsg()
+    back.rerun_script.query_string = query
+    session = ""
+    try:
+        await ws.send(back.SerializeToString())
+        while True:
+            msg = ForwardMsg()
+            msg.ParseFromString(await asyncio.wait_for(ws.recv(), timeout))
+            kind = msg.WhichOneof("type")
+            if kind == "new_session":
+                session = msg.new_session.initialize.session_id
+                if not until_finished:
+                    return ws, session, "ouvert"
+            if kind == "script_finished":
+                return ws, session, "fini"
+    except websockets.ConnectionClosed as exc:
+        return ws, session, f"fermé {exc.rcvd.code if exc.rcvd else exc}"
+    except TimeoutError:
+        return ws, session, "sans fin"
+    except OSError as exc:  # reset while the message was still being sent
+        return ws, session, f"fermé ({exc.__class__.__name__})"
 
 
 def _rss(pid: int) -> int:
@@ -34,30 +76,12 @@ def _rss(pid: int) -> int:
 
 async def _rerun(url: str, query: str) -> str:
     """One websocket session asking for a page with ``query``: how it ended."""
-    import websockets
-    from streamlit.proto.BackMsg_pb2 import BackMsg
-
-    back = BackMsg()
-    back.rerun_script.query_string = query
-    back.rerun_script.page_name = ""
     try:
-        async with websockets.connect(
-            f"ws://{url.removeprefix('http://')}/_stcore/stream",
-            subprotocols=["streamlit"],
-            max_size=None,
-            open_timeout=20,
-            additional_headers={"Origin": url},
-        ) as ws:
-            await ws.send(back.SerializeToString())
-            try:
-                while True:
-                    await asyncio.wait_for(ws.recv(), 30)
-            except websockets.ConnectionClosed as exc:
-                return f"fermé {exc.rcvd.code if exc.rcvd else '?'}"
-            except TimeoutError:
-                return "sans fin"
+        ws, _, outcome = await open_session(url, query, timeout=30)
     except Exception as exc:  # noqa: BLE001 - reported
         return type(exc).__name__
+    await ws.close()
+    return outcome
 
 
 async def messages(url: str, *, n: int, size: int) -> list[str]:
@@ -65,68 +89,12 @@ async def messages(url: str, *, n: int, size: int) -> list[str]:
     return await asyncio.wait_for(asyncio.gather(*[_rerun(url, query) for _ in range(n)]), 180)
 
 
-async def _session_id(url: str) -> tuple[object, str]:
-    import websockets
-    from streamlit.proto.BackMsg_pb2 import BackMsg
-    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
-
-    ws = await websockets.connect(
-        f"ws://{url.removeprefix('http://')}/_stcore/stream",
-        subprotocols=["streamlit"],
-        max_size=None,
-        additional_headers={"Origin": url},
-    )
-    back = BackMsg()
-    back.rerun_script.page_name = ""
-    await ws.send(back.SerializeToString())
-    while True:
-        msg = ForwardMsg()
-        msg.ParseFromString(await asyncio.wait_for(ws.recv(), 60))
-        if msg.WhichOneof("type") == "new_session":
-            return ws, msg.new_session.initialize.session_id
-
-
-def _put(url: str, session: str, index: int, xsrf: str, body: bytes) -> int:
-    boundary = "----territorial"
-    payload = (
-        (
-            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="f{index}.csv"\r\n'
-            f"Content-Type: text/csv\r\n\r\n"
-        ).encode()
-        + body
-        + f"\r\n--{boundary}--\r\n".encode()
-    )
-    request = urllib.request.Request(
-        f"{url}/_stcore/upload_file/{session}/fichier-{index}",
-        data=payload,
-        method="PUT",
-        headers={
-            "Content-Type": f"multipart/form-data; boundary={boundary}",
-            "X-Xsrftoken": xsrf,
-            "Cookie": f"_streamlit_xsrf={xsrf}",
-        },
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=60) as response:
-            return response.status
-    except urllib.error.HTTPError as exc:
-        return exc.code
-
-
-def xsrf_cookie(url: str) -> str:
-    with urllib.request.urlopen(f"{url}/_stcore/health", timeout=10) as response:
-        for header in response.headers.get_all("Set-Cookie") or []:
-            if header.startswith("_streamlit_xsrf="):
-                return header.split(";")[0].split("=", 1)[1]
-    raise RuntimeError("pas de cookie XSRF")
-
-
 async def uploads(url: str, *, n: int) -> list[int]:
-    ws, session = await _session_id(url)
+    ws, session, _ = await open_session(url, until_finished=False)
     xsrf = xsrf_cookie(url)
     body = b"a;b\n" * ((5 * MB - 4096) // 4)  # under the 5 MB limit, envelope included
     loop = asyncio.get_running_loop()
-    statuses = [await loop.run_in_executor(None, _put, url, session, i, xsrf, body) for i in range(n)]
+    statuses = [await loop.run_in_executor(None, put_file, url, session, xsrf, f"fichier-{i}", body) for i in range(n)]
     await ws.close()  # the visitor leaves
     return statuses
 

@@ -40,7 +40,6 @@ from territorial.core.memo import shared
 from territorial.model.programme import Programme
 from territorial.storage.rooms import (
     LEVELS,
-    PRIORITY,
     QUESTIONS,
     Burst,
     Room,
@@ -283,25 +282,12 @@ def _answer_form(programme: Programme, store: RoomStore, room: Room, token: str,
     client, session = visitor()
     try:
         if room.question == LEVELS:
-            answer = store.answer(
-                room.code,
-                token,
-                territory,
-                question=LEVELS,
-                levels=live_room.checked_levels(programme, chosen),
-                client=client,
-                session=session,
-            )
+            given = {"levels": live_room.checked_levels(programme, chosen)}
         else:
-            answer = store.answer(
-                room.code,
-                token,
-                territory,
-                question=PRIORITY,
-                priority=live_room.checked_priority(programme, priority),
-                client=client,
-                session=session,
-            )
+            given = {"priority": live_room.checked_priority(programme, priority)}
+        answer = store.answer(
+            room.code, token, territory, question=room.question, client=client, session=session, **given
+        )
     except RoomError as exc:
         st.error(escape_markdown(str(exc)))
         return

@@ -1,27 +1,28 @@
 """A hostile visitor against a running server, over Streamlit's own protocol (issue 23, points 4 and 5).
 
 No browser: a websocket client speaking the frontend's protocol and plain HTTP, as an outsider
-would (the XSRF cookie from ``/_stcore/health``, the session id from the websocket).
+would (territorial/harness/outsider.py: the XSRF cookie from ``/_stcore/health``, the session
+id from the websocket).
 """
 
 from __future__ import annotations
 
 import asyncio
-import urllib.error
-import urllib.request
 
 import pytest
+
+from territorial.harness.outsider import put_file, xsrf_cookie
 
 MB = 1024 * 1024
 
 
-@pytest.fixture(scope="module")
-def base_url(streamlit_server) -> str:
-    return streamlit_server("app.py")
+async def open_session(base_url: str, query: str = "", *, until_finished: bool = True, timeout: float = 60.0):
+    """A websocket session asking for the home page with ``query``: (socket, session id, outcome).
 
-
-async def _session(base_url: str, query: str = ""):
-    """A websocket session that asked for the home page: (socket, session id, how the run ended)."""
+    The outcome is « fini » (the run ended), « fermé <code> » (the server closed the
+    connection) or « sans fin » (nothing more for ``timeout`` seconds). With
+    ``until_finished=False``, it returns as soon as the session id is known.
+    """
     import websockets
     from streamlit.proto.BackMsg_pb2 import BackMsg
     from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
@@ -30,6 +31,7 @@ async def _session(base_url: str, query: str = ""):
         f"ws://{base_url.removeprefix('http://')}/_stcore/stream",
         subprotocols=["streamlit"],
         max_size=None,
+        open_timeout=timeout,
         additional_headers={"Origin": base_url},
     )
     back = BackMsg()
@@ -39,15 +41,25 @@ async def _session(base_url: str, query: str = ""):
         await ws.send(back.SerializeToString())
         while True:
             msg = ForwardMsg()
-            msg.ParseFromString(await asyncio.wait_for(ws.recv(), 60))
-            if msg.WhichOneof("type") == "new_session":
+            msg.ParseFromString(await asyncio.wait_for(ws.recv(), timeout))
+            kind = msg.WhichOneof("type")
+            if kind == "new_session":
                 session = msg.new_session.initialize.session_id
-            if msg.WhichOneof("type") == "script_finished":
+                if not until_finished:
+                    return ws, session, "ouvert"
+            if kind == "script_finished":
                 return ws, session, "fini"
     except websockets.ConnectionClosed as exc:
         return ws, session, f"fermé {exc.rcvd.code if exc.rcvd else exc}"
+    except TimeoutError:
+        return ws, session, "sans fin"
     except OSError as exc:  # reset while the message was still being sent
         return ws, session, f"fermé ({exc.__class__.__name__})"
+
+
+@pytest.fixture(scope="module")
+def base_url(streamlit_server) -> str:
+    return streamlit_server("app.py")
 
 
 def test_big_websocket_messages_are_refused_small_ones_served(base_url) -> None:
@@ -56,7 +68,7 @@ def test_big_websocket_messages_are_refused_small_ones_served(base_url) -> None:
     async def attack() -> list[str]:
         outcomes = []
         for query in ("territoire=200046977", "q=" + "A" * 3 * MB, "q=" + "A" * 7 * MB):
-            ws, _, ended = await _session(base_url, query)
+            ws, _, ended = await open_session(base_url, query)
             await ws.close()
             outcomes.append(ended)
         return outcomes
@@ -67,44 +79,18 @@ def test_big_websocket_messages_are_refused_small_ones_served(base_url) -> None:
     assert frame_7mb.startswith("fermé")  # server.maxMessageSize = 6 MB: the frame is not read whole
 
 
-def _put(base_url: str, session: str, xsrf: str, name: str, size: int) -> int:
-    boundary = "----visiteur"
-    body = (
-        (
-            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}.csv"\r\n'
-            "Content-Type: text/csv\r\n\r\n"
-        ).encode()
-        + b"x" * size
-        + f"\r\n--{boundary}--\r\n".encode()
-    )
-    request = urllib.request.Request(
-        f"{base_url}/_stcore/upload_file/{session}/{name}",
-        data=body,
-        method="PUT",
-        headers={
-            "Content-Type": f"multipart/form-data; boundary={boundary}",
-            "X-Xsrftoken": xsrf,
-            "Cookie": f"_streamlit_xsrf={xsrf}",
-        },
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=60) as response:
-            return response.status
-    except urllib.error.HTTPError as exc:
-        return exc.code
-
-
 def test_an_anonymous_session_cannot_upload(base_url) -> None:
     """120 anonymous 5 MB uploads were accepted (HTTP 204) and 628 MB kept: now refused (403)."""
-    with urllib.request.urlopen(f"{base_url}/_stcore/health", timeout=10) as response:
-        cookies = response.headers.get_all("Set-Cookie") or []
-    xsrf = next(c.split(";")[0].split("=", 1)[1] for c in cookies if c.startswith("_streamlit_xsrf="))
+    xsrf = xsrf_cookie(base_url)
 
     async def attack() -> list[int]:
-        ws, session, _ = await _session(base_url)
+        ws, session, _ = await open_session(base_url)
         assert session
         loop = asyncio.get_running_loop()
-        statuses = [await loop.run_in_executor(None, _put, base_url, session, xsrf, f"f{i}", 4 * MB) for i in range(3)]
+        body = b"x" * 4 * MB
+        statuses = [
+            await loop.run_in_executor(None, put_file, base_url, session, xsrf, f"f{i}", body) for i in range(3)
+        ]
         await ws.close()
         return statuses
 
