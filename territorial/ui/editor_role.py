@@ -12,7 +12,7 @@ from territorial.storage.store import StoreError
 from territorial.ui import data, upload_guard
 
 ROLE = "editeur_empreinte"
-_ATTEMPT, _REFUSAL = "editeur_essai", "editeur_refus"
+_PASSWORD, _REFUSAL = "editeur_mot_de_passe", "editeur_refus"
 
 
 @shared()
@@ -69,6 +69,19 @@ def is_editor() -> bool:
     return bool(encoded) and st.session_state.get(ROLE) == encoded
 
 
+def _login(encoded: str) -> None:
+    """The login button's callback (before the page runs): check, then empty the field, so that
+    a typed password never stays on screen after a failure."""
+    password = st.session_state.get(_PASSWORD) or ""
+    st.session_state[_PASSWORD] = ""
+    try:
+        login_guard().check(password, encoded, client=client(), session=_session_throttle())
+    except access.AccessError as exc:
+        st.session_state[_REFUSAL] = str(exc)
+    else:
+        st.session_state[ROLE] = encoded
+
+
 def editor_gate() -> bool:
     """Show the login (or why editing is disabled); True when this session may edit."""
     encoded = password_hash()
@@ -92,25 +105,13 @@ def editor_gate() -> bool:
             st.rerun()
         return True
     upload_guard.revoke()
-    attempt = st.session_state.get(_ATTEMPT, 0)
     with st.form("editeur_connexion"):
         st.markdown(
             "**Mode éditeur** — l'import, la modification et la restauration demandent le mot de passe d'éditeur."
         )
-        # A new key after each failure: the typed password never stays in the field.
-        password = st.text_input("Mot de passe d'éditeur", type="password", key=f"editeur_mdp_{attempt}")
-        submitted = st.form_submit_button("Se connecter")
+        st.text_input("Mot de passe d'éditeur", type="password", key=_PASSWORD)
+        st.form_submit_button("Se connecter", on_click=_login, args=(encoded,))
     refusal = st.session_state.pop(_REFUSAL, None)
     if refusal:
         st.error(refusal)
-    if submitted:
-        st.session_state.pop(f"editeur_mdp_{attempt}", None)
-        try:
-            login_guard().check(password, encoded, client=client(), session=_session_throttle())
-        except access.AccessError as exc:
-            st.session_state[_ATTEMPT] = attempt + 1
-            st.session_state[_REFUSAL] = str(exc)
-        else:
-            st.session_state[ROLE] = encoded
-        st.rerun()
     return False
