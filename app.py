@@ -6,7 +6,7 @@ Run with ``streamlit run app.py``.
 
 import streamlit as st
 
-from territorial.ui import atelier, data
+from territorial.ui import atelier, data, editor_role, upload_guard
 from territorial.ui.layout import credits, demo_notice, inject_css, run_page
 from territorial.ui.router import mark_routed
 
@@ -30,6 +30,8 @@ PAGES = [
     st.Page("pages/accessibilite.py", title="Accessibilité", url_path="accessibilite"),
 ]
 
+upload_guard.install()  # uploads: editor sessions only, bounded (issue 23.5)
+editor_role.check_proxies()  # the trusted proxies, logged once per process
 mark_routed()
 inject_css()
 atelier.apply_mode()  # ?mode=atelier: projection style on any page

@@ -177,7 +177,12 @@ def test_an_attempt_is_counted_when_it_starts():
 
 
 def _guard(clock: Clock, sleeps: list[float], **clients) -> LoginGuard:
-    return LoginGuard(clients=ClientThrottles(clock=clock, **clients), brake=Brake(clock=clock), sleep=sleeps.append)
+    return LoginGuard(
+        clients=ClientThrottles(clock=clock, **clients),
+        brake=Brake(clock=clock),
+        account=Throttle(free=access.ACCOUNT_FREE, cap=access.ACCOUNT_CAP, clock=clock),
+        sleep=sleeps.append,
+    )
 
 
 def test_a_client_locked_out_does_not_lock_out_another(cheap):
@@ -202,14 +207,14 @@ def test_a_client_locked_out_does_not_lock_out_another(cheap):
 def test_a_crowd_of_addresses_only_delays_the_right_password_briefly(cheap):
     clock, sleeps = Clock(), []
     guard = _guard(clock, sleeps, max_clients=100)
-    for i in range(3000):  # one wrong password from each of 3,000 addresses, five a second
+    for i in range(90):  # one wrong password from each of 90 addresses (the account's budget is 100)
         with pytest.raises(WrongPasswordError):
             guard.check("x", cheap, client=client_key(f"10.{i // 250}.{i % 250}.1"), session=Throttle(clock=clock))
         clock.now += 0.2
     sleeps.clear()
     guard.check(PASSWORD, cheap, client=client_key("198.51.100.20"), session=Throttle(clock=clock))
     assert sleeps == [guard.brake.max_delay] == [2.0]  # accepted after a short, bounded delay
-    assert len(guard.clients) <= 100  # the table does not grow with the addresses
+    assert len(guard.clients) <= 100
     clock.now += 901  # and the crowd is forgotten
     sleeps.clear()
     guard.check(PASSWORD, cheap, client=client_key("198.51.100.20"), session=Throttle(clock=clock))
@@ -268,7 +273,9 @@ def test_client_key_reads_every_forwarded_header():
 
 def test_trusted_proxies_setting(monkeypatch):
     monkeypatch.delenv(access.ENV_TRUSTED_PROXIES, raising=False)
-    assert trusted_proxies(None) == ()
+    assert [str(n) for n in trusted_proxies(None)] == ["127.0.0.1/32", "::1/128"]  # nginx on this machine
+    assert trusted_proxies("none") == ()
+    assert [str(n) for n in trusted_proxies("::ffff:10.0.0.5")] == ["10.0.0.5/32"]
     monkeypatch.setenv(access.ENV_TRUSTED_PROXIES, "10.0.0.5, 192.168.0.0/16 pas-une-adresse ::1")
     assert [str(n) for n in trusted_proxies(None)] == ["10.0.0.5/32", "192.168.0.0/16", "::1/128"]
     assert [str(n) for n in trusted_proxies(["172.16.0.1"])] == ["172.16.0.1/32"]  # the secret wins
@@ -309,3 +316,100 @@ def test_cli_refuses_a_short_password():
     assert done.returncode == 1
     assert done.stdout == ""
     assert "Mot de passe trop court : au moins 10 caractères." in done.stderr
+
+
+# --------------------------------------------------------------------------- issue 23, points 7 to 9
+
+
+def test_behind_nginx_on_an_ipv6_socket_visitors_keep_their_own_address(cheap):
+    """Issue 23.7: an instance listening on « :: » sees nginx as ::ffff:127.0.0.1; every visitor
+    shared that key, and six failures locked the editor out."""
+    trusted = trusted_proxies(None)
+    attacker = client_key("::ffff:127.0.0.1", {"X-Forwarded-For": "203.0.113.7"}, trusted=trusted)
+    editor = client_key("::ffff:127.0.0.1", {"X-Forwarded-For": "198.51.100.20"}, trusted=trusted)
+    assert (attacker, editor) == ("203.0.113.7", "198.51.100.20")
+    clock, sleeps = Clock(), []
+    guard = _guard(clock, sleeps)
+    for _ in range(12):
+        try:
+            guard.check("x", cheap, client=attacker, session=Throttle(clock=clock))
+        except (WrongPasswordError, TooManyAttemptsError):
+            pass
+    guard.check(PASSWORD, cheap, client=editor, session=Throttle(clock=clock))  # not locked out
+
+
+def test_a_proxy_header_from_an_untrusted_address_is_ignored_and_logged(caplog):
+    with caplog.at_level("WARNING", logger="territorial.storage.access"):
+        assert client_key("203.0.113.50", {"X-Forwarded-For": "10.9.9.9"}, trusted=trusted_proxies(None)) == (
+            "203.0.113.50"
+        )
+    assert any("n'est pas un mandataire de confiance" in r.getMessage() for r in caplog.records)
+
+
+def test_forged_addresses_are_bounded_by_the_account(cheap):
+    """Issue 23.8: an instance reached directly from the machine believes X-Forwarded-For; twelve
+    failures, each with another forged address, were never throttled. The account bounds them."""
+    clock, sleeps = Clock(), []
+    guard = _guard(clock, sleeps)
+    refused = 0
+    for i in range(130):  # a new forged address each time
+        forged = client_key(None, {"X-Forwarded-For": f"10.{i // 250}.{i % 250}.7"}, trusted=trusted_proxies(None))
+        try:
+            guard.check("x", cheap, client=forged, session=Throttle(clock=clock))
+        except TooManyAttemptsError:
+            refused += 1
+        except WrongPasswordError:
+            pass
+        clock.now += 0.5
+    assert refused > 0 and guard.account.failures > access.ACCOUNT_FREE
+    clock.now += access.ACCOUNT_CAP  # the editor waits 30 s at most
+    guard.check(PASSWORD, cheap, client=client_key("198.51.100.20"), session=Throttle(clock=clock))
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request, tmp_path):
+    import sqlalchemy as sa
+
+    from territorial.storage import throttles
+    from territorial.storage.store import make_engine
+
+    url = (
+        f"sqlite:///{tmp_path / 'programme.sqlite'}"
+        if request.param == "sqlite"
+        else request.getfixturevalue("postgres_database")
+    )
+    engine = make_engine(url)
+    throttles.throttles_metadata.drop_all(engine)
+    assert throttles.create_tables(engine)
+    yield engine
+    engine.dispose()
+    del sa
+
+
+def test_two_processes_share_one_budget(cheap, database):
+    """Issue 23.9: through nginx with two instances, an address had the budget of each."""
+    import functools
+
+    from territorial.storage.throttles import SharedThrottle
+
+    clock = Clock()
+    shared = functools.partial(SharedThrottle, database, clock=clock)
+    first, second = (LoginGuard(shared=shared, brake=Brake(clock=clock), sleep=lambda _s: None) for _ in range(2))
+    attacker = client_key("203.0.113.7")
+    outcomes = []
+    for i in range(8):  # alternating between the two instances, a new session each time
+        guard = (first, second)[i % 2]
+        try:
+            guard.check("x", cheap, client=attacker, session=Throttle(clock=clock))
+            outcomes.append("ok")
+        except WrongPasswordError:
+            outcomes.append("faux")
+        except TooManyAttemptsError:
+            outcomes.append("attendre")
+        clock.now += 1
+    assert outcomes == ["faux"] * 5 + ["faux", "attendre", "faux"]  # 2 s after the 6th, one budget
+    with pytest.raises(TooManyAttemptsError):
+        second.check(PASSWORD, cheap, client=attacker, session=Throttle(clock=clock))
+    first.check(PASSWORD, cheap, client=client_key("198.51.100.20"), session=Throttle(clock=clock))
+    clock.now += 901
+    second.check(PASSWORD, cheap, client=attacker, session=Throttle(clock=clock))  # forgotten after 15 min

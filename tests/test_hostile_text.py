@@ -124,3 +124,28 @@ def test_escape_markdown_leaves_nothing_live_and_reads_as_written(text) -> None:
     readable = text.replace("\t", " ").replace("\x00", "").replace("\x1b", "")
     assert shown(multi).replace("\u00a0", " ") == "\n".join(readable.splitlines())
     assert escape_markdown(text, limit=20) == escape_markdown(text[:20] + ("…" if len(text) > 20 else ""))
+
+
+@pytest.mark.usefixtures("fresh_view_caches")
+def test_bidi_controls_from_a_file_never_reach_the_screen(tmp_path, monkeypatch, folium_recorder) -> None:
+    """Issue 23.11: U+202E in a name from the programme file reversed the rest of the line."""
+    monkeypatch.setenv(store_module.ENV_DATA_DIR, str(tmp_path / "var"))
+    for cached in (data._store, data._version, data._programme_at):
+        cached.clear()
+    assert not open_page("pages/donnees.py").exception
+    store = Store.open()
+    table = store.get(1).table
+    frame = table.territories.set_index("code", drop=False)
+    frame.loc[LANGRES, "nom"] = "Pays \u202esergnaL ed\u202c \u2067x\u2069"
+    frame.loc[LANGRES, "notes"] = "Note \u2066isolée\u2069 \u200fici\u061c"
+    table.territories = frame.reset_index(drop=True)
+    store.save(table, author="a", comment="b", kind="edition", expected_parent=1)
+    try:
+        at = open_page("pages/fiche.py", territoire=LANGRES)
+        texts = " ".join(text for _, text in rendered(at))
+        assert "sergnaL ed" in texts and "isolée" in texts
+        assert not [c for c in texts if c in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"]
+    finally:
+        store.close()
+        for cached in (data._store, data._version, data._programme_at):
+            cached.clear()

@@ -141,3 +141,17 @@ def test_a_long_value_is_quoted_cut_with_an_ellipsis(folium_recorder) -> None:
     at = open_page("pages/atelier.py", etape="9" * 5000)
     (note,) = [w.value for w in at.warning if w.value.startswith("Adresse de la page")]
     assert f"«\u00a0{'9' * url_state.SHOWN}…\u00a0»" in note
+
+
+BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
+
+
+@pytest.mark.parametrize("page", PARAMS)
+@pytest.mark.usefixtures("fresh_view_caches")
+def test_bidi_controls_from_a_url_never_reach_the_screen(page, folium_recorder) -> None:
+    """Issue 23.11: a warning read « Vérifiez le lienPARIS reçu » (U+202E reversed the rest)."""
+    at = open_page(page, **dict.fromkeys(PARAMS[page], "lien\u202ePARIS\u2066x\u2069\u200f\u061c"))
+    assert not at.exception, [e.value for e in at.exception]
+    shown = " ".join(text for _, text in rendered(at)) + " ".join(str(t.value) for t in at.text_input)
+    assert "lien" in shown or page in ("pages/donnees.py", "pages/accessibilite.py", "pages/accueil.py")
+    assert not [c for c in shown if c in BIDI]

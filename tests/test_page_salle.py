@@ -218,7 +218,62 @@ def test_projector_without_the_editor_role_shows_but_does_not_drive(env, store) 
 
     home = open_page("pages/salle.py")
     assert not [b for b in home.button if b.label == "Ouvrir une salle"]
-    assert any(room.code in m for m in texts(home, "markdown"))  # the dated record
+
+
+def test_room_codes_and_answers_are_not_public(env, store, monkeypatch, password_hash) -> None:
+    """Issue 23.2: /salle without the role listed every room, its code and its answers' exports."""
+    monkeypatch.setenv(access.ENV_HASH, password_hash)
+    room, closed = store.open_room(), store.open_room()
+    store.answer(
+        closed.code, new_token(), Territory(LYON, "epci", "Métropole de Lyon", "S4"), question=LEVELS, levels=LEVELS_A
+    )
+    store.close_room(closed.code)
+    home = open_page("pages/salle.py")
+    page = " ".join(texts(home, "markdown") + texts(home, "caption") + [h.value for h in home.html])
+    assert room.code not in page and closed.code not in page
+    assert not home.get("download_button") and "Salles des ateliers" not in texts(home, "subheader")
+    projector = open_page("pages/salle.py", salle=closed.code)  # the code was given: results, no export
+    assert projector.metric[0].value == "1" and not projector.get("download_button")
+
+    home.text_input[0].input(PASSWORD)
+    run(next(b for b in home.button if b.label == "Se connecter").click())
+    shown = " ".join(texts(home, "markdown"))
+    assert room.code in shown and closed.code in shown  # the facilitator's dated records
+    assert len(home.get("download_button")) == 4
+
+
+def test_guessing_room_codes_is_limited(env, store) -> None:
+    room = store.open_room()
+    at = participant(salle="ZZZZZZ")
+    for i in range(9):
+        at.query_params["salle"] = f"ZZZZ{'ABCDEFGHJK'[i]}2"
+        run(at)
+    assert any("Aucune salle" in e for e in texts(at, "error"))
+    at.query_params["salle"] = room.code  # the 11th try, from the same session: refused, even right
+    run(at)
+    assert any("Trop de codes de salle inconnus" in e for e in texts(at, "error"))
+    assert texts(at, "title") == ["Salle indisponible"]
+    projector = open_page("pages/salle.py", salle="ZZZZZY")  # the projector counts too
+    assert texts(projector, "title") == ["Salle introuvable"]
+
+
+def test_fresh_sessions_from_one_address_are_bounded_and_removable(env, store, monkeypatch, password_hash) -> None:
+    """Issue 23.1: one client opening a fresh session per forged participant."""
+    monkeypatch.setattr(rooms_module, "LIMITS", rooms_module.Limits(interval=0, joins_per_client_minute=3, burst=3))
+    monkeypatch.setenv(access.ENV_HASH, password_hash)
+    room = store.open_room()
+    for _ in range(3):
+        answer_levels(participant(salle=room.code), LYON, LEVELS_A)
+    fourth = answer_levels(participant(salle=room.code), LYON, LEVELS_A)
+    assert any("nouveaux participants depuis ce réseau dans la dernière minute" in e for e in texts(fourth, "error"))
+    assert len(store.answers(room)) == 3
+
+    at = open_page("pages/salle.py", salle=room.code)
+    next(t for t in at.text_input).input(PASSWORD)
+    run(next(b for b in at.button if b.label == "Se connecter").click())
+    assert any("3 nouveaux participants depuis un même réseau" in m for m in texts(at, "markdown"))
+    run(next(b for b in at.button if b.label == "Retirer ces 3").click())
+    assert store.answers(room).empty and at.metric[0].value == "0"
 
 
 def test_facilitator_opens_and_drives_a_room(env, store, monkeypatch, password_hash) -> None:
@@ -356,3 +411,13 @@ def test_the_projected_salle_leads_back_to_the_other_pages(env, store, with_room
     at = open_page("pages/salle.py", **params)
     assert _page_links(at)[:4] == ["Vue d'ensemble", "Carte", "Atelier", "Données"]
     assert any('[data-testid="stSidebar"]' in s.value and "display: none" in s.value for s in at.html)
+
+
+def test_a_wrong_password_is_cleared_from_the_field(env, store, monkeypatch, password_hash) -> None:
+    """Issue 23.12: the typed password stayed in the login field after a failed attempt."""
+    monkeypatch.setenv(access.ENV_HASH, password_hash)
+    at = open_page("pages/salle.py")
+    at.text_input[0].input("mauvais mot de passe")
+    run(next(b for b in at.button if b.label == "Se connecter").click())
+    assert any("Mot de passe incorrect" in e for e in texts(at, "error"))
+    assert at.text_input[0].value == ""

@@ -72,3 +72,37 @@ def test_streamlit_still_has_the_pages_directory_switch() -> None:
     assert "PagesManager.uses_pages_directory = Path(" in source and '"pages"' in source, (
         "Streamlit changed how it detects the legacy pages/ folder: re-check territorial/ui/router.py."
     )
+
+
+def test_streamlit_upload_store_still_has_what_the_upload_guard_wraps() -> None:
+    """territorial/ui/upload_guard.py wraps the process's upload store (issue 23.5)."""
+    from streamlit.runtime import Runtime
+    from streamlit.runtime.memory_uploaded_file_manager import MemoryUploadedFileManager
+    from streamlit.runtime.uploaded_file_manager import UploadedFileRec
+
+    from territorial.ui import upload_guard
+
+    assert isinstance(vars(Runtime).get("uploaded_file_mgr"), property)
+    manager = MemoryUploadedFileManager("/_stcore/upload_file")
+    upload_guard.guard(manager)
+    record = UploadedFileRec(file_id="f1", name="p.csv", type="text/csv", data=b"x" * 10)
+    try:
+        manager.add_file("visiteur", record)
+    except Exception as exc:  # noqa: BLE001 - the refusal is an HTTP 403
+        assert getattr(exc, "status_code", None) == 403
+    else:
+        raise AssertionError("an anonymous session's upload was accepted")
+    assert manager.get_files("visiteur", ["f1"]) == []
+    with upload_guard._lock:
+        upload_guard._allowed.add("editeur")
+    manager.add_file("editeur", record)
+    assert manager.get_files("editeur", ["f1"])[0].data == b"x" * 10
+    big = UploadedFileRec(file_id="f2", name="q.csv", type="text/csv", data=b"x" * upload_guard.SESSION_BYTES)
+    try:
+        manager.add_file("editeur", big)
+    except Exception as exc:  # noqa: BLE001
+        assert getattr(exc, "status_code", None) == 413
+    else:
+        raise AssertionError("a session held more than SESSION_BYTES")
+    manager.remove_session_files("editeur")  # the session ends: its files and permission go
+    assert manager.get_files("editeur", ["f1"]) == [] and not upload_guard.allowed("editeur")

@@ -231,3 +231,166 @@ def test_an_unreachable_database_is_a_french_error(tmp_path) -> None:
     (tmp_path / "x.sqlite").write_bytes(b"not a database" * 100)
     with pytest.raises(rooms_module.RoomUnavailableError, match="momentanément inaccessibles"):
         opened.rooms()
+
+
+# --------------------------------------------------------------------------- hostile participants
+
+
+def join(store, code: str, *, client: str = "198.51.100.1", session: str | None = None, token: str | None = None):
+    """One forged participant, as a script opening a fresh websocket per participant would be."""
+    token = token or new_token()
+    store.answer(code, token, LYON, question=LEVELS, levels=LEVELS_A, client=client, session=session or new_token())
+    return token
+
+
+def test_one_network_cannot_fill_the_room_but_sixty_people_behind_one_nat_join(url, clock) -> None:
+    """Issue 23.1: 299 forged participants from one address in 24 s; now 60 a minute, 150 at most."""
+    opened = RoomStore.open(url, clock=clock)
+    room = opened.open_room()
+    admitted = refused = 0
+    for _ in range(100):  # a burst of fresh sessions from one address, within a few seconds
+        try:
+            join(opened, room.code, client="203.0.113.7")
+            admitted += 1
+        except RoomError as exc:
+            assert "nouveaux participants depuis ce réseau dans la dernière minute" in str(exc)
+            refused += 1
+        clock.tick(0.2)
+    assert (admitted, refused) == (60, 40)  # a room of 60 on one Wi-Fi: everyone is in
+    join(opened, room.code, client="192.0.2.44")  # another network is not held back
+    for _ in range(5):
+        clock.tick(61)
+        for _ in range(60):
+            try:
+                join(opened, room.code, client="203.0.113.7")
+            except RoomError as exc:
+                assert "Trop de participants depuis cet appareil ou ce réseau" in str(exc)
+    assert opened.participants(room) == 150 + 1  # one address: half the room at most
+    for i in range(149):
+        join(opened, room.code, client=f"10.1.{i}.9")
+    with pytest.raises(RoomError, match="La salle est complète : 300 participants au plus"):
+        join(opened, room.code, client="10.2.0.1")
+    opened.engine.dispose()
+
+
+def test_one_browser_session_brings_few_participants(store) -> None:
+    room = store.open_room()
+    session = new_token()
+    for _ in range(2):
+        join(store, room.code, session=session)
+    bigger = RoomStore(store.engine, clock=store.clock, create=False)
+    for _ in range(1):
+        join(bigger, room.code, session=session)
+    with pytest.raises(RoomError, match="complète|Trop de participants"):
+        join(bigger, room.code, session=session)
+
+
+def test_a_reset_frees_the_room(store) -> None:
+    room = store.open_room()
+    for i in range(3):
+        join(store, room.code, client=f"10.0.0.{i}")
+    with pytest.raises(RoomError, match="complète"):
+        join(store, room.code, client="10.0.0.9")
+    room = store.reset(room.code)
+    assert store.participants(room) == 0
+    for i in range(3):
+        join(store, room.code, client=f"10.0.1.{i}")
+    assert len(store.answers(room, current_round=False)) == 6  # the first round stays in the export
+
+
+def test_the_facilitator_sees_and_removes_a_burst(url, clock) -> None:
+    opened = RoomStore.open(url, clock=clock)
+    room = opened.open_room()
+    honest = [join(opened, room.code, client=f"10.0.0.{i}") for i in range(5)]
+    clock.tick(60)
+    forged = [join(opened, room.code, client="203.0.113.7") for _ in range(30)]
+    (burst,) = opened.bursts(room)
+    assert set(burst.participants) == set(forged) and burst.network == 6
+    assert opened.remove_participants(room.code, burst.participants) == 30
+    assert opened.participants(room) == 5 and len(opened.snapshot(room.code)[1]) == 5
+    assert set(opened.snapshot(room.code)[1]["participant"]) == set(honest)
+    clock.tick(5)
+    with pytest.raises(RoomError, match="retiré cette participation"):
+        join(opened, room.code, client="203.0.113.7", token=forged[0])
+    assert opened.bursts(room) == []
+    opened.engine.dispose()
+
+
+def test_wrong_codes_are_limited_per_network_and_session_across_processes(url, store, clock) -> None:
+    """Issue 23.2: 76 guesses a second; now 10 unknown codes per session, 30 per network, in 10 min."""
+    room = store.open_room()
+    other = RoomStore.open(url, clock=clock)  # a second server process
+    session = new_token()
+    for i in range(10):
+        with pytest.raises(RoomNotFoundError):
+            (store if i % 2 else other).lookup(f"ZZZZ{CODE_PAIRS[i]}", client="203.0.113.7", session=session)
+    with pytest.raises(rooms_module.TooManyGuessesError, match="Trop de codes de salle inconnus"):
+        store.lookup(room.code, client="203.0.113.7", session=session)  # even the right one
+    for i in range(20):  # new sessions from the same network
+        with pytest.raises(RoomNotFoundError):
+            other.lookup(f"YYYY{CODE_PAIRS[i]}", client="203.0.113.7", session=new_token())
+    with pytest.raises(rooms_module.TooManyGuessesError):
+        other.lookup(room.code, client="203.0.113.7", session=new_token())
+    assert other.lookup(room.code, client="192.0.2.1", session=new_token()) == room  # another network
+    clock.tick(store.limits.guess_window.total_seconds() + 1)
+    assert store.joinable(room.code, client="203.0.113.7", session=session) == room
+    other.engine.dispose()
+
+
+CODE_PAIRS = [a + b for a in "ABCDE" for b in "23456"]
+
+
+def test_limits_hold_under_concurrent_joins_and_openings(url, clock) -> None:
+    """Issue 23.3: 302 participants for 300 and 21 rooms for 20 on PostgreSQL; checked in the transaction."""
+    import threading
+
+    opened = RoomStore.open(url, clock=clock)
+    room = opened.open_room()
+    for i in range(270):
+        join(opened, room.code, client=f"10.3.{i}.1")
+    outcomes: list[str] = []
+    start = threading.Barrier(60)
+
+    def one(i: int) -> None:
+        start.wait()
+        try:
+            join(opened, room.code, client=f"10.4.{i}.1")
+            outcomes.append("in")
+        except RoomError as exc:
+            outcomes.append(str(exc)[:25])
+
+    threads = [threading.Thread(target=one, args=(i,)) for i in range(60)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    assert outcomes.count("in") == 30 and opened.participants(room) == 300
+    assert len(opened.snapshot(room.code)[1]) == 300
+
+    rooms_at_once = RoomStore(opened.engine, clock=clock, limits=Limits(open_rooms=5), create=False)
+    gate = threading.Barrier(12)
+    made: list[str] = []
+
+    def open_one() -> None:
+        gate.wait()
+        try:
+            made.append(rooms_at_once.open_room().code)
+        except RoomError:
+            pass
+
+    threads = [threading.Thread(target=open_one) for _ in range(12)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    assert len(made) == 4  # 1 already open + 4 = 5
+    opened.engine.dispose()
+
+
+def test_a_participant_name_loses_its_bidi_controls(store) -> None:
+    room = store.open_room()
+    token = new_token()
+    store.answer(
+        room.code, token, Territory(None, "autre", "Ville\u202e enidroc\u2066", "S1"), question=LEVELS, levels=LEVELS_A
+    )
+    assert store.last_territory(store.get(room.code), token).name == "Ville enidroc"

@@ -77,9 +77,21 @@ def fr_pct(share: float, digits: int = 0) -> str:
     return f"{fr_float(100 * share, digits)}\u00a0%"
 
 
+#: Bidirectional-text controls: shown raw, « PARIS\u202e » reverses what follows it on the
+#: screen (a warning read « Vérifiez le lienPARIS reçu »). Text from a URL, a file or a
+#: participant never carries them to the screen: they are removed before display.
+BIDI_CONTROLS = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+_BIDI = re.compile(f"[{BIDI_CONTROLS}]")
+
+
+def strip_bidi(text: object) -> str:
+    """``text`` without bidirectional-text controls (U+202E, U+2066–2069, U+200E/F, U+061C…)."""
+    return _BIDI.sub("", "" if text is None else str(text))
+
+
 def escape_html(text: object) -> str:
-    """Escape any data text before it goes into HTML (tooltips, legends, cards)."""
-    return html.escape("" if text is None else str(text), quote=True)
+    """Escape any data text before it goes into HTML (tooltips, legends, cards); no bidi control."""
+    return html.escape(strip_bidi(text), quote=True)
 
 
 #: Every ASCII character Markdown (CommonMark, GFM, Streamlit's directives, KaTeX) gives a
@@ -91,7 +103,7 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=])")
 #: joiner after ``@``, inside ``://`` and after ``www`` does (checked in Chromium).
 WORD_JOINER = "\u2060"
 _AUTOLINK = re.compile(r"(@|:(?=//)|(?i:www)(?=\.))")
-_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+_CONTROL = re.compile(f"[\x00-\x08\x0e-\x1f\x7f-\x9f{BIDI_CONTROLS}]")
 _LEADING_BLANKS = re.compile(r"^[ \t]+")
 ELLIPSIS = "…"
 

@@ -69,6 +69,14 @@ def nginx_binary() -> str:
     return found
 
 
+BROTLI_SNIPPET = "/etc/nginx/snippets/territoires-brotli"
+
+
+def brotli_installed(modules: Path = Path("/etc/nginx/modules-enabled")) -> bool:
+    """Whether Debian's brotli module is enabled on this machine."""
+    return any(modules.glob("*brotli*"))
+
+
 def site_config(listen: int, ports: list[int], log_dir: Path, site: Path = SITE) -> str:
     """``deploy/nginx/territoires.conf`` listening on 127.0.0.1:``listen``, in front of ``ports``."""
     text = site.read_text(encoding="utf-8")
@@ -79,7 +87,10 @@ def site_config(listen: int, ports: list[int], log_dir: Path, site: Path = SITE)
     lines = "".join(f"{indent}server 127.0.0.1:{port} {limits};\n" for port in ports)
     text = _UPSTREAM_SERVER.sub("", text, count=len(servers) - 1)
     text = _UPSTREAM_SERVER.sub(lambda _m: lines, text, count=1)
+    # brotli as documented: its snippet is included when the module is installed here.
+    snippet = SITE.parent / "territoires-brotli" if brotli_installed() else log_dir / "sans-brotli"
     for old, new in (
+        (f"    include {BROTLI_SNIPPET}*.conf;\n", f"    include {snippet}*.conf;\n"),
         ("    listen 80;\n", f"    listen 127.0.0.1:{listen};\n"),
         (
             "    access_log /var/log/nginx/territoires.access.log;\n",

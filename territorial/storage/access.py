@@ -371,24 +371,51 @@ def check_password(
         throttle.success()
 
 
+#: Failures of the editor account from every address together: beyond 100 in 15 minutes,
+#: each failure locks every attempt for 2, 4 … seconds, 30 s at most. Addresses can be
+#: forged where the proxy cannot be told from a local client (issue 23.8): this bounds a
+#: brute force to about two guesses a minute; the editor may have to wait 30 s at a time.
+ACCOUNT_FREE, ACCOUNT_CAP = 100, 30.0
+ACCOUNT_KEY = "compte:editeur"
+
+
 class LoginGuard:
-    """The login throttling of a server: one throttle per client address, and the brake."""
+    """The login throttling of a server: per client address, for the account, and the brake.
+
+    ``shared(key, free=…, cap=…, fallback=…)``, when given, makes the throttle of a key kept
+    in the shared database (:mod:`territorial.storage.throttles`), so that N server processes
+    give an address, and the account, one budget; the process's own throttles are its fallback.
+    """
 
     def __init__(
         self,
         *,
         clients: ClientThrottles | None = None,
         brake: Brake | None = None,
+        account: Throttle | None = None,
+        shared: Callable[..., object] | None = None,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.clients = clients if clients is not None else ClientThrottles()
         self.brake = brake if brake is not None else Brake()
+        self.account = account if account is not None else Throttle(free=ACCOUNT_FREE, cap=ACCOUNT_CAP)
+        self.shared = shared
         self.sleep = sleep
 
+    def throttles(self, client: str) -> tuple:
+        """The address's throttle and the account's (shared between processes when possible)."""
+        local = self.clients.get(client)
+        if self.shared is None:
+            return (local, self.account)
+        return (
+            self.shared(f"adresse:{client}", free=local.free, cap=local.cap, fallback=local),
+            self.shared(ACCOUNT_KEY, free=self.account.free, cap=self.account.cap, fallback=self.account),
+        )
+
     def check(self, password: str, encoded: str | None, *, client: str, session: Throttle) -> None:
-        """:func:`check_password` with this session's throttle and the client's."""
+        """:func:`check_password` with this session's throttle, the client's and the account's."""
         check_password(
-            password, encoded, throttles=(session, self.clients.get(client)), brake=self.brake, sleep=self.sleep
+            password, encoded, throttles=(session, *self.throttles(client)), brake=self.brake, sleep=self.sleep
         )
 
 
@@ -402,20 +429,32 @@ LOOPBACK = "127.0.0.1"
 UNKNOWN_CLIENT = "inconnu"
 
 
+#: Without a setting: a proxy on this machine (deploy/: nginx in front of instances that
+#: listen on 127.0.0.1), whether the connection is seen as 127.0.0.1, ::1 or ::ffff:127.0.0.1.
+DEFAULT_PROXIES = "127.0.0.1 ::1"
+
+
 def trusted_proxies(value: object = None) -> tuple[_Network, ...]:
     """Parse the trusted proxies setting (addresses or networks, separated by commas or spaces).
 
     ``value`` is the secret ``trusted_proxies`` (a string or a list); when empty, the
-    environment variable ``TERRITORIAL_TRUSTED_PROXIES``. Invalid entries are
-    ignored (and logged).
+    environment variable ``TERRITORIAL_TRUSTED_PROXIES``; when both are empty,
+    :data:`DEFAULT_PROXIES` (``none`` trusts no proxy at all). Invalid entries are ignored
+    (and logged). IPv4-mapped IPv6 entries (``::ffff:10.0.0.5``) count as IPv4.
     """
     if not value:
-        value = os.environ.get(ENV_TRUSTED_PROXIES, "")
+        value = os.environ.get(ENV_TRUSTED_PROXIES, "").strip() or DEFAULT_PROXIES
+    if isinstance(value, str) and value.strip().lower() in ("none", "aucun"):
+        return ()
     items = value if isinstance(value, list | tuple) else str(value).replace(",", " ").split()
     networks = []
     for item in items:
         try:
-            networks.append(ipaddress.ip_network(str(item).strip(), strict=False))
+            network = ipaddress.ip_network(str(item).strip(), strict=False)
+            if isinstance(network, ipaddress.IPv6Network) and network.network_address.ipv4_mapped is not None:
+                mapped = network.network_address.ipv4_mapped
+                network = ipaddress.ip_network(f"{mapped}/{max(0, network.prefixlen - 96)}", strict=False)
+            networks.append(network)
         except ValueError:
             log.warning("Mandataire de confiance ignoré (adresse ou réseau invalide) : %r", item)
     return tuple(networks)
@@ -463,11 +502,15 @@ def client_key(
     def is_trusted(candidate: _Address) -> bool:
         return any(candidate.version == net.version and candidate in net for net in trusted)
 
-    if is_trusted(address) and headers:
+    values: list[str] = []
+    if headers:
         if hasattr(headers, "get_all"):  # st.context.headers: the header may be repeated
             values = headers.get_all("X-Forwarded-For")
         else:
             values = [v for k, v in headers.items() if k.lower() == "x-forwarded-for"]
+    if values and not is_trusted(address):
+        _untrusted_header(_key(address))
+    if is_trusted(address) and values:
         for hop in reversed([h for h in ",".join(values).split(",") if h.strip()]):
             hop_address = _address(hop)
             if hop_address is None:
@@ -476,6 +519,35 @@ def client_key(
             if not is_trusted(hop_address):
                 break
     return _key(address)
+
+
+_warned: OrderedDict[str, None] = OrderedDict()
+_warned_lock = threading.Lock()
+
+
+def _untrusted_header(peer: str) -> None:
+    """Log, once per address (4 096 at most), a proxy header from a peer that is not trusted."""
+    with _warned_lock:
+        if peer in _warned:
+            return
+        _warned[peer] = None
+        while len(_warned) > 4096:
+            _warned.popitem(last=False)
+    log.warning(
+        "En-tête X-Forwarded-For reçu de %s, qui n'est pas un mandataire de confiance : il est ignoré. "
+        "Si c'est votre mandataire (nginx…), déclarez-le dans %s (ou le secret %s).",
+        peer,
+        ENV_TRUSTED_PROXIES,
+        TRUSTED_PROXIES_SECRET,
+    )
+
+
+def describe_proxies(networks: tuple[_Network, ...]) -> str:
+    """The setting in effect, in French, for the log at start."""
+    if not networks:
+        return "Aucun mandataire de confiance : l'en-tête X-Forwarded-For est toujours ignoré."
+    listed = ", ".join(str(n) for n in networks)
+    return f"Mandataires de confiance : {listed} (l'adresse du visiteur est lue dans X-Forwarded-For derrière eux)."
 
 
 # --------------------------------------------------------------------------- CLI

@@ -19,13 +19,24 @@ created here; the programme's own tables are left alone):
     the answer (levels as JSON lever → level, or the priority lever), first_at, updated_at,
     changes. Changing an answer updates the row: one current answer per participant.
 
-Limits (:class:`Limits`, each refusal a French message): room size (distinct participants),
+``room_joins``
+    one row per participant and round: when they first answered, from which network (a tag:
+    a hash of the client address and of the room, never the address itself) and which browser
+    session (hashed too). The room's size, the arrivals per network and per session are counted
+    here, in the transaction that admits a participant (the room's row locked on PostgreSQL,
+    ``BEGIN IMMEDIATE`` on SQLite): two processes cannot both admit the 300th participant.
+``room_guesses``
+    unknown room codes tried, per network and per session (hashed), kept :attr:`Limits.guess_window`.
+
+Limits (:class:`Limits`, each refusal a French message): room size (distinct participants of the
+current round), new participants per network per minute and per round, per browser session,
 minimum seconds between two answers of a participant, changes per question, text length, the
-room's lifetime, open rooms at once. Times are UTC.
+room's lifetime, open rooms at once, unknown codes tried. Times are UTC.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import re
@@ -40,7 +51,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
-from territorial.core.fmt import fr_int
+from territorial.core.fmt import fr_int, strip_bidi
 from territorial.storage.store import make_engine
 
 log = logging.getLogger(__name__)
@@ -72,6 +83,19 @@ class Limits:
     name_length: int = 80  # the name of an « autre territoire »
     lifetime: timedelta = timedelta(hours=4)
     open_rooms: int = 20
+    # New participants from one network (client address; a /64 for IPv6): a room of 60 people
+    # on one Wi-Fi, behind one public address, all join within a minute; one address never
+    # fills more than half the room. One browser session: a few tokens (a page reloaded without
+    # its ?jeton=), not one per rerun.
+    joins_per_client_minute: int = 60
+    joins_per_client: int = 150
+    joins_per_session: int = 3
+    # Arrivals from one network within one minute shown to the facilitator as a « burst ».
+    burst: int = 10
+    # Unknown room codes tried: per network and per browser session, in a sliding window.
+    guesses_per_client: int = 30
+    guesses_per_session: int = 10
+    guess_window: timedelta = timedelta(minutes=10)
 
 
 LIMITS = Limits()
@@ -87,6 +111,10 @@ class RoomNotFoundError(RoomError):
 
 class RoomClosedError(RoomError):
     pass
+
+
+class TooManyGuessesError(RoomError):
+    """Too many unknown room codes tried from this network or this session."""
 
 
 class RoomUnavailableError(RoomError):
@@ -192,6 +220,47 @@ room_answers = sa.Table(
     sa.UniqueConstraint("room_id", "question", "round", "participant", name="uq_room_answer"),
     sa.Index("ix_room_answers_room", "room_id", "question", "round"),
 )
+
+room_joins = sa.Table(
+    "room_joins",
+    rooms_metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("room_id", sa.Integer, sa.ForeignKey("rooms.id"), nullable=False),
+    sa.Column("round", sa.Integer, nullable=False),
+    sa.Column("participant", sa.String(64), nullable=False),
+    sa.Column("client", sa.String(32), nullable=False),
+    sa.Column("session", sa.String(32), nullable=False),
+    sa.Column("joined_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("removed", sa.Boolean, nullable=False, default=False),
+    sa.UniqueConstraint("room_id", "round", "participant", name="uq_room_join"),
+    sa.Index("ix_room_joins_client", "room_id", "round", "client", "joined_at"),
+)
+
+room_guesses = sa.Table(
+    "room_guesses",
+    rooms_metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("client", sa.String(32), nullable=False),
+    sa.Column("session", sa.String(32), nullable=False),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+    sa.Index("ix_room_guesses_client", "client", "at"),
+    sa.Index("ix_room_guesses_session", "session", "at"),
+)
+
+
+def tag(*parts: object) -> str:
+    """A short one-way tag of ``parts`` (an address, a session id): counted, never shown or kept in clear."""
+    return hashlib.sha256("\x1f".join(str(p) for p in parts).encode("utf-8")).hexdigest()[:32]
+
+
+@dataclass(frozen=True)
+class Burst:
+    """New participants from one network within one minute (shown to the facilitator)."""
+
+    network: int  # 1, 2 … in order of first arrival: the network's number in this round
+    minute: datetime
+    participants: tuple[str, ...]
+
 
 ANSWER_COLUMNS = [
     "question",
@@ -318,6 +387,8 @@ class RoomStore:
         """A new room, its first question open, results shown; a fresh unique code."""
         now = self.now()
         with self._connection(write=True) as conn:
+            if conn.dialect.name == "postgresql":  # two processes cannot both open the 21st room
+                conn.exec_driver_sql("LOCK TABLE rooms IN SHARE ROW EXCLUSIVE MODE")
             live = conn.execute(
                 sa.select(sa.func.count())
                 .select_from(rooms)
@@ -357,9 +428,47 @@ class RoomStore:
             raise RoomNotFoundError(not_found_text(normal))
         return _room(row)
 
-    def joinable(self, code: str) -> Room:
-        """The room, if participants may answer in it; a French refusal otherwise."""
-        room = self.get(code)
+    def lookup(self, code: str, *, client: str, session: str) -> Room:
+        """:meth:`get` for a visitor: unknown codes are counted, per network and per session.
+
+        Beyond :attr:`Limits.guesses_per_client` unknown codes from one network, or
+        :attr:`Limits.guesses_per_session` from one session, in :attr:`Limits.guess_window`,
+        no code is looked up any more (:class:`TooManyGuessesError`) until older tries expire.
+        The counts are in the database: every server process shares them.
+        """
+        now = self.now()
+        client_tag, session_tag = tag("salle", client), tag("salle", session)
+        since = now - self.limits.guess_window
+        with self._connection() as conn:
+            by_client, by_session = conn.execute(
+                sa.select(
+                    sa.func.count().filter(room_guesses.c.client == client_tag),
+                    sa.func.count().filter(room_guesses.c.session == session_tag),
+                ).where(
+                    room_guesses.c.at > since,
+                    (room_guesses.c.client == client_tag) | (room_guesses.c.session == session_tag),
+                )
+            ).one()
+        if by_client >= self.limits.guesses_per_client or by_session >= self.limits.guesses_per_session:
+            minutes = fr_int(self.limits.guess_window.total_seconds() // 60)
+            raise TooManyGuessesError(
+                "Trop de codes de salle inconnus essayés depuis cet appareil ou ce réseau : réessayez dans "
+                f"{minutes} minutes, avec le code affiché à l'écran de l'atelier."
+            )
+        try:
+            return self.get(code)
+        except RoomNotFoundError:
+            with self._connection(write=True) as conn:
+                conn.execute(sa.delete(room_guesses).where(room_guesses.c.at <= since))
+                conn.execute(sa.insert(room_guesses).values(client=client_tag, session=session_tag, at=now))
+            raise
+
+    def joinable(self, code: str, *, client: str | None = None, session: str = "") -> Room:
+        """The room, if participants may answer in it; a French refusal otherwise.
+
+        With ``client`` (a visitor's address), unknown codes are counted (:meth:`lookup`).
+        """
+        room = self.get(code) if client is None else self.lookup(code, client=client, session=session)
         now = self.now()
         if room.closed_at is not None:
             raise RoomClosedError(
@@ -420,7 +529,8 @@ class RoomStore:
         return self._update(code, require_open=False, results_visible=visible)
 
     def reset(self, code: str) -> Room:
-        """A new round: the counts start again from zero (earlier answers stay in the export)."""
+        """A new round: the counts start again from zero, the room is free again (earlier answers
+        stay in the export)."""
         room = self.get(code)
         return self._update(code, round=room.round + 1, question=QUESTIONS[0], question_open=True)
 
@@ -442,11 +552,15 @@ class RoomStore:
         question: int,
         levels: dict[str, int] | None = None,
         priority: str | None = None,
+        client: str = "",
+        session: str = "",
     ) -> Answer:
         """Save (or change) this participant's answer to the room's current question.
 
         ``question`` is the question the participant saw: if the facilitator has moved on
-        meanwhile, the answer is refused rather than counted for another question.
+        meanwhile, the answer is refused rather than counted for another question. ``client``
+        (the visitor's address) and ``session`` (the browser session) bound the new
+        participants one network or one session brings (:meth:`_join`).
         """
         if not valid_token(participant):
             raise RoomError("Identifiant de participant invalide : rechargez la page depuis le lien de la salle.")
@@ -487,6 +601,7 @@ class RoomStore:
         for attempt in range(2):  # a concurrent first answer (another tab, another process): update it
             try:
                 with self._connection(write=True) as conn:
+                    self._join(conn, room, participant, client=client, session=session, now=now)
                     row = conn.execute(sa.select(room_answers).where(key)).first()
                     if row is not None:
                         self._check_change(row, now)
@@ -494,7 +609,6 @@ class RoomStore:
                             sa.update(room_answers).where(key).values(**values, changes=room_answers.c.changes + 1)
                         )
                     else:
-                        self._check_size(conn, room, participant)
                         conn.execute(
                             sa.insert(room_answers).values(
                                 room_id=room.id,
@@ -515,7 +629,7 @@ class RoomStore:
         raise RoomUnavailableError()
 
     def _checked_territory(self, territory: Territory) -> Territory:
-        name = " ".join(str(territory.name or "").split())
+        name = " ".join(strip_bidi(territory.name).split())
         if territory.code is None:
             if len(name) > self.limits.name_length:
                 raise RoomError(
@@ -541,22 +655,123 @@ class RoomStore:
                 "pour une question. Votre dernière réponse est gardée."
             )
 
-    def _check_size(self, conn: Connection, room: Room, participant: str) -> None:
-        seen = conn.execute(
-            sa.select(sa.func.count(sa.distinct(room_answers.c.participant))).where(room_answers.c.room_id == room.id)
-        ).scalar_one()
-        if seen < self.limits.participants:
-            return
+    def _join(
+        self, conn: Connection, room: Room, participant: str, *, client: str, session: str, now: datetime
+    ) -> None:
+        """Admit ``participant`` to the room's current round, or refuse in French.
+
+        Runs in the answer's write transaction, the room's row locked (PostgreSQL; SQLite's
+        write transactions are serialised): the counts cannot race between processes.
+        """
+        conn.execute(sa.select(rooms.c.id).where(rooms.c.id == room.id).with_for_update())
+        here = (room_joins.c.room_id == room.id) & (room_joins.c.round == room.round)
         known = conn.execute(
-            sa.select(room_answers.c.id)
-            .where(room_answers.c.room_id == room.id, room_answers.c.participant == participant)
-            .limit(1)
+            sa.select(room_joins.c.removed).where(here, room_joins.c.participant == participant)
         ).first()
-        if known is None:
+        if known is not None:
+            if known.removed:
+                raise RoomError(
+                    "L'animateur a retiré cette participation de la salle. S'il s'agit d'une erreur, "
+                    "demandez-lui de remettre la salle à zéro."
+                )
+            return
+        client_tag, session_tag = tag(room.id, room.code, client), tag(room.id, session)
+        people, from_client, recent, from_session = conn.execute(
+            sa.select(
+                sa.func.count().filter(room_joins.c.removed.is_(False)),
+                sa.func.count().filter(room_joins.c.client == client_tag),
+                sa.func.count().filter(
+                    room_joins.c.client == client_tag, room_joins.c.joined_at > now - timedelta(minutes=1)
+                ),
+                sa.func.count().filter(room_joins.c.session == session_tag),
+            ).where(here)
+        ).one()
+        if people >= self.limits.participants:
             raise RoomError(
                 f"La salle est complète : {fr_int(self.limits.participants)} participants au plus. "
                 "Regardez les résultats à l'écran, ou répondez avec un voisin."
             )
+        if recent >= self.limits.joins_per_client_minute:
+            raise RoomError(
+                f"Déjà {fr_int(recent)} nouveaux participants depuis ce réseau dans la dernière minute : "
+                "attendez une minute, puis renvoyez votre réponse (elle n'a pas été enregistrée)."
+            )
+        if from_client >= self.limits.joins_per_client or (session and from_session >= self.limits.joins_per_session):
+            raise RoomError(
+                "Trop de participants depuis cet appareil ou ce réseau dans cette salle : votre réponse n'a pas "
+                "été enregistrée. Demandez à l'animateur."
+            )
+        conn.execute(
+            sa.insert(room_joins).values(
+                room_id=room.id,
+                round=room.round,
+                participant=participant,
+                client=client_tag,
+                session=session_tag,
+                joined_at=now,
+                removed=False,
+            )
+        )
+
+    def participants(self, room: Room) -> int:
+        """Participants admitted to the room's current round (removed ones excepted)."""
+        with self._connection() as conn:
+            return conn.execute(
+                sa.select(sa.func.count()).where(
+                    room_joins.c.room_id == room.id, room_joins.c.round == room.round, room_joins.c.removed.is_(False)
+                )
+            ).scalar_one()
+
+    def bursts(self, room: Room) -> list[Burst]:
+        """Arrivals of at least :attr:`Limits.burst` new participants from one network within one
+        minute, in the current round, the largest first (what the facilitator may remove)."""
+        with self._connection() as conn:
+            rows = conn.execute(
+                sa.select(room_joins.c.participant, room_joins.c.client, room_joins.c.joined_at)
+                .where(
+                    room_joins.c.room_id == room.id, room_joins.c.round == room.round, room_joins.c.removed.is_(False)
+                )
+                .order_by(room_joins.c.joined_at, room_joins.c.id)
+            ).all()
+        networks: dict[str, int] = {}
+        groups: dict[tuple[str, datetime], list[str]] = {}
+        for participant, client, joined in rows:
+            networks.setdefault(client, len(networks) + 1)
+            minute = _utc(joined).replace(second=0, microsecond=0)
+            groups.setdefault((client, minute), []).append(participant)
+        found = [
+            Burst(networks[client], minute, tuple(people))
+            for (client, minute), people in groups.items()
+            if len(people) >= self.limits.burst
+        ]
+        return sorted(found, key=lambda b: (-len(b.participants), b.minute))
+
+    def remove_participants(self, code: str, participants: tuple[str, ...] | list[str]) -> int:
+        """Take these participants out of the current round: their answers of this round are
+        deleted, they cannot answer again in it, and their places are free. Returns how many."""
+        room = self.get(code)
+        chosen = list(participants)
+        if not chosen:
+            return 0
+        with self._connection(write=True) as conn:
+            removed = conn.execute(
+                sa.update(room_joins)
+                .where(
+                    room_joins.c.room_id == room.id,
+                    room_joins.c.round == room.round,
+                    room_joins.c.participant.in_(chosen),
+                    room_joins.c.removed.is_(False),
+                )
+                .values(removed=True)
+            ).rowcount
+            conn.execute(
+                sa.delete(room_answers).where(
+                    room_answers.c.room_id == room.id,
+                    room_answers.c.round == room.round,
+                    room_answers.c.participant.in_(chosen),
+                )
+            )
+        return int(removed)
 
     def participant_answer(self, room: Room, participant: str, *, question: int | None = None) -> Answer | None:
         """This participant's current answer to ``question`` (default: the current one), in this round."""
@@ -623,6 +838,7 @@ __all__ = [
     "PRIORITY",
     "QUESTIONS",
     "Answer",
+    "Burst",
     "Limits",
     "Room",
     "RoomClosedError",
@@ -631,7 +847,9 @@ __all__ = [
     "RoomStore",
     "RoomUnavailableError",
     "Territory",
+    "TooManyGuessesError",
     "new_token",
     "normalise_code",
+    "tag",
     "valid_token",
 ]

@@ -23,7 +23,7 @@ from territorial.model.definition import DefinitionError, ProgrammeDefinition, p
 from territorial.model.definition_file import definition_data, definition_from_text, render_definition
 from territorial.model.programme import Programme
 from territorial.storage.store import StoredVersion
-from territorial.ui import data
+from territorial.ui import data, upload_guard
 from territorial.ui.editor import author_fields, bounded_table, save
 
 #: Session key of the definition checked and waiting for confirmation.
@@ -61,6 +61,7 @@ def show_definition_problems(problems: list[str], *, what: str) -> None:
 
 
 def _import(current: StoredVersion, definition: ProgrammeDefinition) -> None:
+    upload_guard.allow()  # an editor's uploader: this session may send a file
     uploaded = st.file_uploader(
         "Importer une définition (fichier TOML, au format de data/programme.toml)",
         type=["toml"],

@@ -26,7 +26,6 @@ from territorial.takeaways.workshop_pack import export_outlines, pack_filename, 
 from territorial.ui import data
 
 PDF, PNG, SVG, HTML, ZIP = "application/pdf", "image/png", "image/svg+xml", "text/html", "application/zip"
-_ZIP_STATE = "telechargements_zip_fiches"
 
 
 @shared()
@@ -158,12 +157,21 @@ def workshop_pack_button(
     )
 
 
+@shared(max_entries=1)
+def _fiches_zip(_programme: Programme, fingerprint: int, _reference: Reference, _progress: Any) -> bytes:
+    """The ZIP of every fiche of one programme version, built once per process and shared:
+    sessions asking at the same time wait for the first build (one build at a time)."""
+    return all_fiches_zip(_programme, reference=_reference, progress=_progress)
+
+
 def all_fiches_zip_button(programme: Programme, *, key: str = "zip_fiches") -> None:
-    """Prepare the fiches of every territory (progress bar), then offer the ZIP."""
+    """Prepare the fiches of every territory (progress bar), then offer the ZIP.
+
+    The ZIP is the same for everyone who sees this version: it is built once, kept for the
+    current version only, and not copied into each session."""
     n = len(programme.territories)
     token = programme.fingerprint
-    stored = st.session_state.get(_ZIP_STATE)
-    if not (stored and stored[0] == token):
+    if not _fiches_zip.has(programme, token, None, None):
         if not st.button(
             f"Préparer les fiches des {fr_int(n)} territoires (ZIP)",
             key=f"{key}_preparer",
@@ -171,18 +179,19 @@ def all_fiches_zip_button(programme: Programme, *, key: str = "zip_fiches") -> N
         ):
             return
         reference = data.reference()
-        bar = st.progress(0.0, text="Préparation des fiches…")
+        bar = st.progress(0.0, text="Préparation des fiches… (si quelqu'un d'autre les prépare déjà, on l'attend)")
 
         def progress(fraction: float, message: str) -> None:
             bar.progress(min(max(fraction, 0.0), 1.0), text=escape_markdown(message))
 
-        stored = (token, all_fiches_zip(programme, reference=reference, progress=progress))
-        st.session_state[_ZIP_STATE] = stored
+        content = _fiches_zip(programme, token, reference, progress)
         bar.empty()
-    size = fr_float(len(stored[1]) / 1e6, 1)
+    else:
+        content = _fiches_zip(programme, token, data.reference(), None)
+    size = fr_float(len(content) / 1e6, 1)
     st.download_button(
         f"Télécharger les {fr_int(n)} fiches (ZIP, {size} Mo)",
-        data=stored[1],
+        data=content,
         file_name="fiches-territoires.zip",
         mime=ZIP,
         on_click="ignore",

@@ -2,23 +2,54 @@
 
 from __future__ import annotations
 
+import functools
+
 import streamlit as st
 
 from territorial.core.memo import shared
-from territorial.storage import access
-from territorial.ui import data
+from territorial.storage import access, throttles
+from territorial.storage.store import StoreError
+from territorial.ui import data, upload_guard
 
 ROLE = "editeur_empreinte"
+_PASSWORD, _REFUSAL = "editeur_mot_de_passe", "editeur_refus"
 
 
 @shared()
+def _login_guard(key: str, _engine) -> access.LoginGuard:
+    if not throttles.create_tables(_engine):  # a read-only database: this process's counters
+        return access.LoginGuard()
+    return access.LoginGuard(shared=functools.partial(throttles.SharedThrottle, _engine))
+
+
 def login_guard() -> access.LoginGuard:
-    """Failures of every session of this process, per client address (a new tab does not reset them)."""
+    """Failures per client address and for the account (a new tab does not reset them), kept in
+    the programme's database: every server process shares them."""
+    try:
+        store = data.store()
+    except StoreError:
+        return _process_guard()
+    return _login_guard(f"{data.database_url() or ''}|{store.token}", store.engine)
+
+
+@shared()
+def _process_guard() -> access.LoginGuard:
     return access.LoginGuard()
+
+
+login_guard.clear = lambda: (_login_guard.clear(), _process_guard.clear())  # type: ignore[attr-defined]
 
 
 def _session_throttle() -> access.Throttle:
     return st.session_state.setdefault("editeur_tentatives", access.Throttle())
+
+
+@shared()
+def check_proxies() -> tuple:
+    """The trusted proxies setting, read and logged once per process (at its first page)."""
+    networks = access.trusted_proxies(data.secret(access.TRUSTED_PROXIES_SECRET))
+    access.log.warning(access.describe_proxies(networks))
+    return networks
 
 
 def client() -> str:
@@ -36,6 +67,19 @@ def is_editor() -> bool:
     """Whether this session is logged in with the password currently configured."""
     encoded = password_hash()
     return bool(encoded) and st.session_state.get(ROLE) == encoded
+
+
+def _login(encoded: str) -> None:
+    """The login button's callback (before the page runs): check, then empty the field, so that
+    a typed password never stays on screen after a failure."""
+    password = st.session_state.get(_PASSWORD) or ""
+    st.session_state[_PASSWORD] = ""
+    try:
+        login_guard().check(password, encoded, client=client(), session=_session_throttle())
+    except access.AccessError as exc:
+        st.session_state[_REFUSAL] = str(exc)
+    else:
+        st.session_state[ROLE] = encoded
 
 
 def editor_gate() -> bool:
@@ -57,20 +101,17 @@ def editor_gate() -> bool:
         left.success("Vous êtes connecté en éditeur : import, modification et restauration autorisés.")
         if right.button("Se déconnecter", key="editeur_deconnexion"):
             del st.session_state[ROLE]
+            upload_guard.revoke()
             st.rerun()
         return True
+    upload_guard.revoke()
     with st.form("editeur_connexion"):
         st.markdown(
             "**Mode éditeur** — l'import, la modification et la restauration demandent le mot de passe d'éditeur."
         )
-        password = st.text_input("Mot de passe d'éditeur", type="password")
-        submitted = st.form_submit_button("Se connecter")
-    if submitted:
-        try:
-            login_guard().check(password, encoded, client=client(), session=_session_throttle())
-        except access.AccessError as exc:
-            st.error(str(exc))
-        else:
-            st.session_state[ROLE] = encoded
-            st.rerun()
+        st.text_input("Mot de passe d'éditeur", type="password", key=_PASSWORD)
+        st.form_submit_button("Se connecter", on_click=_login, args=(encoded,))
+    refusal = st.session_state.pop(_REFUSAL, None)
+    if refusal:
+        st.error(refusal)
     return False

@@ -15,7 +15,7 @@ from territorial.model.problems import ProgrammeFileError
 from territorial.model.programme import resolve
 from territorial.storage import editing
 from territorial.storage.store import ConflictError, StoredVersion
-from territorial.ui import data, definition_editor, name_review
+from territorial.ui import data, definition_editor, name_review, upload_guard
 from territorial.ui.editor import author_fields, bounded_table, save, show_diff, show_problems, show_warnings
 
 PENDING = "donnees_import"
@@ -32,6 +32,7 @@ UPLOAD_HELP = (
 def import_section(current: StoredVersion) -> None:
     """Upload, validate, preview and confirm a programme file."""
     round_ = st.session_state.setdefault(UPLOAD_ROUND, 0)  # a new key empties the uploader after a save
+    upload_guard.allow()  # only a session shown this uploader (an editor's) may send a file
     uploaded = st.file_uploader(
         "Fichier du programme (CSV ou XLSX, 5 Mo au plus)",
         type=["csv", "xlsx", "txt"],

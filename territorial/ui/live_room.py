@@ -23,6 +23,7 @@ import folium
 import pandas as pd
 import segno
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from territorial.content import live_room
 from territorial.content.live_room import (
@@ -39,8 +40,8 @@ from territorial.core.memo import shared
 from territorial.model.programme import Programme
 from territorial.storage.rooms import (
     LEVELS,
-    PRIORITY,
     QUESTIONS,
+    Burst,
     Room,
     RoomError,
     RoomStore,
@@ -79,6 +80,12 @@ def rooms() -> RoomStore:
     except (RoomError, StoreError) as exc:
         st.error(str(exc))
         st.stop()
+
+
+def visitor() -> tuple[str, str]:
+    """This visitor's network (client address, see :func:`editor_role.client`) and browser session id."""
+    ctx = get_script_run_ctx()
+    return editor_role.client(), (ctx.session_id if ctx is not None else "")
 
 
 def local(when: datetime) -> str:
@@ -150,8 +157,9 @@ def participant_page(programme: Programme) -> None:
         st.caption(KEPT_TEXT)
         return
     store = rooms()
+    client, session = visitor()
     try:
-        room = store.joinable(code)
+        room = store.joinable(code, client=client, session=session)
     except RoomError as exc:
         st.title("Salle indisponible", anchor=False)
         st.error(escape_markdown(str(exc)))
@@ -271,19 +279,15 @@ def _answer_form(programme: Programme, store: RoomStore, room: Room, token: str,
         sent = st.form_submit_button(label, type="primary", use_container_width=True)
     if not sent:
         return
+    client, session = visitor()
     try:
         if room.question == LEVELS:
-            answer = store.answer(
-                room.code, token, territory, question=LEVELS, levels=live_room.checked_levels(programme, chosen)
-            )
+            given = {"levels": live_room.checked_levels(programme, chosen)}
         else:
-            answer = store.answer(
-                room.code,
-                token,
-                territory,
-                question=PRIORITY,
-                priority=live_room.checked_priority(programme, priority),
-            )
+            given = {"priority": live_room.checked_priority(programme, priority)}
+        answer = store.answer(
+            room.code, token, territory, question=room.question, client=client, session=session, **given
+        )
     except RoomError as exc:
         st.error(escape_markdown(str(exc)))
         return
@@ -378,15 +382,18 @@ def facilitator_page(programme: Programme) -> None:
     store = rooms()
     if editor_role.password_hash() is None or not editor_role.is_editor():
         st.markdown("**Ouvrir une salle est réservé à l'animateur** (rôle d'éditeur) :")
-    if editor_role.editor_gate():
-        if st.button("Ouvrir une salle", type="primary", key="salle_ouvrir"):
-            try:
-                room = store.open_room(opened_by="animateur", programme_version=data.current_version_id())
-            except RoomError as exc:
-                st.error(escape_markdown(str(exc)))
-            else:
-                url_state.sync({ROOM_PARAM: room.code})
-                st.rerun()
+    if not editor_role.editor_gate():
+        # Room codes are given by the facilitator, never listed: without the role, no record, no export.
+        st.markdown("Participant ? Ouvrez l'adresse ou le QR code affichés à l'écran de l'atelier.")
+        return
+    if st.button("Ouvrir une salle", type="primary", key="salle_ouvrir"):
+        try:
+            room = store.open_room(opened_by="animateur", programme_version=data.current_version_id())
+        except RoomError as exc:
+            st.error(escape_markdown(str(exc)))
+        else:
+            url_state.sync({ROOM_PARAM: room.code})
+            st.rerun()
     records(programme, store)
 
 
@@ -436,8 +443,10 @@ def projector(programme: Programme, code: str) -> None:
     """One room on the projector: code, QR code, controls (facilitator), live results."""
     st.html(f"<style>{PROJECTOR_CSS}</style>")
     store = rooms()
+    editor = bool(editor_role.password_hash()) and editor_role.is_editor()
+    client, session = visitor()
     try:
-        room = store.get(code)
+        room = store.get(code) if editor else store.lookup(code, client=client, session=session)
     except RoomError as exc:
         st.title("Salle introuvable", anchor=False)
         st.error(escape_markdown(str(exc)))
@@ -461,15 +470,16 @@ def projector(programme: Programme, code: str) -> None:
         st.caption(escape_markdown(f"Adresse : {where.source}."))
         if not where.reachable:
             st.warning(escape_markdown(where.source[0].upper() + where.source[1:] + "."))
-    if editor_role.password_hash() and editor_role.is_editor():
+    if editor:
         controls(store, room)
     else:
         with st.expander("Commandes de l'animateur (rôle d'éditeur)"):
             editor_role.editor_gate()
     if not room.is_open(now):
         st.info(f"Salle {room.status(now)} : les réponses ne sont plus acceptées. Ses résultats restent ici.")
-        export_buttons(programme, store, room)
-        if room.closed_at is not None and editor_role.password_hash() and editor_role.is_editor():
+        if editor:  # the answers' exports are the facilitator's
+            export_buttons(programme, store, room)
+        if room.closed_at is not None and editor:
             room_proposal.proposal_section(programme, store, room)
     live(programme, room.code)
 
@@ -553,6 +563,37 @@ def controls(store: RoomStore, room: Room) -> None:
     error = st.session_state.pop("salle_erreur", None)
     if error:
         st.error(escape_markdown(error))
+    bursts(store, room)
+
+
+def _burst_text(burst: Burst) -> str:
+    return (
+        f"{plural(len(burst.participants), 'nouveau participant', 'nouveaux participants')} depuis un même réseau "
+        f"(réseau n° {burst.network}) dans la minute de {burst.minute.astimezone(PARIS):%H h %M}"
+    )
+
+
+def bursts(store: RoomStore, room: Room) -> None:
+    """Arrivals en masse from one network: the facilitator may take them out of the round."""
+    found = store.bursts(room)
+    if not found:
+        return
+    with st.expander(f"Arrivées groupées : {plural(len(found), 'groupe')} à vérifier", expanded=True):
+        st.caption(
+            "Un même réseau (le Wi-Fi de la salle, par exemple) peut légitimement amener beaucoup de participants. "
+            "Retirez un groupe seulement s'il ne correspond à personne dans la salle : ses réponses de cette "
+            "manche sont effacées et ses places libérées."
+        )
+        for i, burst in enumerate(found[:5]):
+            text, button = st.columns([3, 1], vertical_alignment="center")
+            text.markdown(_burst_text(burst))
+            button.button(
+                f"Retirer ces {fr_int(len(burst.participants))}",
+                key=f"salle_retirer_{i}",
+                on_click=_act,
+                args=(store.remove_participants, room.code, burst.participants),
+                use_container_width=True,
+            )
 
 
 @shared(max_entries=16)

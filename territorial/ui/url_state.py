@@ -25,7 +25,7 @@ from collections.abc import Callable, Collection, Iterable, Mapping
 import streamlit as st
 
 from territorial.core.codes import parse_code
-from territorial.core.fmt import fr_date, fr_int, quoted
+from territorial.core.fmt import fr_date, fr_int, quoted, strip_bidi
 
 #: Longest value quoted in a message, and how many values a message quotes.
 SHOWN = 40
@@ -145,7 +145,7 @@ def day(param: str, *, low: dt.date, high: dt.date) -> tuple[dt.date | None, str
 
 def text(param: str, *, max_length: int = 100) -> tuple[str, str | None]:
     """Free text (a search), at most ``max_length`` characters; longer is cut, with a message."""
-    value = raw(param) or ""
+    value = strip_bidi(raw(param))  # never shown reversed (U+202E…)
     if len(value) <= max_length:
         return value, None
     return value[:max_length], message(

@@ -1,0 +1,113 @@
+"""What nginx (deploy/nginx/territoires.conf) answers an outsider: security headers, no version,
+only the app's paths, no metrics; the app and its offline Leaflet work under its CSP in Chromium
+(issue 23.10); the site loads with and without the brotli module (issue 22.17)."""
+
+from __future__ import annotations
+
+import subprocess
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, expect
+
+from territorial.harness import stack as stack_module
+from territorial.harness.chromium import MAP_IFRAME, local_only
+from territorial.harness.stack import Stack
+
+from .conftest import ARTIFACTS
+
+WAIT_MS = 60_000
+
+
+@pytest.fixture(scope="module")
+def stack() -> Iterator[Stack]:
+    with Stack(instances=1) as running:
+        yield running
+
+
+def fetch(url: str) -> tuple[int, dict[str, str], str]:
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    opener = urllib.request.build_opener(NoRedirect)
+    try:
+        with opener.open(url, timeout=20) as response:
+            return response.status, dict(response.headers), response.read().decode("utf-8", "replace")
+    except urllib.error.HTTPError as exc:
+        return exc.code, dict(exc.headers), exc.read().decode("utf-8", "replace")
+
+
+def test_security_headers_and_no_version(stack: Stack) -> None:
+    for path in ("/", "/_stcore/health", "/static/js/" + "x.js", "/_stcore/stream"):
+        _, headers, _ = fetch(f"{stack.url}{path}")
+        assert headers.get("Server") == "nginx", (path, headers.get("Server"))  # no « nginx/1.22.1 »
+        csp = headers.get("Content-Security-Policy", "")
+        assert "default-src 'self'" in csp and "frame-ancestors 'self'" in csp and "object-src 'none'" in csp, path
+        assert headers.get("X-Content-Type-Options") == "nosniff", path
+        assert headers.get("X-Frame-Options") == "SAMEORIGIN", path
+        assert headers.get("Referrer-Policy") == "same-origin", path
+        assert "Strict-Transport-Security" not in headers  # HTTP here: HSTS only over HTTPS
+
+
+def test_only_the_app_answers(stack: Stack) -> None:
+    root = stack.url.rsplit("/", 1)[0]
+    status, headers, _ = fetch(f"{root}/")
+    assert status == 301 and headers["Location"].endswith("/territoires/")
+    for path in ("/index.html", "/nginx_status", "/autre/chose"):
+        status, _, body = fetch(f"{root}{path}")
+        assert status == 404 and "Welcome to nginx" not in body and "1.22" not in body, path
+    status, _, body = fetch(f"{stack.url}/_stcore/metrics")
+    assert status == 404 and "session" not in body.lower()
+    direct, _, _ = fetch(f"{stack.instances[0].url}/_stcore/metrics")  # on the machine itself
+    assert direct == 200
+
+
+def test_the_app_and_its_offline_map_work_under_the_csp(stack: Stack, browser: Browser) -> None:
+    external: list[str] = []
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR")
+    context.set_default_timeout(WAIT_MS)
+    context.route("**/*", local_only(external))
+    page = context.new_page()
+    violations: list[str] = []
+    page.on(
+        "console",
+        lambda m: violations.append(m.text) if "Content Security Policy" in m.text or "Refused to" in m.text else None,
+    )
+    page.goto(f"{stack.url}/")
+    expect(page.frame_locator(MAP_IFRAME).first.locator("path.territoire")).to_have_count(81, timeout=WAIT_MS)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "deploy_csp_overview.png"))
+    page.goto(f"{stack.url}/segments")  # Vega charts evaluate their expressions
+    expect(page.locator("canvas, svg.marks").first).to_be_visible(timeout=WAIT_MS)
+    page.goto(f"{stack.url}/carte")  # the clickable map: a component iframe
+    expect(page.frame_locator(MAP_IFRAME).first.locator("path.territoire").first).to_be_visible(timeout=WAIT_MS)
+    page.screenshot(path=str(ARTIFACTS / "deploy_csp_carte.png"))
+    context.close()
+    assert violations == [] and external == []
+
+
+def test_the_site_loads_without_the_brotli_module(tmp_path: Path) -> None:
+    """Issue 22.17: « brotli si le module est installé, gzip sinon » — nginx refused the file without it."""
+    site = tmp_path / "territoires.conf"
+    text = stack_module.SITE.read_text(encoding="utf-8")
+    site.write_text(text.replace("listen 80;", "listen 127.0.0.1:1;"), encoding="utf-8")
+    main = tmp_path / "nginx.conf"
+    main.write_text(
+        f"pid {tmp_path / 'nginx.pid'};\nerror_log {tmp_path / 'error.log'};\nevents {{}}\n"
+        f"http {{\n include /etc/nginx/mime.types;\n include {site};\n}}\n",  # no module loaded
+        encoding="utf-8",
+    )
+    check = subprocess.run(
+        [stack_module.nginx_binary(), "-t", "-e", str(tmp_path / "error.log"), "-c", str(main)],
+        capture_output=True,
+        text=True,
+    )
+    assert check.returncode == 0, check.stderr
+    with_module = stack_module.site_config(8080, [8501], tmp_path)
+    assert ("territoires-brotli*.conf" in with_module) and "brotli on" in (
+        stack_module.SITE.parent / "territoires-brotli.conf"
+    ).read_text(encoding="utf-8")
