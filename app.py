@@ -7,7 +7,7 @@ Run with ``streamlit run app.py``.
 import streamlit as st
 
 from territorial.ui import atelier, data
-from territorial.ui.layout import credits, demo_notice, inject_css, run_page
+from territorial.ui.layout import credits, demo_notice, head_tags, inject_css, run_page
 from territorial.ui.router import mark_routed
 
 st.set_page_config(
@@ -31,6 +31,7 @@ PAGES = [
 
 mark_routed()
 inject_css()
+head_tags()
 atelier.apply_mode()  # ?mode=atelier: projection style on any page
 page = st.navigation(PAGES)
 # Read once per run, for the notices and the page; even a damaged current version can be

@@ -28,7 +28,7 @@ col_pop.metric(
 )
 st.caption(escape_markdown(f"Population : {programme.population_label()}."))
 
-st.subheader("Territoires par segment de taille")
+st.header("Territoires par segment de taille")
 for col, segment in zip(st.columns(len(definition.segments)), definition.segments, strict=True):
     col.metric(
         escape_markdown(segment.label),
@@ -36,7 +36,7 @@ for col, segment in zip(st.columns(len(definition.segments)), definition.segment
         help=escape_markdown(segment.bounds_label),
     )
 
-st.subheader("Territoires activant chaque levier")
+st.header("Territoires activant chaque levier")
 for col, lever in zip(st.columns(len(definition.levers)), definition.levers, strict=True):
     col.metric(
         escape_markdown(f"{lever.id} – {lever.label}"),
@@ -44,7 +44,7 @@ for col, lever in zip(st.columns(len(definition.levers)), definition.levers, str
         help=escape_markdown(lever.short),
     )
 
-st.subheader("Carte des territoires par segment")
+st.header("Carte des territoires par segment")
 codes = tuple(programme.territories.index)
 st.caption(cached_views.map_caption(programme, mode=COLOUR_SEGMENT, codes=codes))
 show_map(

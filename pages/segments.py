@@ -42,7 +42,7 @@ for col, segment in zip(st.columns(len(definition.segments)), definition.segment
         )
         st.caption(escape_markdown(segment.description))
 
-st.subheader("Ce que montrent les données")
+st.header("Ce que montrent les données")
 st.markdown("\n".join(f"- {escape_markdown(sentence)}" for sentence in cached_views.contrasts(programme)))
 
 # A click on a cell (new since the last run) selects its segment and lever.
@@ -52,7 +52,7 @@ if cell and cell != st.session_state.get(LAST_CELL) and cell[0] in segments and 
     st.session_state[SEGMENT], st.session_state[LEVER] = cell
 st.session_state[LAST_CELL] = cell
 
-st.subheader("Segment × levier")
+st.header("Segment × levier")
 chart = cached_views.heatmap(programme, segment=st.session_state.get(SEGMENT), lever=st.session_state.get(LEVER))
 st.vega_lite_chart(chart, on_select="rerun", selection_mode=CELL_SELECTION, key=CHART)
 downloads.chart_downloads(chart, "Part des territoires activant chaque levier, par segment", key="img_matrice")
@@ -65,7 +65,7 @@ lever_id = col_lever.selectbox("Levier", list(levers), format_func=levers.get, k
 url_state.sync({"segment": segment_id, "levier": None if lever_id == definition.levers[0].id else lever_id})
 
 lever = definition.lever(lever_id)
-st.subheader(escape_markdown(f"Levier {lever.id} – {lever.label}"))
+st.header(escape_markdown(f"Levier {lever.id} – {lever.label}"))
 st.markdown(escape_markdown(lever.description))
 pool = apply_filters(programme, Filters(segments=(segment_id,) if segment_id else ()))
 active = apply_filters(programme, Filters(segments=(segment_id,) if segment_id else (), lever=lever_id))

@@ -37,7 +37,7 @@ def fiche_timeline(programme: Programme, code: str, name: str) -> None:
     """The « Évolution des leviers » section of a fiche: sentence, chart, table of the dialogues."""
     spec, sentence, table = _timeline(programme, programme.fingerprint, code)
     with st.container(key="fiche_evolution"):
-        st.subheader("Évolution des leviers au fil des dialogues", anchor=False)
+        st.header("Évolution des leviers au fil des dialogues", anchor=False)
         st.markdown(escape_markdown(sentence))
         if spec is not None:
             st.caption(
@@ -87,7 +87,7 @@ def _legend(programme: Programme) -> str:
 def segments_evolution(programme: Programme) -> None:
     """The « Évolution par segment » section: stages or half-years, summary, one chart per lever."""
     with st.container(key="segments_evolution"):
-        st.subheader("Évolution par segment", anchor=False)
+        st.header("Évolution par segment", anchor=False)
         mode = st.radio(
             "Découpage du temps",
             list(evolution.MODES),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 
@@ -57,6 +58,29 @@ def inject_css(extra: str = "") -> None:
     """Apply the app's stylesheet (constant CSS from assets/, never data)."""
     css = palette.css_variables() + CSS_FILE.read_text(encoding="utf-8") + extra
     st.html(f"<style>{css}</style>")
+
+
+#: The page's description for search engines and link previews (constant text).
+DESCRIPTION = (
+    "Tableau de bord du programme « Réussir ensemble la territorialisation des transitions » : "
+    "carte des territoires, segments de taille et leviers d'action qu'ils activent."
+)
+#: Constant script (no data in it): Streamlit's page says ``lang="en"`` and has no description.
+_HEAD_SCRIPT = """<script>
+document.documentElement.lang = "fr";
+let meta = document.head.querySelector('meta[name="description"]');
+if (!meta) {
+  meta = document.createElement("meta");
+  meta.name = "description";
+  document.head.appendChild(meta);
+}
+meta.content = %s;
+</script>"""
+
+
+def head_tags() -> None:
+    """The document's language (French) and meta description, set in the page's ``<head>``."""
+    st.html(_HEAD_SCRIPT % json.dumps(DESCRIPTION, ensure_ascii=False), unsafe_allow_javascript=True)
 
 
 def demo_notice(programme: Programme) -> None:
