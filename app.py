@@ -31,7 +31,6 @@ PAGES = [
 
 mark_routed()
 inject_css()
-head_tags()
 atelier.apply_mode()  # ?mode=atelier: projection style on any page
 page = st.navigation(PAGES)
 # Read once per run, for the notices and the page; even a damaged current version can be
@@ -42,3 +41,4 @@ with data.this_run(damaged_ok=page.url_path == "historique") as programme:
     run_page(page)  # an unexpected error is told in French, its details logged
     if programme is not None:
         credits(programme)
+head_tags()  # last: its block (hidden) moves nothing while the page loads

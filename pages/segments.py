@@ -98,7 +98,7 @@ with col_list:
         )
     )
 distribution = cached_views.level_distribution(programme, lever_id)
-st.vega_lite_chart(distribution)
+st.vega_lite_chart(distribution, key="graphique_niveaux")
 downloads.chart_downloads(distribution, f"Niveaux du levier {lever.id} par segment", key="img_niveaux")
 
 segments_evolution(programme)

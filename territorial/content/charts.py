@@ -151,6 +151,7 @@ def segment_lever_heatmap(
     *,
     selected: tuple[str | None, str | None] = (None, None),
     row_height: int = 64,
+    clickable: bool = True,
 ) -> alt.LayerChart:
     """Heat map of the share of each segment's territories activating each lever.
 
@@ -167,6 +168,8 @@ def segment_lever_heatmap(
         (segment id, lever id) of the cell to outline.
     row_height
         Height of a row of cells in pixels (the width follows the container).
+    clickable
+        Whether the subtitle invites to click a cell (False where no click is listened to).
 
     Returns
     -------
@@ -227,7 +230,7 @@ def segment_lever_heatmap(
             [
                 f"Part des territoires du segment qui activent le levier (niveau « {threshold} » "
                 "ou plus) et niveau moyen d'activation.",
-                "Cliquez sur une case pour afficher les territoires concernés.",
+                *(["Cliquez sur une case pour afficher les territoires concernés."] if clickable else []),
             ],
             font_size=18,
             narrow_chars=30,
