@@ -10,7 +10,7 @@ from territorial.ui.layout import show_map
 from territorial.ui.router import ensure_routed
 
 #: Height of the map: with the title above it, the first screen of a 1440×900 laptop.
-MAP_HEIGHT = 480
+MAP_HEIGHT = 500
 
 ensure_routed()
 programme = as_of.programme()
@@ -27,7 +27,6 @@ with st.container(key="accueil_titre"):
 codes = tuple(programme.territories.index)
 col_map, col_side = st.columns([3, 2], gap="medium")
 with col_map, st.container(key="accueil_carte"):
-    st.header("Carte des territoires par segment")
     show_map(
         cached_views.territories_map(programme, mode=COLOUR_SEGMENT, codes=codes, height=MAP_HEIGHT),
         title="Carte des territoires par segment de taille",
@@ -42,13 +41,10 @@ with col_side, st.container(key="accueil_chiffres"):
         fr_pop(figures.population),
         help=escape_markdown(f"Somme des populations des territoires : {programme.population_label()}."),
     )
-    st.caption(escape_markdown(f"Population : {programme.population_label()}."))
     with st.container(key="accueil_matrice"):
-        st.vega_lite_chart(
-            cached_views.heatmap(programme, segment=None, lever=None, clickable=False, row_height=48),
-            key="graphique_accueil_matrice",
-        )
+        st.vega_lite_chart(cached_views.heatmap(programme, segment=None, lever=None, clickable=False, row_height=40))
     st.caption(escape_markdown(" · ".join(f"{lv.id} : {lv.label}" for lv in definition.levers)))
+    st.caption(escape_markdown(f"Population : {programme.population_label()}."))
     st.page_link("pages/segments.py", label="Comparer les segments et les leviers", icon=":material/arrow_forward:")
 
 st.header("Territoires par segment de taille")

@@ -54,7 +54,8 @@ st.session_state[LAST_CELL] = cell
 
 st.header("Segment × levier")
 chart = cached_views.heatmap(programme, segment=st.session_state.get(SEGMENT), lever=st.session_state.get(LEVER))
-st.vega_lite_chart(chart, on_select="rerun", selection_mode=CELL_SELECTION, key=CHART)
+with st.container(key="segments_matrice"):  # its height kept while it loads (assets/app.css)
+    st.vega_lite_chart(chart, on_select="rerun", selection_mode=CELL_SELECTION, key=CHART)
 downloads.chart_downloads(chart, "Part des territoires activant chaque levier, par segment", key="img_matrice")
 st.caption("Au clavier, ou pour afficher tout un levier : choisissez le segment et le levier ci-dessous.")
 col_segment, col_lever = st.columns(2)
@@ -98,7 +99,8 @@ with col_list:
         )
     )
 distribution = cached_views.level_distribution(programme, lever_id)
-st.vega_lite_chart(distribution, key="graphique_niveaux")
+with st.container(key="segments_niveaux"):  # its height kept while it loads (assets/app.css)
+    st.vega_lite_chart(distribution)
 downloads.chart_downloads(distribution, f"Niveaux du levier {lever.id} par segment", key="img_niveaux")
 
 segments_evolution(programme)

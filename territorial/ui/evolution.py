@@ -46,7 +46,8 @@ def fiche_timeline(programme: Programme, code: str, name: str) -> None:
                     "et par levier (survolez un point pour sa date, son étape et son niveau)."
                 )
             )
-            st.vega_lite_chart(copy.deepcopy(spec), key="graphique_fiche_evolution")
+            with st.container(key="fiche_evolution_graphique"):  # height kept while it loads
+                st.vega_lite_chart(copy.deepcopy(spec))
         if len(table):
             with st.expander("Tableau des dialogues (alternative textuelle au graphique)"):
                 st.html(
@@ -110,8 +111,8 @@ def segments_evolution(programme: Programme) -> None:
             st.html(_legend(programme))
         for row in range(0, len(charts), 2):
             for index, (column, spec) in enumerate(zip(st.columns(2), charts[row : row + 2], strict=False)):
-                with column:
-                    st.vega_lite_chart(copy.deepcopy(spec), key=f"graphique_evolution_{row + index}")
+                with column, st.container(key=f"segments_evolution_graphique_{row + index}"):
+                    st.vega_lite_chart(copy.deepcopy(spec))
         notes = [
             f"Pas de point quand moins de {evolution.MIN_TERRITORIES} territoires d'un segment sont derrière "
             "(le nombre de territoires de chaque point est dans l'infobulle et le tableau)."
