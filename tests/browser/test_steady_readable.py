@@ -22,6 +22,7 @@ from playwright.sync_api import Page, expect
 from territorial.harness.chromium import MAP_IFRAME
 
 from .conftest import ARTIFACTS, WatchedPage
+from .test_axe import IDLE_JS
 
 APP = Path("app.py")
 WAIT_MS = 90_000
@@ -58,13 +59,6 @@ CLS_OBSERVER = """(() => {
     }
   }).observe({type: "layout-shift", buffered: true});
 })();"""
-
-IDLE_JS = """() => {
-    const app = document.querySelector('[data-testid="stApp"]');
-    return app !== null && app.getAttribute("data-test-script-state") === "notRunning"
-        && document.querySelector('[data-stale="true"]') === null
-        && document.querySelector('[data-testid="stSpinner"]') === null;
-}"""
 
 #: Charts drawn: every Vega chart has its SVG or canvas.
 CHARTS_DRAWN_JS = """() => [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')]
