@@ -35,6 +35,7 @@ PAGES = [
     "/carte",
     "/segments",
     "/fiche?territoire=200046977",
+    "/fiche?territoire=45085",  # a « Petits territoires » fiche: its segment badge's colour
     "/atelier",
     "/salle",
     "/participer",
