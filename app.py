@@ -7,7 +7,7 @@ Run with ``streamlit run app.py``.
 import streamlit as st
 
 from territorial.ui import atelier, data, editor_role, upload_guard
-from territorial.ui.layout import credits, demo_notice, inject_css, run_page
+from territorial.ui.layout import credits, demo_notice, head_tags, inject_css, run_page
 from territorial.ui.router import mark_routed
 
 st.set_page_config(
@@ -46,3 +46,4 @@ with data.this_run(damaged_ok=page.url_path == "historique") as programme:
     run_page(page)  # an unexpected error is told in French, its details logged
     if programme is not None:
         credits(programme)
+head_tags()  # last: its block (hidden) moves nothing while the page loads

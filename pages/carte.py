@@ -136,7 +136,7 @@ def map_and_card(codes: tuple[str, ...], mode: str) -> None:
 map_and_card(codes, mode)
 downloads.map_png_button(programme, shown, mode=mode, key="carte_png")
 
-st.subheader(plural(len(shown), "territoire affiché", "territoires affichés"))
+st.header(plural(len(shown), "territoire affiché", "territoires affichés"))
 st.dataframe(
     cached_views.table(programme, codes),
     hide_index=True,

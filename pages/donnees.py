@@ -37,7 +37,7 @@ st.caption(
     "et la page « Historique » permet de comparer les versions et d'en restaurer une."
 )
 
-st.subheader("Exporter")
+st.header("Exporter")
 st.caption(
     "CSV en UTF-8 avec « ; » comme séparateur (s'ouvre directement dans Excel) ; le fichier "
     "« Programme » peut être modifié puis réimporté. Le GeoJSON contient les contours simplifiés."
@@ -47,7 +47,7 @@ programme_exports.as_of_button(programme, key="export_courant")
 st.caption("Les fiches PDF d'une page de tous les territoires, en un fichier ZIP :")
 downloads.all_fiches_zip_button(programme)
 
-st.subheader("Importer ou modifier")
+st.header("Importer ou modifier")
 st.caption(
     "Pour partir de votre tableur : le modèle donne les colonnes, un exemple par nature de territoire "
     "(dont un territoire donné par son seul nom) et, dans le classeur, une feuille « Instructions » "

@@ -58,7 +58,7 @@ def landing() -> None:
         "active, et comment il se compare aux territoires de même taille."
     )
     search_box(expanded=True)
-    st.subheader("Exemples", anchor=False)
+    st.header("Exemples", anchor=False)
     st.markdown("\n".join(f"- {escape_markdown(label)} : {link}" for label, link in examples(programme)))
 
 
@@ -85,7 +85,7 @@ def show(info: Fiche, map_caption: str) -> None:
         show_map(fiche_map(programme, info.code, height=360), title=f"Carte : {info.nom} et sa zone", height=360)
         st.caption(escape_markdown(map_caption))
 
-    st.subheader("Leviers d'action prioritaires", anchor=False)
+    st.header("Leviers d'action prioritaires", anchor=False)
     for row in range(0, len(info.levers), 2):
         for column, lever in zip(st.columns(2), info.levers[row : row + 2], strict=False):
             with column.container(border=True):
@@ -94,14 +94,14 @@ def show(info: Fiche, map_caption: str) -> None:
 
     fiche_timeline(programme, info.code, info.nom)
 
-    st.subheader("Comparaison avec les territoires de même taille", anchor=False)
+    st.header("Comparaison avec les territoires de même taille", anchor=False)
     st.markdown(
         f"Part des {escape_markdown(info.peers_txt)} qui activent chaque levier, "
         f"et le niveau de {escape_markdown(info.nom)}."
     )
     st.markdown(peers_markdown(info))
 
-    st.subheader("Territoires similaires", anchor=False)
+    st.header("Territoires similaires", anchor=False)
     if info.similar:
         st.caption("Même segment de taille, profil de leviers le plus proche.")
         st.markdown(similar_markdown(info))
@@ -109,7 +109,7 @@ def show(info: Fiche, map_caption: str) -> None:
         st.markdown("Aucun autre territoire du programme dans ce segment.")
 
     if info.date_dialogue or info.notes:
-        st.subheader("Dialogue de gouvernance", anchor=False)
+        st.header("Dialogue de gouvernance", anchor=False)
         if info.date_dialogue:
             st.markdown(f"**Date du dialogue** : {escape_markdown(info.date_dialogue)}")
         if info.notes:

@@ -59,12 +59,12 @@ elif version is not None and (before := data.readable_version(compare)) is not N
     editor.show_diff(before.table, version.table, title=f"De la version {compare} à la version {selected}")
     definition_editor.show_definition_diff(before, version)
 
-st.subheader(f"Exporter la version {selected}")
+st.header(f"Exporter la version {selected}")
 programme = data.readable_programme(selected) if version is not None else None
 if programme is not None:
     programme_exports.export_buttons(programme, version, key=f"export_v{selected}")
 
-st.subheader("Restaurer")
+st.header("Restaurer")
 if selected == current_id:
     st.caption(f"La version {selected} est la version en vigueur.")
 elif version is None or programme is None:

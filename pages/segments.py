@@ -42,7 +42,7 @@ for col, segment in zip(st.columns(len(definition.segments)), definition.segment
         )
         st.caption(escape_markdown(segment.description))
 
-st.subheader("Ce que montrent les données")
+st.header("Ce que montrent les données")
 size_effect.findings_section(programme)
 st.caption("Repères descriptifs (sans test) :")
 st.markdown("\n".join(f"- {escape_markdown(sentence)}" for sentence in cached_views.contrasts(programme)))
@@ -54,9 +54,10 @@ if cell and cell != st.session_state.get(LAST_CELL) and cell[0] in segments and 
     st.session_state[SEGMENT], st.session_state[LEVER] = cell
 st.session_state[LAST_CELL] = cell
 
-st.subheader("Segment × levier")
+st.header("Segment × levier")
 chart = cached_views.heatmap(programme, segment=st.session_state.get(SEGMENT), lever=st.session_state.get(LEVER))
-st.vega_lite_chart(chart, on_select="rerun", selection_mode=CELL_SELECTION, key=CHART)
+with st.container(key="segments_matrice"):  # its height kept while it loads (assets/app.css)
+    st.vega_lite_chart(chart, on_select="rerun", selection_mode=CELL_SELECTION, key=CHART)
 downloads.chart_downloads(chart, "Part des territoires activant chaque levier, par segment", key="img_matrice")
 st.caption("Au clavier, ou pour afficher tout un levier : choisissez le segment et le levier ci-dessous.")
 col_segment, col_lever = st.columns(2)
@@ -67,7 +68,7 @@ lever_id = col_lever.selectbox("Levier", list(levers), format_func=levers.get, k
 url_state.sync({"segment": segment_id, "levier": None if lever_id == definition.levers[0].id else lever_id})
 
 lever = definition.lever(lever_id)
-st.subheader(escape_markdown(f"Levier {lever.id} – {lever.label}"))
+st.header(escape_markdown(f"Levier {lever.id} – {lever.label}"))
 st.markdown(escape_markdown(lever.description))
 pool = apply_filters(programme, Filters(segments=(segment_id,) if segment_id else ()))
 active = apply_filters(programme, Filters(segments=(segment_id,) if segment_id else (), lever=lever_id))
@@ -100,7 +101,8 @@ with col_list:
         )
     )
 distribution = cached_views.level_distribution(programme, lever_id)
-st.vega_lite_chart(distribution)
+with st.container(key="segments_niveaux"):  # its height kept while it loads (assets/app.css)
+    st.vega_lite_chart(distribution)
 downloads.chart_downloads(distribution, f"Niveaux du levier {lever.id} par segment", key="img_niveaux")
 
 size_effect.details_section(programme)

@@ -44,13 +44,20 @@ def test_heatmap_has_one_row_per_cell_with_the_right_share(demo) -> None:
 
 def test_heatmap_titles_text_layer_and_selection(demo) -> None:
     spec = charts.segment_lever_heatmap(segment_lever_matrix(demo), demo.definition).to_dict()
-    assert spec["title"]["text"] == "Quels leviers chaque segment active-t-il ?"
+    # The whole title on a wide plot, in short lines on a phone; the subtitle in lines a phone can show.
+    assert '("Quels leviers chaque segment active-t-il ?")' in spec["title"]["text"]["expr"]
+    assert '["Quels leviers chaque segment", "active-t-il ?"]' in spec["title"]["text"]["expr"]
     assert any("émergent" in line for line in spec["title"]["subtitle"])
+    assert max(len(line) for line in spec["title"]["subtitle"]) <= charts.SUBTITLE_CHARS
     marks = [layer["mark"]["type"] for layer in spec["layer"]]
     assert marks == ["rect", "text"]
-    assert spec["layer"][1]["encoding"]["text"]["field"] == "label"
+    # Share and mean level in a cell, the share alone on a phone.
+    assert spec["layer"][1]["mark"]["text"]["expr"] == "width < 420 ? (datum.share_txt) : (datum.label)"
     # The axes name every segment and lever, in the definition's order.
-    assert spec["layer"][0]["encoding"]["y"]["sort"] == [s.label for s in demo.definition.segments]
+    assert [a.replace("|", " ") for a in spec["layer"][0]["encoding"]["y"]["sort"]] == [
+        s.label for s in demo.definition.segments
+    ]
+    assert max(len(line) for a in spec["layer"][0]["encoding"]["y"]["sort"] for line in a.split("|")) <= 20
     assert [a.split("|")[0] for a in spec["layer"][0]["encoding"]["x"]["sort"]] == ["L1", "L2", "L3", "L4"]
     # The point selection returns the cell's segment and lever.
     (param,) = spec["params"]
@@ -88,7 +95,7 @@ def test_level_distribution_counts_and_stacks(demo, lever: str) -> None:
         assert group["x1"].max() == pytest.approx(1.0)
         assert group["share"].sum() == pytest.approx(1.0)
     label = demo.definition.lever(lever).label
-    assert spec["title"]["text"] == f"{lever} – {label} : niveaux d'activation par segment"
+    assert f'("{lever} – {label} : niveaux d\'activation par segment")' in spec["title"]["text"]["expr"]
     assert spec["description"].startswith("Barres empilées")
 
 

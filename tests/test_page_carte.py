@@ -37,7 +37,7 @@ def test_all_territories_are_mapped_and_listed(folium_recorder, demo) -> None:
     at = _open()
     assert not at.exception
     data = demo.territories
-    assert [s.value for s in at.subheader] == ["81 territoires affichés"]
+    assert [s.value for s in at.main.header] == ["81 territoires affichés"]
     assert len(_shown(at)) == 81
     assert _codes(folium_recorder.features()) == set(data.index[data.geometry.notna()])
     assert any(c.value.startswith("La carte montre 81 territoires") for c in at.caption)
@@ -50,7 +50,7 @@ def test_filters_change_the_map_the_table_and_the_url(folium_recorder, demo) -> 
     at.multiselect(key="carte_segment").set_value(["S1"]).run()
     small = data[data["segment"] == "S1"]
     assert len(_shown(at)) == len(small) == 29
-    assert [s.value for s in at.subheader] == ["29 territoires affichés"]
+    assert [s.value for s in at.main.header] == ["29 territoires affichés"]
     assert _codes(folium_recorder.features()) == set(small.index)
     assert at.query_params["segment"] == "S1"
 
@@ -195,7 +195,7 @@ def test_no_match_warns_and_draws_an_empty_map(folium_recorder) -> None:
     at = _open(q="zzzz")
     assert not at.exception
     assert any("Aucun territoire" in w.value for w in at.warning)
-    assert [s.value for s in at.subheader] == ["0 territoire affiché"]
+    assert [s.value for s in at.main.header] == ["0 territoire affiché"]
     assert folium_recorder.features() == []
 
 

@@ -39,7 +39,7 @@ def _title(spec: dict) -> str:
 def test_fiche_shows_the_timeline_the_sentence_and_the_table(folium_recorder, demo) -> None:
     at = open_page("pages/fiche.py", territoire=CORTE)
     assert not at.exception
-    assert "Évolution des leviers au fil des dialogues" in [s.value for s in at.subheader]
+    assert "Évolution des leviers au fil des dialogues" in [s.value for s in at.header]
     sentence = ev.change_sentence(demo, CORTE)
     assert sentence.replace("\u00a0", " ") == (
         "Entre le 19 juin 2025 (T+12) et le 12 août 2026 (T+24) : L4 – Coopérations & gouvernance territoriale "
@@ -75,7 +75,7 @@ def test_fiche_as_of_an_earlier_day_stops_at_its_dialogues(folium_recorder, demo
 def test_segments_page_shows_the_evolution_and_switches_to_half_years(folium_recorder, demo) -> None:
     at = open_page("pages/segments.py")
     assert not at.exception
-    assert "Évolution par segment" in [s.value for s in at.subheader]
+    assert "Évolution par segment" in [s.value for s in at.header]
     data, left_out = ev.segment_evolution(demo)
     sentences = ev.evolution_sentences(data, demo.definition)
     assert "\n".join(f"- {escape_markdown(s)}" for s in sentences) in [m.value for m in at.markdown]

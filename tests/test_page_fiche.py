@@ -24,7 +24,9 @@ def _open(**params: str) -> AppTest:
 
 def _text(at: AppTest) -> str:
     parts = [
-        e.value for kind in ("title", "markdown", "caption", "subheader", "error", "info") for e in getattr(at, kind)
+        e.value
+        for kind in ("title", "markdown", "caption", "header", "subheader", "error", "info")
+        for e in getattr(at, kind)
     ]
     return "\n".join(parts)
 

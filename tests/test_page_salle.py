@@ -196,7 +196,7 @@ def test_closed_question_and_priority_question(env, store) -> None:
     assert not [b for b in at.button if b.label == "Envoyer ma réponse"]
     store.next_question(room.code)
     run(at)
-    assert any("Question 2 sur 2" in s for s in texts(at, "subheader"))
+    assert any("Question 2 sur 2" in s for s in texts(at, "header"))
     at.radio(key="salle_priorite").set_value("L3")
     run(next(b for b in at.button if b.label == "Envoyer ma réponse").click())
     assert list(store.answers(room, question=PRIORITY)["priority"]) == ["L3"]

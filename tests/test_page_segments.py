@@ -76,7 +76,7 @@ def test_cell_selected_with_the_selectboxes_lists_and_maps_its_territories(foliu
         )
         for m in at.markdown
     )
-    lever_headings = [shown(s.value) for s in at.subheader if shown(s.value).startswith("Levier ")]
+    lever_headings = [shown(s.value) for s in at.header if shown(s.value).startswith("Levier ")]
     assert lever_headings == ["Levier L2 – Données & méthodes partagées"]
     assert at.query_params["segment"] == "S1" and at.query_params["levier"] == "L2"
     # The heat map outlines the chosen cell.

@@ -85,26 +85,51 @@ class _Legend(MacroElement):
     };
     legend.addTo(map);
     {% if this.bounds %}
-    // Keep the territories clear of the legend: beside it when the map is wide enough,
-    // above it when it is tall enough. The frame and the legend's fonts may be laid
-    // out after this script runs: fit again then.
+    // Keep the territories clear of the legend. Among views that leave the legend's width
+    // (or height) free in part or in whole, take the largest one with no territory under the
+    // legend (it may cover sea or a neighbour); failing that, the largest fully clear one.
+    // The frame and the legend's fonts may be laid out after this script runs: fit again then.
     var fittedFor = "";
+    var bounds = L.latLngBounds({{ this.bounds | tojson }});
+    function underLegend() {
+        var rect = legend.getContainer().getBoundingClientRect();
+        var paths = map.getContainer().querySelectorAll("path.territoire");
+        for (var i = 0; i < paths.length; i++) {
+            var r = paths[i].getBoundingClientRect();
+            if (r.right > rect.left && r.left < rect.right && r.bottom > rect.top && r.top < rect.bottom) {
+                return true;
+            }
+        }
+        return false;
+    }
     function fit() {
         var box = legend.getContainer();
         var width = box.offsetWidth + 12, height = box.offsetHeight + 12;
         var size = map.getSize();
         var state = [width, height, size.x, size.y].join("x");
-        if (state === fittedFor) { return; }
-        var options = {animate: false};
-        if (size.x >= 2 * width) {
-            options.paddingTopLeft = [width, 0];
-        } else if (size.y >= 2 * height) {
-            options.paddingBottomRight = [0, height];
-        } else {
-            return;
-        }
+        if (state === fittedFor || size.x < 2 || size.y < 2) { return; }
         fittedFor = state;
-        map.fitBounds({{ this.bounds | tojson }}, options);
+        var views = [];
+        [0, 0.25, 0.5, 0.75, 1].forEach(function (share) {
+            if (size.x >= 2 * width) {
+                var left = [Math.round(width * share), 0];
+                views.push({zoom: map.getBoundsZoom(bounds, false, L.point(left)), clear: share === 1,
+                            options: {animate: false, paddingTopLeft: left}});
+            }
+            if (size.y >= 2 * height) {
+                var bottom = [0, Math.round(height * share)];
+                views.push({zoom: map.getBoundsZoom(bounds, false, L.point(bottom)), clear: share === 1,
+                            options: {animate: false, paddingBottomRight: bottom}});
+            }
+        });
+        if (!views.length) { return; }
+        views.sort(function (a, b) { return b.zoom - a.zoom || a.clear - b.clear; });
+        for (var i = 0; i < views.length; i++) {
+            map.fitBounds(bounds, views[i].options);
+            if (!underLegend()) { return; }
+        }
+        var clear = views.filter(function (v) { return v.clear; })[0];
+        map.fitBounds(bounds, clear.options);
     }
     fit();
     map.on("resize", fit);

@@ -8,6 +8,7 @@ for screen readers.
 
 from __future__ import annotations
 
+import json
 import textwrap
 
 import altair as alt
@@ -24,6 +25,35 @@ from territorial.model.programme import Programme
 CELL_SELECTION = "cellule"
 
 _FR_PERCENT_AXIS = "format(datum.value * 100, '.0f') + '\u00a0%'"
+#: Segment labels on the charts' axes are wrapped at this many characters.
+SEGMENT_LABEL_CHARS = 20
+#: Subtitles are written in lines of at most this many characters (a phone's width).
+SUBTITLE_CHARS = 56
+#: Below this plot width (a phone), charts write less: short labels, smaller type.
+NARROW_PX = 420
+
+
+def _narrow(wide: str, narrow: str) -> alt.ExprRef:
+    """A Vega expression worth ``narrow`` when the plot is narrower than :data:`NARROW_PX`."""
+    return alt.ExprRef(f"width < {NARROW_PX} ? ({narrow}) : ({wide})")
+
+
+def _lines(text: str, width: int) -> str:
+    """``text`` as a Vega array literal of lines of at most ``width`` characters."""
+    return json.dumps(textwrap.wrap(text, width), ensure_ascii=False)
+
+
+def fitted_title(text: str, subtitle: list[str], *, font_size: int, narrow_chars: int = 40) -> alt.TitleParams:
+    """A chart title that fits a phone: the title wraps on a narrow plot, the subtitle is
+    written in short lines, both from the chart's left edge (not the plot's)."""
+    return alt.TitleParams(
+        text=_narrow(json.dumps(text, ensure_ascii=False), _lines(text, narrow_chars)),
+        subtitle=[line for paragraph in subtitle for line in textwrap.wrap(paragraph, SUBTITLE_CHARS)],
+        anchor="start",
+        frame="bounds",
+        fontSize=font_size,
+        subtitleFontSize=13,
+    )
 
 
 def _text_colour() -> dict:
@@ -43,6 +73,21 @@ def lever_title(lever_id: str, label: str) -> str:
 def axis_label(lever_id: str, label: str, *, width: int = 18) -> str:
     """A lever's axis label, lines separated by ``|`` (split by the axis' ``labelExpr``)."""
     return "|".join([lever_id, *textwrap.wrap(label.replace("|", "/"), width)])
+
+
+def segment_axis_label(label: str) -> str:
+    """A segment's axis label, wrapped into lines separated by ``|`` (fits a phone)."""
+    return "|".join(textwrap.wrap(label.replace("|", "/"), SEGMENT_LABEL_CHARS))
+
+
+def segment_axis(segment_labels: list[str]) -> alt.Y:
+    """The segments' axis (field ``segment_axis``), labels on short lines, in the definition's order."""
+    return alt.Y(
+        "segment_axis:N",
+        sort=[segment_axis_label(label) for label in segment_labels],
+        title=None,
+        axis=alt.Axis(labelLimit=200, labelFontSize=13, labelExpr="split(datum.label, '|')"),
+    )
 
 
 def heatmap_data(
@@ -72,6 +117,7 @@ def heatmap_data(
     data["segment_label"] = data["segment"].map({s.id: s.label for s in definition.segments})
     data["lever_title"] = [lever_title(lv, definition.lever(lv).label) for lv in data["lever"]]
     data["lever_axis"] = [axis_label(lv, definition.lever(lv).label) for lv in data["lever"]]
+    data["segment_axis"] = [segment_axis_label(label) for label in data["segment_label"]]
     data["share_txt"] = [fr_pct(s) if pd.notna(s) else "–" for s in data["share"]]
     data["mean_txt"] = [
         f"niveau moyen {fr_float(m)}" if pd.notna(m) else "aucun territoire" for m in data["mean_level"]
@@ -107,6 +153,7 @@ def segment_lever_heatmap(
     *,
     selected: tuple[str | None, str | None] = (None, None),
     row_height: int = 64,
+    clickable: bool = True,
 ) -> alt.LayerChart:
     """Heat map of the share of each segment's territories activating each lever.
 
@@ -123,6 +170,8 @@ def segment_lever_heatmap(
         (segment id, lever id) of the cell to outline.
     row_height
         Height of a row of cells in pixels (the width follows the container).
+    clickable
+        Whether the subtitle invites to click a cell (False where no click is listened to).
 
     Returns
     -------
@@ -143,12 +192,11 @@ def segment_lever_heatmap(
             labelLimit=260,
             labelFontSize=13,
             labelOverlap=False,
-            labelExpr="split(datum.label, '|')",
+            labelExpr=_narrow("split(datum.label, '|')", "split(datum.label, '|')[0]").expr,
             labelPadding=6,
         ),
     )
-    y = alt.Y("segment_label:N", sort=segments, title=None, axis=alt.Axis(labelLimit=260, labelFontSize=13))
-    base = alt.Chart(data).encode(x=x, y=y)
+    base = alt.Chart(data).encode(x=x, y=segment_axis(segments))
     rect = (
         base.mark_rect(cursor="pointer")
         .encode(
@@ -156,7 +204,7 @@ def segment_lever_heatmap(
                 "share:Q",
                 title="Part des territoires",
                 scale=alt.Scale(domain=[0, 1], scheme="blues"),
-                legend=alt.Legend(labelExpr=_FR_PERCENT_AXIS, orient="bottom", gradientLength=240),
+                legend=alt.Legend(labelExpr=_FR_PERCENT_AXIS, orient="bottom", gradientLength=_narrow("240", "160")),
             ),
             stroke=alt.condition("datum.selected", alt.value(palette.SELECTED), alt.value(palette.WHITE)),
             strokeWidth=alt.condition("datum.selected", alt.value(4), alt.value(1)),
@@ -171,20 +219,24 @@ def segment_lever_heatmap(
         )
         .add_params(cell)
     )
-    text = base.mark_text(lineBreak="\n", fontSize=15, fontWeight="bold").encode(text="label:N", color=_text_colour())
+    text = base.mark_text(
+        lineBreak="\n",
+        fontSize=_narrow("15", "13"),
+        fontWeight="bold",
+        text=_narrow("datum.label", "datum.share_txt"),
+    ).encode(color=_text_colour())
     return alt.layer(rect, text).properties(
         width="container",
         height=alt.Step(row_height),
-        title=alt.TitleParams(
+        title=fitted_title(
             "Quels leviers chaque segment active-t-il ?",
-            subtitle=[
+            [
                 f"Part des territoires du segment qui activent le levier (niveau « {threshold} » "
                 "ou plus) et niveau moyen d'activation.",
-                "Cliquez sur une case pour afficher les territoires concernés.",
+                *(["Cliquez sur une case pour afficher les territoires concernés."] if clickable else []),
             ],
-            anchor="start",
-            fontSize=18,
-            subtitleFontSize=13,
+            font_size=18,
+            narrow_chars=30,
         ),
         description=heatmap_description(data),
     )
@@ -254,7 +306,8 @@ def level_distribution(programme: Programme, lever_id: str, *, bar_height: int =
     }
     text_colours = [text_of_level[label] for label in data["level_label"]]
     data = data.assign(text_colour=text_colours)
-    y = alt.Y("segment_label:N", sort=segments, title=None, axis=alt.Axis(labelLimit=260, labelFontSize=13))
+    data = data.assign(segment_axis=[segment_axis_label(label) for label in data["segment_label"]])
+    y = segment_axis(segments)
     x = alt.X(
         "x0:Q",
         title="Part des territoires du segment",
@@ -272,7 +325,7 @@ def level_distribution(programme: Programme, lever_id: str, *, bar_height: int =
                 "level_label:N",
                 title="Niveau d'activation",
                 scale=alt.Scale(domain=level_labels, range=level_colours),
-                legend=alt.Legend(orient="bottom"),
+                legend=alt.Legend(orient="bottom", columns=_narrow("4", "2")),
             ),
             tooltip=[
                 alt.Tooltip("segment_label:N", title="Segment"),
@@ -297,12 +350,10 @@ def level_distribution(programme: Programme, lever_id: str, *, bar_height: int =
     return alt.layer(bars, text).properties(
         width="container",
         height=alt.Step(bar_height),
-        title=alt.TitleParams(
+        title=fitted_title(
             f"{lever_title(lever.id, lever.label)} : niveaux d'activation par segment",
-            subtitle="Répartition des territoires de chaque segment selon leur niveau d'activation du levier.",
-            anchor="start",
-            fontSize=16,
-            subtitleFontSize=13,
+            ["Répartition des territoires de chaque segment selon leur niveau d'activation du levier."],
+            font_size=16,
         ),
         description=(
             f"Barres empilées des niveaux d'activation du levier {lever.label} par segment. " + " ; ".join(parts) + "."

@@ -85,19 +85,28 @@ def territories_map(
 
 
 @shared(max_entries=32)
-def _heatmap(_programme: Programme, token: int, segment: str | None, lever: str | None) -> dict:
+def _heatmap(
+    _programme: Programme, token: int, segment: str | None, lever: str | None, clickable: bool, row_height: int
+) -> dict:
     matrix = segment_lever_matrix(_programme)
-    return charts.segment_lever_heatmap(matrix, _programme.definition, selected=(segment, lever)).to_dict()
+    chart = charts.segment_lever_heatmap(
+        matrix, _programme.definition, selected=(segment, lever), clickable=clickable, row_height=row_height
+    )
+    return chart.to_dict()
 
 
-def heatmap(programme: Programme, *, segment: str | None, lever: str | None) -> dict:
+def heatmap(
+    programme: Programme, *, segment: str | None, lever: str | None, clickable: bool = True, row_height: int = 64
+) -> dict:
     """Vega-Lite spec of the segment × lever heat map, the cell (segment, lever) outlined.
 
     Specs, not altair charts: ``st.altair_chart`` validates the chart at every
     rerun (about 20 ms a chart); ``st.vega_lite_chart`` takes the spec validated
-    once. Each call returns a copy, safe to hand to Streamlit.
+    once. Each call returns a copy, safe to hand to Streamlit. ``clickable=False``: no
+    invitation to click a cell (the overview shows the chart without selection); ``row_height``
+    in pixels.
     """
-    return copy.deepcopy(_heatmap(programme, programme.fingerprint, segment, lever))
+    return copy.deepcopy(_heatmap(programme, programme.fingerprint, segment, lever, clickable, row_height))
 
 
 @shared(max_entries=16)

@@ -37,7 +37,7 @@ def fiche_timeline(programme: Programme, code: str, name: str) -> None:
     """The « Évolution des leviers » section of a fiche: sentence, chart, table of the dialogues."""
     spec, sentence, table = _timeline(programme, programme.fingerprint, code)
     with st.container(key="fiche_evolution"):
-        st.subheader("Évolution des leviers au fil des dialogues", anchor=False)
+        st.header("Évolution des leviers au fil des dialogues", anchor=False)
         st.markdown(escape_markdown(sentence))
         if spec is not None:
             st.caption(
@@ -46,7 +46,8 @@ def fiche_timeline(programme: Programme, code: str, name: str) -> None:
                     "et par levier (survolez un point pour sa date, son étape et son niveau)."
                 )
             )
-            st.vega_lite_chart(copy.deepcopy(spec))
+            with st.container(key="fiche_evolution_graphique"):  # height kept while it loads
+                st.vega_lite_chart(copy.deepcopy(spec))
         if len(table):
             with st.expander("Tableau des dialogues (alternative textuelle au graphique)"):
                 st.html(
@@ -87,7 +88,7 @@ def _legend(programme: Programme) -> str:
 def segments_evolution(programme: Programme) -> None:
     """The « Évolution par segment » section: stages or half-years, summary, one chart per lever."""
     with st.container(key="segments_evolution"):
-        st.subheader("Évolution par segment", anchor=False)
+        st.header("Évolution par segment", anchor=False)
         mode = st.radio(
             "Découpage du temps",
             list(evolution.MODES),
@@ -109,8 +110,8 @@ def segments_evolution(programme: Programme) -> None:
         if charts:
             st.html(_legend(programme))
         for row in range(0, len(charts), 2):
-            for column, spec in zip(st.columns(2), charts[row : row + 2], strict=False):
-                with column:
+            for index, (column, spec) in enumerate(zip(st.columns(2), charts[row : row + 2], strict=False)):
+                with column, st.container(key=f"segments_evolution_graphique_{row + index}"):
                     st.vega_lite_chart(copy.deepcopy(spec))
         notes = [
             f"Pas de point quand moins de {evolution.MIN_TERRITORIES} territoires d'un segment sont derrière "

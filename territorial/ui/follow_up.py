@@ -51,7 +51,7 @@ def show(programme: Programme) -> None:
     for column, key in zip(st.columns(len(shown)), shown, strict=True):
         column.metric(fu.STATUS_LABELS[key].capitalize(), counts[key])
 
-    st.subheader("À relancer : en retard ou à prévoir", anchor=False)
+    st.header("À relancer : en retard ou à prévoir", anchor=False)
     if plan.empty:
         st.success(f"Aucun territoire en retard ni attendu d'ici {fu.DUE_WITHIN_MONTHS} mois.")
     else:
@@ -70,7 +70,7 @@ def show(programme: Programme) -> None:
             column_config={"Fiche": st.column_config.LinkColumn("Fiche", display_text="Ouvrir la fiche")},
         )
 
-    st.subheader("Calendrier des dialogues attendus", anchor=False)
+    st.header("Calendrier des dialogues attendus", anchor=False)
     st.caption(
         "Un événement d'une journée par territoire, le jour où son prochain dialogue est attendu (ceux en "
         "retard gardent leur date passée), avec l'adresse de sa fiche ; à importer dans Outlook, Thunderbird "
@@ -92,7 +92,7 @@ def show(programme: Programme) -> None:
             key=f"suivi_{extension}",
         )
 
-    st.subheader("Avancement du cycle", anchor=False)
+    st.header("Avancement du cycle", anchor=False)
     programme_row = progress[progress["groupe"] == "Programme"]
     reached = ", ".join(f"{e} : {n}" for e, n in zip(programme_row["etape"], programme_row["n"], strict=True))
     st.caption(

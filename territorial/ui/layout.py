@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 
@@ -55,9 +56,37 @@ def run_page(page) -> None:
 
 
 def inject_css(extra: str = "") -> None:
-    """Apply the app's stylesheet (constant CSS from assets/, never data)."""
+    """Apply the app's stylesheet (constant CSS from assets/, never data).
+
+    Streamlit loads the code of ``st.html`` on first use: the style may come a moment after
+    the page's first elements. So nothing above the fold depends on it for its size.
+    """
     css = palette.css_variables() + CSS_FILE.read_text(encoding="utf-8") + extra
     st.html(f"<style>{css}</style>")
+
+
+#: The page's description for search engines and link previews (constant text).
+DESCRIPTION = (
+    "Tableau de bord du programme « Réussir ensemble la territorialisation des transitions » : "
+    "carte des territoires, segments de taille et leviers d'action qu'ils activent."
+)
+#: Constant script (no data in it): Streamlit's page says ``lang="en"`` and has no description.
+_HEAD_SCRIPT = """<script>
+document.documentElement.lang = "fr";
+let meta = document.head.querySelector('meta[name="description"]');
+if (!meta) {
+  meta = document.createElement("meta");
+  meta.name = "description";
+  document.head.appendChild(meta);
+}
+meta.content = %s;
+</script>"""
+
+
+def head_tags() -> None:
+    """The document's language (French) and meta description, set in the page's ``<head>``."""
+    with st.container(key="entete"):  # hidden by assets/app.css; last on the page: moves nothing
+        st.html(_HEAD_SCRIPT % json.dumps(DESCRIPTION, ensure_ascii=False), unsafe_allow_javascript=True)
 
 
 def demo_notice(programme: Programme) -> None:
@@ -86,7 +115,10 @@ def show_clickable_map(m: folium.Map, *, key: str, height: int = 600) -> str | N
     Only the clicked feature is sent back (``last_active_drawing``): panning and
     zooming do not rerun the page.
     """
-    return clicked_code(st_folium(m, key=key, height=height))
+    with st.container(key=f"{key}_cadre"):
+        # The component's frame grows to its height once loaded: keep its place meanwhile (CLS).
+        st.html(f"<style>.st-key-{key}_cadre {{ min-height: {int(height)}px; }}</style>")
+        return clicked_code(st_folium(m, key=key, height=height))
 
 
 def map_frame(m: folium.Map, *, title: str, height: int) -> None:

@@ -174,7 +174,7 @@ def participant_page(programme: Programme) -> None:
     st.session_state[_SEEN_KEY] = (room.code, room.question, room.question_open, room.round)
     _watch(room.code)
     territory = _territory_choice(programme, store, room, token)
-    st.subheader(
+    st.header(
         f"Question {room.question} sur {len(QUESTIONS)} : {live_room.question_title(room.question)}", anchor=False
     )
     mine = store.participant_answer(room, token)
@@ -400,7 +400,7 @@ def facilitator_page(programme: Programme) -> None:
 def records(programme: Programme, store: RoomStore) -> None:
     """Every room as a dated record: status, answers, participants, link, exports."""
     kept = store.rooms()
-    st.subheader("Salles des ateliers", anchor=False)
+    st.header("Salles des ateliers", anchor=False)
     if not kept:
         st.caption("Aucune salle n'a encore été ouverte.")
         return
@@ -612,7 +612,7 @@ def live(programme: Programme, code: str) -> None:
     results = live_room.room_results(programme, answers, room.question)
     status = "ouverte" if room.question_open and room.is_open(rooms().now()) else "close"
     head, count = st.columns([3, 1], vertical_alignment="center")
-    head.subheader(
+    head.header(
         f"Question {room.question} sur {len(QUESTIONS)} ({status}) : {live_room.question_title(room.question)}",
         anchor=False,
     )

@@ -83,7 +83,7 @@ def findings_section(programme: Programme) -> None:
 def details_section(programme: Programme) -> None:
     """The shares with their intervals (chart with error bars, table) and the researchers' downloads."""
     shown = view(programme)
-    st.subheader("L'effet de taille en détail : parts et intervalles")
+    st.header("L'effet de taille en détail : parts et intervalles")
     st.caption(size_effect_charts.CHART_CAPTION)
     st.vega_lite_chart(copy.deepcopy(shown.chart))
     st.html(shown.table_html)
