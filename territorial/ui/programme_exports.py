@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 
 from territorial.core.clock import paris_day
@@ -46,8 +48,7 @@ def export_buttons(programme: Programme, version: StoredVersion, *, key: str) ->
         ),
         ("Carte (GeoJSON)", f"{stem}.geojson", "application/geo+json", lambda: exports.to_geojson(programme)),
     ]
-    for col, (label, name, mime, make) in zip(st.columns(len(buttons)), buttons, strict=True):
-        col.download_button(label, data=make, file_name=name, mime=mime, key=f"{key}_{name}", on_click="ignore")
+    _buttons(buttons, key=key)
 
 
 def as_of_button(programme: Programme, *, key: str) -> None:
@@ -75,21 +76,20 @@ def as_of_button(programme: Programme, *, key: str) -> None:
 
 
 def template_buttons(definition: ProgrammeDefinition, *, key: str) -> None:
-    """The template of a programme file, CSV and XLSX (with its « Instructions » sheet)."""
-    left, right = st.columns(2)
-    left.download_button(
-        "Modèle de fichier (XLSX, avec instructions)",
-        data=lambda: template.template_xlsx(definition),
-        file_name="modele_programme.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        key=f"{key}_modele_xlsx",
-        on_click="ignore",
-    )
-    right.download_button(
-        "Modèle de fichier (CSV)",
-        data=lambda: template.template_csv(definition),
-        file_name="modele_programme.csv",
-        mime="text/csv",
-        key=f"{key}_modele_csv",
-        on_click="ignore",
-    )
+    """The template of a programme file, XLSX (with its « Instructions » sheet) and CSV."""
+    buttons = [
+        (
+            "Modèle de fichier (XLSX, avec instructions)",
+            "modele_programme.xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            lambda: template.template_xlsx(definition),
+        ),
+        ("Modèle de fichier (CSV)", "modele_programme.csv", "text/csv", lambda: template.template_csv(definition)),
+    ]
+    _buttons(buttons, key=key)
+
+
+def _buttons(buttons: list[tuple[str, str, str, Callable[[], bytes]]], *, key: str) -> None:
+    """Download buttons side by side: (label, file name, MIME type, what makes the file on click)."""
+    for col, (label, name, mime, make) in zip(st.columns(len(buttons)), buttons, strict=True):
+        col.download_button(label, data=make, file_name=name, mime=mime, key=f"{key}_{name}", on_click="ignore")

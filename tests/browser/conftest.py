@@ -113,3 +113,25 @@ def watched_page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[W
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
     context.close()
+
+
+#: The editor's password of :func:`editor_server`.
+EDITOR_PASSWORD = "mot de passe du programme"
+
+
+@pytest.fixture
+def editor_server(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Server]:
+    """A server of its own with an empty SQLite store and an editor password (:data:`EDITOR_PASSWORD`)."""
+    from territorial.storage import access
+
+    env: dict[str, str | None] = {
+        access.ENV_HASH: access.hash_password(EDITOR_PASSWORD),
+        "TERRITORIAL_DATA_DIR": str(tmp_path / "var"),
+        "TERRITORIAL_DATABASE_URL": None,
+    }
+    running = Server(env=env, log=ARTIFACTS / f"streamlit-{request.node.name[:60]}.log")
+    try:
+        running.wait_healthy(SERVER_START_TIMEOUT)
+        yield running
+    finally:
+        running.stop()

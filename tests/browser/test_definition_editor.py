@@ -5,34 +5,21 @@ colour that reads on it (issue 22, point 12)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from pathlib import Path
 
-import pytest
 from playwright.sync_api import Browser, expect
 
 from territorial.harness.server import Server
-from territorial.storage import access
 
-from .conftest import ARTIFACTS, SERVER_START_TIMEOUT
+from .conftest import ARTIFACTS, EDITOR_PASSWORD
 
-PASSWORD = "mot de passe du programme"
+PASSWORD = EDITOR_PASSWORD
 MORMAL = "200043321"  # 48 048 inhabitants: « Petits territoires » until the threshold moves to 47 000
 
 
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[Server]:
-    env = {access.ENV_HASH: access.hash_password(PASSWORD), "TERRITORIAL_DATA_DIR": str(tmp_path / "var")}
-    env["TERRITORIAL_DATABASE_URL"] = None
-    running = Server(env=env, log=ARTIFACTS / "streamlit-definition.log")
-    try:
-        running.wait_healthy(SERVER_START_TIMEOUT)
-        yield running
-    finally:
-        running.stop()
-
-
-def test_a_lever_renamed_and_a_threshold_moved_in_the_app_reach_the_fiche(browser: Browser, server: Server) -> None:
+def test_a_lever_renamed_and_a_threshold_moved_in_the_app_reach_the_fiche(
+    browser: Browser, editor_server: Server
+) -> None:
+    server = editor_server
     context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="fr-FR")
     context.set_default_timeout(60_000)
     page = context.new_page()

@@ -7,19 +7,16 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from playwright.sync_api import Browser, Page, expect
 from pypdf import PdfReader
 
 from territorial.harness.server import Server
-from territorial.storage import access
 
-from .conftest import ARTIFACTS, SERVER_START_TIMEOUT
+from .conftest import ARTIFACTS, EDITOR_PASSWORD
 
-PASSWORD = "mot de passe du programme"
+PASSWORD = EDITOR_PASSWORD
 WAIT = 120_000  # ms: the names' index is built on the first file of names (slow on a busy machine)
 LE_HAVRE = "76351"  # 166 687 inhabitants: « Territoires intermédiaires » by population, S1 by the programme
 NAMES = (
@@ -30,18 +27,6 @@ NAMES = (
     b"PETR du Pays de Langres;;1;0;0;1;2025-06-03\n"
     b"Bordaux;;2;2;2;2;2025-07-04\n"
 )
-
-
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[Server]:
-    env = {access.ENV_HASH: access.hash_password(PASSWORD), "TERRITORIAL_DATA_DIR": str(tmp_path / "var")}
-    env["TERRITORIAL_DATABASE_URL"] = None
-    running = Server(env=env, log=ARTIFACTS / "streamlit-real-programme.log")
-    try:
-        running.wait_healthy(SERVER_START_TIMEOUT)
-        yield running
-    finally:
-        running.stop()
 
 
 def _choose(page: Page, box: str, typed: str) -> None:
@@ -59,12 +44,12 @@ def _shot(page: Page, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / name), full_page=True)
 
 
-def test_a_spreadsheet_of_names_becomes_the_programme_in_its_own_words(browser: Browser, server: Server) -> None:
+def test_a_spreadsheet_of_names_becomes_the_programme_in_its_own_words(browser: Browser, editor_server: Server) -> None:
     context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="fr-FR", accept_downloads=True)
     context.set_default_timeout(60_000)
     page = context.new_page()
     try:
-        _whole_path(page, server)
+        _whole_path(page, editor_server)
     except Exception:
         _shot(page, "programme-reel-echec.png")
         raise
