@@ -52,7 +52,7 @@ def _homonyms(pairs: list[tuple[str, str]]) -> Counter:
 
 
 def tally(index: NameIndex, cases: list[tuple[str, str, dict]], homonyms: Counter) -> dict[str, int]:
-    counts: Counter = Counter()
+    counts: Counter = Counter({"FAUX (certain, autre territoire)": 0})  # always said, even at 0
     wrong = []
     for written, expected, cues in cases:
         match = index.match(written, **cues)
