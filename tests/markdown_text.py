@@ -64,8 +64,10 @@ def rendered(at) -> list[tuple[str, str]]:
 
 
 def html_bodies(at) -> list[str]:
-    """The HTML the run wrote with ``st.html``."""
-    return [h.value for h in at.html]
+    """The HTML the run wrote with ``st.html`` (but the app's own fixed head script, which holds no data)."""
+    from territorial.ui.layout import HEAD_HTML
+
+    return [h.value for h in at.html if h.value != HEAD_HTML]
 
 
 def unsafe(at) -> list[str]:
