@@ -238,7 +238,7 @@ def test_a_version_saved_through_one_instance_is_shown_by_the_other(
     expect(editor.get_by_text("Vous êtes connecté en éditeur")).to_be_visible()
     editor.get_by_role("tab", name="Importer un fichier").click()
     # The upload goes through the proxy (its body size limit, Streamlit's XSRF cookie).
-    editor.locator('input[type="file"]').set_input_files(
+    editor.locator('input[type="file"][accept*=".csv"]').set_input_files(
         files=[{"name": "programme.csv", "mimeType": "text/csv", "buffer": _demo_minus_last()}]
     )
     expect(editor.get_by_text("Fichier valide")).to_be_visible()

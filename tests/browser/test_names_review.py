@@ -63,7 +63,7 @@ def test_a_file_of_names_is_settled_in_the_review_then_saved(editor_server, watc
     page.get_by_label("Mot de passe d'éditeur").fill(PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
     page.get_by_role("tab", name="Importer un fichier").click()
-    page.locator("input[type=file]").set_input_files(str(source))
+    page.locator('input[type=file][accept*=".csv"]').set_input_files(str(source))
     page.get_by_text("7 lignes à rapprocher du référentiel — 3 sûre(s), 4 à régler").wait_for()
     page.get_by_text("Encore 4 lignes à régler avant la validation du fichier.").wait_for()
 

@@ -65,7 +65,7 @@ def _whole_path(page: Page, server: Server) -> None:
 
     # 1. the file of names: reviewed before anything is validated or saved
     page.get_by_role("tab", name="Importer un fichier").click()
-    page.locator('input[type="file"]').first.set_input_files(
+    page.locator('input[type="file"][accept*=".csv"]').set_input_files(
         files=[{"name": "programme-reel.csv", "mimeType": "text/csv", "buffer": NAMES}]
     )
     expect(page.get_by_text(re.compile(r"^Territoires donnés par leur nom : 5 lignes"))).to_be_visible(timeout=WAIT)
