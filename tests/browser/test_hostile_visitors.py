@@ -8,6 +8,7 @@ id from the websocket).
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -57,6 +58,13 @@ async def open_session(base_url: str, query: str = "", *, until_finished: bool =
         return ws, session, f"fermé ({exc.__class__.__name__})"
 
 
+def run(coroutine):
+    """Run ``coroutine`` to its end in a thread of its own: the browser tests' Playwright (sync API)
+    keeps an event loop running in this thread for the whole session."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 @pytest.fixture(scope="module")
 def base_url(streamlit_server) -> str:
     return streamlit_server("app.py")
@@ -73,7 +81,7 @@ def test_big_websocket_messages_are_refused_small_ones_served(base_url) -> None:
             outcomes.append(ended)
         return outcomes
 
-    ordinary, rerun_3mb, frame_7mb = asyncio.run(attack())
+    ordinary, rerun_3mb, frame_7mb = run(attack())
     assert ordinary == "fini"
     assert rerun_3mb == "fermé 1009"  # server.maxWidgetStateSize = 2 MB
     assert frame_7mb.startswith("fermé")  # server.maxMessageSize = 6 MB: the frame is not read whole
@@ -94,4 +102,4 @@ def test_an_anonymous_session_cannot_upload(base_url) -> None:
         await ws.close()
         return statuses
 
-    assert asyncio.run(attack()) == [403, 403, 403]
+    assert run(attack()) == [403, 403, 403]

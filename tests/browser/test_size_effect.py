@@ -41,6 +41,12 @@ def test_atelier_evidence_step_on_a_projector(streamlit_server, watched_page: Wa
     expect(page.get_by_role("heading", name="Ce que montrent les données")).to_be_visible(timeout=WAIT_MS)
     last = page.locator(".st-key-atelier_constats li").last
     expect(last).to_contain_text("ne veut donc pas dire « pas de différence »")
+    # the projection's style comes after the first paint: wait for it, as the room sees the page
+    page.wait_for_function(
+        """() => { const items = document.querySelectorAll(".st-key-atelier_constats li");
+                   return items.length && parseFloat(getComputedStyle(items[items.length - 1]).fontSize) >= 22; }""",
+        timeout=WAIT_MS,
+    )
     box = last.bounding_box()
     assert box is not None and box["y"] + box["height"] <= 1080  # every sentence on the projected screen
     size = last.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
