@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+import pandas as pd
+
 from territorial.model.definition import ProgrammeDefinition
 
 
@@ -22,7 +24,7 @@ def segment_note(row: Mapping, definition: ProgrammeDefinition) -> str:
     return f"segment attribué par le programme ; sa population le placerait dans « {by_population.label} »"
 
 
-def segment_short(row: Mapping, definition: ProgrammeDefinition) -> str:
-    """The segment's label, with « (attribué par le programme) » when the programme set it."""
-    label = definition.segment(str(row["segment"])).label
-    return f"{label} (attribué par le programme)" if bool(row.get("segment_attribue", False)) else label
+def segment_labels(data: pd.DataFrame, definition: ProgrammeDefinition) -> pd.Series:
+    """Each territory's segment label, with « (attribué par le programme) » where the programme set it."""
+    labels = data["segment"].map({s.id: s.label for s in definition.segments})
+    return labels.where(~data["segment_attribue"].astype(bool), labels + " (attribué par le programme)")

@@ -8,7 +8,7 @@ import pandas as pd
 
 from territorial.content.dialogues import NOT_ASSESSED, not_assessed_label
 from territorial.content.follow_up import follow_up_of, follow_up_table
-from territorial.content.segment_text import segment_note, segment_short
+from territorial.content.segment_text import segment_labels, segment_note
 from territorial.core.codes import fiche_link
 from territorial.core.fmt import escape_markdown, fr_date, fr_pct, fr_pop, plural
 from territorial.model.programme import Programme
@@ -25,7 +25,7 @@ def territory_table(programme: Programme, data: pd.DataFrame) -> pd.DataFrame:
             "Département": data["departement_nom"].to_numpy(),
             "Région": data["region_nom"].to_numpy(),
             programme.population_column(data): data["population"].to_numpy(),
-            "Segment": [segment_short(row, definition) for _, row in data.iterrows()],
+            "Segment": segment_labels(data, definition).to_numpy(),
             "Leviers activés": data["n_actives"].to_numpy(),
             "Dernier dialogue": data["date_dialogue"].map(fr_date).to_numpy(),
         }

@@ -11,6 +11,7 @@ from territorial.cartography import maps
 from territorial.cartography.geometry import MapFrame, MapOutlines, bounds_of, simplify, tolerance_for, with_insets
 from territorial.content.colouring import NOT_ASSESSED_FILL, colouring
 from territorial.content.dialogues import not_assessed_label
+from territorial.content.segment_text import segment_labels
 from territorial.core import palette
 from territorial.core.fmt import fr_pop, plural
 from territorial.model.programme import Programme
@@ -34,7 +35,6 @@ def map_frame(programme: Programme, data: pd.DataFrame, *, mode: str, insets: bo
     """
     colours, legend, title = colouring(programme, data, mode)
     definition = programme.definition
-    segment_labels = {s.id: s.label for s in definition.segments}
     frame = gpd.GeoDataFrame(
         {
             "code": data.index,
@@ -43,10 +43,7 @@ def map_frame(programme: Programme, data: pd.DataFrame, *, mode: str, insets: bo
             "population_txt": [
                 f"{fr_pop(p)} ({y})" for p, y in zip(data["population"], data["annee_population"], strict=True)
             ],
-            "segment_txt": data["segment"]
-            .map(segment_labels)
-            .where(~data["segment_attribue"], data["segment"].map(segment_labels) + " (attribué par le programme)")
-            .to_numpy(),
+            "segment_txt": segment_labels(data, definition).to_numpy(),
             "leviers_txt": _active_texts(programme, data),
             "couleur": colours.to_numpy(),
             "region": data["region"].to_numpy(),
