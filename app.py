@@ -4,6 +4,8 @@ The router: page configuration, navigation, and what appears around every page.
 Run with ``streamlit run app.py``.
 """
 
+from contextlib import nullcontext
+
 import streamlit as st
 
 from territorial.ui import atelier, data, editor_role, upload_guard
@@ -33,17 +35,25 @@ PAGES = [
 upload_guard.install()  # uploads: editor sessions only, bounded (issue 23.5)
 editor_role.check_proxies()  # the trusted proxies, logged once per process
 mark_routed()
-inject_css()
-atelier.apply_mode()  # ?mode=atelier: projection style on any page
 page = st.navigation(PAGES)
-if atelier.is_atelier_mode() and page.url_path not in ("salle", "atelier"):  # those have their own
-    atelier.way_out()  # no sidebar in projection: a way back to the other pages
+# One stylesheet, first in the page, the projection's with it (Atelier, Salle, ?mode=atelier).
+projected = atelier.is_projected(page.url_path)
+if projected:  # no sidebar drawn then hidden: the page keeps its width from the first paint
+    st.set_page_config(initial_sidebar_state="collapsed")
+if projected:  # the style's block is a placeholder while its code loads: out of sight, in the (closed) sidebar
+    with st.sidebar:
+        inject_css(atelier.projection_css())
+else:
+    inject_css()
 # Read once per run, for the notices and the page; even a damaged current version can be
 # replaced from « Historique ».
-with data.this_run(damaged_ok=page.url_path == "historique") as programme:
+with data.this_run(damaged_ok=page.url_path == "historique") as programme, atelier.projected_frame(projected):
+    if atelier.is_atelier_mode() and page.url_path not in atelier.PROJECTED_PAGES:  # those have their own
+        atelier.way_out()  # no sidebar in projection: a way back to the other pages
     if programme is not None:
         demo_notice(programme)
     run_page(page)  # an unexpected error is told in French, its details logged
     if programme is not None:
         credits(programme)
-head_tags()  # last: its block (hidden) moves nothing while the page loads
+with st.sidebar if projected else nullcontext():  # out of sight when projected, as the style
+    head_tags()  # last: its block (hidden) moves nothing while the page loads

@@ -18,7 +18,6 @@ MAP_HEIGHT = 740
 
 ensure_routed()
 programme = as_of.programme()
-atelier.projection_style()
 
 code, code_note = atelier.territory(programme)
 sequence = atelier.sequence(programme, code)

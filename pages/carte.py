@@ -18,6 +18,7 @@ SELECTED = "carte_territoire"
 MAP_KEY = "carte_map"
 LAST_CLICK = "carte_dernier_clic"
 MAX_MATCHES = 8
+MAP_HEIGHT = 640
 
 ensure_routed()
 programme = as_of.programme()
@@ -103,9 +104,9 @@ def map_and_card(codes: tuple[str, ...], mode: str) -> None:
         st.session_state[SELECTED] = clicked
     selected = valid_code(programme, st.session_state.get(SELECTED))
     col_map, col_card = st.columns([3, 1])
-    m = cached_views.territories_map(programme, mode=mode, codes=codes, highlight=selected, height=640)
+    m = cached_views.territories_map(programme, mode=mode, codes=codes, highlight=selected, height=MAP_HEIGHT)
     with col_map:
-        returned = valid_code(programme, show_clickable_map(m, key=MAP_KEY, height=640))
+        returned = valid_code(programme, show_clickable_map(m, key=MAP_KEY, height=MAP_HEIGHT))
     if returned and returned != st.session_state.get(LAST_CLICK) and returned != selected:
         st.session_state[LAST_CLICK] = returned
         st.session_state[SELECTED] = returned

@@ -9,6 +9,5 @@ from territorial.ui.router import ensure_routed
 
 ensure_routed()
 programme = data.programme()
-atelier.projection_style()
 atelier.way_out()  # no sidebar in projection: a discreet way back to the other pages
 live_room.facilitator_page(programme)

@@ -8,6 +8,9 @@ links of a session and jump back to any step.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import folium
 import streamlit as st
 
@@ -28,15 +31,41 @@ def is_atelier_mode() -> bool:
     return url_state.raw(MODE_PARAM) == MODE_VALUE
 
 
-def apply_mode() -> None:
-    """Called by the router on every page: projection style when ``?mode=atelier``."""
-    if is_atelier_mode():
-        projection_style()
+#: The pages always projected (their own URL paths).
+PROJECTED_PAGES = ("atelier", "salle")
 
 
-def projection_style() -> None:
-    """Hide the sidebar and Streamlit's chrome, enlarge the type (constant CSS)."""
-    st.html(f"<style>{CSS_FILE.read_text(encoding='utf-8')}</style>")
+def is_projected(url_path: str) -> bool:
+    """Whether a page is shown in projection style: Atelier, Salle, or any page with ``?mode=atelier``."""
+    return url_path in PROJECTED_PAGES or is_atelier_mode()
+
+
+def projection_css() -> str:
+    """Hide the sidebar and Streamlit's chrome, enlarge the type (constant CSS, never data)."""
+    return CSS_FILE.read_text(encoding="utf-8")
+
+
+#: The block of a projected page's content (see :func:`projected_frame`).
+FRAME_KEY, SHIM_KEY = "projection", "projection_cale"
+
+
+@contextmanager
+def projected_frame(projected: bool) -> Iterator[None]:
+    """The block of a projected page's content: unseen until the projection style is there.
+
+    Streamlit loads the code of the element that carries the style (``st.html``) on its first
+    use, and the page's text was drawn before it, then moved when the style arrived (large
+    type, no sidebar, less margin: a layout shift of 0.5 to 0.9 on Atelier and Salle, issue 22.7).
+    Until then the content sits in a block 1 px high; the style lets it take its height
+    (assets/atelier.css), so it appears once, already in its place.
+    """
+    if not projected:
+        yield
+        return
+    with st.container(key=FRAME_KEY, height=1, border=False):
+        # Its first pixel shows nothing drawn (a shift would be counted): an empty block, first.
+        st.container(key=SHIM_KEY, height=8, border=False)
+        yield
 
 
 #: Where a projected page leads back to (the projection hides the sidebar).

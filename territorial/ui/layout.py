@@ -119,9 +119,9 @@ def show_clickable_map(m: folium.Map, *, key: str, height: int = 600) -> str | N
     Only the clicked feature is sent back (``last_active_drawing``): panning and
     zooming do not rerun the page.
     """
-    with st.container(key=f"{key}_cadre"):
-        # The component's frame grows to its height once loaded: keep its place meanwhile (CLS).
-        st.html(f"<style>.st-key-{key}_cadre {{ min-height: {int(height)}px; }}</style>")
+    # The component's frame takes its height only once its code has run: a block of that height
+    # keeps its place from the first paint (a style would come too late: issue 22.7, the Carte).
+    with st.container(key=f"{key}_cadre", height=height, border=False):
         return clicked_code(st_folium(m, key=key, height=height))
 
 
