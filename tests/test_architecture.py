@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-SUBPACKAGES = ("core", "model", "storage", "cartography", "content", "takeaways", "ui", "harness")
+SUBPACKAGES = ("core", "model", "editing", "storage", "cartography", "content", "takeaways", "ui", "harness")
 
 
 def lint_imports(root: Path) -> subprocess.CompletedProcess[str]:

@@ -14,8 +14,8 @@ from openpyxl import Workbook
 from streamlit.runtime.context import ContextProxy
 from streamlit.testing.v1 import AppTest
 
+from territorial.editing import access
 from territorial.model.programme_file import ProgrammeTable
-from territorial.storage import access
 from territorial.storage import store as store_module
 from territorial.storage.store import Store, diff_tables
 from territorial.ui import data, editor, editor_role, table_editor

@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 from streamlit.testing.v1 import AppTest
 
-from territorial.storage import access
+from territorial.editing import access
 from territorial.storage import rooms as rooms_module
 from territorial.storage import store as store_module
 from territorial.storage.rooms import LEVELS, PRIORITY, RoomStore, Territory, new_token
