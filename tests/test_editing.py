@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from territorial.editing.changes import ABSENT, CONFLICT_COLUMNS, rebase
+from territorial.editing.merge import ABSENT, CONFLICT_COLUMNS, rebase
 from territorial.model.programme_file import ProgrammeTable
 from tests.conftest import DEMO_FILE
 

@@ -8,10 +8,11 @@ import streamlit as st
 
 from territorial.core.fmt import escape_markdown, plural
 from territorial.editing import changes
+from territorial.editing.merge import diff_tables, rebase
 from territorial.model.problems import ProgrammeFileError
 from territorial.model.programme_file import ProgrammeTable
 from territorial.model.vocabulary import TERRITORY_KINDS
-from territorial.storage.store import StoredVersion, diff_tables
+from territorial.storage.store import StoredVersion
 from territorial.takeaways import exports
 from territorial.ui import data
 from territorial.ui.editor import EDIT_BASE, author_fields, bounded_table, save, show_diff, show_problems
@@ -51,7 +52,7 @@ def edit_section(current: StoredVersion) -> None:
     """Edit levels, dates, notes, add or remove territories; save as a new version.
 
     If someone saved meanwhile, nothing is lost: the edits are carried onto the
-    version now current (:func:`territorial.editing.changes.rebase`) for review, conflicts
+    version now current (:func:`territorial.editing.merge.rebase`) for review, conflicts
     listed, and the edited table can be downloaded.
     """
     base_id = st.session_state.setdefault(EDIT_BASE, current.id)
@@ -110,7 +111,7 @@ def edit_section(current: StoredVersion) -> None:
 
 def _carry(base: StoredVersion, table: ProgrammeTable, current: StoredVersion) -> None:
     """Carry this editor's table onto ``current`` and show it for review (rerun)."""
-    rebased = changes.rebase(base.table, table, current.table)
+    rebased = rebase(base.table, table, current.table)
     previous = st.session_state.get(CARRIED) or {}
     st.session_state[CARRIED] = {
         "base": current.id,
