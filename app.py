@@ -6,7 +6,7 @@ Run with ``streamlit run app.py``.
 
 import streamlit as st
 
-from territorial.ui import atelier, data, editor_role, upload_guard
+from territorial.ui import data, editor_role, upload_guard, workshop
 from territorial.ui.layout import credits, demo_notice, head_tags, inject_css, run_page
 from territorial.ui.router import mark_routed
 
@@ -34,10 +34,10 @@ upload_guard.install()  # uploads: editor sessions only, bounded (issue 23.5)
 editor_role.check_proxies()  # the trusted proxies, logged once per process
 mark_routed()
 inject_css()
-atelier.apply_mode()  # ?mode=atelier: projection style on any page
+workshop.apply_mode()  # ?mode=atelier: projection style on any page
 page = st.navigation(PAGES)
-if atelier.is_atelier_mode() and page.url_path not in ("salle", "atelier"):  # those have their own
-    atelier.way_out()  # no sidebar in projection: a way back to the other pages
+if workshop.is_atelier_mode() and page.url_path not in ("salle", "atelier"):  # those have their own
+    workshop.way_out()  # no sidebar in projection: a way back to the other pages
 # Read once per run, for the notices and the page; even a damaged current version can be
 # replaced from « Historique ».
 with data.this_run(damaged_ok=page.url_path == "historique") as programme:
