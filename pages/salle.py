@@ -4,11 +4,11 @@ Opening and driving a room need the editor role; the results refresh by themselv
 (``st.fragment(run_every=…)``) and every control has a keyboard shortcut.
 """
 
-from territorial.ui import data, live_room, workshop
+from territorial.ui import data, room_projector, workshop
 from territorial.ui.router import ensure_routed
 
 ensure_routed()
 programme = data.programme()
 workshop.projection_style()
 workshop.way_out()  # no sidebar in projection: a discreet way back to the other pages
-live_room.facilitator_page(programme)
+room_projector.facilitator_page(programme)
