@@ -8,7 +8,7 @@ from contextlib import nullcontext
 
 import streamlit as st
 
-from territorial.ui import atelier, data, editor_role, upload_guard
+from territorial.ui import data, editor_role, upload_guard, workshop
 from territorial.ui.layout import credits, demo_notice, head_tags, inject_css, run_page
 from territorial.ui.router import mark_routed
 
@@ -37,19 +37,20 @@ editor_role.check_proxies()  # the trusted proxies, logged once per process
 mark_routed()
 page = st.navigation(PAGES)
 # One stylesheet, first in the page, the projection's with it (Atelier, Salle, ?mode=atelier).
-projected = atelier.is_projected(page.url_path)
-if projected:  # no sidebar drawn then hidden: the page keeps its width from the first paint
+projected = workshop.is_projected(page.url_path)
+if projected:
+    # No sidebar drawn then hidden: the page keeps its width from the first paint. The style's
+    # block is a placeholder while its code loads: out of sight, in the (closed) sidebar.
     st.set_page_config(initial_sidebar_state="collapsed")
-if projected:  # the style's block is a placeholder while its code loads: out of sight, in the (closed) sidebar
     with st.sidebar:
-        inject_css(atelier.projection_css())
+        inject_css(workshop.projection_css())
 else:
     inject_css()
 # Read once per run, for the notices and the page; even a damaged current version can be
 # replaced from « Historique ».
-with data.this_run(damaged_ok=page.url_path == "historique") as programme, atelier.projected_frame(projected):
-    if atelier.is_atelier_mode() and page.url_path not in atelier.PROJECTED_PAGES:  # those have their own
-        atelier.way_out()  # no sidebar in projection: a way back to the other pages
+with data.this_run(damaged_ok=page.url_path == "historique") as programme, workshop.projected_frame(projected):
+    if workshop.is_atelier_mode() and page.url_path not in workshop.PROJECTED_PAGES:  # those have their own
+        workshop.way_out()  # no sidebar in projection: a way back to the other pages
     if programme is not None:
         demo_notice(programme)
     run_page(page)  # an unexpected error is told in French, its details logged

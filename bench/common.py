@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import io
+import math
 import os
 import statistics
 import sys
@@ -263,3 +264,82 @@ class RssSampler:
         self._stop.set()
         self._thread.join()
         self.peak = max(self.peak, self.current())
+
+
+# --------------------------------------------------------------------------- report
+
+
+@dataclass
+class ViewerResult:
+    """One viewer: ``drawn`` when the map's shapes appeared; ``ok`` when drawn with no error."""
+
+    viewer: int
+    path: str
+    drawn: bool
+    seconds: float
+    shapes: int = 0
+    error: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.drawn and not self.error
+
+
+@dataclass
+class Row:
+    measure: str
+    programme: str
+    unit: str  # "s", "ms", "Ko", "Mo"
+    stats: Stats
+    budget: float | None = None  # in the row's unit
+    note: str = ""
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def verdict(self) -> str:
+        if self.budget is None:
+            return ""
+        if not self.stats.n or math.isnan(self.stats.median):
+            return "ABSENT"
+        return "OK" if self.stats.median < self.budget else "DEPASSE"
+
+
+def _fmt(value: float, unit: str) -> str:
+    if math.isnan(value):
+        return "–"
+    if unit == "ms":
+        return f"{value:,.1f}".replace(",", " ") if value < 100 else f"{value:,.0f}".replace(",", " ")
+    if unit in ("Ko", "Mo"):
+        return f"{value:,.0f}".replace(",", " ")
+    return f"{value:.2f}"
+
+
+def table(rows: list[Row]) -> str:
+    head = ["Mesure", "Prog.", "Unité", "Médiane", "Min", "Max", "n", "Budget", "Verdict", "Note"]
+    body = []
+    for r in rows:
+        budget = f"< {_fmt(r.budget, r.unit)}" if r.budget is not None else ""
+        body.append(
+            [
+                r.measure,
+                r.programme,
+                r.unit,
+                _fmt(r.stats.median, r.unit),
+                _fmt(r.stats.min, r.unit),
+                _fmt(r.stats.max, r.unit),
+                str(r.stats.n),
+                budget,
+                r.verdict,
+                r.note,
+            ]
+        )
+    widths = [max(len(line[i]) for line in [head, *body]) for i in range(len(head))]
+    right = {3, 4, 5, 6, 7}
+
+    def line(cells: list[str]) -> str:
+        return "  ".join(
+            c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths, strict=True))
+        ).rstrip()
+
+    sep = "  ".join("-" * w for w in widths)
+    return "\n".join([line(head), sep, *(line(b) for b in body)])

@@ -246,7 +246,7 @@ def deploy_rows(row, *, visits: int = 3, sessions: int = SESSIONS, log=print) ->
 
 
 def main() -> int:
-    from bench.run import Row, table
+    from bench.common import Row, table
 
     parser = argparse.ArgumentParser(description="Le déploiement (nginx + instances) mesuré.")
     parser.add_argument("--visits", type=int, default=3, help="premières visites (0 : les sessions seules)")

@@ -100,11 +100,11 @@ FILES: dict[str, tuple[str, Callable[[list[str]], bytes], str]] = {
 
 def _child(path: str) -> None:
     """Load the reference, read the file into memory, say « ready », wait, then read and validate it."""
+    from territorial.editing.merge import diff_tables
     from territorial.model.definition import load_definition
     from territorial.model.problems import ProgrammeFileError
     from territorial.model.programme_file import load_programme_file
     from territorial.model.reference import load_reference
-    from territorial.storage.store import diff_tables
 
     reference, definition = load_reference(), load_definition()
     demo_file = Path(__file__).resolve().parent.parent / "data" / "demo_programme.csv"

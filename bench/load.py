@@ -44,7 +44,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -61,6 +61,7 @@ from bench.common import (
     RssSampler,
     Server,
     Stats,
+    ViewerResult,
     prepare_data_dir,
 )
 from bench.editing import Editor
@@ -69,22 +70,6 @@ from territorial.harness.chromium import is_local
 DEFAULT_VIEWERS = 20
 VIEWER_TIMEOUT = 60.0
 TARGET_P95 = 8.0
-
-
-@dataclass
-class ViewerResult:
-    """One viewer: ``drawn`` when the map's shapes appeared; ``ok`` when drawn with no error."""
-
-    viewer: int
-    path: str
-    drawn: bool
-    seconds: float
-    shapes: int = 0
-    error: str = ""
-
-    @property
-    def ok(self) -> bool:
-        return self.drawn and not self.error
 
 
 _STAGE_JS = """() => ({

@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from bench.load import ViewerResult
+from bench.common import ViewerResult
 
 MAP_COMPONENT = "streamlit_folium"  # the clickable map (Carte)
 MAP_CLASS = '"territoire'  # a map that only shows: st.iframe of the map's document

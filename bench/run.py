@@ -35,19 +35,18 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import math
 import os
 import subprocess
 import sys
 import tempfile
 import time
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import FLOOR_APP, ROOT, RssSampler, Server, Stats, prepare_data_dir, settle, timed
+from bench.common import FLOOR_APP, ROOT, Row, RssSampler, Server, Stats, prepare_data_dir, settle, table, timed
 from bench.load import run_viewers, sequential_viewers, summary
 from bench.protocol import run_protocol_viewers
 from bench.room import measure as measure_room
@@ -72,25 +71,6 @@ BUDGETS = {
 #: A live workshop room: participants over the protocol, the projector in Chromium (issue 14).
 ROOM_PARTICIPANTS = 60
 ROOM_TARGET_P95 = 3.0  # s, from an answer saved to its appearance on the projector
-
-
-@dataclass
-class Row:
-    measure: str
-    programme: str
-    unit: str  # "s", "ms", "Ko", "Mo"
-    stats: Stats
-    budget: float | None = None  # in the row's unit
-    note: str = ""
-    extra: dict = field(default_factory=dict)
-
-    @property
-    def verdict(self) -> str:
-        if self.budget is None:
-            return ""
-        if not self.stats.n or math.isnan(self.stats.median):
-            return "ABSENT"
-        return "OK" if self.stats.median < self.budget else "DEPASSE"
 
 
 @dataclass
@@ -480,47 +460,6 @@ def room_rows(config: Config) -> tuple[list[Row], list[str]]:
 
 
 # --------------------------------------------------------------------------- table
-
-
-def _fmt(value: float, unit: str) -> str:
-    if math.isnan(value):
-        return "–"
-    if unit == "ms":
-        return f"{value:,.1f}".replace(",", " ") if value < 100 else f"{value:,.0f}".replace(",", " ")
-    if unit in ("Ko", "Mo"):
-        return f"{value:,.0f}".replace(",", " ")
-    return f"{value:.2f}"
-
-
-def table(rows: list[Row]) -> str:
-    head = ["Mesure", "Prog.", "Unité", "Médiane", "Min", "Max", "n", "Budget", "Verdict", "Note"]
-    body = []
-    for r in rows:
-        budget = f"< {_fmt(r.budget, r.unit)}" if r.budget is not None else ""
-        body.append(
-            [
-                r.measure,
-                r.programme,
-                r.unit,
-                _fmt(r.stats.median, r.unit),
-                _fmt(r.stats.min, r.unit),
-                _fmt(r.stats.max, r.unit),
-                str(r.stats.n),
-                budget,
-                r.verdict,
-                r.note,
-            ]
-        )
-    widths = [max(len(line[i]) for line in [head, *body]) for i in range(len(head))]
-    right = {3, 4, 5, 6, 7}
-
-    def line(cells: list[str]) -> str:
-        return "  ".join(
-            c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths, strict=True))
-        ).rstrip()
-
-    sep = "  ".join("-" * w for w in widths)
-    return "\n".join([line(head), sep, *(line(b) for b in body)])
 
 
 # --------------------------------------------------------------------------- main

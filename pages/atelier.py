@@ -10,7 +10,7 @@ import streamlit as st
 
 from territorial.content.workshop import CHANGES, EVIDENCE, TERRITORY, after_label, map_caption, territory_options
 from territorial.core.fmt import escape_html, escape_markdown
-from territorial.ui import as_of, atelier, downloads, size_effect, url_state
+from territorial.ui import as_of, downloads, size_effect, url_state, workshop
 from territorial.ui.layout import show_map
 from territorial.ui.router import ensure_routed
 
@@ -19,27 +19,27 @@ MAP_HEIGHT = 740
 ensure_routed()
 programme = as_of.programme()
 
-code, code_note = atelier.territory(programme)
-sequence = atelier.sequence(programme, code)
-number, step_note = atelier.current_step(len(sequence))
+code, code_note = workshop.territory(programme)
+sequence = workshop.sequence(programme, code)
+number, step_note = workshop.current_step(len(sequence))
 step = sequence[number - 1]
 
 back, choose, forward = st.columns([1, 4, 1], vertical_alignment="center")
 back.button(
     "◀ Précédent",
     key="atelier_precedent",
-    on_click=atelier.go_to,
+    on_click=workshop.go_to,
     args=(number - 1,),
     disabled=number == 1,
     shortcut="PageUp",
     use_container_width=True,
 )
 with choose:
-    atelier.step_selector(sequence)
+    workshop.step_selector(sequence)
 forward.button(
     "Suivant ▶",
     key="atelier_suivant",
-    on_click=atelier.go_to,
+    on_click=workshop.go_to,
     args=(number + 1,),
     disabled=number == len(sequence),
     shortcut="PageDown",
@@ -54,7 +54,7 @@ with text:
     if step.subtitle:
         st.html(f'<p class="atelier-soustitre">{escape_html(step.subtitle)}</p>')
     if step.kind == TERRITORY:
-        atelier.territory_selector(territory_options(programme), code)
+        workshop.territory_selector(territory_options(programme), code)
     with st.container(key="atelier_corps"):
         if step.body:
             st.markdown(escape_markdown(step.body))
@@ -69,7 +69,7 @@ with text:
                     st.caption(escape_markdown(figure.detail))
 with picture, st.container(key="atelier_carte"):  # its height follows the screen's (atelier.css)
     if step.kind == CHANGES:
-        before, after = atelier.changes_maps_cached(programme, height=MAP_HEIGHT)
+        before, after = workshop.changes_maps_cached(programme, height=MAP_HEIGHT)
         for column, m, label in zip(
             st.columns(2), (before, after), ("Au premier dialogue", after_label(programme)), strict=True
         ):
@@ -80,7 +80,7 @@ with picture, st.container(key="atelier_carte"):  # its height follows the scree
         st.vega_lite_chart(size_effect.projection_chart(programme))
     else:
         show_map(
-            atelier.step_map_cached(programme, step, height=MAP_HEIGHT),
+            workshop.step_map_cached(programme, step, height=MAP_HEIGHT),
             title=f"Carte : {step.title}",
             height=MAP_HEIGHT,
         )

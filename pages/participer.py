@@ -4,8 +4,8 @@ No account, no personal data: the territory, the answers and a random token of t
 tab (``?jeton=``), so that a changed answer replaces the previous one.
 """
 
-from territorial.ui import data, live_room
+from territorial.ui import data, room_participant
 from territorial.ui.router import ensure_routed
 
 ensure_routed()
-live_room.participant_page(data.programme())
+room_participant.participant_page(data.programme())

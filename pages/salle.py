@@ -4,10 +4,10 @@ Opening and driving a room need the editor role; the results refresh by themselv
 (``st.fragment(run_every=…)``) and every control has a keyboard shortcut.
 """
 
-from territorial.ui import atelier, data, live_room
+from territorial.ui import data, room_projector, workshop
 from territorial.ui.router import ensure_routed
 
 ensure_routed()
 programme = data.programme()
-atelier.way_out()  # no sidebar in projection: a discreet way back to the other pages
-live_room.facilitator_page(programme)
+workshop.way_out()  # no sidebar in projection: a discreet way back to the other pages
+room_projector.facilitator_page(programme)

@@ -23,13 +23,13 @@ sys.path.insert(0, str(ROOT))
 from territorial.content.size_effect import size_effect  # noqa: E402
 from territorial.content.size_effect_text import findings  # noqa: E402
 from territorial.core.paths import DATA_DIR  # noqa: E402
+from territorial.editing.changes import upload_definition  # noqa: E402
 from territorial.model.definition import DefinitionError, load_definition  # noqa: E402
 from territorial.model.definition_file import definition_from_text  # noqa: E402
 from territorial.model.problems import ProgrammeFileError  # noqa: E402
 from territorial.model.programme import Programme, resolve  # noqa: E402
 from territorial.model.programme_file import load_programme_file  # noqa: E402
 from territorial.model.reference import load_reference  # noqa: E402
-from territorial.storage.editing import upload_definition  # noqa: E402
 from territorial.storage.store import Store, StoreError  # noqa: E402
 from territorial.takeaways.size_effect_export import size_effect_csv  # noqa: E402
 

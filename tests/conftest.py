@@ -87,10 +87,10 @@ def load_csv(reference: Reference, definition: ProgrammeDefinition):
 @pytest.fixture
 def fresh_view_caches():
     """Empty the pages' shared caches (maps, fiches, workshop steps) before and after a test."""
-    from territorial.ui import atelier, cached_views, evolution, fiche, size_effect
+    from territorial.ui import cached_views, evolution, fiche, size_effect, workshop
 
     def clear() -> None:
-        for module in (atelier, cached_views, evolution, fiche, size_effect):
+        for module in (workshop, cached_views, evolution, fiche, size_effect):
             module.clear()
 
     clear()

@@ -62,7 +62,7 @@ def _pages(var: Path) -> dict:
     """Run the app's home page and the Données page as a visitor and as an editor; what they show."""
     from streamlit.testing.v1 import AppTest
 
-    from territorial.storage import access
+    from territorial.editing import access
 
     password = "mot de passe du programme"
     os.environ[store_module.ENV_DATA_DIR] = str(var)

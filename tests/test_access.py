@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from territorial.storage import access
-from territorial.storage.access import (
+from territorial.editing import access
+from territorial.editing.access import (
     BadHashError,
     Brake,
     ClientThrottles,
@@ -87,7 +87,7 @@ def test_no_configuration_disables_editing():
         check_password(PASSWORD, None, throttles=())
     assert isinstance(info.value, PermissionError)
     assert str(info.value) == access.EDITING_DISABLED_TEXT
-    assert "python -m territorial.storage.access hash" in access.EDITING_DISABLED_TEXT
+    assert "python -m territorial.editing.access hash" in access.EDITING_DISABLED_TEXT
     assert "editor_password_hash" in access.EDITING_DISABLED_TEXT
     assert "TERRITORIAL_EDITOR_PASSWORD_HASH" in access.EDITING_DISABLED_TEXT
 
@@ -293,7 +293,7 @@ def test_configured_hash_prefers_the_secret(monkeypatch):
 
 def _cli(*args: str, stdin: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "territorial.storage.access", *args],
+        [sys.executable, "-m", "territorial.editing.access", *args],
         input=stdin,
         text=True,
         capture_output=True,
@@ -339,7 +339,7 @@ def test_behind_nginx_on_an_ipv6_socket_visitors_keep_their_own_address(cheap):
 
 
 def test_a_proxy_header_from_an_untrusted_address_is_ignored_and_logged(caplog):
-    with caplog.at_level("WARNING", logger="territorial.storage.access"):
+    with caplog.at_level("WARNING", logger="territorial.editing.access"):
         assert client_key("203.0.113.50", {"X-Forwarded-For": "10.9.9.9"}, trusted=trusted_proxies(None)) == (
             "203.0.113.50"
         )

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-SUBPACKAGES = ("core", "model", "storage", "cartography", "content", "takeaways", "ui", "harness")
+SUBPACKAGES = ("core", "model", "editing", "storage", "cartography", "content", "takeaways", "ui", "harness")
 
 
 def lint_imports(root: Path) -> subprocess.CompletedProcess[str]:
@@ -97,6 +97,34 @@ def test_benchmarks_and_tests_import_the_package_not_each_other(folder, forbidde
         for path in python_files(folder)
     }
     assert {path: names for path, names in offenders.items() if names} == {}
+
+
+def bench_cycles(graph: dict[str, set[str]]) -> list[str]:
+    """The modules of ``graph`` (module → modules it imports) that reach themselves again."""
+
+    def reach(start: str) -> set[str]:
+        seen: set[str] = set()
+        todo = [start]
+        while todo:
+            for name in graph.get(todo.pop(), set()) - seen:
+                seen.add(name)
+                todo.append(name)
+        return seen
+
+    return sorted(name for name in graph if name in reach(name))
+
+
+def test_bench_cycles_are_found():
+    assert bench_cycles({"a": {"b"}, "b": {"a"}, "c": {"a"}}) == ["a", "b"]
+
+
+def test_benchmarks_import_each_other_without_a_cycle():
+    """Shared types live in bench/common.py: no benchmark imports one that imports it back (lazily or not)."""
+    graph = {
+        path.stem: {name.split(".")[1] for name in imported_modules(path) if name.startswith("bench.")}
+        for path in python_files("bench")
+    }
+    assert bench_cycles(graph) == []
 
 
 def test_the_package_does_not_import_benchmarks_tests_or_scripts():

@@ -41,12 +41,16 @@ def test_the_css_takes_its_colours_from_the_palette():
     assert {"texte", "discret", "lien"} <= defined
     named = {value for name, value in vars(palette).items() if name.isupper() and isinstance(value, str)}
     root = Path(__file__).resolve().parents[1]
+    coloured: dict[str, bool] = {}
     for name, css in [*((p.name, p.read_text()) for p in (root / "assets").glob("*.css")), ("pack", PACK_CSS)]:
         used = set(re.findall(r"var\(--([a-z-]+)\)", css))
-        assert used and used <= defined, (name, used - defined)
+        assert used <= defined, (name, used - defined)
         body = css.replace(palette.css_variables(), "")
+        assert used or not re.findall(r"#[0-9a-fA-F]{3,6}\b", body), (name, "couleurs sans la palette")
+        coloured[name] = bool(used)
         repeated = {value for value in re.findall(r"#[0-9a-fA-F]{6}", body) if value.lower() in named}
         assert repeated == set(), (name, repeated)
+    assert coloured["app.css"] and coloured["atelier.css"] and coloured["pack"]  # only a CSS without colours names none
 
 
 def test_text_on_a_configured_colour_reads_at_4_5_to_1(definition):

@@ -8,11 +8,11 @@ import pandas as pd
 import pytest
 
 from territorial.core.fmt import fr_date
+from territorial.editing.changes import with_dialogue
 from territorial.model.dialogue_dates import parse_dialogue_date, today_in_paris
 from territorial.model.problems import ProgrammeFileError
 from territorial.model.programme import resolve
 from territorial.model.programme_file import load_programme_file
-from territorial.storage.editing import with_dialogue
 
 HEADER = "code,type,nom,membres,L1,L2,L3,L4,date_dialogue,etape,notes"
 TODAY = dt.date(2026, 12, 2)
@@ -162,7 +162,7 @@ def test_a_new_dialogue_in_the_future_is_refused_by_field(load, reference, defin
 
 
 def test_several_new_dialogues_are_checked_at_once_and_named(load, reference, definition):
-    from territorial.storage.editing import with_dialogues
+    from territorial.editing.changes import with_dialogues
 
     table = load("75056,commune,,,0,1,0,1,2025-03-15,T0,", "13055,commune,,,1,1,1,1,2025-04-01,T0,")
     levels = {"L1": 2, "L2": 1, "L3": 0, "L4": 1}

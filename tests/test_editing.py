@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from territorial.editing.merge import ABSENT, CONFLICT_COLUMNS, rebase
 from territorial.model.programme_file import ProgrammeTable
-from territorial.storage.editing import ABSENT, CONFLICT_COLUMNS, rebase
 from tests.conftest import DEMO_FILE
 
 HEADER = "code,type,nom,membres,L1,L2,L3,L4,notes,Référent"

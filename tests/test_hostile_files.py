@@ -16,6 +16,7 @@ import pandas as pd
 import pytest
 
 from territorial.core.fmt import fr_int
+from territorial.editing import changes
 from territorial.harness import hostile_files as hostile
 from territorial.model import xlsx_reader
 from territorial.model.file_reading import MAX_CELL_CHARS, MAX_COLUMNS, MAX_ROWS, sheet_names
@@ -23,7 +24,6 @@ from territorial.model.problems import MAX_REPORTED, ProgrammeFileError
 from territorial.model.programme import resolve
 from territorial.model.programme_file import ProgrammeTable, load_programme_file
 from territorial.model.vocabulary import NAMED_COLUMNS
-from territorial.storage import editing
 from territorial.takeaways import exports
 
 #: Any refusal here takes far less than the 10 s budget (bench/hostile_files.py measures them).
@@ -102,7 +102,7 @@ def test_xml_entities_are_refused(load):
 
 def test_sheet_names_of_a_refused_workbook_is_empty_and_the_import_says_why(load):
     data = hostile.zip_bomb_xlsx(60 * 1024 * 1024)
-    assert sheet_names(data, filename="programme.xlsx") == editing.sheet_names(data, filename="p.xlsx") == []
+    assert sheet_names(data, filename="programme.xlsx") == changes.sheet_names(data, filename="p.xlsx") == []
     assert sheet_names(hostile.xlsx(hostile.rows_xml([hostile.HEADER])), filename="p.xlsx") == ["Programme"]
 
 
@@ -266,10 +266,10 @@ def test_the_editor_refuses_control_characters_too(demo, reference, definition):
         definition=definition,
         reference=reference,
     )
-    frame = editing.editor_frame(base, definition=definition)
+    frame = changes.editor_frame(base, definition=definition)
     frame.loc[0, "notes"] = "collé\x00depuis un autre logiciel"
     with pytest.raises(ProgrammeFileError) as info:
-        editing.table_from_editor(frame, base=base, definition=definition, reference=reference)
+        changes.table_from_editor(frame, base=base, definition=definition, reference=reference)
     [problem] = info.value.problems
     assert (problem.row, problem.column, problem.value) == (1, "notes", "collé[U+0000]depuis un autre logiciel")
 

@@ -8,7 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 from territorial.core import palette
 from territorial.core.fmt import escape_markdown
-from territorial.ui.atelier import CSS_FILE
+from territorial.ui.workshop import CSS_FILE
 from tests.conftest import APP, open_page
 
 PAGE = "pages/atelier.py"

@@ -14,10 +14,11 @@ from openpyxl import Workbook
 from streamlit.runtime.context import ContextProxy
 from streamlit.testing.v1 import AppTest
 
+from territorial.editing import access
+from territorial.editing.merge import diff_tables
 from territorial.model.programme_file import ProgrammeTable
-from territorial.storage import access
 from territorial.storage import store as store_module
-from territorial.storage.store import Store, diff_tables
+from territorial.storage.store import Store
 from territorial.ui import data, editor, editor_role, table_editor
 from tests.conftest import ROOT
 
@@ -380,16 +381,16 @@ def test_abandoning_the_carried_changes(editor_env):
 def test_a_save_that_loses_the_race_is_carried_over_too(editor_env, monkeypatch):
     """Someone saves between the page's check and this save: the store refuses, the edits are carried."""
     at = login(run(page()))
-    validate = table_editor.editing.table_from_editor
+    validate = table_editor.changes.table_from_editor
 
     def validate_then_someone_saves(*args, **kwargs):
         table = validate(*args, **kwargs)
         _other_editor_saves({(0, "notes"): "Plus rapide"})
         return table
 
-    monkeypatch.setattr(table_editor.editing, "table_from_editor", validate_then_someone_saves)
+    monkeypatch.setattr(table_editor.changes, "table_from_editor", validate_then_someone_saves)
     _edit(at, 1, {"edited_rows": {2: {"notes": "Ma note"}}})
-    monkeypatch.setattr(table_editor.editing, "table_from_editor", validate)
+    monkeypatch.setattr(table_editor.changes, "table_from_editor", validate)
     assert current().current_id() == 2
     table = at.data_editor[0].value
     assert (table.loc[0, "notes"], table.loc[2, "notes"]) == ("Plus rapide", "Ma note")

@@ -103,7 +103,7 @@ def test_a_damaged_row_of_the_history_is_shown_as_unreadable(three_versions, fol
 
 def test_a_damaged_current_version_can_be_replaced_from_the_history(three_versions, folium_recorder, monkeypatch):
     """Every other page stops on a damaged current version; Historique says so and restores another."""
-    from territorial.storage import access
+    from territorial.editing import access
 
     password_hash = access.hash_password("mot de passe du programme")
 

@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 from streamlit.testing.v1 import AppTest
 
-from territorial.storage import access
+from territorial.editing import access
 from territorial.storage import rooms as rooms_module
 from territorial.storage import store as store_module
 from territorial.storage.rooms import LEVELS, PRIORITY, RoomStore, Territory, new_token
@@ -421,3 +421,15 @@ def test_a_wrong_password_is_cleared_from_the_field(env, store, monkeypatch, pas
     run(next(b for b in at.button if b.label == "Se connecter").click())
     assert any("Mot de passe incorrect" in e for e in texts(at, "error"))
     assert at.text_input[0].value == ""
+
+
+def test_each_room_page_carries_its_css_from_assets(env, store) -> None:
+    """The participant's large targets (assets/participer.css) only on /participer; the projector's
+    styles (assets/salle.css) on /salle; the primary buttons keep their colour on both."""
+    room = store.open_room()
+    phone = [h.value for h in participant(salle=room.code).html]
+    projector = [h.value for h in open_page("pages/salle.py", salle=room.code).html]
+    assert any("min-height: 48px" in h for h in phone) and not any(".salle-table {" in h for h in phone)
+    assert any(".salle-table {" in h for h in projector) and not any("min-height: 48px" in h for h in projector)
+    for page in (phone, projector):
+        assert any('[data-testid^="stBaseButton-primary"] p { color: inherit' in h for h in page)

@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
+from territorial.editing.merge import diff_tables
 from territorial.model.definition import DEFAULT_DEFINITION, parse_definition
 from territorial.model.definition_file import definition_data, definition_from_text, render_definition
 from territorial.model.programme_file import ProgrammeTable
@@ -25,7 +26,6 @@ from territorial.storage.store import (
     StoreError,
     StoreUnavailableError,
     VersionNotFoundError,
-    diff_tables,
     version_rows,
     versions,
 )
@@ -274,7 +274,7 @@ def test_failure_mid_write_leaves_the_previous_version(store, tables, load_csv, 
 
 def test_database_error_is_reported_in_french(store, tables, monkeypatch):
     store.save(tables["base"], author="A", comment="", kind="import", expected_parent=None)
-    monkeypatch.setattr(store_module, "_text", lambda v: None)  # NOT NULL violation on every text column
+    monkeypatch.setattr(store_module, "cell_text", lambda v: None)  # NOT NULL violation on every text column
     with pytest.raises(StoreError) as info:
         store.save(tables["changed"], author="B", comment="", kind="edition", expected_parent=1)
     assert str(info.value) == store_module.SAVE_FAILED_TEXT  # the details are in the server log

@@ -23,7 +23,7 @@ import sqlalchemy as sa
 from psycopg import sql
 from streamlit.testing.v1 import AppTest
 
-from territorial.storage import access
+from territorial.editing import access
 from territorial.storage import store as store_module
 from territorial.storage.store import (
     FALLBACK_TEXT,

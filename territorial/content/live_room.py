@@ -30,7 +30,7 @@ from territorial.content.territory_map import map_frame, programme_map
 from territorial.content.workshop import MAP_CSS
 from territorial.core import palette
 from territorial.core.clock import paris_day
-from territorial.core.fmt import fr_float, fr_int, plural
+from territorial.core.fmt import escape_html, fr_float, fr_int, plural
 from territorial.model.programme import Programme
 from territorial.storage.rooms import LEVELS, OTHER, PRIORITY, Room, RoomError, Territory
 
@@ -307,3 +307,46 @@ def _host(ip: str) -> str:
         return f"[{ip}]" if ipaddress.ip_address(ip).version == 6 else ip
     except ValueError:
         return ip
+
+
+# --------------------------------------------------------------------------- the projector's tables
+
+
+def _bar(count: int, total: int) -> str:
+    width = 0 if not total else round(100 * count / total)
+    return f'<span class="salle-barre" style="width:{width}%"></span>'
+
+
+def levels_table(programme: Programme, results: RoomResults) -> str:
+    """Each lever: how many answers at each level (bars), and the room against the programme."""
+    definition = programme.definition
+    head = "".join(f'<th scope="col">{escape_html(lv.label)}</th>' for lv in definition.levels)
+    rows = []
+    for lever in definition.levers:
+        counts = results.distribution.loc[lever.id]
+        total = int(counts.sum())
+        cells = "".join(
+            f"<td>{_bar(int(counts[lv.value]), total)}<span>{fr_int(int(counts[lv.value]))}</span></td>"
+            for lv in definition.levels
+        )
+        compare = escape_html(comparison_sentence(programme, results, lever.id))
+        rows.append(f'<tr><th scope="row">{escape_html(lever.label)}<br><small>{compare}</small></th>{cells}</tr>')
+    return (
+        '<table class="salle-table"><caption>Réponses par levier et par niveau d\'activation ; niveau moyen '
+        f"(0 à {definition.max_level}) de la salle et des territoires du programme des mêmes segments</caption>"
+        f'<thead><tr><th scope="col">Levier</th>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+    )
+
+
+def priority_table(programme: Programme, results: RoomResults) -> str:
+    total = int(results.priorities.sum())
+    counts = {lv.id: int(results.priorities[lv.id]) for lv in programme.definition.levers}
+    rows = "".join(
+        f'<tr><th scope="row">{escape_html(lv.label)}</th>'
+        f"<td>{_bar(counts[lv.id], total)}<span>{fr_int(counts[lv.id])}</span></td></tr>"
+        for lv in programme.definition.levers
+    )
+    return (
+        '<table class="salle-table"><caption>Levier à renforcer en priorité</caption>'
+        f'<thead><tr><th scope="col">Levier</th><th scope="col">Réponses</th></tr></thead><tbody>{rows}</tbody></table>'
+    )

@@ -1,2 +1,2 @@
 """Where the programme lives between visits: the versioned store (SQLite or PostgreSQL),
-in-app editing with conflict handling, and the editor role (passwords, login throttle)."""
+the login throttle shared by the instances, the live workshop rooms and their answers."""

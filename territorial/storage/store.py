@@ -75,11 +75,11 @@ import sqlalchemy as sa
 from sqlalchemy.engine import URL, Connection, Engine
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
-from territorial.core.fmt import fr_date
 from territorial.core.paths import ROOT
+from territorial.editing.merge import cell_text
 from territorial.model.definition import DEFAULT_DEFINITION
-from territorial.model.programme_file import ProgrammeTable, dialogue_key
-from territorial.model.vocabulary import DIALOGUE_COLUMNS, DIALOGUE_DATE, IDENTITY_COLUMNS
+from territorial.model.programme_file import ProgrammeTable
+from territorial.model.vocabulary import DIALOGUE_COLUMNS, IDENTITY_COLUMNS
 
 log = logging.getLogger(__name__)
 
@@ -95,7 +95,6 @@ ENV_DATA_DIR = "TERRITORIAL_DATA_DIR"
 SQLITE_NAME = "programme.sqlite"
 #: Rows are inserted in chunks of this size (one transaction for all of them).
 CHUNK = 500
-_DIFF_COLUMNS = ["Code", "Type", "Dialogue", "Changement", "Colonne", "Avant", "Après"]
 #: Seconds between two checks that a read-only store has become writable again.
 RECHECK = 30.0
 #: Seconds to wait for a PostgreSQL server before giving up (unless the URL says otherwise).
@@ -623,8 +622,8 @@ class Store:
                 {
                     "Version": pd.Series([r.id for r in rows], dtype="int64"),
                     "Date": pd.Series([_when(r.created_at) for r in rows], dtype="datetime64[us, UTC]"),
-                    "Auteur": [_text(r.author) for r in rows],
-                    "Commentaire": [_text(r.comment) for r in rows],
+                    "Auteur": [cell_text(r.author) for r in rows],
+                    "Commentaire": [cell_text(r.comment) for r in rows],
                     "Nature": [VERSION_KIND_LABELS.get(r.kind, UNREADABLE) for r in rows],
                     "Territoires": pd.Series([_whole(r.n_territories) for r in rows], dtype="Int64"),
                     "Démonstration": pd.Series([bool(r.is_demo) for r in rows], dtype=bool),
@@ -788,18 +787,14 @@ def _columns_of(table: ProgrammeTable) -> dict[str, list[str]]:
     return {"levers": _lever_ids(table), "extras": list(table.extra_columns)}
 
 
-def _text(value: object) -> str:
-    return "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
-
-
 def _row_records(table: ProgrammeTable) -> Iterator[dict]:
     levers = _lever_ids(table)
     for position, record in enumerate(table.territories.to_dict("records")):
         yield {
             "position": position,
-            **{name: _text(record.get(name)) for name in (*IDENTITY_COLUMNS, *DIALOGUE_COLUMNS)},
+            **{name: cell_text(record.get(name)) for name in (*IDENTITY_COLUMNS, *DIALOGUE_COLUMNS)},
             "levels": {lever: int(record[lever]) for lever in levers},
-            "extras": {name: _text(record.get(name)) for name in table.extra_columns},
+            "extras": {name: cell_text(record.get(name)) for name in table.extra_columns},
         }
 
 
@@ -871,43 +866,3 @@ def _copy(table: ProgrammeTable) -> ProgrammeTable:
         warnings=list(table.warnings),
         extra_columns=list(table.extra_columns),
     )
-
-
-def diff_tables(before: ProgrammeTable, after: ProgrammeTable) -> pd.DataFrame:
-    """Territories and dialogues added, removed and changed between two tables.
-
-    One row per added or removed territory (« ajouté », « retiré »), per dialogue added to
-    or removed from a territory present in both (« dialogue ajouté », « dialogue retiré »),
-    and per changed column of a dialogue present in both (« modifié »), identified by
-    type, code and date. Columns: Code, Type, Dialogue (its date, French), Changement,
-    Colonne, Avant, Après.
-    """
-
-    def keyed(table: ProgrammeTable) -> dict[tuple[str, str, str], dict]:
-        return {dialogue_key(r): r for r in table.territories.to_dict("records")}
-
-    old, new = keyed(before), keyed(after)
-    places_old, places_new = {k[:2] for k in old}, {k[:2] for k in new}
-    columns = [c for c in after.territories.columns if c not in ("code", "type", DIALOGUE_DATE)]
-    columns += [c for c in before.territories.columns if c not in columns and c not in ("code", "type", DIALOGUE_DATE)]
-    out: list[tuple[str, ...]] = []
-    for place in places_new - places_old:
-        out.append((place[1], place[0], "", "ajouté", "", "", ""))
-    for place in places_old - places_new:
-        out.append((place[1], place[0], "", "retiré", "", "", ""))
-    for key in new.keys() - old.keys():
-        if key[:2] in places_old:
-            out.append((key[1], key[0], key[2], "dialogue ajouté", "", "", ""))
-    for key in old.keys() - new.keys():
-        if key[:2] in places_new:
-            out.append((key[1], key[0], key[2], "dialogue retiré", "", "", ""))
-    for key in old.keys() & new.keys():
-        for column in columns:
-            was, now = _text(old[key].get(column)), _text(new[key].get(column))
-            if was != now:
-                out.append((key[1], key[0], key[2], "modifié", column, was, now))
-    order = {"ajouté": 0, "retiré": 1, "dialogue ajouté": 2, "dialogue retiré": 3, "modifié": 4}
-    out.sort(key=lambda r: (order[r[3]], r[0], r[2], columns.index(r[4]) if r[4] in columns else -1))
-    frame = pd.DataFrame(out, columns=_DIFF_COLUMNS, dtype=str)
-    frame["Dialogue"] = frame["Dialogue"].map(fr_date)
-    return frame

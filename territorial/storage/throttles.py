@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from territorial.storage.access import TooManyAttemptsError
+from territorial.editing.access import TooManyAttemptsError
 
 log = logging.getLogger(__name__)
 

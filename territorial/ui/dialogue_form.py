@@ -8,9 +8,9 @@ import datetime as dt
 import streamlit as st
 
 from territorial.core.fmt import fr_date
+from territorial.editing import changes
 from territorial.model.dialogue_dates import start_year, today_in_paris
 from territorial.model.problems import ProgrammeFileError
-from territorial.storage import editing
 from territorial.storage.store import StoredVersion
 from territorial.ui import cached_views, data
 from territorial.ui.editor import author_fields, save, show_problems
@@ -67,7 +67,7 @@ def record_section(current: StoredVersion) -> None:
     if not submitted:
         return
     try:
-        table = editing.with_dialogue(
+        table = changes.with_dialogue(
             current.table,
             code=code,
             kind=str(territories.at[code, "type"]),

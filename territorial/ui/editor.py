@@ -13,9 +13,10 @@ import pandas as pd
 import streamlit as st
 
 from territorial.core.fmt import escape_markdown, fr_datetime, fr_int, plural
+from territorial.editing.merge import diff_tables
 from territorial.model.problems import MAX_REPORTED, ProgrammeFileError, more_text, problems_frame
 from territorial.model.programme_file import ProgrammeTable
-from territorial.storage.store import ConflictError, StoredVersion, StoreError, diff_tables
+from territorial.storage.store import ConflictError, StoredVersion, StoreError
 
 AUTHOR = "editeur_auteur"
 EDIT_BASE = "donnees_edition_base"  # the version an editing session started from

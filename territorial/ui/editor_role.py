@@ -7,7 +7,8 @@ import functools
 import streamlit as st
 
 from territorial.core.memo import shared
-from territorial.storage import access, throttles
+from territorial.editing import access
+from territorial.storage import throttles
 from territorial.storage.store import StoreError
 from territorial.ui import data, upload_guard
 

@@ -7,13 +7,13 @@ from __future__ import annotations
 import streamlit as st
 
 from territorial.core.fmt import fr_int, plural
+from territorial.editing import changes
 from territorial.model import xlsx_reader
 from territorial.model.definition import DefinitionError
 from territorial.model.definition_file import render_definition
 from territorial.model.file_reading import MAX_BYTES, MAX_CELL_CHARS, MAX_COLUMNS, MAX_ROWS
 from territorial.model.problems import ProgrammeFileError
 from territorial.model.programme import resolve
-from territorial.storage import editing
 from territorial.storage.store import ConflictError, StoredVersion
 from territorial.ui import data, definition_editor, name_review, upload_guard
 from territorial.ui.editor import author_fields, bounded_table, save, show_diff, show_problems, show_warnings
@@ -49,7 +49,7 @@ def import_section(current: StoredVersion) -> None:
         )
         return
     content = uploaded.getvalue()
-    sheets = editing.sheet_names(content, filename=uploaded.name)
+    sheets = changes.sheet_names(content, filename=uploaded.name)
     sheet = None
     if len(sheets) > 1:
         preferred = next((i for i, s in enumerate(sheets) if s.strip().lower() in ("programme", "territoires")), 0)
@@ -61,14 +61,14 @@ def import_section(current: StoredVersion) -> None:
         with st.status("Lecture et validation du fichier…") as status:
             try:
                 # a workbook exported by another installation carries its definition (« Définition »)
-                carried = editing.upload_definition(content, filename=uploaded.name)
+                carried = changes.upload_definition(content, filename=uploaded.name)
                 if carried != data.definition_of(current):
                     pending["definition"] = carried  # None: no definition in the file, or the same one
-                raw = editing.read_upload(content, filename=uploaded.name, sheet=sheet)
+                raw = changes.read_upload(content, filename=uploaded.name, sheet=sheet)
                 # territories given by name: a review first, then the same validation (name_review)
-                pending["names"] = editing.names_to_review(raw, index=name_review.name_index())
+                pending["names"] = changes.names_to_review(raw, index=name_review.name_index())
                 if pending["names"] is None:
-                    pending["result"] = editing.validate_read(
+                    pending["result"] = changes.validate_read(
                         raw,
                         filename=uploaded.name,
                         definition=pending["definition"] or data.definition_of(current),

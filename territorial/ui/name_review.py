@@ -19,13 +19,13 @@ import streamlit as st
 
 from territorial.core.codes import is_code, normalise_code
 from territorial.core.fmt import escape_markdown, fr_pop, plural
+from territorial.editing import changes
 from territorial.model.definition import ProgrammeDefinition
 from territorial.model.names import AMBIGUOUS, CERTAIN, Candidate, Match, NameIndex
 from territorial.model.names_file import Groupement, NamesFile, certain_count, groupement_code, members_of
 from territorial.model.populations import years_text
 from territorial.model.problems import ProgrammeFileError
 from territorial.model.reference import Reference
-from territorial.storage import editing
 from territorial.takeaways.exports import to_csv
 from territorial.ui import data
 from territorial.ui.editor import bounded_table
@@ -183,7 +183,7 @@ def review_section(pending: dict, *, filename: str) -> bool:
     signature = tuple(sorted((p, repr(c)) for p, c in choices.items()))
     if pending.get("signature") != signature:
         try:
-            pending["result"] = editing.validate_settled(
+            pending["result"] = changes.validate_settled(
                 found, choices, filename=filename, definition=definition, reference=reference
             )
         except ProgrammeFileError as exc:

@@ -8,10 +8,10 @@ import streamlit as st
 
 from territorial.content.live_room import proposed_assessments
 from territorial.core.fmt import fr_date, plural
+from territorial.editing import changes
 from territorial.model.problems import ProgrammeFileError
 from territorial.model.programme import Programme
 from territorial.model.vocabulary import DIALOGUE_DATE
-from territorial.storage import editing
 from territorial.storage.rooms import Room, RoomStore
 from territorial.ui import data
 from territorial.ui.editor import author_fields, save, show_diff, show_problems
@@ -81,7 +81,7 @@ def proposal_section(programme: Programme, store: RoomStore, room: Room) -> None
         )
         st.dataframe(shown, hide_index=True, width="stretch")
         try:
-            table = editing.with_dialogues(
+            table = changes.with_dialogues(
                 current.table,
                 proposal.rename(columns={"room_date": "date"}),
                 definition=definition,

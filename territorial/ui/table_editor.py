@@ -7,11 +7,12 @@ from __future__ import annotations
 import streamlit as st
 
 from territorial.core.fmt import escape_markdown, plural
+from territorial.editing import changes
+from territorial.editing.merge import diff_tables, rebase
 from territorial.model.problems import ProgrammeFileError
 from territorial.model.programme_file import ProgrammeTable
 from territorial.model.vocabulary import TERRITORY_KINDS
-from territorial.storage import editing
-from territorial.storage.store import StoredVersion, diff_tables
+from territorial.storage.store import StoredVersion
 from territorial.takeaways import exports
 from territorial.ui import data
 from territorial.ui.editor import EDIT_BASE, author_fields, bounded_table, save, show_diff, show_problems
@@ -22,7 +23,7 @@ CARRIED = "donnees_edition_reportee"
 def _column_config(definition) -> dict:
     levels = [lv.value for lv in definition.levels]
     config: dict = {
-        editing.NAME_COLUMN: st.column_config.TextColumn(editing.NAME_COLUMN, disabled=True),
+        changes.NAME_COLUMN: st.column_config.TextColumn(changes.NAME_COLUMN, disabled=True),
         "code": st.column_config.TextColumn("code", required=True, help="Code INSEE ou SIREN"),
         "type": st.column_config.SelectboxColumn("type", options=list(TERRITORY_KINDS), required=True),
         "nom": st.column_config.TextColumn("nom", help="Nom d'un groupement (ignoré sinon)"),
@@ -51,7 +52,7 @@ def edit_section(current: StoredVersion) -> None:
     """Edit levels, dates, notes, add or remove territories; save as a new version.
 
     If someone saved meanwhile, nothing is lost: the edits are carried onto the
-    version now current (:func:`territorial.storage.editing.rebase`) for review, conflicts
+    version now current (:func:`territorial.editing.merge.rebase`) for review, conflicts
     listed, and the edited table can be downloaded.
     """
     base_id = st.session_state.setdefault(EDIT_BASE, current.id)
@@ -72,7 +73,7 @@ def edit_section(current: StoredVersion) -> None:
     definition = data.definition_of(base)
     names = data.programme_at(base_id).territories["nom"].to_dict()
     start = carried["table"] if carried is not None else base.table
-    frame = editing.editor_frame(start, definition=definition, names=names)
+    frame = changes.editor_frame(start, definition=definition, names=names)
     key = f"donnees_editeur_{base_id}" + (f"_reporte_{carried['round']}" if carried is not None else "")
     with st.form("donnees_edition"):
         edited = st.data_editor(
@@ -88,7 +89,7 @@ def edit_section(current: StoredVersion) -> None:
     if not submitted:
         return
     try:
-        table = editing.table_from_editor(edited, base=base.table, definition=definition, reference=data.reference())
+        table = changes.table_from_editor(edited, base=base.table, definition=definition, reference=data.reference())
     except ProgrammeFileError as exc:
         show_problems(exc, what="Tableau modifié")
         return
@@ -110,7 +111,7 @@ def edit_section(current: StoredVersion) -> None:
 
 def _carry(base: StoredVersion, table: ProgrammeTable, current: StoredVersion) -> None:
     """Carry this editor's table onto ``current`` and show it for review (rerun)."""
-    rebased = editing.rebase(base.table, table, current.table)
+    rebased = rebase(base.table, table, current.table)
     previous = st.session_state.get(CARRIED) or {}
     st.session_state[CARRIED] = {
         "base": current.id,

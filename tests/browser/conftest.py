@@ -122,7 +122,7 @@ EDITOR_PASSWORD = "mot de passe du programme"
 @pytest.fixture
 def editor_server(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Server]:
     """A server of its own with an empty SQLite store and an editor password (:data:`EDITOR_PASSWORD`)."""
-    from territorial.storage import access
+    from territorial.editing import access
 
     env: dict[str, str | None] = {
         access.ENV_HASH: access.hash_password(EDITOR_PASSWORD),

@@ -21,9 +21,9 @@ import brotli
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
+from territorial.editing import access
 from territorial.harness.chromium import MAP_IFRAME, local_only
 from territorial.harness.stack import Stack
-from territorial.storage import access
 from tests.postgres import create_database, postgres_cluster
 
 from .conftest import ARTIFACTS, REPO_ROOT

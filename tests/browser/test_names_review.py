@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+from territorial.editing import access
 from territorial.harness.server import Server
-from territorial.storage import access, store
+from territorial.storage import store
 
 from .conftest import ARTIFACTS, REPO_ROOT, SERVER_START_TIMEOUT
 

@@ -6,7 +6,7 @@ an edit with errors changes nothing. An edit is saved with the version it starte
 from as ``expected_parent``, so that two editors cannot overwrite each other.
 
 When someone saved in between, the second editor's changes are not thrown away:
-:func:`rebase` carries them onto the version now current (a three-way merge, cell
+:func:`territorial.editing.merge.rebase` carries them onto the version now current (a three-way merge, cell
 by cell), keeps the current value where both changed the same cell, and lists
 those conflicts for the editor to settle before saving again.
 """
@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
 
 import pandas as pd
 
@@ -26,14 +25,9 @@ from territorial.model.file_reading import RawTable
 from territorial.model.names import Candidate, NameIndex
 from territorial.model.names_file import Groupement, NamesFile, names_in
 from territorial.model.problems import Problem, ProgrammeFileError
-from territorial.model.programme_file import ProgrammeTable, dialogue_key, validate_read, validate_table
+from territorial.model.programme_file import ProgrammeTable, validate_read, validate_table
 from territorial.model.reference import Reference
 from territorial.model.vocabulary import DIALOGUE_DATE, DIALOGUE_STAGE, DIALOGUE_TEXTS, IDENTITY_COLUMNS
-
-#: Columns of the conflicts table of :func:`rebase`.
-CONFLICT_COLUMNS = ["Code", "Type", "Colonne", "Version de départ", "Votre valeur", "Valeur en vigueur (gardée)"]
-#: Shown in the conflicts table for a territory that is not in a version.
-ABSENT = "(territoire absent)"
 
 #: Read-only column of the editor showing the name resolved from the reference.
 NAME_COLUMN = "Territoire (référentiel)"
@@ -137,116 +131,6 @@ def table_from_editor(
         meta=dict(base.meta),
         filename="tableau modifié",
     )
-
-
-# --------------------------------------------------------------------------- conflicts
-
-
-@dataclass(frozen=True)
-class Rebased:
-    """An edit carried onto the current version (see :func:`rebase`).
-
-    ``table``: the current version with the editor's changes, except where both
-    changed the same thing (the current value is kept there). ``conflicts``: those
-    places, one row per cell (columns :data:`CONFLICT_COLUMNS`).
-    """
-
-    table: ProgrammeTable
-    conflicts: pd.DataFrame
-
-
-def _text(value: object) -> str:
-    return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
-
-
-def _keyed(table: ProgrammeTable) -> dict[tuple[str, str, str], dict]:
-    return {dialogue_key(r): r for r in table.territories.to_dict("records")}
-
-
-class _Merge:
-    """The three-way merge of :func:`rebase`: the current rows, changed by each of the editor's
-    rows in turn, and the conflicts met on the way."""
-
-    def __init__(self, now: dict[tuple[str, str, str], dict], columns: list[str]) -> None:
-        self.now = now
-        self.columns = columns
-        self.values = [c for c in columns if c not in ("code", "type")]
-        self.merged = {key: {c: row.get(c, "") for c in columns} for key, row in now.items()}
-        self.order = list(now)
-        self.conflicts: list[tuple[str, str, str, str, str, str]] = []
-
-    def conflict(self, key: tuple[str, str, str], column: str, was: str, wanted: str, kept: str) -> None:
-        self.conflicts.append((key[1], key[0], column, was, wanted, kept))
-
-    def added(self, key: tuple[str, str, str], row: dict) -> None:
-        """A territory the editor added: added, unless one was added meanwhile (differences conflict)."""
-        if key not in self.now:
-            self.merged[key] = {c: row.get(c, "") for c in self.columns}
-            self.order.append(key)
-            return
-        for column in self.values:
-            if _text(row.get(column)) != _text(self.now[key].get(column)):
-                self.conflict(key, column, ABSENT, _text(row.get(column)), _text(self.now[key].get(column)))
-
-    def changed(self, key: tuple[str, str, str], before: dict, row: dict) -> None:
-        """The editor's version of a territory: their changes carried where nobody else changed the cell."""
-        changed = [c for c in self.values if _text(row.get(c)) != _text(before.get(c))]
-        if key not in self.now:  # changed by the editor, removed meanwhile: stays removed
-            for column in changed:
-                self.conflict(key, column, _text(before.get(column)), _text(row.get(column)), ABSENT)
-            return
-        for column in changed:
-            was, wanted, kept = _text(before.get(column)), _text(row.get(column)), _text(self.now[key].get(column))
-            if kept == was:
-                self.merged[key][column] = row.get(column)
-            elif kept != wanted:
-                self.conflict(key, column, was, wanted, kept)
-
-    def removed(self, key: tuple[str, str, str], before: dict) -> None:
-        """A territory the editor removed: removed, unless it was changed meanwhile (then it stays)."""
-        if key not in self.now:
-            return
-        changed = [c for c in self.values if _text(self.now[key].get(c)) != _text(before.get(c))]
-        if not changed:
-            del self.merged[key]
-            self.order.remove(key)
-        for column in changed:
-            self.conflict(key, column, _text(before.get(column)), ABSENT, _text(self.now[key].get(column)))
-
-
-def rebase(base: ProgrammeTable, mine: ProgrammeTable, current: ProgrammeTable) -> Rebased:
-    """Carry the changes from ``base`` to ``mine`` onto ``current`` (three-way merge).
-
-    Rows are matched by territory (type and code) and dialogue date, values compared
-    as text (changing a dialogue's date is removing it and adding another). A cell
-    changed only by the editor takes the editor's value; a cell changed on both
-    sides to different values keeps the current value and is a conflict. A
-    territory the editor changed but that was removed meanwhile stays removed; one
-    the editor removed but that was changed meanwhile stays (both are conflicts).
-    A territory the editor added is added (cells that differ from one added
-    meanwhile are conflicts). Columns that only the editor's table has are added.
-    """
-    old, new, now = _keyed(base), _keyed(mine), _keyed(current)
-    columns = list(current.territories.columns)
-    columns += [c for c in mine.territories.columns if c not in columns]
-    merge = _Merge(now, columns)
-    for key, row in new.items():
-        if key not in old:
-            merge.added(key, row)
-        else:
-            merge.changed(key, old[key], row)
-    for key in old.keys() - new.keys():
-        merge.removed(key, old[key])
-    merged, order, conflicts, values = merge.merged, merge.order, merge.conflicts, merge.values
-    frame = pd.DataFrame.from_records([merged[key] for key in order], columns=columns)
-    for column in current.territories.columns:
-        frame[column] = frame[column].astype(current.territories[column].dtype)
-    extras = list(current.extra_columns) + [c for c in mine.extra_columns if c not in current.extra_columns]
-    for column in extras:
-        frame[column] = frame[column].map(_text)
-    table = ProgrammeTable(frame.reset_index(drop=True), meta=dict(current.meta), extra_columns=extras)
-    conflicts.sort(key=lambda r: (r[0], r[1], values.index(r[2]) if r[2] in values else -1))
-    return Rebased(table, pd.DataFrame(conflicts, columns=CONFLICT_COLUMNS, dtype=str))
 
 
 # --------------------------------------------------------------------------- a new dialogue

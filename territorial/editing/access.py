@@ -5,7 +5,7 @@ is configured **hashed** (never in clear), in the Streamlit secret
 ``editor_password_hash`` or the environment variable
 ``TERRITORIAL_EDITOR_PASSWORD_HASH``. With neither, editing is disabled.
 
-Hash format (one line of ASCII, produced by ``python -m territorial.storage.access hash``)::
+Hash format (one line of ASCII, produced by ``python -m territorial.editing.access hash``)::
 
     scrypt$<n>$<r>$<p>$<salt, base64>$<key, base64>
 
@@ -61,7 +61,7 @@ La modification des données est désactivée : aucun mot de passe d'éditeur n'
 Pour l'activer :
 
 1. Choisissez un mot de passe (au moins 10 caractères) et calculez son empreinte :
-   `python -m territorial.storage.access hash` (le mot de passe est demandé deux fois ; il n'est
+   `python -m territorial.editing.access hash` (le mot de passe est demandé deux fois ; il n'est
    jamais enregistré en clair).
 2. Copiez la ligne obtenue (elle commence par `scrypt$`) dans le fichier
    `.streamlit/secrets.toml` de l'application :
@@ -89,7 +89,7 @@ class BadHashError(ValueError):
     def __init__(self, reason: str) -> None:
         super().__init__(
             f"L'empreinte du mot de passe d'éditeur configurée est invalide ({reason}) : "
-            "recalculez-la avec « python -m territorial.storage.access hash »."
+            "recalculez-la avec « python -m territorial.editing.access hash »."
         )
 
 
@@ -554,9 +554,9 @@ def describe_proxies(networks: tuple[_Network, ...]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m territorial.storage.access hash [--stdin]``: print the hash of a new password."""
+    """``python -m territorial.editing.access hash [--stdin]``: print the hash of a new password."""
     parser = argparse.ArgumentParser(
-        prog="python -m territorial.storage.access", description="Outils du rôle d'éditeur."
+        prog="python -m territorial.editing.access", description="Outils du rôle d'éditeur."
     )
     sub = parser.add_subparsers(dest="command", required=True)
     cmd = sub.add_parser("hash", help="calculer l'empreinte d'un mot de passe d'éditeur")
