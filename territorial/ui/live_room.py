@@ -17,6 +17,7 @@ import os
 import socket
 import struct
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import folium
@@ -281,6 +282,7 @@ def _answer_form(programme: Programme, store: RoomStore, room: Room, token: str,
         return
     client, session = visitor()
     try:
+        given: dict[str, Any]  # the answer to the room's question: levels, or a priority
         if room.question == LEVELS:
             given = {"levels": live_room.checked_levels(programme, chosen)}
         else:
