@@ -12,6 +12,10 @@ upgrade changes them (rather than silently in production). The list:
   (``_PackedGeoJson``); branca's ``_name`` (an element's name in the page's script) and
   ``_parent`` in our templates; Leaflet's keyboard handler (``_onMouseDown``, ``_focused``,
   ``_map._container``) replaced by ``_FocusWithoutScroll`` (Leaflet is vendored, pinned);
+- the tooling (bench/, tests/browser/test_hostile_visitors.py): Streamlit's websocket protocol
+  (``streamlit.proto``: ``BackMsg.rerun_script``, ``ForwardMsg`` and its ``delta``,
+  ``new_session``, ``script_finished``, ``WidgetState``) and, for bench/profile_page.py,
+  ``streamlit.runtime.scriptrunner.script_runner.exec_func_with_error_handling``;
 - the Streamlit ``data-testid`` values, class names and ``st-key-*`` classes of the CSS:
   listed in ``territorial/ui/streamlit_selectors.py``, checked here against Streamlit's
   frontend and in Chromium by ``tests/browser/test_streamlit_selectors.py``.
@@ -233,3 +237,30 @@ def test_every_listed_streamlit_name_is_still_in_its_frontend() -> None:
         "(assets/*.css, territorial/) do nothing; find the new names and update territorial/ui/streamlit_selectors.py."
     )
     assert "`st-key-`+" in bundle, "Streamlit no longer gives a keyed element the class st-key-<key>"
+
+
+def test_streamlit_websocket_protocol_still_has_what_the_tooling_speaks() -> None:
+    """bench/ (protocol viewers, attacks, room participants) and tests/browser/test_hostile_visitors.py
+    talk to the server as a browser does, with Streamlit's protobuf messages."""
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+    from streamlit.proto.WidgetStates_pb2 import WidgetState
+    from streamlit.runtime.scriptrunner import script_runner
+
+    hint = "Streamlit's websocket protocol changed: adapt bench/protocol.py, bench/attacks.py, bench/room.py "
+    hint += "and tests/browser/test_hostile_visitors.py"
+    back = BackMsg()
+    back.rerun_script.query_string, back.rerun_script.page_name = "territoire=69123", "fiche"
+    again = BackMsg()
+    again.ParseFromString(back.SerializeToString())
+    assert (again.rerun_script.query_string, again.rerun_script.page_name) == ("territoire=69123", "fiche"), hint
+    forward = {f.name for f in ForwardMsg.DESCRIPTOR.oneofs_by_name["type"].fields}
+    assert {"new_session", "delta", "script_finished", "page_not_found"} <= forward, hint
+    assert "session_id" in ForwardMsg().new_session.initialize.DESCRIPTOR.fields_by_name, hint
+    element = {f.name for f in ForwardMsg().delta.new_element.DESCRIPTOR.oneofs_by_name["type"].fields}
+    assert {"component_instance", "iframe", "exception"} <= element, hint
+    assert {"id", "trigger_value", "string_value"} <= set(WidgetState.DESCRIPTOR.fields_by_name), hint
+    back.rerun_script.widget_states.widgets.append(WidgetState(id="w", string_value="x"))
+    assert callable(getattr(script_runner, "exec_func_with_error_handling", None)), (
+        "Streamlit's script runner no longer calls exec_func_with_error_handling: adapt bench/profile_page.py"
+    )
