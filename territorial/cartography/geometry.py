@@ -103,7 +103,8 @@ def outline_lines(layer: gpd.GeoDataFrame, *, tolerance: float = 0.03, precision
 def bounds_of(gdf: gpd.GeoDataFrame) -> tuple[float, float, float, float]:
     """(minx, miny, maxx, maxy) of the non-empty shapes."""
     valid = gdf.geometry[~gdf.geometry.isna() & ~gdf.geometry.is_empty]
-    return tuple(float(v) for v in np.asarray(valid.total_bounds))  # type: ignore[return-value]
+    minx, miny, maxx, maxy = (float(v) for v in np.asarray(valid.total_bounds))
+    return minx, miny, maxx, maxy
 
 
 #: A map's legend: (colour ``#rrggbb``, label) pairs, in display order.

@@ -264,7 +264,7 @@ def _folium_geojson_template() -> str:
             and isinstance(node.value.args[0], ast.Constant)
         ):
             source = node.value.args[0].value
-            if _FOLIUM_ADD in source:
+            if isinstance(source, str) and _FOLIUM_ADD in source:
                 return source
     raise RuntimeError("folium.GeoJson's template changed: update territorial/cartography/maps.py (_PackedGeoJson)")
 
@@ -335,7 +335,8 @@ def _pack(collection: dict[str, Any]) -> tuple[int, dict[str, Any]]:
     def geometry(g: dict[str, Any] | None) -> dict[str, Any] | None:
         if g is None:
             return None
-        kind, c = g["type"], g.get("coordinates")
+        kind = g["type"]
+        c: Any = g.get("coordinates")
         if kind == "GeometryCollection":
             return {"type": kind, "geometries": [geometry(x) for x in g["geometries"]]}
         if kind == "Point":

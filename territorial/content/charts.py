@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import textwrap
+from collections.abc import Mapping
 
 import altair as alt
 import pandas as pd
@@ -56,7 +57,7 @@ def fitted_title(text: str, subtitle: list[str], *, font_size: int, narrow_chars
     )
 
 
-def _text_colour() -> dict:
+def _text_colour() -> Mapping[str, object]:
     """White text on dark cells, black text elsewhere (``text_colour`` column, see ``palette.text_on``).
 
     A condition, not ``scale=None``: Streamlit's chart theme fails on a colour
@@ -154,7 +155,7 @@ def segment_lever_heatmap(
     selected: tuple[str | None, str | None] = (None, None),
     row_height: int = 64,
     clickable: bool = True,
-) -> alt.LayerChart:
+) -> alt.LayerChart | alt.FacetChart:
     """Heat map of the share of each segment's territories activating each lever.
 
     Each cell writes its share (French %) and mean level. Clicking a cell selects
@@ -278,7 +279,7 @@ def level_distribution_data(programme: Programme, lever_id: str) -> pd.DataFrame
     return pd.DataFrame(rows)
 
 
-def level_distribution(programme: Programme, lever_id: str, *, bar_height: int = 44) -> alt.LayerChart:
+def level_distribution(programme: Programme, lever_id: str, *, bar_height: int = 44) -> alt.LayerChart | alt.FacetChart:
     """Stacked bars: for one lever, the share of each segment's territories at each level.
 
     Parameters

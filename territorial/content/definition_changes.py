@@ -12,7 +12,11 @@ from territorial.model.definition import ProgrammeDefinition
 from territorial.model.programme import Programme
 from territorial.model.programme_file import ProgrammeTable
 
-_SEGMENT_FIELDS = (("label", "libellé"), ("minimum", "seuil (borne basse)"), ("colour", "couleur"))
+_SEGMENT_FIELDS: tuple[tuple[str, str], ...] = (
+    ("label", "libellé"),
+    ("minimum", "seuil (borne basse)"),
+    ("colour", "couleur"),
+)
 _SEGMENT_FIELDS += (("description", "description"),)
 _LEVER_FIELDS = (("label", "libellé"), ("short", "texte court"), ("description", "description"), ("colour", "couleur"))
 _PROGRAMME_FIELDS = (("name", "nom du programme"), ("sponsor", "porteur"), ("period", "période"))

@@ -180,7 +180,7 @@ def timeline_description(programme: Programme, code: str, data: pd.DataFrame) ->
     return f"Niveau de chaque levier de {name} au fil de ses {dialogues}. " + " ; ".join(parts) + "."
 
 
-def timeline_chart(programme: Programme, code: str, *, height: int = 260) -> alt.LayerChart | None:
+def timeline_chart(programme: Programme, code: str, *, height: int = 260) -> alt.LayerChart | alt.FacetChart | None:
     """Lines and points: each lever's level (y, labelled from the definition) at each dialogue (x).
 
     None when fewer than two dialogues are dated (nothing to follow yet). No title: the page
@@ -252,7 +252,7 @@ def timeline_table(programme: Programme, code: str) -> pd.DataFrame:
     definition = programme.definition
     rows = []
     for _, dialogue in territory_dialogues(programme, code).iterrows():
-        row = {
+        row: dict[str, object] = {
             "Dialogue": fr_date(dialogue[DIALOGUE_DATE]) or "non daté",
             "Étape": str(dialogue.get(DIALOGUE_STAGE) or "").strip(),
         }
@@ -405,7 +405,7 @@ def segment_evolution(
 
 def evolution_chart(
     evolution: pd.DataFrame, definition: ProgrammeDefinition, lever_id: str, *, height: int = 230
-) -> alt.LayerChart:
+) -> alt.LayerChart | alt.FacetChart:
     """For one lever: the share of each segment's territories activating it at each stage.
 
     One line per segment (its colour and a point shape); no point where fewer than the

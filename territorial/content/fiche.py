@@ -207,14 +207,14 @@ def fiche_data(
             label=lever.label,
             description=lever.description,
             colour=lever.colour,
-            level=levels[lever.id],
-            level_label=NOT_ASSESSED if levels[lever.id] is None else definition.level_label(levels[lever.id]),
+            level=level,
+            level_label=NOT_ASSESSED if level is None else definition.level_label(level),
             max_level=definition.max_level,
-            active=levels[lever.id] is not None and levels[lever.id] >= definition.active_from,
+            active=level is not None and level >= definition.active_from,
             peer_share=float(shares[lever.id]),
             peer_n=peer_n,
         )
-        for lever in definition.levers
+        for lever, level in ((lever, levels[lever.id]) for lever in definition.levers)
     )
     similar = tuple(
         Similar(

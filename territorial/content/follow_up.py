@@ -333,7 +333,7 @@ def progress_table(progress: pd.DataFrame) -> pd.DataFrame:
     return wide.reset_index()
 
 
-def progress_chart(progress: pd.DataFrame, colours: dict[str, str]) -> alt.LayerChart:
+def progress_chart(progress: pd.DataFrame, colours: dict[str, str]) -> alt.LayerChart | alt.FacetChart:
     """Stacked bars: per step, the territories that reached it, by segment; the programme's total on top.
 
     ``colours``: segment label → colour. One dataset for both layers (the width is the page's).

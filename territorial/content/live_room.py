@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import ipaddress
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit
 
@@ -87,14 +88,14 @@ def participant_territory(programme: Programme, choice: str | None, *, segment: 
     return Territory(str(choice), str(row["type"]), str(row["nom"]), str(row["segment"]))
 
 
-def checked_levels(programme: Programme, levels: dict[str, object]) -> dict[str, int]:
+def checked_levels(programme: Programme, levels: Mapping[str, object]) -> dict[str, int]:
     """One level per lever, each a level of the definition; French error naming what is missing."""
     definition = programme.definition
     allowed = {lv.value for lv in definition.levels}
     missing = [lv.label for lv in definition.levers if levels.get(lv.id) not in allowed]
     if missing:
         raise RoomError("Réponse incomplète : choisissez un niveau pour « " + " », « ".join(missing) + " ».")
-    return {lv.id: int(levels[lv.id]) for lv in definition.levers}
+    return {lv.id: int(levels[lv.id]) for lv in definition.levers}  # type: ignore[call-overload]  # values of allowed: ints
 
 
 def checked_priority(programme: Programme, lever: object) -> str:

@@ -36,7 +36,7 @@ def intervals_data(effect: SizeEffect, definition: ProgrammeDefinition) -> pd.Da
 
 def intervals_chart(
     effect: SizeEffect, definition: ProgrammeDefinition, *, bar_height: int = 18, font_size: int = 13
-) -> alt.LayerChart:
+) -> alt.LayerChart | alt.FacetChart:
     """Bars of each segment's share per lever (grouped by lever) with their Wilson 95 % interval.
 
     ``bar_height`` is one segment's bar, ``font_size`` the labels' size (larger for the projector).

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import folium
 import pandas as pd
 from branca.element import Element
+from branca.element import Figure as Page
 
 from territorial.cartography.geometry import MapFrame, MapOutlines
 from territorial.content.colouring import COLOUR_COUNT, COLOUR_SEGMENT, NOT_ASSESSED_FILL
@@ -95,7 +96,9 @@ def step_map(
         m = context_map(programme, reference, step.key, height=height)
     else:
         m = _national_map(programme, step, outlines=outlines, height=height)
-    m.get_root().header.add_child(Element(f"<style>{MAP_CSS}</style>"), name="atelier_css")
+    root = m.get_root()
+    assert isinstance(root, Page)  # a map's root is its page
+    root.header.add_child(Element(f"<style>{MAP_CSS}</style>"), name="atelier_css")
     return m
 
 

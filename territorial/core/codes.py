@@ -10,6 +10,7 @@ write a link to a fiche: a code that passes it is safe in a URL and in Markdown.
 from __future__ import annotations
 
 import re
+from typing import TypeGuard
 from urllib.parse import quote
 
 from territorial.core.fmt import escape_markdown
@@ -45,7 +46,7 @@ def normalise_code(raw: object) -> str:
     return code
 
 
-def is_code(code: object) -> bool:
+def is_code(code: object) -> TypeGuard[str]:
     """Whether ``code`` (already normalised) follows the rule."""
     return isinstance(code, str) and CODE_PATTERN.fullmatch(code) is not None
 

@@ -19,21 +19,22 @@ import inspect
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from typing import Any, TypeVar
+from typing import Any, Generic, ParamSpec, TypeVar
 
+P = ParamSpec("P")
 T = TypeVar("T")
 
 
-class Shared:
+class Shared(Generic[P, T]):
     """The memo of one function (see :func:`shared`)."""
 
-    def __init__(self, func: Callable[..., Any], max_entries: int | None) -> None:
+    def __init__(self, func: Callable[P, T], max_entries: int | None) -> None:
         self._signature = inspect.signature(func)
         names = list(self._signature.parameters)
         self._keyed = tuple(i for i, name in enumerate(names) if not name.startswith("_"))
         self._func = func
         self._max = max_entries
-        self._entries: OrderedDict[Hashable, Any] = OrderedDict()
+        self._entries: OrderedDict[Hashable, T] = OrderedDict()
         self._computing: dict[Hashable, threading.Lock] = {}
         self._lock = threading.Lock()
         functools.update_wrapper(self, func)
@@ -50,14 +51,15 @@ class Shared:
         return tuple(args[i] for i in self._keyed)
 
     def has(self, *args: Any, **kwargs: Any) -> bool:
-        """Whether the value for these arguments is already there (nothing is computed)."""
+        """Whether the value for these arguments is already there (nothing is computed; the
+        arguments that are not part of the key may be anything, None)."""
         key = self._key(self._arguments(args, kwargs))
         with self._lock:
             return key in self._entries
 
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        args = self._arguments(args, kwargs)
-        key = self._key(args)
+    def __call__(self, *args: P.args, **kwargs: P.kwargs) -> T:
+        arguments = self._arguments(args, kwargs)
+        key = self._key(arguments)
         with self._lock:
             if key in self._entries:
                 self._entries.move_to_end(key)
@@ -69,7 +71,7 @@ class Shared:
                     self._entries.move_to_end(key)
                     return self._entries[key]
             try:
-                value = self._func(*args)
+                value = self._func(*arguments)  # type: ignore[call-arg]  # every argument, by position
             except BaseException:
                 self._done(key, computing)
                 raise
@@ -91,10 +93,10 @@ class Shared:
             self._entries.clear()
 
 
-def shared(max_entries: int | None = None) -> Callable[[Callable[..., T]], Callable[..., T]]:
+def shared(max_entries: int | None = None) -> Callable[[Callable[P, T]], Shared[P, T]]:
     """Decorator: memoise a function of hashable arguments for the whole process."""
 
-    def decorate(func: Callable[..., T]) -> Shared:
+    def decorate(func: Callable[P, T]) -> Shared[P, T]:
         return Shared(func, max_entries)
 
     return decorate

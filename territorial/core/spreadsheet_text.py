@@ -36,7 +36,12 @@ FORMULA_CHARACTERS = "=+-@\uff1d\uff0b\uff0d\uff20"
 _EVALUATED = re.compile(rf"[\t\r]|[\s\u00a0\u3000]*[{re.escape(FORMULA_CHARACTERS)}]")
 #: A plain number (a spreadsheet reads it as a number, never as a formula).
 _NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)?(?:[eE][+-]?\d+)?")
-_QUOTES = re.compile(r"'*")
+
+
+def _leading_quotes(text: str) -> int:
+    """How many quotes ``text`` starts with."""
+    return len(text) - len(text.lstrip("'"))
+
 
 #: Characters refused in imported text and removed from exports: C0 controls other
 #: than tab, line feed and carriage return, DEL and the C1 controls, lone surrogates,
@@ -58,7 +63,7 @@ def neutralise(value: object) -> object:
     """
     if not isinstance(value, str):
         return value
-    quotes = _QUOTES.match(value).end()
+    quotes = _leading_quotes(value)
     if quotes:  # already quoted: one more quote, so that restore() gives it back exactly
         return "'" + value if _EVALUATED.match(value, quotes) else value
     return "'" + value if would_evaluate(value) else value
@@ -66,7 +71,7 @@ def neutralise(value: object) -> object:
 
 def restore(text: str) -> str:
     """Undo :func:`neutralise`: drop the quote before a text a spreadsheet would evaluate."""
-    quotes = _QUOTES.match(text).end()
+    quotes = _leading_quotes(text)
     if quotes and _EVALUATED.match(text, quotes):
         return text[1:]
     return text

@@ -62,7 +62,7 @@ def postgres_cluster() -> Iterator[str]:
     prefix, uid, gid = _runner()
     root = Path(tempfile.mkdtemp(prefix="territorial-pg-"))
     data, log = root / "data", root / "server.log"
-    if uid is not None:
+    if uid is not None and gid is not None:
         os.chown(root, uid, gid)
     port = free_port()
     try:

@@ -258,7 +258,9 @@ def main() -> None:
             print(f"  instance {server.url}/ (journal {server.log})", flush=True)
         print("Ctrl-C pour tout arrêter.", flush=True)
         try:
-            while all(s.alive() for s in stack.instances) and stack.nginx.process.poll() is None:
+            nginx = stack.nginx
+            assert nginx is not None  # started by Stack.__enter__
+            while all(s.alive() for s in stack.instances) and nginx.process.poll() is None:
                 time.sleep(1)
         except KeyboardInterrupt:
             pass

@@ -80,5 +80,5 @@ class OneBuild:
         with self._lock:
             current = self._current
             if current is None or current.failed or (current.done and self._needed()):
-                self._current = BackgroundBuild(self._job, name=self._name).start()
-            return self._current
+                current = self._current = BackgroundBuild(self._job, name=self._name).start()
+            return current

@@ -163,13 +163,13 @@ def parse_definition(data: dict, *, source: str = "") -> ProgrammeDefinition:
     """Validate a definition already parsed from TOML; report every problem at once."""
     problems: list[str] = []
     programme = data.get("programme", {})
-    segments = [_segment(i, raw, problems) for i, raw in enumerate(data.get("segments", []), 1)]
-    levers = [_lever(i, raw, problems) for i, raw in enumerate(data.get("leviers", []), 1)]
+    read_segments = [_segment(i, raw, problems) for i, raw in enumerate(data.get("segments", []), 1)]
+    read_levers = [_lever(i, raw, problems) for i, raw in enumerate(data.get("leviers", []), 1)]
     activation = data.get("activation", {})
-    levels = [_level(i, raw, problems) for i, raw in enumerate(activation.get("niveaux", []), 1)]
-    segments = [s for s in segments if s]
-    levers = [lv for lv in levers if lv]
-    levels = [lv for lv in levels if lv]
+    read_levels = [_level(i, raw, problems) for i, raw in enumerate(activation.get("niveaux", []), 1)]
+    segments = [s for s in read_segments if s]
+    levers = [lv for lv in read_levers if lv]
+    levels = [lv for lv in read_levels if lv]
 
     if not segments:
         problems.append("aucun segment défini ([[segments]])")

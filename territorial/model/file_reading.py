@@ -126,6 +126,7 @@ def _meta_lines(text: str, filename: str) -> tuple[list[str], int]:
     position = 0
     while text.startswith(("#", '"#'), position):
         match = _LINE.match(text, position)
+        assert match is not None  # _LINE matches anywhere, an empty line at the end
         if len(lines) == MAX_META_LINES:
             raise _refuse(
                 f"le fichier commence par plus de {MAX_META_LINES} lignes de commentaires (« # ») : "
@@ -155,13 +156,13 @@ def _read_csv(data: bytes, *, filename: str) -> RawTable:
     body = text[position:]
     if not body.strip():
         raise _refuse("le fichier ne contient aucune ligne (ni en-tête, ni territoire).", filename)
-    header_line = _LINE.match(body).group()
+    header_line = re.split(r"\r\n|\r|\n", body, maxsplit=1)[0]
     delimiter = max([";", ",", "\t", "|"], key=header_line.count)
     meta = _meta(meta_lines, delimiter)
-    for row, line in enumerate(meta_lines, start=1):
+    for line_number, line in enumerate(meta_lines, start=1):
         text_problem = cell_text_problem(line)
         if text_problem:
-            raise ProgrammeFileError([Problem(row, None, line, text_problem)], filename=filename)
+            raise ProgrammeFileError([Problem(line_number, None, line, text_problem)], filename=filename)
     # A cell is at most MAX_CELL_CHARS long (checked with its row and column at validation):
     # the csv module must not stop first at its own 128 KB limit.
     if csv.field_size_limit() <= MAX_BYTES:

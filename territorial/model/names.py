@@ -313,12 +313,12 @@ class NameIndex:
                 f"aucun territoire ne porte exactement ce nom ; pas de recherche de noms proches au-delà des "
                 f"{MAX_CLOSE_SEARCHES} premiers noms inexacts du fichier : cherchez-le dans le référentiel.",
             )
-        close = self._close(query)
-        if close:
+        proposals = self._close(query)
+        if proposals:
             return Match(
                 text,
                 AMBIGUOUS,
-                tuple(close),
+                tuple(proposals),
                 "aucun territoire ne porte exactement ce nom ; nom(s) proche(s) proposé(s).",
             )
         return Match(text, NOT_FOUND, (), "aucun territoire du référentiel ne porte ce nom ni un nom proche.")

@@ -144,7 +144,7 @@ def certain_count(found: NamesFile) -> int:
 
 def _member_lines(text: str) -> list[str]:
     """One member per line (or per « ; »); a line of codes only (« 200072999 200070332 ») is split."""
-    lines = []
+    lines: list[str] = []
     for line in re.split(r"[\n;]+", text):
         words = line.split()
         lines += (

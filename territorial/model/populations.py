@@ -23,6 +23,7 @@ import hashlib
 import io
 import tomllib
 import zlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -113,7 +114,7 @@ class PopulationSource:
         return {"976": "Mayotte"}.get(departement, f"département {departement}")
 
 
-def years_text(years: object) -> str:
+def years_text(years: Iterable[object]) -> str:
     """The years of a set of populations as shown: « 2023 », « 2017 et 2023 ».
 
     ``years`` may hold texts that already combine years (« 2017 et 2023 »).

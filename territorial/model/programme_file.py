@@ -222,7 +222,7 @@ def _resolve_code(
                 Problem(row, column, code, f"zéro initial rétabli : « {fixed} » ({layer.at[fixed, 'nom']}).")
             )
             return fixed
-    if getattr(problems, "full", False):  # one problem more, counted only: no need to say which
+    if isinstance(problems, BoundedList) and problems.full:  # one problem more, counted only: no need to say which
         problems.total += 1
         return None
     if kind == "commune" and code in reference.anciennes.index:

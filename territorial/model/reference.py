@@ -230,7 +230,7 @@ def _polygonal(geom: object) -> shapely.Geometry | None:
 def _fill_gaps(units: gpd.GeoSeries) -> gpd.GeoSeries:
     """Fill the holes of each unit that no other unit covers (source gaps, not enclaves)."""
     tree = shapely.STRtree(units.values)
-    out = []
+    out: list[object] = []
     for i, geom in enumerate(units.values):
         if geom is None:
             out.append(geom)

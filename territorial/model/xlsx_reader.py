@@ -266,7 +266,7 @@ def open_workbook(data: bytes) -> Workbook:
 
     def start(tag: str, attrs: dict) -> None:
         if tag == "sheet":
-            rid = next((v for k, v in attrs.items() if _local(k) == "id"), None)
+            rid = next((v for k, v in attrs.items() if _local(k) == "id"), "")
             kind, target = related.get(rid, ("", ""))
             if kind.endswith("/worksheet") and target in archive.NameToInfo and attrs.get("name"):
                 workbook.sheets[attrs["name"]] = target

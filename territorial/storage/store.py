@@ -398,6 +398,7 @@ def _read_only_engines(url: str) -> list[Engine]:
     parsed = _normalise_url(url)
     if parsed.get_backend_name() != "sqlite":
         return [make_engine(url)]
+    assert parsed.database is not None, url  # a file store (a store in memory is never read again)
     path = quote(str(Path(parsed.database).resolve()))
     # mode=ro reads a store that another process may still change; immutable=1 also reads a
     # database left in WAL mode in a directory where its -shm index cannot be created.
@@ -669,7 +670,7 @@ class Store:
             with self.engine.connect().execution_options(write=True) as conn, conn.begin():
                 head = _head(conn)
                 if expected_parent is not ANY and expected_parent != head:
-                    raise ConflictError(expected=expected_parent, current=head)  # type: ignore[arg-type]
+                    raise ConflictError(expected=expected_parent, current=head)
                 if definition is None and head is not None:
                     definition = conn.execute(
                         sa.select(versions.c.definition).where(versions.c.id == head)
@@ -854,7 +855,7 @@ def _whole(value: object) -> int | None:
     if isinstance(value, bool) or value is None:
         return None
     try:
-        return int(value)
+        return int(value)  # type: ignore[call-overload]  # any stored value: what int() refuses is caught
     except (TypeError, ValueError):
         return None
 

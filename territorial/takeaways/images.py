@@ -9,7 +9,7 @@ for an image with no title at all is an error.
 from __future__ import annotations
 
 import copy
-from typing import Any
+from typing import Any, Final
 
 import vl_convert as vlc
 
@@ -25,7 +25,7 @@ FORMAT_LOCALE = {
     "currency": ["", "\u00a0€"],
     "percent": "\u00a0%",
 }
-TIME_LOCALE = "fr-FR"
+TIME_LOCALE: Final = "fr-FR"
 DEFAULT_WIDTH = 640  # a chart sized to its container has no width outside a page
 PNG_SCALE = 2.0
 #: Vega-Lite version given to vl-convert (altair 6 writes v6 specs).

@@ -13,6 +13,7 @@ import time
 import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import NoReturn
 
 import pandas as pd
 import streamlit as st
@@ -200,7 +201,7 @@ HISTORY_HINT = (
 )
 
 
-def unavailable(exc: StoreError) -> None:
+def unavailable(exc: StoreError) -> NoReturn:
     """Stop the page with the storage's generic message (the details are in the server log),
     and the way out when only the current version is damaged (the history page)."""
     st.error(str(exc))

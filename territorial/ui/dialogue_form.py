@@ -28,7 +28,7 @@ def record_section(current: StoredVersion) -> None:
         "Territoire",
         list(labels),
         index=None,
-        format_func=labels.get,
+        format_func=labels.__getitem__,
         key=f"{KEY}_territoire",
         placeholder="Choisir un territoire (nom ou code)…",
     )

@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from territorial.cartography.geometry import MapOutlines
 from territorial.content.colouring import COLOUR_SEGMENT
 from territorial.content.territory_map import map_frame
 from territorial.core.fmt import escape_markdown, fr_float, fr_int, slug
@@ -29,11 +30,11 @@ PDF, PNG, SVG, HTML, ZIP = "application/pdf", "image/png", "image/svg+xml", "tex
 
 
 @shared()
-def _export_outlines(_reference: Reference) -> dict:
+def _export_outlines(_reference: Reference) -> MapOutlines:
     return export_outlines(_reference)
 
 
-def outlines() -> dict:
+def outlines() -> MapOutlines:
     """Département and région borders for images and the pack (computed once per process)."""
     return _export_outlines(data.reference())
 

@@ -105,7 +105,7 @@ def show_diff(before: ProgrammeTable, after: ProgrammeTable, *, title: str) -> p
 def save(
     action: Callable[[], StoredVersion],
     *,
-    on_conflict: Callable[[ConflictError], None],
+    on_conflict: Callable[[ConflictError], object],
     on_success: Callable[[StoredVersion], None] | None = None,
 ) -> None:
     """Run a save with a spinner; report the new version, a conflict or a storage error."""

@@ -38,7 +38,12 @@ def _process_guard() -> access.LoginGuard:
     return access.LoginGuard()
 
 
-login_guard.clear = lambda: (_login_guard.clear(), _process_guard.clear())  # type: ignore[attr-defined]
+def _clear_login_guards() -> None:
+    _login_guard.clear()
+    _process_guard.clear()
+
+
+login_guard.clear = _clear_login_guards  # type: ignore[attr-defined]  # cleared by the tests, like the memos
 
 
 def _session_throttle() -> access.Throttle:

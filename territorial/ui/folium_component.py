@@ -190,4 +190,6 @@ def _clone_map(m: folium.Map) -> folium.Map:
                 clone(value, twin)
                 pending.extend(clones[i] for i in clones.keys() - known)
             setattr(twin, name, clones[id(value)])
-    return clones[id(m)]
+    cloned = clones[id(m)]
+    assert isinstance(cloned, folium.Map)
+    return cloned

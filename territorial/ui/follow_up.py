@@ -4,6 +4,7 @@ cycle's progress, the calendar of expected dialogues."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 import pandas as pd
 import streamlit as st
@@ -85,7 +86,7 @@ def show(programme: Programme) -> None:
     for column, (label, extension, mime, make) in zip(st.columns(len(files)), files, strict=True):
         column.download_button(
             label,
-            data=lambda make=make: make(programme, base_url=base, today=day),
+            data=functools.partial(make, programme, base_url=base, today=day),
             file_name=f"{stem}.{extension}",
             mime=mime,
             on_click="ignore",

@@ -114,6 +114,7 @@ def confirm_import(pending: dict, current: StoredVersion, *, filename: str) -> N
     if confirmed:
 
         def conflict(exc: ConflictError) -> None:
+            assert exc.current is not None  # a version was saved since: there is one
             show_diff(
                 data.version(pending["base"]).table,
                 data.version(exc.current).table,

@@ -81,8 +81,8 @@ def _choices(found: NamesFile, prefix: str, index: NameIndex) -> dict[int, Candi
 def _population_of(choice: Candidate | Groupement, index: NameIndex) -> tuple[int, str]:
     if isinstance(choice, Candidate):
         return choice.population, choice.year
-    members = [index.candidate("epci" if len(c) == 9 else "commune", c) for c in choice.members]
-    members = [m for m in members if m is not None]
+    found = [index.candidate("epci" if len(c) == 9 else "commune", c) for c in choice.members]
+    members = [m for m in found if m is not None]
     return sum(m.population for m in members), years_text(m.year for m in members)
 
 
@@ -129,6 +129,13 @@ def review_frame(
     return frame.rename(columns={"population": reference.populations.column(years_text(years))})
 
 
+def _chosen_name(found: NamesFile, row: int) -> str:
+    """The name of the territory chosen for a row that has one (a sure row)."""
+    chosen = found.matches[row].chosen
+    assert chosen is not None, row
+    return chosen.name
+
+
 def review_section(pending: dict, *, filename: str) -> bool:
     """Show the review of a file of names; True once every row is settled and the file validated
     (``pending["result"]`` then holds the validated table or its problems)."""
@@ -137,10 +144,10 @@ def review_section(pending: dict, *, filename: str) -> bool:
     definition = pending.get("definition") or data.definition_of(data.version(pending["base"]))
     reference = data.reference()
     prefix = "noms_" + hashlib.sha1(repr(pending["key"]).encode()).hexdigest()[:10]
-    total, sure = len(found.review), certain_count(found)
+    total, certain = len(found.review), certain_count(found)
     st.info(
         f"Territoires donnés par leur nom : {plural(total, 'ligne')} à rapprocher du référentiel — "
-        f"{sure} sûre(s), {total - sure} à régler. Rien n'est enregistré avant que chaque ligne soit réglée."
+        f"{certain} sûre(s), {total - certain} à régler. Rien n'est enregistré avant que chaque ligne soit réglée."
     )
     others = len(found.table) - total
     if others:
@@ -160,7 +167,7 @@ def review_section(pending: dict, *, filename: str) -> bool:
         st.multiselect(
             "Corriger une ligne sûre",
             sure,
-            format_func=lambda p: f"Ligne {found.rows[p]} : {found.written[p]} → {found.matches[p].chosen.name}",
+            format_func=lambda p: f"Ligne {found.rows[p]} : {found.written[p]} → {_chosen_name(found, p)}",
             key=f"{prefix}_corriger",
             placeholder="Choisir une ou plusieurs lignes…",
             help="Une ligne reconnue sans doute possible peut quand même désigner un autre territoire "

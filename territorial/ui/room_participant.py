@@ -7,6 +7,8 @@ Shared with the projector: :mod:`territorial.ui.live_room`.
 
 from __future__ import annotations
 
+from typing import Any
+
 import streamlit as st
 
 from territorial.content import live_room
@@ -208,6 +210,7 @@ def _answer_form(programme: Programme, store: RoomStore, room: Room, token: str,
         return
     client, session = visitor()
     try:
+        given: dict[str, Any]  # the answer to the room's question: levels, or a priority
         if room.question == LEVELS:
             given = {"levels": live_room.checked_levels(programme, chosen)}
         else:

@@ -8,6 +8,7 @@ and shared by the sessions (:func:`territorial.core.memo.shared`), like
 from __future__ import annotations
 
 import copy
+import functools
 from dataclasses import dataclass
 
 import streamlit as st
@@ -100,7 +101,7 @@ def details_section(programme: Programme) -> None:
     for column, (kind, mime, make, description) in zip(st.columns(len(files)), files, strict=True):
         column.download_button(
             f"Télécharger les chiffres ({kind})",
-            data=lambda make=make: make(effect, programme),
+            data=functools.partial(make, effect, programme),
             file_name=f"effet-de-taille.{kind.lower()}",
             mime=mime,
             on_click="ignore",

@@ -12,7 +12,7 @@ from territorial.editing.merge import diff_tables, rebase
 from territorial.model.problems import ProgrammeFileError
 from territorial.model.programme_file import ProgrammeTable
 from territorial.model.vocabulary import TERRITORY_KINDS
-from territorial.storage.store import StoredVersion
+from territorial.storage.store import ConflictError, StoredVersion
 from territorial.takeaways import exports
 from territorial.ui import data
 from territorial.ui.editor import EDIT_BASE, author_fields, bounded_table, save, show_diff, show_problems
@@ -102,9 +102,14 @@ def edit_section(current: StoredVersion) -> None:
         st.info("Aucune modification à enregistrer.")
         return
     text = comment.strip() or "Modification dans l'application"
+
+    def conflict(exc: ConflictError) -> None:
+        assert exc.current is not None  # a version was saved since: there is one
+        _carry(base, table, data.version(exc.current))
+
     save(
         lambda: data.store().save(table, author=author, comment=text, kind="edition", expected_parent=base.id),
-        on_conflict=lambda exc: _carry(base, table, data.version(exc.current)),
+        on_conflict=conflict,
         on_success=lambda _saved: st.session_state.pop(CARRIED, None),
     )
 
