@@ -10,7 +10,7 @@ from territorial.content.charts import CELL_SELECTION
 from territorial.content.levers import segment_summary
 from territorial.content.selection import Filters, apply_filters
 from territorial.core.fmt import escape_markdown, fr_int, fr_pct, fr_pop, plural
-from territorial.ui import as_of, cached_views, downloads, size_effect, url_state
+from territorial.ui import as_of, cached_views, downloads, size_effect, url_state, vega
 from territorial.ui.evolution import segments_evolution
 from territorial.ui.layout import show_map
 from territorial.ui.router import ensure_routed
@@ -57,8 +57,8 @@ st.session_state[LAST_CELL] = cell
 st.header("Segment × levier")
 chart = cached_views.heatmap(programme, segment=st.session_state.get(SEGMENT), lever=st.session_state.get(LEVER))
 with st.container(key="segments_matrice"):  # its height kept while it loads (assets/app.css)
-    st.vega_lite_chart(chart, on_select="rerun", selection_mode=CELL_SELECTION, key=CHART)
-downloads.chart_downloads(chart, "Part des territoires activant chaque levier, par segment", key="img_matrice")
+    vega.show(chart, on_select="rerun", selection_mode=CELL_SELECTION, key=CHART)
+downloads.chart_downloads(chart.spec, "Part des territoires activant chaque levier, par segment", key="img_matrice")
 st.caption("Au clavier, ou pour afficher tout un levier : choisissez le segment et le levier ci-dessous.")
 col_segment, col_lever = st.columns(2)
 segment_id = col_segment.selectbox(
@@ -102,8 +102,8 @@ with col_list:
     )
 distribution = cached_views.level_distribution(programme, lever_id)
 with st.container(key="segments_niveaux"):  # its height kept while it loads (assets/app.css)
-    st.vega_lite_chart(distribution)
-downloads.chart_downloads(distribution, f"Niveaux du levier {lever.id} par segment", key="img_niveaux")
+    vega.show(distribution)
+downloads.chart_downloads(distribution.spec, f"Niveaux du levier {lever.id} par segment", key="img_niveaux")
 
 size_effect.details_section(programme)
 

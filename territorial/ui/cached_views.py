@@ -8,7 +8,6 @@ shown, highlighted territory or cell).
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 
 import folium
@@ -28,7 +27,7 @@ from territorial.core.fmt import escape_markdown
 from territorial.core.memo import shared
 from territorial.model.dialogue_dates import today_in_paris
 from territorial.model.programme import Programme
-from territorial.ui import data
+from territorial.ui import data, vega
 
 
 def _today(programme: Programme) -> dt.date | None:
@@ -87,36 +86,36 @@ def territories_map(
 @shared(max_entries=32)
 def _heatmap(
     _programme: Programme, token: int, segment: str | None, lever: str | None, clickable: bool, row_height: int
-) -> dict:
+) -> vega.Chart:
     matrix = segment_lever_matrix(_programme)
     chart = charts.segment_lever_heatmap(
         matrix, _programme.definition, selected=(segment, lever), clickable=clickable, row_height=row_height
     )
-    return chart.to_dict()
+    return vega.prepare(chart.to_dict())
 
 
 def heatmap(
     programme: Programme, *, segment: str | None, lever: str | None, clickable: bool = True, row_height: int = 64
-) -> dict:
-    """Vega-Lite spec of the segment × lever heat map, the cell (segment, lever) outlined.
+) -> vega.Chart:
+    """The segment × lever heat map, the cell (segment, lever) outlined (shown by :func:`vega.show`).
 
     Specs, not altair charts: ``st.altair_chart`` validates the chart at every
-    rerun (about 20 ms a chart); ``st.vega_lite_chart`` takes the spec validated
-    once. Each call returns a copy, safe to hand to Streamlit. ``clickable=False``: no
+    rerun (about 20 ms a chart); the spec is validated once, its rows turned into Arrow
+    once (:mod:`territorial.ui.vega`). Shared: never mutate it. ``clickable=False``: no
     invitation to click a cell (the overview shows the chart without selection); ``row_height``
     in pixels.
     """
-    return copy.deepcopy(_heatmap(programme, programme.fingerprint, segment, lever, clickable, row_height))
+    return _heatmap(programme, programme.fingerprint, segment, lever, clickable, row_height)
 
 
 @shared(max_entries=16)
-def _levels(_programme: Programme, token: int, lever: str) -> dict:
-    return charts.level_distribution(_programme, lever).to_dict()
+def _levels(_programme: Programme, token: int, lever: str) -> vega.Chart:
+    return vega.prepare(charts.level_distribution(_programme, lever).to_dict())
 
 
-def level_distribution(programme: Programme, lever: str) -> dict:
-    """Vega-Lite spec of the levels of one lever by segment, as stacked bars (a copy)."""
-    return copy.deepcopy(_levels(programme, programme.fingerprint, lever))
+def level_distribution(programme: Programme, lever: str) -> vega.Chart:
+    """The levels of one lever by segment, as stacked bars (shared: never mutate it)."""
+    return _levels(programme, programme.fingerprint, lever)
 
 
 @shared(max_entries=16)

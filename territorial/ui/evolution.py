@@ -7,8 +7,6 @@ keyed on the programme's fingerprint (which includes its date), like
 
 from __future__ import annotations
 
-import copy
-
 import pandas as pd
 import streamlit as st
 
@@ -17,6 +15,7 @@ from territorial.content.html_table import html_table
 from territorial.core.fmt import escape_html, escape_markdown, plural
 from territorial.core.memo import shared
 from territorial.model.programme import Programme
+from territorial.ui import vega
 
 MODE_KEY = "segments_evolution_mode"
 #: CSS class of the evolution tables (besides the tables of territories' class).
@@ -24,10 +23,10 @@ TABLE_KIND = "tableau-evolution"
 
 
 @shared(max_entries=64)
-def _timeline(_programme: Programme, token: int, code: str) -> tuple[dict | None, str, pd.DataFrame]:
+def _timeline(_programme: Programme, token: int, code: str) -> tuple[vega.Chart | None, str, pd.DataFrame]:
     chart = evolution.timeline_chart(_programme, code)
     return (
-        None if chart is None else chart.to_dict(),
+        None if chart is None else vega.prepare(chart.to_dict()),
         evolution.change_sentence(_programme, code),
         evolution.timeline_table(_programme, code),
     )
@@ -47,7 +46,7 @@ def fiche_timeline(programme: Programme, code: str, name: str) -> None:
                 )
             )
             with st.container(key="fiche_evolution_graphique"):  # height kept while it loads
-                st.vega_lite_chart(copy.deepcopy(spec))
+                vega.show(spec)
         if len(table):
             with st.expander("Tableau des dialogues (alternative textuelle au graphique)"):
                 st.html(
@@ -61,11 +60,17 @@ def fiche_timeline(programme: Programme, code: str, name: str) -> None:
 
 
 @shared(max_entries=16)
-def _segments(_programme: Programme, token: int, mode: str) -> tuple[list[dict], list[str], pd.DataFrame, int, int]:
+def _segments(
+    _programme: Programme, token: int, mode: str
+) -> tuple[list[vega.Chart], list[str], pd.DataFrame, int, int]:
     data, left_out = evolution.segment_evolution(_programme, by=mode)
     definition = _programme.definition
     drawn = data["share"].notna().any()  # no dated dialogue, or too few territories: words only
-    charts = [evolution.evolution_chart(data, definition, lv.id).to_dict() for lv in definition.levers] if drawn else []
+    charts = (
+        [vega.prepare(evolution.evolution_chart(data, definition, lv.id).to_dict()) for lv in definition.levers]
+        if drawn
+        else []
+    )
     hidden = int(((data["n"] > 0) & data["share"].isna()).sum() // max(len(definition.levers), 1))
     return (
         charts,
@@ -112,7 +117,7 @@ def segments_evolution(programme: Programme) -> None:
         for row in range(0, len(charts), 2):
             for index, (column, spec) in enumerate(zip(st.columns(2), charts[row : row + 2], strict=False)):
                 with column, st.container(key=f"segments_evolution_graphique_{row + index}"):
-                    st.vega_lite_chart(copy.deepcopy(spec))
+                    vega.show(spec)
         notes = [
             f"Pas de point quand moins de {evolution.MIN_TERRITORIES} territoires d'un segment sont derrière "
             "(le nombre de territoires de chaque point est dans l'infobulle et le tableau)."

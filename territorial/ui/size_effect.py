@@ -7,7 +7,6 @@ and shared by the sessions (:func:`territorial.core.memo.shared`), like
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass
 
 import streamlit as st
@@ -20,6 +19,7 @@ from territorial.core.fmt import escape_markdown
 from territorial.core.memo import shared
 from territorial.model.programme import Programme
 from territorial.takeaways.size_effect_export import size_effect_csv, size_effect_xlsx
+from territorial.ui import vega
 
 #: CSS class of the table of shares and intervals (besides the tables of territories' class).
 TABLE_KIND = "tableau-effet-taille"
@@ -32,7 +32,7 @@ class SizeEffectView:
 
     effect: SizeEffect
     findings: tuple[Finding, ...]
-    chart: dict
+    chart: vega.Chart
     table_html: str
 
 
@@ -44,7 +44,7 @@ def _view(_programme: Programme, token: int) -> SizeEffectView:
     return SizeEffectView(
         effect=effect,
         findings=tuple(findings(effect, definition)),
-        chart=size_effect_charts.intervals_chart(effect, definition).to_dict(),
+        chart=vega.prepare(size_effect_charts.intervals_chart(effect, definition).to_dict()),
         table_html=html_table(
             table,
             caption="Part des territoires de chaque segment qui activent chaque levier, intervalle à 95 % "
@@ -57,14 +57,15 @@ def _view(_programme: Programme, token: int) -> SizeEffectView:
 
 
 @shared(max_entries=8)
-def _projection_chart(_programme: Programme, token: int) -> dict:
+def _projection_chart(_programme: Programme, token: int) -> vega.Chart:
     effect = _view(_programme, token).effect
-    return size_effect_charts.intervals_chart(effect, _programme.definition, bar_height=26, font_size=22).to_dict()
+    chart = size_effect_charts.intervals_chart(effect, _programme.definition, bar_height=26, font_size=22)
+    return vega.prepare(chart.to_dict())
 
 
-def projection_chart(programme: Programme) -> dict:
-    """The intervals chart in large type, for the Atelier's projector (a copy, cached per programme)."""
-    return copy.deepcopy(_projection_chart(programme, programme.fingerprint))
+def projection_chart(programme: Programme) -> vega.Chart:
+    """The intervals chart in large type, for the Atelier's projector (cached per programme, shared)."""
+    return _projection_chart(programme, programme.fingerprint)
 
 
 def view(programme: Programme) -> SizeEffectView:
@@ -85,7 +86,7 @@ def details_section(programme: Programme) -> None:
     shown = view(programme)
     st.header("L'effet de taille en détail : parts et intervalles")
     st.caption(size_effect_charts.CHART_CAPTION)
-    st.vega_lite_chart(copy.deepcopy(shown.chart))
+    vega.show(shown.chart)
     st.html(shown.table_html)
     effect = shown.effect
     files = (
