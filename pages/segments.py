@@ -7,8 +7,6 @@ heat map sets both, as do the two selectboxes (keyboard alternative).
 import streamlit as st
 
 from territorial.content.charts import CELL_SELECTION
-from territorial.content.levers import segment_summary
-from territorial.content.selection import Filters, apply_filters
 from territorial.core.fmt import escape_markdown, fr_int, fr_pct, fr_pop, plural
 from territorial.ui import as_of, cached_views, downloads, size_effect, url_state, vega
 from territorial.ui.evolution import segments_evolution
@@ -29,16 +27,15 @@ st.title("Segments de taille et leviers d'action")
 st.caption("La taille compte : les territoires de chaque segment activent les leviers différemment.")
 url_state.warn(notes)
 
-summary = segment_summary(programme)
+cards = cached_views.segment_cards(programme)
 for col, segment in zip(st.columns(len(definition.segments)), definition.segments, strict=True):
+    card = cards[segment.id]
     with col.container(border=True):
         st.html(f'<div style="height:6px;border-radius:3px;background:{segment.colour}"></div>')
         st.markdown(f"**{escape_markdown(segment.label)}**  \n{escape_markdown(segment.bounds_label)}")
-        st.metric("Territoires", fr_int(summary.at[segment.id, "n"]))
-        members = programme.territories[programme.territories["segment"] == segment.id]
+        st.metric("Territoires", fr_int(card.n))
         st.markdown(
-            f"Population couverte :  \n**{fr_pop(summary.at[segment.id, 'population'])}**  \n"
-            f"{escape_markdown(programme.population_short(members))}"
+            f"Population couverte :  \n**{fr_pop(card.population)}**  \n{escape_markdown(card.population_short)}"
         )
         st.caption(escape_markdown(segment.description))
 
@@ -70,15 +67,13 @@ url_state.sync({"segment": segment_id, "levier": None if lever_id == definition.
 lever = definition.lever(lever_id)
 st.header(escape_markdown(f"Levier {lever.id} – {lever.label}"))
 st.markdown(escape_markdown(lever.description))
-pool = apply_filters(programme, Filters(segments=(segment_id,) if segment_id else ()))
-active = apply_filters(programme, Filters(segments=(segment_id,) if segment_id else (), lever=lever_id))
+pool, codes = cached_views.lever_selection(programme, segment=segment_id, lever=lever_id)
 where = f"du segment « {segments[segment_id]} »" if segment_id else "du programme"
-share = f" ({fr_pct(len(active) / len(pool))})" if len(pool) else ""
+share = f" ({fr_pct(len(codes) / pool)})" if pool else ""
 st.markdown(
-    escape_markdown(f"{plural(len(active), 'territoire')} {where} sur {fr_int(len(pool))} activent ce levier{share}.")
+    escape_markdown(f"{plural(len(codes), 'territoire')} {where} sur {fr_int(pool)} activent ce levier{share}.")
 )
 
-codes = tuple(active.index)
 view = cached_views.frame(programme, mode=lever_id, codes=codes)
 col_map, col_list = st.columns([3, 2])
 with col_map:

@@ -9,6 +9,7 @@ shown, highlighted territory or cell).
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import folium
 import pandas as pd
@@ -17,9 +18,9 @@ from territorial.cartography.geometry import MapFrame
 from territorial.content import charts
 from territorial.content.fiche import search as fiche_search
 from territorial.content.html_table import html_table
-from territorial.content.levers import KeyFigures, segment_lever_matrix
+from territorial.content.levers import KeyFigures, segment_lever_matrix, segment_summary
 from territorial.content.levers import key_figures as _key_figures
-from territorial.content.selection import regions_present, search_label
+from territorial.content.selection import Filters, apply_filters, regions_present, search_label
 from territorial.content.summary import contrasts as _contrasts
 from territorial.content.tables import territory_table
 from territorial.content.territory_map import context_bounds, map_frame, map_summary, programme_map
@@ -128,6 +129,47 @@ def key_figures(programme: Programme) -> KeyFigures:
     return _figures(programme, programme.fingerprint)
 
 
+@dataclass(frozen=True)
+class SegmentCard:
+    """What the Segments page's card of one segment says (shared: never mutate it)."""
+
+    n: int
+    population: int
+    population_short: str  # « population municipale 2023 » of its territories
+
+
+@shared(max_entries=4)
+def _segment_cards(_programme: Programme, token: int) -> dict[str, SegmentCard]:
+    summary = segment_summary(_programme)
+    data = _programme.territories
+    return {
+        segment: SegmentCard(
+            n=int(summary.at[segment, "n"]),
+            population=int(summary.at[segment, "population"]),
+            population_short=_programme.population_short(data[data["segment"] == segment]),
+        )
+        for segment in _programme.definition.segment_ids
+    }
+
+
+def segment_cards(programme: Programme) -> dict[str, SegmentCard]:
+    """Segment id → its card: territories, population covered and its year (cached)."""
+    return _segment_cards(programme, programme.fingerprint)
+
+
+@shared(max_entries=64)
+def _lever_selection(_programme: Programme, token: int, segment: str | None, lever: str) -> tuple[int, tuple[str, ...]]:
+    segments = (segment,) if segment else ()
+    pool = apply_filters(_programme, Filters(segments=segments))
+    active = apply_filters(_programme, Filters(segments=segments, lever=lever))
+    return len(pool), tuple(active.index)
+
+
+def lever_selection(programme: Programme, *, segment: str | None, lever: str) -> tuple[int, tuple[str, ...]]:
+    """Territories of ``segment`` (all when None): how many, and the codes of those activating ``lever`` (cached)."""
+    return _lever_selection(programme, programme.fingerprint, segment, lever)
+
+
 @shared(max_entries=4)
 def _contrasts_of(_programme: Programme, token: int) -> list[str]:
     return _contrasts(_programme)
@@ -225,6 +267,8 @@ def clear() -> None:
     """Forget every cached view (tests)."""
     for cached in (
         _figures,
+        _segment_cards,
+        _lever_selection,
         _frame,
         _caption,
         _map,

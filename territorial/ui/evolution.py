@@ -7,7 +7,6 @@ keyed on the programme's fingerprint (which includes its date), like
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from territorial.content import evolution
@@ -23,18 +22,27 @@ TABLE_KIND = "tableau-evolution"
 
 
 @shared(max_entries=64)
-def _timeline(_programme: Programme, token: int, code: str) -> tuple[vega.Chart | None, str, pd.DataFrame]:
+def _timeline(_programme: Programme, token: int, code: str, name: str) -> tuple[vega.Chart | None, str, str]:
+    """Chart, sentence, table of the dialogues (HTML, empty when there is none)."""
     chart = evolution.timeline_chart(_programme, code)
+    table = evolution.timeline_table(_programme, code)
+    table_html = (
+        html_table(
+            table, caption=f"Niveau des leviers à chaque dialogue : {name}", row_header="Dialogue", kind=TABLE_KIND
+        )
+        if len(table)
+        else ""
+    )
     return (
         None if chart is None else vega.prepare(chart.to_dict()),
         evolution.change_sentence(_programme, code),
-        evolution.timeline_table(_programme, code),
+        table_html,
     )
 
 
 def fiche_timeline(programme: Programme, code: str, name: str) -> None:
     """The « Évolution des leviers » section of a fiche: sentence, chart, table of the dialogues."""
-    spec, sentence, table = _timeline(programme, programme.fingerprint, code)
+    spec, sentence, table = _timeline(programme, programme.fingerprint, code, name)
     with st.container(key="fiche_evolution"):
         st.header("Évolution des leviers au fil des dialogues", anchor=False)
         st.markdown(escape_markdown(sentence))
@@ -47,22 +55,14 @@ def fiche_timeline(programme: Programme, code: str, name: str) -> None:
             )
             with st.container(key="fiche_evolution_graphique"):  # height kept while it loads
                 vega.show(spec)
-        if len(table):
+        if table:
             with st.expander("Tableau des dialogues (alternative textuelle au graphique)"):
-                st.html(
-                    html_table(
-                        table,
-                        caption=f"Niveau des leviers à chaque dialogue : {name}",
-                        row_header="Dialogue",
-                        kind=TABLE_KIND,
-                    )
-                )
+                st.html(table)
 
 
 @shared(max_entries=16)
-def _segments(
-    _programme: Programme, token: int, mode: str
-) -> tuple[list[vega.Chart], list[str], pd.DataFrame, int, int]:
+def _segments(_programme: Programme, token: int, mode: str) -> tuple[list[vega.Chart], list[str], str, int, int]:
+    """Charts, sentences, table (HTML, empty when there is none), intermediate points left out, points hidden."""
     data, left_out = evolution.segment_evolution(_programme, by=mode)
     definition = _programme.definition
     drawn = data["share"].notna().any()  # no dated dialogue, or too few territories: words only
@@ -72,10 +72,21 @@ def _segments(
         else []
     )
     hidden = int(((data["n"] > 0) & data["share"].isna()).sum() // max(len(definition.levers), 1))
+    table = evolution.evolution_table(data, definition)
+    table_html = (
+        html_table(
+            table,
+            caption="Part des territoires qui activent chaque levier, par segment et étape",
+            row_header="Segment",
+            kind=TABLE_KIND,
+        )
+        if len(table)
+        else ""
+    )
     return (
         charts,
         evolution.evolution_sentences(data, definition),
-        evolution.evolution_table(data, definition),
+        table_html,
         left_out,
         hidden,
     )
@@ -131,16 +142,9 @@ def segments_evolution(programme: Programme) -> None:
                 + " dans les étapes."
             )
         st.caption(escape_markdown(" ".join(notes)))
-        if len(table):
+        if table:
             with st.expander("Tableau des valeurs (alternative textuelle aux graphiques)"):
-                st.html(
-                    html_table(
-                        table,
-                        caption="Part des territoires qui activent chaque levier, par segment et étape",
-                        row_header="Segment",
-                        kind=TABLE_KIND,
-                    )
-                )
+                st.html(table)
 
 
 def clear() -> None:

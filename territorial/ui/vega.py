@@ -54,5 +54,13 @@ def _top_level_rows(spec: dict) -> list | None:
 
 
 def show(chart: Chart, **kwargs: Any) -> Any:
-    """``st.vega_lite_chart`` of a prepared chart (its spec copied: Streamlit patches some titles in place)."""
-    return st.vega_lite_chart(chart.rows, copy.deepcopy(chart.shown), **kwargs)
+    """``st.vega_lite_chart`` of a prepared chart, which stays as it was (it is shared).
+
+    Streamlit works on a copy of the spec's top level, and changes one thing below it: null
+    legend titles of a top-level ``encoding`` (tests/test_vega.py checks that a shown chart is
+    unchanged). So only that part is copied, not the whole spec at every run.
+    """
+    spec = chart.shown
+    if isinstance(spec.get("encoding"), dict):
+        spec = {**spec, "encoding": copy.deepcopy(spec["encoding"])}
+    return st.vega_lite_chart(chart.rows, spec, **kwargs)
