@@ -4,6 +4,7 @@ cycle's progress, the calendar of expected dialogues."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
@@ -14,16 +15,37 @@ from territorial.core.memo import shared
 from territorial.model.programme import Programme
 from territorial.model.stages import stage_label
 from territorial.takeaways import follow_up_calendar
-from territorial.ui import live_room
+from territorial.ui import live_room, vega
 from territorial.ui.published import base_path
 
 
+@dataclass(frozen=True)
+class _Views:
+    """What the view shows of a programme at a day (shared by the sessions: never mutate it)."""
+
+    counts: dict[str, int]
+    plan: pd.DataFrame  # as shown: dates in French, a link to each fiche
+    progress: pd.DataFrame
+    chart: vega.Chart
+    progress_table: pd.DataFrame
+
+
 @shared(max_entries=16)
-def _views(_programme: Programme, token: int, day: dt.date) -> tuple[dict[str, int], pd.DataFrame, pd.DataFrame]:
-    return (
-        fu.status_counts(_programme, today=day),
-        fu.to_plan(_programme, today=day),
-        fu.cycle_progress(_programme, today=day),
+def _views(_programme: Programme, token: int, day: dt.date, base: str) -> _Views:
+    plan = fu.to_plan(_programme, today=day)
+    table = plan.reset_index()
+    table["Prochain dialogue"] = table["Prochain dialogue"].map(fr_date)
+    table["Dernier dialogue"] = table["Dernier dialogue"].map(fr_date)
+    table["Fiche"] = [f"{base}/fiche?territoire={code}" for code in table["Code"]]
+    order = ["Prochain dialogue", "Statut", "Territoire", "Étape attendue", "Dernier dialogue", "Contact"]
+    progress = fu.cycle_progress(_programme, today=day)
+    colours = {s.label: s.colour for s in _programme.definition.segments}
+    return _Views(
+        counts=fu.status_counts(_programme, today=day),
+        plan=table[[*order, "Fiche", "Segment", "Code"]],
+        progress=progress,
+        chart=vega.prepare(fu.progress_chart(progress, colours).to_dict()),
+        progress_table=fu.progress_table(progress),
     )
 
 
@@ -35,7 +57,8 @@ def _public_base() -> str:
 def show(programme: Programme) -> None:
     """The whole view, for the programme at the day shown (``?au=``, else today in Paris)."""
     day = fu.reference_day(programme)
-    counts, plan, progress = _views(programme, programme.fingerprint, day)
+    views = _views(programme, programme.fingerprint, day, base_path())
+    counts, plan, progress = views.counts, views.plan, views.progress
     months = programme.definition.follow_up_months
     st.markdown(
         f"Chaque territoire est revu tous les **{plural(months, 'mois', 'mois')}** après son dernier dialogue "
@@ -59,13 +82,8 @@ def show(programme: Programme) -> None:
             f"{plural(len(plan), 'territoire')}, du dialogue attendu le plus ancien au plus lointain, "
             "avec leur dernier dialogue et leur contact."
         )
-        table = plan.reset_index()
-        table["Prochain dialogue"] = table["Prochain dialogue"].map(fr_date)
-        table["Dernier dialogue"] = table["Dernier dialogue"].map(fr_date)
-        table["Fiche"] = [f"{base_path()}/fiche?territoire={code}" for code in table["Code"]]
-        order = ["Prochain dialogue", "Statut", "Territoire", "Étape attendue", "Dernier dialogue", "Contact"]
         st.dataframe(
-            table[[*order, "Fiche", "Segment", "Code"]],
+            plan,
             hide_index=True,
             column_config={"Fiche": st.column_config.LinkColumn("Fiche", display_text="Ouvrir la fiche")},
         )
@@ -101,6 +119,5 @@ def show(programme: Programme) -> None:
             f"(programme : {reached} sur {len(programme.territories)})."
         )
     )
-    colours = {s.label: s.colour for s in programme.definition.segments}
-    st.altair_chart(fu.progress_chart(progress, colours), width="stretch")
-    st.dataframe(fu.progress_table(progress), hide_index=True)
+    vega.show(views.chart, width="stretch")
+    st.dataframe(views.progress_table, hide_index=True)
