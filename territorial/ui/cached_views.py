@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import folium
 import pandas as pd
+import pyarrow as pa
 
 from territorial.cartography.geometry import MapFrame
 from territorial.content import charts
@@ -170,6 +171,36 @@ def lever_selection(programme: Programme, *, segment: str | None, lever: str) ->
     return _lever_selection(programme, programme.fingerprint, segment, lever)
 
 
+@dataclass(frozen=True)
+class Selection:
+    """The territories matching a page's filters (shared: never mutate it)."""
+
+    codes: tuple[str, ...]  # in the programme's order
+    population_column: str  # « Population 2023 » of these territories
+
+
+@shared(max_entries=64)
+def _selection(_programme: Programme, token: int, filters: Filters) -> Selection:
+    shown = apply_filters(_programme, filters)
+    return Selection(codes=tuple(shown.index), population_column=_programme.population_column(shown))
+
+
+def selection(programme: Programme, filters: Filters) -> Selection:
+    """:func:`territorial.content.selection.apply_filters`, as codes (cached)."""
+    return _selection(programme, programme.fingerprint, filters)
+
+
+@shared(max_entries=64)
+def _table_arrow(_programme: Programme, token: int, codes: tuple[str, ...], day: dt.date | None) -> pa.Table:
+    return pa.Table.from_pandas(_table(_programme, token, codes, day))
+
+
+def table_arrow(programme: Programme, codes: tuple[str, ...]) -> pa.Table:
+    """:func:`table` as an Arrow table, for ``st.dataframe`` (which takes one as it is: the same
+    bytes as from the DataFrame, converted once rather than at every run)."""
+    return _table_arrow(programme, programme.fingerprint, codes, _today(programme))
+
+
 @shared(max_entries=4)
 def _contrasts_of(_programme: Programme, token: int) -> list[str]:
     return _contrasts(_programme)
@@ -269,6 +300,8 @@ def clear() -> None:
         _figures,
         _segment_cards,
         _lever_selection,
+        _selection,
+        _table_arrow,
         _frame,
         _caption,
         _map,

@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
 from territorial.content import follow_up as fu
@@ -24,10 +25,11 @@ class _Views:
     """What the view shows of a programme at a day (shared by the sessions: never mutate it)."""
 
     counts: dict[str, int]
-    plan: pd.DataFrame  # as shown: dates in French, a link to each fiche
+    plan: pa.Table  # as shown: dates in French, a link to each fiche (Arrow: st.dataframe sends it as is)
+    plan_rows: int
     progress: pd.DataFrame
     chart: vega.Chart
-    progress_table: pd.DataFrame
+    progress_table: pa.Table
 
 
 @shared(max_entries=16)
@@ -42,10 +44,11 @@ def _views(_programme: Programme, token: int, day: dt.date, base: str) -> _Views
     colours = {s.label: s.colour for s in _programme.definition.segments}
     return _Views(
         counts=fu.status_counts(_programme, today=day),
-        plan=table[[*order, "Fiche", "Segment", "Code"]],
+        plan=pa.Table.from_pandas(table[[*order, "Fiche", "Segment", "Code"]]),
+        plan_rows=len(table),
         progress=progress,
         chart=vega.prepare(fu.progress_chart(progress, colours).to_dict()),
-        progress_table=fu.progress_table(progress),
+        progress_table=pa.Table.from_pandas(fu.progress_table(progress)),
     )
 
 
@@ -58,7 +61,7 @@ def show(programme: Programme) -> None:
     """The whole view, for the programme at the day shown (``?au=``, else today in Paris)."""
     day = fu.reference_day(programme)
     views = _views(programme, programme.fingerprint, day, base_path())
-    counts, plan, progress = views.counts, views.plan, views.progress
+    counts, progress = views.counts, views.progress
     months = programme.definition.follow_up_months
     st.markdown(
         f"Chaque territoire est revu tous les **{plural(months, 'mois', 'mois')}** après son dernier dialogue "
@@ -75,15 +78,15 @@ def show(programme: Programme) -> None:
         column.metric(fu.STATUS_LABELS[key].capitalize(), counts[key])
 
     st.header("À relancer : en retard ou à prévoir", anchor=False)
-    if plan.empty:
+    if not views.plan_rows:
         st.success(f"Aucun territoire en retard ni attendu d'ici {fu.DUE_WITHIN_MONTHS} mois.")
     else:
         st.caption(
-            f"{plural(len(plan), 'territoire')}, du dialogue attendu le plus ancien au plus lointain, "
+            f"{plural(views.plan_rows, 'territoire')}, du dialogue attendu le plus ancien au plus lointain, "
             "avec leur dernier dialogue et leur contact."
         )
         st.dataframe(
-            plan,
+            views.plan,
             hide_index=True,
             column_config={"Fiche": st.column_config.LinkColumn("Fiche", display_text="Ouvrir la fiche")},
         )
