@@ -30,6 +30,7 @@ from territorial.core.memo import shared
 from territorial.model.dialogue_dates import today_in_paris
 from territorial.model.programme import Programme
 from territorial.ui import data, vega
+from territorial.ui.layout import Html, prepared_html
 
 
 def _today(programme: Programme) -> dt.date | None:
@@ -263,12 +264,12 @@ def _table_html(
     caption: str,
     max_height: int,
     day: dt.date | None,
-) -> str:
+) -> Html:
     table = _table(_programme, token, codes, day)
     if columns is not None:
         table = table[list(columns)]
-    return html_table(
-        table.rename(columns=dict(renamed)), caption=caption, row_header="Territoire", max_height=max_height
+    return prepared_html(
+        html_table(table.rename(columns=dict(renamed)), caption=caption, row_header="Territoire", max_height=max_height)
     )
 
 
@@ -280,8 +281,8 @@ def table_html(
     columns: tuple[str, ...] | None = None,
     renamed: dict[str, str] | None = None,
     max_height: int = 480,
-) -> str:
-    """:func:`table` as a plain HTML table (a map's text alternative; cached)."""
+) -> Html:
+    """:func:`table` as a plain HTML table (a map's text alternative; cached, for ``st.html``)."""
     return _table_html(
         programme,
         programme.fingerprint,

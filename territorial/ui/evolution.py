@@ -15,6 +15,7 @@ from territorial.core.fmt import escape_html, escape_markdown, plural
 from territorial.core.memo import shared
 from territorial.model.programme import Programme
 from territorial.ui import vega
+from territorial.ui.layout import Html, prepared_html
 
 MODE_KEY = "segments_evolution_mode"
 #: CSS class of the evolution tables (besides the tables of territories' class).
@@ -22,16 +23,18 @@ TABLE_KIND = "tableau-evolution"
 
 
 @shared(max_entries=64)
-def _timeline(_programme: Programme, token: int, code: str, name: str) -> tuple[vega.Chart | None, str, str]:
-    """Chart, sentence, table of the dialogues (HTML, empty when there is none)."""
+def _timeline(_programme: Programme, token: int, code: str, name: str) -> tuple[vega.Chart | None, str, Html | None]:
+    """Chart, sentence, table of the dialogues (HTML, None when there is none)."""
     chart = evolution.timeline_chart(_programme, code)
     table = evolution.timeline_table(_programme, code)
     table_html = (
-        html_table(
-            table, caption=f"Niveau des leviers à chaque dialogue : {name}", row_header="Dialogue", kind=TABLE_KIND
+        prepared_html(
+            html_table(
+                table, caption=f"Niveau des leviers à chaque dialogue : {name}", row_header="Dialogue", kind=TABLE_KIND
+            )
         )
         if len(table)
-        else ""
+        else None
     )
     return (
         None if chart is None else vega.prepare(chart.to_dict()),
@@ -61,8 +64,10 @@ def fiche_timeline(programme: Programme, code: str, name: str) -> None:
 
 
 @shared(max_entries=16)
-def _segments(_programme: Programme, token: int, mode: str) -> tuple[list[vega.Chart], list[str], str, int, int]:
-    """Charts, sentences, table (HTML, empty when there is none), intermediate points left out, points hidden."""
+def _segments(
+    _programme: Programme, token: int, mode: str
+) -> tuple[list[vega.Chart], list[str], Html | None, int, int]:
+    """Charts, sentences, table (HTML, None when there is none), intermediate points left out, points hidden."""
     data, left_out = evolution.segment_evolution(_programme, by=mode)
     definition = _programme.definition
     drawn = data["share"].notna().any()  # no dated dialogue, or too few territories: words only
@@ -74,14 +79,16 @@ def _segments(_programme: Programme, token: int, mode: str) -> tuple[list[vega.C
     hidden = int(((data["n"] > 0) & data["share"].isna()).sum() // max(len(definition.levers), 1))
     table = evolution.evolution_table(data, definition)
     table_html = (
-        html_table(
-            table,
-            caption="Part des territoires qui activent chaque levier, par segment et étape",
-            row_header="Segment",
-            kind=TABLE_KIND,
+        prepared_html(
+            html_table(
+                table,
+                caption="Part des territoires qui activent chaque levier, par segment et étape",
+                row_header="Segment",
+                kind=TABLE_KIND,
+            )
         )
         if len(table)
-        else ""
+        else None
     )
     return (
         charts,

@@ -20,6 +20,7 @@ from territorial.core.memo import shared
 from territorial.model.programme import Programme
 from territorial.takeaways.size_effect_export import size_effect_csv, size_effect_xlsx
 from territorial.ui import vega
+from territorial.ui.layout import Html, prepared_html
 
 #: CSS class of the table of shares and intervals (besides the tables of territories' class).
 TABLE_KIND = "tableau-effet-taille"
@@ -33,7 +34,7 @@ class SizeEffectView:
     effect: SizeEffect
     findings: tuple[Finding, ...]
     chart: vega.Chart
-    table_html: str
+    table_html: Html
 
 
 @shared(max_entries=8)
@@ -45,13 +46,15 @@ def _view(_programme: Programme, token: int) -> SizeEffectView:
         effect=effect,
         findings=tuple(findings(effect, definition)),
         chart=vega.prepare(size_effect_charts.intervals_chart(effect, definition).to_dict()),
-        table_html=html_table(
-            table,
-            caption="Part des territoires de chaque segment qui activent chaque levier, intervalle à 95 % "
-            "et effectifs (actifs sur évalués)",
-            row_header="Segment",
-            max_height=420,
-            kind=TABLE_KIND,
+        table_html=prepared_html(
+            html_table(
+                table,
+                caption="Part des territoires de chaque segment qui activent chaque levier, intervalle à 95 % "
+                "et effectifs (actifs sur évalués)",
+                row_header="Segment",
+                max_height=420,
+                kind=TABLE_KIND,
+            )
         ),
     )
 
