@@ -42,7 +42,7 @@ for col, segment in zip(st.columns(len(definition.segments)), definition.segment
 st.header("Ce que montrent les données")
 size_effect.findings_section(programme)
 st.caption("Repères descriptifs (sans test) :")
-st.markdown("\n".join(f"- {escape_markdown(sentence)}" for sentence in cached_views.contrasts(programme)))
+st.markdown(cached_views.contrasts(programme))
 
 # A click on a cell (new since the last run) selects its segment and lever.
 points = ((st.session_state.get(CHART) or {}).get("selection") or {}).get(CELL_SELECTION) or [None]

@@ -203,12 +203,12 @@ def table_arrow(programme: Programme, codes: tuple[str, ...]) -> pa.Table:
 
 
 @shared(max_entries=4)
-def _contrasts_of(_programme: Programme, token: int) -> list[str]:
-    return _contrasts(_programme)
+def _contrasts_of(_programme: Programme, token: int) -> str:
+    return "\n".join(f"- {escape_markdown(sentence)}" for sentence in _contrasts(_programme))
 
 
-def contrasts(programme: Programme) -> list[str]:
-    """:func:`territorial.content.summary.contrasts` of the whole programme (cached)."""
+def contrasts(programme: Programme) -> str:
+    """:func:`territorial.content.summary.contrasts` of the whole programme, as a Markdown list (cached)."""
     return _contrasts_of(programme, programme.fingerprint)
 
 

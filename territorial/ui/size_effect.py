@@ -35,6 +35,8 @@ class SizeEffectView:
     findings: tuple[Finding, ...]
     chart: vega.Chart
     table_html: Html
+    findings_markdown: str  # the findings as a Markdown list, escaped
+    method_markdown: str  # the « Méthode » paragraphs, escaped
 
 
 @shared(max_entries=8)
@@ -42,9 +44,12 @@ def _view(_programme: Programme, token: int) -> SizeEffectView:
     effect = size_effect(_programme)
     definition = _programme.definition
     table = size_effect_charts.intervals_table(effect, definition)
+    found = tuple(findings(effect, definition))
     return SizeEffectView(
         effect=effect,
-        findings=tuple(findings(effect, definition)),
+        findings=found,
+        findings_markdown="\n".join(f"- {escape_markdown(f.text)}" for f in found),
+        method_markdown="\n\n".join(escape_markdown(paragraph) for paragraph in method_text(definition)),
         chart=vega.prepare(size_effect_charts.intervals_chart(effect, definition).to_dict()),
         table_html=prepared_html(
             html_table(
@@ -79,9 +84,9 @@ def view(programme: Programme) -> SizeEffectView:
 def findings_section(programme: Programme) -> None:
     """The sentences that claim only what the data supports, and the « Méthode » expander."""
     shown = view(programme)
-    st.markdown("\n".join(f"- {escape_markdown(f.text)}" for f in shown.findings))
+    st.markdown(shown.findings_markdown)
     with st.expander("Méthode : intervalles, tests, minimum de territoires"):
-        st.markdown("\n\n".join(escape_markdown(paragraph) for paragraph in method_text(programme.definition)))
+        st.markdown(shown.method_markdown)
 
 
 def details_section(programme: Programme) -> None:
