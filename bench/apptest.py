@@ -84,6 +84,35 @@ class MapRecorder:
         ]
 
 
+def server_like() -> list:
+    """Patches making AppTest's reruns do what a server's do.
+
+    - One bytecode cache for every run: AppTest compiles the router and the page (with
+      Streamlit's « magic » pass over the syntax tree) at every run; ``streamlit run``
+      compiles each script once per process (``Runtime._script_cache``). Without it, a
+      page's rerun counted its compilation: about 5 ms for Segments, more than the whole
+      empty page.
+    - Every run through app.py: AppTest resets Streamlit's « pages/ folder » switch
+      (``PagesManager.uses_pages_directory``) before each run, so that after the first one a
+      rerun ran the page alone, without the router's work (navigation, notices, credits,
+      CSS); a server sets it once, at its first ``st.navigation``. AppTest's reset is
+      made to land on a subclass, the switch Streamlit reads is left as the router set it.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.runtime.scriptrunner.script_cache import ScriptCache
+
+    cache = ScriptCache()
+
+    class ServerPages(PagesManager):
+        """AppTest's ``PagesManager.uses_pages_directory = None`` sets this class's attribute."""
+
+    return [
+        mock.patch("streamlit.testing.v1.app_test.ScriptCache", lambda: cache),
+        mock.patch("streamlit.testing.v1.local_script_runner.ScriptCache", lambda: cache),
+        mock.patch("streamlit.testing.v1.app_test.PagesManager", ServerPages),
+    ]
+
+
 def territory_shapes(m) -> int:
     """Number of territory shapes (class ``territoire``) in a folium map."""
     import folium
@@ -117,7 +146,7 @@ def bench_pages(*, runs: int, queries: dict[str, dict[str, str]]) -> dict:
     from streamlit.testing.v1 import AppTest
 
     recorder = MapRecorder()
-    patches = recorder.patches()
+    patches = [*recorder.patches(), *server_like()]
     for p in patches:
         p.start()
     result: dict = {"pages": {}, "runs": runs}

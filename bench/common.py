@@ -285,6 +285,9 @@ class ViewerResult:
         return self.drawn and not self.error
 
 
+RATIO = "×"  # the unit of a ratio row: its goal is met at « ≤ »
+
+
 @dataclass
 class Row:
     measure: str
@@ -301,6 +304,8 @@ class Row:
             return ""
         if not self.stats.n or math.isnan(self.stats.median):
             return "ABSENT"
+        if self.unit == RATIO:
+            return "OK" if self.stats.median <= self.budget else "DEPASSE"
         return "OK" if self.stats.median < self.budget else "DEPASSE"
 
 
@@ -309,6 +314,8 @@ def _fmt(value: float, unit: str) -> str:
         return "–"
     if unit == "ms":
         return f"{value:,.1f}".replace(",", " ") if value < 100 else f"{value:,.0f}".replace(",", " ")
+    if unit == RATIO:
+        return f"{value:.2f}" if value < 10 else f"{value:.1f}"
     if unit in ("Ko", "Mo"):
         return f"{value:,.0f}".replace(",", " ")
     return f"{value:.2f}"
@@ -318,7 +325,7 @@ def table(rows: list[Row]) -> str:
     head = ["Mesure", "Prog.", "Unité", "Médiane", "Min", "Max", "n", "Budget", "Verdict", "Note"]
     body = []
     for r in rows:
-        budget = f"< {_fmt(r.budget, r.unit)}" if r.budget is not None else ""
+        budget = "" if r.budget is None else f"≤ {r.budget:g}" if r.unit == RATIO else f"< {_fmt(r.budget, r.unit)}"
         body.append(
             [
                 r.measure,

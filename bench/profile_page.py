@@ -28,7 +28,7 @@ from unittest import mock
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.apptest import MapRecorder
+from bench.apptest import MapRecorder, server_like
 from bench.common import APP, ROOT, prepare_data_dir
 
 
@@ -131,6 +131,7 @@ def main(argv: list[str] | None = None) -> None:
     profilers = _Profilers(with_pyinstrument=not args.no_pyinstrument)
     patches = [
         *MapRecorder().patches(),
+        *server_like(),
         mock.patch.object(
             script_runner, "exec_func_with_error_handling", profilers.wrap(script_runner.exec_func_with_error_handling)
         ),

@@ -46,13 +46,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import FLOOR_APP, ROOT, Row, RssSampler, Server, Stats, prepare_data_dir, settle, table, timed
+from bench.common import FLOOR_APP, RATIO, ROOT, Row, RssSampler, Server, Stats, prepare_data_dir, settle, table, timed
 from bench.load import run_viewers, sequential_viewers, summary
+from bench.page_cost import FICHE_CODE, PageCost, empty_page_cost, page_paths
+from bench.page_cost import measure as measure_page_cost
 from bench.protocol import run_protocol_viewers
 from bench.room import measure as measure_room
 from bench.room import summary as room_summary
 
-FICHE_CODE = "200046977"  # Métropole de Lyon: in the demo and in the national programme
 VIEWERS = 20
 #: Per-viewer timeout of the crowd (s): 20 browsers on a 2-core machine need more than 60 s
 #: of CPU between them; a longer bound gives figures instead of timeouts.
@@ -68,6 +69,15 @@ BUDGETS = {
     "memory_20": (1.5e9, 2.0e9),  # bytes
     "load_p95": (LOAD_TARGET_P95, LOAD_TARGET_P95),  # s
 }
+#: Goals of issue 25, as ratios (value ≤ goal): the same run, the same machine.
+RATIO_GOALS = {
+    "rerun": (4.0, 6.0),  # warm rerun / empty page (AppTest)
+    "first_visit": (1.2, 1.2),  # first visit → map drawn / the floor page's first visit
+    "returning": (1.0, 1.0),  # returning visitor → map drawn / the floor page's first visit
+    "cpu_per_view": (3.0, 3.0),  # server CPU per page view / the empty page's
+}
+#: Protocol sessions per page for the server's CPU per page view (bench/page_cost.py).
+VIEWS = 100
 #: A live workshop room: participants over the protocol, the projector in Chromium (issue 14).
 ROOM_PARTICIPANTS = 60
 ROOM_TARGET_P95 = 3.0  # s, from an answer saved to its appearance on the projector
@@ -185,9 +195,9 @@ def bench_apptest(env: dict[str, str | None], config: Config, label: str) -> dic
 
 
 def apptest_rows(
-    result: dict, label: str, budget_rerun: float, budget_payload: float, expected_shapes: int
+    result: dict, label: str, budget_rerun: float, budget_payload: float, expected_shapes: int, *, ratio_goal: float
 ) -> tuple[list[Row], list[str]]:
-    rows, problems = [], []
+    rows, problems, ratios = [], [], []
     empty = Stats(result["empty"]["values"])
     rows.append(Row("Page Streamlit vide (AppTest, réexécution)", label, "ms", Stats([v * 1000 for v in empty.values])))
     for url_path, page in result["pages"].items():
@@ -213,9 +223,20 @@ def apptest_rows(
                 "ms",
                 Stats([v * 1000 for v in rerun.values]),
                 budget_rerun * 1000,
-                note=f"×{ratio:.0f} la page vide",
+                note=f"×{ratio:.1f} la page vide",
             )
         )
+        ratios.append(
+            Row(
+                f"Réexécution à chaud / page vide /{url_path}",
+                label,
+                RATIO,
+                Stats([ratio]),
+                ratio_goal,
+                note=f"médianes : {1000 * rerun.median:.1f} ms / {1000 * empty.median:.1f} ms (même processus)",
+            )
+        )
+    rows += ratios
     for url_path, page in result["pages"].items():
         if page.get("maps"):
             wire = sum(m["wire_bytes"] for m in page["maps"])
@@ -318,11 +339,66 @@ def crowd_rows(server: Server, label: str, budgets: dict[str, float]) -> tuple[l
     return rows, problems
 
 
+def cpu_rows(server: Server, empty: PageCost, label: str, goal: float) -> tuple[list[Row], list[str]]:
+    """The server's CPU per page view of every page (``VIEWS`` protocol sessions), next to the empty page's."""
+    rows, problems = [], []
+    for path in page_paths({"fiche": {"territoire": FICHE_CODE}}):
+        log(f"{label} : CPU serveur par vue {path} ({VIEWS} sessions)…")
+        cost = measure_page_cost(server, path, VIEWS)
+        problems += [f"{label} {path} ({VIEWS} sessions) : {e}" for e in cost.errors]
+        rows.append(
+            Row(
+                f"CPU serveur par page vue / page vide {path}",
+                label,
+                RATIO,
+                Stats([cost.cpu_per_view / empty.cpu_per_view]),
+                goal,
+                note=f"{1000 * cost.cpu_per_view:.1f} ms par vue, page vide {1000 * empty.cpu_per_view:.1f} ms "
+                f"({VIEWS} sessions du protocole à la fois, charge {os.getloadavg()[0]:.1f})",
+            )
+        )
+    return rows, problems
+
+
+def floor_ratio_rows(rows: list[Row]) -> list[Row]:
+    """Each page's first visit and returning visit → map drawn, over the floor page's first visit."""
+    floor = next((r for r in rows if r.measure.startswith("Navigation → carte dessinée, page minimale")), None)
+    if floor is None or not floor.stats.n:
+        return []
+    out, prefix = [], "Navigation → carte dessinée "
+    for r in rows:
+        if not r.measure.startswith(prefix + "/") or not r.stats.n:
+            continue
+        returning = r.measure.endswith(", visiteur déjà venu")
+        path = r.measure.removeprefix(prefix).removesuffix(", visiteur déjà venu")
+        idx = 1 if r.programme.startswith("national") else 0
+        goal = RATIO_GOALS["returning" if returning else "first_visit"][idx]
+        what = "visiteur déjà venu" if returning else "première visite"
+        out.append(
+            Row(
+                f"{what.capitalize()} / première visite du plancher {path}",
+                r.programme,
+                RATIO,
+                Stats([r.stats.median / floor.stats.median]),
+                goal,
+                note=f"médianes : {r.stats.median:.2f} s / {floor.stats.median:.2f} s (plancher, même exécution)",
+            )
+        )
+    return out
+
+
 def browser_rows(
-    env: dict[str, str | None], result: dict, config: Config, label: str, budgets: dict[str, float]
+    env: dict[str, str | None],
+    result: dict,
+    config: Config,
+    label: str,
+    budgets: dict[str, float],
+    *,
+    empty: PageCost | None = None,
+    cpu_goal: float = RATIO_GOALS["cpu_per_view"][0],
 ) -> tuple[list[Row], list[str]]:
     """Real Chromium against a server of the dashboard: a cold first display, each map page's
-    navigation, one viewer's memory, then a crowd."""
+    navigation, one viewer's memory, the server's CPU per page view (with ``empty``), then a crowd."""
     rows, problems = [], []
     server = Server(env=child_env(env), log=ROOT / "bench" / "results" / f"streamlit-{label}.log")
     try:
@@ -345,6 +421,10 @@ def browser_rows(
                 rows += more_rows
                 problems += more_problems
         rows.append(Row("Mémoire du serveur, 1 viewer (pic RSS)", label, "Mo", Stats([one.peak / 1e6])))
+        if empty is not None:
+            more_rows, more_problems = cpu_rows(server, empty, label, cpu_goal)
+            rows += more_rows
+            problems += more_problems
         more_rows, more_problems = crowd_rows(server, label, budgets)
         return rows + more_rows, problems + more_problems
     finally:
@@ -486,6 +566,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--deploy-only", action="store_true", help="only the deployment rows (bench/deploy.py)")
     parser.add_argument("--only-room", action="store_true", help="only the live workshop room rows (~1 min)")
+    parser.add_argument(
+        "--only-views",
+        action="store_true",
+        help=f"only the server's CPU per page view of every page ({VIEWS} protocol sessions each), ~2 min",
+    )
     args = parser.parse_args(argv)
     config = QUICK if args.quick else FULL
     started = time.perf_counter()
@@ -506,10 +591,30 @@ def main(argv: list[str] | None = None) -> int:
         for problem in problems:
             print(f"PROBLÈME : {problem}")
         return 0 if not problems and all(r.verdict == "OK" for r in rows) else 1
+    programmes = [("81", False, 1)] + ([("national", True, 1)] if args.national else [])
+    if args.only_views:
+        empty = empty_page_cost(VIEWS)
+        for label, national, _ in programmes:
+            with tempfile.TemporaryDirectory(prefix=f"bench-vues-{label}-") as tmp:
+                env, _ = prepare_data_dir(Path(tmp), national=national)
+                server = Server(env=child_env(env), log=ROOT / "bench" / "results" / f"streamlit-vues-{label}.log")
+                try:
+                    server.wait_healthy()
+                    more_rows, more_problems = cpu_rows(
+                        server, empty, label, RATIO_GOALS["cpu_per_view"][1 if national else 0]
+                    )
+                finally:
+                    server.stop()
+            rows += more_rows
+            problems += more_problems
+        print(table(rows))
+        for problem in problems:
+            print(f"PROBLÈME : {problem}")
+        return 0 if not problems and all(r.verdict == "OK" for r in rows) else 1
     if not args.skip_build:
         rows += bench_reference(config)
     rows += bench_import(config)
-    programmes = [("81", False, 1)] + ([("national", True, 1)] if args.national else [])
+    empty = None if args.skip_browser else empty_page_cost(VIEWS)
     if args.dialogues:
         programmes += [(f"{label} × 4", national, 4) for label, national, _ in programmes]
     for label, national, dialogues in programmes:
@@ -519,11 +624,15 @@ def main(argv: list[str] | None = None) -> int:
             log(f"{label} : préparation des données ({tmp})…")
             env, expected = prepare_data_dir(Path(tmp), national=national, dialogues=dialogues)
             result = bench_apptest(env, config, label)
-            new_rows, new_problems = apptest_rows(result, label, budgets["rerun"], budgets["payload"], expected)
+            new_rows, new_problems = apptest_rows(
+                result, label, budgets["rerun"], budgets["payload"], expected, ratio_goal=RATIO_GOALS["rerun"][idx]
+            )
             rows += new_rows
             problems += new_problems
             if not args.skip_browser:
-                new_rows, new_problems = browser_rows(env, result, config, label, budgets)
+                new_rows, new_problems = browser_rows(
+                    env, result, config, label, budgets, empty=empty, cpu_goal=RATIO_GOALS["cpu_per_view"][idx]
+                )
                 rows += new_rows
                 problems += new_problems
 
@@ -532,6 +641,7 @@ def main(argv: list[str] | None = None) -> int:
         rows += new_rows
         problems += new_problems
         rows += floor_rows(config)
+        rows += floor_ratio_rows(rows)
     if args.deploy:
         from bench.deploy import deploy_rows
 

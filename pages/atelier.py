@@ -10,7 +10,7 @@ import streamlit as st
 
 from territorial.content.workshop import CHANGES, EVIDENCE, TERRITORY, after_label, map_caption, territory_options
 from territorial.core.fmt import escape_html, escape_markdown
-from territorial.ui import as_of, downloads, size_effect, url_state, workshop
+from territorial.ui import as_of, downloads, size_effect, url_state, vega, workshop
 from territorial.ui.layout import show_map
 from territorial.ui.router import ensure_routed
 
@@ -77,7 +77,7 @@ with picture, st.container(key="atelier_carte"):  # its height follows the scree
                 st.markdown(f"**{escape_markdown(label)}**")
                 show_map(m, title=f"Carte : {label}", height=MAP_HEIGHT)
     elif step.kind == EVIDENCE:
-        st.vega_lite_chart(size_effect.projection_chart(programme))
+        vega.show(size_effect.projection_chart(programme))
     else:
         show_map(
             workshop.step_map_cached(programme, step, height=MAP_HEIGHT),

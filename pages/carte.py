@@ -7,7 +7,7 @@ Filters and the selected territory live in the URL (``couleur``, ``segment``,
 import streamlit as st
 
 from territorial.content.colouring import COLOUR_SEGMENT, colour_modes
-from territorial.content.selection import Filters, apply_filters, kinds_present, valid_code
+from territorial.content.selection import Filters, kinds_present, valid_code
 from territorial.content.tables import territory_card
 from territorial.core.fmt import escape_markdown, plural
 from territorial.ui import as_of, cached_views, downloads, url_state
@@ -71,12 +71,13 @@ filters = Filters(
     kinds=tuple(chosen_kinds),
     query=query,
 )
-shown = apply_filters(programme, filters)
+selection = cached_views.selection(programme, filters)
+codes = selection.codes
 if query.strip():
-    found = set(shown.index)
+    found = set(codes)
     matches = [escape_markdown(label) for code, label in labels.items() if code in found][:MAX_MATCHES]
-    more = "\n- …" if len(shown) > MAX_MATCHES else ""
-    st.sidebar.markdown(f"**{plural(len(shown), 'résultat')}**" + "".join(f"\n- {m}" for m in matches) + more)
+    more = "\n- …" if len(codes) > MAX_MATCHES else ""
+    st.sidebar.markdown(f"**{plural(len(codes), 'résultat')}**" + "".join(f"\n- {m}" for m in matches) + more)
 url_state.sync(
     {
         "couleur": None if mode == COLOUR_SEGMENT else mode,
@@ -90,9 +91,8 @@ url_state.sync(
 
 st.title("Carte des territoires")
 url_state.warn(notes)
-codes = tuple(shown.index)
 st.caption(cached_views.map_caption(programme, mode=mode, codes=codes))
-if shown.empty:
+if not codes:
     st.warning("Aucun territoire ne correspond aux filtres choisis.")
 
 
@@ -135,11 +135,11 @@ def map_and_card(codes: tuple[str, ...], mode: str) -> None:
 
 
 map_and_card(codes, mode)
-downloads.map_png_button(programme, shown, mode=mode, key="carte_png")
+downloads.map_png_button(programme, codes, mode=mode, key="carte_png")
 
-st.header(plural(len(shown), "territoire affiché", "territoires affichés"))
+st.header(plural(len(codes), "territoire affiché", "territoires affichés"))
 st.dataframe(
-    cached_views.table(programme, codes),
+    cached_views.table_arrow(programme, codes),
     hide_index=True,
-    column_config={programme.population_column(shown): st.column_config.NumberColumn(format="localized")},
+    column_config={selection.population_column: st.column_config.NumberColumn(format="localized")},
 )

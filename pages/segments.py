@@ -7,10 +7,8 @@ heat map sets both, as do the two selectboxes (keyboard alternative).
 import streamlit as st
 
 from territorial.content.charts import CELL_SELECTION
-from territorial.content.levers import segment_summary
-from territorial.content.selection import Filters, apply_filters
 from territorial.core.fmt import escape_markdown, fr_int, fr_pct, fr_pop, plural
-from territorial.ui import as_of, cached_views, downloads, size_effect, url_state
+from territorial.ui import as_of, cached_views, downloads, size_effect, url_state, vega
 from territorial.ui.evolution import segments_evolution
 from territorial.ui.layout import show_map
 from territorial.ui.router import ensure_routed
@@ -29,23 +27,22 @@ st.title("Segments de taille et leviers d'action")
 st.caption("La taille compte : les territoires de chaque segment activent les leviers différemment.")
 url_state.warn(notes)
 
-summary = segment_summary(programme)
+cards = cached_views.segment_cards(programme)
 for col, segment in zip(st.columns(len(definition.segments)), definition.segments, strict=True):
+    card = cards[segment.id]
     with col.container(border=True):
         st.html(f'<div style="height:6px;border-radius:3px;background:{segment.colour}"></div>')
         st.markdown(f"**{escape_markdown(segment.label)}**  \n{escape_markdown(segment.bounds_label)}")
-        st.metric("Territoires", fr_int(summary.at[segment.id, "n"]))
-        members = programme.territories[programme.territories["segment"] == segment.id]
+        st.metric("Territoires", fr_int(card.n))
         st.markdown(
-            f"Population couverte :  \n**{fr_pop(summary.at[segment.id, 'population'])}**  \n"
-            f"{escape_markdown(programme.population_short(members))}"
+            f"Population couverte :  \n**{fr_pop(card.population)}**  \n{escape_markdown(card.population_short)}"
         )
         st.caption(escape_markdown(segment.description))
 
 st.header("Ce que montrent les données")
 size_effect.findings_section(programme)
 st.caption("Repères descriptifs (sans test) :")
-st.markdown("\n".join(f"- {escape_markdown(sentence)}" for sentence in cached_views.contrasts(programme)))
+st.markdown(cached_views.contrasts(programme))
 
 # A click on a cell (new since the last run) selects its segment and lever.
 points = ((st.session_state.get(CHART) or {}).get("selection") or {}).get(CELL_SELECTION) or [None]
@@ -57,8 +54,8 @@ st.session_state[LAST_CELL] = cell
 st.header("Segment × levier")
 chart = cached_views.heatmap(programme, segment=st.session_state.get(SEGMENT), lever=st.session_state.get(LEVER))
 with st.container(key="segments_matrice"):  # its height kept while it loads (assets/app.css)
-    st.vega_lite_chart(chart, on_select="rerun", selection_mode=CELL_SELECTION, key=CHART)
-downloads.chart_downloads(chart, "Part des territoires activant chaque levier, par segment", key="img_matrice")
+    vega.show(chart, on_select="rerun", selection_mode=CELL_SELECTION, key=CHART)
+downloads.chart_downloads(chart.spec, "Part des territoires activant chaque levier, par segment", key="img_matrice")
 st.caption("Au clavier, ou pour afficher tout un levier : choisissez le segment et le levier ci-dessous.")
 col_segment, col_lever = st.columns(2)
 segment_id = col_segment.selectbox(
@@ -70,15 +67,13 @@ url_state.sync({"segment": segment_id, "levier": None if lever_id == definition.
 lever = definition.lever(lever_id)
 st.header(escape_markdown(f"Levier {lever.id} – {lever.label}"))
 st.markdown(escape_markdown(lever.description))
-pool = apply_filters(programme, Filters(segments=(segment_id,) if segment_id else ()))
-active = apply_filters(programme, Filters(segments=(segment_id,) if segment_id else (), lever=lever_id))
+pool, codes = cached_views.lever_selection(programme, segment=segment_id, lever=lever_id)
 where = f"du segment « {segments[segment_id]} »" if segment_id else "du programme"
-share = f" ({fr_pct(len(active) / len(pool))})" if len(pool) else ""
+share = f" ({fr_pct(len(codes) / pool)})" if pool else ""
 st.markdown(
-    escape_markdown(f"{plural(len(active), 'territoire')} {where} sur {fr_int(len(pool))} activent ce levier{share}.")
+    escape_markdown(f"{plural(len(codes), 'territoire')} {where} sur {fr_int(pool)} activent ce levier{share}.")
 )
 
-codes = tuple(active.index)
 view = cached_views.frame(programme, mode=lever_id, codes=codes)
 col_map, col_list = st.columns([3, 2])
 with col_map:
@@ -102,8 +97,8 @@ with col_list:
     )
 distribution = cached_views.level_distribution(programme, lever_id)
 with st.container(key="segments_niveaux"):  # its height kept while it loads (assets/app.css)
-    st.vega_lite_chart(distribution)
-downloads.chart_downloads(distribution, f"Niveaux du levier {lever.id} par segment", key="img_niveaux")
+    vega.show(distribution)
+downloads.chart_downloads(distribution.spec, f"Niveaux du levier {lever.id} par segment", key="img_niveaux")
 
 size_effect.details_section(programme)
 

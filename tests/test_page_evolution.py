@@ -24,7 +24,7 @@ def _charts(at: AppTest) -> list[tuple[dict, list[dict]]]:
         proto = getattr(element, "proto", None)
         spec = getattr(proto, "spec", "") if proto is not None else ""
         if spec and '"$schema"' in spec and "vega-lite" in spec:
-            rows = []
+            rows = convert_arrow_bytes_to_pandas_df(proto.data.data).to_dict("records") if proto.data.data else []
             for dataset in proto.datasets:
                 rows += convert_arrow_bytes_to_pandas_df(dataset.data.data).to_dict("records")
             found.append((json.loads(spec), rows))

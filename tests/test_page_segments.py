@@ -37,8 +37,8 @@ def _heatmap_rows(at: AppTest) -> list[dict]:
         proto = getattr(element, "proto", None)
         spec = getattr(proto, "spec", "") if proto is not None else ""
         if spec and '"cellule"' in spec:
-            (dataset,) = proto.datasets  # the chart's table, as Arrow bytes
-            return convert_arrow_bytes_to_pandas_df(dataset.data.data).to_dict("records")
+            assert not proto.datasets  # the chart's one table, as Arrow bytes beside the spec
+            return convert_arrow_bytes_to_pandas_df(proto.data.data).to_dict("records")
     raise AssertionError("heat map not found")
 
 

@@ -8,19 +8,20 @@ shown, highlighted territory or cell).
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
+from dataclasses import dataclass
 
 import folium
 import pandas as pd
+import pyarrow as pa
 
 from territorial.cartography.geometry import MapFrame
 from territorial.content import charts
 from territorial.content.fiche import search as fiche_search
 from territorial.content.html_table import html_table
-from territorial.content.levers import KeyFigures, segment_lever_matrix
+from territorial.content.levers import KeyFigures, segment_lever_matrix, segment_summary
 from territorial.content.levers import key_figures as _key_figures
-from territorial.content.selection import regions_present, search_label
+from territorial.content.selection import Filters, apply_filters, regions_present, search_label
 from territorial.content.summary import contrasts as _contrasts
 from territorial.content.tables import territory_table
 from territorial.content.territory_map import context_bounds, map_frame, map_summary, programme_map
@@ -28,7 +29,8 @@ from territorial.core.fmt import escape_markdown
 from territorial.core.memo import shared
 from territorial.model.dialogue_dates import today_in_paris
 from territorial.model.programme import Programme
-from territorial.ui import data
+from territorial.ui import data, vega
+from territorial.ui.layout import Html, prepared_html
 
 
 def _today(programme: Programme) -> dt.date | None:
@@ -87,36 +89,36 @@ def territories_map(
 @shared(max_entries=32)
 def _heatmap(
     _programme: Programme, token: int, segment: str | None, lever: str | None, clickable: bool, row_height: int
-) -> dict:
+) -> vega.Chart:
     matrix = segment_lever_matrix(_programme)
     chart = charts.segment_lever_heatmap(
         matrix, _programme.definition, selected=(segment, lever), clickable=clickable, row_height=row_height
     )
-    return chart.to_dict()
+    return vega.prepare(chart.to_dict())
 
 
 def heatmap(
     programme: Programme, *, segment: str | None, lever: str | None, clickable: bool = True, row_height: int = 64
-) -> dict:
-    """Vega-Lite spec of the segment × lever heat map, the cell (segment, lever) outlined.
+) -> vega.Chart:
+    """The segment × lever heat map, the cell (segment, lever) outlined (shown by :func:`vega.show`).
 
     Specs, not altair charts: ``st.altair_chart`` validates the chart at every
-    rerun (about 20 ms a chart); ``st.vega_lite_chart`` takes the spec validated
-    once. Each call returns a copy, safe to hand to Streamlit. ``clickable=False``: no
+    rerun (about 20 ms a chart); the spec is validated once, its rows turned into Arrow
+    once (:mod:`territorial.ui.vega`). Shared: never mutate it. ``clickable=False``: no
     invitation to click a cell (the overview shows the chart without selection); ``row_height``
     in pixels.
     """
-    return copy.deepcopy(_heatmap(programme, programme.fingerprint, segment, lever, clickable, row_height))
+    return _heatmap(programme, programme.fingerprint, segment, lever, clickable, row_height)
 
 
 @shared(max_entries=16)
-def _levels(_programme: Programme, token: int, lever: str) -> dict:
-    return charts.level_distribution(_programme, lever).to_dict()
+def _levels(_programme: Programme, token: int, lever: str) -> vega.Chart:
+    return vega.prepare(charts.level_distribution(_programme, lever).to_dict())
 
 
-def level_distribution(programme: Programme, lever: str) -> dict:
-    """Vega-Lite spec of the levels of one lever by segment, as stacked bars (a copy)."""
-    return copy.deepcopy(_levels(programme, programme.fingerprint, lever))
+def level_distribution(programme: Programme, lever: str) -> vega.Chart:
+    """The levels of one lever by segment, as stacked bars (shared: never mutate it)."""
+    return _levels(programme, programme.fingerprint, lever)
 
 
 @shared(max_entries=16)
@@ -129,13 +131,84 @@ def key_figures(programme: Programme) -> KeyFigures:
     return _figures(programme, programme.fingerprint)
 
 
+@dataclass(frozen=True)
+class SegmentCard:
+    """What the Segments page's card of one segment says (shared: never mutate it)."""
+
+    n: int
+    population: int
+    population_short: str  # « population municipale 2023 » of its territories
+
+
 @shared(max_entries=4)
-def _contrasts_of(_programme: Programme, token: int) -> list[str]:
-    return _contrasts(_programme)
+def _segment_cards(_programme: Programme, token: int) -> dict[str, SegmentCard]:
+    summary = segment_summary(_programme)
+    data = _programme.territories
+    return {
+        segment: SegmentCard(
+            n=int(summary.at[segment, "n"]),
+            population=int(summary.at[segment, "population"]),
+            population_short=_programme.population_short(data[data["segment"] == segment]),
+        )
+        for segment in _programme.definition.segment_ids
+    }
 
 
-def contrasts(programme: Programme) -> list[str]:
-    """:func:`territorial.content.summary.contrasts` of the whole programme (cached)."""
+def segment_cards(programme: Programme) -> dict[str, SegmentCard]:
+    """Segment id → its card: territories, population covered and its year (cached)."""
+    return _segment_cards(programme, programme.fingerprint)
+
+
+@shared(max_entries=64)
+def _lever_selection(_programme: Programme, token: int, segment: str | None, lever: str) -> tuple[int, tuple[str, ...]]:
+    segments = (segment,) if segment else ()
+    pool = apply_filters(_programme, Filters(segments=segments))
+    active = apply_filters(_programme, Filters(segments=segments, lever=lever))
+    return len(pool), tuple(active.index)
+
+
+def lever_selection(programme: Programme, *, segment: str | None, lever: str) -> tuple[int, tuple[str, ...]]:
+    """Territories of ``segment`` (all when None): how many, and the codes of those activating ``lever`` (cached)."""
+    return _lever_selection(programme, programme.fingerprint, segment, lever)
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The territories matching a page's filters (shared: never mutate it)."""
+
+    codes: tuple[str, ...]  # in the programme's order
+    population_column: str  # « Population 2023 » of these territories
+
+
+@shared(max_entries=64)
+def _selection(_programme: Programme, token: int, filters: Filters) -> Selection:
+    shown = apply_filters(_programme, filters)
+    return Selection(codes=tuple(shown.index), population_column=_programme.population_column(shown))
+
+
+def selection(programme: Programme, filters: Filters) -> Selection:
+    """:func:`territorial.content.selection.apply_filters`, as codes (cached)."""
+    return _selection(programme, programme.fingerprint, filters)
+
+
+@shared(max_entries=64)
+def _table_arrow(_programme: Programme, token: int, codes: tuple[str, ...], day: dt.date | None) -> pa.Table:
+    return pa.Table.from_pandas(_table(_programme, token, codes, day))
+
+
+def table_arrow(programme: Programme, codes: tuple[str, ...]) -> pa.Table:
+    """:func:`table` as an Arrow table, for ``st.dataframe`` (which takes one as it is: the same
+    bytes as from the DataFrame, converted once rather than at every run)."""
+    return _table_arrow(programme, programme.fingerprint, codes, _today(programme))
+
+
+@shared(max_entries=4)
+def _contrasts_of(_programme: Programme, token: int) -> str:
+    return "\n".join(f"- {escape_markdown(sentence)}" for sentence in _contrasts(_programme))
+
+
+def contrasts(programme: Programme) -> str:
+    """:func:`territorial.content.summary.contrasts` of the whole programme, as a Markdown list (cached)."""
     return _contrasts_of(programme, programme.fingerprint)
 
 
@@ -191,12 +264,12 @@ def _table_html(
     caption: str,
     max_height: int,
     day: dt.date | None,
-) -> str:
+) -> Html:
     table = _table(_programme, token, codes, day)
     if columns is not None:
         table = table[list(columns)]
-    return html_table(
-        table.rename(columns=dict(renamed)), caption=caption, row_header="Territoire", max_height=max_height
+    return prepared_html(
+        html_table(table.rename(columns=dict(renamed)), caption=caption, row_header="Territoire", max_height=max_height)
     )
 
 
@@ -208,8 +281,8 @@ def table_html(
     columns: tuple[str, ...] | None = None,
     renamed: dict[str, str] | None = None,
     max_height: int = 480,
-) -> str:
-    """:func:`table` as a plain HTML table (a map's text alternative; cached)."""
+) -> Html:
+    """:func:`table` as a plain HTML table (a map's text alternative; cached, for ``st.html``)."""
     return _table_html(
         programme,
         programme.fingerprint,
@@ -226,6 +299,10 @@ def clear() -> None:
     """Forget every cached view (tests)."""
     for cached in (
         _figures,
+        _segment_cards,
+        _lever_selection,
+        _selection,
+        _table_arrow,
         _frame,
         _caption,
         _map,

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pandas as pd
 import streamlit as st
 
 from territorial.cartography.geometry import MapOutlines
@@ -99,7 +98,7 @@ def chart_downloads(chart: Any, name: str, *, title: str | None = None, key: str
 
 def map_png_button(
     programme: Programme,
-    territories: pd.DataFrame | None = None,
+    codes: tuple[str, ...] | None = None,
     *,
     mode: str = COLOUR_SEGMENT,
     name: str = "carte-des-territoires",
@@ -113,8 +112,9 @@ def map_png_button(
     ----------
     programme
         The programme shown.
-    territories
-        The territories drawn (e.g. after filters); default: all.
+    codes
+        The codes of the territories drawn (e.g. after filters); default: all. They are
+        looked up when the image is asked for, not at every run.
     mode
         Colouring (:func:`territorial.content.colouring.colour_modes` key).
     name
@@ -122,10 +122,10 @@ def map_png_button(
     heading
         Title drawn on the image (default: « Territoires du programme — {legend title} »).
     """
-    shown = programme.territories if territories is None else territories
     borders = outlines()
 
     def make() -> bytes:
+        shown = programme.territories if codes is None else programme.territories.loc[list(codes)]
         return images.map_png(map_frame(programme, shown, mode=mode), outlines=borders, heading=heading)
 
     st.download_button(

@@ -7,9 +7,6 @@ keyed on the programme's fingerprint (which includes its date), like
 
 from __future__ import annotations
 
-import copy
-
-import pandas as pd
 import streamlit as st
 
 from territorial.content import evolution
@@ -17,6 +14,8 @@ from territorial.content.html_table import html_table
 from territorial.core.fmt import escape_html, escape_markdown, plural
 from territorial.core.memo import shared
 from territorial.model.programme import Programme
+from territorial.ui import vega
+from territorial.ui.layout import Html, prepared_html
 
 MODE_KEY = "segments_evolution_mode"
 #: CSS class of the evolution tables (besides the tables of territories' class).
@@ -24,18 +23,29 @@ TABLE_KIND = "tableau-evolution"
 
 
 @shared(max_entries=64)
-def _timeline(_programme: Programme, token: int, code: str) -> tuple[dict | None, str, pd.DataFrame]:
+def _timeline(_programme: Programme, token: int, code: str, name: str) -> tuple[vega.Chart | None, str, Html | None]:
+    """Chart, sentence, table of the dialogues (HTML, None when there is none)."""
     chart = evolution.timeline_chart(_programme, code)
+    table = evolution.timeline_table(_programme, code)
+    table_html = (
+        prepared_html(
+            html_table(
+                table, caption=f"Niveau des leviers à chaque dialogue : {name}", row_header="Dialogue", kind=TABLE_KIND
+            )
+        )
+        if len(table)
+        else None
+    )
     return (
-        None if chart is None else chart.to_dict(),
+        None if chart is None else vega.prepare(chart.to_dict()),
         evolution.change_sentence(_programme, code),
-        evolution.timeline_table(_programme, code),
+        table_html,
     )
 
 
 def fiche_timeline(programme: Programme, code: str, name: str) -> None:
     """The « Évolution des leviers » section of a fiche: sentence, chart, table of the dialogues."""
-    spec, sentence, table = _timeline(programme, programme.fingerprint, code)
+    spec, sentence, table = _timeline(programme, programme.fingerprint, code, name)
     with st.container(key="fiche_evolution"):
         st.header("Évolution des leviers au fil des dialogues", anchor=False)
         st.markdown(escape_markdown(sentence))
@@ -47,30 +57,43 @@ def fiche_timeline(programme: Programme, code: str, name: str) -> None:
                 )
             )
             with st.container(key="fiche_evolution_graphique"):  # height kept while it loads
-                st.vega_lite_chart(copy.deepcopy(spec))
-        if len(table):
+                vega.show(spec)
+        if table:
             with st.expander("Tableau des dialogues (alternative textuelle au graphique)"):
-                st.html(
-                    html_table(
-                        table,
-                        caption=f"Niveau des leviers à chaque dialogue : {name}",
-                        row_header="Dialogue",
-                        kind=TABLE_KIND,
-                    )
-                )
+                st.html(table)
 
 
 @shared(max_entries=16)
-def _segments(_programme: Programme, token: int, mode: str) -> tuple[list[dict], list[str], pd.DataFrame, int, int]:
+def _segments(
+    _programme: Programme, token: int, mode: str
+) -> tuple[list[vega.Chart], list[str], Html | None, int, int]:
+    """Charts, sentences, table (HTML, None when there is none), intermediate points left out, points hidden."""
     data, left_out = evolution.segment_evolution(_programme, by=mode)
     definition = _programme.definition
     drawn = data["share"].notna().any()  # no dated dialogue, or too few territories: words only
-    charts = [evolution.evolution_chart(data, definition, lv.id).to_dict() for lv in definition.levers] if drawn else []
+    charts = (
+        [vega.prepare(evolution.evolution_chart(data, definition, lv.id).to_dict()) for lv in definition.levers]
+        if drawn
+        else []
+    )
     hidden = int(((data["n"] > 0) & data["share"].isna()).sum() // max(len(definition.levers), 1))
+    table = evolution.evolution_table(data, definition)
+    table_html = (
+        prepared_html(
+            html_table(
+                table,
+                caption="Part des territoires qui activent chaque levier, par segment et étape",
+                row_header="Segment",
+                kind=TABLE_KIND,
+            )
+        )
+        if len(table)
+        else None
+    )
     return (
         charts,
         evolution.evolution_sentences(data, definition),
-        evolution.evolution_table(data, definition),
+        table_html,
         left_out,
         hidden,
     )
@@ -112,7 +135,7 @@ def segments_evolution(programme: Programme) -> None:
         for row in range(0, len(charts), 2):
             for index, (column, spec) in enumerate(zip(st.columns(2), charts[row : row + 2], strict=False)):
                 with column, st.container(key=f"segments_evolution_graphique_{row + index}"):
-                    st.vega_lite_chart(copy.deepcopy(spec))
+                    vega.show(spec)
         notes = [
             f"Pas de point quand moins de {evolution.MIN_TERRITORIES} territoires d'un segment sont derrière "
             "(le nombre de territoires de chaque point est dans l'infobulle et le tableau)."
@@ -126,16 +149,9 @@ def segments_evolution(programme: Programme) -> None:
                 + " dans les étapes."
             )
         st.caption(escape_markdown(" ".join(notes)))
-        if len(table):
+        if table:
             with st.expander("Tableau des valeurs (alternative textuelle aux graphiques)"):
-                st.html(
-                    html_table(
-                        table,
-                        caption="Part des territoires qui activent chaque levier, par segment et étape",
-                        row_header="Segment",
-                        kind=TABLE_KIND,
-                    )
-                )
+                st.html(table)
 
 
 def clear() -> None:

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from dataclasses import dataclass
 
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
 from territorial.content import follow_up as fu
@@ -15,16 +17,39 @@ from territorial.core.memo import shared
 from territorial.model.programme import Programme
 from territorial.model.stages import stage_label
 from territorial.takeaways import follow_up_calendar
-from territorial.ui import live_room
+from territorial.ui import live_room, vega
 from territorial.ui.published import base_path
 
 
+@dataclass(frozen=True)
+class _Views:
+    """What the view shows of a programme at a day (shared by the sessions: never mutate it)."""
+
+    counts: dict[str, int]
+    plan: pa.Table  # as shown: dates in French, a link to each fiche (Arrow: st.dataframe sends it as is)
+    plan_rows: int
+    progress: pd.DataFrame
+    chart: vega.Chart
+    progress_table: pa.Table
+
+
 @shared(max_entries=16)
-def _views(_programme: Programme, token: int, day: dt.date) -> tuple[dict[str, int], pd.DataFrame, pd.DataFrame]:
-    return (
-        fu.status_counts(_programme, today=day),
-        fu.to_plan(_programme, today=day),
-        fu.cycle_progress(_programme, today=day),
+def _views(_programme: Programme, token: int, day: dt.date, base: str) -> _Views:
+    plan = fu.to_plan(_programme, today=day)
+    table = plan.reset_index()
+    table["Prochain dialogue"] = table["Prochain dialogue"].map(fr_date)
+    table["Dernier dialogue"] = table["Dernier dialogue"].map(fr_date)
+    table["Fiche"] = [f"{base}/fiche?territoire={code}" for code in table["Code"]]
+    order = ["Prochain dialogue", "Statut", "Territoire", "Étape attendue", "Dernier dialogue", "Contact"]
+    progress = fu.cycle_progress(_programme, today=day)
+    colours = {s.label: s.colour for s in _programme.definition.segments}
+    return _Views(
+        counts=fu.status_counts(_programme, today=day),
+        plan=pa.Table.from_pandas(table[[*order, "Fiche", "Segment", "Code"]]),
+        plan_rows=len(table),
+        progress=progress,
+        chart=vega.prepare(fu.progress_chart(progress, colours).to_dict()),
+        progress_table=pa.Table.from_pandas(fu.progress_table(progress)),
     )
 
 
@@ -36,7 +61,8 @@ def _public_base() -> str:
 def show(programme: Programme) -> None:
     """The whole view, for the programme at the day shown (``?au=``, else today in Paris)."""
     day = fu.reference_day(programme)
-    counts, plan, progress = _views(programme, programme.fingerprint, day)
+    views = _views(programme, programme.fingerprint, day, base_path())
+    counts, progress = views.counts, views.progress
     months = programme.definition.follow_up_months
     st.markdown(
         f"Chaque territoire est revu tous les **{plural(months, 'mois', 'mois')}** après son dernier dialogue "
@@ -53,20 +79,15 @@ def show(programme: Programme) -> None:
         column.metric(fu.STATUS_LABELS[key].capitalize(), counts[key])
 
     st.header("À relancer : en retard ou à prévoir", anchor=False)
-    if plan.empty:
+    if not views.plan_rows:
         st.success(f"Aucun territoire en retard ni attendu d'ici {fu.DUE_WITHIN_MONTHS} mois.")
     else:
         st.caption(
-            f"{plural(len(plan), 'territoire')}, du dialogue attendu le plus ancien au plus lointain, "
+            f"{plural(views.plan_rows, 'territoire')}, du dialogue attendu le plus ancien au plus lointain, "
             "avec leur dernier dialogue et leur contact."
         )
-        table = plan.reset_index()
-        table["Prochain dialogue"] = table["Prochain dialogue"].map(fr_date)
-        table["Dernier dialogue"] = table["Dernier dialogue"].map(fr_date)
-        table["Fiche"] = [f"{base_path()}/fiche?territoire={code}" for code in table["Code"]]
-        order = ["Prochain dialogue", "Statut", "Territoire", "Étape attendue", "Dernier dialogue", "Contact"]
         st.dataframe(
-            table[[*order, "Fiche", "Segment", "Code"]],
+            views.plan,
             hide_index=True,
             column_config={"Fiche": st.column_config.LinkColumn("Fiche", display_text="Ouvrir la fiche")},
         )
@@ -102,6 +123,5 @@ def show(programme: Programme) -> None:
             f"(programme : {reached} sur {len(programme.territories)})."
         )
     )
-    colours = {s.label: s.colour for s in programme.definition.segments}
-    st.altair_chart(fu.progress_chart(progress, colours), width="stretch")
-    st.dataframe(fu.progress_table(progress), hide_index=True)
+    vega.show(views.chart, width="stretch")
+    st.dataframe(views.progress_table, hide_index=True)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
+import textwrap
+from dataclasses import dataclass
 
 import folium
 import streamlit as st
@@ -55,14 +58,35 @@ def run_page(page) -> None:
         st.error(UNEXPECTED_ERROR)
 
 
+@dataclass(frozen=True)
+class Html:
+    """HTML prepared once for ``st.html``, which shows an object's ``_repr_html_()`` as it is
+    (one of its documented inputs) instead of dedenting and stripping a string at every run:
+    a table of 1,253 territories is half a megabyte of text. Made by :func:`prepared_html`."""
+
+    text: str
+
+    def _repr_html_(self) -> str:
+        return self.text
+
+
+def prepared_html(text: str) -> Html:
+    """``text`` as ``st.html`` would show it (dedented, stripped), for a cached view."""
+    return Html(textwrap.dedent(text).strip())
+
+
+@functools.cache
+def _stylesheet(extra: str) -> Html:
+    return prepared_html(f"<style>{palette.css_variables() + CSS_FILE.read_text(encoding='utf-8') + extra}</style>")
+
+
 def inject_css(extra: str = "") -> None:
-    """Apply the app's stylesheet (constant CSS from assets/, never data).
+    """Apply the app's stylesheet (constant CSS from assets/, never data; read once per process).
 
     Streamlit loads the code of ``st.html`` on first use: the style may come a moment after
     the page's first elements. So nothing above the fold depends on it for its size.
     """
-    css = palette.css_variables() + CSS_FILE.read_text(encoding="utf-8") + extra
-    st.html(f"<style>{css}</style>")
+    st.html(_stylesheet(extra))
 
 
 #: The page's description for search engines and link previews (constant text).

@@ -7,7 +7,6 @@ and shared by the sessions (:func:`territorial.core.memo.shared`), like
 
 from __future__ import annotations
 
-import copy
 import functools
 from dataclasses import dataclass
 
@@ -21,6 +20,8 @@ from territorial.core.fmt import escape_markdown
 from territorial.core.memo import shared
 from territorial.model.programme import Programme
 from territorial.takeaways.size_effect_export import size_effect_csv, size_effect_xlsx
+from territorial.ui import vega
+from territorial.ui.layout import Html, prepared_html
 
 #: CSS class of the table of shares and intervals (besides the tables of territories' class).
 TABLE_KIND = "tableau-effet-taille"
@@ -33,8 +34,10 @@ class SizeEffectView:
 
     effect: SizeEffect
     findings: tuple[Finding, ...]
-    chart: dict
-    table_html: str
+    chart: vega.Chart
+    table_html: Html
+    findings_markdown: str  # the findings as a Markdown list, escaped
+    method_markdown: str  # the « Méthode » paragraphs, escaped
 
 
 @shared(max_entries=8)
@@ -42,30 +45,36 @@ def _view(_programme: Programme, token: int) -> SizeEffectView:
     effect = size_effect(_programme)
     definition = _programme.definition
     table = size_effect_charts.intervals_table(effect, definition)
+    found = tuple(findings(effect, definition))
     return SizeEffectView(
         effect=effect,
-        findings=tuple(findings(effect, definition)),
-        chart=size_effect_charts.intervals_chart(effect, definition).to_dict(),
-        table_html=html_table(
-            table,
-            caption="Part des territoires de chaque segment qui activent chaque levier, intervalle à 95 % "
-            "et effectifs (actifs sur évalués)",
-            row_header="Segment",
-            max_height=420,
-            kind=TABLE_KIND,
+        findings=found,
+        findings_markdown="\n".join(f"- {escape_markdown(f.text)}" for f in found),
+        method_markdown="\n\n".join(escape_markdown(paragraph) for paragraph in method_text(definition)),
+        chart=vega.prepare(size_effect_charts.intervals_chart(effect, definition).to_dict()),
+        table_html=prepared_html(
+            html_table(
+                table,
+                caption="Part des territoires de chaque segment qui activent chaque levier, intervalle à 95 % "
+                "et effectifs (actifs sur évalués)",
+                row_header="Segment",
+                max_height=420,
+                kind=TABLE_KIND,
+            )
         ),
     )
 
 
 @shared(max_entries=8)
-def _projection_chart(_programme: Programme, token: int) -> dict:
+def _projection_chart(_programme: Programme, token: int) -> vega.Chart:
     effect = _view(_programme, token).effect
-    return size_effect_charts.intervals_chart(effect, _programme.definition, bar_height=26, font_size=22).to_dict()
+    chart = size_effect_charts.intervals_chart(effect, _programme.definition, bar_height=26, font_size=22)
+    return vega.prepare(chart.to_dict())
 
 
-def projection_chart(programme: Programme) -> dict:
-    """The intervals chart in large type, for the Atelier's projector (a copy, cached per programme)."""
-    return copy.deepcopy(_projection_chart(programme, programme.fingerprint))
+def projection_chart(programme: Programme) -> vega.Chart:
+    """The intervals chart in large type, for the Atelier's projector (cached per programme, shared)."""
+    return _projection_chart(programme, programme.fingerprint)
 
 
 def view(programme: Programme) -> SizeEffectView:
@@ -76,9 +85,9 @@ def view(programme: Programme) -> SizeEffectView:
 def findings_section(programme: Programme) -> None:
     """The sentences that claim only what the data supports, and the « Méthode » expander."""
     shown = view(programme)
-    st.markdown("\n".join(f"- {escape_markdown(f.text)}" for f in shown.findings))
+    st.markdown(shown.findings_markdown)
     with st.expander("Méthode : intervalles, tests, minimum de territoires"):
-        st.markdown("\n\n".join(escape_markdown(paragraph) for paragraph in method_text(programme.definition)))
+        st.markdown(shown.method_markdown)
 
 
 def details_section(programme: Programme) -> None:
@@ -86,7 +95,7 @@ def details_section(programme: Programme) -> None:
     shown = view(programme)
     st.header("L'effet de taille en détail : parts et intervalles")
     st.caption(size_effect_charts.CHART_CAPTION)
-    st.vega_lite_chart(copy.deepcopy(shown.chart))
+    vega.show(shown.chart)
     st.html(shown.table_html)
     effect = shown.effect
     files = (
