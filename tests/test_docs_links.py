@@ -1,5 +1,7 @@
 """Every relative link of the documentation leads somewhere: the file exists and, for a
-``#anchor`` into a Markdown file, one of its headings has that anchor (GitHub's rule)."""
+``#anchor`` into a Markdown file, one of its headings has that anchor (GitHub's rule). Every
+repository file the documentation names in code (`` `territorial/ui/router.py` ``,
+`` `cartography/maps.py` ``) exists too: a module moved without its documentation fails here."""
 
 from __future__ import annotations
 
@@ -58,6 +60,26 @@ def broken_links(markdown: Path) -> list[str]:
     return problems
 
 
+#: A repository file named in code: a top folder (or a subpackage of ``territorial/``), then a path.
+_REPO_PATH = re.compile(
+    r"`((?:territorial|pages|tests|scripts|deploy|data|assets|bench|ui|takeaways|content|cartography|storage"
+    r"|model|core|harness)/[\w./@-]*\.(?:py|md|toml|css|sh|csv|gz|conf|service|example|js))`"
+)
+#: Names the documentation uses as examples of files to create.
+EXAMPLES = {"pages/ma_page.py", "tests/test_page_ma_page.py"}
+
+
+def missing_files(markdown: Path) -> list[str]:
+    """The repository files named in ``markdown``'s code that do not exist."""
+    out = []
+    for path in _REPO_PATH.findall(_FENCE.sub("", markdown.read_text(encoding="utf-8"))):
+        if path in EXAMPLES:
+            continue
+        if not any((ROOT / prefix / path).exists() for prefix in ("", "territorial")):
+            out.append(path)
+    return out
+
+
 def test_the_documentation_files_are_there() -> None:
     names = {p.relative_to(ROOT).as_posix() for p in DOCS}
     assert {"README.md", "CONTRIBUTING.md", "docs/donnees.md", "docs/deploiement.md"} <= names
@@ -67,6 +89,11 @@ def test_the_documentation_files_are_there() -> None:
 @pytest.mark.parametrize("markdown", DOCS, ids=lambda p: p.relative_to(ROOT).as_posix())
 def test_every_relative_link_resolves(markdown: Path) -> None:
     assert broken_links(markdown) == []
+
+
+@pytest.mark.parametrize("markdown", DOCS, ids=lambda p: p.relative_to(ROOT).as_posix())
+def test_every_file_named_exists(markdown: Path) -> None:
+    assert missing_files(markdown) == [], "moved or renamed: update the documentation"
 
 
 def test_the_readme_links_every_page_of_docs() -> None:
@@ -91,3 +118,9 @@ def test_a_broken_link_or_anchor_is_reported(tmp_path: Path) -> None:
     assert len(problems) == 3, problems
     assert problems[0].startswith("absent.md: ")
     assert "#pas-de-titre" in problems[1] and "#nulle-part" in problems[2]
+
+
+def test_a_file_named_that_does_not_exist_is_reported(tmp_path: Path) -> None:
+    doc = tmp_path / "doc.md"
+    doc.write_text("`territorial/ui/router.py`, `cartography/maps.py`, `pages/ma_page.py`, `ui/absent.py`\n")
+    assert missing_files(doc) == ["ui/absent.py"]
