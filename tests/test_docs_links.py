@@ -96,6 +96,13 @@ def test_every_file_named_exists(markdown: Path) -> None:
     assert missing_files(markdown) == [], "moved or renamed: update the documentation"
 
 
+def test_the_readme_stays_a_front_door() -> None:
+    """What the dashboard is, the two commands, the pages, where to read more: the rest is in docs/."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert len(readme.splitlines()) <= 200, "README.md over 200 lines: move the detail to docs/"
+    assert "bash scripts/run.sh" in readme and "bash scripts/test.sh" in readme
+
+
 def test_the_readme_links_every_page_of_docs() -> None:
     """A page of docs/ that nothing links to is a page nobody finds."""
     readme = _prose((ROOT / "README.md").read_text(encoding="utf-8"))
