@@ -54,7 +54,7 @@ N, R, P = 2**14, 8, 1
 SALT_BYTES, KEY_BYTES = 16, 32
 MIN_PASSWORD = 10
 
-#: Shown (and copied in the README) when no editor password is configured.
+#: Shown (and copied in docs/droits-d-edition.md) when no editor password is configured.
 EDITING_DISABLED_TEXT = """\
 La modification des données est désactivée : aucun mot de passe d'éditeur n'est configuré.
 

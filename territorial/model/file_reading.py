@@ -21,7 +21,7 @@ from territorial.core.spreadsheet_text import FORBIDDEN, restore
 from territorial.model import xlsx_reader
 from territorial.model.problems import BoundedList, Problem, ProgrammeFileError
 
-#: Limits of a programme file (said in the uploader's help and in the README). Any file
+#: Limits of a programme file (said in the uploader's help and in docs/donnees.md). Any file
 #: within MAX_BYTES is accepted or refused within seconds and a bounded memory
 #: (bench/hostile_files.py); XLSX archives have their own limits (territorial/model/xlsx_reader.py).
 MAX_BYTES = 5 * 1024 * 1024

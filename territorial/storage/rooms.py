@@ -75,7 +75,7 @@ UNAVAILABLE_TEXT = (
 
 @dataclass(frozen=True)
 class Limits:
-    """What one room accepts (see the README, « Atelier en direct »)."""
+    """What one room accepts (see docs/atelier-et-salle.md)."""
 
     participants: int = 300
     interval: float = 2.0  # seconds between two answers of one participant
