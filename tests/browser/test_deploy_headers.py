@@ -90,6 +90,30 @@ def test_the_app_and_its_offline_map_work_under_the_csp(stack: Stack, browser: B
     assert violations == [] and external == []
 
 
+def test_the_served_page_is_french_described_and_opens_a_page_without_404(stack: Stack, browser: Browser) -> None:
+    """Issue 22.13: the page as served says ``lang="fr"``, has its description before any script runs
+    (robots and link previews do not run Streamlit), and a link to a page (/carte, /fiche) opens that
+    page without Streamlit first asking ``/territoires/carte/_stcore/health`` (404 in the console)."""
+    status, headers, body = fetch(f"{stack.url}/carte")
+    assert status == 200 and headers.get("Content-Type", "").startswith("text/html")
+    assert '<html lang="fr">' in body and '<meta name="description" content="Tableau de bord du programme' in body
+    assert "BACKEND_BASE_URL" in body and "<title>Territorialisation des transitions</title>" in body
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR")
+    context.set_default_timeout(WAIT_MS)
+    page = context.new_page()
+    failed: list[str] = []
+    page.on("response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+    page.on("console", lambda m: failed.append(m.text) if m.type == "error" else None)
+    for path, heading in (("/carte", "Carte des territoires"), ("/fiche?territoire=45085", "Châtillon-Coligny")):
+        page.goto(f"{stack.url}{path}")
+        expect(page.locator("h1").first).to_have_text(heading, timeout=WAIT_MS)
+    page.get_by_role("link", name="Segments et leviers").click()  # the sidebar still leads to the other pages
+    expect(page.locator("h1").first).to_have_text("Segments de taille et leviers d'action", timeout=WAIT_MS)
+    assert page.url == f"{stack.url}/segments"
+    context.close()
+    assert failed == []
+
+
 def test_the_site_loads_without_the_brotli_module(tmp_path: Path) -> None:
     """Issue 22.17: « brotli si le module est installé, gzip sinon » — nginx refused the file without it."""
     site = tmp_path / "territoires.conf"
