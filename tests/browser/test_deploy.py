@@ -28,6 +28,8 @@ from tests.postgres import create_database, postgres_cluster
 
 from .conftest import ARTIFACTS, REPO_ROOT
 
+pytestmark = [pytest.mark.deploy, pytest.mark.postgres]  # nginx, two instances and a PostgreSQL of their own
+
 PASSWORD = "mot de passe du déploiement"
 COOKIE = "territoires_instance"
 DEMO = REPO_ROOT / "data" / "demo_programme.csv"
