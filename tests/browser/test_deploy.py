@@ -281,15 +281,15 @@ def test_a_version_saved_through_one_instance_is_shown_by_the_other(
     _shapes(viewer, 80)
     viewer.screenshot(path=str(ARTIFACTS / "deploy_failover.png"))
     assert external == []
-    viewer_context.close()
 
     def streams_since() -> list[str]:  # nginx logs a websocket when it closes
         later = stack.nginx.access_log.read_text().splitlines()[log_lines:]
         return [line for line in later if line.startswith("/territoires/_stcore/stream 101 ")]
 
+    closed = len(streams_since())
+    viewer_context.close()  # its websocket closes: nginx writes its line
+    streams = poll(lambda: (found := streams_since())[closed:] and found)
     # « $request_uri $status $upstream_addr … »: the reconnection was served by the first instance.
-    poll(lambda: any(f"127.0.0.1:{first}" in line for line in streams_since()))
-    streams = streams_since()
     assert streams and f"127.0.0.1:{first}" in streams[-1], streams[-20:]
 
 
