@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -238,9 +239,10 @@ def test_headings_language_and_description(streamlit_server, watched_page: Watch
     assert 1 in levels, headings
     for before, after in zip(levels, levels[1:], strict=False):
         assert after <= before + 1, headings  # never h1 -> h3
-    assert page.evaluate("document.documentElement.lang") == "fr"
+    # Set by the page's last element, a script whose code Streamlit loads on first use: once it has run.
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
     description = page.locator('head meta[name="description"]')
-    assert "territorialisation des transitions" in (description.get_attribute("content") or "")
+    expect(description).to_have_attribute("content", re.compile("territorialisation des transitions"))
     _clean(watched_page)
 
 
