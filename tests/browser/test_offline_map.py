@@ -48,7 +48,7 @@ def test_map_draws_offline(streamlit_server, watched_page):
     expect(legend).to_be_visible()
     expect(legend).to_contain_text("Segment de taille")
     expect(legend).to_contain_text("Métropoles et très grands territoires")
-    wait_settled(watched_page.page)  # Leaflet has fitted the view, its late fits included
+    wait_settled(watched_page.page, house_style=False)  # Leaflet has fitted the view, its late fits included
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     watched_page.page.screenshot(path=str(ARTIFACTS / "offline_map.png"))
     assert watched_page.external_requests == []

@@ -33,6 +33,11 @@ IDLE_JS = """() => {
         && document.querySelector('[data-stale="true"]') === null
         && document.querySelector('[data-testid="stSpinner"]') === null;
 }"""
+#: The dashboard's house style is applied: its palette's custom properties are set. Streamlit loads
+#: the code of ``st.html`` on first use, so the page's styles (``inject_css``, and the workshop's,
+#: rendered by that same code) come a moment after its first elements; until then captions have
+#: Streamlit's grey and buttons cut their words.
+STYLED_JS = """() => getComputedStyle(document.documentElement).getPropertyValue("--texte").trim().length > 0"""
 #: Every Vega-Lite chart of the page is drawn.
 CHARTS_DRAWN_JS = """() => [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')]
     .every(c => c.querySelector("svg, canvas") !== null)"""
@@ -77,11 +82,14 @@ def wait_map_settled(frame: Frame, timeout: float = WAIT_MS) -> None:
     frame.evaluate(_AFTER_LATE_FITS_JS, max(LEGEND_FIT_DELAYS_MS))
 
 
-def wait_settled(page: Page, timeout: float = WAIT_MS) -> None:
-    """The page as a person sees it once loading is over: Streamlit idle, charts drawn, every
-    map settled, and Streamlit still idle (a map's first value may rerun the page)."""
+def wait_settled(page: Page, timeout: float = WAIT_MS, *, house_style: bool = True) -> None:
+    """The page as a person sees it once loading is over: Streamlit idle, the dashboard's styles
+    applied (``house_style=False`` for a test app without them), charts drawn, every map settled,
+    and Streamlit still idle (a map's first value may rerun the page)."""
     for attempt in range(3):
         wait_idle(page, timeout)
+        if house_style:
+            page.wait_for_function(STYLED_JS, timeout=timeout)
         page.wait_for_function(CHARTS_DRAWN_JS, timeout=timeout)
         try:
             for handle in page.locator(MAP_IFRAME).element_handles():
