@@ -36,6 +36,13 @@ def _isolated_store(tmp_path_factory: pytest.TempPathFactory) -> None:
     patch.undo()
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that uses the PostgreSQL server, even through another fixture, is marked ``postgres``."""
+    for item in items:
+        if "postgres_server" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.postgres)
+
+
 @pytest.fixture(scope="session")
 def postgres_server():
     """A throwaway PostgreSQL cluster for the session (see ``tests/postgres.py``); its server URL."""

@@ -26,6 +26,7 @@ from territorial.editing.access import (
     hash_password,
     trusted_proxies,
 )
+from tests.postgres import BACKENDS
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "correct cheval batterie agrafe"
@@ -366,7 +367,7 @@ def test_forged_addresses_are_bounded_by_the_account(cheap):
     guard.check(PASSWORD, cheap, client=client_key("198.51.100.20"), session=Throttle(clock=clock))
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=BACKENDS)
 def database(request, tmp_path):
     import sqlalchemy as sa
 

@@ -33,7 +33,7 @@ def test_a_value_is_computed_once_when_many_threads_ask_at_once():
     @shared(max_entries=4)
     def slow(key):
         calls.append(key)
-        time.sleep(0.05)
+        time.sleep(0.05)  # what is tested: a slow computation, so that the eight threads ask while it runs
         return object()
 
     got = []

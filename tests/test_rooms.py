@@ -22,6 +22,7 @@ from territorial.storage.rooms import (
     normalise_code,
 )
 from territorial.storage.store import Store
+from tests.postgres import BACKENDS
 
 LYON = Territory("200046977", "epci", "Métropole de Lyon", "S4")
 OTHER = Territory(None, "autre", "Communauté de test", "S1")
@@ -39,7 +40,7 @@ class Clock:
         self.now += timedelta(seconds=seconds)
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=BACKENDS)
 def url(request, tmp_path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'programme.sqlite'}"

@@ -29,13 +29,13 @@ from territorial.storage.store import (
     version_rows,
     versions,
 )
-from tests.postgres import create_database
+from tests.postgres import BACKENDS, POSTGRESQL, create_database
 
 DEMO_CSV = Path(__file__).parent.parent / "data" / "demo_programme.csv"
 HEADER = "code,type,nom,membres,L1,L2,L3,L4,date_dialogue,etape,notes,contact,Référent"
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=BACKENDS)
 def store(request, tmp_path):
     """An empty store: a new SQLite file, or the test database emptied of its tables."""
     if request.param == "sqlite":
@@ -197,7 +197,7 @@ def test_concurrent_saves_exactly_one_wins(store, tables):
     assert store.get(winner).parent_id == 1
 
 
-@pytest.mark.parametrize("store", ["postgresql"], indirect=True)
+@pytest.mark.parametrize("store", [POSTGRESQL], indirect=True)
 def test_conflict_detected_even_after_the_first_check(store, tables):
     """A version committed between the parent check and the pointer move is caught (PostgreSQL).
 

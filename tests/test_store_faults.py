@@ -223,6 +223,7 @@ def test_postgresql_store_that_becomes_unwritable_while_running(pg, load_csv, mo
     store.close()
 
 
+@pytest.mark.postgres  # a cluster of its own, stopped by the test
 def test_postgresql_stopped_under_a_running_store(load_csv):
     with postgres_cluster() as server:
         url = create_database(server, "programme")

@@ -19,7 +19,7 @@ from territorial.model.definition import DEFAULT_DEFINITION
 from territorial.model.definition_file import definition_from_text
 from territorial.storage import store as store_module
 from territorial.storage.store import Store
-from tests.postgres import create_database
+from tests.postgres import BACKENDS, create_database
 from tests.test_store import _renamed
 
 DATA = Path(__file__).parent / "data"
@@ -30,7 +30,7 @@ def _columns(store: Store, table: str = "version_rows") -> set[str]:
         return {c["name"] for c in sa.inspect(conn).get_columns(table)}
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=BACKENDS)
 def old_store_url(request, tmp_path) -> str:
     """The URL of a storage of schema 1, as the previous code left it."""
     if request.param == "sqlite":

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from playwright.sync_api import Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 #: The projector's count of answers (the « Réponses » metric).
 COUNT_JS = """() => {
@@ -39,6 +40,36 @@ def projector_answered(page: Page) -> int | None:
     """How many programme territories the projector's map shows as having answered."""
     found = re.search(r"Ont répondu : (\d+)", page.evaluate(LEGEND_JS) or "")
     return int(found.group(1)) if found else None
+
+
+#: Whether the projector shows ``n`` answers (its argument).
+COUNT_IS_JS = f"""(n) => {{
+    const digits = (({COUNT_JS})() || "").replace(/\\D/g, "");
+    return digits !== "" && Number(digits) === n;
+}}"""
+#: Whether the room's map shows ``n`` programme territories as having answered (its argument).
+ANSWERED_IS_JS = f"""(n) => {{
+    const found = /Ont répondu : (\\d+)/.exec(({LEGEND_JS})() || "");
+    return found !== null && Number(found[1]) === n;
+}}"""
+
+
+def wait_for_count(page: Page, expected: int, *, timeout: float = 30_000) -> None:
+    """Wait until the projector (which refreshes itself every few seconds) shows ``expected`` answers."""
+    try:
+        page.wait_for_function(COUNT_IS_JS, arg=expected, timeout=timeout)
+    except PlaywrightTimeoutError:
+        raise AssertionError(f"le projecteur montre {projector_count(page)} réponses au lieu de {expected}") from None
+
+
+def wait_for_answered(page: Page, expected: int, *, timeout: float = 30_000) -> None:
+    """Wait until the projector's map shows ``expected`` territories as having answered."""
+    try:
+        page.wait_for_function(ANSWERED_IS_JS, arg=expected, timeout=timeout)
+    except PlaywrightTimeoutError:
+        raise AssertionError(
+            f"la carte du projecteur montre {projector_answered(page)} territoires ayant répondu au lieu de {expected}"
+        ) from None
 
 
 def choose_territory(page: Page, search: str) -> None:

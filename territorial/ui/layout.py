@@ -96,14 +96,16 @@ DESCRIPTION = (
 )
 #: Constant script (no data in it): Streamlit's page says ``lang="en"`` and has no description.
 _HEAD_SCRIPT = """<script>
-document.documentElement.lang = "fr";
-let meta = document.head.querySelector('meta[name="description"]');
-if (!meta) {
-  meta = document.createElement("meta");
-  meta.name = "description";
-  document.head.appendChild(meta);
-}
-meta.content = %s;
+(() => {  // in a function: run again in the same page, it declares nothing twice
+  document.documentElement.lang = "fr";
+  let meta = document.head.querySelector('meta[name="description"]');
+  if (!meta) {
+    meta = document.createElement("meta");
+    meta.name = "description";
+    document.head.appendChild(meta);
+  }
+  meta.content = %s;
+})();
 </script>"""
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Dialog, Page, sync_playwright
+from playwright.sync_api import Browser, Dialog, Page, expect, sync_playwright
 
 from territorial.harness.chromium import CHROMIUM_ARGS, CHROMIUM_PATH, local_only
 from territorial.harness.server import Server
@@ -26,6 +26,9 @@ ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 
 SERVER_START_TIMEOUT = 60.0  # seconds
 DEFAULT_TIMEOUT_MS = 30_000
+# Playwright's `expect` waits 5 s by default, its own setting: on a loaded 2-core machine a page may
+# take longer to show what is awaited. The same patience as every other wait of a page.
+expect.set_options(timeout=DEFAULT_TIMEOUT_MS)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

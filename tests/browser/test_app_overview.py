@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 from territorial.harness.chromium import MAP_IFRAME
 
 from .conftest import ARTIFACTS, WatchedPage, _start_server
+from .waits import wait_settled, wait_tooltip_shown
 
 
 def test_overview_map_draws_one_shape_per_territory_offline(streamlit_server, watched_page: WatchedPage, demo):
@@ -24,7 +25,8 @@ def test_overview_map_draws_one_shape_per_territory_offline(streamlit_server, wa
     # A tooltip names the territory under the pointer, as text.
     frame.locator("path.territoire").first.dispatch_event("mouseover")
     expect(frame.locator(".leaflet-tooltip")).to_contain_text("Population")
-    page.wait_for_timeout(500)
+    wait_settled(page)
+    wait_tooltip_shown(page.locator(MAP_IFRAME).first.element_handle().content_frame())
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "overview.png"), full_page=True)
     assert watched_page.external_requests == []

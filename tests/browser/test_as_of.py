@@ -11,6 +11,7 @@ from territorial.cartography import maps
 from territorial.harness.chromium import MAP_IFRAME
 
 from .conftest import ARTIFACTS, WatchedPage
+from .waits import wait_settled
 
 
 def test_carte_at_a_date_greys_the_territories_not_yet_met(streamlit_server, watched_page: WatchedPage, demo):
@@ -39,7 +40,7 @@ def test_carte_at_a_date_greys_the_territories_not_yet_met(streamlit_server, wat
     expect(latest.locator(".carte-legende")).to_contain_text("4 leviers activés", timeout=60_000)
     expect(latest.locator(".carte-legende")).not_to_contain_text("Non encore évalué", timeout=60_000)
     expect(latest.locator(f"path.{maps.HATCHED_CLASS}")).to_have_count(0)
-    page.wait_for_timeout(500)
+    wait_settled(page)
     assert "au=" not in page.url
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "carte_au_dernier_dialogue.png"), full_page=False)

@@ -21,6 +21,7 @@ import pytest
 from playwright.sync_api import Frame, Page
 
 from .conftest import ARTIFACTS, WatchedPage
+from .waits import wait_settled
 
 APP = Path("app.py")
 AXE_JS = Path(__file__).resolve().parent / "axe" / "node_modules" / "axe-core" / "axe.min.js"
@@ -76,25 +77,12 @@ def _selector(target: list) -> str:
     return " >>> ".join(_selector(t) if isinstance(t, list) else str(t) for t in target)
 
 
-IDLE_JS = """() => {
-    const app = document.querySelector('[data-testid="stApp"]');
-    return app !== null && app.getAttribute("data-test-script-state") === "notRunning"
-        && document.querySelector('[data-stale="true"]') === null
-        && document.querySelector('[data-testid="stSpinner"]') === null;
-}"""
-
-
 def _wait_for_app(page: Page) -> None:
     """Wait until Streamlit has run the page and stays idle: the credits (drawn after every
-    page) are there, the script is not running, and no element is faded as stale (axe would
-    measure the contrast of faded text)."""
+    page) are there, the script is not running, no element is faded as stale (axe would
+    measure the contrast of faded text), and the maps are drawn and settled."""
     page.get_by_text("Sources :", exact=False).last.wait_for(timeout=LOAD_TIMEOUT_MS)
-    for _ in range(3):  # idle twice in a row, a moment apart (a page may rerun once)
-        page.wait_for_function(IDLE_JS, timeout=LOAD_TIMEOUT_MS)
-        page.wait_for_timeout(750)
-        if page.evaluate(IDLE_JS):
-            break
-    page.wait_for_timeout(750)  # iframes (maps) finish drawing
+    wait_settled(page, LOAD_TIMEOUT_MS)
 
 
 def _inject(frame: Frame) -> None:

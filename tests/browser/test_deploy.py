@@ -11,7 +11,6 @@ carries on with the other one.
 from __future__ import annotations
 
 import re
-import time
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
@@ -27,6 +26,9 @@ from territorial.harness.stack import Stack
 from tests.postgres import create_database, postgres_cluster
 
 from .conftest import ARTIFACTS, REPO_ROOT
+from .waits import poll, wait_settled
+
+pytestmark = [pytest.mark.deploy, pytest.mark.postgres]  # nginx, two instances and a PostgreSQL of their own
 
 PASSWORD = "mot de passe du déploiement"
 COOKIE = "territoires_instance"
@@ -50,12 +52,9 @@ def _upstream_of(stack: Stack, key: str) -> str:
     request = urllib.request.Request(f"{stack.url}/_stcore/health", headers={"Cookie": f"{COOKIE}={key}"})
     with urllib.request.urlopen(request, timeout=10) as response:
         assert response.status == 200
-    for _ in range(50):  # nginx writes the line when the request ends
-        lines = stack.nginx.access_log.read_text().splitlines()
-        if len(lines) > before:
-            return lines[-1].split()[2]
-        time.sleep(0.05)
-    raise AssertionError("nginx n'a pas journalisé la requête")
+    lines = poll(lambda: stack.nginx.access_log.read_text().splitlines()[before:])  # written when the request ends
+    assert lines, "nginx n'a pas journalisé la requête"
+    return lines[-1].split()[2]
 
 
 @pytest.fixture(scope="module")
@@ -80,17 +79,23 @@ def _context(browser: Browser, stack: Stack, key: str, external: list[str]) -> B
     return context
 
 
+#: Note every connection state the page goes through (Streamlit's ``data-test-connection-state``).
+CONNECTION_STATES_JS = """() => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    window.__etats = [app.getAttribute("data-test-connection-state")];
+    new MutationObserver(() => window.__etats.push(app.getAttribute("data-test-connection-state")))
+        .observe(app, {attributes: true, attributeFilter: ["data-test-connection-state"]});
+}"""
+#: Since :data:`CONNECTION_STATES_JS`, the page lost its connection and is connected again.
+RECONNECTED_JS = """() => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    return window.__etats.some((s) => s !== "CONNECTED")
+        && app.getAttribute("data-test-connection-state") === "CONNECTED";
+}"""
+
+
 def _shapes(page: Page, count: int) -> None:
     expect(page.frame_locator(MAP_IFRAME).first.locator("path.territoire")).to_have_count(count, timeout=WAIT_MS)
-
-
-def _until(page: Page, predicate, seconds: float = 20.0) -> bool:
-    """Whether ``predicate`` becomes true within ``seconds`` (a projector refreshes every few seconds)."""
-    for _ in range(int(seconds / 0.25)):
-        if predicate():
-            return True
-        page.wait_for_timeout(250)
-    return predicate()
 
 
 def _demo_minus_last() -> bytes:
@@ -206,18 +211,21 @@ def test_a_room_gathers_phones_served_by_both_instances(stack: Stack, keys: dict
         phone.get_by_text("Choisissez d'abord votre territoire").wait_for(timeout=WAIT_MS)
         driver.choose_territory(phone, search)
         driver.answer_levels(phone, levels)
-        assert _until(projector, lambda n=count: driver.projector_count(projector) == n), count
-    assert _until(projector, lambda: driver.projector_answered(projector) == 2)  # Lyon and Ardèche
+        driver.wait_for_count(projector, count, timeout=WAIT_MS)
+    driver.wait_for_answered(projector, 2, timeout=WAIT_MS)  # Lyon and Ardèche
     assert projector.evaluate("() => window.__sans_rechargement") == "oui"
     assert external == []
     for context in contexts:
         context.close()
-    # Both instances served phones (nginx's log: « $request_uri $status $upstream_addr … »).
-    time.sleep(1)
-    streams = [
-        line.split()[2] for line in stack.nginx.access_log.read_text().splitlines() if "_stcore/stream 101" in line
-    ]
-    assert {f"127.0.0.1:{first}", f"127.0.0.1:{second}"} <= set(streams)
+    # Both instances served phones (nginx's log: « $request_uri $status $upstream_addr … »; a
+    # websocket's line is written when it closes).
+    both = {f"127.0.0.1:{first}", f"127.0.0.1:{second}"}
+
+    def streams() -> set[str]:
+        lines = stack.nginx.access_log.read_text().splitlines()
+        return {line.split()[2] for line in lines if "_stcore/stream 101" in line}
+
+    assert poll(lambda: both <= streams()), streams()
 
 
 def test_a_version_saved_through_one_instance_is_shown_by_the_other(
@@ -257,11 +265,13 @@ def test_a_version_saved_through_one_instance_is_shown_by_the_other(
     log_lines = len(stack.nginx.access_log.read_text().splitlines())
     viewer.goto(f"{stack.url}/carte?segment=S4")
     expect(viewer.frame_locator(MAP_IFRAME).first.locator("path.territoire").first).to_be_attached()
-    viewer.wait_for_timeout(500)
+    wait_settled(viewer)
     shown = viewer.frame_locator(MAP_IFRAME).first.locator("path.territoire").count()
     assert 0 < shown < 80
+    viewer.evaluate(CONNECTION_STATES_JS)
     stack.instances[1].stop()
-    viewer.wait_for_timeout(1500)
+    # The page has lost its websocket and made a new one (through nginx, to the other instance).
+    viewer.wait_for_function(RECONNECTED_JS, timeout=WAIT_MS)
     viewer.locator("body").press("r")
     _shapes(viewer, shown)
     expect(viewer).to_have_url(f"{stack.url}/carte?segment=S4")
@@ -271,12 +281,16 @@ def test_a_version_saved_through_one_instance_is_shown_by_the_other(
     _shapes(viewer, 80)
     viewer.screenshot(path=str(ARTIFACTS / "deploy_failover.png"))
     assert external == []
-    viewer_context.close()
-    time.sleep(1)  # nginx logs a websocket when it closes
-    later = stack.nginx.access_log.read_text().splitlines()[log_lines:]
+
+    def streams_since() -> list[str]:  # nginx logs a websocket when it closes
+        later = stack.nginx.access_log.read_text().splitlines()[log_lines:]
+        return [line for line in later if line.startswith("/territoires/_stcore/stream 101 ")]
+
+    closed = len(streams_since())
+    viewer_context.close()  # its websocket closes: nginx writes its line
+    streams = poll(lambda: (found := streams_since())[closed:] and found)
     # « $request_uri $status $upstream_addr … »: the reconnection was served by the first instance.
-    streams = [line for line in later if line.startswith("/territoires/_stcore/stream 101 ")]
-    assert streams and f"127.0.0.1:{first}" in streams[-1], later[-20:]
+    assert streams and f"127.0.0.1:{first}" in streams[-1], streams[-20:]
 
 
 def test_a_workshop_room_gives_phones_an_address_under_the_path(stack: Stack, browser: Browser) -> None:

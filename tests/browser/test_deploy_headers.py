@@ -19,6 +19,8 @@ from territorial.harness.stack import Stack
 
 from .conftest import ARTIFACTS
 
+pytestmark = pytest.mark.deploy  # nginx with the repository's site (deploy/)
+
 WAIT_MS = 60_000
 
 

@@ -21,6 +21,7 @@ from territorial.storage.store import Store, sqlite_url
 from tests.conftest import DEMO_FILE
 
 from .conftest import ARTIFACTS, SERVER_START_TIMEOUT, WatchedPage
+from .waits import wait_settled
 
 LINK = "[Session expirée : reconnectez-vous](https://evil.example/login)"
 IMAGE = "![t](http://evil.example/x.png)"
@@ -87,7 +88,7 @@ def _open(watched: WatchedPage, url: str, text: str) -> Page:
     page = watched.page
     page.goto(url)
     expect(page.get_by_text(text).first).to_be_visible(timeout=WAIT_MS)
-    page.wait_for_timeout(1000)  # let late elements (maps, images) load
+    wait_settled(page)  # late elements (maps, images) are there
     return page
 
 

@@ -10,6 +10,7 @@ from playwright.sync_api import Page, expect
 from territorial.harness.chromium import MAP_IFRAME
 
 from .conftest import ARTIFACTS, WatchedPage
+from .waits import grow_to_whole_page, wait_settled
 
 APP = Path("app.py")
 LYON = "200046977"
@@ -38,9 +39,7 @@ def _assert_no_horizontal_scroll(page: Page, width: int) -> None:
 
 def _whole_page_screenshot(page: Page, path: Path, width: int) -> None:
     """Screenshot of the whole page: Streamlit scrolls inside stMain, so grow the viewport to fit."""
-    height = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
-    page.set_viewport_size({"width": width, "height": min(int(height) + 40, 6000)})
-    page.wait_for_timeout(800)
+    grow_to_whole_page(page, width, 6000)
     page.screenshot(path=str(path))
 
 
@@ -60,7 +59,7 @@ def test_fiche_on_a_phone(streamlit_server, watched_page: WatchedPage, demo) -> 
     frame = page.frame_locator(MAP_IFRAME)
     expect(frame.locator("path.territoire-selectionne")).to_have_count(1, timeout=WAIT_MS)
     assert frame.locator("path.territoire").count() >= 1
-    page.wait_for_timeout(500)
+    wait_settled(page)
     _assert_no_horizontal_scroll(page, 390)
     # Columns stack: the map takes the width of the screen and comes below the facts.
     facts = page.get_by_text("Leviers activés :").bounding_box()
@@ -107,7 +106,7 @@ def test_atelier_fills_a_projector(streamlit_server, watched_page: WatchedPage, 
         int(demo.territories.geometry.notna().sum()), timeout=WAIT_MS
     )
     expect(frame.locator(".carte-legende")).to_contain_text("Territoires intermédiaires : 26")
-    page.wait_for_timeout(800)
+    wait_settled(page)
     # No chrome: no sidebar, no Streamlit header or toolbar.
     for testid in ("stSidebar", "stHeader", "stToolbar"):
         expect(page.locator(f'[data-testid="{testid}"]')).to_be_hidden()
@@ -148,7 +147,7 @@ def test_atelier_last_step_on_a_projector(streamlit_server, watched_page: Watche
     page.goto(f"{streamlit_server(APP)}/atelier?etape=11&territoire={LYON}")
     expect(page.get_by_role("heading", name="Métropole de Lyon")).to_be_visible(timeout=WAIT_MS)
     expect(page.frame_locator(MAP_IFRAME).locator("path.territoire-selectionne")).to_have_count(1, timeout=WAIT_MS)
-    page.wait_for_timeout(800)
+    wait_settled(page)
     _assert_no_horizontal_scroll(page, 1920)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "atelier_territoire.png"))
@@ -189,7 +188,7 @@ def test_atelier_on_a_small_projector(streamlit_server, watched_page: WatchedPag
     expect(frame.locator("path.territoire")).to_have_count(
         int(demo.territories.geometry.notna().sum()), timeout=WAIT_MS
     )
-    page.wait_for_timeout(1_500)  # the legend-aware fit runs again at 300 and 1,000 ms
+    wait_settled(page)  # the legend-aware fit runs again at 300 and 1,000 ms: after them
     _assert_no_horizontal_scroll(page, 1280)
     for key, word in (("atelier_precedent", "Précédent"), ("atelier_suivant", "Suivant")):
         label = page.locator(f'.st-key-{key} button [data-testid="stMarkdownContainer"]').first

@@ -22,6 +22,7 @@ from territorial.core.fmt import fr_date
 from territorial.harness.chromium import MAP_IFRAME
 
 from .conftest import ARTIFACTS, WatchedPage
+from .waits import wait_settled
 
 APP = Path("app.py")
 WAIT_MS = 90_000
@@ -61,7 +62,7 @@ def test_a_dated_carte_hatches_the_territories_not_yet_assessed(
     expect(legend).to_contain_text(f"Non encore évalué au {fr_date(day)} : {missing}")
     swatch = legend.locator("span").last.evaluate("(s) => getComputedStyle(s).backgroundImage")
     assert "repeating-linear-gradient" in swatch  # hatched in the legend too
-    page.wait_for_timeout(800)  # Leaflet fits the view
+    wait_settled(page)  # Leaflet has fitted the view, its late fits included
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"carte_au_{day.isoformat()}_{size}.png"))
     assert watched_page.external_requests == []
@@ -77,7 +78,7 @@ def test_a_small_territory_has_a_marker_with_its_tooltip_and_click(
     page.goto(f"{streamlit_server(APP)}/carte")
     frame = _map_frame(page)
     frame.wait_for_selector(f"path.{maps.MARKER_CLASS}", state="attached", timeout=WAIT_MS)
-    page.wait_for_timeout(1_200)  # the legend's late fit may zoom: the markers are redrawn then
+    wait_settled(page)  # the legend's late fit may zoom: the markers are redrawn then
     found = frame.evaluate(
         """({code, cls}) => {
             const map = Object.values(window).find((v) => v instanceof L.Map);

@@ -11,6 +11,7 @@ from playwright.sync_api import FrameLocator, expect
 from territorial.harness.chromium import MAP_IFRAME
 
 from .conftest import ARTIFACTS, REPO_ROOT, WatchedPage
+from .waits import wait_settled
 
 APP = Path("tests/browser/apps/map_app.py")
 LEAFLET = REPO_ROOT / "assets" / "vendor" / "leaflet"
@@ -47,7 +48,7 @@ def test_map_draws_offline(streamlit_server, watched_page):
     expect(legend).to_be_visible()
     expect(legend).to_contain_text("Segment de taille")
     expect(legend).to_contain_text("Métropoles et très grands territoires")
-    watched_page.page.wait_for_timeout(500)  # let Leaflet finish fitting the view
+    wait_settled(watched_page.page, house_style=False)  # Leaflet has fitted the view, its late fits included
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     watched_page.page.screenshot(path=str(ARTIFACTS / "offline_map.png"))
     assert watched_page.external_requests == []

@@ -15,6 +15,7 @@ from territorial.content.colouring import COLOUR_SEGMENT
 from territorial.content.territory_map import context_bounds, map_frame, programme_map
 
 from .conftest import ARTIFACTS
+from .waits import wait_map_settled, wait_painted
 
 #: Rhône and its neighbours (Métropole de Lyon, Saint-Étienne…): a département zoom.
 RHONE = [[45.45, 4.25], [46.1, 5.25]]
@@ -37,12 +38,12 @@ def _pictures(browser: Browser, path: Path) -> tuple[bytes, bytes, int]:
     page.goto(path.as_uri())
     page.wait_for_selector("path.territoire")
     shapes = page.locator("path.territoire").count()
-    page.wait_for_timeout(1200)  # the legend-aware fits at 300 and 1000 ms
+    wait_map_settled(page.main_frame)  # after the legend-aware fits at 300 and 1000 ms
     national = page.screenshot()
     page.evaluate(
         "(b) => window[document.querySelector('meta[name=carte]').content].fitBounds(b, {animate: false})", RHONE
     )
-    page.wait_for_timeout(300)
+    wait_painted(page)  # fitBounds without animation moves the view at once: once painted, it is shown
     departement = page.screenshot()
     context.close()
     return national, departement, shapes

@@ -11,7 +11,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext
+from playwright.sync_api import Browser, BrowserContext, expect
 
 from territorial.harness import room as driver
 from territorial.harness.chromium import local_only
@@ -50,14 +50,6 @@ def _context(browser: Browser, blocked: list[str], **options) -> BrowserContext:
     return context
 
 
-def _wait(page, predicate, *, seconds: float = 15.0) -> bool:
-    for _ in range(int(seconds / 0.25)):
-        if predicate():
-            return True
-        page.wait_for_timeout(250)
-    return predicate()
-
-
 def test_projector_follows_five_phones_without_reload(streamlit_server, browser: Browser, room_code) -> None:
     base = streamlit_server(APP)
     blocked: list[str] = []
@@ -67,7 +59,7 @@ def test_projector_follows_five_phones_without_reload(streamlit_server, browser:
     projector.on("pageerror", lambda error: errors.append(str(error)))
     projector.goto(f"{base}/salle?salle={room_code}")
     projector.wait_for_function(driver.COUNT_JS, timeout=90_000)
-    assert _wait(projector, lambda: driver.projector_answered(projector) == 0)
+    driver.wait_for_answered(projector, 0)
     assert driver.projector_count(projector) == 0
     projector.evaluate("() => { window.__sans_rechargement = 'oui'; }")
 
@@ -86,18 +78,16 @@ def test_projector_follows_five_phones_without_reload(streamlit_server, browser:
             driver.choose_territory(phone, search)
         driver.answer_levels(phone, levels)
         phones.append(phone)
-        assert _wait(projector, lambda n=index + 1: driver.projector_count(projector) == n), (
-            f"le projecteur montre {driver.projector_count(projector)} réponses au lieu de {index + 1}"
-        )
+        driver.wait_for_count(projector, index + 1)
 
     # Lyon twice, Bordeaux, Ardèche: 3 programme territories coloured on the map.
-    assert _wait(projector, lambda: driver.projector_answered(projector) == 3)
+    driver.wait_for_answered(projector, 3)
     legend = projector.evaluate(driver.LEGEND_JS)
     assert f"Sans réponse : {81 - 3}" in legend
     # The first phone changes its answer: still 5 answers, the distribution moves.
     driver.answer_levels(phones[0], [0, 1, 3, 2])
     table = projector.locator(".salle-table").first
-    assert _wait(projector, lambda: "Salle : 1,4" in table.inner_text())  # L1 mean: (0 + 1 + 0 + 3 + 1) / 5
+    expect(table).to_contain_text("Salle : 1,4", timeout=30_000)  # L1 mean: (0 + 1 + 0 + 3 + 1) / 5
     assert driver.projector_count(projector) == 5
     assert projector.evaluate("() => window.__sans_rechargement") == "oui"  # never reloaded
     # The « autre territoire » name is text, never HTML, on the phone that typed it.

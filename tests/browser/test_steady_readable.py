@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -22,7 +23,7 @@ from playwright.sync_api import Page, expect
 from territorial.harness.chromium import MAP_IFRAME
 
 from .conftest import ARTIFACTS, WatchedPage
-from .test_axe import IDLE_JS
+from .waits import grow_to_whole_page, wait_settled
 
 APP = Path("app.py")
 WAIT_MS = 90_000
@@ -60,10 +61,6 @@ CLS_OBSERVER = """(() => {
   }).observe({type: "layout-shift", buffered: true});
 })();"""
 
-#: Charts drawn: every Vega chart has its SVG or canvas.
-CHARTS_DRAWN_JS = """() => [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')]
-    .every(c => c.querySelector("svg, canvas") !== null)"""
-
 NO_SIDEWAYS_SCROLL_JS = """() => {
     const main = document.querySelector('[data-testid="stMain"]');
     return {document: document.documentElement.scrollWidth - window.innerWidth,
@@ -93,12 +90,10 @@ def _open(watched: WatchedPage, base: str, path: str, size: tuple[int, int]) -> 
 
 
 def _settle(page: Page) -> None:
-    """The page has run, its charts are drawn, and it stays idle a moment."""
+    """The page has run, its charts are drawn, its maps have made their late fits (late shifts
+    would show now), and it is still idle."""
     page.get_by_text("Sources :", exact=False).last.wait_for(timeout=WAIT_MS)
-    page.wait_for_function(IDLE_JS, timeout=WAIT_MS)
-    page.wait_for_function(CHARTS_DRAWN_JS, timeout=WAIT_MS)
-    page.wait_for_timeout(1500)  # maps finish their first fit; late shifts would show now
-    page.wait_for_function(IDLE_JS, timeout=WAIT_MS)
+    wait_settled(page, WAIT_MS)
 
 
 def _no_sideways_scroll(page: Page) -> None:
@@ -169,9 +164,7 @@ def test_segments_readable_on_a_phone(streamlit_server, watched_page: WatchedPag
     for text, left, right in entries:
         assert left >= 0 and right <= 390, (text, left, right)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    height = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
-    page.set_viewport_size({"width": 390, "height": min(int(height) + 40, 7000)})
-    page.wait_for_timeout(800)
+    grow_to_whole_page(page, 390, 7000)
     page.screenshot(path=str(ARTIFACTS / "segments_telephone.png"))
     _clean(watched_page)
 
@@ -214,7 +207,7 @@ def test_carte_map_fits_the_territories(streamlit_server, watched_page: WatchedP
     page = _open(watched_page, streamlit_server(APP), "/carte", SIZES["ordinateur"])
     frame = page.frame_locator(MAP_IFRAME)
     expect(frame.locator("path.territoire").first).to_be_attached(timeout=WAIT_MS)
-    page.wait_for_timeout(1200)  # the legend-aware fit runs again at 300 and 1000 ms
+    wait_settled(page)  # the legend-aware fit runs again at 300 and 1000 ms: after them
     size, shapes, legend = frame.locator(".leaflet-container").evaluate(
         """c => {
             const box = c.getBoundingClientRect();
@@ -242,9 +235,10 @@ def test_headings_language_and_description(streamlit_server, watched_page: Watch
     assert 1 in levels, headings
     for before, after in zip(levels, levels[1:], strict=False):
         assert after <= before + 1, headings  # never h1 -> h3
-    assert page.evaluate("document.documentElement.lang") == "fr"
+    # Set by the page's last element, a script whose code Streamlit loads on first use: once it has run.
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
     description = page.locator('head meta[name="description"]')
-    assert "territorialisation des transitions" in (description.get_attribute("content") or "")
+    expect(description).to_have_attribute("content", re.compile("territorialisation des transitions"))
     _clean(watched_page)
 
 

@@ -13,6 +13,7 @@ from territorial.cartography.geometry import MapOutlines, outline_lines
 from territorial.takeaways.workshop_pack import export_outlines, workshop_pack_html
 
 from .conftest import ARTIFACTS
+from .waits import wait_map_settled, wait_tooltip_shown
 
 WAIT_MS = 30_000
 
@@ -71,7 +72,8 @@ def test_pack_draws_every_territory_offline(pack_file, demo, offline_page):
     expect(rows).to_have_count(len(demo.territories))
     page.locator("path.territoire").last.dispatch_event("mouseover")
     expect(page.locator(".leaflet-tooltip")).to_contain_text("Population", timeout=WAIT_MS)
-    page.wait_for_timeout(300)
+    wait_map_settled(page.main_frame)
+    wait_tooltip_shown(page)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.locator(".carte").screenshot(path=str(ARTIFACTS / "workshop_pack_map.png"))
     page.screenshot(path=str(ARTIFACTS / "workshop_pack.png"), full_page=True)
