@@ -344,18 +344,23 @@ class Database:
         with self.engine.connect() as conn:
             while not self._stop.wait(0.2):
                 conn.exec_driver_sql("SELECT pg_stat_clear_snapshot()")
-                total, active, locks = conn.exec_driver_sql(
+                total, active, locks, idle, oldest = conn.exec_driver_sql(
                     "SELECT count(*), count(*) FILTER (WHERE state = 'active'), "
-                    "count(*) FILTER (WHERE wait_event_type = 'Lock') FROM pg_stat_activity "
+                    "count(*) FILTER (WHERE wait_event_type = 'Lock'), "
+                    "count(*) FILTER (WHERE state = 'idle in transaction'), "
+                    "coalesce(extract(epoch FROM max(now() - xact_start)), 0) FROM pg_stat_activity "
                     "WHERE datname = current_database() AND pid <> pg_backend_pid()"
                 ).one()
                 conn.rollback()
+                self.peak_idle_in_transaction = max(self.peak_idle_in_transaction, idle)
+                self.longest_transaction = max(self.longest_transaction, float(oldest))
                 self.peak_connections = max(self.peak_connections, total)
                 self.peak_active = max(self.peak_active, active)
                 self.peak_lock_waits = max(self.peak_lock_waits, locks)
 
     def start(self) -> None:
         self.peak_connections = self.peak_lock_waits = self.peak_active = 0
+        self.peak_idle_in_transaction, self.longest_transaction = 0, 0.0
         self._stop.clear()
         self._thread = threading.Thread(target=self._sample, daemon=True)
         self._thread.start()
@@ -377,6 +382,7 @@ def measure_at(
     stay: bool = False,
     per_network: int = PER_NETWORK,
     database: Database | None = None,
+    hide_results: bool = False,
 ) -> RoomResult:
     """One room of ``n`` participants on a running dashboard at ``url`` whose rooms are stored at
     ``store_url``; ``pids``: the server processes to sample (label -> pid)."""
@@ -384,6 +390,8 @@ def measure_at(
 
     store = RoomStore.open(store_url)
     room = store.open_room(opened_by="bench")
+    if hide_results:  # the projector shows the count alone (no tables, no map)
+        store.set_results_visible(room.code, False)
     result = RoomResult(n)
     samplers = {label: RssSampler(pid) for label, pid in pids.items()}
     pg = RssSampler(database.pid) if database else None
@@ -412,6 +420,8 @@ def measure_at(
             "connections": database.peak_connections,
             "active": database.peak_active,
             "lock_waits": database.peak_lock_waits,
+            "idle_in_transaction": database.peak_idle_in_transaction,
+            "longest_transaction": database.longest_transaction,
         }
     result.server_cpu = sum(s.cpu_seconds for s in samplers.values())
     result.instances = {label: (s.peak, s.cpu_seconds) for label, s in samplers.items()}
@@ -482,13 +492,20 @@ def describe(s: dict) -> list[str]:
             f"  PostgreSQL : CPU {d['cpu']:.1f} s, {d['xact_commit']:,} transactions "
             f"({d['xact_commit'] / max(s['wall'], 1):.0f}/s), lignes lues {d['tup_returned'] + d['tup_fetched']:,}, "
             f"insérées {d['tup_inserted']:,}, modifiées {d['tup_updated']:,}, connexions au plus {d['connections']} "
-            f"(actives {d['active']}, en attente d'un verrou {d['lock_waits']})"
+            f"(actives {d['active']}, en attente d'un verrou {d['lock_waits']}, en transaction mais inactives "
+            f"{d['idle_in_transaction']}) ; plus longue transaction {d['longest_transaction']:.1f} s"
         )
     return lines + [f"  erreur : {error}" for error in s["errors"][:10]]
 
 
 def deploy_rooms(
-    sizes: list[int], *, spread: float, stay: bool = True, per_network: int = PER_NETWORK, log=print
+    sizes: list[int],
+    *,
+    spread: float,
+    stay: bool = True,
+    per_network: int = PER_NETWORK,
+    hide_results: bool = False,
+    log=print,
 ) -> list[dict]:
     """Rooms of each size through nginx + 2 instances + PostgreSQL (deploy/); their summaries."""
     from bench.deploy import _database
@@ -516,8 +533,10 @@ def deploy_rooms(
                     stay=stay,
                     per_network=per_network,
                     database=database,
+                    hide_results=hide_results,
                 )
                 summaries.append(summary(result))
+                log("\n".join(describe(summaries[-1])))
             database.engine.dispose()
     return summaries
 
@@ -535,16 +554,18 @@ def main(argv: list[str] | None = None) -> int:
         help="phones keep the page open after answering (default: with --deploy)",
     )
     parser.add_argument("--per-network", type=int, default=PER_NETWORK, help="phones per network (source address)")
+    parser.add_argument("--hide-results", action="store_true", help="the projector shows the count alone (no map)")
     args = parser.parse_args(argv)
     stay = args.deploy if args.stay is None else args.stay
     if args.deploy:
-        for s in deploy_rooms(
+        deploy_rooms(
             [n for n in args.participants for _ in range(args.repeat)],
             spread=args.spread,
             stay=stay,
             per_network=args.per_network,
-        ):
-            print("\n".join(describe(s)), flush=True)
+            hide_results=args.hide_results,
+            log=lambda text: print(text, flush=True),
+        )
         return 0
     with tempfile.TemporaryDirectory(prefix="bench-salle-") as tmp:
         env, _ = prepare_data_dir(Path(tmp), national=False)
