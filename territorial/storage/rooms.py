@@ -798,10 +798,10 @@ class RoomStore:
         try:
             with self.engine.connect() as conn:
                 conn = conn.execution_options(isolation_level="AUTOCOMMIT")
-                cursor = conn.connection.driver_connection.cursor()
-                cursor.execute(text)  # no parameters: psycopg sends it as one simple query
-                cursor.nextset()
-                return cursor.fetchone() is not None
+                with conn.connection.driver_connection.cursor() as cursor:
+                    cursor.execute(text)  # no parameters: psycopg sends it as one simple query
+                    cursor.nextset()
+                    return cursor.fetchone() is not None
         except (SQLAlchemyError, self.engine.dialect.dbapi.Error) as exc:
             log.error("Salles d'atelier : admission impossible à enregistrer.", exc_info=exc)
             raise RoomUnavailableError() from exc
