@@ -22,6 +22,8 @@ Each figure is the median of several runs, with min and max, next to its budget
 * peak resident memory of the server process tree with 1 viewer, then 20 viewers at once;
 * a live workshop room (bench/room.py): 1 then 60 participants answering over the protocol
   while a real Chromium shows the projector, p95 from an answer saved to its count shown;
+  then 60 and 300 (the room's limit) answering within 60 s through deploy/ (nginx + 2
+  instances + PostgreSQL), every answer looked up in the database and on the projector;
 * the floor: navigation and 20 viewers on a minimal Streamlit page with a 3-shape folium
   map (bench/common.py FLOOR_APP), what the framework alone costs on this machine.
 
@@ -51,6 +53,7 @@ from bench.load import run_viewers, sequential_viewers, summary
 from bench.page_cost import FICHE_CODE, PageCost, empty_page_cost, page_paths
 from bench.page_cost import measure as measure_page_cost
 from bench.protocol import run_protocol_viewers
+from bench.room import deploy_rooms
 from bench.room import measure as measure_room
 from bench.room import summary as room_summary
 
@@ -81,6 +84,9 @@ VIEWS = 100
 #: A live workshop room: participants over the protocol, the projector in Chromium (issue 14).
 ROOM_PARTICIPANTS = 60
 ROOM_TARGET_P95 = 3.0  # s, from an answer saved to its appearance on the projector
+#: Through deploy/ (issue 25): rooms answering within ROOM_SPREAD s, the last one at the room's limit.
+ROOM_DEPLOY_SIZES = (60, 300)
+ROOM_SPREAD = 60.0
 
 
 @dataclass
@@ -521,21 +527,100 @@ def room_rows(config: Config) -> tuple[list[Row], list[str]]:
             s = room_summary(crowd)
             ratio = s["p95"] / one.percentile(95) if one.n else float("nan")
             rows.append(
-                Row(
-                    f"Salle d'atelier, {ROOM_PARTICIPANTS} participants (protocole) : réponse → projecteur, p95",
-                    "81",
-                    "s",
-                    Stats([s["p95"]] if s["shown"] else []),
-                    ROOM_TARGET_P95,
-                    note=f"{ratio:.1f} × la salle d'un participant ; enregistrées {s['saved']}/{s['participants']}, "
+                room_p95_row(
+                    f"{ROOM_PARTICIPANTS} participants (protocole)",
+                    s,
+                    f"{ratio:.1f} × la salle d'un participant ; enregistrées {s['saved']}/{s['participants']}, "
                     f"vues {s['shown']}, p50 {s['p50']:.2f} s, max {s['max']:.2f} s, arrivées sur 20 s, "
                     f"durée {s['wall']:.0f} s, CPU serveur {s['server_cpu']:.0f} s",
-                    extra={"summary": s},
                 )
             )
             problems += [f"salle de {ROOM_PARTICIPANTS} : {e}" for e in s["errors"]]
         finally:
             server.stop()
+    new_rows, new_problems = room_deploy_rows()
+    return rows + new_rows, problems + new_problems
+
+
+def room_p95_row(room: str, s: dict, note: str) -> Row:
+    """The p95 answer → projector of a room (``s``: bench/room.py's summary), against its goal."""
+    return Row(
+        f"Salle d'atelier, {room} : réponse → projecteur, p95",
+        "81",
+        "s",
+        Stats([s["p95"]] if s["shown"] else []),
+        ROOM_TARGET_P95,
+        note=note,
+        extra={"summary": s},
+    )
+
+
+def room_deploy_rows() -> tuple[list[Row], list[str]]:
+    """Rooms of 60 then 300 phones answering within 60 s through nginx + 2 instances +
+    PostgreSQL (bench/room.py --deploy): p95 answer → projector, answers not counted, memory
+    per instance, the database's load."""
+    log(f"salle via deploy/ : {' puis '.join(map(str, ROOM_DEPLOY_SIZES))} participants, charge {settle():.1f}…")
+    try:
+        summaries = deploy_rooms(list(ROOM_DEPLOY_SIZES), spread=ROOM_SPREAD, log=log)
+    except Exception as exc:  # noqa: BLE001 - an absent row, and the reason
+        return [
+            Row(
+                f"Salle d'atelier, {n} participants via nginx + 2 instances + PostgreSQL",
+                "81",
+                "s",
+                Stats([]),
+                ROOM_TARGET_P95,
+            )
+            for n in ROOM_DEPLOY_SIZES
+        ], [f"salle via deploy/ : {type(exc).__name__}: {str(exc)[:200]}"]
+    rows, problems = [], []
+    for s in summaries:
+        n, db = s["participants"], s["database"]
+        counted = min(s["in_database"], s["shown"])
+        instances = " ; ".join(f"{k} {v['peak_mb']:.0f} Mo, CPU {v['cpu']:.0f} s" for k, v in s["instances"].items())
+        where = f"{n} participants en {ROOM_SPREAD:.0f} s via nginx + 2 instances + PostgreSQL (protocole)"
+        rows.append(
+            room_p95_row(
+                where,
+                s,
+                f"p50 {s['p50']:.2f} s, max {s['max']:.2f} s ; envoi → confirmation p95 {s['submit_p95']:.1f} s ; "
+                f"plus long intervalle entre deux changements du projecteur {s['projector_gap_max']:.1f} s ; "
+                f"téléphones restés sur la page ({s['watches']} rafraîchissements) ; charge {os.getloadavg()[0]:.1f}",
+            )
+        )
+        rows.append(
+            Row(
+                f"Réponses non comptées (base ou projecteur), salle de {n} via deploy/",
+                "81",
+                "réponses",
+                Stats([float(n - counted)]),
+                1.0,
+                note=f"confirmées {s['saved']}/{n}, dans la base {s['in_database']}, au projecteur {s['shown']}",
+            )
+        )
+        rows.append(
+            Row(
+                f"Mémoire par instance, salle de {n} via deploy/ (pic RSS)",
+                "81",
+                "Mo",
+                Stats([v["peak_mb"] for v in s["instances"].values()]),
+                note=instances,
+            )
+        )
+        if db:
+            rows.append(
+                Row(
+                    f"PostgreSQL, salle de {n} via deploy/ : transactions par seconde",
+                    "81",
+                    "/s",
+                    Stats([db["xact_commit"] / max(s["wall"], 1.0)]),
+                    note=f"CPU {db['cpu']:.1f} s en {s['wall']:.0f} s ; "
+                    f"lignes lues {db['tup_returned'] + db['tup_fetched']:,}, "
+                    f"insérées {db['tup_inserted']:,} ; connexions au plus {db['connections']}, "
+                    f"en attente d'un verrou au plus {db['lock_waits']}",
+                )
+            )
+        problems += [f"salle de {n} via deploy/ : {e}" for e in s["errors"]]
     return rows, problems
 
 
@@ -565,7 +650,12 @@ def main(argv: list[str] | None = None) -> int:
         help="also the deployment of deploy/ (nginx + instances): first visits on a 10 Mbit/s link, 100 sessions",
     )
     parser.add_argument("--deploy-only", action="store_true", help="only the deployment rows (bench/deploy.py)")
-    parser.add_argument("--only-room", action="store_true", help="only the live workshop room rows (~1 min)")
+    parser.add_argument(
+        "--only-room", action="store_true", help="only the live workshop room rows (direct, then via deploy/; ~8 min)"
+    )
+    parser.add_argument(
+        "--only-room-deploy", action="store_true", help="only the rooms of 60 and 300 via deploy/ (~5 min)"
+    )
     parser.add_argument(
         "--only-views",
         action="store_true",
@@ -585,8 +675,8 @@ def main(argv: list[str] | None = None) -> int:
         for problem in problems:
             print(f"PROBLÈME : {problem}")
         return 0 if not problems and all(r.verdict in ("", "OK") for r in rows) else 1
-    if args.only_room:
-        rows, problems = room_rows(config)
+    if args.only_room or args.only_room_deploy:
+        rows, problems = room_deploy_rows() if args.only_room_deploy else room_rows(config)
         print(table(rows))
         for problem in problems:
             print(f"PROBLÈME : {problem}")

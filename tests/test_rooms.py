@@ -395,3 +395,43 @@ def test_a_participant_name_loses_its_bidi_controls(store) -> None:
         room.code, token, Territory(None, "autre", "Ville\u202e enidroc\u2066", "S1"), question=LEVELS, levels=LEVELS_A
     )
     assert store.last_territory(store.get(room.code), token).name == "Ville enidroc"
+
+
+def test_no_answer_is_lost_when_two_processes_take_many_at_once(url, clock) -> None:
+    """Issue 25: 60 phones from 3 networks answer at once through two server processes (two
+    stores, two pools), some change their answer; each one is counted once, none lost."""
+    import threading
+
+    first = RoomStore.open(url, clock=clock)
+    second = RoomStore.open(url, clock=clock, create=False)
+    room = first.open_room()
+    tokens = [new_token() for _ in range(60)]
+    start, failures = threading.Barrier(60), []
+
+    def phone(i: int) -> None:
+        store = (first, second)[i % 2]
+        start.wait()
+        try:
+            levels = {**LEVELS_A, "L1": i % 4}
+            store.answer(room.code, tokens[i], LYON, question=LEVELS, levels=levels, client=f"10.5.{i % 3}.1")
+        except RoomError as exc:
+            failures.append(f"{i}: {exc}")
+
+    threads = [threading.Thread(target=phone, args=(i,)) for i in range(60)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    assert failures == []
+    clock.tick(3)  # past the 2 s between two answers of one participant
+    for i in range(0, 60, 10):  # six change their mind, through the other process
+        (second, first)[i % 2].answer(room.code, tokens[i], LYON, question=LEVELS, levels={**LEVELS_A, "L1": 3})
+    answers = first.snapshot(room.code)[1]
+    assert sorted(answers["participant"]) == sorted(tokens)  # each once: none lost, none doubled
+    assert first.participants(room) == 60
+    assert [lv["L1"] for lv in answers.set_index("participant").loc[tokens, "levels"]] == [
+        3 if i % 10 == 0 else i % 4 for i in range(60)
+    ]
+    assert answers.set_index("participant").loc[tokens[10], "changes"] == 2
+    for store in (first, second):
+        store.engine.dispose()

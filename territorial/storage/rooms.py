@@ -67,6 +67,10 @@ _CODE = re.compile(rf"[{CODE_ALPHABET}]{{{CODE_LENGTH}}}")
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{22}")
 OTHER = "autre"
 
+REMOVED_TEXT = (
+    "L'animateur a retiré cette participation de la salle. S'il s'agit d'une erreur, "
+    "demandez-lui de remettre la salle à zéro."
+)
 UNAVAILABLE_TEXT = (
     "Les salles d'atelier sont momentanément inaccessibles (stockage des données). Réessayez dans "
     "quelques instants ; le détail de l'erreur est dans le journal du serveur."
@@ -598,35 +602,56 @@ class RoomStore:
             **payload,
             "updated_at": now,
         }
-        for attempt in range(2):  # a concurrent first answer (another tab, another process): update it
+        joined = (
+            (room_joins.c.room_id == room.id)
+            & (room_joins.c.round == room.round)
+            & (room_joins.c.participant == participant)
+        )
+        # A new participant is admitted first, in a short transaction of its own that locks the
+        # room (:meth:`_join`); the answer itself then takes no room-wide lock, only a share lock
+        # on its own admission (a removal by the facilitator waits for it, or comes first). With
+        # the answer inside the room's lock, 300 phones queued behind one another and held every
+        # pooled connection, the projector's included (issue 25).
+        for attempt in range(3):  # a concurrent first answer (another tab, another process): update it
             try:
                 with self._connection(write=True) as conn:
-                    self._join(conn, room, participant, client=client, session=session, now=now)
-                    row = conn.execute(sa.select(room_answers).where(key)).first()
-                    if row is not None:
-                        self._check_change(row, now)
-                        conn.execute(
-                            sa.update(room_answers).where(key).values(**values, changes=room_answers.c.changes + 1)
-                        )
+                    admitted = conn.execute(sa.select(room_joins.c.removed).where(joined).with_for_update(read=True))
+                    admission = admitted.first()
+                    if admission is None:
+                        saved = None
                     else:
-                        conn.execute(
-                            sa.insert(room_answers).values(
-                                room_id=room.id,
-                                question=question,
-                                round=room.round,
-                                participant=participant,
-                                first_at=now,
-                                changes=1,
-                                **values,
-                            )
-                        )
-                    saved = conn.execute(sa.select(room_answers).where(key)).one()
+                        if admission.removed:
+                            raise RoomError(REMOVED_TEXT)
+                        saved = self._save(conn, key, room, participant, question, values, now)
+                if saved is None:
+                    self._join(room, participant, client=client, session=session, now=now)
+                    continue
                 return _answer(saved)
             except IntegrityError as exc:
-                if attempt == 0:
+                if attempt < 2:
                     continue
                 log.error("Salles d'atelier : réponse impossible à enregistrer.", exc_info=exc)
         raise RoomUnavailableError()
+
+    def _save(self, conn: Connection, key, room: Room, participant: str, question: int, values: dict, now: datetime):
+        """Insert or update the answer (``key``: its row) in the caller's transaction; the saved row."""
+        row = conn.execute(sa.select(room_answers).where(key)).first()
+        if row is not None:
+            self._check_change(row, now)
+            conn.execute(sa.update(room_answers).where(key).values(**values, changes=room_answers.c.changes + 1))
+        else:
+            conn.execute(
+                sa.insert(room_answers).values(
+                    room_id=room.id,
+                    question=question,
+                    round=room.round,
+                    participant=participant,
+                    first_at=now,
+                    changes=1,
+                    **values,
+                )
+            )
+        return conn.execute(sa.select(room_answers).where(key)).one()
 
     def _checked_territory(self, territory: Territory) -> Territory:
         name = " ".join(strip_bidi(territory.name).split())
@@ -655,37 +680,67 @@ class RoomStore:
                 "pour une question. Votre dernière réponse est gardée."
             )
 
-    def _join(
-        self, conn: Connection, room: Room, participant: str, *, client: str, session: str, now: datetime
-    ) -> None:
+    def _join(self, room: Room, participant: str, *, client: str, session: str, now: datetime) -> None:
         """Admit ``participant`` to the room's current round, or refuse in French.
 
-        Runs in the answer's write transaction, the room's row locked (PostgreSQL; SQLite's
-        write transactions are serialised): the counts cannot race between processes.
+        The room's row is locked while the counts are checked and the admission inserted, so
+        that they cannot race between processes. On PostgreSQL the lock, the checks and the
+        insert travel in one message and commit with it (:meth:`_admit_at_once`): the lock is
+        held for the server's own milliseconds, never while a busy server process gets back to
+        its next statement (with the lock held over four round trips, 300 phones queued, each
+        holding a pooled connection, and the projector waited for one: issue 25). SQLite's
+        write transactions are serialised anyway.
         """
-        conn.execute(sa.select(rooms.c.id).where(rooms.c.id == room.id).with_for_update())
-        here = (room_joins.c.room_id == room.id) & (room_joins.c.round == room.round)
-        known = conn.execute(
-            sa.select(room_joins.c.removed).where(here, room_joins.c.participant == participant)
-        ).first()
-        if known is not None:
-            if known.removed:
-                raise RoomError(
-                    "L'animateur a retiré cette participation de la salle. S'il s'agit d'une erreur, "
-                    "demandez-lui de remettre la salle à zéro."
-                )
-            return
         client_tag, session_tag = tag(room.id, room.code, client), tag(room.id, session)
-        people, from_client, recent, from_session = conn.execute(
+        row = {
+            "room_id": room.id,
+            "round": room.round,
+            "participant": participant,
+            "client": client_tag,
+            "session": session_tag,
+            "joined_at": now,
+            "removed": False,
+        }
+        if self.engine.dialect.name == "postgresql":
+            if self._admit_at_once(room, row, checked_session=bool(session)):
+                return
+            with self._connection() as conn:  # refused, or admitted meanwhile (another tab): which?
+                counts = self._join_counts(conn, room, participant, client_tag, session_tag, now)
+            self._refuse(*counts, checked_session=bool(session))
+            return
+        with self._connection(write=True) as conn:
+            counts = self._join_counts(conn, room, participant, client_tag, session_tag, now)
+            self._refuse(*counts, checked_session=bool(session))
+            if not counts[0]:
+                conn.execute(sa.insert(room_joins).values(**row))
+
+    def _here(self, room: Room):
+        return (room_joins.c.room_id == room.id) & (room_joins.c.round == room.round)
+
+    def _join_counts(
+        self, conn: Connection, room: Room, participant: str, client_tag: str, session_tag: str, now: datetime
+    ) -> tuple[int, int, int, int, int]:
+        """This participant's admissions (0 or 1), then the room's, this network's (ever, last
+        minute) and this browser session's, in the current round."""
+        mine, people, from_client, recent, from_session = conn.execute(
             sa.select(
+                sa.func.count().filter(room_joins.c.participant == participant),
                 sa.func.count().filter(room_joins.c.removed.is_(False)),
                 sa.func.count().filter(room_joins.c.client == client_tag),
                 sa.func.count().filter(
                     room_joins.c.client == client_tag, room_joins.c.joined_at > now - timedelta(minutes=1)
                 ),
                 sa.func.count().filter(room_joins.c.session == session_tag),
-            ).where(here)
+            ).where(self._here(room))
         ).one()
+        return mine, people, from_client, recent, from_session
+
+    def _refuse(
+        self, known: int, people: int, from_client: int, recent: int, from_session: int, *, checked_session: bool
+    ) -> None:
+        """The French refusal of a new participant beyond a limit (nothing for one already admitted)."""
+        if known:  # admitted meanwhile (another tab): the answer's transaction checks its removal
+            return
         if people >= self.limits.participants:
             raise RoomError(
                 f"La salle est complète : {fr_int(self.limits.participants)} participants au plus. "
@@ -696,22 +751,66 @@ class RoomStore:
                 f"Déjà {fr_int(recent)} nouveaux participants depuis ce réseau dans la dernière minute : "
                 "attendez une minute, puis renvoyez votre réponse (elle n'a pas été enregistrée)."
             )
-        if from_client >= self.limits.joins_per_client or (session and from_session >= self.limits.joins_per_session):
+        if from_client >= self.limits.joins_per_client or (
+            checked_session and from_session >= self.limits.joins_per_session
+        ):
             raise RoomError(
                 "Trop de participants depuis cet appareil ou ce réseau dans cette salle : votre réponse n'a pas "
                 "été enregistrée. Demandez à l'animateur."
             )
-        conn.execute(
-            sa.insert(room_joins).values(
-                room_id=room.id,
-                round=room.round,
-                participant=participant,
-                client=client_tag,
-                session=session_tag,
-                joined_at=now,
-                removed=False,
+
+    def _admit_at_once(self, room: Room, row: dict, *, checked_session: bool) -> bool:
+        """PostgreSQL: lock the room, insert the admission if every limit allows it, commit — one
+        message (simple query protocol, autocommit: the statements form one transaction, the
+        second reads what the previous lock holder committed). Whether the row was inserted."""
+        from sqlalchemy.dialects import postgresql
+
+        here = self._here(room)
+
+        def count(*where) -> sa.ScalarSelect:
+            return sa.select(sa.func.count()).select_from(room_joins).where(here, *where).scalar_subquery()
+
+        allowed = [
+            count(room_joins.c.removed.is_(False)) < self.limits.participants,
+            count(room_joins.c.client == row["client"]) < self.limits.joins_per_client,
+            count(
+                room_joins.c.client == row["client"], room_joins.c.joined_at > row["joined_at"] - timedelta(minutes=1)
             )
+            < self.limits.joins_per_client_minute,
+        ]
+        if checked_session:
+            allowed.append(count(room_joins.c.session == row["session"]) < self.limits.joins_per_session)
+        columns = list(row)
+        insert = (
+            postgresql.insert(room_joins)
+            .from_select(
+                columns, sa.select(*[sa.literal(row[c], room_joins.c[c].type) for c in columns]).where(*allowed)
+            )
+            .on_conflict_do_nothing(constraint="uq_room_join")
+            .returning(room_joins.c.id)
         )
+        lock = sa.select(rooms.c.id).where(rooms.c.id == room.id).with_for_update()
+        dialect = postgresql.psycopg.dialect()
+        text = ";\n".join(
+            str(q.compile(dialect=dialect, compile_kwargs={"literal_binds": True})) for q in (lock, insert)
+        )
+        try:
+            with self.engine.connect() as conn:
+                conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+                driver = conn.connection.driver_connection
+                assert driver is not None  # an open connection has its driver's
+                with driver.cursor() as cursor:
+                    cursor.execute(text)  # no parameters: psycopg sends it as one simple query
+                    cursor.nextset()
+                    return cursor.fetchone() is not None
+        except (SQLAlchemyError, self._driver_error()) as exc:
+            log.error("Salles d'atelier : admission impossible à enregistrer.", exc_info=exc)
+            raise RoomUnavailableError() from exc
+
+    def _driver_error(self) -> type[Exception]:
+        """The database driver's own error class (raised by a raw cursor, outside SQLAlchemy)."""
+        dbapi = self.engine.dialect.dbapi
+        return dbapi.Error if dbapi is not None else SQLAlchemyError
 
     def participants(self, room: Room) -> int:
         """Participants admitted to the room's current round (removed ones excepted)."""

@@ -7,6 +7,7 @@ Shared with the projector: :mod:`territorial.ui.live_room`.
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import streamlit as st
@@ -14,6 +15,7 @@ import streamlit as st
 from territorial.content import live_room
 from territorial.content.live_room import KEPT_TEXT, OTHER, ROOM_PARAM
 from territorial.core.fmt import escape_markdown, fr_int
+from territorial.core.memo import shared
 from territorial.core.paths import ASSETS_DIR
 from territorial.model.programme import Programme
 from territorial.storage.rooms import (
@@ -26,7 +28,7 @@ from territorial.storage.rooms import (
     normalise_code,
     valid_token,
 )
-from territorial.ui import url_state
+from territorial.ui import data, url_state
 from territorial.ui.live_room import local, room_code, rooms, style, visitor
 
 TOKEN_PARAM = "jeton"
@@ -120,21 +122,44 @@ def participant_page(programme: Programme) -> None:
     st.caption(KEPT_TEXT)
 
 
+@shared(max_entries=64)
+def _room_at(key: str, code: str, second: int) -> Room:
+    """The room as read once per process and second (``key``: the store's): what the phones' watch compares with."""
+    return rooms().get(code)
+
+
+def _unchanged(room: Room) -> bool:
+    seen = (room.code, room.question, room.question_open, room.round)
+    return st.session_state.get(_SEEN_KEY) == seen and room.is_open(rooms().now())
+
+
 @st.fragment(run_every=PARTICIPANT_EVERY)
 def _watch(code: str) -> None:
-    """Every few seconds: has the facilitator moved on (new question, closed)? Then the page redraws."""
+    """Every few seconds: has the facilitator moved on (new question, closed)? Then the page redraws.
+
+    The phones of a process share one reading of the room per second (300 phones polling every
+    5 s made 60 database transactions a second, each waiting for the busy process: issue 25);
+    a change seen there is confirmed on the database before the page redraws.
+    """
     try:
+        if _unchanged(_room_at(data._store_key(), code, int(time.monotonic()))):
+            return
         room = rooms().get(code)
     except RoomError:
         return
-    if st.session_state.get(_SEEN_KEY) != (room.code, room.question, room.question_open, room.round) or not (
-        room.is_open(rooms().now())
-    ):
+    if not _unchanged(room):
         st.rerun(scope="app")
 
 
+@shared(max_entries=4)
+def _territory_options(_programme: Programme, fingerprint: int) -> dict[str, str]:
+    """The territory selector's options, once per programme version and process (each of a
+    phone's page runs rebuilt them row by row: 25 ms of its 70 ms, issue 25)."""
+    return live_room.territory_options(_programme)
+
+
 def _territory_choice(programme: Programme, store: RoomStore, room: Room, token: str) -> live_room.Territory | None:
-    options = live_room.territory_options(programme)
+    options = _territory_options(programme, programme.fingerprint)
     choices = [*options, OTHER]
     if _TERRITORY_KEY not in st.session_state:  # back after a reload: the territory already answered for
         known = store.last_territory(room, token)
