@@ -17,6 +17,7 @@ import pyarrow as pa
 
 from territorial.cartography.geometry import MapFrame
 from territorial.content import charts
+from territorial.content.contrast import MIN_GRAPHIC_CONTRAST, palette_contrasts
 from territorial.content.fiche import search as fiche_search
 from territorial.content.html_table import html_table
 from territorial.content.levers import KeyFigures, segment_lever_matrix, segment_summary
@@ -25,8 +26,10 @@ from territorial.content.selection import Filters, apply_filters, regions_presen
 from territorial.content.summary import contrasts as _contrasts
 from territorial.content.tables import territory_table
 from territorial.content.territory_map import context_bounds, map_frame, map_summary, programme_map
-from territorial.core.fmt import escape_markdown
+from territorial.core import palette
+from territorial.core.fmt import escape_markdown, fr_float
 from territorial.core.memo import shared
+from territorial.model.definition import ProgrammeDefinition
 from territorial.model.dialogue_dates import today_in_paris
 from territorial.model.programme import Programme
 from territorial.ui import data, vega
@@ -243,6 +246,35 @@ def table_html(
     )
 
 
+@dataclass(frozen=True)
+class ContrastTable:
+    """The Accessibilité page's table of the data colours' contrasts (shared: never mutate it)."""
+
+    table: pd.DataFrame  # as shown: French headers, the cells as text (plain objects: quicker to send)
+    swatches: tuple[str, ...]  # the CSS of each row's « Aperçu » cell
+    n: int  # colours
+    n_weak: int  # under the threshold
+
+
+@shared(max_entries=4)
+def contrast_table(definition: ProgrammeDefinition) -> ContrastTable:
+    """:func:`territorial.content.contrast.palette_contrasts` of ``definition`` and the ordinal
+    palette, as the page shows it (built once per definition)."""
+    contrasts = palette_contrasts(definition, palette.ORDINAL)
+    table = contrasts.assign(
+        contraste=[f"{fr_float(c, 2)}:1" for c in contrasts["contraste"]],
+        suffisant=contrasts["suffisant"].map({True: "oui", False: "non"}),
+        aperçu="",
+    )[["groupe", "élément", "aperçu", "couleur", "contraste", "suffisant"]]
+    table.columns = ["Groupe", "Élément", "Aperçu", "Couleur", "Contraste", f"≥ {fr_float(MIN_GRAPHIC_CONTRAST, 0)}:1"]
+    return ContrastTable(
+        table=table.astype(object),
+        swatches=tuple(f"background-color: {c}" for c in contrasts["couleur"]),  # validated #rrggbb colours
+        n=len(contrasts),
+        n_weak=int((~contrasts["suffisant"]).sum()),
+    )
+
+
 def clear() -> None:
     """Forget every cached view (tests)."""
     for cached in (
@@ -262,5 +294,6 @@ def clear() -> None:
         regions,
         _table,
         _table_html,
+        contrast_table,
     ):
         cached.clear()

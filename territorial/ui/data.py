@@ -17,11 +17,13 @@ from dataclasses import dataclass
 from typing import NoReturn
 
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from territorial.cartography.geometry import MapOutlines, national_outlines
 from territorial.content.definition_changes import adapted_table
+from territorial.core.clock import PARIS
 from territorial.core.memo import shared
 from territorial.core.paths import DATA_DIR
 from territorial.model.build import OneBuild
@@ -245,10 +247,34 @@ def read_only_text() -> str:
         return str(exc)
 
 
+@shared(max_entries=4)
+def _history(key: str, head: int) -> tuple[pd.DataFrame, pa.Table]:
+    table = store().history()
+    # Versions are never changed and each new one becomes current: the history up to ``head``
+    # is fixed (one saved meanwhile is left to the next run, which reads the new head).
+    table = table[table["Version"] <= head].assign(**{"En vigueur": lambda t: t["Version"] == head})
+    table = table.reset_index(drop=True)
+    parents = table["Version de départ"].map(lambda v: "—" if pd.isna(v) else str(v))  # not "None"
+    shown = table.drop(columns=["Démonstration"]).assign(
+        **{"Version de départ": parents, "Date": table["Date"].dt.tz_convert(PARIS)}
+    )
+    return table, pa.Table.from_pandas(shown)
+
+
 def history() -> pd.DataFrame:
-    """Every version (see :meth:`Store.history`); stops the page if the storage cannot be read."""
+    """Every version (see :meth:`Store.history`), up to the current one; stops the page if the
+    storage cannot be read. Read once per current version (shared: never mutate it)."""
     try:
-        return store().history()
+        return _history(_store_key(), current_version_id())[0]
+    except StoreError as exc:
+        unavailable(exc)
+
+
+def history_shown() -> pa.Table:
+    """:func:`history` as the « Historique » page shows it (dates in Paris time, « — » for no
+    parent, without the demo column), as Arrow: ``st.dataframe`` sends it as it is."""
+    try:
+        return _history(_store_key(), current_version_id())[1]
     except StoreError as exc:
         unavailable(exc)
 
