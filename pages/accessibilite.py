@@ -2,16 +2,13 @@
 
 import streamlit as st
 
-from territorial.content.contrast import MIN_GRAPHIC_CONTRAST, palette_contrasts
-from territorial.core import palette
+from territorial.content.contrast import MIN_GRAPHIC_CONTRAST
 from territorial.core.fmt import fr_float, plural
-from territorial.ui import data
+from territorial.ui import cached_views, data
 from territorial.ui.router import ensure_routed
 
 ensure_routed()
-programme = data.programme()
-contrasts = palette_contrasts(programme.definition, palette.ORDINAL)
-weak = contrasts[~contrasts["suffisant"]]
+contrasts = cached_views.contrast_table(data.programme().definition)
 
 st.title("Accessibilité")
 st.markdown(
@@ -52,19 +49,12 @@ st.markdown(
 
 st.header("Contraste des couleurs sur fond blanc")
 st.caption(
-    f"{plural(len(contrasts), 'couleur')} utilisées pour représenter des données ; "
-    f"{plural(len(weak), 'couleur')} sous le seuil de {fr_float(MIN_GRAPHIC_CONTRAST, 0)}:1."
+    f"{plural(contrasts.n, 'couleur')} utilisées pour représenter des données ; "
+    f"{plural(contrasts.n_weak, 'couleur')} sous le seuil de {fr_float(MIN_GRAPHIC_CONTRAST, 0)}:1."
 )
-threshold = f"≥ {fr_float(MIN_GRAPHIC_CONTRAST, 0)}:1"
-table = contrasts.assign(
-    contraste=[f"{fr_float(c, 2)}:1" for c in contrasts["contraste"]],
-    suffisant=contrasts["suffisant"].map({True: "oui", False: "non"}),
-    aperçu="",
-)[["groupe", "élément", "aperçu", "couleur", "contraste", "suffisant"]]
-table.columns = ["Groupe", "Élément", "Aperçu", "Couleur", "Contraste", threshold]
-swatches = [f"background-color: {c}" for c in contrasts["couleur"]]  # validated #rrggbb colours
-st.table(table.style.hide(axis="index").apply(lambda _: swatches, subset=["Aperçu"]))
-if len(weak):
+swatches = list(contrasts.swatches)
+st.table(contrasts.table.style.hide(axis="index").apply(lambda _: swatches, subset=["Aperçu"]))
+if contrasts.n_weak:
     st.markdown(
         "Les couleurs sous le seuil sont toujours accompagnées d'un libellé (légende, infobulle, tableau) ; "
         "elles seront remplacées par des teintes plus foncées de la même famille."

@@ -21,7 +21,7 @@ from territorial.ui.router import ensure_routed
 
 ensure_routed()
 version_id = data.current_version_id()
-programme = data.programme_at(version_id)
+programme = data.programme()  # the router's read, as every page
 current = data.version(version_id)
 
 st.title("Données du programme")

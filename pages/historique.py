@@ -1,9 +1,7 @@
 """Historique : les versions du programme, ce qui a changé, exports et restauration."""
 
-import pandas as pd
 import streamlit as st
 
-from territorial.core.fmt import PARIS
 from territorial.ui import data, definition_editor, editor, editor_role, programme_exports, url_state
 from territorial.ui.router import ensure_routed
 
@@ -19,11 +17,8 @@ st.caption(
     "jamais effacée. Restaurer une version en crée une nouvelle, identique à celle-ci, définition "
     "du programme comprise."
 )
-parents = history["Version de départ"].map(lambda v: "—" if pd.isna(v) else str(v))  # not "None"
 st.dataframe(
-    history.drop(columns=["Démonstration"]).assign(
-        **{"Version de départ": parents, "Date": history["Date"].dt.tz_convert(PARIS)}
-    ),
+    data.history_shown(),
     hide_index=True,
     width="stretch",
     column_config={"Date": st.column_config.DatetimeColumn("Date (heure de Paris)", format="DD/MM/YYYY HH:mm")},

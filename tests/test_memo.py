@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import threading
 import time
 
@@ -79,3 +81,23 @@ def test_a_failure_is_not_kept_and_clear_forgets():
     assert flaky() == 2 and flaky() == 2
     flaky.clear()
     assert flaky() == 3
+
+
+def test_a_programme_is_keyed_by_its_fingerprint(demo):
+    same = (demo, dataclasses.replace(demo))  # two objects, one content
+    other = demo.at(dt.date(2024, 6, 30))  # another content (its date and its situation)
+    assert same[0] is not same[1] and same[0].fingerprint == same[1].fingerprint != other.fingerprint
+    calls = []
+
+    @shared(max_entries=8)
+    def regions(programme, *, limit=2):
+        calls.append(programme)
+        return sorted(programme.territories["region"].unique())[:limit]
+
+    first = regions(same[0])
+    assert regions(same[1]) is first  # another object, the same content: the same entry
+    assert calls == [same[0]]
+    assert regions(other) == sorted(other.territories["region"].unique())[:2]
+    assert calls == [same[0], other]  # another content: its own entry
+    assert regions(same[1], limit=1) == first[:1] and len(calls) == 3  # keyword-only arguments are keyed
+    assert regions.has(same[1]) and regions.has(other, limit=1) is False

@@ -1,9 +1,10 @@
 """The overview page, run with AppTest: figures and map show the demo programme."""
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from territorial.core.fmt import fr_int
-from tests.conftest import APP
+from tests.conftest import APP, open_page
 from tests.markdown_text import shown
 
 
@@ -80,3 +81,17 @@ def test_the_router_and_the_page_read_the_store_once_per_run(folium_recorder, mo
     at.run()
     assert len(reads) == 2  # and again at the next run: a version saved elsewhere is seen
     assert data.THIS_RUN not in at.session_state  # dropped when the run ends (callbacks read the store)
+
+
+@pytest.mark.parametrize("page", ["pages/donnees.py", "pages/historique.py"])
+def test_donnees_and_historique_read_the_store_once_per_run_too(page, monkeypatch) -> None:
+    """The router's read is the only one, on the pages of the data too (issue 26.2)."""
+    from territorial.storage.store import Store
+
+    reads = []
+    current_id = Store.current_id
+    monkeypatch.setattr(Store, "current_id", lambda self: reads.append(1) or current_id(self))
+    at = open_page(page)
+    assert not at.exception
+    assert len(reads) == 1
+    assert at.title[0].value in ("Données du programme", "Historique des versions")

@@ -1,8 +1,11 @@
 """A process-wide memo for what every session shares: built once, kept while it is used.
 
 Like ``st.cache_resource`` (same rule: parameters whose name starts with ``_`` are not part
-of the key, so a programme is passed as ``_programme`` next to its content token), but
-keyed by Python's own hashing of the arguments. ``st.cache_resource`` hashes each argument
+of the key), but keyed by Python's own hashing of the arguments. An argument with a
+``fingerprint`` attribute (a :class:`~territorial.model.programme.Programme`: the hash of its
+content, definition and date) is keyed by that fingerprint, not by the object: two programmes
+with the same content share an entry, so ``@shared() def regions(programme: Programme)`` needs
+no token passed next to it. ``st.cache_resource`` hashes each argument
 with its own recursive hasher and inspects the function's signature at every call: about
 0.5 ms a call, a dozen calls in every page run: a fifth of the server's time per
 visit when a hundred people open the overview at once (bench/deploy.py).
@@ -32,6 +35,9 @@ class Shared(Generic[P, T]):
         self._signature = inspect.signature(func)
         names = list(self._signature.parameters)
         self._keyed = tuple(i for i, name in enumerate(names) if not name.startswith("_"))
+        kinds = [parameter.kind for parameter in self._signature.parameters.values()]
+        self._n_positional = sum(kind is not inspect.Parameter.KEYWORD_ONLY for kind in kinds)
+        self._keywords = tuple(names[self._n_positional :])  # keyword-only, after the others
         self._func = func
         self._max = max_entries
         self._entries: OrderedDict[Hashable, T] = OrderedDict()
@@ -48,7 +54,7 @@ class Shared(Generic[P, T]):
         return args
 
     def _key(self, args: tuple) -> Hashable:
-        return tuple(args[i] for i in self._keyed)
+        return tuple(getattr(args[i], "fingerprint", args[i]) for i in self._keyed)
 
     def has(self, *args: Any, **kwargs: Any) -> bool:
         """Whether the value for these arguments is already there (nothing is computed; the
@@ -71,7 +77,7 @@ class Shared(Generic[P, T]):
                     self._entries.move_to_end(key)
                     return self._entries[key]
             try:
-                value = self._func(*arguments)  # type: ignore[call-arg]  # every argument, by position
+                value = self._call(arguments)
             except BaseException:
                 self._done(key, computing)
                 raise
@@ -81,6 +87,12 @@ class Shared(Generic[P, T]):
                     self._entries.popitem(last=False)
             self._done(key, computing)
         return value
+
+    def _call(self, arguments: tuple) -> T:
+        """The function on every argument (the keyword-only ones by name)."""
+        n = self._n_positional
+        keywords = dict(zip(self._keywords, arguments[n:], strict=True))
+        return self._func(*arguments[:n], **keywords)
 
     def _done(self, key: Hashable, computing: threading.Lock) -> None:
         with self._lock:

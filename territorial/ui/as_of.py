@@ -26,14 +26,14 @@ LATEST = "Aujourd'hui"  # each territory at its latest dialogue
 
 
 @shared(max_entries=16)
-def _at(_programme: Programme, token: int, day: dt.date | None) -> tuple[Programme, str]:
-    shown = _programme.at(day)
+def _at(programme: Programme, day: dt.date | None) -> tuple[Programme, str]:
+    shown = programme.at(day)
     return shown, as_of_text(shown)
 
 
 def at(programme: Programme, day: dt.date | None) -> Programme:
     """``programme`` as of ``day`` (cached per programme content and day)."""
-    return _at(programme, programme.fingerprint, day)[0]
+    return _at(programme, day)[0]
 
 
 def programme() -> Programme:
@@ -58,7 +58,7 @@ def programme() -> Programme:
         )
     day = st.session_state[KEY]
     url_state.sync({PARAM: day.isoformat() if day else None})
-    shown, text = _at(base, base.fingerprint, day)
+    shown, text = _at(base, day)
     st.sidebar.caption(text)
     url_state.warn([note])
     if day is not None:  # a past situation is said on the page itself (the sidebar is folded on phones)

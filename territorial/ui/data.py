@@ -13,14 +13,17 @@ import time
 import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import NoReturn
 
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from territorial.cartography.geometry import MapOutlines, national_outlines
 from territorial.content.definition_changes import adapted_table
+from territorial.core.clock import PARIS
 from territorial.core.memo import shared
 from territorial.core.paths import DATA_DIR
 from territorial.model.build import OneBuild
@@ -212,8 +215,12 @@ def unavailable(exc: StoreError) -> NoReturn:
 def current_version_id() -> int:
     """The id of the current version (one small query); the demo becomes version 1 when empty.
 
-    If the storage cannot be read, the page says so (generic French message) and stops.
+    During a page's run, the id the router read (:func:`this_run`). If the storage cannot be
+    read, the page says so (generic French message) and stops.
     """
+    held = _held()
+    if held is not None:
+        return held.version_id
     try:
         shared = store()
         version_id = shared.current_id()
@@ -240,10 +247,34 @@ def read_only_text() -> str:
         return str(exc)
 
 
+@shared(max_entries=4)
+def _history(key: str, head: int) -> tuple[pd.DataFrame, pa.Table]:
+    table = store().history()
+    # Versions are never changed and each new one becomes current: the history up to ``head``
+    # is fixed (one saved meanwhile is left to the next run, which reads the new head).
+    table = table[table["Version"] <= head].assign(**{"En vigueur": lambda t: t["Version"] == head})
+    table = table.reset_index(drop=True)
+    parents = table["Version de départ"].map(lambda v: "—" if pd.isna(v) else str(v))  # not "None"
+    shown = table.drop(columns=["Démonstration"]).assign(
+        **{"Version de départ": parents, "Date": table["Date"].dt.tz_convert(PARIS)}
+    )
+    return table, pa.Table.from_pandas(shown)
+
+
 def history() -> pd.DataFrame:
-    """Every version (see :meth:`Store.history`); stops the page if the storage cannot be read."""
+    """Every version (see :meth:`Store.history`), up to the current one; stops the page if the
+    storage cannot be read. Read once per current version (shared: never mutate it)."""
     try:
-        return store().history()
+        return _history(_store_key(), current_version_id())[0]
+    except StoreError as exc:
+        unavailable(exc)
+
+
+def history_shown() -> pa.Table:
+    """:func:`history` as the « Historique » page shows it (dates in Paris time, « — » for no
+    parent, without the demo column), as Arrow: ``st.dataframe`` sends it as it is."""
+    try:
+        return _history(_store_key(), current_version_id())[1]
     except StoreError as exc:
         unavailable(exc)
 
@@ -294,13 +325,13 @@ def readable_programme(version_id: int, *, damaged_text: str = DAMAGED_TEXT) -> 
 
 @shared(max_entries=4)
 def _programme_at(key: str, version_id: int) -> Programme:
-    stored = version(version_id)
+    stored = _version(key, version_id)  # raises: the callers tell it (nothing said from a memoised body)
     return resolve(stored.table, reference=_reference(), definition=definition_of(stored))
 
 
 @shared(max_entries=2)
 def _programme_with(key: str, version_id: int, text: str) -> Programme:
-    stored = version(version_id)
+    stored = _version(key, version_id)
     new = _definition_text(text)
     table = adapted_table(stored.table, definition_of(stored), new)
     return resolve(table, reference=_reference(), definition=new)
@@ -309,17 +340,23 @@ def _programme_with(key: str, version_id: int, text: str) -> Programme:
 def programme_with(version_id: int, new: ProgrammeDefinition) -> Programme:
     """The table of a version resolved with another definition (the preview of a change of definition)."""
     reference()
-    return _programme_with(_store_key(), version_id, render_definition(new))
+    try:
+        return _programme_with(_store_key(), version_id, render_definition(new))
+    except StoreError as exc:
+        unavailable(exc)
 
 
 def programme_at(version_id: int) -> Programme:
     """The resolved programme of one version (cached by id; a spinner while it is resolved)."""
     reference()
     key = _store_key()
-    if _programme_at.has(key, version_id):
-        return _programme_at(key, version_id)
-    with st.spinner("Chargement du programme…"):
-        return _programme_at(key, version_id)
+    try:
+        if _programme_at.has(key, version_id):
+            return _programme_at(key, version_id)
+        with st.spinner("Chargement du programme…"):
+            return _programme_at(key, version_id)
+    except StoreError as exc:
+        unavailable(exc)
 
 
 CURRENT_DAMAGED_TEXT = (
@@ -327,15 +364,6 @@ CURRENT_DAMAGED_TEXT = (
     "des données, et les autres pages du tableau de bord restent arrêtées. Un éditeur peut restaurer "
     "ci-dessous une version lisible ; le détail de l'erreur est dans le journal du serveur."
 )
-
-
-def current_programme_or_none() -> Programme | None:
-    """The current programme, or None after a French error when it cannot be read.
-
-    For the « Historique » page, from which a damaged current version can be replaced;
-    every other page stops instead (:func:`programme`).
-    """
-    return readable_programme(current_version_id(), damaged_text=CURRENT_DAMAGED_TEXT)
 
 
 def programme() -> Programme:
@@ -347,15 +375,30 @@ def programme() -> Programme:
     programme, with no second query, and never another version than the notices
     around it.
     """
-    held = st.session_state.get(THIS_RUN)
-    if held is not None and not _in_fragment():
-        return held
+    held = _held()
+    if held is not None and held.programme is not None:
+        return held.programme
     reference()
     return programme_at(current_version_id())
 
 
-#: Session-state key of the programme the router read for the run under way.
+#: Session-state key of what the router read for the run under way (a :class:`_Reading`).
 THIS_RUN = "_territorial_programme_du_passage"
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """The router's reading of the store for one run: the current version's id and its programme
+    (None: the current version is damaged, on « Historique »)."""
+
+    version_id: int
+    programme: Programme | None
+
+
+def _held() -> _Reading | None:
+    """What the router read for this run; None in a callback or a fragment's rerun (nothing held)."""
+    held = st.session_state.get(THIS_RUN)
+    return None if held is None or _in_fragment() else held
 
 
 def _in_fragment() -> bool:
@@ -366,7 +409,8 @@ def _in_fragment() -> bool:
 
 @contextmanager
 def this_run(*, damaged_ok: bool = False) -> Iterator[Programme | None]:
-    """The router's reading of the current programme, held for the page of this run.
+    """The router's reading of the current programme, held for the page of this run: every page
+    gets it from :func:`programme` and :func:`current_version_id`, with no second query.
 
     ``damaged_ok``: a current version that cannot be read gives None after a French error
     (the « Historique » page, from which it can be replaced) instead of stopping. Widget
@@ -374,9 +418,12 @@ def this_run(*, damaged_ok: bool = False) -> Iterator[Programme | None]:
     it ends: a callback reads the store itself.
     """
     st.session_state.pop(THIS_RUN, None)
-    shown = current_programme_or_none() if damaged_ok else programme()
-    if shown is not None:
-        st.session_state[THIS_RUN] = shown
+    version_id = current_version_id()
+    if damaged_ok:
+        shown = readable_programme(version_id, damaged_text=CURRENT_DAMAGED_TEXT)
+    else:
+        shown = programme_at(version_id)
+    st.session_state[THIS_RUN] = _Reading(version_id, shown)
     try:
         yield shown
     finally:

@@ -159,10 +159,10 @@ def workshop_pack_button(
 
 
 @shared(max_entries=1)
-def _fiches_zip(_programme: Programme, fingerprint: int, _reference: Reference, _progress: Any) -> bytes:
+def _fiches_zip(programme: Programme, _reference: Reference, _progress: Any) -> bytes:
     """The ZIP of every fiche of one programme version, built once per process and shared:
     sessions asking at the same time wait for the first build (one build at a time)."""
-    return all_fiches_zip(_programme, reference=_reference, progress=_progress)
+    return all_fiches_zip(programme, reference=_reference, progress=_progress)
 
 
 def all_fiches_zip_button(programme: Programme, *, key: str = "zip_fiches") -> None:
@@ -171,8 +171,7 @@ def all_fiches_zip_button(programme: Programme, *, key: str = "zip_fiches") -> N
     The ZIP is the same for everyone who sees this version: it is built once, kept for the
     current version only, and not copied into each session."""
     n = len(programme.territories)
-    token = programme.fingerprint
-    if not _fiches_zip.has(programme, token, None, None):
+    if not _fiches_zip.has(programme, None, None):
         if not st.button(
             f"Préparer les fiches des {fr_int(n)} territoires (ZIP)",
             key=f"{key}_preparer",
@@ -185,10 +184,10 @@ def all_fiches_zip_button(programme: Programme, *, key: str = "zip_fiches") -> N
         def progress(fraction: float, message: str) -> None:
             bar.progress(min(max(fraction, 0.0), 1.0), text=escape_markdown(message))
 
-        content = _fiches_zip(programme, token, reference, progress)
+        content = _fiches_zip(programme, reference, progress)
         bar.empty()
     else:
-        content = _fiches_zip(programme, token, data.reference(), None)
+        content = _fiches_zip(programme, data.reference(), None)
     size = fr_float(len(content) / 1e6, 1)
     st.download_button(
         f"Télécharger les {fr_int(n)} fiches (ZIP, {size} Mo)",

@@ -23,10 +23,10 @@ TABLE_KIND = "tableau-evolution"
 
 
 @shared(max_entries=64)
-def _timeline(_programme: Programme, token: int, code: str, name: str) -> tuple[vega.Chart | None, str, Html | None]:
+def _timeline(programme: Programme, code: str, name: str) -> tuple[vega.Chart | None, str, Html | None]:
     """Chart, sentence, table of the dialogues (HTML, None when there is none)."""
-    chart = evolution.timeline_chart(_programme, code)
-    table = evolution.timeline_table(_programme, code)
+    chart = evolution.timeline_chart(programme, code)
+    table = evolution.timeline_table(programme, code)
     table_html = (
         prepared_html(
             html_table(
@@ -38,14 +38,14 @@ def _timeline(_programme: Programme, token: int, code: str, name: str) -> tuple[
     )
     return (
         None if chart is None else vega.prepare(chart.to_dict()),
-        evolution.change_sentence(_programme, code),
+        evolution.change_sentence(programme, code),
         table_html,
     )
 
 
 def fiche_timeline(programme: Programme, code: str, name: str) -> None:
     """The « Évolution des leviers » section of a fiche: sentence, chart, table of the dialogues."""
-    spec, sentence, table = _timeline(programme, programme.fingerprint, code, name)
+    spec, sentence, table = _timeline(programme, code, name)
     with st.container(key="fiche_evolution"):
         st.header("Évolution des leviers au fil des dialogues", anchor=False)
         st.markdown(escape_markdown(sentence))
@@ -64,12 +64,10 @@ def fiche_timeline(programme: Programme, code: str, name: str) -> None:
 
 
 @shared(max_entries=16)
-def _segments(
-    _programme: Programme, token: int, mode: str
-) -> tuple[list[vega.Chart], list[str], Html | None, int, int]:
+def _segments(programme: Programme, mode: str) -> tuple[list[vega.Chart], list[str], Html | None, int, int]:
     """Charts, sentences, table (HTML, None when there is none), intermediate points left out, points hidden."""
-    data, left_out = evolution.segment_evolution(_programme, by=mode)
-    definition = _programme.definition
+    data, left_out = evolution.segment_evolution(programme, by=mode)
+    definition = programme.definition
     drawn = data["share"].notna().any()  # no dated dialogue, or too few territories: words only
     charts = (
         [vega.prepare(evolution.evolution_chart(data, definition, lv.id).to_dict()) for lv in definition.levers]
@@ -121,7 +119,7 @@ def segments_evolution(programme: Programme) -> None:
             help="Étapes : T0, T+12, T+24… (l'étape du fichier, sinon les mois depuis le premier dialogue "
             "arrondis à 12). Semestres : la situation de chaque territoire à la fin de chaque semestre.",
         )
-        charts, sentences, table, left_out, hidden = _segments(programme, programme.fingerprint, mode)
+        charts, sentences, table, left_out, hidden = _segments(programme, mode)
         intro = (
             "Part des territoires de chaque segment qui activent chaque levier, à chaque étape du suivi."
             if mode == evolution.BY_STAGE

@@ -15,14 +15,9 @@ from territorial.ui import data
 
 
 @shared(max_entries=256)
-def _fiche(_programme: Programme, token: int, code: str, day: dt.date | None) -> tuple[Fiche, str]:
-    fiche = fiche_data(_programme, code, reference=data.reference())
-    return fiche, context_caption(_programme, data.reference(), fiche)
-
-
-@shared(max_entries=64)
-def _context_map(_programme: Programme, token: int, code: str, height: int) -> folium.Map:
-    return context_map(_programme, data.reference(), code, height=height)
+def _fiche(programme: Programme, code: str, day: dt.date | None) -> tuple[Fiche, str]:
+    fiche = fiche_data(programme, code, reference=data.reference())
+    return fiche, context_caption(programme, data.reference(), fiche)
 
 
 def fiche(programme: Programme, code: str) -> tuple[Fiche, str]:
@@ -31,15 +26,16 @@ def fiche(programme: Programme, code: str) -> tuple[Fiche, str]:
         return fiche_data(programme, code), ""  # raises, and is never cached
     # the follow-up's line depends on today when the fiche shows the latest dialogues
     day = today_in_paris() if programme.as_of is None else None
-    return _fiche(programme, programme.fingerprint, code, day)
+    return _fiche(programme, code, day)
 
 
+@shared(max_entries=64)
 def fiche_map(programme: Programme, code: str, *, height: int) -> folium.Map:
     """The territory in its context (built once per code and shared: never mutate it)."""
-    return _context_map(programme, programme.fingerprint, code, height)
+    return context_map(programme, data.reference(), code, height=height)
 
 
 def clear() -> None:
     """Forget every cached fiche and map (tests)."""
     _fiche.clear()
-    _context_map.clear()
+    fiche_map.clear()

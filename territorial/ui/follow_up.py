@@ -34,17 +34,17 @@ class _Views:
 
 
 @shared(max_entries=16)
-def _views(_programme: Programme, token: int, day: dt.date, base: str) -> _Views:
-    plan = fu.to_plan(_programme, today=day)
+def _views(programme: Programme, day: dt.date, base: str) -> _Views:
+    plan = fu.to_plan(programme, today=day)
     table = plan.reset_index()
     table["Prochain dialogue"] = table["Prochain dialogue"].map(fr_date)
     table["Dernier dialogue"] = table["Dernier dialogue"].map(fr_date)
     table["Fiche"] = [f"{base}/fiche?territoire={code}" for code in table["Code"]]
     order = ["Prochain dialogue", "Statut", "Territoire", "Étape attendue", "Dernier dialogue", "Contact"]
-    progress = fu.cycle_progress(_programme, today=day)
-    colours = {s.label: s.colour for s in _programme.definition.segments}
+    progress = fu.cycle_progress(programme, today=day)
+    colours = {s.label: s.colour for s in programme.definition.segments}
     return _Views(
-        counts=fu.status_counts(_programme, today=day),
+        counts=fu.status_counts(programme, today=day),
         plan=pa.Table.from_pandas(table[[*order, "Fiche", "Segment", "Code"]]),
         plan_rows=len(table),
         progress=progress,
@@ -61,7 +61,7 @@ def _public_base() -> str:
 def show(programme: Programme) -> None:
     """The whole view, for the programme at the day shown (``?au=``, else today in Paris)."""
     day = fu.reference_day(programme)
-    views = _views(programme, programme.fingerprint, day, base_path())
+    views = _views(programme, day, base_path())
     counts, progress = views.counts, views.progress
     months = programme.definition.follow_up_months
     st.markdown(

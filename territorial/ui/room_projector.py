@@ -264,8 +264,8 @@ def bursts(store: RoomStore, room: Room) -> None:
 
 
 @shared(max_entries=16)
-def _room_map(_programme: Programme, fingerprint: int, codes: tuple[str, ...], height: int) -> folium.Map:
-    return live_room.room_map(_programme, pd.Series(1, index=list(codes)), outlines=data.base_outlines(), height=height)
+def _room_map(programme: Programme, codes: tuple[str, ...], height: int) -> folium.Map:
+    return live_room.room_map(programme, pd.Series(1, index=list(codes)), outlines=data.base_outlines(), height=height)
 
 
 @st.fragment(run_every=PROJECTOR_EVERY)
@@ -298,7 +298,7 @@ def live(programme: Programme, code: str) -> None:
     with picture, st.container(key="salle_carte"):
         codes = tuple(sorted(results.answered.index))
         show_map(
-            _room_map(programme, programme.fingerprint, codes, MAP_HEIGHT),
+            _room_map(programme, codes, MAP_HEIGHT),
             title="Carte des territoires de la salle",
             height=MAP_HEIGHT,
         )

@@ -41,9 +41,10 @@ class SizeEffectView:
 
 
 @shared(max_entries=8)
-def _view(_programme: Programme, token: int) -> SizeEffectView:
-    effect = size_effect(_programme)
-    definition = _programme.definition
+def view(programme: Programme) -> SizeEffectView:
+    """The programme's size effect (computed once per programme and date)."""
+    effect = size_effect(programme)
+    definition = programme.definition
     table = size_effect_charts.intervals_table(effect, definition)
     found = tuple(findings(effect, definition))
     return SizeEffectView(
@@ -66,20 +67,11 @@ def _view(_programme: Programme, token: int) -> SizeEffectView:
 
 
 @shared(max_entries=8)
-def _projection_chart(_programme: Programme, token: int) -> vega.Chart:
-    effect = _view(_programme, token).effect
-    chart = size_effect_charts.intervals_chart(effect, _programme.definition, bar_height=26, font_size=22)
-    return vega.prepare(chart.to_dict())
-
-
 def projection_chart(programme: Programme) -> vega.Chart:
     """The intervals chart in large type, for the Atelier's projector (cached per programme, shared)."""
-    return _projection_chart(programme, programme.fingerprint)
-
-
-def view(programme: Programme) -> SizeEffectView:
-    """The programme's size effect (computed once per programme and date)."""
-    return _view(programme, programme.fingerprint)
+    effect = view(programme).effect
+    chart = size_effect_charts.intervals_chart(effect, programme.definition, bar_height=26, font_size=22)
+    return vega.prepare(chart.to_dict())
 
 
 def findings_section(programme: Programme) -> None:
@@ -121,5 +113,5 @@ def details_section(programme: Programme) -> None:
 
 def clear() -> None:
     """Forget the cached size effects (tests)."""
-    _view.clear()
-    _projection_chart.clear()
+    view.clear()
+    projection_chart.clear()

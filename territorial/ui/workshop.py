@@ -86,37 +86,29 @@ def way_out() -> None:
 
 
 @shared(max_entries=128)
-def _steps(_programme: Programme, token: int, territory: str | None) -> list[Step]:
-    return steps(_programme, territory=territory)
+def sequence(programme: Programme, territory: str | None) -> list[Step]:
+    """The step sequence (cached per programme and chosen territory)."""
+    return steps(programme, territory=territory)
 
 
 @shared(max_entries=64)
-def _map(_programme: Programme, token: int, number: int, territory: str | None, height: int) -> folium.Map:
-    step = _steps(_programme, token, territory)[number - 1]
-    return step_map(_programme, step, outlines=data.base_outlines(), reference=data.reference(), height=height)
+def _map(programme: Programme, number: int, territory: str | None, height: int) -> folium.Map:
+    step = sequence(programme, territory)[number - 1]
+    return step_map(programme, step, outlines=data.base_outlines(), reference=data.reference(), height=height)
 
 
 @shared(max_entries=16)
-def _changes_maps(_programme: Programme, token: int, height: int) -> tuple[folium.Map, folium.Map]:
-    before, after = before_after_views(_programme)
-    outlines = data.base_outlines()
-    return changes_map(before, outlines=outlines, height=height), changes_map(after, outlines=outlines, height=height)
-
-
 def changes_maps_cached(programme: Programme, *, height: int) -> tuple[folium.Map, folium.Map]:
     """The « Ce qui a changé » maps, before and after (built once per programme; never mutate them)."""
-    return _changes_maps(programme, programme.fingerprint, height)
-
-
-def sequence(programme: Programme, territory: str | None) -> list[Step]:
-    """The step sequence (cached per programme and chosen territory)."""
-    return _steps(programme, programme.fingerprint, territory)
+    before, after = before_after_views(programme)
+    outlines = data.base_outlines()
+    return changes_map(before, outlines=outlines, height=height), changes_map(after, outlines=outlines, height=height)
 
 
 def step_map_cached(programme: Programme, step: Step, *, height: int) -> folium.Map:
     """The map of a step (built once per step and territory and shared: never mutate it)."""
     territory = (step.key or None) if step.kind == "territory" else None
-    return _map(programme, programme.fingerprint, step.number, territory, height)
+    return _map(programme, step.number, territory, height)
 
 
 def current_step(n_steps: int) -> tuple[int, str | None]:
@@ -179,6 +171,6 @@ def territory_selector(options: dict[str, str], code: str | None) -> None:
 
 def clear() -> None:
     """Forget every cached step sequence and map (tests)."""
-    _steps.clear()
+    sequence.clear()
     _map.clear()
-    _changes_maps.clear()
+    changes_maps_cached.clear()
