@@ -152,14 +152,14 @@ def _watch(code: str) -> None:
 
 
 @shared(max_entries=4)
-def _territory_options(_programme: Programme, fingerprint: int) -> dict[str, str]:
+def _territory_options(programme: Programme) -> dict[str, str]:
     """The territory selector's options, once per programme version and process (each of a
     phone's page runs rebuilt them row by row: 25 ms of its 70 ms, issue 25)."""
-    return live_room.territory_options(_programme)
+    return live_room.territory_options(programme)
 
 
 def _territory_choice(programme: Programme, store: RoomStore, room: Room, token: str) -> live_room.Territory | None:
-    options = _territory_options(programme, programme.fingerprint)
+    options = _territory_options(programme)
     choices = [*options, OTHER]
     if _TERRITORY_KEY not in st.session_state:  # back after a reload: the territory already answered for
         known = store.last_territory(room, token)
