@@ -8,7 +8,7 @@ from contextlib import nullcontext
 
 import streamlit as st
 
-from territorial.ui import as_of, data, editor_role, upload_guard, workshop
+from territorial.ui import data, editor_role, upload_guard, workshop
 from territorial.ui.layout import credits, demo_notice, head_tags, inject_css, run_page
 from territorial.ui.router import mark_routed
 
@@ -53,10 +53,7 @@ with data.this_run(damaged_ok=page.url_path == "historique") as programme, works
         workshop.way_out()  # no sidebar in projection: a way back to the other pages
     if programme is not None:
         demo_notice(programme)
-    try:
-        run_page(page)  # an unexpected error is told in French, its details logged
-    finally:
-        as_of.draw_sidebar()  # after the page: its scripts come after the map's (issue 25)
+    run_page(page)  # an unexpected error is told in French, its details logged
     if programme is not None:
         credits(programme)
 with st.sidebar if projected else nullcontext():  # out of sight when projected, as the style

@@ -54,6 +54,14 @@ _TIMELINE = """() => {
     name: r.name.split('/').slice(-1)[0].split('?')[0], start: r.startTime, end: r.responseEnd,
     size: r.encodedBodySize, type: r.initiatorType}));
   const frames = [...document.querySelectorAll('iframe')].map(f => f.title || f.src.slice(-40));
+  for (const f of document.querySelectorAll('iframe')) {  // the map's own requests (Leaflet…)
+    try {
+      const shift = f.contentWindow.performance.timeOrigin - t0;
+      for (const r of f.contentWindow.performance.getEntriesByType('resource')) res.push({
+        name: '[iframe] ' + r.name.split('/').slice(-1)[0].split('?')[0], start: r.startTime + shift,
+        end: r.responseEnd + shift, size: r.encodedBodySize, type: r.initiatorType});
+    } catch (e) {}
+  }
   const marks = Object.fromEntries(Object.entries(window.__marks || {}).map(([k, v]) => [k, v - t0]));
   const elements = document.querySelectorAll('[data-testid="stMain"] [data-testid="stElementContainer"]').length;
   return {res, frames, marks, elements};
@@ -123,6 +131,7 @@ def main(argv: list[str] | None = None) -> int:
         help="another checkout (e.g. `git archive` of the commit before, with its .cache link): "
         "its pages are visited in the same rounds, marked « avant »",
     )
+    parser.add_argument("--baseline-last", action="store_true", help="each page before its baseline (order effects)")
     args = parser.parse_args(argv)
     paths = args.path or PATHS
     with tempfile.TemporaryDirectory(prefix="bench-premiere-") as tmp:
@@ -143,8 +152,9 @@ def main(argv: list[str] | None = None) -> int:
                 s.wait_healthy()
             load = os.getloadavg()[0]
             base = {"/#plancher": floor.url}
-            for p in paths:  # each page just after its baseline: the same load for both
-                base |= ({p + "#avant": before.url} if before else {}) | {p: server.url}
+            for p in paths:  # each page next to its baseline: the same load for both
+                pair = ({p + "#avant": before.url} if before else {}) | {p: server.url}
+                base |= dict(reversed(pair.items())) if args.baseline_last else pair
             results = asyncio.run(visits(base, list(base), args.visits))
         finally:
             for s in filter(None, (server, floor, before)):

@@ -48,27 +48,6 @@ forward.button(
 url_state.warn([step_note, code_note])
 
 text, picture = st.columns([3, 2] if step.kind == EVIDENCE else [1, 2], gap="large")
-# The map first (its column beside the text: nothing moves): its code comes before the text's
-# on a first visit (issue 25).
-with picture, st.container(key="atelier_carte"):  # its height follows the screen's (atelier.css)
-    if step.kind == CHANGES:
-        before, after = workshop.changes_maps_cached(programme, height=MAP_HEIGHT)
-        for column, m, label in zip(
-            st.columns(2), (before, after), ("Au premier dialogue", after_label(programme)), strict=True
-        ):
-            with column:
-                st.markdown(f"**{escape_markdown(label)}**")
-                show_map(m, title=f"Carte : {label}", height=MAP_HEIGHT)
-    elif step.kind == EVIDENCE:
-        vega.show(size_effect.projection_chart(programme))
-    else:
-        show_map(
-            workshop.step_map_cached(programme, step, height=MAP_HEIGHT),
-            title=f"Carte : {step.title}",
-            height=MAP_HEIGHT,
-        )
-    st.caption(escape_markdown(map_caption(programme, step)))
-
 with text:
     st.caption(f"Étape {number} sur {len(sequence)}")
     st.title(escape_markdown(step.title), anchor=False)
@@ -88,6 +67,24 @@ with text:
                 st.metric(escape_markdown(figure.label), figure.value)
                 if figure.detail:
                     st.caption(escape_markdown(figure.detail))
+with picture, st.container(key="atelier_carte"):  # its height follows the screen's (atelier.css)
+    if step.kind == CHANGES:
+        before, after = workshop.changes_maps_cached(programme, height=MAP_HEIGHT)
+        for column, m, label in zip(
+            st.columns(2), (before, after), ("Au premier dialogue", after_label(programme)), strict=True
+        ):
+            with column:
+                st.markdown(f"**{escape_markdown(label)}**")
+                show_map(m, title=f"Carte : {label}", height=MAP_HEIGHT)
+    elif step.kind == EVIDENCE:
+        vega.show(size_effect.projection_chart(programme))
+    else:
+        show_map(
+            workshop.step_map_cached(programme, step, height=MAP_HEIGHT),
+            title=f"Carte : {step.title}",
+            height=MAP_HEIGHT,
+        )
+    st.caption(escape_markdown(map_caption(programme, step)))
 
 st.page_link("pages/accueil.py", label="Quitter le mode atelier (retour à la vue d'ensemble)")
 st.page_link("pages/salle.py", label="Faire répondre la salle depuis les téléphones (salles et leurs résultats)")

@@ -41,48 +41,28 @@ notes = [
     url_state.seed_text("carte_q", "q"),
 ]
 
-# The filters are drawn after the map, in their place at the top of the sidebar: their code
-# (lists, text box: a dozen scripts) then comes after the map's on a first visit (issue 25).
-# Their values are the session's (seeded from the URL above); the widgets' defaults otherwise.
-filters_slot = st.sidebar.container()
-mode = st.session_state.get("carte_couleur", next(iter(modes)))
-chosen_segments = st.session_state.get("carte_segment", [])
-lever = st.session_state.get("carte_levier")
-region = st.session_state.get("carte_region")
-chosen_kinds = st.session_state.get("carte_type", [])
-query = st.session_state.get("carte_q", "")
-used = (mode, list(chosen_segments), lever, region, list(chosen_kinds), query)
-
-
-def draw_filters() -> tuple:
-    """The sidebar's filters; their values, to compare with those used."""
-    with filters_slot:
-        st.header("Filtres de la carte")
-        mode = st.selectbox("Colorer selon", list(modes), format_func=modes.get, key="carte_couleur")
-        chosen_segments = st.multiselect(
-            "Segment de taille",
-            list(segments),
-            format_func=segments.get,
-            key="carte_segment",
-            placeholder="Tous les segments",
-        )
-        lever = st.selectbox(
-            "Levier activé",
-            [None, *levers],
-            key="carte_levier",
-            format_func=lambda k: "Tous" if k is None else levers[k],
-        )
-        region = st.selectbox(
-            "Région", [None, *regions], key="carte_region", format_func=lambda k: "Toutes" if k is None else regions[k]
-        )
-        chosen_kinds = st.multiselect(
-            "Type de territoire", list(kinds), format_func=kinds.get, key="carte_type", placeholder="Tous les types"
-        )
-        query = st.text_input(
-            "Rechercher un territoire", key="carte_q", max_chars=100, placeholder="Nom ou code INSEE / SIREN"
-        )
-    return (mode, list(chosen_segments), lever, region, list(chosen_kinds), query)
-
+with st.sidebar:
+    st.header("Filtres de la carte")
+    mode = st.selectbox("Colorer selon", list(modes), format_func=modes.get, key="carte_couleur")
+    chosen_segments = st.multiselect(
+        "Segment de taille",
+        list(segments),
+        format_func=segments.get,
+        key="carte_segment",
+        placeholder="Tous les segments",
+    )
+    lever = st.selectbox(
+        "Levier activé", [None, *levers], key="carte_levier", format_func=lambda k: "Tous" if k is None else levers[k]
+    )
+    region = st.selectbox(
+        "Région", [None, *regions], key="carte_region", format_func=lambda k: "Toutes" if k is None else regions[k]
+    )
+    chosen_kinds = st.multiselect(
+        "Type de territoire", list(kinds), format_func=kinds.get, key="carte_type", placeholder="Tous les types"
+    )
+    query = st.text_input(
+        "Rechercher un territoire", key="carte_q", max_chars=100, placeholder="Nom ou code INSEE / SIREN"
+    )
 
 filters = Filters(
     segments=tuple(chosen_segments),
@@ -97,7 +77,7 @@ if query.strip():
     found = set(codes)
     matches = [escape_markdown(label) for code, label in labels.items() if code in found][:MAX_MATCHES]
     more = "\n- …" if len(codes) > MAX_MATCHES else ""
-    results = f"**{plural(len(codes), 'résultat')}**" + "".join(f"\n- {m}" for m in matches) + more
+    st.sidebar.markdown(f"**{plural(len(codes), 'résultat')}**" + "".join(f"\n- {m}" for m in matches) + more)
 url_state.sync(
     {
         "couleur": None if mode == COLOUR_SEGMENT else mode,
@@ -155,10 +135,6 @@ def map_and_card(codes: tuple[str, ...], mode: str) -> None:
 
 
 map_and_card(codes, mode)
-if draw_filters() != used:  # a value the widgets did not keep (an option gone): draw again with theirs
-    st.rerun()
-if query.strip():
-    filters_slot.markdown(results)
 downloads.map_png_button(programme, codes, mode=mode, key="carte_png")
 
 st.header(plural(len(codes), "territoire affiché", "territoires affichés"))

@@ -5,7 +5,6 @@ on a phone (columns stack) and printable (the search box and widgets are hidden)
 """
 
 import streamlit as st
-from streamlit.delta_generator import DeltaGenerator
 
 from territorial.content.fiche import Fiche, examples
 from territorial.content.fiche_text import chip_html, facts_markdown, lever_markdown, peers_markdown, similar_markdown
@@ -25,14 +24,9 @@ def _choose() -> None:
         url_state.sync({PARAM: code})
 
 
-def search_expander(*, expanded: bool) -> DeltaGenerator:
-    """The search box's frame (an expander), filled by :func:`search_box`."""
-    return st.container(key="fiche_recherche").expander("Chercher un territoire", expanded=expanded)
-
-
-def search_box(frame: DeltaGenerator) -> None:
+def search_box(*, expanded: bool) -> None:
     """Text search → matching territories (homonyms told apart) → the chosen fiche."""
-    with frame:
+    with st.container(key="fiche_recherche"), st.expander("Chercher un territoire", expanded=expanded):
         query = st.text_input(
             "Nom ou code du territoire", key="fiche_requete", placeholder="ex. Lyon, 69123, Saint-Étienne…"
         )
@@ -63,7 +57,7 @@ def landing() -> None:
         "La fiche d'un territoire du programme : son segment de taille, les leviers qu'il "
         "active, et comment il se compare aux territoires de même taille."
     )
-    search_box(search_expander(expanded=True))
+    search_box(expanded=True)
     st.header("Exemples", anchor=False)
     st.markdown("\n".join(f"- {escape_markdown(label)} : {link}" for label, link in examples(programme)))
 
@@ -71,14 +65,12 @@ def landing() -> None:
 def unknown(note: str) -> None:
     """A code that no territory of the programme has: say so, offer the search box."""
     st.error(f"{note} Vérifiez le lien reçu, ou cherchez le territoire par son nom.")
-    search_box(search_expander(expanded=True))
+    search_box(expanded=True)
 
 
 def show(info: Fiche, map_caption: str) -> None:
     """The fiche itself."""
-    # Folded above the fiche, filled after the map: its text box and list (a dozen scripts) are
-    # fetched after the map's on a first visit (issue 25); the folded frame keeps its height.
-    folded = search_expander(expanded=False)
+    search_box(expanded=False)
     st.title(escape_markdown(info.nom), anchor=False)
     st.html(chip_html(info.segment))
     if info.segment_note:  # the bounds beside the chip are not what placed it
@@ -92,7 +84,6 @@ def show(info: Fiche, map_caption: str) -> None:
     with place:
         show_map(fiche_map(programme, info.code, height=360), title=f"Carte : {info.nom} et sa zone", height=360)
         st.caption(escape_markdown(map_caption))
-    search_box(folded)
 
     st.header("Leviers d'action prioritaires", anchor=False)
     for row in range(0, len(info.levers), 2):

@@ -53,9 +53,8 @@ st.session_state[LAST_CELL] = cell
 
 st.header("Segment × levier")
 chart = cached_views.heatmap(programme, segment=st.session_state.get(SEGMENT), lever=st.session_state.get(LEVER))
-# Its height kept while it loads (assets/app.css): the chart is drawn in it after the map, whose
-# code then comes before Vega's (a megabyte of scripts) on a first visit (issue 25).
-matrix = st.container(key="segments_matrice")
+with st.container(key="segments_matrice"):  # its height kept while it loads (assets/app.css)
+    vega.show(chart, on_select="rerun", selection_mode=CELL_SELECTION, key=CHART)
 downloads.chart_downloads(chart.spec, "Part des territoires activant chaque levier, par segment", key="img_matrice")
 st.caption("Au clavier, ou pour afficher tout un levier : choisissez le segment et le levier ci-dessous.")
 col_segment, col_lever = st.columns(2)
@@ -96,8 +95,6 @@ with col_list:
             max_height=560,
         )
     )
-with matrix:
-    vega.show(chart, on_select="rerun", selection_mode=CELL_SELECTION, key=CHART)
 distribution = cached_views.level_distribution(programme, lever_id)
 with st.container(key="segments_niveaux"):  # its height kept while it loads (assets/app.css)
     vega.show(distribution)

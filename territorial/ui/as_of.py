@@ -23,7 +23,6 @@ from territorial.ui import data, url_state
 KEY = "situation_au"
 PARAM = "au"
 LATEST = "Aujourd'hui"  # each territory at its latest dialogue
-_PENDING = "_situation_au_a_dessiner"  # this run's sidebar slot, days and caption
 
 
 @shared(max_entries=16)
@@ -48,27 +47,7 @@ def programme() -> Programme:
     days = half_year_ends(low, high)
     if chosen is not None and chosen not in days:
         days = sorted([*days, chosen])
-    # The slider is drawn after the page (``draw_sidebar``, from app.py) in its place at the top
-    # of the sidebar: its code (slider, moment, numbro: a dozen scripts) is then fetched after
-    # the map's, not before it on a first visit (issue 25). Its value is the session's already.
-    slot = st.sidebar.container()
-    day = st.session_state[KEY]
-    url_state.sync({PARAM: day.isoformat() if day else None})
-    shown, text = _at(base, base.fingerprint, day)
-    st.session_state[_PENDING] = (slot, days, text)
-    url_state.warn([note])
-    if day is not None:  # a past situation is said on the page itself (the sidebar is folded on phones)
-        st.info(f"{text} Pour la situation actuelle, choisissez « {LATEST} » dans « Situation au ».")
-    return shown
-
-
-def draw_sidebar() -> None:
-    """Draw « Situation au » in the sidebar slot :func:`programme` kept, if it ran this time."""
-    pending = st.session_state.pop(_PENDING, None)
-    if pending is None:
-        return
-    slot, days, text = pending
-    with slot:
+    with st.sidebar:
         st.select_slider(
             "Situation au",
             [*days, None],
@@ -77,4 +56,11 @@ def draw_sidebar() -> None:
             help="Chaque territoire est montré tel qu'évalué lors de son dernier dialogue à cette date "
             "(« Aujourd'hui » : son dernier dialogue) ; un territoire rencontré plus tard est « non encore évalué ».",
         )
-        st.caption(text)
+    day = st.session_state[KEY]
+    url_state.sync({PARAM: day.isoformat() if day else None})
+    shown, text = _at(base, base.fingerprint, day)
+    st.sidebar.caption(text)
+    url_state.warn([note])
+    if day is not None:  # a past situation is said on the page itself (the sidebar is folded on phones)
+        st.info(f"{text} Pour la situation actuelle, choisissez « {LATEST} » dans « Situation au ».")
+    return shown
