@@ -42,7 +42,17 @@ _MARKS = """
     new MutationObserver(check).observe(document, {childList: true, subtree: true});
   };
   try {
-    if (window === window.top) { seen('iframe', 'iframe'); seen('[data-testid="stElementContainer"]', 'element'); }
+    if (window === window.top) {
+      seen('iframe', 'iframe'); seen('[data-testid="stElementContainer"]', 'element');
+      // A projected page (Atelier, Salle): when its content block takes its height (the style is there).
+      const shown = () => {
+        const frame = document.querySelector('.st-key-projection');
+        if (frame && frame.getBoundingClientRect().height > 1) { window.top.__marks = window.top.__marks || {};
+          window.top.__marks.visible = now(); return; }
+        if (performance.now() < 20000) requestAnimationFrame(shown);
+      };
+      requestAnimationFrame(shown);
+    }
     else { seen('path.territoire', 'shape'); }
   } catch (e) {}
 })();
