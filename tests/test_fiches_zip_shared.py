@@ -36,8 +36,7 @@ def test_simultaneous_requests_share_one_build(builds, demo, reference) -> None:
     calls, started, release = builds
     results: list[bytes] = []
     threads = [
-        threading.Thread(target=lambda: results.append(downloads._fiches_zip(demo, reference, None)))
-        for _ in range(3)
+        threading.Thread(target=lambda: results.append(downloads._fiches_zip(demo, reference, None))) for _ in range(3)
     ]
     for thread in threads:
         thread.start()
