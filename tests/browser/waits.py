@@ -38,8 +38,11 @@ IDLE_JS = """() => {
 #: rendered by that same code) come a moment after its first elements; until then captions have
 #: Streamlit's grey and buttons cut their words.
 STYLED_JS = """() => getComputedStyle(document.documentElement).getPropertyValue("--texte").trim().length > 0"""
-#: Every Vega-Lite chart of the page is drawn.
-CHARTS_DRAWN_JS = """() => [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')]
+#: Every Vega-Lite chart of the page is drawn — and none is still a loading placeholder: while
+#: Streamlit loads an element's code (Vega's, 775 KB, on first use) it shows a skeleton in its
+#: place, and a chart that is not there yet would count as drawn.
+CHARTS_DRAWN_JS = """() => document.querySelector('[data-testid="stMain"] [data-testid="stSkeleton"]') === null
+    && [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')]
     .every(c => c.querySelector("svg, canvas") !== null)"""
 #: A tooltip on the map has finished fading in.
 TOOLTIP_SHOWN_JS = """() => {
