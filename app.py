@@ -49,7 +49,7 @@ else:
 # Read once per run, for the notices and the page; even a damaged current version can be
 # replaced from « Historique ».
 with data.this_run(damaged_ok=page.url_path == "historique") as programme, workshop.projected_frame(projected):
-    if projected and page.url_path not in workshop.PROJECTED_PAGES:  # those have their own
+    if workshop.is_atelier_mode() and page.url_path not in workshop.PROJECTED_PAGES:  # those have their own
         workshop.way_out()  # no sidebar in projection: a way back to the other pages
     if programme is not None:
         demo_notice(programme)
