@@ -186,7 +186,7 @@ def test_vendored_leaflet_keyboard_handler_is_the_one_focus_without_scroll_repla
     )
 
 
-SELECTOR_SOURCES = ("assets/*.css", "territorial/**/*.py", "pages/*.py", "app.py")
+SELECTOR_SOURCES = ("assets/*.css", "territorial/**/*.py", "pages/*.py", "app.py", "deploy/nginx/*.conf")
 _TEST_ID = re.compile(r'data-testid\^?=\\?["\']([A-Za-z][\w-]*)')
 _KEY = re.compile(r"st-key-([A-Za-z][\w]*)")
 _CLASS = re.compile(r"(?<![\w-])\.(st[A-Z]\w*|block-container)\b")

@@ -2,8 +2,8 @@
 
 Streamlit documents neither its ``data-testid`` values nor its class names: an upgrade may
 rename one, and the rule that used it then does nothing, silently. Every such name used by
-the style sheets (``assets/*.css``, the ``<style>`` blocks of ``territorial/``) and by the
-development harness is listed here, with a page (path and query) on which it shows.
+the style sheets (``assets/*.css``, the ``<style>`` blocks of ``territorial/`` and the one
+nginx adds to the served page, ``deploy/nginx/territoires.conf``) and by the development harness is listed here, with a page (path and query) on which it shows.
 ``tests/test_private_apis.py`` checks that the list is complete and that each name is still
 in Streamlit's frontend; ``tests/browser/test_streamlit_selectors.py`` that each one matches
 an element in Chromium on its page. ``None``: it only shows at some moments (a script
@@ -27,6 +27,9 @@ TEST_IDS: dict[str, str | None] = {
     "stMain": HOME,
     "stMainBlockContainer": HOME,
     "stSidebar": HOME,
+    "stAppViewContainer": HOME,  # nginx's style: the page hidden until the sidebar is there
+    "stSidebarNav": HOME,
+    "stSidebarUserContent": HOME,
     "stExpandSidebarButton": None,  # a narrow screen, where the sidebar starts closed
     "stHeader": HOME,
     "stToolbar": None,  # a toolbar with items (toolbarMode = "minimal": none on this server)

@@ -5,7 +5,9 @@
   frame moves once on a wide screen whatever the app does: the sidebar (300 px) arrives with
   the navigation, after the first paint, and the page switches to the wide layout given by
   ``st.set_page_config``. Those shifts (of ``stMain``, its wrapper, ``stMainBlockContainer``
-  or the sidebar's content only) are printed but not counted; every other shift is the app's.
+  or the sidebar's content only) are printed but not counted here; every other shift is the
+  app's. The page as served by ``deploy/`` hides the frame until its sidebar is there, and is
+  counted whole there (``test_deploy_headers.py``).
 - Segments on a phone: no sideways scroll, charts inside the screen, heat map texts apart.
 - The overview's first screen at 1440×900: the map and the heat map, the key figures beside.
 - No text cut by an ellipsis (key figures, buttons); the Carte's map fitted to the territories.
@@ -23,44 +25,11 @@ from playwright.sync_api import Page, expect
 from territorial.harness.chromium import MAP_IFRAME
 
 from .conftest import ARTIFACTS, WatchedPage
+from .shifts import CLS_OBSERVER, MAX_CLS, PAGES, PROJECTED, SIZES, report
 from .waits import grow_to_whole_page, wait_settled
 
 APP = Path("app.py")
 WAIT_MS = 90_000
-MAX_CLS = 0.1
-SIZES = {"ordinateur": (1440, 900), "telephone": (390, 844)}
-PAGES = [
-    "/accueil",
-    "/carte",
-    "/segments",
-    "/fiche?territoire=45085",
-    "/donnees",
-    "/historique",
-    "/participer",
-    "/accessibilite",
-]
-
-#: Installed before the page loads: sums the layout shifts, Streamlit's frame apart.
-CLS_OBSERVER = """(() => {
-  window.__cls = {app: 0, frame: 0, shifts: []};
-  const isFrame = (node) => {
-    if (!node || node.nodeType !== 1) return false;
-    const id = node.getAttribute("data-testid") || "";
-    return ["stMain", "stMainBlockContainer", "stSidebar", "stSidebarUserContent"].includes(id)
-      || node.querySelector(":scope > [data-testid=stMain]") !== null
-      || node.closest("[data-testid=stSidebar]") !== null;
-  };
-  new PerformanceObserver((list) => {
-    for (const entry of list.getEntries()) {
-      if (entry.hadRecentInput) continue;
-      const frame = entry.sources.length > 0 && entry.sources.every((s) => isFrame(s.node));
-      window.__cls[frame ? "frame" : "app"] += entry.value;
-      window.__cls.shifts.push({value: entry.value, frame, sources: entry.sources.map((s) =>
-        s.node && s.node.nodeType === 1 ? (s.node.getAttribute("data-testid") || s.node.tagName) : "#text")});
-    }
-  }).observe({type: "layout-shift", buffered: true});
-})();"""
-
 NO_SIDEWAYS_SCROLL_JS = """() => {
     const main = document.querySelector('[data-testid="stMain"]');
     return {document: document.documentElement.scrollWidth - window.innerWidth,
@@ -110,20 +79,11 @@ def _slug(path: str) -> str:
     return path.strip("/").replace("?", "_").replace("=", "-") or "racine"
 
 
-#: The projected pages (Atelier, Salle, any page with ?mode=atelier): their style hides the sidebar,
-#: enlarges the type and narrows the margins; it must be there before anything is drawn.
-PROJECTED = ["/atelier", "/salle", "/carte?mode=atelier"]
-
-
 @pytest.mark.parametrize("size", list(SIZES))
 @pytest.mark.parametrize("path", PAGES + PROJECTED)
 def test_page_does_not_jump_while_it_loads(streamlit_server, watched_page: WatchedPage, path: str, size: str) -> None:
     page = _open(watched_page, streamlit_server(APP), path, SIZES[size])
-    cls = page.evaluate("window.__cls")
-    print(f"\nCLS {path} [{size}] : app {cls['app']:.3f}, cadre de Streamlit {cls['frame']:.3f}")
-    for shift in cls["shifts"]:
-        if shift["value"] >= 0.005:
-            print(f"  {shift['value']:.3f} {'cadre' if shift['frame'] else 'app'} {shift['sources']}")
+    cls = report(page, f"{path} [{size}]")
     assert cls["app"] <= MAX_CLS, cls["shifts"]
     _no_sideways_scroll(page)
     _clean(watched_page)
