@@ -3,7 +3,8 @@
 Streamlit documents neither its ``data-testid`` values nor its class names: an upgrade may
 rename one, and the rule that used it then does nothing, silently. Every such name used by
 the style sheets (``assets/*.css``, the ``<style>`` blocks of ``territorial/`` and the one
-nginx adds to the served page, ``deploy/nginx/territoires.conf``) and by the development harness is listed here, with a page (path and query) on which it shows.
+nginx adds to the served page, ``deploy/nginx/territoires.conf``) and by the development
+harness is listed here, with a page (path and query) on which it shows.
 ``tests/test_private_apis.py`` checks that the list is complete and that each name is still
 in Streamlit's frontend; ``tests/browser/test_streamlit_selectors.py`` that each one matches
 an element in Chromium on its page. ``None``: it only shows at some moments (a script
