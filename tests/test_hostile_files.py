@@ -10,7 +10,6 @@ bench/hostile_files.py).
 from __future__ import annotations
 
 import io
-import time
 
 import pandas as pd
 import pytest
@@ -26,8 +25,8 @@ from territorial.model.programme_file import ProgrammeTable, load_programme_file
 from territorial.model.vocabulary import NAMED_COLUMNS
 from territorial.takeaways import exports
 
-#: Any refusal here takes far less than the 10 s budget (bench/hostile_files.py measures them).
-QUICK_S = 5.0
+# Speed is not asserted here (a shared machine may be slow): bench/hostile_files.py reads each of
+# these files against its budget (accepted or refused within 10 s, 300 MB at most).
 
 
 @pytest.fixture
@@ -39,10 +38,8 @@ def load(reference, definition):
 
 
 def refused(load, data: bytes, **kwargs) -> ProgrammeFileError:
-    started = time.perf_counter()
     with pytest.raises(ProgrammeFileError) as info:
         load(data, **kwargs)
-    assert time.perf_counter() - started < QUICK_S
     return info.value
 
 
@@ -174,18 +171,14 @@ MOST_EXTRAS = MAX_COLUMNS - len(NAMED_COLUMNS) - 4  # the named columns and 4 le
 def test_the_largest_valid_file_is_accepted_and_its_exports_too(load, reference, definition, n_rows, n_extras):
     codes = list(reference.communes.index)
     rows = hostile.max_valid_rows(n_rows, n_extras, codes)
-    started = time.perf_counter()
     table = load(hostile.csv_text(rows))
-    assert time.perf_counter() - started < 10
     assert table.territories.shape == (n_rows, MAX_COLUMNS - MOST_EXTRAS + n_extras)
     programme = resolve(table, reference=reference, definition=definition)
     for data, name in [
         (exports.to_xlsx(programme), "export.xlsx"),
         (exports.to_csv(exports.file_frame(programme), meta=programme.meta), "export.csv"),
     ]:
-        started = time.perf_counter()
         again = load(data, filename=name)
-        assert time.perf_counter() - started < 10
         pd.testing.assert_frame_equal(again.territories, table.territories)
     too_many = hostile.max_valid_rows(MAX_ROWS + 1, 4, codes)
     assert only(refused(load, hostile.csv_text(too_many)))[3].startswith("le fichier a plus de")
@@ -338,11 +331,9 @@ def test_problems_frame_never_holds_a_megabyte(load):
     assert isinstance(frame, pd.DataFrame) and frame["Valeur"].str.len().max() <= 121
 
 
-def test_groupements_of_thousands_of_members_are_checked_quickly(load, reference):
+def test_groupements_of_thousands_of_members_are_checked(load, reference):
     codes = list(reference.communes.index)
-    started = time.perf_counter()
     table = load(hostile.many_members_csv(codes, size=1_000_000))  # 33 groupements of 5,000 communes
-    assert time.perf_counter() - started < QUICK_S  # was 20 s: « cité deux fois » compared each pair
     assert len(table.territories) == 33
     assert table.territories.loc[0, "membres"].split()[:2] == codes[:2]
     data = hostile.many_members_csv(codes, size=1_000_000, known=False)
