@@ -15,7 +15,7 @@ from territorial.ui.router import mark_routed
 st.set_page_config(
     page_title="Territorialisation des transitions",
     layout="wide",
-    initial_sidebar_state="auto",
+    initial_sidebar_state="collapsed" if workshop.opened_projected() else "auto",
 )
 
 PAGES = [
@@ -39,7 +39,8 @@ page = st.navigation(PAGES)
 # One stylesheet, first in the page, the projection's with it (Atelier, Salle, ?mode=atelier).
 projected = workshop.is_projected(page.url_path)
 if projected:
-    # No sidebar drawn then hidden: the page keeps its width from the first paint. The style's
+    # No sidebar drawn then hidden: the page keeps its width from the first paint (already closed
+    # above when the browser opened this page; here for a page reached from another). The style's
     # block is a placeholder while its code loads: out of sight, in the (closed) sidebar.
     st.set_page_config(initial_sidebar_state="collapsed")
     with st.sidebar:

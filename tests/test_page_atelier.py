@@ -168,3 +168,26 @@ def test_evidence_step_projects_the_sentences_and_the_intervals(folium_recorder,
     expected = "\n".join(f"- {escape_markdown(f.text)}" for f in findings(size_effect(demo), demo.definition))
     assert expected in [m.value for m in at.markdown]
     assert not folium_recorder.maps  # a chart of the shares with their intervals instead of a map
+
+
+@pytest.mark.parametrize(
+    ("url", "mode", "expected"),
+    [
+        ("http://localhost:8501/atelier", None, True),
+        ("https://exemple.fr/territoires/salle/", None, True),
+        ("https://exemple.fr/territoires/carte", "atelier", True),
+        ("https://exemple.fr/territoires/carte", None, False),
+        ("https://exemple.fr/territoires/", None, False),
+        ("https://exemple.fr/atelier-de-lyon", None, False),
+        (None, None, False),  # no browser (AppTest): the router decides alone
+    ],
+)
+def test_the_first_page_configuration_knows_a_projected_page_from_the_address(monkeypatch, url, mode, expected) -> None:
+    """Issue 22.7: opened at a projected page, the sidebar starts closed in the first page
+    configuration, before the router (closed only after it, it was drawn open, then the page
+    moved 300 px on a loaded server)."""
+    from territorial.ui import url_state, workshop
+
+    monkeypatch.setattr(workshop.st, "context", type("Context", (), {"url": url})())
+    monkeypatch.setattr(url_state, "raw", lambda param: mode if param == "mode" else None)
+    assert workshop.opened_projected() is expected

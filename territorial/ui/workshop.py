@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from urllib.parse import urlsplit
 
 import folium
 import streamlit as st
@@ -38,6 +39,18 @@ PROJECTED_PAGES = ("atelier", "salle")
 def is_projected(url_path: str) -> bool:
     """Whether a page is shown in projection style: Atelier, Salle, or any page with ``?mode=atelier``."""
     return url_path in PROJECTED_PAGES or is_atelier_mode()
+
+
+def opened_projected() -> bool:
+    """Whether the browser opened a projected page, known before the router runs.
+
+    The sidebar then starts closed in the very first page configuration. Closed only once the
+    router knew the page, it was first drawn open on a loaded server and the whole page moved
+    300 px (a layout shift of 0.2, issue 22.7). :func:`is_projected` still decides after the
+    router, for a page reached from another one.
+    """
+    last = urlsplit(st.context.url or "").path.rstrip("/").rsplit("/", 1)[-1]
+    return is_projected(last)
 
 
 def projection_css() -> str:
