@@ -19,6 +19,7 @@ from territorial.cartography.geometry import MapFrame
 from territorial.content import charts
 from territorial.content.contrast import MIN_GRAPHIC_CONTRAST, palette_contrasts
 from territorial.content.fiche import search as fiche_search
+from territorial.content.heatmap_table import heatmap_table as _heatmap_table
 from territorial.content.html_table import html_table
 from territorial.content.levers import KeyFigures, segment_lever_matrix, segment_summary
 from territorial.content.levers import key_figures as _key_figures
@@ -100,6 +101,13 @@ def heatmap(
         matrix, programme.definition, selected=(segment, lever), clickable=clickable, row_height=row_height
     )
     return vega.prepare(chart.to_dict())
+
+
+@shared(max_entries=8)
+def heatmap_table(programme: Programme) -> Html:
+    """The segment × lever heat map as a plain HTML table (the overview's: no chart code to load;
+    cached, for ``st.html``)."""
+    return prepared_html(_heatmap_table(segment_lever_matrix(programme), programme.definition))
 
 
 @shared(max_entries=16)
