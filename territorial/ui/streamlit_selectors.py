@@ -59,7 +59,6 @@ KEYS: dict[str, str | None] = {
     "accueil_chiffres": HOME,
     "fiche": FICHE,
     "fiche_recherche": FICHE,
-    "fiche_evolution_graphique": None,  # a programme with several versions
     "segments_matrice": SEGMENTS,
     "segments_niveaux": SEGMENTS,
     "segments_evolution_graphique_": None,  # a programme with several versions
