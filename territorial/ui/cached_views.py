@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 import folium
 import pandas as pd
-import pyarrow as pa
 
 from territorial.cartography.geometry import MapFrame
 from territorial.content import charts
@@ -170,17 +169,6 @@ def selection(programme: Programme, filters: Filters) -> Selection:
     return Selection(codes=tuple(shown.index), population_column=programme.population_column(shown))
 
 
-@shared(max_entries=64)
-def _table_arrow(programme: Programme, codes: tuple[str, ...], day: dt.date | None) -> pa.Table:
-    return pa.Table.from_pandas(_table(programme, codes, day))
-
-
-def table_arrow(programme: Programme, codes: tuple[str, ...]) -> pa.Table:
-    """:func:`table` as an Arrow table, for ``st.dataframe`` (which takes one as it is: the same
-    bytes as from the DataFrame, converted once rather than at every run)."""
-    return _table_arrow(programme, codes, _today(programme))
-
-
 @shared(max_entries=4)
 def contrasts(programme: Programme) -> str:
     """:func:`territorial.content.summary.contrasts` of the whole programme, as a Markdown list (cached)."""
@@ -290,7 +278,6 @@ def clear() -> None:
         segment_cards,
         lever_selection,
         selection,
-        _table_arrow,
         _frame,
         _caption,
         _map,
