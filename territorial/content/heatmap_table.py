@@ -14,7 +14,7 @@ import math
 
 import pandas as pd
 
-from territorial.content.charts import heatmap_data
+from territorial.content.charts import HEATMAP_TITLE, heatmap_data
 from territorial.core import palette
 from territorial.core.fmt import fr_pct
 from territorial.model.definition import ProgrammeDefinition
@@ -35,7 +35,6 @@ BLUES = (
 )
 #: CSS class of the block (assets/app.css).
 CLASS = "matrice-leviers"
-TITLE = "Quels leviers chaque segment active-t-il ?"
 
 
 def share_colour(share: float) -> str:
@@ -64,15 +63,8 @@ def _cell(row: pd.Series) -> str:
 
 
 def heatmap_table(matrix: pd.DataFrame, definition: ProgrammeDefinition) -> str:
-    """The heat map as an HTML table with its title, subtitle and colour legend.
-
-    Parameters
-    ----------
-    matrix
-        :func:`territorial.content.levers.segment_lever_matrix`.
-    definition
-        Labels, order and activation threshold.
-    """
+    """The heat map as an HTML table with its title, subtitle and colour legend (``matrix``, from
+    :func:`territorial.content.levers.segment_lever_matrix`, and ``definition`` as for the chart)."""
     data = heatmap_data(matrix, definition)
     threshold = definition.level_label(definition.active_from)
     subtitle = f"Part des territoires du segment qui activent le levier (niveau «\u00a0{threshold}\u00a0» ou plus)."
@@ -93,7 +85,7 @@ def heatmap_table(matrix: pd.DataFrame, definition: ProgrammeDefinition) -> str:
         f"<span>{fr_pct(1)}</span></span></div>"
     )
     return (
-        f'<div class="{CLASS}"><table><caption><span class="{CLASS}-titre">{html.escape(TITLE)}</span>'
+        f'<div class="{CLASS}"><table><caption><span class="{CLASS}-titre">{html.escape(HEATMAP_TITLE)}</span>'
         f'<span class="{CLASS}-sous-titre">{html.escape(subtitle)}</span></caption>'
         f"<thead><tr><td></td>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>{legend}</div>"
     )
