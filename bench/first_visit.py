@@ -11,6 +11,8 @@ Usage::
 
     python bench/first_visit.py                     # /, /carte, /segments, /fiche, /atelier
     python bench/first_visit.py --visits 5 --path /segments
+    python bench/first_visit.py --returning         # after / (warm HTTP cache), as bench/run.py
+    python bench/first_visit.py --stack             # through deploy/ (nginx + 2 instances)
 """
 
 from __future__ import annotations
@@ -26,9 +28,20 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import CHROMIUM_ARGS, CHROMIUM_PATH, FLOOR_APP, MAP_IFRAME, ROOT, SHAPE, Server, prepare_data_dir
+from bench.common import (
+    APP,
+    CHROMIUM_ARGS,
+    CHROMIUM_PATH,
+    FLOOR_APP,
+    MAP_IFRAME,
+    ROOT,
+    SHAPE,
+    Server,
+    prepare_data_dir,
+)
 
 PATHS = ["/", "/carte", "/segments", "/fiche?territoire=200046977", "/atelier"]
+FLOOR = "/#plancher"
 
 #: In every frame: the epoch (ms) of the first map iframe and of the first territory drawn.
 _MARKS = """
@@ -78,12 +91,16 @@ _TIMELINE = """() => {
 }"""
 
 
-async def visit(browser, url: str) -> tuple[float, dict]:
-    """One first visit: seconds from goto to the first shape, and the page's timeline."""
+async def visit(browser, url: str, before: str | None = None) -> tuple[float, dict]:
+    """One first visit (or, after ``before`` in the same context, a returning visitor's, warm HTTP
+    cache): seconds from goto to the first shape, and the page's timeline."""
     context = await browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR")
     try:
         await context.add_init_script(_MARKS)
         page = await context.new_page()
+        if before:
+            await page.goto(before, wait_until="commit")
+            await page.frame_locator(MAP_IFRAME).locator(SHAPE).first.wait_for(state="attached", timeout=90_000)
         started = time.perf_counter()
         await page.goto(url, wait_until="commit")
         await page.frame_locator(MAP_IFRAME).locator(SHAPE).first.wait_for(state="attached", timeout=90_000)
@@ -93,8 +110,12 @@ async def visit(browser, url: str) -> tuple[float, dict]:
         await context.close()
 
 
-async def visits(base: str, paths: list[str], n: int) -> dict[str, list[tuple[float, dict]]]:
-    """``n`` rounds over ``paths`` (interleaved, so that the machine's load hits them alike)."""
+async def visits(
+    base: dict[str, str], paths: list[str], n: int, *, returning: bool = False
+) -> dict[str, list[tuple[float, dict]]]:
+    """``n`` rounds over ``paths`` (interleaved, so that the machine's load hits them alike);
+    ``returning``: each page but the floor after its server's overview (bench/run.py's
+    « visiteur déjà venu »)."""
     from playwright.async_api import async_playwright
 
     out: dict[str, list[tuple[float, dict]]] = {p: [] for p in paths}
@@ -105,7 +126,8 @@ async def visits(base: str, paths: list[str], n: int) -> dict[str, list[tuple[fl
                 await visit(browser, base[p] + p.split("#")[0])
             for _ in range(n):
                 for p in paths:
-                    out[p].append(await visit(browser, base[p] + p.split("#")[0]))
+                    before = base[p] + "/" if returning and p != FLOOR else None
+                    out[p].append(await visit(browser, base[p] + p.split("#")[0], before))
         finally:
             await browser.close()
     return out
@@ -142,34 +164,53 @@ def main(argv: list[str] | None = None) -> int:
         "its pages are visited in the same rounds, marked « avant »",
     )
     parser.add_argument("--baseline-last", action="store_true", help="each page before its baseline (order effects)")
+    parser.add_argument(
+        "--returning", action="store_true", help="a returning visitor: each page opened after / (warm HTTP cache)"
+    )
+    parser.add_argument(
+        "--stack", action="store_true", help="through deploy/ (nginx + 2 instances), the floor page too"
+    )
     args = parser.parse_args(argv)
     paths = args.path or PATHS
     with tempfile.TemporaryDirectory(prefix="bench-premiere-") as tmp:
         env, _ = prepare_data_dir(Path(tmp), national=False)
         logs = ROOT / "bench" / "results"
-        server = Server(env=env, log=logs / "streamlit-premiere.log")
-        floor = Server(app=FLOOR_APP, log=logs / "streamlit-premiere-plancher.log")
-        # The baseline's own app.py: Streamlit puts its folder first on sys.path (its code, its pages).
-        before = None
-        if args.baseline:
-            (Path(tmp) / "avant").mkdir()
-            env_before, _ = prepare_data_dir(Path(tmp) / "avant", national=False)
-            before = Server(
-                env=env_before, app=args.baseline.resolve() / "app.py", log=logs / "streamlit-premiere-avant.log"
-            )
+
+        def start(app: Path, env: dict[str, str | None] | None, name: str):
+            if args.stack:
+                from territorial.harness.stack import Stack
+
+                return Stack(instances=2, env=env, app=app, log_dir=logs)
+            return Server(app=app, env=env, log=logs / f"streamlit-premiere{name}.log")
+
+        servers = []
         try:
-            for s in filter(None, (server, floor, before)):
-                s.wait_healthy()
+            server = start(APP, env, "")
+            servers.append(server)
+            floor = start(FLOOR_APP, None, "-plancher")
+            servers.append(floor)
+            # The baseline's own app.py: Streamlit puts its folder first on sys.path (its code, its pages).
+            before = None
+            if args.baseline:
+                (Path(tmp) / "avant").mkdir()
+                env_before, _ = prepare_data_dir(Path(tmp) / "avant", national=False)
+                before = start(args.baseline.resolve() / "app.py", env_before, "-avant")
+                servers.append(before)
+            for s in servers:
+                if isinstance(s, Server):
+                    s.wait_healthy()
             load = os.getloadavg()[0]
-            base = {"/#plancher": floor.url}
+            base = {FLOOR: floor.url}
             for p in paths:  # each page next to its baseline: the same load for both
                 pair = ({p + "#avant": before.url} if before else {}) | {p: server.url}
                 base |= dict(reversed(pair.items())) if args.baseline_last else pair
-            results = asyncio.run(visits(base, list(base), args.visits))
+            results = asyncio.run(visits(base, list(base), args.visits, returning=args.returning))
         finally:
-            for s in filter(None, (server, floor, before)):
+            for s in servers:
                 s.stop()
-    floor_median = statistics.median(s for s, _ in results["/#plancher"])
+    floor_median = statistics.median(s for s, _ in results[FLOOR])
+    what = "visiteur déjà venu (après /)" if args.returning else "première visite"
+    print(f"{what}{', via nginx + 2 instances' if args.stack else ''} ; plancher : première visite")
     print(f"charge moyenne {load:.1f} → {os.getloadavg()[0]:.1f}")
     for p, runs in results.items():
         show(p, runs, floor_median)

@@ -5,7 +5,7 @@ import streamlit as st
 
 from territorial.content.colouring import COLOUR_SEGMENT
 from territorial.core.fmt import escape_markdown, fr_int, fr_pop
-from territorial.ui import as_of, cached_views, vega
+from territorial.ui import as_of, cached_views
 from territorial.ui.layout import show_map
 from territorial.ui.router import ensure_routed
 
@@ -41,8 +41,7 @@ with col_side, st.container(key="accueil_chiffres"):
         fr_pop(figures.population),
         help=escape_markdown(f"Somme des populations des territoires : {programme.population_label()}."),
     )
-    with st.container(key="accueil_matrice"):
-        vega.show(cached_views.heatmap(programme, segment=None, lever=None, clickable=False, row_height=40))
+    st.html(cached_views.heatmap_table(programme))  # a table, not a chart: no chart code before the map
     st.caption(escape_markdown(" · ".join(f"{lv.id} : {lv.label}" for lv in definition.levers)))
     st.caption(escape_markdown(f"Population : {programme.population_label()}."))
     st.page_link("pages/segments.py", label="Comparer les segments et les leviers", icon=":material/arrow_forward:")

@@ -138,8 +138,9 @@ map_and_card(codes, mode)
 downloads.map_png_button(programme, codes, mode=mode, key="carte_png")
 
 st.header(plural(len(codes), "territoire affiché", "territoires affichés"))
-st.dataframe(
-    cached_views.table_arrow(programme, codes),
-    hide_index=True,
-    column_config={selection.population_column: st.column_config.NumberColumn(format="localized")},
+# A plain table, not Streamlit's grid: its 1.2 MB of code was read while the map was being drawn.
+st.html(
+    cached_views.table_html(
+        programme, codes, caption="Les territoires affichés sur la carte, leur segment et leurs leviers", max_height=520
+    )
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import io
 import re
@@ -14,8 +15,8 @@ from reportlab.lib import colors
 from territorial.content.evolution import change_sentence
 from territorial.core.fmt import fr_date
 from territorial.model.programme import resolve
-from territorial.takeaways.fiche_pdf import fiche_pdf
-from territorial.takeaways.timeline_drawing import timeline_drawing
+from territorial.takeaways.fiche_pdf import fiche_pdf, register_fonts
+from territorial.takeaways.timeline_drawing import timeline_drawing, timeline_image
 
 LYON = "200046977"
 TODAY = dt.date(2026, 2, 7)
@@ -151,3 +152,17 @@ def test_many_close_dialogues_are_staggered_inside_the_drawing(load_csv, referen
     assert _overlaps(boxes) == []
     assert all(0 <= b[1] and b[3] <= 220 and b[2] >= 0 for b in boxes)
     assert len({round(b[2]) for b in boxes if b[0] in ("2 mai 2024", "20 mai 2024")}) == 2  # two rows
+
+
+def test_the_pages_image_of_the_timeline_runs_nothing_and_escapes_its_name(demo) -> None:
+    """The fiche page shows the same drawing as an SVG image; its alternative text is escaped."""
+    register_fonts()
+    hostile = '"><script>alert(1)</script>'
+    tag = timeline_image(demo, LYON, width=230, height=190, label=hostile, css_class="x")
+    assert tag is not None and tag.startswith('<img class="x" src="data:image/svg+xml;base64,')
+    assert "<script>" not in tag and 'alt="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"' in tag
+    svg = base64.b64decode(re.search(r"base64,([^\"]+)", tag).group(1)).decode("utf-8")
+    assert svg.count("<polyline") == len(demo.definition.levers)
+    assert "DejaVuSans;" not in svg  # the browser's name of the font
+    for level in demo.definition.levels:
+        assert level.label in svg

@@ -3,7 +3,7 @@
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from territorial.core.fmt import fr_int
+from territorial.core.fmt import fr_int, fr_pct
 from tests.conftest import APP, open_page
 from tests.markdown_text import shown
 
@@ -32,6 +32,12 @@ def test_overview_shows_key_figures_and_the_map(folium_recorder, demo) -> None:
     lyon = data.loc["200046977"]
     assert f'<th scope="row">{lyon["nom"]}</th><td>Métropole</td>' in table
     assert f'<td class="nombre">{fr_int(lyon["population"])}</td>' in table
+    # The segment × lever heat map: an HTML table (no chart code before the map), 16 shares.
+    assert not [e for e in at.main if "vega-lite" in getattr(getattr(e, "proto", None), "spec", "")]
+    (heat,) = [h.value for h in at.html if 'class="matrice-leviers"' in h.value]
+    assert heat.count("<td style=") == 16
+    s1 = data[data["segment"] == "S1"]
+    assert f">{fr_pct((s1['L1'] >= 1).mean())}</td>" in heat
     # Credits are shown.
     assert any("IGN – ADMIN EXPRESS" in c.value for c in at.caption)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 from datetime import date
 
 import pandas as pd
@@ -25,8 +27,16 @@ def _open(**params: str) -> AppTest:
 
 
 def _shown(at: AppTest) -> pd.DataFrame:
-    (table,) = at.dataframe
-    return table.value
+    """The table under the map (plain HTML), its cells as text."""
+    (table,) = [h.value for h in at.html if '<table class="tableau-territoires"' in h.value]
+    head = re.search(r"<thead><tr>(.*?)</tr></thead>", table).group(1)
+    columns = [html.unescape(c) for c in re.findall(r'<th scope="col">(.*?)</th>', head)]
+    body = re.search(r"<tbody>(.*?)</tbody>", table).group(1)
+    rows = [
+        [html.unescape(cell) for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row)]
+        for row in re.findall(r"<tr>(.*?)</tr>", body)
+    ]
+    return pd.DataFrame(rows, columns=columns)
 
 
 def _codes(features: list[dict]) -> set[str]:

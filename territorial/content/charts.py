@@ -148,6 +148,10 @@ def heatmap_description(data: pd.DataFrame) -> str:
     )
 
 
+#: The heat map's title (the chart's and the overview's table's).
+HEATMAP_TITLE = "Quels leviers chaque segment active-t-il ?"
+
+
 def segment_lever_heatmap(
     matrix: pd.DataFrame,
     definition: ProgrammeDefinition,
@@ -230,7 +234,7 @@ def segment_lever_heatmap(
         width="container",
         height=alt.Step(row_height),
         title=fitted_title(
-            "Quels leviers chaque segment active-t-il ?",
+            HEATMAP_TITLE,
             [
                 f"Part des territoires du segment qui activent le levier (niveau « {threshold} » "
                 "ou plus) et niveau moyen d'activation.",

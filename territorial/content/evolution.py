@@ -474,10 +474,13 @@ def evolution_chart(
     )
 
 
+#: :data:`SHAPES` as text, for legends written in HTML.
+SYMBOLS = ("●", "■", "▲", "◆", "✚", "▼", "◗", "—")
+
+
 def evolution_legend(definition: ProgrammeDefinition) -> list[tuple[str, str, str]]:
     """(segment label, colour, symbol) of each segment, as the charts draw them."""
-    symbols = ("●", "■", "▲", "◆", "✚", "▼", "◗", "—")
-    return [(s.label, s.colour, symbols[i % len(symbols)]) for i, s in enumerate(definition.segments)]
+    return [(s.label, s.colour, SYMBOLS[i % len(SYMBOLS)]) for i, s in enumerate(definition.segments)]
 
 
 def evolution_table(evolution: pd.DataFrame, definition: ProgrammeDefinition) -> pd.DataFrame:

@@ -12,6 +12,7 @@ ports and log path changed, and each instance gets the ``--server.*`` options of
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import re
 import secrets
@@ -77,6 +78,18 @@ def brotli_installed(modules: Path = Path("/etc/nginx/modules-enabled")) -> bool
     return any(modules.glob("*brotli*"))
 
 
+#: Where the site reads Streamlit's static files once deployed (deploy/nginx/territoires.conf).
+DEPLOYED_STATIC = "/opt/territorial/.venv/lib/python3.11/site-packages/streamlit/static/static"
+
+
+def streamlit_static() -> Path:
+    """The static files of the Streamlit installed here (what nginx serves from disk)."""
+    spec = importlib.util.find_spec("streamlit")
+    if spec is None or spec.origin is None:
+        raise RuntimeError("Streamlit n'est pas installé")
+    return Path(spec.origin).parent / "static" / "static"
+
+
 def site_config(listen: int, ports: list[int], log_dir: Path, site: Path = SITE) -> str:
     """``deploy/nginx/territoires.conf`` listening on 127.0.0.1:``listen``, in front of ``ports``."""
     text = site.read_text(encoding="utf-8")
@@ -91,6 +104,7 @@ def site_config(listen: int, ports: list[int], log_dir: Path, site: Path = SITE)
     snippet = SITE.parent / "territoires-brotli" if brotli_installed() else log_dir / "sans-brotli"
     for old, new in (
         (f"    include {BROTLI_SNIPPET}*.conf;\n", f"    include {snippet}*.conf;\n"),
+        (f"        alias {DEPLOYED_STATIC}/;\n", f"        alias {streamlit_static()}/;\n"),
         ("    listen 80;\n", f"    listen 127.0.0.1:{listen};\n"),
         (
             "    access_log /var/log/nginx/territoires.access.log;\n",

@@ -9,8 +9,11 @@ in the PDF: no browser, no network, no image.
 
 from __future__ import annotations
 
+import base64
+import html
 from datetime import date
 
+from reportlab.graphics import renderSVG
 from reportlab.graphics.shapes import Circle, Drawing, Line, Polygon, PolyLine, Rect, String
 from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -175,3 +178,30 @@ def timeline_drawing(programme: Programme, code: str, *, width: float, height: f
             )
             x += stringWidth(lever_id, FONT_BOLD, FONT_SIZE) + 3
     return drawing
+
+
+#: The drawing's fonts in a browser: the PDF's (its widths are measured in it), else any sans-serif.
+WEB_FONT = "'DejaVu Sans', Verdana, sans-serif"
+
+
+def timeline_image(
+    programme: Programme, code: str, *, width: float, height: float, label: str, css_class: str
+) -> str | None:
+    """:func:`timeline_drawing` as an ``<img>`` of SVG for a web page (no chart code to load).
+
+    An image, so that nothing in it can run, whatever its texts (stages come from the programme
+    file); its ``alt`` is ``label`` (escaped here). It scales with its box, so ``width`` and
+    ``height`` set the text's size relative to the box: a narrower drawing for a phone keeps its
+    text readable. Fonts must be registered (``fiche_pdf.register_fonts``).
+    """
+    drawing = timeline_drawing(programme, code, width=width, height=height)
+    if drawing is None:
+        return None
+    svg = renderSVG.drawToString(drawing)
+    svg = svg.replace("font-family: DejaVuSans-Bold;", f"font-family: {WEB_FONT}; font-weight: bold;")
+    svg = svg.replace("font-family: DejaVuSans;", f"font-family: {WEB_FONT};")
+    data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+    return (
+        f'<img class="{html.escape(css_class)}" src="data:image/svg+xml;base64,{data}" '
+        f'width="{width:g}" height="{height:g}" alt="{html.escape(label)}">'
+    )

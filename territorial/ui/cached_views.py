@@ -13,12 +13,12 @@ from dataclasses import dataclass
 
 import folium
 import pandas as pd
-import pyarrow as pa
 
 from territorial.cartography.geometry import MapFrame
 from territorial.content import charts
 from territorial.content.contrast import MIN_GRAPHIC_CONTRAST, palette_contrasts
 from territorial.content.fiche import search as fiche_search
+from territorial.content.heatmap_table import heatmap_table as _heatmap_table
 from territorial.content.html_table import html_table
 from territorial.content.levers import KeyFigures, segment_lever_matrix, segment_summary
 from territorial.content.levers import key_figures as _key_figures
@@ -102,6 +102,13 @@ def heatmap(
     return vega.prepare(chart.to_dict())
 
 
+@shared(max_entries=8)
+def heatmap_table(programme: Programme) -> Html:
+    """The segment × lever heat map as a plain HTML table (the overview's: no chart code to load;
+    cached, for ``st.html``)."""
+    return prepared_html(_heatmap_table(segment_lever_matrix(programme), programme.definition))
+
+
 @shared(max_entries=16)
 def level_distribution(programme: Programme, lever: str) -> vega.Chart:
     """The levels of one lever by segment, as stacked bars (shared: never mutate it)."""
@@ -160,17 +167,6 @@ def selection(programme: Programme, filters: Filters) -> Selection:
     """:func:`territorial.content.selection.apply_filters`, as codes (cached)."""
     shown = apply_filters(programme, filters)
     return Selection(codes=tuple(shown.index), population_column=programme.population_column(shown))
-
-
-@shared(max_entries=64)
-def _table_arrow(programme: Programme, codes: tuple[str, ...], day: dt.date | None) -> pa.Table:
-    return pa.Table.from_pandas(_table(programme, codes, day))
-
-
-def table_arrow(programme: Programme, codes: tuple[str, ...]) -> pa.Table:
-    """:func:`table` as an Arrow table, for ``st.dataframe`` (which takes one as it is: the same
-    bytes as from the DataFrame, converted once rather than at every run)."""
-    return _table_arrow(programme, codes, _today(programme))
 
 
 @shared(max_entries=4)
@@ -282,7 +278,6 @@ def clear() -> None:
         segment_cards,
         lever_selection,
         selection,
-        _table_arrow,
         _frame,
         _caption,
         _map,

@@ -7,6 +7,8 @@ keyed on the programme's fingerprint (which includes its date), like
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import streamlit as st
 
 from territorial.content import evolution
@@ -14,6 +16,8 @@ from territorial.content.html_table import html_table
 from territorial.core.fmt import escape_html, escape_markdown, plural
 from territorial.core.memo import shared
 from territorial.model.programme import Programme
+from territorial.takeaways.fiche_pdf import register_fonts
+from territorial.takeaways.timeline_drawing import timeline_image
 from territorial.ui import vega
 from territorial.ui.layout import Html, prepared_html
 
@@ -22,10 +26,36 @@ MODE_KEY = "segments_evolution_mode"
 TABLE_KIND = "tableau-evolution"
 
 
+#: The timeline's drawing (its width and height in the drawing's units, where text is 6.5 units
+#: high): wide on a computer, narrow on a phone (assets/app.css shows one), text about 12 and 10 px.
+TIMELINE_WIDE, TIMELINE_NARROW = (520.0, 210.0), (230.0, 190.0)
+#: CSS classes of the timeline's block and of its two drawings (assets/app.css).
+TIMELINE_CLASS = "fiche-evolution"
+
+
+def _timeline_html(programme: Programme, code: str) -> Html | None:
+    """The timeline drawn on the server, an SVG image (no chart code to load on a first visit),
+    with a legend of the levers (their symbol as drawn); None below two dated dialogues."""
+    register_fonts()
+    data = evolution.timeline_data(programme, code)
+    label = evolution.timeline_description(programme, code, data)
+    drawings = [
+        timeline_image(programme, code, width=w, height=h, label=label, css_class=f"{TIMELINE_CLASS}-{kind}")
+        for kind, (w, h) in (("large", TIMELINE_WIDE), ("etroit", TIMELINE_NARROW))
+    ]
+    if drawings[0] is None or drawings[1] is None:
+        return None
+    legend = _legend_html(  # the drawing's point shapes: circle, square, triangle, diamond, then again
+        (f"{lv.id} – {lv.label}", lv.colour, evolution.SYMBOLS[i % 4])
+        for i, lv in enumerate(programme.definition.levers)
+    )
+    return prepared_html(f'<div class="{TIMELINE_CLASS}">{drawings[0]}{drawings[1]}{legend}</div>')
+
+
 @shared(max_entries=64)
-def _timeline(programme: Programme, code: str, name: str) -> tuple[vega.Chart | None, str, Html | None]:
-    """Chart, sentence, table of the dialogues (HTML, None when there is none)."""
-    chart = evolution.timeline_chart(programme, code)
+def _timeline(programme: Programme, code: str, name: str) -> tuple[Html | None, str, Html | None]:
+    """Drawing, sentence, table of the dialogues (HTML, None when there is none)."""
+    chart = _timeline_html(programme, code)
     table = evolution.timeline_table(programme, code)
     table_html = (
         prepared_html(
@@ -36,28 +66,23 @@ def _timeline(programme: Programme, code: str, name: str) -> tuple[vega.Chart | 
         if len(table)
         else None
     )
-    return (
-        None if chart is None else vega.prepare(chart.to_dict()),
-        evolution.change_sentence(programme, code),
-        table_html,
-    )
+    return chart, evolution.change_sentence(programme, code), table_html
 
 
 def fiche_timeline(programme: Programme, code: str, name: str) -> None:
     """The « Évolution des leviers » section of a fiche: sentence, chart, table of the dialogues."""
-    spec, sentence, table = _timeline(programme, code, name)
+    drawing, sentence, table = _timeline(programme, code, name)
     with st.container(key="fiche_evolution"):
         st.header("Évolution des leviers au fil des dialogues", anchor=False)
         st.markdown(escape_markdown(sentence))
-        if spec is not None:
+        if drawing is not None:
             st.caption(
                 escape_markdown(
                     f"Niveau de chaque levier de {name} à chaque dialogue de gouvernance : un point par dialogue "
-                    "et par levier (survolez un point pour sa date, son étape et son niveau)."
+                    "et par levier, chaque ligne nommée à sa fin (dates, étapes et niveaux : tableau ci-dessous)."
                 )
             )
-            with st.container(key="fiche_evolution_graphique"):  # height kept while it loads
-                vega.show(spec)
+            st.html(drawing)
         if table:
             with st.expander("Tableau des dialogues (alternative textuelle au graphique)"):
                 st.html(table)
@@ -97,13 +122,18 @@ def _segments(programme: Programme, mode: str) -> tuple[list[vega.Chart], list[s
     )
 
 
-def _legend(programme: Programme) -> str:
+def _legend_html(entries: Iterable[tuple[str, str, str]]) -> str:
+    """(label, colour, symbol) entries as a line of text that wraps between them."""
     items = "".join(
         f'<span style="margin-right: 1.2em; white-space: nowrap;"><span aria-hidden="true" '
         f'style="color: {colour}; font-size: 1.1em;">{symbol}</span> {escape_html(label)}</span>'
-        for label, colour, symbol in evolution.evolution_legend(programme.definition)
+        for label, colour, symbol in entries
     )
     return f'<p class="evolution-legende" style="margin: 0; line-height: 1.8;">{items}</p>'
+
+
+def _legend(programme: Programme) -> str:
+    return _legend_html(evolution.evolution_legend(programme.definition))
 
 
 def segments_evolution(programme: Programme) -> None:

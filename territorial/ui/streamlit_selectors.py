@@ -61,10 +61,8 @@ CLASSES: dict[str, str | None] = {
 KEYS: dict[str, str | None] = {
     "entete": HOME,
     "accueil_chiffres": HOME,
-    "accueil_matrice": HOME,
     "fiche": FICHE,
     "fiche_recherche": FICHE,
-    "fiche_evolution_graphique": None,  # a programme with several versions
     "segments_matrice": SEGMENTS,
     "segments_niveaux": SEGMENTS,
     "segments_evolution_graphique_": None,  # a programme with several versions

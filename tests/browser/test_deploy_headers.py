@@ -58,6 +58,20 @@ def test_security_headers_and_no_version(stack: Stack) -> None:
         assert "Strict-Transport-Security" not in headers  # HTTP here: HSTS only over HTTPS
 
 
+def test_streamlit_code_is_read_from_disk_by_nginx_not_asked_of_an_instance(stack: Stack) -> None:
+    """Streamlit's files come from its installed copy, whole, cachable a year, without the instance
+    (busy running the page at that moment: docs/performances.md, « Première visite »)."""
+    files = sorted((stack_module.streamlit_static() / "js").glob("index.*.js"))
+    assert files
+    status, headers, body = fetch(f"{stack.url}/static/js/{files[0].name}")
+    assert status == 200 and body == files[0].read_text(encoding="utf-8", errors="replace")
+    assert headers.get("Cache-Control") == "public, max-age=31536000, immutable"
+    assert "javascript" in headers.get("Content-Type", "")
+    logged = [line.split() for line in stack.nginx.access_log.read_text(encoding="utf-8").splitlines()]
+    (line,) = [entry for entry in logged if entry[0].endswith(files[0].name)]
+    assert line[1] == "200" and line[2] == "-"  # no upstream: nginx answered alone
+
+
 def test_only_the_app_answers(stack: Stack) -> None:
     root = stack.url.rsplit("/", 1)[0]
     status, headers, _ = fetch(f"{root}/")

@@ -135,7 +135,7 @@ def test_overview_first_screen_shows_the_programme(streamlit_server, watched_pag
     expect(frame.locator("path.territoire").first).to_be_attached(timeout=WAIT_MS)
     page.locator('[data-testid="stMain"]').evaluate("m => m.scrollTo(0, 0)")
     the_map = page.locator(MAP_IFRAME).bounding_box()
-    heat = page.locator('.st-key-accueil_matrice [data-testid="stVegaLiteChart"]').bounding_box()
+    heat = page.locator(".matrice-leviers table").bounding_box()
     figure = page.locator('[data-testid="stMetric"]').filter(has_text="Territoires").first.bounding_box()
     # The map and the heat map, whole, on the first screen; the key figures beside, not before.
     assert the_map["y"] + the_map["height"] <= 900, the_map
