@@ -9,7 +9,9 @@ source; these helpers read it as the browser would, for text that went through t
 
 from __future__ import annotations
 
+import base64
 import re
+import xml.etree.ElementTree as ET
 
 from territorial.core.fmt import WORD_JOINER
 
@@ -70,10 +72,32 @@ def html_bodies(at) -> list[str]:
     return [h.value for h in at.html if h.value != HEAD_HTML]
 
 
+#: The app's own drawings (the fiche's timeline): an SVG as an image, whose texts come from data.
+_OWN_SVG_IMAGE = re.compile(
+    r'<img class="[\w-]+" src="data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)" '
+    r'width="[\d.]+" height="[\d.]+" alt="[^"<>]*">'
+)
+#: SVG elements that could link or hold HTML: none may come from the data.
+_SVG_LIVE = {"script", "a", "foreignObject", "iframe", "image"}
+
+
+def _svg_problems(encoded: str) -> list[str]:
+    """An image of the app's that is not well-formed SVG, or holds a live element."""
+    try:
+        root = ET.fromstring(base64.b64decode(encoded))
+    except ET.ParseError as exc:
+        return [f"svg mal formé : {exc}"]
+    return [f"svg: <{tag}>" for e in root.iter() if (tag := e.tag.rsplit("}", 1)[-1]) in _SVG_LIVE]
+
+
 def unsafe(at) -> list[str]:
     """Everything of a run that would render as a link (other than the app's own fiche links),
-    an image, HTML or an entity: empty when the run is safe."""
+    an image (other than the app's own drawings, whose SVG is checked), HTML or an entity:
+    empty when the run is safe."""
     found = [f"{kind}: {problem}" for kind, text in rendered(at) for problem in live_syntax(_OWN_LINK.sub("]", text))]
     for body in html_bodies(at):
+        for encoded in _OWN_SVG_IMAGE.findall(body):
+            found += _svg_problems(encoded)
+        body = _OWN_SVG_IMAGE.sub("", body)
         found += [f"html: {tag}" for tag in re.findall(r"<(?:a|img|script|iframe|object|embed)\b[^>]*", body, re.I)]
     return found
