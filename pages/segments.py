@@ -7,7 +7,7 @@ heat map sets both, as do the two selectboxes (keyboard alternative).
 import streamlit as st
 
 from territorial.content.charts import CELL_SELECTION
-from territorial.core.fmt import escape_markdown, fr_int, fr_pct, fr_pop, plural
+from territorial.core.fmt import escape_markdown, fr_int, fr_pct, plural
 from territorial.ui import as_of, cached_views, downloads, size_effect, url_state, vega
 from territorial.ui.evolution import segments_evolution
 from territorial.ui.layout import show_map
@@ -27,17 +27,7 @@ st.title("Segments de taille et leviers d'action")
 st.caption("La taille compte : les territoires de chaque segment activent les leviers différemment.")
 url_state.warn(notes)
 
-cards = cached_views.segment_cards(programme)
-for col, segment in zip(st.columns(len(definition.segments)), definition.segments, strict=True):
-    card = cards[segment.id]
-    with col.container(border=True):
-        st.html(f'<div style="height:6px;border-radius:3px;background:{segment.colour}"></div>')
-        st.markdown(f"**{escape_markdown(segment.label)}**  \n{escape_markdown(segment.bounds_label)}")
-        st.metric("Territoires", fr_int(card.n))
-        st.markdown(
-            f"Population couverte :  \n**{fr_pop(card.population)}**  \n{escape_markdown(card.population_short)}"
-        )
-        st.caption(escape_markdown(segment.description))
+st.html(cached_views.segment_cards(programme))  # one block: a card per segment, side by side
 
 st.header("Ce que montrent les données")
 size_effect.findings_section(programme)

@@ -20,8 +20,9 @@ from territorial.content import charts
 from territorial.content.contrast import MIN_GRAPHIC_CONTRAST, palette_contrasts
 from territorial.content.fiche import search as fiche_search
 from territorial.content.html_table import html_table
-from territorial.content.levers import KeyFigures, segment_lever_matrix, segment_summary
+from territorial.content.levers import KeyFigures, segment_lever_matrix
 from territorial.content.levers import key_figures as _key_figures
+from territorial.content.segment_cards import segment_cards_html
 from territorial.content.selection import Filters, apply_filters, regions_present, search_label
 from territorial.content.summary import contrasts as _contrasts
 from territorial.content.tables import territory_table
@@ -114,28 +115,10 @@ def key_figures(programme: Programme) -> KeyFigures:
     return _key_figures(programme)
 
 
-@dataclass(frozen=True)
-class SegmentCard:
-    """What the Segments page's card of one segment says (shared: never mutate it)."""
-
-    n: int
-    population: int
-    population_short: str  # « population municipale 2023 » of its territories
-
-
 @shared(max_entries=4)
-def segment_cards(programme: Programme) -> dict[str, SegmentCard]:
-    """Segment id → its card: territories, population covered and its year (cached)."""
-    summary = segment_summary(programme)
-    data = programme.territories
-    return {
-        segment: SegmentCard(
-            n=int(summary.at[segment, "n"]),
-            population=int(summary.at[segment, "population"]),
-            population_short=programme.population_short(data[data["segment"] == segment]),
-        )
-        for segment in programme.definition.segment_ids
-    }
+def segment_cards(programme: Programme) -> Html:
+    """The Segments page's cards, one HTML block (:mod:`territorial.content.segment_cards`, cached)."""
+    return prepared_html(segment_cards_html(programme))
 
 
 @shared(max_entries=64)
