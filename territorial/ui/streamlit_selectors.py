@@ -63,7 +63,7 @@ KEYS: dict[str, str | None] = {
     "fiche_evolution_graphique": None,  # a programme with several versions
     "segments_matrice": SEGMENTS,
     "segments_niveaux": SEGMENTS,
-    "segments_evolution_graphique_": None,  # a programme with several versions
+    "segments_evolution_grille": None,  # a programme with dialogues at several dates
     "atelier_precedent": ATELIER,
     "atelier_suivant": ATELIER,
     "atelier_constats": None,  # the steps with findings
