@@ -10,8 +10,9 @@ import pytest
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 
+from territorial.content.html_cards import CARD_CLASS, ROW_CLASS
 from territorial.content.html_table import TABLE_CLASS
-from territorial.content.segment_cards import CARD_CLASS, COUNT_LABEL, ROW_CLASS, segment_cards_html
+from territorial.content.segment_cards import COUNT_LABEL, segment_cards_html
 from territorial.content.summary import contrasts
 from territorial.core.fmt import escape_markdown, fr_int, fr_pop
 from tests.conftest import open_page
