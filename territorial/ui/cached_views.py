@@ -23,7 +23,7 @@ from territorial.content.html_table import html_table
 from territorial.content.levers import KeyFigures, segment_lever_matrix
 from territorial.content.levers import key_figures as _key_figures
 from territorial.content.segment_cards import segment_cards_html
-from territorial.content.selection import Filters, apply_filters, regions_present, search_label
+from territorial.content.selection import Filters, apply_filters, kinds_present, regions_present, search_label
 from territorial.content.summary import contrasts as _contrasts
 from territorial.content.tables import territory_table
 from territorial.content.territory_map import context_bounds, map_frame, map_summary, programme_map
@@ -186,6 +186,12 @@ def regions(programme: Programme) -> dict[str, str]:
     return regions_present(programme)
 
 
+@shared(max_entries=4)
+def kinds(programme: Programme) -> dict[str, str]:
+    """:func:`territorial.content.selection.kinds_present` (cached: a set of a column at every run otherwise)."""
+    return kinds_present(programme)
+
+
 @shared(max_entries=64)
 def _table(programme: Programme, codes: tuple[str, ...], day: dt.date | None) -> pd.DataFrame:
     return territory_table(programme, programme.territories.loc[list(codes)])
@@ -283,6 +289,7 @@ def clear() -> None:
         search_labels,
         _search,
         regions,
+        kinds,
         _table,
         _table_html,
         contrast_table,
