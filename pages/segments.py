@@ -15,6 +15,7 @@ from territorial.ui.router import ensure_routed
 
 SEGMENT, LEVER, CHART = "segments_segment", "segments_levier", "segments_heatmap"
 LAST_CELL = "segments_derniere_case"
+CARDS_HEIGHT = 400  # the segment cards on a laptop screen (1440 px wide)
 
 ensure_routed()
 programme = as_of.programme()
@@ -27,7 +28,10 @@ st.title("Segments de taille et leviers d'action")
 st.caption("La taille compte : les territoires de chaque segment activent les leviers différemment.")
 url_state.warn(notes)
 
-st.html(cached_views.segment_cards(programme))  # one block: a card per segment, side by side
+# One block: a card per segment, side by side. Its place is kept by a block of a fixed height
+# until the code of st.html comes (with the style, which then lets the block fit the cards).
+with st.container(key="segments_cartes", height=CARDS_HEIGHT, border=False):
+    st.html(cached_views.segment_cards(programme))
 
 st.header("Ce que montrent les données")
 size_effect.findings_section(programme)

@@ -61,6 +61,7 @@ KEYS: dict[str, str | None] = {
     "fiche": FICHE,
     "fiche_recherche": FICHE,
     "fiche_evolution_graphique": None,  # a programme with several versions
+    "segments_cartes": SEGMENTS,
     "segments_matrice": SEGMENTS,
     "segments_niveaux": SEGMENTS,
     "segments_evolution_grille": None,  # a programme with dialogues at several dates
