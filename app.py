@@ -10,7 +10,7 @@ import streamlit as st
 
 from territorial.ui import data, editor_role, upload_guard, workshop
 from territorial.ui.layout import credits, demo_notice, head_tags, inject_css, run_page
-from territorial.ui.router import mark_routed
+from territorial.ui.router import mark_routed, pages
 
 st.set_page_config(
     page_title="Territorialisation des transitions",
@@ -18,19 +18,22 @@ st.set_page_config(
     initial_sidebar_state="collapsed" if workshop.opened_projected() else "auto",
 )
 
-PAGES = [
-    st.Page("pages/accueil.py", title="Vue d'ensemble", url_path="accueil", default=True),
-    st.Page("pages/carte.py", title="Carte", url_path="carte"),
-    st.Page("pages/segments.py", title="Segments et leviers", url_path="segments"),
-    st.Page("pages/fiche.py", title="Fiche territoire", url_path="fiche"),
-    st.Page("pages/suivi.py", title="Suivi des dialogues", url_path="suivi"),
-    st.Page("pages/atelier.py", title="Atelier", url_path="atelier"),
-    st.Page("pages/salle.py", title="Salle (atelier en direct)", url_path="salle"),
-    st.Page("pages/participer.py", title="Participer", url_path="participer"),
-    st.Page("pages/donnees.py", title="Données", url_path="donnees"),
-    st.Page("pages/historique.py", title="Historique", url_path="historique"),
-    st.Page("pages/accessibilite.py", title="Accessibilité", url_path="accessibilite"),
-]
+# Built once per process (territorial/ui/router.py), a copy of each page for each run.
+PAGES = pages(
+    lambda: [
+        st.Page("pages/accueil.py", title="Vue d'ensemble", url_path="accueil", default=True),
+        st.Page("pages/carte.py", title="Carte", url_path="carte"),
+        st.Page("pages/segments.py", title="Segments et leviers", url_path="segments"),
+        st.Page("pages/fiche.py", title="Fiche territoire", url_path="fiche"),
+        st.Page("pages/suivi.py", title="Suivi des dialogues", url_path="suivi"),
+        st.Page("pages/atelier.py", title="Atelier", url_path="atelier"),
+        st.Page("pages/salle.py", title="Salle (atelier en direct)", url_path="salle"),
+        st.Page("pages/participer.py", title="Participer", url_path="participer"),
+        st.Page("pages/donnees.py", title="Données", url_path="donnees"),
+        st.Page("pages/historique.py", title="Historique", url_path="historique"),
+        st.Page("pages/accessibilite.py", title="Accessibilité", url_path="accessibilite"),
+    ]
+)
 
 upload_guard.install()  # uploads: editor sessions only, bounded (issue 23.5)
 editor_role.check_proxies()  # the trusted proxies, logged once per process

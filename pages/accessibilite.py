@@ -52,8 +52,7 @@ st.caption(
     f"{plural(contrasts.n, 'couleur')} utilisées pour représenter des données ; "
     f"{plural(contrasts.n_weak, 'couleur')} sous le seuil de {fr_float(MIN_GRAPHIC_CONTRAST, 0)}:1."
 )
-swatches = list(contrasts.swatches)
-st.table(contrasts.table.style.hide(axis="index").apply(lambda _: swatches, subset=["Aperçu"]))
+st.html(contrasts.html)
 if contrasts.n_weak:
     st.markdown(
         "Les couleurs sous le seuil sont toujours accompagnées d'un libellé (légende, infobulle, tableau) ; "

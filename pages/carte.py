@@ -7,7 +7,7 @@ Filters and the selected territory live in the URL (``couleur``, ``segment``,
 import streamlit as st
 
 from territorial.content.colouring import COLOUR_SEGMENT, colour_modes
-from territorial.content.selection import Filters, kinds_present, valid_code
+from territorial.content.selection import Filters, valid_code
 from territorial.content.tables import territory_card
 from territorial.core.fmt import escape_markdown, plural
 from territorial.ui import as_of, cached_views, downloads, url_state
@@ -29,7 +29,7 @@ segments = {s.id: s.label for s in definition.segments}
 levers = {lv.id: f"{lv.id} – {lv.label}" for lv in definition.levers}
 regions = cached_views.regions(programme)
 labels = cached_views.search_labels(programme)
-kinds = kinds_present(programme)
+kinds = cached_views.kinds(programme)
 
 notes = [
     url_state.seed("carte_couleur", "couleur", options=modes),

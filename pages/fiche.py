@@ -7,7 +7,7 @@ on a phone (columns stack) and printable (the search box and widgets are hidden)
 import streamlit as st
 
 from territorial.content.fiche import Fiche, examples
-from territorial.content.fiche_text import chip_html, facts_markdown, lever_markdown, peers_markdown, similar_markdown
+from territorial.content.fiche_text import chip_html, facts_markdown, levers_html, peers_markdown, similar_markdown
 from territorial.core.fmt import escape_markdown, fr_int
 from territorial.ui import as_of, cached_views, downloads, url_state
 from territorial.ui.evolution import fiche_timeline
@@ -86,11 +86,7 @@ def show(info: Fiche, map_caption: str) -> None:
         st.caption(escape_markdown(map_caption))
 
     st.header("Leviers d'action prioritaires", anchor=False)
-    for row in range(0, len(info.levers), 2):
-        for column, lever in zip(st.columns(2), info.levers[row : row + 2], strict=False):
-            with column.container(border=True):
-                st.markdown(lever_markdown(lever))
-                st.caption(escape_markdown(lever.description))
+    st.html(levers_html(info))  # one block: a card per lever, two a row
 
     fiche_timeline(programme, info.code, info.nom)
 

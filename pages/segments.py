@@ -7,7 +7,7 @@ heat map sets both, as do the two selectboxes (keyboard alternative).
 import streamlit as st
 
 from territorial.content.charts import CELL_SELECTION
-from territorial.core.fmt import escape_markdown, fr_int, fr_pct, fr_pop, plural
+from territorial.core.fmt import escape_markdown, fr_int, fr_pct, plural
 from territorial.ui import as_of, cached_views, downloads, size_effect, url_state, vega
 from territorial.ui.evolution import segments_evolution
 from territorial.ui.layout import show_map
@@ -15,6 +15,7 @@ from territorial.ui.router import ensure_routed
 
 SEGMENT, LEVER, CHART = "segments_segment", "segments_levier", "segments_heatmap"
 LAST_CELL = "segments_derniere_case"
+CARDS_HEIGHT = 400  # the segment cards on a laptop screen (1440 px wide)
 
 ensure_routed()
 programme = as_of.programme()
@@ -27,17 +28,10 @@ st.title("Segments de taille et leviers d'action")
 st.caption("La taille compte : les territoires de chaque segment activent les leviers différemment.")
 url_state.warn(notes)
 
-cards = cached_views.segment_cards(programme)
-for col, segment in zip(st.columns(len(definition.segments)), definition.segments, strict=True):
-    card = cards[segment.id]
-    with col.container(border=True):
-        st.html(f'<div style="height:6px;border-radius:3px;background:{segment.colour}"></div>')
-        st.markdown(f"**{escape_markdown(segment.label)}**  \n{escape_markdown(segment.bounds_label)}")
-        st.metric("Territoires", fr_int(card.n))
-        st.markdown(
-            f"Population couverte :  \n**{fr_pop(card.population)}**  \n{escape_markdown(card.population_short)}"
-        )
-        st.caption(escape_markdown(segment.description))
+# One block: a card per segment, side by side. Its place is kept by a block of a fixed height
+# until the code of st.html comes (with the style, which then lets the block fit the cards).
+with st.container(key="segments_cartes", height=CARDS_HEIGHT, border=False):
+    st.html(cached_views.segment_cards(programme))
 
 st.header("Ce que montrent les données")
 size_effect.findings_section(programme)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from html import escape
 
 import folium
 import pandas as pd
@@ -11,7 +12,7 @@ import pytest
 from territorial.cartography import maps
 from territorial.content.fiche import UnknownTerritoryError, examples, fiche_data, search
 from territorial.content.fiche_map import context_area, context_caption, context_map
-from territorial.content.fiche_text import facts_markdown, lever_markdown, peers_markdown, similar_markdown
+from territorial.content.fiche_text import facts_markdown, levers_html, peers_markdown, similar_markdown
 from territorial.core import palette
 from territorial.core.codes import fiche_link, parse_code
 from territorial.core.fmt import fr_date
@@ -162,8 +163,8 @@ def test_data_text_is_escaped_in_every_markdown_block(demo) -> None:
     assert "\\*\\*gras\\*\\*" in facts and "**gras**" not in facts
     peer = next(s for s in fiche_data(hostile, "200054781").similar if s.code == LYON)
     assert "\\<script\\>" in peer.link and "<script>" not in peer.link
-    for lever in fiche.levers:
-        assert "<" not in lever_markdown(lever)
+    levers = levers_html(dataclasses.replace(fiche, levers=(dataclasses.replace(fiche.levers[0], label=SCRIPT),)))
+    assert "<script>" not in levers and escape(SCRIPT) in levers
     assert "<script>" not in peers_markdown(fiche)
 
 

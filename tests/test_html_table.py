@@ -25,3 +25,15 @@ def test_headers_captions_numbers_and_escaping() -> None:
     assert "<td></td>" in out  # a missing value is an empty cell, not « None »
     assert "&lt;i&gt;c&lt;/i&gt;" in out and "<script>" not in out and "<i>" not in out
     assert out.count("<tr>") == 3
+
+
+def test_cell_styles_give_each_row_its_own_style_escaped() -> None:
+    table = pd.DataFrame({"Élément": ["S1", "S2"], "Aperçu": ["", ""]})
+    out = html_table(
+        table,
+        caption="Couleurs",
+        row_header="Élément",
+        cell_styles={"Aperçu": ["background-color: #1a1a5e", 'x"><script>']},
+    )
+    assert '<th scope="row">S1</th><td style="background-color: #1a1a5e"></td>' in out
+    assert '<td style="x&quot;&gt;&lt;script&gt;"></td>' in out and "<script>" not in out

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
+from html import unescape
+
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from territorial.cartography import maps
+from territorial.content.html_cards import CARD_CLASS
 from territorial.core.stats import wilson
 from tests.conftest import open_page
 from tests.markdown_text import shown
@@ -41,10 +45,19 @@ def test_the_url_code_opens_that_fiche(folium_recorder, demo) -> None:
         "**Population** : 1\u202f436\u202f354\u00a0hab\\. \\(population municipale 2023 en vigueur au 1er "
         "janvier 2026, INSEE\\)"
     ) in text
-    for lever, label in zip(
-        ("L1", "L2", "L3", "L4"), ("émergent", "structurant", "structurant", "engagé"), strict=True
-    ):
-        assert any(m.value.startswith(f"**{lever} – ") and f"**{label}**" in m.value for m in at.markdown)
+    # The levers: one card each, its name, its level as dots and words, its description.
+    (levers,) = [h.value for h in at.html if f'class="{CARD_CLASS}"' in h.value]
+    cards = [re.sub(r"<[^>]+>", " ", card) for card in levers.split(f'<div class="{CARD_CLASS}">')[1:]]
+    assert [" ".join(unescape(card).split()) for card in cards] == [
+        f"{lever.id} – {lever.label} {dots} {label} (niveau {level} sur 3) {lever.description}"
+        for lever, dots, label, level in zip(
+            demo.definition.levers,
+            ("●○○", "●●●", "●●●", "●●○"),
+            ("émergent", "structurant", "structurant", "engagé"),
+            (1, 3, 3, 2),
+            strict=True,
+        )
+    ]
     assert "**Date du dialogue** : 23 mai 2026" in text
     # The chip: the segment's colour and label.
     assert any("#1a1a5e" in h.value and "Métropoles et très grands territoires" in h.value for h in at.html)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import re
 
@@ -9,7 +10,9 @@ import pytest
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 
+from territorial.content.html_cards import CARD_CLASS, ROW_CLASS
 from territorial.content.html_table import TABLE_CLASS
+from territorial.content.segment_cards import COUNT_LABEL, segment_cards_html
 from territorial.content.summary import contrasts
 from territorial.core.fmt import escape_markdown, fr_int, fr_pop
 from tests.conftest import open_page
@@ -42,22 +45,55 @@ def _heatmap_rows(at: AppTest) -> list[dict]:
     raise AssertionError("heat map not found")
 
 
+def _cards(at: AppTest) -> list[list[str]]:
+    """The segment cards as a person reads them: per card, its lines of text, tags removed."""
+    (block,) = [h.value for h in at.html if f'<div class="{ROW_CLASS}"' in h.value]
+    cards = re.findall(rf'<div class="{CARD_CLASS}">(.*?)</div>(?=<div class="{CARD_CLASS}">|</div>$)', block)
+    return [
+        [html.unescape(re.sub(r"<[^>]+>", "", line)) for line in re.split(r"<br>|</p>", card) if line.strip()]
+        for card in cards
+    ]
+
+
 def test_segments_side_by_side_and_summary(folium_recorder, demo) -> None:
     at = _open()
     assert not at.exception
     data = demo.territories
-    counts = [m.value for m in at.metric if m.label == "Territoires"]
-    assert counts == [fr_int((data["segment"] == s.id).sum()) for s in demo.definition.segments]
-    texts = [m.value for m in at.markdown]
-    for segment in demo.definition.segments:
+    cards = _cards(at)
+    assert [card[0] for card in cards] == [s.label for s in demo.definition.segments]
+    for card, segment in zip(cards, demo.definition.segments, strict=True):
         population = data.loc[data["segment"] == segment.id, "population"].sum()
-        year = "2023 \\(Mayotte \\: 2017\\)" if segment.id == "S2" else "2023"  # S2 holds Mayotte's CA
-        assert f"Population couverte :  \n**{fr_pop(population)}**  \npopulation municipale {year}" in texts
-    assert [c.value for c in at.caption if c.value.startswith(escape_markdown("Moins de 50"))]
+        year = "2023 (Mayotte : 2017)" if segment.id == "S2" else "2023"  # S2 holds Mayotte's CA
+        assert card == [
+            segment.label,
+            segment.bounds_label,
+            COUNT_LABEL,
+            fr_int((data["segment"] == segment.id).sum()),
+            "Population couverte :",
+            fr_pop(population),
+            f"population municipale {year}",
+            segment.description,
+        ]
+    assert cards[0][1].startswith("moins de 50") and cards[0][-1].startswith("Moins de 50")
+    texts = [m.value for m in at.markdown]
     summary = next(t for t in texts if t.startswith("- Segment"))
     sentences = contrasts(demo)
     assert summary == "\n".join(f"- {escape_markdown(s)}" for s in sentences)
     assert "97\u00a0%" in summary and "« Coopérations & gouvernance territoriale »" in sentences[0]
+
+
+def test_segment_cards_escape_the_definition_text(demo) -> None:
+    """A label or description from the definition file is shown as text, never as HTML."""
+    hostile = dataclasses.replace(
+        demo.definition.segments[0], label="<b>Petits</b> & co", description="<script>x</script>"
+    )
+    block = segment_cards_html(
+        dataclasses.replace(
+            demo, definition=dataclasses.replace(demo.definition, segments=(hostile, *demo.definition.segments[1:]))
+        )
+    )
+    assert "<b>" not in block and "<script>" not in block
+    assert "&lt;b&gt;Petits&lt;/b&gt; &amp; co" in block and "&lt;script&gt;x&lt;/script&gt;" in block
 
 
 def test_cell_selected_with_the_selectboxes_lists_and_maps_its_territories(folium_recorder, demo) -> None:

@@ -3,7 +3,8 @@ upgrade changes them (rather than silently in production). The list:
 
 - ``territorial/ui/folium_component.py``: streamlit-folium's private rendering functions and
   component, branca's element tree (``_children``, ``_parent``; also bench/apptest.py);
-- ``territorial/ui/router.py``: Streamlit's ``PagesManager.uses_pages_directory`` switch;
+- ``territorial/ui/router.py``: Streamlit's ``PagesManager.uses_pages_directory`` switch, and the
+  mark ``st.navigation`` puts on the page object it picks (``StreamlitPage._can_be_called``);
 - ``territorial/ui/upload_guard.py``: Streamlit's upload store (``Runtime.uploaded_file_mgr``);
 - ``territorial/ui/data.py``: ``get_script_run_ctx().fragment_ids_this_run`` (is only a
   fragment rerunning?); ``territorial/ui/live_room.py`` and ``upload_guard.py``:
@@ -24,6 +25,7 @@ upgrade changes them (rather than silently in production). The list:
 from __future__ import annotations
 
 import ast
+import copy
 import dataclasses
 import inspect
 import re
@@ -92,6 +94,24 @@ def test_streamlit_still_has_the_pages_directory_switch() -> None:
     assert "PagesManager.uses_pages_directory = Path(" in source and '"pages"' in source, (
         "Streamlit changed how it detects the legacy pages/ folder: re-check territorial/ui/router.py."
     )
+
+
+def test_navigation_marks_the_page_object_it_was_given_not_the_one_built_once() -> None:
+    """router.pages builds the st.Page objects once and gives st.navigation a copy of each at every
+    run: the mark st.navigation puts on the page it picks (and that Page.run checks and clears)
+    must stay on that run's copy, never on the shared page nor on another session's copy."""
+    from streamlit.navigation.page import StreamlitPage
+
+    changed = (
+        "Streamlit changed where st.navigation marks the page to run (StreamlitPage._can_be_called): "
+        "check that the copies made by territorial/ui/router.pages do not share it, or build the pages "
+        "at every run again."
+    )
+    assert "self._can_be_called" in inspect.getsource(StreamlitPage.run), changed
+    built = StreamlitPage(lambda: None, title="Une page", default=True)  # bare: outside a script run
+    first, second = copy.copy(built), copy.copy(built)
+    assert streamlit.navigation([first]) is first and first._can_be_called, changed
+    assert not getattr(built, "_can_be_called", False) and not getattr(second, "_can_be_called", False), changed
 
 
 def test_streamlit_upload_store_still_has_what_the_upload_guard_wraps() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from territorial.content.fiche import Fiche, LeverLine
+from territorial.content.html_cards import NOTE_CLASS, cards_row
 from territorial.core import palette
 from territorial.core.fmt import escape_html, escape_markdown, fr_pop, plural
 from territorial.model.definition import Segment
@@ -41,18 +42,20 @@ def facts_markdown(fiche: Fiche) -> str:
     return "\n".join(f"- {line}" for line in lines)
 
 
-def lever_markdown(lever: LeverLine) -> str:
-    """One lever: its name, its level as dots and words."""
+def _lever_card(lever: LeverLine) -> str:
+    """One lever's card: its name, its level as dots and words, its description (HTML, escaped)."""
     if lever.level is None:
-        return (
-            f"**{escape_markdown(lever.id)} – {escape_markdown(lever.label)}**  \n"
-            f"{'○' * lever.max_level} **{escape_markdown(lever.level_label)}**"
-        )
-    dots = "●" * lever.level + "○" * max(lever.max_level - lever.level, 0)
-    return (
-        f"**{escape_markdown(lever.id)} – {escape_markdown(lever.label)}**  \n"
-        f"{dots} **{escape_markdown(lever.level_label)}** (niveau {lever.level} sur {lever.max_level})"
-    )
+        level = f"{'○' * lever.max_level} <strong>{escape_html(lever.level_label)}</strong>"
+    else:
+        dots = "●" * lever.level + "○" * max(lever.max_level - lever.level, 0)
+        level = f"{dots} <strong>{escape_html(lever.level_label)}</strong> (niveau {lever.level} sur {lever.max_level})"
+    note = f'<p class="{NOTE_CLASS}">{escape_html(lever.description)}</p>' if lever.description else ""
+    return f"<p><strong>{escape_html(lever.id)} – {escape_html(lever.label)}</strong><br>{level}</p>{note}"
+
+
+def levers_html(fiche: Fiche) -> str:
+    """The fiche's levers, two cards a row (one on a phone), as one HTML block."""
+    return cards_row((_lever_card(lever) for lever in fiche.levers), columns=2)
 
 
 def peers_markdown(fiche: Fiche) -> str:

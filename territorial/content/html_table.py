@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import numbers
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
@@ -33,7 +34,13 @@ def _cell(value: object) -> tuple[str, bool]:
 
 
 def html_table(
-    table: pd.DataFrame, *, caption: str, row_header: str | None = None, max_height: int = 480, kind: str = ""
+    table: pd.DataFrame,
+    *,
+    caption: str,
+    row_header: str | None = None,
+    max_height: int = 480,
+    kind: str = "",
+    cell_styles: Mapping[str, Sequence[str]] | None = None,
 ) -> str:
     """``table`` as an HTML table in a scrolling box that takes the keyboard focus.
 
@@ -50,15 +57,20 @@ def html_table(
     kind
         A second CSS class of the table (e.g. ``tableau-evolution``), to tell it from the
         tables of territories.
+    cell_styles
+        Column → the CSS of each of its cells, row by row (e.g. a colour swatch); escaped.
     """
     columns = list(table.columns)
     head = "".join(f'<th scope="col">{html.escape(str(c))}</th>' for c in columns)
+    styles = cell_styles or {}
     rows = []
-    for values in table.itertuples(index=False, name=None):
+    for row, values in enumerate(table.itertuples(index=False, name=None)):
         cells = []
         for column, value in zip(columns, values, strict=True):
             text, is_number = _cell(value)
-            if column == row_header:
+            if column in styles:
+                cells.append(f'<td style="{html.escape(styles[column][row])}">{text}</td>')
+            elif column == row_header:
                 cells.append(f'<th scope="row">{text}</th>')
             else:
                 cells.append(f'<td class="nombre">{text}</td>' if is_number else f"<td>{text}</td>")

@@ -20,9 +20,10 @@ from territorial.content.contrast import MIN_GRAPHIC_CONTRAST, palette_contrasts
 from territorial.content.fiche import search as fiche_search
 from territorial.content.heatmap_table import heatmap_table as _heatmap_table
 from territorial.content.html_table import html_table
-from territorial.content.levers import KeyFigures, segment_lever_matrix, segment_summary
+from territorial.content.levers import KeyFigures, segment_lever_matrix
 from territorial.content.levers import key_figures as _key_figures
-from territorial.content.selection import Filters, apply_filters, regions_present, search_label
+from territorial.content.segment_cards import segment_cards_html
+from territorial.content.selection import Filters, apply_filters, kinds_present, regions_present, search_label
 from territorial.content.summary import contrasts as _contrasts
 from territorial.content.tables import territory_table
 from territorial.content.territory_map import context_bounds, map_frame, map_summary, programme_map
@@ -121,28 +122,10 @@ def key_figures(programme: Programme) -> KeyFigures:
     return _key_figures(programme)
 
 
-@dataclass(frozen=True)
-class SegmentCard:
-    """What the Segments page's card of one segment says (shared: never mutate it)."""
-
-    n: int
-    population: int
-    population_short: str  # « population municipale 2023 » of its territories
-
-
 @shared(max_entries=4)
-def segment_cards(programme: Programme) -> dict[str, SegmentCard]:
-    """Segment id → its card: territories, population covered and its year (cached)."""
-    summary = segment_summary(programme)
-    data = programme.territories
-    return {
-        segment: SegmentCard(
-            n=int(summary.at[segment, "n"]),
-            population=int(summary.at[segment, "population"]),
-            population_short=programme.population_short(data[data["segment"] == segment]),
-        )
-        for segment in programme.definition.segment_ids
-    }
+def segment_cards(programme: Programme) -> Html:
+    """The Segments page's cards, one HTML block (:mod:`territorial.content.segment_cards`, cached)."""
+    return prepared_html(segment_cards_html(programme))
 
 
 @shared(max_entries=64)
@@ -199,6 +182,12 @@ def regions(programme: Programme) -> dict[str, str]:
     return regions_present(programme)
 
 
+@shared(max_entries=4)
+def kinds(programme: Programme) -> dict[str, str]:
+    """:func:`territorial.content.selection.kinds_present` (cached: a set of a column at every run otherwise)."""
+    return kinds_present(programme)
+
+
 @shared(max_entries=64)
 def _table(programme: Programme, codes: tuple[str, ...], day: dt.date | None) -> pd.DataFrame:
     return territory_table(programme, programme.territories.loc[list(codes)])
@@ -246,8 +235,7 @@ def table_html(
 class ContrastTable:
     """The Accessibilité page's table of the data colours' contrasts (shared: never mutate it)."""
 
-    table: pd.DataFrame  # as shown: French headers, the cells as text (plain objects: quicker to send)
-    swatches: tuple[str, ...]  # the CSS of each row's « Aperçu » cell
+    html: Html  # an HTML table: French headers, each row's « Aperçu » cell in its colour
     n: int  # colours
     n_weak: int  # under the threshold
 
@@ -263,9 +251,18 @@ def contrast_table(definition: ProgrammeDefinition) -> ContrastTable:
         aperçu="",
     )[["groupe", "élément", "aperçu", "couleur", "contraste", "suffisant"]]
     table.columns = ["Groupe", "Élément", "Aperçu", "Couleur", "Contraste", f"≥ {fr_float(MIN_GRAPHIC_CONTRAST, 0)}:1"]
+    swatches = [f"background-color: {c}" for c in contrasts["couleur"]]  # validated #rrggbb colours
     return ContrastTable(
-        table=table.astype(object),
-        swatches=tuple(f"background-color: {c}" for c in contrasts["couleur"]),  # validated #rrggbb colours
+        # Plain HTML built once, not a pandas Styler that Streamlit renders again at every run (≈ 8 ms).
+        html=prepared_html(
+            html_table(
+                table,
+                caption="Contraste de chaque couleur de données sur fond blanc",
+                row_header="Élément",
+                max_height=900,
+                cell_styles={"Aperçu": swatches},
+            )
+        ),
         n=len(contrasts),
         n_weak=int((~contrasts["suffisant"]).sum()),
     )
@@ -287,6 +284,7 @@ def clear() -> None:
         search_labels,
         _search,
         regions,
+        kinds,
         _table,
         _table_html,
         contrast_table,

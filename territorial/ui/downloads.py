@@ -75,8 +75,9 @@ def chart_downloads(chart: Any, name: str, *, title: str | None = None, key: str
     """
     fallback = title or name
     base = key or f"image_{file_stem(name)}"
-    png_col, svg_col = st.columns(2)
-    png_col.download_button(
+    # One row of buttons (a horizontal container: one element where two columns made three).
+    row = st.container(horizontal=True)
+    row.download_button(
         "Image PNG",
         data=lambda: images.chart_png(chart, title=fallback),
         file_name=f"{file_stem(name)}.png",
@@ -85,7 +86,7 @@ def chart_downloads(chart: Any, name: str, *, title: str | None = None, key: str
         key=f"{base}_png",
         help=f"Télécharger « {escape_markdown(name)} » en PNG",
     )
-    svg_col.download_button(
+    row.download_button(
         "Image SVG",
         data=lambda: images.chart_svg(chart, title=fallback),
         file_name=f"{file_stem(name)}.svg",

@@ -22,6 +22,8 @@ from territorial.ui import vega
 from territorial.ui.layout import Html, prepared_html
 
 MODE_KEY = "segments_evolution_mode"
+#: The container of the segments' evolution charts (its layout: assets/app.css).
+GRID_KEY = "segments_evolution_grille"
 #: CSS class of the evolution tables (besides the tables of territories' class).
 TABLE_KIND = "tableau-evolution"
 
@@ -160,10 +162,12 @@ def segments_evolution(programme: Programme) -> None:
         st.markdown("\n".join(f"- {escape_markdown(s)}" for s in sentences))
         if charts:
             st.html(_legend(programme))
-        for row in range(0, len(charts), 2):
-            for index, (column, spec) in enumerate(zip(st.columns(2), charts[row : row + 2], strict=False)):
-                with column, st.container(key=f"segments_evolution_graphique_{row + index}"):
-                    vega.show(spec)
+        if charts:
+            # Two by two in one wrapping row, one by one on a phone (assets/app.css): one element
+            # where two rows of columns, each chart in its own container, made ten.
+            with st.container(horizontal=True, key=GRID_KEY):
+                for chart in charts:
+                    vega.show(chart)
         notes = [
             f"Pas de point quand moins de {evolution.MIN_TERRITORIES} territoires d'un segment sont derrière "
             "(le nombre de territoires de chaque point est dans l'infobulle et le tableau)."

@@ -99,8 +99,9 @@ def details_section(programme: Programme) -> None:
         ),
         ("XLSX", XLSX, size_effect_xlsx, "Les parts, les tests de chaque levier, les phrases et la méthode."),
     )
-    for column, (kind, mime, make, description) in zip(st.columns(len(files)), files, strict=True):
-        column.download_button(
+    row = st.container(horizontal=True)  # one element where columns made one per button and one more
+    for kind, mime, make, description in files:
+        row.download_button(
             f"Télécharger les chiffres ({kind})",
             data=functools.partial(make, effect, programme),
             file_name=f"effet-de-taille.{kind.lower()}",

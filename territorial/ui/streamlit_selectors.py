@@ -63,9 +63,10 @@ KEYS: dict[str, str | None] = {
     "accueil_chiffres": HOME,
     "fiche": FICHE,
     "fiche_recherche": FICHE,
+    "segments_cartes": SEGMENTS,
     "segments_matrice": SEGMENTS,
     "segments_niveaux": SEGMENTS,
-    "segments_evolution_graphique_": None,  # a programme with several versions
+    "segments_evolution_grille": None,  # a programme with dialogues at several dates
     "atelier_precedent": ATELIER,
     "atelier_suivant": ATELIER,
     "atelier_constats": None,  # the steps with findings
