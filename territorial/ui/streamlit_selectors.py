@@ -74,6 +74,7 @@ KEYS: dict[str, str | None] = {
     "atelier_etape": ATELIER,
     "projection": ATELIER,  # a projected page's content (territorial/ui/workshop.projected_frame)
     "projection_cale": ATELIER,
+    "projection_contenu": ATELIER,
     "sortie_projection": PROJECTION,
     "salle_compte": None,  # a live room's projector
     "salle_carte": None,

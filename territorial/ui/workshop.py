@@ -59,7 +59,7 @@ def projection_css() -> str:
 
 
 #: The block of a projected page's content (see :func:`projected_frame`).
-FRAME_KEY, SHIM_KEY = "projection", "projection_cale"
+FRAME_KEY, SHIM_KEY, CONTENT_KEY = "projection", "projection_cale", "projection_contenu"
 
 
 @contextmanager
@@ -70,7 +70,9 @@ def projected_frame(projected: bool) -> Iterator[None]:
     use, and the page's text was drawn before it, then moved when the style arrived (large
     type, no sidebar, less margin: a layout shift of 0.5 to 0.9 on Atelier and Salle, issue 22.7).
     Until then the content sits in a block 1 px high; the style lets it take its height
-    (assets/atelier.css), so it appears once, already in its place.
+    (assets/atelier.css), so it appears once, already in its place. The style's smaller top
+    margin is given to the content inside the block (hidden until then), not to the page: the
+    1 px block, seen, does not move.
     """
     if not projected:
         yield
@@ -78,7 +80,8 @@ def projected_frame(projected: bool) -> Iterator[None]:
     with st.container(key=FRAME_KEY, height=1, border=False):
         # Its first pixel shows nothing drawn (a shift would be counted): an empty block, first.
         st.container(key=SHIM_KEY, height=8, border=False)
-        yield
+        with st.container(key=CONTENT_KEY, border=False):
+            yield
 
 
 #: Where a projected page leads back to (the projection hides the sidebar).

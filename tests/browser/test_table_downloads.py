@@ -1,8 +1,9 @@
 """Streamlit's tables offer no « Download as CSV »: it would write =HYPERLINK(…) notes as they are.
 
-Every table of the served dashboard (``client.disableDataExport`` in .streamlit/config.toml)
+Every data grid of the served dashboard (``client.disableDataExport`` in .streamlit/config.toml)
 is checked as a person sees it: hovering a table shows its toolbar (search, full screen),
-without a download button. The exports of the Données page neutralise formulas instead.
+without a download button. The Carte's table is plain HTML (content/html_table.py): it has no
+toolbar at all, which is checked too. The exports of the Données page neutralise formulas instead.
 """
 
 from __future__ import annotations
@@ -18,9 +19,10 @@ APP = Path("app.py")
 WAIT_MS = 60_000
 TABLE = '[data-testid="stDataFrame"]'
 TOOLBAR_BUTTONS = '[data-testid="stElementToolbar"] button'
+HTML_TABLE = "table.tableau-territoires"
 
 
-@pytest.mark.parametrize("path, tables", [("carte", 1), ("historique", 1)])
+@pytest.mark.parametrize("path, tables", [("historique", 1)])
 def test_tables_have_no_download_button(streamlit_server, watched_page: WatchedPage, path, tables) -> None:
     page = watched_page.page
     page.goto(f"{streamlit_server(APP)}/{path}")
@@ -34,4 +36,19 @@ def test_tables_have_no_download_button(streamlit_server, watched_page: WatchedP
         labels = [(b.get_attribute("aria-label") or b.inner_text() or "").lower() for b in toolbar.all()]
         assert any("search" in label or "recherch" in label for label in labels), labels  # the toolbar is there
         assert not [label for label in labels if "download" in label or "télécharg" in label], labels
+    assert watched_page.page_errors == []
+
+
+def test_carte_table_is_plain_html_without_toolbar(streamlit_server, watched_page: WatchedPage) -> None:
+    page = watched_page.page
+    page.goto(f"{streamlit_server(APP)}/carte")
+    table = page.locator(HTML_TABLE)
+    expect(table).to_have_count(1, timeout=WAIT_MS)
+    table.scroll_into_view_if_needed()
+    table.hover()
+    expect(table.locator("tbody tr").first).to_be_visible()
+    assert table.locator("tbody tr").count() >= 50  # the demo's territories, one row each
+    assert page.locator(TABLE).count() == 0
+    assert page.locator(TOOLBAR_BUTTONS).count() == 0
+    assert page.get_by_role("button", name="Download").count() == 0
     assert watched_page.page_errors == []
