@@ -16,7 +16,7 @@ from playwright.sync_api import Page
 MAX_CLS = 0.1
 SIZES = {"ordinateur": (1440, 900), "telephone": (390, 844)}
 PAGES = [
-    "/accueil",
+    "/",
     "/carte",
     "/segments",
     "/fiche?territoire=45085",

@@ -135,7 +135,7 @@ def test_the_served_page_is_french_described_and_opens_a_page_without_404(stack:
 
 #: Every page on a laptop, where the frame moved; the pages Lighthouse audits on a phone too.
 STEADY = [(path, "ordinateur") for path in PAGES + PROJECTED] + [
-    (path, "telephone") for path in ("/accueil", "/carte", "/segments", "/fiche?territoire=45085")
+    (path, "telephone") for path in ("/", "/carte", "/segments", "/fiche?territoire=45085")
 ]
 
 
