@@ -47,7 +47,7 @@ def test_carte_table_is_plain_html_without_toolbar(streamlit_server, watched_pag
     table.scroll_into_view_if_needed()
     table.hover()
     expect(table.locator("tbody tr").first).to_be_visible()
-    assert table.locator("tbody tr").count() >= 50  # the demo's territories, one row each
+    assert table.locator("tbody tr").count() == 81  # the demo programme: one row per territory
     assert page.locator(TABLE).count() == 0
     assert page.locator(TOOLBAR_BUTTONS).count() == 0
     assert page.get_by_role("button", name="Download").count() == 0
