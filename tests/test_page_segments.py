@@ -15,6 +15,7 @@ from territorial.content.html_table import TABLE_CLASS
 from territorial.content.segment_cards import COUNT_LABEL, segment_cards_html
 from territorial.content.summary import contrasts
 from territorial.core.fmt import escape_markdown, fr_int, fr_pop
+from territorial.ui import vega
 from tests.conftest import open_page
 from tests.markdown_text import shown
 
@@ -40,8 +41,9 @@ def _heatmap_rows(at: AppTest) -> list[dict]:
         proto = getattr(element, "proto", None)
         spec = getattr(proto, "spec", "") if proto is not None else ""
         if spec and '"cellule"' in spec:
-            assert not proto.datasets  # the chart's one table, as Arrow bytes beside the spec
-            return convert_arrow_bytes_to_pandas_df(proto.data.data).to_dict("records")
+            # The chart's one table, as Arrow bytes written once (territorial/ui/vega.py).
+            assert not proto.data.data and [d.name for d in proto.datasets] == [vega.DATASET]
+            return convert_arrow_bytes_to_pandas_df(proto.datasets[0].data.data).to_dict("records")
     raise AssertionError("heat map not found")
 
 

@@ -6,6 +6,9 @@ upgrade changes them (rather than silently in production). The list:
 - ``territorial/ui/router.py``: Streamlit's ``PagesManager.uses_pages_directory`` switch, and the
   mark ``st.navigation`` puts on the page object it picks (``StreamlitPage._can_be_called``);
 - ``territorial/ui/upload_guard.py``: Streamlit's upload store (``Runtime.uploaded_file_mgr``);
+- ``territorial/ui/vega.py``: ``st.vega_lite_chart`` passes Arrow IPC bytes found in the spec's
+  ``datasets`` as they are (what its altair path relies on), and
+  ``streamlit.dataframe_util.convert_arrow_table_to_arrow_bytes`` writes them;
 - ``territorial/ui/data.py``: ``get_script_run_ctx().fragment_ids_this_run`` (is only a
   fragment rerunning?); ``territorial/ui/live_room.py`` and ``upload_guard.py``:
   ``get_script_run_ctx().session_id``;
@@ -171,6 +174,29 @@ def test_the_script_run_context_still_says_which_fragments_rerun() -> None:
 
     at = AppTest.from_function(script).run()
     assert [m.value for m in at.markdown] == ["fragment rerun=False session=True"]
+
+
+def test_vega_lite_charts_still_take_arrow_bytes_in_their_datasets_as_they_are() -> None:
+    """territorial/ui/vega.py writes a chart's rows as Arrow once and gives Streamlit the bytes at
+    every run: Streamlit must send them untouched (else it converts them again, or fails)."""
+    import pandas as pd
+    import pyarrow as pa
+    from streamlit.dataframe_util import convert_arrow_table_to_arrow_bytes
+    from streamlit.testing.v1 import AppTest
+
+    written = convert_arrow_table_to_arrow_bytes(pa.Table.from_pandas(pd.DataFrame({"a": [1, 2]})))
+
+    def script(written: bytes) -> None:
+        import streamlit as st
+
+        st.vega_lite_chart({"data": {"name": "x"}, "datasets": {"x": written}, "mark": "bar"})
+
+    at = AppTest.from_function(script, args=(written,)).run()
+    (proto,) = [e.proto for e in at.main if getattr(getattr(e, "proto", None), "spec", "")]
+    assert [(d.name, d.data.data) for d in proto.datasets] == [("x", written)], (
+        "Streamlit no longer passes a chart's Arrow bytes as they are: adapt territorial/ui/vega.py "
+        "(give it the pyarrow table, vega.Chart.rows)."
+    )
 
 
 def test_folium_geojson_template_is_still_the_one_packed_geojson_patches() -> None:

@@ -73,9 +73,12 @@ def test_the_browser_gets_the_same_rows_and_the_shared_chart_is_unchanged() -> N
     assert not at.exception
     sent = [e.proto for e in at.main if getattr(getattr(e, "proto", None), "spec", "")]
     assert len(sent) == 2
-    rows = convert_arrow_bytes_to_pandas_df(sent[0].data.data)
+    # The rows travel as the chart's one named dataset, the bytes written once by prepare().
+    assert not sent[0].data.data and [d.name for d in sent[0].datasets] == [vega.DATASET]
+    rows = convert_arrow_bytes_to_pandas_df(sent[0].datasets[0].data.data)
     assert list(rows["segment"]) == ["S1", "S2", "S3"] and list(rows["texte"]) == ["25 %", "50 %", "–"]
     assert rows["part"].iloc[:2].tolist() == [0.25, 0.5] and pd.isna(rows["part"].iloc[2])
     spec = json.loads(sent[0].spec)
     assert spec["mark"] == {"type": "bar"} and spec["encoding"]["color"]["legend"]["title"] == " "
+    assert spec["data"] == {"name": vega.DATASET} and "datasets" not in spec
     assert json.loads(at.text[0].value) == {"unchanged": True}

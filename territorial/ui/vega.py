@@ -1,12 +1,14 @@
 """Vega-Lite charts built once and shown at every run without converting their data again.
 
 ``st.vega_lite_chart(spec)`` with the rows inside the spec (altair's ``to_dict()`` puts them
-in ``datasets``) turns those rows into a pandas DataFrame and then into Arrow at every run:
-most of a warm rerun of the Segments page (seven charts). Its documented ``data`` argument
-takes « anything supported by st.dataframe », a ``pyarrow.Table`` among them, which it only
-writes out. So a chart is prepared once per process, next to the cached spec it comes from:
-the spec without its rows, and the rows as an immutable Arrow table, both shared by the
-sessions. The browser gets the same chart (the rows travel as Arrow either way).
+in ``datasets``) turns those rows into a pandas DataFrame and then into Arrow at every run.
+A ``pyarrow.Table`` (« anything supported by st.dataframe ») skips the DataFrame but is still
+written out as Arrow IPC bytes at every run. So a chart is prepared once per process, next
+to the cached spec it comes from: the spec without its rows, and the rows already written as
+Arrow IPC bytes, shared by the sessions. They are given back to Streamlit as the chart's one
+named dataset: Streamlit passes bytes found in ``datasets`` as they are (its altair path puts
+them there), where it would convert anything else (tests/test_private_apis.py watches that).
+The browser gets the same chart and the same rows.
 """
 
 from __future__ import annotations
@@ -18,19 +20,25 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 import streamlit as st
+from streamlit import dataframe_util
+
+#: The name of a prepared chart's dataset (one per chart: the name need not be unique).
+DATASET = "lignes"
 
 
 @dataclass(frozen=True)
 class Chart:
-    """A chart ready to show: ``spec`` whole (images, tests), ``shown`` without rows, ``rows``."""
+    """A chart ready to show: ``spec`` whole (images, tests), ``shown`` without rows, ``rows``
+    (None when the spec is kept whole) and the same rows as Arrow IPC bytes, ``arrow``."""
 
     spec: dict
     shown: dict
     rows: pa.Table | None
+    arrow: bytes | None = None
 
 
 def prepare(spec: dict) -> Chart:
-    """Split a Vega-Lite spec's top-level rows from it (once per cached chart).
+    """Split a Vega-Lite spec's top-level rows from it and write them as Arrow (once per cached chart).
 
     A spec whose rows are not one top-level dataset (several datasets, no data) is kept as it is.
     """
@@ -38,7 +46,9 @@ def prepare(spec: dict) -> Chart:
     if values is None:
         return Chart(spec=spec, shown=spec, rows=None)
     shown = {key: value for key, value in spec.items() if key not in ("data", "datasets")}
-    return Chart(spec=spec, shown=shown, rows=pa.Table.from_pandas(pd.DataFrame(values)))
+    rows = pa.Table.from_pandas(pd.DataFrame(values))
+    # Streamlit's own writer: the bytes are those it would have made at every run.
+    return Chart(spec=spec, shown=shown, rows=rows, arrow=dataframe_util.convert_arrow_table_to_arrow_bytes(rows))
 
 
 def _top_level_rows(spec: dict) -> list | None:
@@ -63,4 +73,6 @@ def show(chart: Chart, **kwargs: Any) -> Any:
     spec = chart.shown
     if isinstance(spec.get("encoding"), dict):
         spec = {**spec, "encoding": copy.deepcopy(spec["encoding"])}
-    return st.vega_lite_chart(chart.rows, spec, **kwargs)
+    if chart.arrow is None:
+        return st.vega_lite_chart(chart.rows, spec, **kwargs)
+    return st.vega_lite_chart({**spec, "data": {"name": DATASET}, "datasets": {DATASET: chart.arrow}}, **kwargs)
