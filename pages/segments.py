@@ -15,6 +15,9 @@ from territorial.ui.router import ensure_routed
 
 SEGMENT, LEVER, CHART = "segments_segment", "segments_levier", "segments_heatmap"
 LAST_CELL = "segments_derniere_case"
+#: The two closing sections, as tabs of which only the open one runs (``?vue=evolution``).
+VIEW = "segments_vue"
+VIEWS = {"intervalles": "Parts et intervalles", "evolution": "Au fil des dialogues"}
 CARDS_HEIGHT = 400  # the segment cards on a laptop screen (1440 px wide)
 
 ensure_routed()
@@ -22,7 +25,12 @@ programme = as_of.programme()
 definition = programme.definition
 segments = {s.id: s.label for s in definition.segments}
 levers = {lv.id: f"{lv.id} – {lv.label}" for lv in definition.levers}
-notes = [url_state.seed(SEGMENT, "segment", options=segments), url_state.seed(LEVER, "levier", options=levers)]
+notes = [
+    url_state.seed(SEGMENT, "segment", options=segments),
+    url_state.seed(LEVER, "levier", options=levers),
+    url_state.seed(VIEW, "vue", options=VIEWS),
+]
+st.session_state[VIEW] = VIEWS.get(st.session_state.get(VIEW), st.session_state.get(VIEW))  # tabs hold labels
 
 st.title("Segments de taille et leviers d'action")
 st.caption("La taille compte : les territoires de chaque segment activent les leviers différemment.")
@@ -89,11 +97,18 @@ with col_list:
             max_height=560,
         )
     )
-distribution = cached_views.level_distribution(programme, lever_id)
+bars, distribution = cached_views.level_distribution(programme, lever_id)
 with st.container(key="segments_niveaux"):  # its height kept while it loads (assets/app.css)
-    vega.show(distribution)
-downloads.chart_downloads(distribution.spec, f"Niveaux du levier {lever.id} par segment", key="img_niveaux")
+    st.html(bars)
+downloads.chart_downloads(distribution, f"Niveaux du levier {lever.id} par segment", key="img_niveaux")
 
-size_effect.details_section(programme)
-
-segments_evolution(programme)
+# The details and the evolution come last, as tabs: only the open one is built and sent.
+details, over_time = st.tabs(list(VIEWS.values()), key=VIEW, on_change="rerun")
+with details:
+    if details.open:
+        size_effect.details_section(programme)
+with over_time:
+    if over_time.open:
+        segments_evolution(programme)
+view_id = next((k for k, label in VIEWS.items() if label == st.session_state.get(VIEW)), None)
+url_state.sync({"vue": None if view_id == next(iter(VIEWS)) else view_id})

@@ -22,7 +22,7 @@ from tests.markdown_text import rendered, unsafe
 PARAMS = {
     "pages/accueil.py": {"mode", "au"},
     "pages/carte.py": {"mode", "au", "couleur", "segment", "levier", "region", "type", "territoire", "q"},
-    "pages/segments.py": {"mode", "au", "segment", "levier"},
+    "pages/segments.py": {"mode", "au", "segment", "levier", "vue"},
     "pages/fiche.py": {"mode", "au", "territoire"},
     "pages/suivi.py": {"mode", "au"},
     "pages/atelier.py": {"mode", "au", "etape", "territoire"},

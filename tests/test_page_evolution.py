@@ -84,7 +84,7 @@ def test_fiche_as_of_an_earlier_day_stops_at_its_dialogues(folium_recorder, demo
 
 
 def test_segments_page_shows_the_evolution_and_switches_to_half_years(folium_recorder, demo) -> None:
-    at = open_page("pages/segments.py")
+    at = open_page("pages/segments.py", vue="evolution")  # its tab, opened from a link
     assert not at.exception
     assert "Évolution par segment" in [s.value for s in at.header]
     data, left_out = ev.segment_evolution(demo)
@@ -127,7 +127,7 @@ def test_fiche_at_a_date_from_the_url_stops_at_that_date(folium_recorder, demo) 
 def test_segments_at_a_date_from_the_url_count_the_dialogues_up_to_it(folium_recorder, demo) -> None:
     from datetime import date
 
-    at = open_page("pages/segments.py", au="2025-06-30")
+    at = open_page("pages/segments.py", au="2025-06-30", vue="evolution")
     assert not at.exception
     data, _ = ev.segment_evolution(demo.at(date(2025, 6, 30)))
     assert set(data["stage_label"]) == {"T0", "T+12"}

@@ -155,3 +155,44 @@ def test_url_restores_the_cell_and_ignores_invalid_values(folium_recorder, demo)
     assert f"«\u00a0{escape_markdown('[x](javascript:alert(1))')}\u00a0»" in messages  # no link, shown as text
     assert at.selectbox(key="segments_segment").value is None
     assert at.selectbox(key="segments_levier").value == "L1"
+
+
+def _sections(at: AppTest) -> set[str]:
+    """The closing sections built in this run (their headings)."""
+    headings = {h.value for h in at.header}
+    return {t for t in ("L'effet de taille en détail : parts et intervalles", "Évolution par segment") if t in headings}
+
+
+def _charts_sent(at: AppTest) -> int:
+    return sum(1 for e in at.main if getattr(getattr(e, "proto", None), "spec", ""))
+
+
+def test_only_the_open_tab_is_built_and_it_is_in_the_url(folium_recorder, demo) -> None:
+    from territorial.ui.evolution import MODE_KEY
+
+    at = _open()
+    assert [t.label for t in at.tabs] == ["Parts et intervalles", "Au fil des dialogues"]
+    # The default tab: the size effect's details; nothing of the evolution is built or sent.
+    assert _sections(at) == {"L'effet de taille en détail : parts et intervalles"}
+    assert [b.label for b in at.get("download_button")][-2:] == [
+        "Télécharger les chiffres (CSV)",
+        "Télécharger les chiffres (XLSX)",
+    ]
+    assert MODE_KEY not in [r.key for r in at.radio]
+    assert _charts_sent(at) == 1  # the heat map (the levels and the intervals are HTML bars)
+    assert "vue" not in at.query_params
+
+    # Opening the other tab (what a click does) builds only the evolution, and says so in the URL.
+    at.session_state["segments_vue"] = "Au fil des dialogues"
+    at.run()
+    assert not at.exception
+    assert _sections(at) == {"Évolution par segment"}
+    assert MODE_KEY in [r.key for r in at.radio]
+    assert _charts_sent(at) == 1 + len(demo.definition.levers)  # heat map, one per lever
+    assert at.query_params["vue"] == "evolution"
+
+    # A link to it opens it; a value that is no tab is named in a French warning and ignored.
+    assert _sections(_open(vue="evolution")) == {"Évolution par segment"}
+    at = _open(vue="<b>graphiques</b>")
+    assert not at.exception and _sections(at) == {"L'effet de taille en détail : parts et intervalles"}
+    assert f"«\u00a0{escape_markdown('<b>graphiques</b>')}\u00a0»" in " ".join(w.value for w in at.warning)

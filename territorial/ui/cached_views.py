@@ -19,6 +19,7 @@ from territorial.content import charts
 from territorial.content.contrast import MIN_GRAPHIC_CONTRAST, palette_contrasts
 from territorial.content.fiche import search as fiche_search
 from territorial.content.heatmap_table import heatmap_table as _heatmap_table
+from territorial.content.html_bars import level_bars
 from territorial.content.html_table import html_table
 from territorial.content.levers import KeyFigures, segment_lever_matrix
 from territorial.content.levers import key_figures as _key_figures
@@ -111,9 +112,13 @@ def heatmap_table(programme: Programme) -> Html:
 
 
 @shared(max_entries=16)
-def level_distribution(programme: Programme, lever: str) -> vega.Chart:
-    """The levels of one lever by segment, as stacked bars (shared: never mutate it)."""
-    return vega.prepare(charts.level_distribution(programme, lever).to_dict())
+def level_distribution(programme: Programme, lever: str) -> tuple[Html, dict]:
+    """The levels of one lever by segment: stacked bars in HTML for the page (no chart code), and
+    the Vega-Lite spec of the same chart for its images (shared: never mutate them)."""
+    return (
+        prepared_html(level_bars(programme, lever)),
+        charts.level_distribution(programme, lever).to_dict(),
+    )
 
 
 @shared(max_entries=16)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from territorial.content import size_effect_charts
+from territorial.content.html_bars import interval_bars
 from territorial.content.html_table import html_table
 from territorial.content.size_effect import SizeEffect, size_effect
 from territorial.content.size_effect_text import Finding, findings, method_text
@@ -34,7 +35,7 @@ class SizeEffectView:
 
     effect: SizeEffect
     findings: tuple[Finding, ...]
-    chart: vega.Chart
+    chart: Html  # the shares and intervals as HTML bars (no chart code; the projector's is Vega-Lite)
     table_html: Html
     findings_markdown: str  # the findings as a Markdown list, escaped
     method_markdown: str  # the « Méthode » paragraphs, escaped
@@ -52,7 +53,7 @@ def view(programme: Programme) -> SizeEffectView:
         findings=found,
         findings_markdown="\n".join(f"- {escape_markdown(f.text)}" for f in found),
         method_markdown="\n\n".join(escape_markdown(paragraph) for paragraph in method_text(definition)),
-        chart=vega.prepare(size_effect_charts.intervals_chart(effect, definition).to_dict()),
+        chart=prepared_html(interval_bars(effect, definition)),
         table_html=prepared_html(
             html_table(
                 table,
@@ -87,7 +88,7 @@ def details_section(programme: Programme) -> None:
     shown = view(programme)
     st.header("L'effet de taille en détail : parts et intervalles")
     st.caption(size_effect_charts.CHART_CAPTION)
-    vega.show(shown.chart)
+    st.html(shown.chart)
     st.html(shown.table_html)
     effect = shown.effect
     files = (

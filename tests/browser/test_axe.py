@@ -35,6 +35,7 @@ PAGES = [
     "/",
     "/carte",
     "/segments",
+    "/segments?vue=evolution",  # the evolution's tab (only the open tab is built)
     "/fiche?territoire=200046977",
     "/suivi",
     "/carte?couleur=suivi",

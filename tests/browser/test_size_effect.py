@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from playwright.sync_api import expect
@@ -25,11 +24,16 @@ def test_segments_shows_the_sentences_and_the_intervals(streamlit_server, watche
     expect(main).to_contain_text("Fisher–Freeman–Halton")
     heading = page.get_by_role("heading", name="L'effet de taille en détail : parts et intervalles")
     heading.scroll_into_view_if_needed()
-    chart = page.locator('[aria-label^="Barres horizontales avec intervalles de confiance à 95 %"]')
+    # The shares and intervals, bars in HTML: each one names its segment, share and interval.
+    chart = page.locator(".intervalles")
     chart.scroll_into_view_if_needed(timeout=WAIT_MS)
     expect(chart).to_be_visible(timeout=WAIT_MS)
-    expect(chart).to_have_attribute("aria-label", re.compile(r"Petits territoires : 45\u00a0% \[28–62\u00a0%\]"))
-    expect(chart.locator("svg, canvas").first).to_be_visible(timeout=WAIT_MS)
+    l3 = chart.get_by_role("rowgroup").filter(has_text="L3 – ")
+    expect(l3).to_contain_text("Petits territoires : 45\u00a0% [28–62\u00a0%] (13 sur 29 territoires évalués)")
+    bars = chart.locator(".intervalles-barre")
+    expect(bars).to_have_count(16)
+    for box in bars.evaluate_all("els => els.map(e => e.getBoundingClientRect().toJSON())"):
+        assert box["height"] >= 10 and 0 <= box["left"] and box["right"] <= 390, box
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "segments_effet_taille_390.png"))
 
