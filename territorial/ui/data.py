@@ -60,7 +60,7 @@ _BUILD = OneBuild(
 
 def reference() -> Reference:
     """The reference geography; the first start builds its cache with a progress bar."""
-    if is_cached():
+    if _reference.has() or is_cached():  # loaded once per process: no file to look at again
         return _reference()
     build = _BUILD.start()
     with st.status("Première mise en route : préparation du référentiel géographique…", expanded=True) as status:
