@@ -105,6 +105,26 @@ def fresh_view_caches():
     clear()
 
 
+#: A label that would run as HTML if a page wrote it unescaped.
+HOSTILE_LABEL = "<img src=x onerror=alert(1)>"
+
+
+def hostile_definition(definition: ProgrammeDefinition) -> ProgrammeDefinition:
+    """The definition with its first segment, lever and level labelled :data:`HOSTILE_LABEL`
+    (the lever's behind a quote, to break out of an attribute)."""
+    import dataclasses
+
+    def first(items, label):
+        return (dataclasses.replace(items[0], label=label), *items[1:])
+
+    return dataclasses.replace(
+        definition,
+        segments=first(definition.segments, HOSTILE_LABEL),
+        levers=first(definition.levers, f'"{HOSTILE_LABEL}'),
+        levels=first(definition.levels, HOSTILE_LABEL),
+    )
+
+
 def open_page(page: str, **params: str):
     """Run the app with AppTest on ``page`` (e.g. ``pages/carte.py``) with URL parameters."""
     from streamlit.testing.v1 import AppTest

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import re
 
 import pandas as pd
@@ -11,6 +10,7 @@ from territorial.content.heatmap_table import BLUES, heatmap_table, share_colour
 from territorial.content.levers import segment_lever_matrix
 from territorial.core import palette
 from territorial.core.fmt import fr_pct
+from tests.conftest import hostile_definition
 
 _CELL = re.compile(r'<td style="background:(#[0-9a-f]{6});color:(#[0-9a-f]{6})" title="([^"]*)">([^<]*)</td>')
 
@@ -61,11 +61,6 @@ def test_an_empty_segment_writes_a_dash_on_white(demo) -> None:
 
 
 def test_labels_from_the_definition_are_escaped(demo) -> None:
-    hostile = "<img src=x onerror=alert(1)>"
-    definition = demo.definition
-    segments = (dataclasses.replace(definition.segments[0], label=hostile), *definition.segments[1:])
-    levers = (dataclasses.replace(definition.levers[0], label=f'"{hostile}'), *definition.levers[1:])
-    changed = dataclasses.replace(definition, segments=segments, levers=levers)
-    text = heatmap_table(segment_lever_matrix(demo), changed)
+    text = heatmap_table(segment_lever_matrix(demo), hostile_definition(demo.definition))
     assert "<img" not in text
     assert "&lt;img src=x onerror=alert(1)&gt;" in text

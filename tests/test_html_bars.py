@@ -13,6 +13,7 @@ from territorial.content.html_bars import READER_ONLY, interval_bars, level_bars
 from territorial.content.size_effect import size_effect
 from territorial.core import palette
 from territorial.core.fmt import fr_pct
+from tests.conftest import hostile_definition
 
 _ROW = re.compile(r'<tr><th scope="row">([^<]*)</th><td><span class="niveaux-levier-barre">(.*?)</span></td></tr>')
 _PART = re.compile(
@@ -65,18 +66,6 @@ def test_a_segment_without_assessed_territories_says_so(demo) -> None:
     assert "aucun territoire évalué" in text
 
 
-def test_labels_from_the_definition_are_escaped(demo) -> None:
-    hostile = "<img src=x onerror=alert(1)>"
-    definition = demo.definition
-    segments = (dataclasses.replace(definition.segments[0], label=hostile), *definition.segments[1:])
-    levers = (dataclasses.replace(definition.levers[0], label=f'"{hostile}'), *definition.levers[1:])
-    levels = (dataclasses.replace(definition.levels[0], label=hostile), *definition.levels[1:])
-    changed = dataclasses.replace(definition, segments=segments, levers=levers, levels=levels)
-    text = level_bars(dataclasses.replace(demo, definition=changed), "L1")
-    assert "<img" not in text
-    assert "&lt;img src=x onerror=alert(1)&gt;" in text and "&quot;&lt;img" in text
-
-
 _TRACK = re.compile(
     r'<span class="intervalles-piste"(?: title="([^"]*)")?><span class="lecteur-ecran">([^<]*)</span>'
     r'(?:<span class="intervalles-barre" style="width:([0-9.]+)%;background:(#[0-9a-fA-F]{6})"></span>'
@@ -121,13 +110,8 @@ def test_a_segment_with_too_few_territories_has_no_bar_and_says_so(demo) -> None
     assert text.count('class="intervalles-barre"') == 12
 
 
-def test_interval_labels_from_the_definition_are_escaped(demo) -> None:
-    hostile = "<img src=x onerror=alert(1)>"
-    definition = demo.definition
-    segments = (dataclasses.replace(definition.segments[0], label=hostile), *definition.segments[1:])
-    levers = (dataclasses.replace(definition.levers[0], label=f'"{hostile}'), *definition.levers[1:])
-    changed = dataclasses.replace(definition, segments=segments, levers=levers)
-    shown = dataclasses.replace(demo, definition=changed)
-    text = interval_bars(size_effect(shown), changed)
-    assert "<img" not in text
-    assert "&lt;img src=x onerror=alert(1)&gt;" in text and "&quot;&lt;img" in text
+def test_labels_from_the_definition_are_escaped(demo) -> None:
+    shown = dataclasses.replace(demo, definition=hostile_definition(demo.definition))
+    for text in (level_bars(shown, "L1"), interval_bars(size_effect(shown), shown.definition)):
+        assert "<img" not in text
+        assert "&lt;img src=x onerror=alert(1)&gt;" in text and "&quot;&lt;img" in text
