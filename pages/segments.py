@@ -4,6 +4,8 @@ The selected cell lives in the URL (``segment``, ``levier``); clicking a cell of
 heat map sets both, as do the two selectboxes (keyboard alternative).
 """
 
+import functools
+
 import streamlit as st
 
 from territorial.content.charts import CELL_SELECTION
@@ -30,7 +32,8 @@ notes = [
     url_state.seed(LEVER, "levier", options=levers),
     url_state.seed(VIEW, "vue", options=VIEWS),
 ]
-st.session_state[VIEW] = VIEWS.get(st.session_state.get(VIEW), st.session_state.get(VIEW))  # tabs hold labels
+if st.session_state.get(VIEW) in VIEWS:  # seeded from the URL with a tab's id; the tabs keep its label
+    st.session_state[VIEW] = VIEWS[st.session_state[VIEW]]
 
 st.title("Segments de taille et leviers d'action")
 st.caption("La taille compte : les territoires de chaque segment activent les leviers différemment.")
@@ -97,10 +100,13 @@ with col_list:
             max_height=560,
         )
     )
-bars, distribution = cached_views.level_distribution(programme, lever_id)
 with st.container(key="segments_niveaux"):  # its height kept while it loads (assets/app.css)
-    st.html(bars)
-downloads.chart_downloads(distribution, f"Niveaux du levier {lever.id} par segment", key="img_niveaux")
+    st.html(cached_views.level_distribution(programme, lever_id))
+downloads.chart_downloads(
+    functools.partial(cached_views.level_distribution_spec, programme, lever_id),
+    f"Niveaux du levier {lever.id} par segment",
+    key="img_niveaux",
+)
 
 # The details and the evolution come last, as tabs: only the open one is built and sent.
 details, over_time = st.tabs(list(VIEWS.values()), key=VIEW, on_change="rerun")
@@ -110,5 +116,5 @@ with details:
 with over_time:
     if over_time.open:
         segments_evolution(programme)
-view_id = next((k for k, label in VIEWS.items() if label == st.session_state.get(VIEW)), None)
+view_id = {label: k for k, label in VIEWS.items()}.get(st.session_state.get(VIEW))
 url_state.sync({"vue": None if view_id == next(iter(VIEWS)) else view_id})

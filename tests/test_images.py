@@ -99,3 +99,34 @@ def test_segment_map_png(demo, reference):
     for segment in demo.definition.segments:  # every segment colour is drawn (map and legend)
         rgb = np.array([int(segment.colour[i : i + 2], 16) for i in (1, 3, 5)])
         assert (np.abs(pixels.astype(int) - rgb).sum(axis=1) <= 6).sum() > 100, segment.id
+
+
+def test_chart_images_of_a_spec_made_only_when_asked_for(demo, monkeypatch):
+    """The Segments page gives its levels' image buttons a function: the Vega-Lite spec (≈ 50 ms)
+    is made when someone asks for an image, and the image is that chart's."""
+    import functools
+
+    from territorial.content import charts
+    from territorial.ui import downloads
+
+    made: list[str] = []
+    buttons: dict[str, object] = {}
+
+    class Row:
+        def download_button(self, label, *, data, **_kwargs):
+            buttons[label] = data
+
+    monkeypatch.setattr(downloads.st, "container", lambda **_kwargs: Row())
+
+    def spec(lever: str) -> dict:
+        made.append(lever)
+        return charts.level_distribution(demo, lever).to_dict()
+
+    downloads.chart_downloads(functools.partial(spec, "L2"), "Niveaux du levier L2 par segment", key="k")
+    assert list(buttons) == ["Image PNG", "Image SVG"] and made == []  # nothing made at the page's run
+    png = buttons["Image PNG"]()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and made == ["L2"]
+    svg = buttons["Image SVG"]()
+    assert ">L2 – Données &amp; méthodes partagées : niveaux d'activation par segment</text>" in svg
+    assert ">59\u00a0%</text>" in svg  # its first bar's share (59 % of the small territories not activated)
+    assert made == ["L2", "L2"]

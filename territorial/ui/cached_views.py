@@ -112,13 +112,15 @@ def heatmap_table(programme: Programme) -> Html:
 
 
 @shared(max_entries=16)
-def level_distribution(programme: Programme, lever: str) -> tuple[Html, dict]:
-    """The levels of one lever by segment: stacked bars in HTML for the page (no chart code), and
-    the Vega-Lite spec of the same chart for its images (shared: never mutate them)."""
-    return (
-        prepared_html(level_bars(programme, lever)),
-        charts.level_distribution(programme, lever).to_dict(),
-    )
+def level_distribution(programme: Programme, lever: str) -> Html:
+    """The levels of one lever by segment, as stacked bars in HTML (no chart code; cached)."""
+    return prepared_html(level_bars(programme, lever))
+
+
+@shared(max_entries=16)
+def level_distribution_spec(programme: Programme, lever: str) -> dict:
+    """The same chart in Vega-Lite, for its images: made when one is asked for (shared: never mutate it)."""
+    return charts.level_distribution(programme, lever).to_dict()
 
 
 @shared(max_entries=16)
@@ -285,6 +287,7 @@ def clear() -> None:
         _map,
         heatmap,
         level_distribution,
+        level_distribution_spec,
         contrasts,
         search_labels,
         _search,

@@ -65,7 +65,8 @@ def chart_downloads(chart: Any, name: str, *, title: str | None = None, key: str
     Parameters
     ----------
     chart
-        An altair chart.
+        An altair chart or a Vega-Lite spec, or a function that makes one (called when an image
+        is asked for).
     name
         What the chart shows, in French (file name and fallback title).
     title
@@ -75,11 +76,15 @@ def chart_downloads(chart: Any, name: str, *, title: str | None = None, key: str
     """
     fallback = title or name
     base = key or f"image_{file_stem(name)}"
+
+    def made() -> Any:
+        return chart() if callable(chart) else chart
+
     # One row of buttons (a horizontal container: one element where two columns made three).
     row = st.container(horizontal=True)
     row.download_button(
         "Image PNG",
-        data=lambda: images.chart_png(chart, title=fallback),
+        data=lambda: images.chart_png(made(), title=fallback),
         file_name=f"{file_stem(name)}.png",
         mime=PNG,
         on_click="ignore",
@@ -88,7 +93,7 @@ def chart_downloads(chart: Any, name: str, *, title: str | None = None, key: str
     )
     row.download_button(
         "Image SVG",
-        data=lambda: images.chart_svg(chart, title=fallback),
+        data=lambda: images.chart_svg(made(), title=fallback),
         file_name=f"{file_stem(name)}.svg",
         mime=SVG,
         on_click="ignore",
