@@ -107,15 +107,15 @@ def local_only(blocked: list[str]):
     return guard
 
 
-def _problems(exceptions: int, page_errors: list[str], blocked: list[str]) -> str:
+def _problems(exceptions: int, page_errors: list[str], external: list[str]) -> str:
     """What went wrong in a page that did draw its map (empty when nothing)."""
     problems = []
     if exceptions:
         problems.append(f"{exceptions} exception(s) Streamlit affichée(s)")
     if page_errors:
         problems.append("erreur JS : " + page_errors[0][:200])
-    if blocked:
-        problems.append(f"{len(blocked)} requête(s) hors localhost bloquée(s) : {blocked[0][:100]}")
+    if external:
+        problems.append(f"{len(external)} requête(s) hors localhost : {external[0][:100]}")
     return "; ".join(problems)
 
 
@@ -126,10 +126,12 @@ async def _viewer(
     page first (untimed), so ``path`` is timed with a warm HTTP cache: a returning visitor."""
     context = await browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR")
     page_errors: list[str] = []
-    blocked: list[str] = []
+    external: list[str] = []
     started = time.perf_counter()
     try:
-        await context.route("**/*", local_only(blocked))
+        # Noted, not intercepted: a route (even one that lets everything through) turns the
+        # browser's HTTP cache off, and the returning visitor would be timed as a first visit.
+        context.on("request", lambda request: None if is_local(request.url) else external.append(request.url))
         page = await context.new_page()
         page.on("pageerror", lambda error: page_errors.append(str(error)))
 
@@ -145,7 +147,7 @@ async def _viewer(
         shapes = await asyncio.wait_for(run(path), timeout)
         seconds = time.perf_counter() - started
         exceptions = await page.locator('[data-testid="stException"]').count()
-        return ViewerResult(index, path, True, seconds, shapes, _problems(exceptions, page_errors, blocked))
+        return ViewerResult(index, path, True, seconds, shapes, _problems(exceptions, page_errors, external))
     except TimeoutError:
         return ViewerResult(
             index,
