@@ -29,7 +29,7 @@ def test_prepare_takes_the_rows_out_of_the_spec() -> None:
     chart = vega.prepare(spec)
     assert "data" not in chart.shown and "datasets" not in chart.shown
     assert chart.shown["mark"] == spec["mark"] and chart.spec is spec
-    assert chart.rows.to_pandas().to_dict("records")[:2] == [
+    assert convert_arrow_bytes_to_pandas_df(chart.arrow).to_dict("records")[:2] == [
         {"segment": "S1", "part": 0.25, "texte": "25 %"},
         {"segment": "S2", "part": 0.5, "texte": "50 %"},
     ]
@@ -37,10 +37,10 @@ def test_prepare_takes_the_rows_out_of_the_spec() -> None:
 
 def test_a_spec_with_inline_values_or_without_one_dataset_is_handled() -> None:
     inline = {"data": {"values": [{"a": 1}, {"a": 2}]}, "mark": "bar"}
-    assert vega.prepare(inline).rows.num_rows == 2
+    assert len(convert_arrow_bytes_to_pandas_df(vega.prepare(inline).arrow)) == 2
     two = {"data": {"name": "x"}, "datasets": {"x": [{"a": 1}], "y": [{"b": 2}]}, "mark": "bar"}
     kept = vega.prepare(two)
-    assert kept.rows is None and kept.shown is two
+    assert kept.arrow is None and kept.shown is two
 
 
 def _page() -> None:

@@ -28,13 +28,12 @@ DATASET = "lignes"
 
 @dataclass(frozen=True)
 class Chart:
-    """A chart ready to show: ``spec`` whole (images, tests), ``shown`` without rows, ``rows``
-    (None when the spec is kept whole) and the same rows as Arrow IPC bytes, ``arrow``."""
+    """A chart ready to show: ``spec`` whole (images, tests), ``shown`` without its rows, and
+    ``arrow``, the rows as Arrow IPC bytes (None when the spec is kept whole, rows and all)."""
 
     spec: dict
     shown: dict
-    rows: pa.Table | None
-    arrow: bytes | None = None
+    arrow: bytes | None
 
 
 def prepare(spec: dict) -> Chart:
@@ -44,11 +43,11 @@ def prepare(spec: dict) -> Chart:
     """
     values = _top_level_rows(spec)
     if values is None:
-        return Chart(spec=spec, shown=spec, rows=None)
+        return Chart(spec=spec, shown=spec, arrow=None)
     shown = {key: value for key, value in spec.items() if key not in ("data", "datasets")}
-    rows = pa.Table.from_pandas(pd.DataFrame(values))
     # Streamlit's own writer: the bytes are those it would have made at every run.
-    return Chart(spec=spec, shown=shown, rows=rows, arrow=dataframe_util.convert_arrow_table_to_arrow_bytes(rows))
+    arrow = dataframe_util.convert_arrow_table_to_arrow_bytes(pa.Table.from_pandas(pd.DataFrame(values)))
+    return Chart(spec=spec, shown=shown, arrow=arrow)
 
 
 def _top_level_rows(spec: dict) -> list | None:
@@ -74,5 +73,5 @@ def show(chart: Chart, **kwargs: Any) -> Any:
     if isinstance(spec.get("encoding"), dict):
         spec = {**spec, "encoding": copy.deepcopy(spec["encoding"])}
     if chart.arrow is None:
-        return st.vega_lite_chart(chart.rows, spec, **kwargs)
+        return st.vega_lite_chart(spec, **kwargs)
     return st.vega_lite_chart({**spec, "data": {"name": DATASET}, "datasets": {DATASET: chart.arrow}}, **kwargs)
