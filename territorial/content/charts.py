@@ -247,6 +247,16 @@ def segment_lever_heatmap(
     )
 
 
+#: The levels chart's texts (also those of its HTML bars, :mod:`territorial.content.html_bars`).
+LEVELS_AXIS = "Part des territoires du segment"
+LEVELS_SUBTITLE = "Répartition des territoires de chaque segment selon leur niveau d'activation du levier."
+
+
+def level_distribution_title(lever_id: str, label: str) -> str:
+    """« L2 – Données & méthodes partagées : niveaux d'activation par segment »."""
+    return f"{lever_title(lever_id, label)} : niveaux d'activation par segment"
+
+
 def level_distribution_data(programme: Programme, lever_id: str) -> pd.DataFrame:
     """Territories per segment and activation level of one lever, with French texts.
 
@@ -315,7 +325,7 @@ def level_distribution(programme: Programme, lever_id: str, *, bar_height: int =
     y = segment_axis(segments)
     x = alt.X(
         "x0:Q",
-        title="Part des territoires du segment",
+        title=LEVELS_AXIS,
         scale=alt.Scale(domain=[0, 1]),
         axis=alt.Axis(labelExpr=_FR_PERCENT_AXIS, tickCount=5),
     )
@@ -356,8 +366,8 @@ def level_distribution(programme: Programme, lever_id: str, *, bar_height: int =
         width="container",
         height=alt.Step(bar_height),
         title=fitted_title(
-            f"{lever_title(lever.id, lever.label)} : niveaux d'activation par segment",
-            ["Répartition des territoires de chaque segment selon leur niveau d'activation du levier."],
+            level_distribution_title(lever.id, lever.label),
+            [LEVELS_SUBTITLE],
             font_size=16,
         ),
         description=(

@@ -18,10 +18,16 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from territorial.content.charts import level_distribution_data, lever_title
+from territorial.content.charts import (
+    LEVELS_AXIS,
+    LEVELS_SUBTITLE,
+    level_distribution_data,
+    level_distribution_title,
+    lever_title,
+)
 from territorial.content.colouring import level_palette
 from territorial.content.size_effect import SizeEffect
-from territorial.content.size_effect_charts import intervals_data
+from territorial.content.size_effect_charts import INTERVALS_AXIS, INTERVALS_TITLE, intervals_data
 from territorial.core import palette
 from territorial.core.fmt import fr_pct
 from territorial.model.definition import ProgrammeDefinition
@@ -31,10 +37,6 @@ from territorial.model.programme import Programme
 LEVELS, INTERVALS, BARS = "niveaux-levier", "intervalles", "barres-html"
 #: Class of the texts read by screen readers but not shown (assets/app.css).
 READER_ONLY = "lecteur-ecran"
-LEVELS_AXIS = "Part des territoires du segment"
-LEVELS_SUBTITLE = "Répartition des territoires de chaque segment selon leur niveau d'activation du levier."
-INTERVALS_TITLE = "Parts et intervalles à 95 %"
-INTERVALS_AXIS = "Part des territoires du segment qui activent le levier"
 TICKS = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
 
 
@@ -58,7 +60,8 @@ def _legend(title: str, entries: Iterable[tuple[str, str]], *, swatch_class: str
         f"{html.escape(label)}</span>"
         for label, colour in entries
     )
-    return f'<p class="{BARS}-legende" aria-hidden="true"><span class="{BARS}-legende-titre">{title}</span>{items}</p>'
+    head = f'<span class="{BARS}-legende-titre">{html.escape(title)}</span>'
+    return f'<p class="{BARS}-legende" aria-hidden="true">{head}{items}</p>'
 
 
 def _caption(title: str, subtitle: str = "") -> str:
@@ -91,7 +94,7 @@ def level_bars(programme: Programme, lever_id: str) -> str:
             bar = f'<span class="{BARS}-vide">aucun territoire évalué</span>'
         head = f'<th scope="row">{html.escape(segment.label)}</th>'
         rows.append(f'<tr>{head}<td><span class="{LEVELS}-barre">{bar}</span></td></tr>')
-    title = f"{lever_title(lever.id, lever.label)} : niveaux d'activation par segment"
+    title = level_distribution_title(lever.id, lever.label)
     levels = ((f"{lv.value} – {lv.label}", colours[lv.value]) for lv in definition.levels)
     legend = _legend("Niveau d'activation", levels)
     return (

@@ -20,6 +20,11 @@ from territorial.model.definition import ProgrammeDefinition
 _FR_PERCENT_AXIS = "format(datum.value * 100, '.0f') + '\u00a0%'"
 
 
+#: The intervals chart's texts (also those of its HTML bars, :mod:`territorial.content.html_bars`).
+INTERVALS_TITLE = "Parts et intervalles à 95 %"
+INTERVALS_AXIS = "Part des territoires du segment qui activent le levier"
+
+
 def intervals_data(effect: SizeEffect, definition: ProgrammeDefinition) -> pd.DataFrame:
     """The lever rows of ``effect.table`` with the chart's labels (only segments with a share)."""
     levers = definition.lever_ids
@@ -65,7 +70,7 @@ def intervals_chart(
         .encode(
             x=alt.X(
                 "part:Q",
-                title="Part des territoires du segment qui activent le levier",
+                title=INTERVALS_AXIS,
                 scale=x_scale,
                 axis=alt.Axis(
                     labelExpr=_FR_PERCENT_AXIS, tickCount=5, labelFontSize=font_size, titleFontSize=font_size
@@ -98,7 +103,7 @@ def intervals_chart(
     return alt.layer(bars, errors).properties(
         width="container",
         height=alt.Step(bar_height),
-        title=alt.TitleParams("Parts et intervalles à 95 %", anchor="start", fontSize=font_size + 3),
+        title=alt.TitleParams(INTERVALS_TITLE, anchor="start", fontSize=font_size + 3),
         description="Barres horizontales avec intervalles de confiance à 95 %. " + " ; ".join(parts) + ".",
     )
 
