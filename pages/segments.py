@@ -1,21 +1,21 @@
 """Segments et leviers: how the 4 size segments pull the 4 levers (the seed's lesson).
 
 The selected cell lives in the URL (``segment``, ``levier``); clicking a cell of the
-heat map sets both, as do the two selectboxes (keyboard alternative).
+heat map (an HTML table of buttons, :mod:`territorial.ui.html_choice`) sets both, as do the two
+selectboxes (to show a whole lever).
 """
 
 import functools
 
 import streamlit as st
 
-from territorial.content.charts import CELL_SELECTION
 from territorial.core.fmt import escape_markdown, fr_int, fr_pct, plural
-from territorial.ui import as_of, cached_views, downloads, size_effect, url_state, vega
+from territorial.ui import as_of, cached_views, downloads, html_choice, size_effect, url_state
 from territorial.ui.evolution import segments_evolution
 from territorial.ui.layout import show_map
 from territorial.ui.router import ensure_routed
 
-SEGMENT, LEVER, CHART = "segments_segment", "segments_levier", "segments_heatmap"
+SEGMENT, LEVER, CELLS = "segments_segment", "segments_levier", "segments_cases"
 LAST_CELL = "segments_derniere_case"
 #: The two closing sections, as tabs of which only the open one runs (``?vue=evolution``).
 VIEW = "segments_vue"
@@ -50,18 +50,22 @@ st.caption("Repères descriptifs (sans test) :")
 st.markdown(cached_views.contrasts(programme))
 
 # A click on a cell (new since the last run) selects its segment and lever.
-points = ((st.session_state.get(CHART) or {}).get("selection") or {}).get(CELL_SELECTION) or [None]
-cell = (points[0].get("segment"), points[0].get("lever")) if isinstance(points[0], dict) else None
+clicked = html_choice.clicked(CELLS)
+cell = (clicked.get("segment"), clicked.get("levier")) if clicked else None
 if cell and cell != st.session_state.get(LAST_CELL) and cell[0] in segments and cell[1] in levers:
     st.session_state[SEGMENT], st.session_state[LEVER] = cell
 st.session_state[LAST_CELL] = cell
 
 st.header("Segment × levier")
-chart = cached_views.heatmap(programme, segment=st.session_state.get(SEGMENT), lever=st.session_state.get(LEVER))
+chosen = {"segment": st.session_state.get(SEGMENT), "lever": st.session_state.get(LEVER)}
 with st.container(key="segments_matrice"):  # its height kept while it loads (assets/app.css)
-    vega.show(chart, on_select="rerun", selection_mode=CELL_SELECTION, key=CHART)
-downloads.chart_downloads(chart.spec, "Part des territoires activant chaque levier, par segment", key="img_matrice")
-st.caption("Au clavier, ou pour afficher tout un levier : choisissez le segment et le levier ci-dessous.")
+    html_choice.show(cached_views.heatmap_choice(programme, **chosen), key=CELLS)
+downloads.chart_downloads(
+    functools.partial(cached_views.heatmap_spec, programme, *chosen.values()),
+    "Part des territoires activant chaque levier, par segment",
+    key="img_matrice",
+)
+st.caption("Pour afficher tout un levier, ou un segment et un levier : choisissez-les ci-dessous.")
 col_segment, col_lever = st.columns(2)
 segment_id = col_segment.selectbox(
     "Segment", [None, *segments], key=SEGMENT, format_func=lambda k: "Tous les segments" if k is None else segments[k]

@@ -64,3 +64,40 @@ def test_labels_from_the_definition_are_escaped(demo) -> None:
     text = heatmap_table(segment_lever_matrix(demo), hostile_definition(demo.definition))
     assert "<img" not in text
     assert "&lt;img src=x onerror=alert(1)&gt;" in text
+
+
+_BUTTON = re.compile(
+    r'<td( class="matrice-leviers-choisie")?><button type="button" '
+    r'style="background:(#[0-9a-f]{6});color:(#[0-9a-f]{6})" '
+    r'data-segment="([^"]*)" data-levier="([^"]*)" aria-pressed="(true|false)" title="([^"]*)" aria-label="([^"]*)">'
+    r'([^<]*)<span class="matrice-leviers-moyen">([^<]*)</span></button></td>'
+)
+
+
+def test_on_the_segments_page_every_cell_is_a_button_choosing_its_segment_and_lever(demo) -> None:
+    matrix = segment_lever_matrix(demo)
+    text = heatmap_table(matrix, demo.definition, selected=("S2", "L3"), clickable=True)
+    buttons = _BUTTON.findall(text)
+    assert len(buttons) == 16 and text.count("<button") == 16
+    expected = [(s.id, lv.id) for s in demo.definition.segments for lv in demo.definition.levers]
+    assert [(b[3], b[4]) for b in buttons] == expected
+    # The chosen cell, and only it, is pressed and outlined; what a screen reader hears is its detail.
+    assert [(b[3], b[4]) for b in buttons if b[5] == "true"] == [("S2", "L3")]
+    assert [(b[3], b[4]) for b in buttons if b[0]] == [("S2", "L3")]
+    assert all(b[6] == b[7] for b in buttons)
+    same = _cells(heatmap_table(matrix, demo.definition))  # the overview's table: the same figures and colours
+    for (_, background, colour, *_rest, shown, mean), (bg, fg, title, share) in zip(buttons, same, strict=True):
+        assert (background, colour, shown) == (bg, fg, share)
+        assert mean.startswith("niveau moyen ") and mean in title
+    assert "Choisissez une case" in text
+    # The levers' names are written above their columns (for sight; the abbreviation says them).
+    for lever in demo.definition.levers:
+        assert f'aria-hidden="true">{lever.label.replace("&", "&amp;")}</span></th>' in text
+    # All segments: no cell is pressed.
+    assert 'aria-pressed="true"' not in heatmap_table(matrix, demo.definition, selected=(None, "L1"), clickable=True)
+
+
+def test_the_buttons_labels_are_escaped(demo) -> None:
+    text = heatmap_table(segment_lever_matrix(demo), hostile_definition(demo.definition), clickable=True)
+    assert "<img" not in text and text.count("<button") == 16
+    assert "&lt;img src=x onerror=alert(1)&gt;" in text

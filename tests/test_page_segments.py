@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 import html
+import json
 import re
 
 import pytest
-from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 
 from territorial.content.html_cards import CARD_CLASS, ROW_CLASS
@@ -15,7 +15,6 @@ from territorial.content.html_table import TABLE_CLASS
 from territorial.content.segment_cards import COUNT_LABEL, segment_cards_html
 from territorial.content.summary import contrasts
 from territorial.core.fmt import escape_markdown, fr_int, fr_pop
-from territorial.ui import vega
 from tests.conftest import open_page
 from tests.markdown_text import shown
 
@@ -35,16 +34,24 @@ def _listed(at: AppTest) -> list[str]:
     return sorted(html.unescape(name) for name in re.findall(r'<th scope="row">(.*?)</th>', table))
 
 
+_BUTTON = re.compile(
+    r'<button type="button" style="[^"]*" data-segment="([^"]*)" data-levier="([^"]*)" '
+    r'aria-pressed="(true|false)" title="([^"]*)" aria-label="([^"]*)">([^<]*)'
+)
+
+
 def _heatmap_rows(at: AppTest) -> list[dict]:
-    """Data rows of the heat map sent to the browser (AppTest does not know the element)."""
-    for element in at.main:
-        proto = getattr(element, "proto", None)
-        spec = getattr(proto, "spec", "") if proto is not None else ""
-        if spec and '"cellule"' in spec:
-            # The chart's one table, as Arrow bytes written once (territorial/ui/vega.py).
-            assert not proto.data.data and [d.name for d in proto.datasets] == [vega.DATASET]
-            return convert_arrow_bytes_to_pandas_df(proto.datasets[0].data.data).to_dict("records")
-    raise AssertionError("heat map not found")
+    """The heat map's cells as the browser gets them: the HTML the page's component shows
+    (territorial/ui/html_choice.py; AppTest does not know the element), one button per cell."""
+    (proto,) = [
+        e.proto for e in at.main if getattr(getattr(e, "proto", None), "component_name", "") == "territoires.choix_html"
+    ]
+    table = json.loads(proto.json)
+    return [
+        {"segment": s, "lever": lv, "selected": pressed == "true", "title": html.unescape(t), "shown": shown}
+        for s, lv, pressed, t, label, shown in _BUTTON.findall(table)
+        if label == t
+    ]
 
 
 def _cards(at: AppTest) -> list[list[str]]:
@@ -129,9 +136,11 @@ def test_cell_selected_with_the_selectboxes_lists_and_maps_its_territories(foliu
 
 def test_clicking_a_cell_selects_its_segment_and_lever(folium_recorder, demo) -> None:
     at = _open()
-    # What st.altair_chart(on_select="rerun") stores when a cell is clicked.
-    at.session_state["segments_heatmap"] = {"selection": {"cellule": [{"segment": "S3", "lever": "L4"}]}}
+    assert len(_heatmap_rows(at)) == 16 and not any(r["selected"] for r in _heatmap_rows(at))
+    # What the component's trigger holds in the run a click starts (the button's data- values).
+    at.session_state["segments_cases"] = {"choix": {"segment": "S3", "levier": "L4"}}
     at.run()
+    assert [(r["segment"], r["lever"]) for r in _heatmap_rows(at) if r["selected"]] == [("S3", "L4")]
     assert at.selectbox(key="segments_segment").value == "S3"
     assert at.selectbox(key="segments_levier").value == "L4"
     data = demo.territories
@@ -139,6 +148,16 @@ def test_clicking_a_cell_selects_its_segment_and_lever(folium_recorder, demo) ->
     # The same click seen again does not override a later choice in the selectboxes.
     at.selectbox(key="segments_levier").set_value("L1").run()
     assert at.selectbox(key="segments_levier").value == "L1"
+
+
+def test_a_click_on_an_unknown_cell_changes_nothing(folium_recorder, demo) -> None:
+    at = _open(segment="S2", levier="L3")
+    # A trigger value the page never wrote (a forged message): neither a segment nor a lever.
+    at.session_state["segments_cases"] = {"choix": {"segment": "<img src=x>", "levier": "L9"}}
+    at.run()
+    assert not at.exception
+    assert at.selectbox(key="segments_segment").value == "S2" and at.selectbox(key="segments_levier").value == "L3"
+    assert [(r["segment"], r["lever"]) for r in _heatmap_rows(at) if r["selected"]] == [("S2", "L3")]
 
 
 def test_url_restores_the_cell_and_ignores_invalid_values(folium_recorder, demo) -> None:
@@ -179,7 +198,7 @@ def test_only_the_open_tab_is_built_and_it_is_in_the_url(folium_recorder, demo) 
         "Télécharger les chiffres (XLSX)",
     ]
     assert MODE_KEY not in [r.key for r in at.radio]
-    assert _charts_sent(at) == 1  # the heat map (the levels and the intervals are HTML bars)
+    assert _charts_sent(at) == 0  # the heat map, the levels and the intervals are HTML (no chart code to load)
     assert "vue" not in at.query_params
 
     # Opening the other tab (what a click does) builds only the evolution, and says so in the URL.
@@ -188,7 +207,7 @@ def test_only_the_open_tab_is_built_and_it_is_in_the_url(folium_recorder, demo) 
     assert not at.exception
     assert _sections(at) == {"Évolution par segment"}
     assert MODE_KEY in [r.key for r in at.radio]
-    assert _charts_sent(at) == 1 + len(demo.definition.levers)  # heat map, one per lever
+    assert _charts_sent(at) == len(demo.definition.levers)  # one per lever
     assert at.query_params["vue"] == "evolution"
 
     # A link to it opens it; a value that is no tab is named in a French warning and ignored.

@@ -45,7 +45,7 @@ def test_the_heat_map_tooltip_gives_the_interval(folium_recorder) -> None:
 
     rows = _heatmap_rows(open_page(PAGE))
     l3_small = next(r for r in rows if r["segment"] == "S1" and r["lever"] == "L3")
-    assert l3_small["ci_txt"] == "28 à 62\u00a0%"
+    assert "intervalle à 95 % 28 à 62\u00a0%" in l3_small["title"]
 
 
 def test_the_sentences_follow_the_date(folium_recorder, demo) -> None:

@@ -1,10 +1,13 @@
-"""The segment × lever heat map as a plain HTML table, for the overview.
+"""The segment × lever heat map as a plain HTML table, for the overview and the Segments page.
 
 The same figures and colours as the Vega-Lite heat map (:func:`charts.segment_lever_heatmap`),
 without its 775 KB of chart code: on a first visit, Streamlit loads and runs that code on the
 browser's main thread while the map beside it is being drawn (docs/performances.md, « Première
 visite »). A table is also what a screen reader reads best: segments are row headers, levers
-column headers. Every text is escaped; the colours are computed here, never taken from data.
+column headers. On the Segments page, each cell is a button that chooses its segment and lever
+(``data-segment``, ``data-levier``; :mod:`territorial.ui.html_choice` sends the click), the
+chosen one outlined. Every text and attribute is escaped; the colours are computed here, never
+taken from data.
 """
 
 from __future__ import annotations
@@ -47,7 +50,7 @@ def share_colour(share: float) -> str:
     return "#" + "".join(f"{c:02x}" for c in channels)
 
 
-def _cell(row: pd.Series) -> str:
+def _cell(row: pd.Series, *, clickable: bool) -> str:
     if pd.isna(row["share"]):
         background, text = palette.WHITE, "–"
     else:
@@ -56,28 +59,51 @@ def _cell(row: pd.Series) -> str:
     if pd.notna(row["share"]):
         detail += f", intervalle à 95 % {row['ci_txt']}, {row['mean_txt']}"
     detail += ")"
+    style = f"background:{background};color:{palette.text_on(background)}"
+    if not clickable:
+        return f'<td style="{style}" title="{html.escape(detail)}">{html.escape(text)}</td>'
+    chosen = bool(row["selected"])
+    mean = f'<span class="{CLASS}-moyen">{html.escape(row["mean_txt"])}</span>' if pd.notna(row["share"]) else ""
+    td = f'<td class="{CLASS}-choisie">' if chosen else "<td>"
     return (
-        f'<td style="background:{background};color:{palette.text_on(background)}" '
-        f'title="{html.escape(detail)}">{html.escape(text)}</td>'
+        f'{td}<button type="button" style="{style}" '
+        f'data-segment="{html.escape(row["segment"])}" data-levier="{html.escape(str(row.name))}" '
+        f'aria-pressed="{str(chosen).lower()}" title="{html.escape(detail)}" aria-label="{html.escape(detail)}">'
+        f"{html.escape(text)}{mean}</button></td>"
     )
 
 
-def heatmap_table(matrix: pd.DataFrame, definition: ProgrammeDefinition) -> str:
-    """The heat map as an HTML table with its title, subtitle and colour legend (``matrix``, from
-    :func:`territorial.content.levers.segment_lever_matrix`, and ``definition`` as for the chart)."""
-    data = heatmap_data(matrix, definition)
+def heatmap_table(
+    matrix: pd.DataFrame,
+    definition: ProgrammeDefinition,
+    *,
+    selected: tuple[str | None, str | None] = (None, None),
+    clickable: bool = False,
+) -> str:
+    """The heat map as an HTML table with its title, subtitle and colour legend.
+
+    ``matrix`` comes from :func:`territorial.content.levers.segment_lever_matrix`; ``definition``,
+    ``selected`` (segment id, lever id) as for the chart. ``clickable``: every cell is a button
+    writing its share and mean level, the ``selected`` one pressed and outlined.
+    """
+    data = heatmap_data(matrix, definition, selected=selected)
     threshold = definition.level_label(definition.active_from)
     subtitle = f"Part des territoires du segment qui activent le levier (niveau «\u00a0{threshold}\u00a0» ou plus)."
+    if clickable:  # its cells also write the mean level, and its levers' names (on a wide screen)
+        subtitle = f"{subtitle[:-1]} et niveau moyen d'activation. Choisissez une case pour afficher ses territoires."
     head = "".join(
-        f'<th scope="col"><abbr title="{html.escape(f"{lv.id} – {lv.label}")}">{html.escape(lv.id)}</abbr></th>'
+        f'<th scope="col"><abbr title="{html.escape(f"{lv.id} – {lv.label}")}">{html.escape(lv.id)}</abbr>'
+        + (f'<span class="{CLASS}-libelle" aria-hidden="true">{html.escape(lv.label)}</span>' if clickable else "")
+        + "</th>"
         for lv in definition.levers
     )
     rows = []
     for segment in definition.segments:
         cells = data[data["segment"] == segment.id].set_index("lever")
-        tds = "".join(_cell(cells.loc[lv.id]) for lv in definition.levers)
+        tds = "".join(_cell(cells.loc[lv.id], clickable=clickable) for lv in definition.levers)
         rows.append(f'<tr><th scope="row">{html.escape(segment.label)}</th>{tds}</tr>')
     stops = ", ".join(BLUES)
+    classes = f"{CLASS} {CLASS}-cases" if clickable else CLASS
     legend = (
         f'<div class="{CLASS}-legende" aria-hidden="true"><span>Part des territoires</span>'
         f'<span class="{CLASS}-degrade" style="background:linear-gradient(to right, {stops})"></span>'
@@ -85,7 +111,7 @@ def heatmap_table(matrix: pd.DataFrame, definition: ProgrammeDefinition) -> str:
         f"<span>{fr_pct(1)}</span></span></div>"
     )
     return (
-        f'<div class="{CLASS}"><table><caption><span class="{CLASS}-titre">{html.escape(HEATMAP_TITLE)}</span>'
+        f'<div class="{classes}"><table><caption><span class="{CLASS}-titre">{html.escape(HEATMAP_TITLE)}</span>'
         f'<span class="{CLASS}-sous-titre">{html.escape(subtitle)}</span></caption>'
         f"<thead><tr><td></td>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>{legend}</div>"
     )

@@ -51,6 +51,7 @@ def css_variables() -> str:
         "cadre": BORDER,
         "contour": OUTLINE,
         "lien": LINK,
+        "choix": SELECTED,
         "demo-fond": DEMO_FILL,
         "demo-bord": DEMO_EDGE,
         "demo-texte": DEMO_TEXT,

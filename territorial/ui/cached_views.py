@@ -34,7 +34,7 @@ from territorial.core.memo import shared
 from territorial.model.definition import ProgrammeDefinition
 from territorial.model.dialogue_dates import today_in_paris
 from territorial.model.programme import Programme
-from territorial.ui import data, vega
+from territorial.ui import data
 from territorial.ui.layout import Html, prepared_html
 
 
@@ -85,23 +85,23 @@ def territories_map(
     return _map(programme, mode, codes, highlight, height, _today(programme))
 
 
-@shared(max_entries=32)
-def heatmap(
-    programme: Programme, *, segment: str | None, lever: str | None, clickable: bool = True, row_height: int = 64
-) -> vega.Chart:
-    """The segment × lever heat map, the cell (segment, lever) outlined (shown by :func:`vega.show`).
-
-    Specs, not altair charts: ``st.altair_chart`` validates the chart at every
-    rerun (about 20 ms a chart); the spec is validated once, its rows turned into Arrow
-    once (:mod:`territorial.ui.vega`). Shared: never mutate it. ``clickable=False``: no
-    invitation to click a cell (the overview shows the chart without selection); ``row_height``
-    in pixels.
-    """
-    matrix = segment_lever_matrix(programme)
-    chart = charts.segment_lever_heatmap(
-        matrix, programme.definition, selected=(segment, lever), clickable=clickable, row_height=row_height
+@shared(max_entries=64)
+def heatmap_choice(programme: Programme, *, segment: str | None, lever: str | None) -> str:
+    """The Segments page's heat map: an HTML table whose cells are buttons, the cell (segment,
+    lever) pressed (:mod:`territorial.ui.html_choice` shows it; cached, shared)."""
+    return _heatmap_table(
+        segment_lever_matrix(programme), programme.definition, selected=(segment, lever), clickable=True
     )
-    return vega.prepare(chart.to_dict())
+
+
+@shared(max_entries=32)
+def heatmap_spec(programme: Programme, segment: str | None, lever: str | None) -> dict:
+    """The same heat map in Vega-Lite, for its images, the cell outlined: made when one is asked
+    for (shared: never mutate it)."""
+    chart = charts.segment_lever_heatmap(
+        segment_lever_matrix(programme), programme.definition, selected=(segment, lever), clickable=False
+    )
+    return chart.to_dict()
 
 
 @shared(max_entries=8)
@@ -285,7 +285,9 @@ def clear() -> None:
         _frame,
         _caption,
         _map,
-        heatmap,
+        heatmap_choice,
+        heatmap_spec,
+        heatmap_table,
         level_distribution,
         level_distribution_spec,
         contrasts,

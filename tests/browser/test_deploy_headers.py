@@ -100,7 +100,9 @@ def test_the_app_and_its_offline_map_work_under_the_csp(stack: Stack, browser: B
     expect(page.frame_locator(MAP_IFRAME).first.locator("path.territoire")).to_have_count(81, timeout=WAIT_MS)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "deploy_csp_overview.png"))
-    page.goto(f"{stack.url}/segments")  # Vega charts evaluate their expressions
+    # Vega charts evaluate their expressions; the heat map's component imports its script from a blob.
+    page.goto(f"{stack.url}/segments?vue=evolution")
+    expect(page.locator(".st-key-segments_matrice button[data-segment]")).to_have_count(16, timeout=WAIT_MS)
     expect(page.locator("canvas, svg.marks").first).to_be_visible(timeout=WAIT_MS)
     page.goto(f"{stack.url}/carte")  # the clickable map: a component iframe
     expect(page.frame_locator(MAP_IFRAME).first.locator("path.territoire").first).to_be_visible(timeout=WAIT_MS)

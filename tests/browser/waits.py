@@ -40,10 +40,13 @@ IDLE_JS = """() => {
 STYLED_JS = """() => getComputedStyle(document.documentElement).getPropertyValue("--texte").trim().length > 0"""
 #: Every Vega-Lite chart of the page is drawn — and none is still a loading placeholder: while
 #: Streamlit loads an element's code (Vega's, 775 KB, on first use) it shows a skeleton in its
-#: place, and a chart that is not there yet would count as drawn.
+#: place, and a chart that is not there yet would count as drawn. Every HTML component
+#: (territorial/ui/html_choice.py, the Segments heat map) has put its HTML in place.
 CHARTS_DRAWN_JS = """() => document.querySelector('[data-testid="stMain"] [data-testid="stSkeleton"]') === null
     && [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')]
-    .every(c => c.querySelector("svg, canvas") !== null)"""
+    .every(c => c.querySelector("svg, canvas") !== null)
+    && [...document.querySelectorAll('[data-testid^="stBidiComponent"]')]
+    .every(c => c.querySelector(".choix-html") !== null)"""
 #: A tooltip on the map has finished fading in.
 TOOLTIP_SHOWN_JS = """() => {
     const tip = document.querySelector(".leaflet-tooltip");
