@@ -1,8 +1,8 @@
 """Segments et leviers: how the 4 size segments pull the 4 levers (the seed's lesson).
 
-The selected cell lives in the URL (``segment``, ``levier``); clicking a cell of the
-heat map (an HTML table of buttons, :mod:`territorial.ui.html_choice`) sets both, as do the two
-selectboxes (to show a whole lever).
+The selected cell lives in the URL (``segment``, ``levier``). The heat map chooses it: an HTML
+table of buttons (:mod:`territorial.ui.html_choice`), a cell for a segment and a lever, a lever's
+column header for that lever in all segments.
 """
 
 import functools
@@ -49,29 +49,26 @@ size_effect.findings_section(programme)
 st.caption("Repères descriptifs (sans test) :")
 st.markdown(cached_views.contrasts(programme))
 
-# A click on a cell (new since the last run) selects its segment and lever.
+# A click (new since the last run) on a cell chooses its segment and lever; on a lever's column
+# header, that lever for all segments. Anything else (a forged value) is ignored.
 clicked = html_choice.clicked(CELLS)
 cell = (clicked.get("segment"), clicked.get("levier")) if clicked else None
-if cell and cell != st.session_state.get(LAST_CELL) and cell[0] in segments and cell[1] in levers:
+if cell and cell != st.session_state.get(LAST_CELL) and cell[0] in (None, *segments) and cell[1] in levers:
     st.session_state[SEGMENT], st.session_state[LEVER] = cell
 st.session_state[LAST_CELL] = cell
+# The choice, from the URL or a click (a definition saved since may have removed it).
+segment_id = st.session_state.get(SEGMENT) if st.session_state.get(SEGMENT) in segments else None
+lever_id = st.session_state.get(LEVER) if st.session_state.get(LEVER) in levers else definition.levers[0].id
+url_state.sync({"segment": segment_id, "levier": None if lever_id == definition.levers[0].id else lever_id})
 
 st.header("Segment × levier")
-chosen = {"segment": st.session_state.get(SEGMENT), "lever": st.session_state.get(LEVER)}
 with st.container(key="segments_matrice"):  # its height kept while it loads (assets/app.css)
-    html_choice.show(cached_views.heatmap_choice(programme, **chosen), key=CELLS)
+    html_choice.show(cached_views.heatmap_choice(programme, segment=segment_id, lever=lever_id), key=CELLS)
 downloads.chart_downloads(
-    functools.partial(cached_views.heatmap_spec, programme, *chosen.values()),
+    functools.partial(cached_views.heatmap_spec, programme, segment_id, lever_id),
     "Part des territoires activant chaque levier, par segment",
     key="img_matrice",
 )
-st.caption("Pour afficher tout un levier, ou un segment et un levier : choisissez-les ci-dessous.")
-col_segment, col_lever = st.columns(2)
-segment_id = col_segment.selectbox(
-    "Segment", [None, *segments], key=SEGMENT, format_func=lambda k: "Tous les segments" if k is None else segments[k]
-)
-lever_id = col_lever.selectbox("Levier", list(levers), format_func=levers.get, key=LEVER)
-url_state.sync({"segment": segment_id, "levier": None if lever_id == definition.levers[0].id else lever_id})
 
 lever = definition.lever(lever_id)
 st.header(escape_markdown(f"Levier {lever.id} – {lever.label}"))

@@ -78,7 +78,7 @@ def test_on_the_segments_page_every_cell_is_a_button_choosing_its_segment_and_le
     matrix = segment_lever_matrix(demo)
     text = heatmap_table(matrix, demo.definition, selected=("S2", "L3"), clickable=True)
     buttons = _BUTTON.findall(text)
-    assert len(buttons) == 16 and text.count("<button") == 16
+    assert len(buttons) == 16 and text.count("<button") == 16 + 4  # the cells, the levers' headers
     expected = [(s.id, lv.id) for s in demo.definition.segments for lv in demo.definition.levers]
     assert [(b[3], b[4]) for b in buttons] == expected
     # The chosen cell, and only it, is pressed and outlined; what a screen reader hears is its detail.
@@ -90,14 +90,24 @@ def test_on_the_segments_page_every_cell_is_a_button_choosing_its_segment_and_le
         assert (background, colour, shown) == (bg, fg, share)
         assert mean.startswith("niveau moyen ") and mean in title
     assert "Choisissez une case" in text
-    # The levers' names are written above their columns (for sight; the abbreviation says them).
+    # Each lever's column header is a button choosing it in all segments, its name written below.
     for lever in demo.definition.levers:
-        assert f'aria-hidden="true">{lever.label.replace("&", "&amp;")}</span></th>' in text
-    # All segments: no cell is pressed.
-    assert 'aria-pressed="true"' not in heatmap_table(matrix, demo.definition, selected=(None, "L1"), clickable=True)
+        name = f"{lever.id} – {lever.label}".replace("&", "&amp;")
+        assert (
+            f'<th scope="col"><button type="button" data-levier="{lever.id}" aria-pressed="false" '
+            f'title="{name} : tous les segments" aria-label="{name} : tous les segments">{lever.id}'
+            f'<span class="matrice-leviers-libelle" aria-hidden="true">{lever.label.replace("&", "&amp;")}</span>'
+            "</button></th>"
+        ) in text
+    # All segments: no cell is pressed, the lever's header is.
+    whole = heatmap_table(matrix, demo.definition, selected=(None, "L1"), clickable=True)
+    assert (
+        whole.count('aria-pressed="true"') == 1
+        and '<button type="button" data-levier="L1" aria-pressed="true"' in whole
+    )
 
 
 def test_the_buttons_labels_are_escaped(demo) -> None:
     text = heatmap_table(segment_lever_matrix(demo), hostile_definition(demo.definition), clickable=True)
-    assert "<img" not in text and text.count("<button") == 16
+    assert "<img" not in text and text.count("<button") == 20
     assert "&lt;img src=x onerror=alert(1)&gt;" in text

@@ -105,10 +105,32 @@ def test_segment_cards_escape_the_definition_text(demo) -> None:
     assert "&lt;b&gt;Petits&lt;/b&gt; &amp; co" in block and "&lt;script&gt;x&lt;/script&gt;" in block
 
 
-def test_cell_selected_with_the_selectboxes_lists_and_maps_its_territories(folium_recorder, demo) -> None:
+def _click(at: AppTest, *, segment: str | None = None, lever: str) -> AppTest:
+    """A click on a cell (``segment``) or on a lever's column header (no ``segment``): what the
+    component's trigger holds in the run the click starts (the button's data- values)."""
+    at.session_state["segments_cases"] = {"choix": {"levier": lever} | ({"segment": segment} if segment else {})}
+    return at.run()
+
+
+def _pressed(at: AppTest) -> list[tuple[str | None, str]]:
+    """The pressed buttons of the heat map: (segment, lever) for a cell, (None, lever) for a header."""
+    table = json.loads(
+        next(e.proto for e in at.main if getattr(e.proto, "component_name", "") == "territoires.choix_html").json
+    )
+    return [
+        (segment or None, lever)
+        for segment, lever in re.findall(
+            r'<button type="button"(?: style="[^"]*")?(?: data-segment="([^"]*)")? data-levier="([^"]*)" '
+            r'aria-pressed="true"',
+            table,
+        )
+    ]
+
+
+def test_a_cell_lists_and_maps_its_territories_and_a_header_its_lever(folium_recorder, demo) -> None:
     at = _open()
-    at.selectbox(key="segments_segment").set_value("S1")
-    at.selectbox(key="segments_levier").set_value("L2").run()
+    assert len(_heatmap_rows(at)) == 16 and _pressed(at) == [(None, "L1")]  # the first lever, all segments
+    _click(at, segment="S1", lever="L2")
     assert not at.exception
     data = demo.territories
     expected = data[(data["segment"] == "S1") & (data["L2"] >= 1)]
@@ -124,46 +146,46 @@ def test_cell_selected_with_the_selectboxes_lists_and_maps_its_territories(foliu
     lever_headings = [shown(s.value) for s in at.header if shown(s.value).startswith("Levier ")]
     assert lever_headings == ["Levier L2 – Données & méthodes partagées"]
     assert at.query_params["segment"] == "S1" and at.query_params["levier"] == "L2"
-    # The heat map outlines the chosen cell.
-    selected = [(r["segment"], r["lever"]) for r in _heatmap_rows(at) if r["selected"]]
-    assert selected == [("S1", "L2")]
+    # The heat map outlines the chosen cell, and only it.
+    assert _pressed(at) == [("S1", "L2")]
+    assert [(r["segment"], r["lever"]) for r in _heatmap_rows(at) if r["selected"]] == [("S1", "L2")]
 
-    # All segments: every territory activating the lever.
-    at.selectbox(key="segments_segment").set_value(None).run()
-    assert _listed(at) == sorted(data.loc[data["L2"] >= 1, "nom"])
-    assert "segment" not in at.query_params
+    # A lever's column header: every territory activating the lever, in all segments.
+    _click(at, lever="L3")
+    assert _listed(at) == sorted(data.loc[data["L3"] >= 1, "nom"])
+    assert "segment" not in at.query_params and at.query_params["levier"] == "L3"
+    assert _pressed(at) == [(None, "L3")]
+    assert any(
+        m.value.startswith(escape_markdown(f"{(data['L3'] >= 1).sum()} territoires du programme sur 81"))
+        for m in at.markdown
+    )
 
 
-def test_clicking_a_cell_selects_its_segment_and_lever(folium_recorder, demo) -> None:
-    at = _open()
-    assert len(_heatmap_rows(at)) == 16 and not any(r["selected"] for r in _heatmap_rows(at))
-    # What the component's trigger holds in the run a click starts (the button's data- values).
-    at.session_state["segments_cases"] = {"choix": {"segment": "S3", "levier": "L4"}}
-    at.run()
-    assert [(r["segment"], r["lever"]) for r in _heatmap_rows(at) if r["selected"]] == [("S3", "L4")]
-    assert at.selectbox(key="segments_segment").value == "S3"
-    assert at.selectbox(key="segments_levier").value == "L4"
+def test_the_same_click_seen_again_changes_nothing(folium_recorder, demo) -> None:
+    at = _click(_open(), segment="S3", lever="L4")
+    assert _pressed(at) == [("S3", "L4")]
     data = demo.territories
     assert _listed(at) == sorted(data.loc[(data["segment"] == "S3") & (data["L4"] >= 1), "nom"])
-    # The same click seen again does not override a later choice in the selectboxes.
-    at.selectbox(key="segments_levier").set_value("L1").run()
-    assert at.selectbox(key="segments_levier").value == "L1"
+    _click(at, lever="L1")
+    assert _pressed(at) == [(None, "L1")] and "levier" not in at.query_params and "segment" not in at.query_params
+    at.run()  # AppTest keeps the last value: seen again, it is not a new click
+    assert _pressed(at) == [(None, "L1")]
 
 
 def test_a_click_on_an_unknown_cell_changes_nothing(folium_recorder, demo) -> None:
     at = _open(segment="S2", levier="L3")
     # A trigger value the page never wrote (a forged message): neither a segment nor a lever.
-    at.session_state["segments_cases"] = {"choix": {"segment": "<img src=x>", "levier": "L9"}}
-    at.run()
-    assert not at.exception
-    assert at.selectbox(key="segments_segment").value == "S2" and at.selectbox(key="segments_levier").value == "L3"
-    assert [(r["segment"], r["lever"]) for r in _heatmap_rows(at) if r["selected"]] == [("S2", "L3")]
+    for forged in ({"segment": "<img src=x>", "levier": "L3"}, {"segment": "S1", "levier": "L9"}, {"autre": "x"}):
+        at.session_state["segments_cases"] = {"choix": forged}
+        at.run()
+        assert not at.exception
+        assert _pressed(at) == [("S2", "L3")], forged
+        assert at.query_params["segment"] == "S2" and at.query_params["levier"] == "L3"
 
 
 def test_url_restores_the_cell_and_ignores_invalid_values(folium_recorder, demo) -> None:
     at = _open(segment="S4", levier="L3")
-    assert at.selectbox(key="segments_segment").value == "S4"
-    assert at.selectbox(key="segments_levier").value == "L3"
+    assert _pressed(at) == [("S4", "L3")]
     data = demo.territories
     assert _listed(at) == sorted(data.loc[(data["segment"] == "S4") & (data["L3"] >= 1), "nom"])
 
@@ -172,8 +194,7 @@ def test_url_restores_the_cell_and_ignores_invalid_values(folium_recorder, demo)
     messages = " ".join(w.value for w in at.warning)
     assert "«\u00a0S1,S2\u00a0»" in messages
     assert f"«\u00a0{escape_markdown('[x](javascript:alert(1))')}\u00a0»" in messages  # no link, shown as text
-    assert at.selectbox(key="segments_segment").value is None
-    assert at.selectbox(key="segments_levier").value == "L1"
+    assert _pressed(at) == [(None, "L1")]
 
 
 def _sections(at: AppTest) -> set[str]:

@@ -6,7 +6,8 @@ browser's main thread while the map beside it is being drawn (docs/performances.
 visite »). A table is also what a screen reader reads best: segments are row headers, levers
 column headers. On the Segments page, each cell is a button that chooses its segment and lever
 (``data-segment``, ``data-levier``; :mod:`territorial.ui.html_choice` sends the click), the
-chosen one outlined. Every text and attribute is escaped; the colours are computed here, never
+chosen one outlined, and each lever's column header a button that chooses that lever in all
+segments (``data-levier`` alone): the page needs no other control. Every text and attribute is escaped; the colours are computed here, never
 taken from data.
 """
 
@@ -20,7 +21,7 @@ import pandas as pd
 from territorial.content.charts import HEATMAP_TITLE, heatmap_data
 from territorial.core import palette
 from territorial.core.fmt import fr_pct
-from territorial.model.definition import ProgrammeDefinition
+from territorial.model.definition import Lever, ProgrammeDefinition
 
 #: Vega's « blues » scheme (vega-scale), the heat map's colours from 0 to 100 %.
 BLUES = (
@@ -73,6 +74,19 @@ def _cell(row: pd.Series, *, clickable: bool) -> str:
     )
 
 
+def _lever_header(lever: Lever, *, clickable: bool, pressed: bool) -> str:
+    name = html.escape(f"{lever.id} – {lever.label}")
+    if not clickable:
+        return f'<th scope="col"><abbr title="{name}">{html.escape(lever.id)}</abbr></th>'
+    # A button choosing the lever for every segment; its name written below its id on a wide screen.
+    return (
+        f'<th scope="col"><button type="button" data-levier="{html.escape(lever.id)}" '
+        f'aria-pressed="{str(pressed).lower()}" title="{name} : tous les segments" '
+        f'aria-label="{name} : tous les segments">{html.escape(lever.id)}'
+        f'<span class="{CLASS}-libelle" aria-hidden="true">{html.escape(lever.label)}</span></button></th>'
+    )
+
+
 def heatmap_table(
     matrix: pd.DataFrame,
     definition: ProgrammeDefinition,
@@ -84,18 +98,20 @@ def heatmap_table(
 
     ``matrix`` comes from :func:`territorial.content.levers.segment_lever_matrix`; ``definition``,
     ``selected`` (segment id, lever id) as for the chart. ``clickable``: every cell is a button
-    writing its share and mean level, the ``selected`` one pressed and outlined.
+    writing its share and mean level, the ``selected`` one pressed and outlined; every lever's
+    column header is a button choosing that lever for all segments (``data-levier`` alone),
+    pressed when ``selected`` is ``(None, lever)``.
     """
     data = heatmap_data(matrix, definition, selected=selected)
     threshold = definition.level_label(definition.active_from)
     subtitle = f"Part des territoires du segment qui activent le levier (niveau «\u00a0{threshold}\u00a0» ou plus)."
     if clickable:  # its cells also write the mean level, and its levers' names (on a wide screen)
-        subtitle = f"{subtitle[:-1]} et niveau moyen d'activation. Choisissez une case pour afficher ses territoires."
+        subtitle = (
+            f"{subtitle[:-1]} et niveau moyen d'activation. Choisissez une case pour afficher ses territoires, "
+            "ou un levier (en tête de colonne) pour ceux de tous les segments."
+        )
     head = "".join(
-        f'<th scope="col"><abbr title="{html.escape(f"{lv.id} – {lv.label}")}">{html.escape(lv.id)}</abbr>'
-        + (f'<span class="{CLASS}-libelle" aria-hidden="true">{html.escape(lv.label)}</span>' if clickable else "")
-        + "</th>"
-        for lv in definition.levers
+        _lever_header(lv, clickable=clickable, pressed=selected == (None, lv.id)) for lv in definition.levers
     )
     rows = []
     for segment in definition.segments:

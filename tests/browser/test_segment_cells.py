@@ -1,5 +1,6 @@
 """The Segments page's heat map in Chromium: a click on a cell, or Enter on it, chooses its segment
-and lever (HTML buttons sent back by a Streamlit component, territorial/ui/html_choice.py)."""
+and lever; a click on a lever's column header, that lever in all segments (HTML buttons sent back
+by a Streamlit component, territorial/ui/html_choice.py)."""
 
 from __future__ import annotations
 
@@ -22,7 +23,9 @@ def test_a_cell_chooses_its_segment_and_lever(streamlit_server, watched_page: Wa
     cells = page.locator(".st-key-segments_matrice button[data-segment]")
     expect(cells).to_have_count(16, timeout=WAIT_MS)
     wait_settled(page, WAIT_MS)
-    expect(page.locator('.st-key-segments_matrice button[aria-pressed="true"]')).to_have_count(0)
+    pressed = page.locator('.st-key-segments_matrice button[aria-pressed="true"]')
+    expect(pressed).to_have_count(1)  # the first lever, all segments: its column header
+    expect(pressed).to_have_accessible_name(re.compile(r"^L1 – .* : tous les segments$"))
 
     # A click: the URL, the lever's section, the list and the pressed cell follow.
     cell = page.locator('.st-key-segments_matrice button[data-segment="S3"][data-levier="L4"]')
@@ -32,7 +35,7 @@ def test_a_cell_chooses_its_segment_and_lever(streamlit_server, watched_page: Wa
     expect(page.get_by_role("heading", name=re.compile(r"^Levier L4 – "))).to_be_visible()
     expect(main).to_contain_text("du segment « Grands territoires »")
     expect(cell).to_have_attribute("aria-pressed", "true")
-    expect(page.locator('.st-key-segments_matrice button[aria-pressed="true"]')).to_have_count(1)
+    expect(pressed).to_have_count(1)
     wait_settled(page, WAIT_MS)
     # The keyboard: the focus stayed on the cell after the rerun; Tab, then Enter, chooses the next one.
     assert page.evaluate("document.activeElement.dataset.segment + document.activeElement.dataset.levier") == "S3L4"
@@ -43,6 +46,12 @@ def test_a_cell_chooses_its_segment_and_lever(streamlit_server, watched_page: Wa
     expect(page.locator('.st-key-segments_matrice button[data-segment="S4"][data-levier="L1"]')).to_have_attribute(
         "aria-pressed", "true"
     )
+    # A lever's column header: that lever in all segments.
+    page.locator('.st-key-segments_matrice thead button[data-levier="L2"]').click()
+    expect(page).to_have_url(re.compile(r"/segments\?levier=L2$"), timeout=WAIT_MS)
+    expect(main).to_contain_text("territoires du programme sur 81 activent ce levier")
+    expect(pressed).to_have_count(1)
+    expect(pressed).to_have_attribute("data-levier", "L2")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.locator(".st-key-segments_matrice").screenshot(path=str(ARTIFACTS / "segments_matrice_1440.png"))
     assert watched_page.external_requests == [] and watched_page.page_errors == []
