@@ -25,8 +25,22 @@ def _choose() -> None:
 
 
 def search_box(*, expanded: bool) -> None:
-    """Text search → matching territories (homonyms told apart) → the chosen fiche."""
-    with st.container(key="fiche_recherche"), st.expander("Chercher un territoire", expanded=expanded):
+    """Text search → matching territories (homonyms told apart) → the chosen fiche.
+
+    Closed above a fiche, its widgets are built only once it is opened (a lazy expander,
+    documented): a fiche opened from a link does not load the code of a text box and a list
+    before its map (docs/performances.md).
+    """
+    with st.container(key="fiche_recherche"):
+        box = st.expander(
+            "Chercher un territoire",
+            expanded=expanded,
+            key=f"fiche_recherche_{'ouverte' if expanded else 'fermee'}",
+            on_change="rerun",
+        )
+    if not box.open:
+        return
+    with box:
         query = st.text_input(
             "Nom ou code du territoire", key="fiche_requete", placeholder="ex. Lyon, 69123, Saint-Étienne…"
         )

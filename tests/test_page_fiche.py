@@ -149,3 +149,19 @@ def test_a_territory_near_a_threshold_is_told_so(folium_recorder) -> None:
     text = _text(_open(territoire="244400404"))
     assert "**Seuil** : À 10\u202f544 habitants du seuil des 700\u202f000 habitants" in text
     assert "**Seuil**" not in _text(_open(territoire=LYON))
+
+
+def test_above_a_fiche_the_search_is_built_only_once_opened(folium_recorder) -> None:
+    at = _open(territoire=LYON)
+    assert [e.label for e in at.expander][0] == "Chercher un territoire"
+    # Closed: neither its text box nor its list is built (their code is not loaded before the map).
+    assert len(at.text_input) == 0 and len(at.selectbox) == 0
+    at.session_state["fiche_recherche_fermee"] = True  # what opening it does
+    at.run()
+    at.text_input(key="fiche_requete").input("grand paris").run()
+    box = at.selectbox(key="fiche_choix")
+    assert box.label.startswith("Territoires trouvés : ") and "Métropole du Grand Paris" in " ".join(box.options)
+    box.select("200054781").run()
+    assert not at.exception
+    assert at.query_params["territoire"] == "200054781"
+    assert [t.value for t in at.title] == ["Métropole du Grand Paris"]

@@ -7,8 +7,8 @@ visite »). A table is also what a screen reader reads best: segments are row he
 column headers. On the Segments page, each cell is a button that chooses its segment and lever
 (``data-segment``, ``data-levier``; :mod:`territorial.ui.html_choice` sends the click), the
 chosen one outlined, and each lever's column header a button that chooses that lever in all
-segments (``data-levier`` alone): the page needs no other control. Every text and attribute is escaped; the colours are computed here, never
-taken from data.
+segments (``data-levier`` alone): the page needs no other control. Every text and attribute
+is escaped; the colours are computed here, never taken from data.
 """
 
 from __future__ import annotations

@@ -207,3 +207,23 @@ def test_atelier_on_a_small_projector(streamlit_server, watched_page: WatchedPag
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "atelier_1280.png"))
     _clean(watched_page)
+
+
+def test_the_search_above_a_fiche_opens_then_finds(streamlit_server, watched_page: WatchedPage) -> None:
+    """Closed, the search has no widget (built once opened, pages/fiche.py); opened, it finds and opens."""
+    page = watched_page.page
+    page.goto(f"{streamlit_server(APP)}/fiche?territoire=04116")
+    expect(page.get_by_role("heading", name="Les Mées")).to_be_visible(timeout=WAIT_MS)
+    search = page.locator(".st-key-fiche_recherche")
+    expect(search.get_by_role("textbox")).to_have_count(0)
+    search.get_by_text("Chercher un territoire").click()
+    box = search.get_by_role("textbox", name="Nom ou code du territoire")
+    expect(box).to_be_visible(timeout=WAIT_MS)
+    box.fill("grand paris")
+    box.press("Enter")
+    expect(search.get_by_text(re.compile(r"^Territoires trouvés : \d+$"))).to_be_visible(timeout=WAIT_MS)
+    search.get_by_role("combobox").click()
+    page.get_by_role("option", name=re.compile(r"^Métropole du Grand Paris")).click()
+    expect(page).to_have_url(re.compile(r"[?&]territoire=200054781"), timeout=WAIT_MS)
+    expect(page.get_by_role("heading", name="Métropole du Grand Paris")).to_be_visible(timeout=WAIT_MS)
+    _clean(watched_page)
