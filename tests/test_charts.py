@@ -42,7 +42,7 @@ def test_heatmap_has_one_row_per_cell_with_the_right_share(demo) -> None:
     assert cell.at[("S4", "L2"), "share_txt"] == "100\u00a0%"
 
 
-def test_heatmap_titles_text_layer_and_selection(demo) -> None:
+def test_heatmap_titles_and_text_layer(demo) -> None:
     spec = charts.segment_lever_heatmap(segment_lever_matrix(demo), demo.definition).to_dict()
     # The whole title on a wide plot, in short lines on a phone; the subtitle in lines a phone can show.
     assert '("Quels leviers chaque segment active-t-il ?")' in spec["title"]["text"]["expr"]
@@ -59,10 +59,9 @@ def test_heatmap_titles_text_layer_and_selection(demo) -> None:
     ]
     assert max(len(line) for a in spec["layer"][0]["encoding"]["y"]["sort"] for line in a.split("|")) <= 20
     assert [a.split("|")[0] for a in spec["layer"][0]["encoding"]["x"]["sort"]] == ["L1", "L2", "L3", "L4"]
-    # The point selection returns the cell's segment and lever.
-    (param,) = spec["params"]
-    assert param["name"] == charts.CELL_SELECTION
-    assert param["select"]["fields"] == ["segment", "lever"]
+    # An image: nothing invites to click (the pages' HTML table is what one clicks).
+    assert "params" not in spec
+    assert not any("Cliquez" in line for line in spec["title"]["subtitle"])
     # The description is a text alternative with the values.
     assert "Petits territoires" in spec["description"]
     assert "L4 – Coopérations & gouvernance territoriale 97\u00a0%" in spec["description"]

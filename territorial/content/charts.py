@@ -22,9 +22,6 @@ from territorial.core.fmt import fr_float, fr_pct, plural
 from territorial.model.definition import ProgrammeDefinition
 from territorial.model.programme import Programme
 
-#: Name of the heat map's point selection (``event.selection[CELL_SELECTION]``).
-CELL_SELECTION = "cellule"
-
 _FR_PERCENT_AXIS = "format(datum.value * 100, '.0f') + '\u00a0%'"
 #: Segment labels on the charts' axes are wrapped at this many characters.
 SEGMENT_LABEL_CHARS = 20
@@ -158,12 +155,12 @@ def segment_lever_heatmap(
     *,
     selected: tuple[str | None, str | None] = (None, None),
     row_height: int = 64,
-    clickable: bool = True,
 ) -> alt.LayerChart | alt.FacetChart:
     """Heat map of the share of each segment's territories activating each lever.
 
-    Each cell writes its share (French %) and mean level. Clicking a cell selects
-    (``segment``, ``lever``) in the point selection named :data:`CELL_SELECTION`.
+    Each cell writes its share (French %) and mean level. The pages show the same figures as an
+    HTML table (:mod:`territorial.content.heatmap_table`, whose cells are what one clicks); this
+    chart is for the images one downloads.
 
     Parameters
     ----------
@@ -175,8 +172,6 @@ def segment_lever_heatmap(
         (segment id, lever id) of the cell to outline.
     row_height
         Height of a row of cells in pixels (the width follows the container).
-    clickable
-        Whether the subtitle invites to click a cell (False where no click is listened to).
 
     Returns
     -------
@@ -186,7 +181,6 @@ def segment_lever_heatmap(
     segments = [s.label for s in definition.segments]
     levers = [axis_label(lv.id, lv.label) for lv in definition.levers]
     threshold = definition.level_label(definition.active_from)
-    cell = alt.selection_point(name=CELL_SELECTION, fields=["segment", "lever"], on="click", clear=False, empty=False)
     x = alt.X(
         "lever_axis:N",
         sort=levers,
@@ -202,27 +196,23 @@ def segment_lever_heatmap(
         ),
     )
     base = alt.Chart(data).encode(x=x, y=segment_axis(segments))
-    rect = (
-        base.mark_rect(cursor="pointer")
-        .encode(
-            color=alt.Color(
-                "share:Q",
-                title="Part des territoires",
-                scale=alt.Scale(domain=[0, 1], scheme="blues"),
-                legend=alt.Legend(labelExpr=_FR_PERCENT_AXIS, orient="bottom", gradientLength=_narrow("240", "160")),
-            ),
-            stroke=alt.condition("datum.selected", alt.value(palette.SELECTED), alt.value(palette.WHITE)),
-            strokeWidth=alt.condition("datum.selected", alt.value(4), alt.value(1)),
-            tooltip=[
-                alt.Tooltip("segment_label:N", title="Segment"),
-                alt.Tooltip("lever_title:N", title="Levier"),
-                alt.Tooltip("share_txt:N", title="Part qui l'active"),
-                alt.Tooltip("ci_txt:N", title="Intervalle à 95 %"),
-                alt.Tooltip("count_txt:N", title="Territoires"),
-                alt.Tooltip("mean_txt:N", title="Niveau"),
-            ],
-        )
-        .add_params(cell)
+    rect = base.mark_rect().encode(
+        color=alt.Color(
+            "share:Q",
+            title="Part des territoires",
+            scale=alt.Scale(domain=[0, 1], scheme="blues"),
+            legend=alt.Legend(labelExpr=_FR_PERCENT_AXIS, orient="bottom", gradientLength=_narrow("240", "160")),
+        ),
+        stroke=alt.condition("datum.selected", alt.value(palette.SELECTED), alt.value(palette.WHITE)),
+        strokeWidth=alt.condition("datum.selected", alt.value(4), alt.value(1)),
+        tooltip=[
+            alt.Tooltip("segment_label:N", title="Segment"),
+            alt.Tooltip("lever_title:N", title="Levier"),
+            alt.Tooltip("share_txt:N", title="Part qui l'active"),
+            alt.Tooltip("ci_txt:N", title="Intervalle à 95 %"),
+            alt.Tooltip("count_txt:N", title="Territoires"),
+            alt.Tooltip("mean_txt:N", title="Niveau"),
+        ],
     )
     text = base.mark_text(
         lineBreak="\n",
@@ -238,7 +228,6 @@ def segment_lever_heatmap(
             [
                 f"Part des territoires du segment qui activent le levier (niveau « {threshold} » "
                 "ou plus) et niveau moyen d'activation.",
-                *(["Cliquez sur une case pour afficher les territoires concernés."] if clickable else []),
             ],
             font_size=18,
             narrow_chars=30,

@@ -99,7 +99,7 @@ def heatmap_spec(programme: Programme, segment: str | None, lever: str | None) -
     """The same heat map in Vega-Lite, for its images, the cell outlined: made when one is asked
     for (shared: never mutate it)."""
     chart = charts.segment_lever_heatmap(
-        segment_lever_matrix(programme), programme.definition, selected=(segment, lever), clickable=False
+        segment_lever_matrix(programme), programme.definition, selected=(segment, lever)
     )
     return chart.to_dict()
 
