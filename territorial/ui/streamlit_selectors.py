@@ -18,6 +18,7 @@ from __future__ import annotations
 
 HOME = "/"
 FICHE = "/fiche?territoire=200046977"  # Métropole de Lyon, in the demonstration programme
+SEARCH = "/fiche"  # the fiche's landing page: its search open (closed above a fiche, built once opened)
 SEGMENTS = "/segments"
 ATELIER = "/atelier"
 PROJECTION = "/?mode=atelier"  # any page but the Atelier's and the room's, projected
@@ -40,8 +41,8 @@ TEST_IDS: dict[str, str | None] = {
     "stCaptionContainer": HOME,
     "stMetricValue": HOME,
     "stMetricLabel": HOME,
-    "stTextInput": FICHE,
-    "stSelectbox": FICHE,
+    "stTextInput": SEARCH,
+    "stSelectbox": SEARCH,
     "stBaseButton-primary": None,  # the editor's forms and a room's controls (editor role)
     "stAlert": HOME,
     "stRadio": None,  # the participants' page of a live room
