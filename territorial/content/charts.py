@@ -145,6 +145,8 @@ def heatmap_description(data: pd.DataFrame) -> str:
     )
 
 
+#: Height of a row of the heat map's cells, in pixels (the width follows the container).
+HEATMAP_ROW_HEIGHT = 64
 #: The heat map's title (the chart's and the overview's table's).
 HEATMAP_TITLE = "Quels leviers chaque segment active-t-il ?"
 
@@ -154,7 +156,6 @@ def segment_lever_heatmap(
     definition: ProgrammeDefinition,
     *,
     selected: tuple[str | None, str | None] = (None, None),
-    row_height: int = 64,
 ) -> alt.LayerChart | alt.FacetChart:
     """Heat map of the share of each segment's territories activating each lever.
 
@@ -170,8 +171,6 @@ def segment_lever_heatmap(
         Labels, order and activation threshold.
     selected
         (segment id, lever id) of the cell to outline.
-    row_height
-        Height of a row of cells in pixels (the width follows the container).
 
     Returns
     -------
@@ -222,7 +221,7 @@ def segment_lever_heatmap(
     ).encode(color=_text_colour())
     return alt.layer(rect, text).properties(
         width="container",
-        height=alt.Step(row_height),
+        height=alt.Step(HEATMAP_ROW_HEIGHT),
         title=fitted_title(
             HEATMAP_TITLE,
             [
